@@ -1,0 +1,133 @@
+# autodbm - the update robot of an RPSL routing registry.
+#
+#   make            build the programs into bin/
+#   make check      unit tests + command tests, then the same under ASan+UBSan
+#   make demo       load the demo registry and run a sample through it
+#   make bench      benchmarks (tests/bench/), prints figures
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# Library modules are src/*.c except src/cmd_*.c, which are the programs'
+# main files: src/cmd_load.c becomes bin/autodbm-load, and so on.
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+SBINDIR  ?= $(PREFIX)/sbin
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+SYSCONFDIR ?= $(PREFIX)/etc
+
+BUILD    ?= build
+BIN      ?= bin
+SANITIZE ?=
+
+VERSION  := 0.1.0
+PKGS     := lmdb zlib
+TESTPKGS := cunit
+
+CC       ?= cc
+OPT      ?= -O2
+CFLAGS_BASE = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror \
+	      -Wshadow -Wstrict-prototypes -Wmissing-prototypes -g $(OPT) \
+	      -Iinclude -DAUTODBM_VERSION='"$(VERSION)"'
+ifneq ($(SANITIZE),)
+CFLAGS_BASE += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	       -fno-sanitize-recover=undefined
+LDFLAGS_SAN := -fsanitize=address,undefined
+endif
+# Expanded when a recipe runs, after the dependency check has installed
+# what was missing.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+TEST_CFLAGS = $(shell pkg-config --cflags $(TESTPKGS))
+TEST_LIBS   = $(shell pkg-config --libs $(TESTPKGS))
+
+LIB_SRCS  := $(filter-out src/cmd_%.c,$(wildcard src/*.c))
+LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+LIB       := $(BUILD)/libautodbm.a
+CMD_SRCS  := $(wildcard src/cmd_*.c)
+PROGS     := $(patsubst src/cmd_%.c,$(BIN)/autodbm-%,$(CMD_SRCS))
+PROGS     := $(subst autodbm-robot,autodbm,$(PROGS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tobj/%.o,$(UNIT_SRCS))
+UNIT_RUN  := $(BUILD)/unit-tests
+HDRS      := $(wildcard include/*.h)
+
+.PHONY: all progs check check-run unit demo bench install clean deps fuzz \
+	valgrind
+
+all: deps
+	@$(MAKE) --no-print-directory progs
+
+deps:
+	@contrib/install-deps --if-missing
+
+progs: $(PROGS)
+
+$(BUILD)/obj/%.o: src/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/autodbm-%: $(BUILD)/obj/cmd_%.o $(LIB)
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS_SAN) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BIN)/autodbm: $(BUILD)/obj/cmd_robot.o $(LIB)
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS_SAN) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The unit test runner: one binary, every suite of tests/unit/test_*.c.
+# A file test_foo.c defines `void suite_foo(void)` that adds its CUnit suite.
+$(BUILD)/suites.inc: $(UNIT_SRCS)
+	@mkdir -p $(dir $@)
+	@for f in $(UNIT_SRCS); do n=$${f##*/test_}; echo "SUITE($${n%.c})"; done > $@.tmp
+	@cmp -s $@.tmp $@ 2>/dev/null || mv $@.tmp $@; rm -f $@.tmp
+
+$(BUILD)/tobj/%.o: tests/unit/%.c $(HDRS) tests/unit/harness.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(PKG_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) -Itests/unit -c -o $@ $<
+
+$(BUILD)/tobj/run.o: tests/unit/run.c $(BUILD)/suites.inc tests/unit/harness.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(TEST_CFLAGS) $(CFLAGS) -Itests/unit -I$(BUILD) -c -o $@ $<
+
+$(UNIT_RUN): $(BUILD)/tobj/run.o $(UNIT_OBJS) $(LIB)
+	$(CC) $(LDFLAGS_SAN) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(PKG_LIBS)
+
+unit: $(UNIT_RUN) $(PROGS)
+
+# make check: the plain build, then the sanitizer build, both through
+# tests/run-check, which prints the closing "N passed, N failed" line.
+check: deps
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory BUILD=build/asan BIN=build/asan/bin SANITIZE=1 OPT=-O1 unit
+	@tests/run-check build bin build/asan build/asan/bin
+
+# The same under valgrind (slow; not part of check).
+valgrind: deps
+	@$(MAKE) --no-print-directory unit
+	@VALGRIND=1 tests/run-check build bin
+
+demo: deps
+	@$(MAKE) --no-print-directory progs
+	@contrib/demo
+
+bench: deps
+	@$(MAKE) --no-print-directory progs
+	@$(MAKE) --no-print-directory -C tests/bench
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(SYSCONFDIR)/autodbm
+	for p in $(PROGS); do install -m 0755 $$p $(DESTDIR)$(SBINDIR)/; done
+	install -m 0644 conf/autodbm.conf.example $(DESTDIR)$(SYSCONFDIR)/autodbm/
+	for m in contrib/man/*.1; do [ -f "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man1/; done; true
+	for m in contrib/man/*.5; do [ -f "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done; true
+	for m in contrib/man/*.8; do [ -f "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/; done; true
+
+clean:
+	rm -rf build bin var

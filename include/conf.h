@@ -1,0 +1,68 @@
+/*
+ * conf.h - the configuration file (INTERFACE.md "Configuration file").
+ *
+ * Format: "key = value" lines, '#' starts a comment line, blank lines
+ * ignored.  Relative paths are resolved against the directory of the
+ * file.  Unknown keys and bad values are errors naming the file and line.
+ * Without a file (conf_defaults()) the embedded defaults apply, with
+ * paths relative to the current directory.
+ *
+ * Ownership: conf_t is filled by conf_load()/conf_defaults() and owns its
+ * strings; release with conf_free().
+ */
+#ifndef AUTODBM_CONF_H
+#define AUTODBM_CONF_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+/** Outgoing mail delivery methods. */
+enum conf_delivery { CONF_DELIVERY_SMTP, CONF_DELIVERY_MAILDIR };
+
+/** The configuration.  All paths are absolute or relative to the cwd. */
+typedef struct conf {
+    char *path;             /**< the file read, or NULL for defaults */
+    char *source;           /**< source: of this registry ("TEST") */
+    char *database;         /**< LMDB directory */
+    char *robot_address;    /**< From: of acks and notifications */
+    int delivery;           /**< enum conf_delivery */
+    char *smtp_server;      /**< host:port */
+    char *outbox;           /**< Maildir for delivery = maildir */
+    char *gnupg_home;       /**< the registry's private GnuPG home */
+    char *archive;          /**< where incoming mails and acks are kept */
+    size_t map_size;        /**< initial LMDB map size in bytes */
+} conf_t;
+
+/** Default configuration file path when no -c and no $AUTODBM_CONF. */
+#define CONF_DEFAULT_PATH "/etc/autodbm/autodbm.conf"
+
+/**
+ * Fill @c with the embedded defaults: source TEST, database var/db,
+ * robot_address auto-dbm@localhost, delivery maildir, smtp_server
+ * 127.0.0.1:25, outbox var/outbox, gnupg_home var/gnupg, archive
+ * var/archive, map_size 1 GiB.
+ */
+void conf_defaults(conf_t *c);
+
+/**
+ * Read the configuration file @path over the defaults.
+ * @param path  the file
+ * @param c     filled in (conf_free() it, also after a failure)
+ * @param err   on failure "FILE:LINE: message"
+ * @return 0; ERR_IO if the file cannot be read; ERR_CONF for a syntax
+ *         error, an unknown key or a bad value.
+ */
+int conf_load(const char *path, conf_t *c, err_t *err);
+
+/**
+ * The configuration path a program should use: @opt (the -c argument)
+ * if not NULL, else $AUTODBM_CONF if set and non-empty, else
+ * CONF_DEFAULT_PATH if that file exists, else NULL (embedded defaults).
+ */
+const char *conf_path(const char *opt);
+
+/** Release the strings of @c. */
+void conf_free(conf_t *c);
+
+#endif
