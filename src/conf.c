@@ -1,0 +1,278 @@
+/*
+ * conf.c - the configuration file (see conf.h).
+ *
+ * The parser reads the whole file, then walks it line by line.  Each key
+ * has a type (string, path, delivery method, size); paths are resolved
+ * against the file's directory.  The first error stops the load and is
+ * reported as "FILE:LINE: message".
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "conf.h"
+
+enum kind { K_STRING, K_PATH, K_DELIVERY, K_SIZE, K_HOSTPORT, K_ADDRESS };
+
+struct key {
+    const char *name;
+    enum kind kind;
+    size_t off;     /* offset of the member in conf_t */
+};
+
+#define OFF(m) offsetof(conf_t, m)
+
+static const struct key keys[] = {
+    { "archive", K_PATH, OFF(archive) },
+    { "database", K_PATH, OFF(database) },
+    { "delivery", K_DELIVERY, OFF(delivery) },
+    { "gnupg_home", K_PATH, OFF(gnupg_home) },
+    { "map_size", K_SIZE, OFF(map_size) },
+    { "outbox", K_PATH, OFF(outbox) },
+    { "robot_address", K_ADDRESS, OFF(robot_address) },
+    { "smtp_server", K_HOSTPORT, OFF(smtp_server) },
+    { "source", K_STRING, OFF(source) },
+};
+
+static void set_str(conf_t *c, size_t off, char *v)
+{
+    char **p = (char **)((char *)c + off);
+    free(*p);
+    *p = v;
+}
+
+void conf_defaults(conf_t *c)
+{
+    memset(c, 0, sizeof *c);
+    c->source = xstrdup("TEST");
+    c->database = xstrdup("var/db");
+    c->robot_address = xstrdup("auto-dbm@localhost");
+    c->delivery = CONF_DELIVERY_MAILDIR;
+    c->smtp_server = xstrdup("127.0.0.1:25");
+    c->outbox = xstrdup("var/outbox");
+    c->gnupg_home = xstrdup("var/gnupg");
+    c->archive = xstrdup("var/archive");
+    c->map_size = (size_t)1 << 30;
+}
+
+void conf_free(conf_t *c)
+{
+    free(c->path);
+    free(c->source);
+    free(c->database);
+    free(c->robot_address);
+    free(c->smtp_server);
+    free(c->outbox);
+    free(c->gnupg_home);
+    free(c->archive);
+    memset(c, 0, sizeof *c);
+}
+
+const char *conf_path(const char *opt)
+{
+    struct stat st;
+    if (opt)
+        return opt;
+    const char *e = getenv("AUTODBM_CONF");
+    if (e && *e)
+        return e;
+    if (stat(CONF_DEFAULT_PATH, &st) == 0)
+        return CONF_DEFAULT_PATH;
+    return NULL;
+}
+
+/* Parse "64M", "1G", "4096" into bytes.  Returns 0 or -1. */
+static int parse_size(const char *v, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (end == v || errno || v[0] == '-')
+        return -1;
+    unsigned shift = 0;
+    switch (toupper((unsigned char)*end)) {
+    case 0: break;
+    case 'K': shift = 10; end++; break;
+    case 'M': shift = 20; end++; break;
+    case 'G': shift = 30; end++; break;
+    case 'T': shift = 40; end++; break;
+    default: return -1;
+    }
+    if ((*end == 'B' || *end == 'b') && shift)
+        end++;
+    if (*end || n == 0 || n > (SIZE_MAX >> shift))
+        return -1;
+    *out = (size_t)n << shift;
+    return 0;
+}
+
+static int valid_source(const char *v)
+{
+    if (!isalpha((unsigned char)v[0]))
+        return 0;
+    size_t n = strlen(v);
+    if (n > 80 || !isalnum((unsigned char)v[n - 1]))
+        return 0;
+    for (const char *p = v; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+            return 0;
+    return 1;
+}
+
+static int valid_hostport(const char *v)
+{
+    const char *colon = strrchr(v, ':');
+    if (colon == NULL || colon == v || colon[1] == 0)
+        return 0;
+    for (const char *p = colon + 1; *p; p++)
+        if (!isdigit((unsigned char)*p))
+            return 0;
+    long port = strtol(colon + 1, NULL, 10);
+    return port > 0 && port < 65536;
+}
+
+static int valid_address(const char *v)
+{
+    const char *at = strchr(v, '@');
+    if (at == NULL || at == v || at[1] == 0 || strchr(at + 1, '@'))
+        return 0;
+    for (const char *p = v; *p; p++)
+        if (isspace((unsigned char)*p) || *p == '<' || *p == '>' || *p == ',')
+            return 0;
+    return 1;
+}
+
+static char *resolve(const char *dir, const char *v)
+{
+    if (v[0] == '/' || dir == NULL)
+        return xstrdup(v);
+    return xasprintf("%s/%s", dir, v);
+}
+
+int conf_load(const char *path, conf_t *c, err_t *err)
+{
+    conf_defaults(c);
+    c->path = xstrdup(path);
+
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL)
+        return err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
+    buf_t text;
+    buf_init(&text);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+        buf_put(&text, chunk, n);
+    int rerr = ferror(fp);
+    fclose(fp);
+    if (rerr) {
+        buf_free(&text);
+        return err_set(err, ERR_IO, "%s: read error", path);
+    }
+
+    char *dir = NULL;
+    const char *slash = strrchr(path, '/');
+    if (slash)
+        dir = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+
+    /* Paths in the defaults are relative to the file's directory too. */
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+        if (keys[k].kind == K_PATH) {
+            char **p = (char **)((char *)c + keys[k].off);
+            set_str(c, keys[k].off, resolve(dir, *p));
+        }
+
+    int rc = ERR_OK;
+    unsigned lineno = 0;
+    char *line = text.s;
+    while (line && *line) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = 0;
+        lineno++;
+        char *s = line;
+        line = nl ? nl + 1 : NULL;
+        while (isspace((unsigned char)*s))
+            s++;
+        char *e = s + strlen(s);
+        while (e > s && isspace((unsigned char)e[-1]))
+            *--e = 0;
+        if (*s == 0 || *s == '#')
+            continue;
+        char *eq = strchr(s, '=');
+        if (eq == NULL) {
+            rc = err_set(err, ERR_CONF, "%s:%u: expected \"key = value\"", path, lineno);
+            break;
+        }
+        char *ke = eq;
+        while (ke > s && isspace((unsigned char)ke[-1]))
+            ke--;
+        *ke = 0;
+        char *v = eq + 1;
+        while (isspace((unsigned char)*v))
+            v++;
+        const struct key *k = NULL;
+        for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+            if (strcmp(keys[i].name, s) == 0)
+                k = &keys[i];
+        if (k == NULL) {
+            rc = err_set(err, ERR_CONF, "%s:%u: unknown key \"%s\"", path, lineno, s);
+            break;
+        }
+        if (*v == 0) {
+            rc = err_set(err, ERR_CONF, "%s:%u: %s: empty value", path, lineno, s);
+            break;
+        }
+        switch (k->kind) {
+        case K_STRING:
+            if (!valid_source(v)) {
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: invalid value \"%s\"", path, lineno, s, v);
+                break;
+            }
+            set_str(c, k->off, xstrdup(v));
+            for (char *p = *(char **)((char *)c + k->off); *p; p++)
+                *p = (char)toupper((unsigned char)*p);
+            break;
+        case K_PATH:
+            set_str(c, k->off, resolve(dir, v));
+            break;
+        case K_ADDRESS:
+            if (!valid_address(v)) {
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: not a mail address: \"%s\"", path, lineno, s, v);
+                break;
+            }
+            set_str(c, k->off, xstrdup(v));
+            break;
+        case K_HOSTPORT:
+            if (!valid_hostport(v)) {
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: expected host:port, got \"%s\"", path, lineno, s, v);
+                break;
+            }
+            set_str(c, k->off, xstrdup(v));
+            break;
+        case K_DELIVERY:
+            if (strcmp(v, "smtp") == 0)
+                c->delivery = CONF_DELIVERY_SMTP;
+            else if (strcmp(v, "maildir") == 0)
+                c->delivery = CONF_DELIVERY_MAILDIR;
+            else
+                rc = err_set(err, ERR_CONF, "%s:%u: delivery: expected smtp or maildir, got \"%s\"", path, lineno, v);
+            break;
+        case K_SIZE:
+            if (parse_size(v, &c->map_size) != 0)
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a size such as 512M or 4G, got \"%s\"", path, lineno, s, v);
+            break;
+        }
+        if (rc)
+            break;
+    }
+    free(dir);
+    buf_free(&text);
+    return rc;
+}

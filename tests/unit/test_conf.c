@@ -1,0 +1,117 @@
+/*
+ * test_conf.c - configuration files: defaults, keys, relative paths, and
+ * errors that name the file and line.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "conf.h"
+#include "harness.h"
+
+static char *write_conf(const char *text)
+{
+    const char *dir = harness_tmpdir();
+    char *path = xasprintf("%s/autodbm.conf", dir);
+    FILE *fp = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    fputs(text, fp);
+    fclose(fp);
+    return path;
+}
+
+static void test_defaults(void)
+{
+    conf_t c;
+    conf_defaults(&c);
+    CU_ASSERT_STRING_EQUAL(c.source, "TEST");
+    CU_ASSERT_STRING_EQUAL(c.database, "var/db");
+    CU_ASSERT_EQUAL(c.delivery, CONF_DELIVERY_MAILDIR);
+    CU_ASSERT_PTR_NULL(c.path);
+    conf_free(&c);
+}
+
+static void test_load(void)
+{
+    char *path = write_conf("# registry\n\n source = test-db \n"
+                            "database = db\nrobot_address = auto-dbm@example.net\n"
+                            "delivery = smtp\nsmtp_server = 127.0.0.1:2525\n"
+                            "outbox = /abs/outbox\nmap_size = 64M\n");
+    conf_t c;
+    err_t e = ERR_INIT;
+    CU_ASSERT_EQUAL(conf_load(path, &c, &e), 0);
+    CU_ASSERT_STRING_EQUAL(c.source, "TEST-DB");
+    char *dir = xstrndup(path, strrchr(path, '/') - path);
+    char *want = xasprintf("%s/db", dir);
+    CU_ASSERT_STRING_EQUAL(c.database, want);
+    free(want);
+    want = xasprintf("%s/var/gnupg", dir);  /* a default, resolved too */
+    CU_ASSERT_STRING_EQUAL(c.gnupg_home, want);
+    free(want);
+    CU_ASSERT_STRING_EQUAL(c.outbox, "/abs/outbox");
+    CU_ASSERT_STRING_EQUAL(c.robot_address, "auto-dbm@example.net");
+    CU_ASSERT_EQUAL(c.delivery, CONF_DELIVERY_SMTP);
+    CU_ASSERT_STRING_EQUAL(c.smtp_server, "127.0.0.1:2525");
+    CU_ASSERT_EQUAL(c.map_size, (size_t)64 << 20);
+    conf_free(&c);
+    err_free(&e);
+    free(dir);
+    free(path);
+}
+
+static void expect_error(const char *text, const char *needle)
+{
+    char *path = write_conf(text);
+    conf_t c;
+    err_t e = ERR_INIT;
+    CU_ASSERT_EQUAL(conf_load(path, &c, &e), ERR_CONF);
+    char *where = xasprintf("%s:", path);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err_text(&e), where));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err_text(&e), needle));
+    free(where);
+    conf_free(&c);
+    err_free(&e);
+    free(path);
+}
+
+static void test_errors(void)
+{
+    expect_error("source = TEST\nfrobnicate = 1\n", ":2: unknown key \"frobnicate\"");
+    expect_error("delivery = pigeon\n", ":1: delivery");
+    expect_error("\n\nsource\n", ":3: expected");
+    expect_error("robot_address = nobody\n", ":1: robot_address");
+    expect_error("smtp_server = localhost\n", ":1: smtp_server");
+    expect_error("map_size = lots\n", ":1: map_size");
+    expect_error("source = \n", ":1: source: empty value");
+    expect_error("source = bad source\n", ":1: source");
+}
+
+static void test_missing_file(void)
+{
+    conf_t c;
+    err_t e = ERR_INIT;
+    CU_ASSERT_EQUAL(conf_load("/nonexistent/autodbm.conf", &c, &e), ERR_IO);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err_text(&e), "/nonexistent/autodbm.conf"));
+    conf_free(&c);
+    err_free(&e);
+}
+
+static void test_path_choice(void)
+{
+    CU_ASSERT_STRING_EQUAL(conf_path("x.conf"), "x.conf");
+    setenv("AUTODBM_CONF", "/env/autodbm.conf", 1);
+    CU_ASSERT_STRING_EQUAL(conf_path(NULL), "/env/autodbm.conf");
+    unsetenv("AUTODBM_CONF");
+}
+
+void suite_conf(void);
+void suite_conf(void)
+{
+    CU_pSuite s = harness_suite("conf");
+    HARNESS_ADD(s, test_defaults);
+    HARNESS_ADD(s, test_load);
+    HARNESS_ADD(s, test_errors);
+    HARNESS_ADD(s, test_missing_file);
+    HARNESS_ADD(s, test_path_choice);
+}
