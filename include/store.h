@@ -238,4 +238,55 @@ int store_meta_get(store_txn_t *txn, const char *name, buf_t *out, err_t *err);
 int store_meta_put(store_txn_t *txn, const char *name, const void *val,
                    size_t len, err_t *err);
 
+
+/*
+ * The outgoing mail queue (mailout.h).  Messages are queued in the same
+ * transaction as the update they belong to and removed once delivered.
+ */
+
+/**
+ * Queue a message for one recipient (write transactions only).
+ * @param rcpt  the envelope recipient
+ * @param data  the RFC 5322 message, @len bytes
+ * @param id    receives the queue id (monotonic, never reused; may be NULL)
+ * @return 0, ERR_TEMP, ERR_STORE.
+ */
+int store_queue_put(store_txn_t *txn, const char *rcpt, const void *data,
+                    size_t len, uint64_t *id, err_t *err);
+
+/** Called per queued message; non-zero stops the walk and is returned. */
+typedef int (*store_queue_fn)(uint64_t id, const char *rcpt, const char *data,
+                              size_t len, void *arg);
+
+/** Every queued message, oldest first. @return 0, @fn's value, ERR_STORE. */
+int store_queue_each(store_txn_t *txn, store_queue_fn fn, void *arg,
+                     err_t *err);
+
+/** Remove queued message @id. @return 0, ERR_NOTFOUND, ERR_TEMP, ERR_STORE. */
+int store_queue_del(store_txn_t *txn, uint64_t id, err_t *err);
+
+/*
+ * Handled mails: the Message-ID (or a digest of the mail) of every mail
+ * whose effects were committed, with a small record of the outcome, so a
+ * redelivered mail is neither applied nor answered twice.
+ */
+
+/** Look up a handled mail. @return 0 (info appended), ERR_NOTFOUND, ERR_STORE. */
+int store_seen_get(store_txn_t *txn, const char *id, buf_t *info, err_t *err);
+
+/** Record a handled mail (write transactions). @return 0, ERR_TEMP, ERR_STORE. */
+int store_seen_put(store_txn_t *txn, const char *id, const void *info,
+                   size_t len, err_t *err);
+
+/**
+ * Every primary key of class @cls that starts with @prefix
+ * (case-insensitive) and was ever used: current objects and deleted ones
+ * that have history.  For AUTO-n key generation ("handles already used are
+ * never reissued").  @fn gets the key (upper-case) and @arg.
+ * @return 0, @fn's non-zero value, ERR_STORE.
+ */
+int store_keys_used(store_txn_t *txn, int cls, const char *prefix,
+                    int (*fn)(const char *pkey, void *arg), void *arg,
+                    err_t *err);
+
 #endif

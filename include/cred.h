@@ -1,0 +1,79 @@
+/*
+ * cred.h - credentials: what a piece of update text was presented with.
+ *
+ * A credential travels with the text it came with: the passwords written
+ * in a piece of text, and the PGP signatures that cover exactly that
+ * text.  Authorisation (auth.h) matches credentials against auth: lines.
+ *
+ * Passwords are secrets: they live only in cred_t and are never printed,
+ * logged, stored or echoed.  cred_list_free() wipes them.
+ *
+ * Ownership: a cred_list_t owns its entries and their strings.
+ */
+#ifndef AUTODBM_CRED_H
+#define AUTODBM_CRED_H
+
+#include <stddef.h>
+#include <time.h>
+
+/** Kinds of credentials. */
+enum cred_kind {
+    CRED_PASSWORD = 1,  /**< a clear-text password from a password: line */
+    CRED_PGP = 2        /**< a PGP signature over the piece */
+};
+
+/** States of a PGP signature (INTERFACE.md "-p" output words). */
+enum cred_pgp_state {
+    CRED_PGP_GOOD = 0,      /**< "good" */
+    CRED_PGP_BAD,           /**< "bad": does not verify */
+    CRED_PGP_UNKNOWN_KEY,   /**< "unknown-key": no such key in the keyring */
+    CRED_PGP_EXPIRED,       /**< "expired": key (or signature) expired */
+    CRED_PGP_REVOKED,       /**< "revoked" */
+    CRED_PGP_TOO_OLD,       /**< "too-old": signed before now - max age */
+    CRED_PGP_FUTURE         /**< "future": signed more than 1 hour ahead */
+};
+
+/** One credential. */
+typedef struct cred {
+    enum cred_kind kind;
+    char *password;         /**< CRED_PASSWORD: the password (secret) */
+    char fpr[41];           /**< CRED_PGP: signing key fingerprint, 40
+                                 upper-case hex digits, NUL-terminated
+                                 ("" when unknown) */
+    enum cred_pgp_state state; /**< CRED_PGP: verification result */
+    time_t sigtime;         /**< CRED_PGP: signature creation time */
+    char *digest;           /**< CRED_PGP: hex digest of the signature
+                                 packet (replay detection), or NULL */
+} cred_t;
+
+/** A list of credentials. */
+typedef struct cred_list {
+    cred_t *v;
+    size_t n, cap;
+} cred_list_t;
+
+#define CRED_LIST_INIT { NULL, 0, 0 }
+
+/** Initialise an empty list. */
+void cred_list_init(cred_list_t *l);
+/** Wipe passwords, free every entry and the array; @l is left empty. */
+void cred_list_free(cred_list_t *l);
+/** Append a password credential (the text is copied). */
+void cred_add_password(cred_list_t *l, const char *pw, size_t len);
+/**
+ * Append a PGP credential.
+ * @param fpr     40 hex digits (any case; stored upper-case), or NULL
+ * @param state   verification result
+ * @param sigtime signature creation time
+ * @param digest  signature digest for replay detection, or NULL (copied)
+ */
+void cred_add_pgp(cred_list_t *l, const char *fpr, enum cred_pgp_state state,
+                  time_t sigtime, const char *digest);
+/** Append copies of every credential of @from to @to. */
+void cred_list_append(cred_list_t *to, const cred_list_t *from);
+/** Number of credentials of kind @kind. */
+size_t cred_count(const cred_list_t *l, enum cred_kind kind);
+/** The -p word of a PGP state ("good", "bad", ...). */
+const char *cred_pgp_state_name(enum cred_pgp_state s);
+
+#endif

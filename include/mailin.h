@@ -1,0 +1,91 @@
+/*
+ * mailin.h - the incoming mail: headers the robot needs and the pieces
+ * of update text found in the MIME tree, each with its credentials.
+ *
+ * GMime parses the message.  The walk (ARCHITECTURE.md "mailin"):
+ *  - text/plain in any charset and transfer encoding (quoted-printable,
+ *    base64, 7bit, 8bit, binary, and bogus encodings read raw) is decoded
+ *    to UTF-8 and becomes one piece;
+ *  - multipart/mixed: every text/plain part is a piece (in order); parts of
+ *    other types are ignored with a warning naming the type;
+ *  - multipart/alternative: only the text/plain alternative;
+ *  - message/rfc822 attachments are not processed (warning);
+ *  - multipart/signed (PGP/MIME) and inline clearsigned blocks: see the PGP
+ *    module (issue 4); until then their text is taken as it stands;
+ *  - HTML-only, encrypted (multipart/encrypted, application/pgp-encrypted,
+ *    application/pkcs7-mime) and unknown types yield no piece and an
+ *    explaining message-level error (the robot still answers).
+ *
+ * This module has no state beyond the parsed message.  Ownership: a
+ * mailin_msg_t owns everything in it; free with mailin_free().
+ */
+#ifndef AUTODBM_MAILIN_H
+#define AUTODBM_MAILIN_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "cred.h"
+#include "diag.h"
+#include "err.h"
+
+/** One piece of update text. */
+typedef struct mailin_piece {
+    char *text;             /**< UTF-8 text, NUL-terminated, LF line ends */
+    size_t len;             /**< its length */
+    cred_list_t creds;      /**< credentials covering exactly this text */
+} mailin_piece_t;
+
+/** The parsed mail. Strings are NULL when the header is absent. */
+typedef struct mailin_msg {
+    char *from;             /**< From: as written (decoded, unfolded) */
+    char *from_addr;        /**< the bare address of From: */
+    char *reply_to;         /**< Reply-To: as written */
+    char *reply_addr;       /**< where to answer: Reply-To's address, else
+                                 From's; NULL when there is no usable one */
+    char *sender;           /**< envelope sender (Return-Path:), if known */
+    char *subject;          /**< Subject: (decoded, unfolded; "" if absent) */
+    char *date;             /**< Date: as written */
+    char *message_id;       /**< Message-ID: with its angle brackets */
+    char *auto_submitted;   /**< Auto-Submitted: value */
+    int is_bounce;          /**< 1 for delivery status reports and mails from
+                                 MAILER-DAEMON / postmaster / the null sender */
+    mailin_piece_t *pieces; /**< pieces in MIME order */
+    size_t npieces;
+    diag_list_t diags;      /**< message-level warnings and errors, for the
+                                 ack's global messages (attr DIAG_OBJECT) */
+} mailin_msg_t;
+
+/** Options of mailin_parse(). */
+typedef struct mailin_opts {
+    time_t now;             /**< the current time (signature age checks) */
+    const char *gnupg_home; /**< the registry's GnuPG home, or NULL */
+    unsigned max_depth;     /**< MIME nesting limit (0: default 32) */
+    unsigned max_parts;     /**< MIME part limit (0: default 1000) */
+} mailin_opts_t;
+
+/**
+ * Parse a raw mail.
+ * @param raw   the mail bytes (headers and body, as the MTA handed it over)
+ * @param len   their length
+ * @param opts  options (may be NULL for defaults)
+ * @param out   receives the message; free with mailin_free()
+ * @param err   error text on failure
+ * @return 0 - also for mails without usable text (they have no pieces
+ *         and a message-level error in diags); ERR_SYNTAX only when the
+ *         bytes are not a mail at all (no header block); ERR_NOMEM.
+ */
+int mailin_parse(const char *raw, size_t len, const mailin_opts_t *opts,
+                 mailin_msg_t **out, err_t *err);
+
+/** Free a parsed message.  NULL is accepted. */
+void mailin_free(mailin_msg_t *m);
+
+/**
+ * Extract the bare address from an address header value
+ * ("John Doe <jd@example.net>" -> "jd@example.net").
+ * @return a malloc'd address, or NULL if there is no valid address.
+ */
+char *mailin_address(const char *header_value);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * notify.h - notifications: the address x object matrix of an update and
+ * one text per address (FORMATS.md "Notifications",
+ * ../shared/seeds/notifications.txt).
+ *
+ * Who is told (after the whole update was processed):
+ *  - success: notify: of the object (the old version for modify and
+ *    delete), mnt-nfy: of the mntners in mnt-by (old and new);
+ *  - authorisation failure: upd-to: of the mntners in proc_result.upd_to
+ *    and in the object's mnt-by (no notify: then);
+ *  - irt-nfy: of an irt named by an added or removed mnt-irt:, ref-nfy: of
+ *    an organisation named by an added or removed org: (issue 5).
+ * Each address gets one mail covering exactly its objects; never CC;
+ * never the robot's own address; none on a dry run; no password or auth:
+ * hash ever shown.
+ *
+ * Ownership: notify_list_t owns its entries; notify_list_free().
+ */
+#ifndef AUTODBM_NOTIFY_H
+#define AUTODBM_NOTIFY_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "err.h"
+#include "process.h"
+#include "store.h"
+
+/** One notification mail. */
+typedef struct notify_mail {
+    char *to;           /**< the one recipient address */
+    char *subject;      /**< "Notification of TEST database changes", or
+                             "TEST database updates, auth error notification" */
+    char *body;         /**< the text */
+} notify_mail_t;
+
+typedef struct notify_list {
+    notify_mail_t *v;
+    size_t n, cap;
+} notify_list_t;
+
+/** Facts for the texts. */
+typedef struct notify_opts {
+    const char *source;         /**< registry source */
+    const char *robot_address;  /**< never notified */
+    const char *from;           /**< the update's From: (for "- From:") */
+    time_t now;                 /**< "- Date/Time:" */
+} notify_opts_t;
+
+/**
+ * Build the notifications of an update.
+ * @param txn   the transaction the update ran in (mntners are read from it)
+ * @param r     the processed update
+ * @param opts  facts for the texts
+ * @param out   receives the mails (appended), one per address, sorted by
+ *              address
+ * @return 0; ERR_STORE when a look-up failed.
+ */
+int notify_build(store_txn_t *txn, const proc_report_t *r,
+                 const notify_opts_t *opts, notify_list_t *out, err_t *err);
+
+/** Free the mails of @l; @l is left empty. */
+void notify_list_free(notify_list_t *l);
+
+/**
+ * Append a unified diff of two objects' texts with one line of context
+ * and no file header lines ("@@ -a,b +c,d @@" hunks).
+ */
+void notify_diff(const char *old_text, const char *new_text, buf_t *out);
+
+#endif

@@ -1,0 +1,113 @@
+/*
+ * process.h - the update engine: apply the objects of one update to the
+ * store, object by object, and say what happened to each.
+ *
+ * Per object, in order (ARCHITECTURE.md "process", auth.txt A-G):
+ *   strict syntax (schema_validate) -> operation (create, modify, delete,
+ *   noop) against the store -> AUTO-n keys and references -> delete checks
+ *   (exact match, referential integrity) -> authorisation (auth.h) ->
+ *   generated attributes (created:, last-modified:) -> store_obj_put/del.
+ * Objects that reference an AUTO-n defined later are retried after it
+ * (passes repeat while progress is made), so circular AUTO-n references
+ * fail.  Each object succeeds or fails on its own; a failed object writes
+ * nothing.  Everything happens inside the caller's write transaction, so
+ * the caller decides whether any of it is committed (dry runs abort).
+ *
+ * Ownership: proc_report_t owns its results; proc_report_free().
+ */
+#ifndef AUTODBM_PROCESS_H
+#define AUTODBM_PROCESS_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "diag.h"
+#include "err.h"
+#include "rpsl.h"
+#include "store.h"
+#include "strv.h"
+#include "update.h"
+
+/** Operations. */
+enum proc_op { PROC_CREATE = 1, PROC_MODIFY, PROC_DELETE, PROC_NOOP };
+
+/** What happened to one object. */
+typedef struct proc_result {
+    enum proc_op op;        /**< the operation (attempted) */
+    int ok;                 /**< 1 if it succeeded */
+    int auth_failed;        /**< 1 if an authorisation check failed */
+    int cls;                /**< class id */
+    char *key;              /**< ack form: "[person] FP1-TEST   First Person",
+                                 "[route] 192.0.2.0/24AS1", "[mntner] X-MNT" */
+    rpsl_obj_t *submitted;  /**< the object as submitted (keys normalised,
+                                 AUTO-n not replaced); diags refer to its
+                                 attribute indexes */
+    rpsl_obj_t *old;        /**< the stored version before (modify, delete,
+                                 noop), or NULL */
+    rpsl_obj_t *stored;     /**< the version written (create, modify), or
+                                 NULL */
+    diag_list_t diags;      /**< messages about this object */
+    char *delete_reason;    /**< the delete: reason, or NULL */
+    strv_t auth_by;         /**< how it was authorised, one entry per
+                                 credential that passed a check, e.g.
+                                 "password for DEMO-MNT",
+                                 "PGPKEY-1234ABCD for DEMO-MNT" */
+    strv_t upd_to;          /**< maintainers whose upd-to: must be told
+                                 (the candidates of failed checks) */
+    size_t para;            /**< index of its paragraph in the upd_msg_t */
+} proc_result_t;
+
+/** The outcome of a whole update. */
+typedef struct proc_report {
+    proc_result_t *v;       /**< objects in message order */
+    size_t n;
+    strv_t not_objects;     /**< paragraphs that are not objects, verbatim */
+    diag_list_t global;     /**< message-level messages */
+    int dry_run;            /**< 1 if nothing may be committed */
+} proc_report_t;
+
+/** Options of one run. */
+typedef struct proc_opts {
+    const char *source;     /**< the registry's source */
+    time_t now;             /**< the time written to created:/last-modified: */
+    int dry_run;            /**< force a dry run (autodbm -n) */
+    int allow_override;     /**< override: accepted (never by mail unless
+                                 configured) */
+    const char *override_hash; /**< crypt hash the override password must
+                                 match, or NULL */
+} proc_opts_t;
+
+/**
+ * Process every object of @msg.
+ * @param txn   a write transaction (store_write unit)
+ * @param opts  options
+ * @param msg   the update (objects are not modified)
+ * @param out   receives the report; free with proc_report_free()
+ * @param err   error text on failure
+ * @return 0 when every object was handled (successfully or not);
+ *         ERR_TEMP/ERR_STORE when the store failed (the caller aborts
+ *         the transaction and the mail is retried).
+ */
+int proc_run(store_txn_t *txn, const proc_opts_t *opts, const upd_msg_t *msg,
+             proc_report_t **out, err_t *err);
+
+/** Counts of a report: found = ok + failed. */
+typedef struct proc_counts {
+    unsigned found, ok, failed;
+    unsigned ok_create, ok_modify, ok_delete, ok_noop;
+    unsigned fail_create, fail_modify, fail_delete;
+} proc_counts_t;
+
+/** Fill @c from @r. */
+void proc_count(const proc_report_t *r, proc_counts_t *c);
+
+/** Free a report.  NULL is accepted. */
+void proc_report_free(proc_report_t *r);
+
+/**
+ * The ack form of an object's key (see proc_result_t.key).
+ * @return a malloc'd string.
+ */
+char *proc_key_display(const rpsl_obj_t *o);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * update.h - the update text of a message: pieces split into paragraphs,
+ * pseudo-attributes taken out, Subject keywords read.
+ *
+ * Input is front-end neutral (the mail robot, later syncupdates): a list
+ * of pieces of text, each with the credentials that came with it, and a
+ * subject.  Rules (ARCHITECTURE.md "message", auth.txt E1-E3, E6):
+ *  - paragraphs are separated by blank lines;
+ *  - "password: x" lines (anywhere) are passwords of the piece they stand
+ *    in: added to that piece's credentials, removed from the text, never
+ *    stored or echoed;
+ *  - "delete: reason" inside a paragraph marks a deletion (two or more:
+ *    error "Multiple reasons specified for DELETE operation");
+ *  - "dry-run:" anywhere makes the whole message a dry run;
+ *  - "override:" lines are kept with their paragraph (the caller decides
+ *    whether override is allowed);
+ *  - a paragraph whose first line is an attribute of a known class is an
+ *    object (parsed and classified); any other paragraph that is not only
+ *    pseudo-attributes is "not an object" and kept verbatim for the ack;
+ *  - Subject: NEW, HELP, HOWTO, DIFF (whole subject, case-insensitive);
+ *    empty subject: no keyword; anything else: Warnings "Invalid
+ *    keyword(s) found: <subject>" and "All keywords were ignored".
+ *
+ * Ownership: upd_msg_t owns everything in it; upd_msg_free().
+ */
+#ifndef AUTODBM_UPDATE_H
+#define AUTODBM_UPDATE_H
+
+#include <stddef.h>
+
+#include "cred.h"
+#include "diag.h"
+#include "err.h"
+#include "rpsl.h"
+
+/** One piece of input text and its credentials (not owned). */
+typedef struct upd_piece {
+    const char *text;
+    size_t len;
+    const cred_list_t *creds;   /**< may be NULL: no credentials */
+} upd_piece_t;
+
+/** Subject keywords. */
+enum upd_keyword {
+    UPD_KW_NONE = 0, UPD_KW_NEW, UPD_KW_HELP, UPD_KW_HOWTO, UPD_KW_DIFF,
+    UPD_KW_INVALID
+};
+
+/** One paragraph of the update text. */
+typedef struct upd_para {
+    rpsl_obj_t *obj;        /**< classified object, or NULL if not an object */
+    char *text;             /**< the paragraph verbatim, pseudo-attribute
+                                 lines removed (for "NOT PROCESSED") */
+    size_t piece;           /**< index of the piece it came from */
+    const cred_list_t *creds; /**< that piece's credentials (owned by the
+                                 upd_msg_t); never NULL */
+    char *delete_reason;    /**< reason of a delete: line, or NULL */
+    unsigned ndelete;       /**< number of delete: lines */
+    char *override;         /**< value of an override: line (secret), or NULL */
+    diag_list_t diags;      /**< parse diagnostics of the object */
+} upd_para_t;
+
+/** The whole update. */
+typedef struct upd_msg {
+    enum upd_keyword keyword;
+    int dry_run;            /**< a dry-run: line was seen */
+    upd_para_t *paras;      /**< objects and non-objects, in text order */
+    size_t nparas;
+    cred_list_t *creds;     /**< per piece: its input credentials plus the
+                                 passwords found in its text */
+    size_t npieces;
+    diag_list_t global;     /**< message-level messages (keywords, ...) */
+} upd_msg_t;
+
+/**
+ * Split pieces into paragraphs.
+ * @param pieces   the pieces, in order
+ * @param n        their number
+ * @param subject  the mail's subject (NULL or "" for none)
+ * @param out      receives the update; free with upd_msg_free()
+ * @param err      error text on failure
+ * @return 0; ERR_NOMEM.
+ */
+int upd_split(const upd_piece_t *pieces, size_t n, const char *subject,
+              upd_msg_t **out, err_t *err);
+
+/** Number of paragraphs that are objects. */
+size_t upd_object_count(const upd_msg_t *m);
+
+/** Free an update.  Passwords are wiped.  NULL is accepted. */
+void upd_msg_free(upd_msg_t *m);
+
+#endif
