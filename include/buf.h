@@ -22,7 +22,9 @@
 
 /** A growable NUL-terminated string.  s is never NULL after buf_init. */
 typedef struct buf {
-    char *s;        /**< the bytes, always NUL-terminated */
+    char *s;        /**< the bytes, always NUL-terminated (a shared constant
+                         "" while cap == 0: never write through s directly
+                         before an append) */
     size_t len;     /**< bytes used, not counting the NUL */
     size_t cap;     /**< bytes allocated */
 } buf_t;

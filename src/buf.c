@@ -73,25 +73,29 @@ char *xasprintf(const char *fmt, ...)
     return s;
 }
 
+/* An empty buf_t allocates nothing: s points at this constant until the
+ * first append (cap == 0 says so). */
+static const char empty[1];
+
 void buf_init(buf_t *b)
 {
-    b->cap = 16;
-    b->s = xmalloc(b->cap);
-    b->s[0] = 0;
+    b->s = (char *)empty;   /* never written: cap == 0 guards it */
     b->len = 0;
+    b->cap = 0;
 }
 
 void buf_free(buf_t *b)
 {
-    free(b->s);
-    b->s = NULL;
-    b->len = b->cap = 0;
+    if (b->cap)
+        free(b->s);
+    buf_init(b);
 }
 
 void buf_reset(buf_t *b)
 {
     b->len = 0;
-    b->s[0] = 0;
+    if (b->cap)
+        b->s[0] = 0;
 }
 
 void buf_reserve(buf_t *b, size_t n)
@@ -104,7 +108,12 @@ void buf_reserve(buf_t *b, size_t n)
     size_t cap = b->cap ? b->cap : 16;
     while (cap < need)
         cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-    b->s = xrealloc(b->s, cap);
+    if (b->cap == 0) {
+        b->s = xmalloc(cap);
+        b->s[0] = 0;
+    } else {
+        b->s = xrealloc(b->s, cap);
+    }
     b->cap = cap;
 }
 
@@ -172,7 +181,7 @@ void buf_truncate(buf_t *b, size_t len)
 
 char *buf_steal(buf_t *b)
 {
-    char *s = b->s;
+    char *s = b->cap ? b->s : xstrdup("");
     buf_init(b);
     return s;
 }
