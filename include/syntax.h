@@ -98,11 +98,21 @@ enum syntax_id {
 
 /** Options for syntax_check(). */
 enum syntax_flags {
-    SYNTAX_CREATE = 1 << 0  /**< the value is part of a new object: apply
+    SYNTAX_CREATE = 1 << 0, /**< the value is part of a new object: apply
                                  the rules RIPE only applies on creation
                                  (mntner names ending in -MNT, reserved
                                  names, nic-hdl suffixes, route prefix
-                                 length floors, inet6num <= /64 ...) */
+                                 length floors, inet6num <= /64 ...).
+                                 Pass it for the primary key attribute(s)
+                                 only, never for references. */
+    SYNTAX_LIST = 1 << 1    /**< the value is a comma-separated list
+                                 (schema_attr_flags() has SAF_LIST): each
+                                 item is checked on its own and an empty
+                                 item is an error.  Syntaxes that only
+                                 occur as lists (members, mp-members,
+                                 member-of, mbrs-by-ref, holes) always
+                                 split; object_name, irt and poetic_form
+                                 split only with this flag. */
 };
 
 /** The result of one check. */
@@ -140,6 +150,18 @@ int syntax_country_known(const char *code);
 
 /** 1 if @code (two letters, any case) is a known ISO 639-1 language code. */
 int syntax_language_known(const char *code);
+
+/**
+ * The nic-hdl suffix rule RIPE applies when a handle is claimed on
+ * creation: a handle without a "-SUFFIX" is fine; a suffix must equal
+ * @source (case-insensitive), be one of RIPE ORG ARIN LACNIC RADB APNIC
+ * RIPN AFRINIC, or be a known ISO 3166 country code.  (The registry's
+ * source is not known to syntax_check(), so the caller applies this.)
+ * @param hdl     the nic-hdl value, NUL-terminated
+ * @param source  the registry's source name, or NULL
+ * @return 1 if the suffix is acceptable, 0 if not.
+ */
+int syntax_nic_hdl_suffix_ok(const char *hdl, const char *source);
 
 /**
  * Parse an AS number "ASn" (0..4294967295, no leading zeros, no asdot).
