@@ -169,11 +169,14 @@ enum schema_attr_flags {
 /** Validation modes. */
 enum schema_mode {
     SCHEMA_STRICT = 0,      /**< updates: everything is checked */
-    SCHEMA_NON_STRICT = 1   /**< mirrored/legacy data: only the class,
+    SCHEMA_NON_STRICT = 1,  /**< mirrored/legacy data: only the class,
                                  the primary key attributes and source:
                                  are checked; unknown attributes, missing
                                  mandatory ones and other syntax errors
                                  are accepted silently */
+    SCHEMA_CREATE = 2       /**< bit, or'ed to a mode: the object is being
+                                 created, values are checked with
+                                 SYNTAX_CREATE (creation-only rules) */
 };
 
 /** Class id for a class name (case-insensitive), or -1. */
@@ -229,7 +232,10 @@ int schema_classify(rpsl_obj_t *o, diag_list_t *diags);
  * attribute "x" is missing", "Attribute "x" appears more than once",
  * "\"x\" is not a known RPSL attribute", "Syntax error in <value>").
  * @param o       the object (o->cls must be set)
- * @param mode    SCHEMA_STRICT or SCHEMA_NON_STRICT
+ * @param mode    SCHEMA_STRICT or SCHEMA_NON_STRICT, optionally or'ed with
+ *                SCHEMA_CREATE (the primary key attributes are then checked
+ *                with SYNTAX_CREATE, and a new nic-hdl's suffix with
+ *                syntax_nic_hdl_suffix_ok() against @source)
  * @param source  the registry's source name (source: must equal it,
  *                case-insensitively), or NULL to accept any valid source
  * @param diags   where the messages go (attribute-level where possible)
