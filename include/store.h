@@ -63,6 +63,25 @@ enum store_open_flags {
  */
 int store_open(const char *dir, unsigned flags, store_t **out, err_t *err);
 
+/**
+ * As store_open() with an explicit initial map size (store_open() uses
+ * 1 GiB).  The map grows by doubling when it fills up (see
+ * store_write()), so a small size only costs some remapping; tests use
+ * it to exercise that growth.  An existing store whose recorded map size
+ * is larger keeps the larger size.
+ * @param dir      the LMDB directory (see store_open())
+ * @param flags    enum store_open_flags
+ * @param mapsize  the initial map size in bytes (LMDB rounds it up to
+ *                 whole pages and to the size of the data present)
+ * @param out      receives the handle; close with store_close()
+ * @param err      error text on failure
+ * @return 0; ERR_IO if the directory cannot be created or opened;
+ *         ERR_TEMP if the store is locked or busy; ERR_STORE for other
+ *         LMDB failures (the message carries mdb_strerror()).
+ */
+int store_open_size(const char *dir, unsigned flags, size_t mapsize,
+                    store_t **out, err_t *err);
+
 /** Close the store.  NULL is accepted.  No transaction may be open. */
 void store_close(store_t *st);
 

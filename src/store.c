@@ -1,0 +1,2290 @@
+/*
+ * store.c - the registry store on LMDB (see store.h).
+ *
+ * This is the only module that knows LMDB.  One environment holds these
+ * named databases (on-disk format 1):
+ *
+ *   objects      okey -> object text (RPSL_PRINT_DISPLAY form)
+ *   inverse      attr-name NUL UPPER(value) -> okeys            (DUPSORT)
+ *   lookup       UPPER(value) -> okeys                          (DUPSORT)
+ *                (lookup attributes other than the primary key;
+ *                store_lookup() probes objects for the primary key)
+ *   addr_start   code af lo ~hi -> okeys                        (DUPSORT)
+ *   addr_bucket  code af len(B) net(B) lo ~hi -> okeys          (DUPSORT)
+ *   journal      serial (8 bytes big-endian) -> op(1) time(8, BE)
+ *                code(1) PKEY NUL text                          (MDB_APPEND)
+ *   history      okey -> serials (8 bytes BE)         (DUPSORT|DUPFIXED)
+ *   meta         name -> blob ("store.format" = 4 bytes BE, the format;
+ *                "store.queue.next" = 8 bytes BE, the next queue id)
+ *   queue        id (8 bytes BE) -> recipient NUL message
+ *   seen         mail id (first maxkey bytes) -> outcome record
+ *
+ * An object key (okey) is the class code byte, the upper-case primary key
+ * and a terminating NUL byte, so a key taken from the map is already a C
+ * string after its first byte.  Class codes come from the append-only
+ * table class_codes[] below, keyed by class NAME, so reordering enum
+ * schema_class never breaks a store.  Attributes reach the disk by name.
+ *
+ * Addresses: af is 4 or 6; lo and hi are 4 (IPv4) or 16 (IPv6) bytes in
+ * network order; ~hi is the bitwise complement of hi, so for one start
+ * the larger ranges sort first.  B(R) is the smallest CIDR prefix that
+ * contains the range R.  Every range containing a query Q has its bucket
+ * B among the prefixes containing B(Q) (at most 33 or 129 of them), and
+ * all ranges in one bucket straddle its midpoint, so with properly nested
+ * data a bucket is a short chain.  Look-ups:
+ *   EXACT     one seek in addr_start;
+ *   MORE_ALL  seek addr_start to (Q.lo, ~Q.hi), scan while lo <= Q.hi;
+ *   MORE_ONE  the same scan, but after emitting a range R the scan seeks
+ *             past R's end; ranges that start inside R and end beyond it
+ *             (legacy partial overlaps) are found first by probing the
+ *             buckets of the prefixes containing [R.hi, R.hi+1];
+ *   LESS_*    for each prefix length 0..len(B(Q)), scan the bucket of the
+ *             prefix of Q.lo while lo <= Q.lo, keep hi >= Q.hi.
+ *
+ * Transactions: a store_txn_t wraps an MDB_txn with one cached cursor per
+ * database (a nested call while the cached cursor is in use gets a
+ * temporary one) and scratch buffers, so a bulk load allocates little per
+ * object.  Map growth and MDB_MAP_RESIZED are handled by store_write().
+ *
+ * Limits: LMDB keys (and DUPSORT values) are at most mdb_env_get_maxkeysize
+ * bytes (511): longer primary keys are refused; longer inverse and lookup
+ * values are indexed by their first bytes (look-ups truncate the same
+ * way, so such values may also find others sharing that prefix).
+ *
+ * STORE_BULK opens with MDB_NOSYNC | MDB_NOMETASYNC | MDB_NORDAHEAD and
+ * the loader syncs once (store_sync).  MDB_WRITEMAP was measured slower
+ * for loads here (every first touch of a page of the file mapping faults
+ * and the kernel zero-fills it), so it is not used.
+ *
+ * A store_t is meant for one thread; its snapshots may be opened in any
+ * number (MDB_NOTLS).
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <lmdb.h>
+
+#include "schema.h"
+#include "store.h"
+
+/** The on-disk format written in meta "store.format". */
+#define STORE_FORMAT 1
+/** Name of the format meta value. */
+#define STORE_META_FORMAT "store.format"
+/** Name of the meta value holding the next mail queue id. */
+#define STORE_META_QUEUE "store.queue.next"
+/** Default map size of store_open(): 1 GiB. */
+#define STORE_DEFAULT_MAPSIZE ((size_t)1 << 30)
+/** How often store_write() grows the map or re-adopts it before giving up. */
+#define STORE_MAX_RETRIES 40
+/** Largest address key: code af len net lo ~hi for IPv6. */
+#define AKEY_MAX (3 + 3 * 16)
+
+/** The named databases. */
+enum db_id {
+    DB_OBJECTS, DB_INVERSE, DB_LOOKUP, DB_ADDR_START, DB_ADDR_BUCKET,
+    DB_JOURNAL, DB_HISTORY, DB_META, DB_QUEUE, DB_SEEN, DB__COUNT
+};
+
+/** Name and flags of each database. */
+static const struct db_def {
+    const char *name;
+    unsigned flags;
+} db_defs[DB__COUNT] = {
+    { "objects", 0 },
+    { "inverse", MDB_DUPSORT },
+    { "lookup", MDB_DUPSORT },
+    { "addr_start", MDB_DUPSORT },
+    { "addr_bucket", MDB_DUPSORT },
+    { "journal", 0 },
+    { "history", MDB_DUPSORT | MDB_DUPFIXED },
+    { "meta", 0 },
+    { "queue", 0 },
+    { "seen", 0 }
+};
+
+/**
+ * Class codes on disk.  APPEND ONLY: never change or reuse a code; a new
+ * class gets the next free number.  Code 0 is never used.
+ */
+static const struct class_code {
+    const char *name;
+    uint8_t code;
+} class_codes[] = {
+    { "as-block", 1 }, { "as-set", 2 }, { "aut-num", 3 }, { "domain", 4 },
+    { "filter-set", 5 }, { "inet-rtr", 6 }, { "inet6num", 7 },
+    { "inetnum", 8 }, { "irt", 9 }, { "key-cert", 10 }, { "mntner", 11 },
+    { "organisation", 12 }, { "peering-set", 13 }, { "person", 14 },
+    { "poem", 15 }, { "poetic-form", 16 }, { "role", 17 }, { "route", 18 },
+    { "route-set", 19 }, { "route6", 20 }, { "rtr-set", 21 }
+};
+
+struct store {
+    MDB_env *env;
+    MDB_dbi dbi[DB__COUNT];
+    unsigned flags;             /**< enum store_open_flags */
+    size_t maxkey;              /**< mdb_env_get_maxkeysize() */
+    unsigned readers;           /**< open snapshots (they forbid remapping) */
+    uint8_t code_of[SC__COUNT]; /**< class id -> disk code */
+    int cls_of[256];            /**< disk code -> class id, -1 if none */
+};
+
+struct store_txn {
+    store_t *st;
+    MDB_txn *txn;
+    int rdonly;
+    int map_full;               /**< an operation hit MDB_MAP_FULL */
+    uint64_t next_serial;       /**< next journal serial, 0 = not loaded */
+    MDB_cursor *cur[DB__COUNT]; /**< cached cursors, opened on demand */
+    int busy[DB__COUNT];        /**< cached cursor in use */
+    buf_t okey;                 /**< object key being written */
+    buf_t key;                  /**< index key being written */
+    buf_t text;                 /**< new object text */
+    buf_t old;                  /**< copy of the replaced object text */
+    buf_t val;                  /**< journal value */
+};
+
+/* ---------------------------------------------------------------------
+ * Errors
+ */
+
+/**
+ * The status for an LMDB or system error code.
+ * @return ERR_TEMP for full/busy/locked/unwritable conditions, else
+ *         ERR_STORE.
+ */
+static int lmdb_status(int rc)
+{
+    switch (rc) {
+    case MDB_MAP_FULL:
+    case MDB_MAP_RESIZED:
+    case MDB_READERS_FULL:
+    case EAGAIN:
+    case EACCES:
+    case EROFS:
+    case EBUSY:
+    case ENOLCK:
+    case EDEADLK:
+    case ENOSPC:
+    case EIO:
+        return ERR_TEMP;
+    default:
+        return ERR_STORE;
+    }
+}
+
+/**
+ * Report an LMDB failure.
+ * @param t     the transaction (may be NULL); MDB_MAP_FULL marks it so
+ *              that store_write() grows the map
+ * @param err   filled with "store: WHAT: mdb_strerror(rc)"
+ * @param rc    the LMDB return code
+ * @param what  the operation
+ * @return ERR_TEMP or ERR_STORE (see lmdb_status()).
+ */
+static int fail(store_txn_t *t, err_t *err, int rc, const char *what)
+{
+    if (t != NULL && rc == MDB_MAP_FULL)
+        t->map_full = 1;
+    return err_set(err, lmdb_status(rc), "store: %s: %s", what,
+                   mdb_strerror(rc));
+}
+
+/* ---------------------------------------------------------------------
+ * Small helpers
+ */
+
+/** Write @v as 8 bytes big-endian at @p. */
+static void put_be64(uint8_t *p, uint64_t v)
+{
+    for (int i = 7; i >= 0; i--) {
+        p[i] = (uint8_t)(v & 0xff);
+        v >>= 8;
+    }
+}
+
+/** Read 8 bytes big-endian at @p. */
+static uint64_t get_be64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+/** Append @n bytes of @s to @b with ASCII letters in upper case. */
+static void put_upper(buf_t *b, const char *s, size_t n)
+{
+    buf_reserve(b, n);
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        b->s[b->len + i] = (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
+    }
+    b->len += n;
+    b->s[b->len] = 0;
+}
+
+/** 1 if @cls has an address index. */
+static int is_addr_class(int cls)
+{
+    return cls == SC_INETNUM || cls == SC_INET6NUM || cls == SC_ROUTE ||
+           cls == SC_ROUTE6 || cls == SC_DOMAIN;
+}
+
+/**
+ * Build an object key: class code, upper-case @pkey, NUL.
+ * @param out  reset and filled
+ * @return 0; ERR_USAGE for an invalid class; ERR_NOTFOUND if the key is
+ *         empty, contains NUL or is too long to be stored.
+ */
+static int make_okey(const store_t *st, int cls, const char *pkey,
+                     size_t len, buf_t *out)
+{
+    if (cls < 0 || cls >= SC__COUNT)
+        return ERR_USAGE;
+    buf_reset(out);
+    buf_putc(out, st->code_of[cls]);
+    put_upper(out, pkey, len);
+    buf_putc(out, 0);
+    if (len == 0 || memchr(pkey, 0, len) != NULL || out->len > st->maxkey)
+        return ERR_NOTFOUND;
+    return 0;
+}
+
+/* Address byte strings of n (4 or 16) bytes. */
+
+/** Add one to @a; @return 1 if it wrapped around (was all ones). */
+static int addr_inc(uint8_t *a, size_t n)
+{
+    for (size_t i = n; i-- > 0;)
+        if (++a[i] != 0)
+            return 0;
+    return 1;
+}
+
+/** Number of leading bits @a and @b have in common (8*n if equal). */
+static unsigned addr_cpl(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    unsigned bits = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t x = a[i] ^ b[i];
+        if (x == 0) {
+            bits += 8;
+            continue;
+        }
+        while (!(x & 0x80)) {
+            bits++;
+            x = (uint8_t)(x << 1);
+        }
+        break;
+    }
+    return bits;
+}
+
+/** @out = @a with every bit after the first @len cleared. */
+static void addr_mask(uint8_t *out, const uint8_t *a, unsigned len, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (len >= 8 * (i + 1))
+            out[i] = a[i];
+        else if (len <= 8 * i)
+            out[i] = 0;
+        else
+            out[i] = (uint8_t)(a[i] & (0xff << (8 - (len - 8 * i))));
+    }
+}
+
+/** Append the complement of @a. */
+static void addr_not(uint8_t *out, const uint8_t *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = (uint8_t)~a[i];
+}
+
+/** @out = @hi - @lo over 16 bytes (the size of the range minus one). */
+static void addr_sub(uint8_t out[16], const uint8_t hi[16], const uint8_t lo[16])
+{
+    int borrow = 0;
+    for (int i = 15; i >= 0; i--) {
+        int d = (int)hi[i] - (int)lo[i] - borrow;
+        borrow = d < 0;
+        out[i] = (uint8_t)(d + (borrow ? 256 : 0));
+    }
+}
+
+/**
+ * addr_start key: code af lo ~hi.
+ * @return the key length.
+ */
+static size_t start_key(uint8_t *k, uint8_t code, int af, size_t n,
+                        const uint8_t *lo, const uint8_t *hi)
+{
+    k[0] = code;
+    k[1] = (uint8_t)af;
+    memcpy(k + 2, lo, n);
+    addr_not(k + 2 + n, hi, n);
+    return 2 + 2 * n;
+}
+
+/**
+ * addr_bucket key prefix: code af len net (net = @a masked to @len).
+ * @return the prefix length (3 + n).
+ */
+static size_t bucket_prefix(uint8_t *k, uint8_t code, int af, size_t n,
+                            unsigned len, const uint8_t *a)
+{
+    k[0] = code;
+    k[1] = (uint8_t)af;
+    k[2] = (uint8_t)len;
+    addr_mask(k + 3, a, len, n);
+    return 3 + n;
+}
+
+/**
+ * addr_bucket key of range [@lo, @hi]: its smallest covering prefix, lo, ~hi.
+ * @return the key length.
+ */
+static size_t bucket_key(uint8_t *k, uint8_t code, int af, size_t n,
+                         const uint8_t *lo, const uint8_t *hi)
+{
+    size_t p = bucket_prefix(k, code, af, n, addr_cpl(lo, hi, n), lo);
+    memcpy(k + p, lo, n);
+    addr_not(k + p + n, hi, n);
+    return p + 2 * n;
+}
+
+/* ---------------------------------------------------------------------
+ * Transactions and cursors
+ */
+
+/** A new transaction wrapper for @txn. */
+static store_txn_t *txn_new(store_t *st, MDB_txn *txn, int rdonly)
+{
+    store_txn_t *t = xcalloc(1, sizeof *t);
+    t->st = st;
+    t->txn = txn;
+    t->rdonly = rdonly;
+    buf_init(&t->okey);
+    buf_init(&t->key);
+    buf_init(&t->text);
+    buf_init(&t->old);
+    buf_init(&t->val);
+    return t;
+}
+
+/** Close the cached cursors of @t (before its MDB_txn ends). */
+static void txn_close_cursors(store_txn_t *t)
+{
+    for (int i = 0; i < DB__COUNT; i++) {
+        if (t->cur[i] != NULL)
+            mdb_cursor_close(t->cur[i]);
+        t->cur[i] = NULL;
+        t->busy[i] = 0;
+    }
+}
+
+/** Free the wrapper (its MDB_txn must have ended). */
+static void txn_free(store_txn_t *t)
+{
+    if (t == NULL)
+        return;
+    buf_free(&t->okey);
+    buf_free(&t->key);
+    buf_free(&t->text);
+    buf_free(&t->old);
+    buf_free(&t->val);
+    free(t);
+}
+
+/**
+ * Get a cursor on database @db: the cached one if free, else a temporary
+ * one.  Give it back with cur_release().
+ * @return 0, or ERR_STORE/ERR_TEMP.
+ */
+static int cur_acquire(store_txn_t *t, int db, MDB_cursor **c, err_t *err)
+{
+    int rc;
+
+    if (t->cur[db] == NULL) {
+        rc = mdb_cursor_open(t->txn, t->st->dbi[db], &t->cur[db]);
+        if (rc)
+            return fail(t, err, rc, "cursor open");
+    } else if (t->busy[db]) {
+        rc = mdb_cursor_open(t->txn, t->st->dbi[db], c);
+        if (rc)
+            return fail(t, err, rc, "cursor open");
+        return 0;
+    }
+    t->busy[db] = 1;
+    *c = t->cur[db];
+    return 0;
+}
+
+/** Give back a cursor from cur_acquire().  NULL is accepted. */
+static void cur_release(store_txn_t *t, int db, MDB_cursor *c)
+{
+    if (c == NULL)
+        return;
+    if (c == t->cur[db])
+        t->busy[db] = 0;
+    else
+        mdb_cursor_close(c);
+}
+
+/* ---------------------------------------------------------------------
+ * Opening and growing
+ */
+
+/**
+ * Double the map size.  Only possible while no snapshot of this process
+ * is open.
+ * @return 0, or ERR_TEMP when the map cannot grow.
+ */
+static int grow_map(store_t *st, err_t *err)
+{
+    MDB_envinfo info;
+    int rc;
+
+    if (st->readers > 0)
+        return err_set(err, ERR_TEMP, "store: the map is full and cannot "
+                       "grow while read snapshots are open");
+    rc = mdb_env_info(st->env, &info);
+    if (rc)
+        return fail(NULL, err, rc, "env info");
+    if (info.me_mapsize > SIZE_MAX / 2)
+        return err_set(err, ERR_TEMP, "store: the map is full");
+    rc = mdb_env_set_mapsize(st->env, info.me_mapsize * 2);
+    if (rc)
+        return err_set(err, ERR_TEMP, "store: cannot grow the map: %s",
+                       mdb_strerror(rc));
+    return 0;
+}
+
+/**
+ * Adopt a map size grown by another process (after MDB_MAP_RESIZED).
+ * @return 0, or ERR_TEMP while snapshots of this process are open.
+ */
+static int adopt_map(store_t *st, err_t *err)
+{
+    int rc;
+
+    if (st->readers > 0)
+        return err_set(err, ERR_TEMP, "store: the map was resized by "
+                       "another process while snapshots are open");
+    rc = mdb_env_set_mapsize(st->env, 0);
+    if (rc)
+        return fail(NULL, err, rc, "adopt map size");
+    return 0;
+}
+
+/**
+ * Begin an LMDB transaction, adopting a map grown by another process.
+ * @return 0, ERR_TEMP, ERR_STORE.
+ */
+static int begin(store_t *st, unsigned flags, MDB_txn **txn, err_t *err)
+{
+    int rc;
+
+    for (int i = 0; i < STORE_MAX_RETRIES; i++) {
+        rc = mdb_txn_begin(st->env, NULL, flags, txn);
+        if (rc != MDB_MAP_RESIZED)
+            break;
+        rc = adopt_map(st, err);
+        if (rc)
+            return rc;
+        rc = MDB_MAP_RESIZED;
+    }
+    if (rc)
+        return fail(NULL, err, rc, "begin transaction");
+    return 0;
+}
+
+/**
+ * Open every database and check (or, for a new store, write) the format.
+ * Runs in its own transaction, growing the map if it is too small.
+ * @return 0, ERR_TEMP, ERR_STORE.
+ */
+static int open_dbis(store_t *st, err_t *err)
+{
+    int rdonly = (st->flags & STORE_RDONLY) != 0;
+    MDB_txn *txn = NULL;
+    int rc = 0;
+
+    for (int tries = 0; tries < STORE_MAX_RETRIES; tries++) {
+        MDB_val k, v;
+        uint8_t fmt[4] = { 0, 0, 0, STORE_FORMAT };
+
+        rc = begin(st, rdonly ? MDB_RDONLY : 0, &txn, err);
+        if (rc)
+            return rc;
+        for (int i = 0; i < DB__COUNT; i++) {
+            rc = mdb_dbi_open(txn, db_defs[i].name,
+                              db_defs[i].flags | (rdonly ? 0 : MDB_CREATE),
+                              &st->dbi[i]);
+            if (rc == MDB_NOTFOUND) {
+                rc = err_set(err, ERR_STORE, "store: not an autodbm store "
+                             "(no %s database)", db_defs[i].name);
+                goto abort;
+            }
+            if (rc)
+                goto lmdb_fail;
+        }
+        k.mv_data = (void *)STORE_META_FORMAT;
+        k.mv_size = strlen(STORE_META_FORMAT);
+        rc = mdb_get(txn, st->dbi[DB_META], &k, &v);
+        if (rc == 0) {
+            if (v.mv_size != sizeof fmt || memcmp(v.mv_data, fmt, sizeof fmt)) {
+                rc = err_set(err, ERR_STORE, "store: unsupported store "
+                             "format (this build reads format %d)",
+                             STORE_FORMAT);
+                goto abort;
+            }
+        } else if (rc == MDB_NOTFOUND && !rdonly) {
+            v.mv_data = fmt;
+            v.mv_size = sizeof fmt;
+            rc = mdb_put(txn, st->dbi[DB_META], &k, &v, 0);
+            if (rc)
+                goto lmdb_fail;
+        } else if (rc == MDB_NOTFOUND) {
+            rc = err_set(err, ERR_STORE, "store: not an autodbm store "
+                         "(no format)");
+            goto abort;
+        } else {
+            goto lmdb_fail;
+        }
+        rc = mdb_txn_commit(txn);
+        txn = NULL;
+        if (rc == MDB_MAP_FULL) {
+            rc = grow_map(st, err);
+            if (rc)
+                return rc;
+            continue;
+        }
+        if (rc)
+            return fail(NULL, err, rc, "open databases");
+        return 0;
+
+    lmdb_fail:
+        mdb_txn_abort(txn);
+        txn = NULL;
+        if (rc == MDB_MAP_FULL) {
+            rc = grow_map(st, err);
+            if (rc)
+                return rc;
+            continue;
+        }
+        return fail(NULL, err, rc, "open databases");
+    }
+    return err_set(err, ERR_TEMP, "store: cannot make the map large enough");
+
+abort:
+    mdb_txn_abort(txn);
+    return rc;
+}
+
+int store_open_size(const char *dir, unsigned flags, size_t mapsize,
+                    store_t **out, err_t *err)
+{
+    store_t *st = NULL;
+    unsigned envflags = MDB_NOTLS;
+    MDB_envinfo info;
+    struct stat sb;
+    int rc;
+
+    *out = NULL;
+    if (!(flags & STORE_RDONLY) && mkdir(dir, 0750) != 0 && errno != EEXIST)
+        return err_set(err, ERR_IO, "store: cannot create %s: %s", dir,
+                       strerror(errno));
+    if (stat(dir, &sb) != 0)
+        return err_set(err, ERR_IO, "store: %s: %s", dir, strerror(errno));
+    if (!S_ISDIR(sb.st_mode))
+        return err_set(err, ERR_IO, "store: %s: not a directory", dir);
+
+    st = xcalloc(1, sizeof *st);
+    st->flags = flags;
+    for (int i = 0; i < 256; i++)
+        st->cls_of[i] = -1;
+    for (int c = 0; c < SC__COUNT; c++) {
+        const char *name = schema_class_name(c);
+        size_t i;
+        for (i = 0; i < sizeof class_codes / sizeof class_codes[0]; i++)
+            if (name != NULL && strcmp(class_codes[i].name, name) == 0)
+                break;
+        if (i == sizeof class_codes / sizeof class_codes[0]) {
+            rc = err_set(err, ERR_SOFTWARE, "store: class %s has no disk "
+                         "code", name ? name : "?");
+            goto leave;
+        }
+        st->code_of[c] = class_codes[i].code;
+        st->cls_of[class_codes[i].code] = c;
+    }
+
+    rc = mdb_env_create(&st->env);
+    if (rc) {
+        rc = fail(NULL, err, rc, "create environment");
+        goto leave;
+    }
+    rc = mdb_env_set_maxdbs(st->env, DB__COUNT + 4);
+    if (rc == 0)
+        rc = mdb_env_set_mapsize(st->env, mapsize);
+    if (rc) {
+        rc = fail(NULL, err, rc, "configure environment");
+        goto leave;
+    }
+    if (flags & STORE_RDONLY)
+        envflags |= MDB_RDONLY;
+    else if (flags & STORE_BULK)
+        envflags |= MDB_NOSYNC | MDB_NOMETASYNC | MDB_NORDAHEAD;
+    rc = mdb_env_open(st->env, dir, envflags, 0640);
+    if (rc) {
+        if (rc == ENOENT || rc == ENOTDIR)
+            rc = err_set(err, ERR_IO, "store: %s: %s", dir, mdb_strerror(rc));
+        else
+            rc = err_set(err, lmdb_status(rc), "store: %s: %s", dir,
+                         mdb_strerror(rc));
+        goto leave;
+    }
+    /* Adopt the size recorded in the store (it may have grown), but never
+     * go below the size asked for. */
+    rc = mdb_env_set_mapsize(st->env, 0);
+    if (rc == 0)
+        rc = mdb_env_info(st->env, &info);
+    if (rc == 0 && info.me_mapsize < mapsize)
+        rc = mdb_env_set_mapsize(st->env, mapsize);
+    if (rc) {
+        rc = fail(NULL, err, rc, "set map size");
+        goto leave;
+    }
+    st->maxkey = (size_t)mdb_env_get_maxkeysize(st->env);
+    rc = open_dbis(st, err);
+    if (rc)
+        goto leave;
+    *out = st;
+    return 0;
+
+leave:
+    if (st->env != NULL)
+        mdb_env_close(st->env);
+    free(st);
+    return rc;
+}
+
+int store_open(const char *dir, unsigned flags, store_t **out, err_t *err)
+{
+    return store_open_size(dir, flags, STORE_DEFAULT_MAPSIZE, out, err);
+}
+
+void store_close(store_t *st)
+{
+    if (st == NULL)
+        return;
+    mdb_env_close(st->env);
+    free(st);
+}
+
+int store_sync(store_t *st, err_t *err)
+{
+    int rc = mdb_env_sync(st->env, 1);
+    if (rc)
+        return err_set(err, ERR_IO, "store: sync: %s", mdb_strerror(rc));
+    return 0;
+}
+
+int store_write(store_t *st, store_unit_fn fn, void *arg, err_t *err)
+{
+    MDB_txn *txn = NULL;
+    store_txn_t *t = NULL;
+    int rc;
+
+    if (st->flags & STORE_RDONLY)
+        return err_set(err, ERR_USAGE, "store: opened read-only");
+    for (int tries = 0; tries < STORE_MAX_RETRIES; tries++) {
+        rc = begin(st, 0, &txn, err);
+        if (rc)
+            return rc;
+        t = txn_new(st, txn, 0);
+        rc = fn(t, arg, err);
+        txn_close_cursors(t);
+        if (t->map_full) {
+            mdb_txn_abort(txn);
+            txn_free(t);
+            err_free(err);
+            rc = grow_map(st, err);
+            if (rc)
+                return rc;
+            continue;
+        }
+        if (rc) {
+            mdb_txn_abort(txn);
+            txn_free(t);
+            return rc;
+        }
+        txn_free(t);
+        rc = mdb_txn_commit(txn);
+        if (rc == MDB_MAP_FULL) {
+            rc = grow_map(st, err);
+            if (rc)
+                return rc;
+            continue;
+        }
+        if (rc)
+            return fail(NULL, err, rc, "commit");
+        return 0;
+    }
+    return err_set(err, ERR_TEMP, "store: cannot make the map large enough");
+}
+
+int store_read_begin(store_t *st, store_txn_t **txn, err_t *err)
+{
+    MDB_txn *mt = NULL;
+    int rc;
+
+    *txn = NULL;
+    rc = begin(st, MDB_RDONLY, &mt, err);
+    if (rc)
+        return rc;
+    *txn = txn_new(st, mt, 1);
+    st->readers++;
+    return 0;
+}
+
+void store_read_end(store_txn_t *txn)
+{
+    if (txn == NULL)
+        return;
+    txn_close_cursors(txn);
+    mdb_txn_abort(txn->txn);
+    txn->st->readers--;
+    txn_free(txn);
+}
+
+/* ---------------------------------------------------------------------
+ * Emitting hits
+ */
+
+/**
+ * Fetch the object of an index entry and pass it to @fn.
+ * @param ok    the object key (code, PKEY, NUL), @oklen bytes
+ * @param mask  class mask (bit 1 << cls), 0 = all
+ * @return 0, the non-zero value of @fn, ERR_STORE (corrupt index).
+ */
+static int emit_okey(store_txn_t *t, const void *ok, size_t oklen,
+                     unsigned long mask, store_hit_fn fn, void *arg,
+                     err_t *err)
+{
+    const uint8_t *p = ok;
+    MDB_val k, v;
+    int cls, rc;
+
+    if (oklen < 2 || p[oklen - 1] != 0)
+        return err_set(err, ERR_STORE, "store: corrupt object key in index");
+    cls = t->st->cls_of[p[0]];
+    if (cls < 0)
+        return err_set(err, ERR_STORE, "store: unknown class code %u",
+                       (unsigned)p[0]);
+    if (mask != 0 && !(mask & (1UL << cls)))
+        return 0;
+    k.mv_data = (void *)ok;
+    k.mv_size = oklen;
+    rc = mdb_get(t->txn, t->st->dbi[DB_OBJECTS], &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return err_set(err, ERR_STORE, "store: index refers to missing "
+                       "object %s", (const char *)p + 1);
+    if (rc)
+        return fail(t, err, rc, "get object");
+    return fn(cls, (const char *)p + 1, v.mv_data, v.mv_size, arg);
+}
+
+/**
+ * Emit every duplicate (object key) at the cursor position.
+ * @return 0, the non-zero value of @fn, ERR_STORE.
+ */
+static int emit_dups(store_txn_t *t, MDB_cursor *c, unsigned long mask,
+                     store_hit_fn fn, void *arg, err_t *err)
+{
+    MDB_val k, v;
+    int rc = mdb_cursor_get(c, &k, &v, MDB_GET_CURRENT);
+
+    while (rc == 0) {
+        rc = emit_okey(t, v.mv_data, v.mv_size, mask, fn, arg, err);
+        if (rc)
+            return rc;
+        rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP);
+    }
+    if (rc != MDB_NOTFOUND)
+        return fail(t, err, rc, "read index");
+    return 0;
+}
+
+/**
+ * Emit every object key stored under @key in DUPSORT database @db.
+ * @return 0, the non-zero value of @fn, ERR_STORE.
+ */
+static int emit_key(store_txn_t *t, int db, const void *key, size_t klen,
+                    unsigned long mask, store_hit_fn fn, void *arg,
+                    err_t *err)
+{
+    MDB_cursor *c = NULL;
+    MDB_val k, v;
+    int rc;
+
+    if (klen == 0)
+        return 0;
+    if (klen > t->st->maxkey)
+        klen = t->st->maxkey;
+    rc = cur_acquire(t, db, &c, err);
+    if (rc)
+        return rc;
+    k.mv_data = (void *)key;
+    k.mv_size = klen;
+    rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
+    if (rc == MDB_NOTFOUND)
+        rc = 0;
+    else if (rc)
+        rc = fail(t, err, rc, "read index");
+    else
+        rc = emit_dups(t, c, mask, fn, arg, err);
+    cur_release(t, db, c);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Objects
+ */
+
+int store_obj_get(store_txn_t *txn, int cls, const char *pkey, buf_t *text,
+                  err_t *err)
+{
+    buf_t ok;
+    MDB_val k, v;
+    int rc;
+
+    buf_init(&ok);
+    rc = make_okey(txn->st, cls, pkey, strlen(pkey), &ok);
+    if (rc == ERR_USAGE) {
+        rc = err_set(err, ERR_USAGE, "store: invalid class %d", cls);
+        goto leave;
+    }
+    if (rc) {
+        rc = err_set(err, ERR_NOTFOUND, "no such object");
+        goto leave;
+    }
+    k.mv_data = ok.s;
+    k.mv_size = ok.len;
+    rc = mdb_get(txn->txn, txn->st->dbi[DB_OBJECTS], &k, &v);
+    if (rc == MDB_NOTFOUND) {
+        rc = err_set(err, ERR_NOTFOUND, "no such object");
+        goto leave;
+    }
+    if (rc) {
+        rc = fail(txn, err, rc, "get object");
+        goto leave;
+    }
+    if (text != NULL)
+        buf_put(text, v.mv_data, v.mv_size);
+leave:
+    buf_free(&ok);
+    return rc;
+}
+
+/**
+ * Parse stored object text into a classified object.
+ * @return 0, or ERR_STORE if the text is not an object any more.
+ */
+static int parse_text(const char *text, size_t len, rpsl_obj_t **out,
+                      err_t *err)
+{
+    rpsl_obj_t *o = NULL;
+
+    *out = NULL;
+    if (rpsl_parse(text, len, 1, 0, &o, NULL) != 0 || o == NULL)
+        return err_set(err, ERR_STORE, "store: stored object does not parse");
+    if (schema_classify(o, NULL) != 0) {
+        rpsl_obj_free(o);
+        return err_set(err, ERR_STORE, "store: stored object has no class");
+    }
+    *out = o;
+    return 0;
+}
+
+int store_obj_load(store_txn_t *txn, int cls, const char *pkey,
+                   rpsl_obj_t **out, err_t *err)
+{
+    buf_t text;
+    int rc;
+
+    *out = NULL;
+    buf_init(&text);
+    rc = store_obj_get(txn, cls, pkey, &text, err);
+    if (rc == 0)
+        rc = parse_text(text.s, text.len, out, err);
+    buf_free(&text);
+    return rc;
+}
+
+/**
+ * Put or delete one (key, object key) pair of a DUPSORT index.  Keys
+ * longer than LMDB allows are truncated; empty keys are skipped.
+ * @return 0, ERR_TEMP, ERR_STORE.
+ */
+static int ix_pair(store_txn_t *t, int db, const void *key, size_t klen,
+                   const MDB_val *okey, int del, err_t *err)
+{
+    MDB_val k, v = *okey;
+    int rc;
+
+    if (klen == 0)
+        return 0;
+    if (klen > t->st->maxkey)
+        klen = t->st->maxkey;
+    k.mv_data = (void *)key;
+    k.mv_size = klen;
+    if (del) {
+        rc = mdb_del(t->txn, t->st->dbi[db], &k, &v);
+        if (rc == MDB_NOTFOUND)
+            rc = 0;
+    } else {
+        rc = mdb_put(t->txn, t->st->dbi[db], &k, &v, MDB_NODUPDATA);
+        if (rc == MDB_KEYEXIST)
+            rc = 0;
+    }
+    if (rc)
+        return fail(t, err, rc, del ? "delete index entry" :
+                    "write index entry");
+    return 0;
+}
+
+/** State of index_obj()'s schema_each_key() walk. */
+struct key_walk {
+    store_txn_t *t;
+    MDB_val okey;
+    int del;
+    int rc;
+    err_t *err;
+};
+
+/** schema_each_key() callback: put or delete one secondary key. */
+static int ix_key_cb(enum schema_keykind kind, int aid, const char *value,
+                     size_t len, void *arg)
+{
+    struct key_walk *w = arg;
+    buf_t *k = &w->t->key;
+    const char *name;
+    int db;
+
+    while (len > 0 && (*value == ' ' || *value == '\t')) {
+        value++;
+        len--;
+    }
+    while (len > 0 && (value[len - 1] == ' ' || value[len - 1] == '\t'))
+        len--;
+    if (len == 0)
+        return 0;
+    buf_reset(k);
+    if (kind == SCHEMA_KEY_INVERSE) {
+        name = schema_attr_name(aid);
+        if (name == NULL)
+            return 0;
+        buf_puts(k, name);
+        buf_putc(k, 0);
+        db = DB_INVERSE;
+    } else if (kind == SCHEMA_KEY_LOOKUP) {
+        db = DB_LOOKUP;
+    } else {
+        return 0;
+    }
+    put_upper(k, value, len);
+    w->rc = ix_pair(w->t, db, k->s, k->len, &w->okey, w->del, w->err);
+    return w->rc ? 1 : 0;
+}
+
+/**
+ * The address range an object of class @o->cls is indexed under.
+ * @param has  receives 1 if there is one, 0 if not (non-address class,
+ *             e164.arpa or non-reverse domain)
+ * @return 0, or ERR_SYNTAX for an address class with an invalid range.
+ */
+static int obj_range(const rpsl_obj_t *o, int *has, ip_range_t *r,
+                     err_t *err)
+{
+    int rc;
+
+    *has = 0;
+    if (!is_addr_class(o->cls))
+        return 0;
+    rc = schema_obj_range(o, r);
+    if (rc == 0 && (r->af == 4 || r->af == 6) &&
+        memcmp(r->lo, r->hi, ip_addr_len(r->af)) <= 0) {
+        *has = 1;
+        return 0;
+    }
+    if (rc == ERR_NOTFOUND || o->cls == SC_DOMAIN)
+        return 0;
+    return err_set(err, ERR_SYNTAX, "store: %s object without a valid "
+                   "address range", schema_class_name(o->cls));
+}
+
+/**
+ * Add (or with @del remove) every index entry of object @o stored under
+ * object key @okey: its lookup values (the primary key needs none: look-ups
+ * probe objects directly), its inverse keys, its address range.
+ * @return 0, ERR_TEMP, ERR_STORE.
+ */
+static int index_obj(store_txn_t *t, const rpsl_obj_t *o, const buf_t *okey,
+                     int has_range, const ip_range_t *r, int del, err_t *err)
+{
+    struct key_walk w;
+    uint8_t k[AKEY_MAX];
+    size_t n, klen;
+    int rc;
+
+    w.t = t;
+    w.okey.mv_data = okey->s;
+    w.okey.mv_size = okey->len;
+    w.del = del;
+    w.rc = 0;
+    w.err = err;
+    schema_each_key(o, ix_key_cb, &w);
+    if (w.rc)
+        return w.rc;
+    if (!has_range)
+        return 0;
+    n = ip_addr_len(r->af);
+    klen = start_key(k, (uint8_t)okey->s[0], r->af, n, r->lo, r->hi);
+    rc = ix_pair(t, DB_ADDR_START, k, klen, &w.okey, del, err);
+    if (rc)
+        return rc;
+    klen = bucket_key(k, (uint8_t)okey->s[0], r->af, n, r->lo, r->hi);
+    return ix_pair(t, DB_ADDR_BUCKET, k, klen, &w.okey, del, err);
+}
+
+/**
+ * Remove the index entries of the stored text @old of object @okey.
+ * @return 0, ERR_TEMP, ERR_STORE.
+ */
+static int unindex_text(store_txn_t *t, const buf_t *old, const buf_t *okey,
+                        err_t *err)
+{
+    rpsl_obj_t *o = NULL;
+    ip_range_t r;
+    int has = 0;
+    int rc;
+
+    rc = parse_text(old->s, old->len, &o, err);
+    if (rc)
+        return rc;
+    if (obj_range(o, &has, &r, NULL) != 0)
+        has = 0;
+    rc = index_obj(t, o, okey, has, &r, 1, err);
+    rpsl_obj_free(o);
+    return rc;
+}
+
+/**
+ * Append a journal entry and its history entry.
+ * @param okey     object key (code, PKEY, NUL)
+ * @param serial   receives the serial (may be NULL)
+ * @return 0, ERR_TEMP, ERR_STORE.
+ */
+static int journal_add(store_txn_t *t, enum store_op op, time_t when,
+                       const buf_t *okey, const char *text, size_t len,
+                       uint64_t *serial, err_t *err)
+{
+    uint8_t sk[8], tb[8];
+    MDB_val k, v;
+    int rc;
+
+    if (t->next_serial == 0) {
+        MDB_cursor *c = NULL;
+        rc = cur_acquire(t, DB_JOURNAL, &c, err);
+        if (rc)
+            return rc;
+        rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+        cur_release(t, DB_JOURNAL, c);
+        if (rc == MDB_NOTFOUND)
+            t->next_serial = 1;
+        else if (rc)
+            return fail(t, err, rc, "read journal");
+        else if (k.mv_size != 8)
+            return err_set(err, ERR_STORE, "store: corrupt journal key");
+        else
+            t->next_serial = get_be64(k.mv_data) + 1;
+    }
+    put_be64(sk, t->next_serial);
+    put_be64(tb, (uint64_t)(int64_t)when);
+    buf_reset(&t->val);
+    buf_putc(&t->val, op);
+    buf_put(&t->val, tb, 8);
+    buf_put(&t->val, okey->s, okey->len);
+    buf_put(&t->val, text, len);
+    k.mv_data = sk;
+    k.mv_size = 8;
+    v.mv_data = t->val.s;
+    v.mv_size = t->val.len;
+    rc = mdb_put(t->txn, t->st->dbi[DB_JOURNAL], &k, &v, MDB_APPEND);
+    if (rc)
+        return fail(t, err, rc, "write journal");
+    k.mv_data = okey->s;
+    k.mv_size = okey->len;
+    v.mv_data = sk;
+    v.mv_size = 8;
+    rc = mdb_put(t->txn, t->st->dbi[DB_HISTORY], &k, &v, 0);
+    if (rc)
+        return fail(t, err, rc, "write history");
+    if (serial != NULL)
+        *serial = t->next_serial;
+    t->next_serial++;
+    return 0;
+}
+
+int store_obj_put(store_txn_t *txn, const rpsl_obj_t *obj, time_t when,
+                  uint64_t *serial, err_t *err)
+{
+    store_txn_t *t = txn;
+    ip_range_t r;
+    MDB_val k, v;
+    int has = 0;
+    int rc;
+
+    if (t->rdonly)
+        return err_set(err, ERR_USAGE, "store: write in a read snapshot");
+    if (obj->cls < 0 || obj->cls >= SC__COUNT)
+        return err_set(err, ERR_SYNTAX, "store: object is not classified");
+
+    /* Everything that can make the object unusable is checked before
+     * the first write, so that a refused object leaves no trace. */
+    buf_reset(&t->okey);
+    buf_putc(&t->okey, t->st->code_of[obj->cls]);
+    if (schema_pkey(obj, &t->okey) != 0 || t->okey.len < 2 ||
+        memchr(t->okey.s + 1, 0, t->okey.len - 1) != NULL)
+        return err_set(err, ERR_SYNTAX, "store: %s object without a "
+                       "primary key", schema_class_name(obj->cls));
+    for (size_t i = 1; i < t->okey.len; i++)
+        if (t->okey.s[i] >= 'a' && t->okey.s[i] <= 'z')
+            t->okey.s[i] = (char)(t->okey.s[i] - 'a' + 'A');
+    buf_putc(&t->okey, 0);
+    if (t->okey.len > t->st->maxkey)
+        return err_set(err, ERR_SYNTAX, "store: primary key too long");
+    rc = obj_range(obj, &has, &r, err);
+    if (rc)
+        return rc;
+
+    buf_reset(&t->text);
+    rpsl_print(obj, &t->text, RPSL_PRINT_DISPLAY);
+    k.mv_data = t->okey.s;
+    k.mv_size = t->okey.len;
+    v.mv_data = t->text.s;
+    v.mv_size = t->text.len;
+    rc = mdb_put(t->txn, t->st->dbi[DB_OBJECTS], &k, &v, MDB_NOOVERWRITE);
+    if (rc == MDB_KEYEXIST) {
+        /* A new version: drop the old version's index entries. */
+        buf_reset(&t->old);
+        buf_put(&t->old, v.mv_data, v.mv_size);
+        rc = unindex_text(t, &t->old, &t->okey, err);
+        if (rc)
+            return rc;
+        v.mv_data = t->text.s;
+        v.mv_size = t->text.len;
+        rc = mdb_put(t->txn, t->st->dbi[DB_OBJECTS], &k, &v, 0);
+    }
+    if (rc)
+        return fail(t, err, rc, "write object");
+    rc = index_obj(t, obj, &t->okey, has, &r, 0, err);
+    if (rc)
+        return rc;
+    return journal_add(t, STORE_OP_ADD, when, &t->okey, t->text.s,
+                       t->text.len, serial, err);
+}
+
+int store_obj_del(store_txn_t *txn, int cls, const char *pkey, time_t when,
+                  uint64_t *serial, err_t *err)
+{
+    store_txn_t *t = txn;
+    MDB_val k, v;
+    int rc;
+
+    if (t->rdonly)
+        return err_set(err, ERR_USAGE, "store: write in a read snapshot");
+    rc = make_okey(t->st, cls, pkey, strlen(pkey), &t->okey);
+    if (rc == ERR_USAGE)
+        return err_set(err, ERR_USAGE, "store: invalid class %d", cls);
+    if (rc)
+        return err_set(err, ERR_NOTFOUND, "no such object");
+    k.mv_data = t->okey.s;
+    k.mv_size = t->okey.len;
+    rc = mdb_get(t->txn, t->st->dbi[DB_OBJECTS], &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return err_set(err, ERR_NOTFOUND, "no such object");
+    if (rc)
+        return fail(t, err, rc, "get object");
+    buf_reset(&t->old);
+    buf_put(&t->old, v.mv_data, v.mv_size);
+    rc = unindex_text(t, &t->old, &t->okey, err);
+    if (rc)
+        return rc;
+    rc = mdb_del(t->txn, t->st->dbi[DB_OBJECTS], &k, NULL);
+    if (rc)
+        return fail(t, err, rc, "delete object");
+    return journal_add(t, STORE_OP_DEL, when, &t->okey, t->old.s, t->old.len,
+                       serial, err);
+}
+
+/* ---------------------------------------------------------------------
+ * Secondary look-ups
+ */
+
+int store_inverse(store_txn_t *txn, int aid, const char *value,
+                  store_hit_fn fn, void *arg, err_t *err)
+{
+    const char *name = schema_attr_name(aid);
+    buf_t k;
+    int rc;
+
+    if (name == NULL)
+        return err_set(err, ERR_USAGE, "store: invalid attribute %d", aid);
+    buf_init(&k);
+    buf_puts(&k, name);
+    buf_putc(&k, 0);
+    put_upper(&k, value, strlen(value));
+    rc = emit_key(txn, DB_INVERSE, k.s, k.len, 0, fn, arg, err);
+    buf_free(&k);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Address look-ups
+ */
+
+/** An address query. */
+struct aquery {
+    store_txn_t *t;
+    uint8_t code;           /**< class code */
+    int af;                 /**< 4 or 6 */
+    size_t n;               /**< address bytes */
+    const ip_range_t *q;    /**< the query range */
+    store_hit_fn fn;
+    void *arg;
+    err_t *err;
+};
+
+/** One collected hit: a range and an object key (in hits.keys). */
+struct ahit {
+    uint8_t lo[16];
+    uint8_t hi[16];
+    size_t off;             /**< object key offset in hits.keys */
+    size_t len;             /**< object key length */
+    const char *ok;         /**< object key, set by hits_fix() */
+};
+
+/** Collected hits, sorted before they are emitted. */
+struct ahits {
+    struct ahit *v;
+    size_t n, cap;
+    buf_t keys;
+};
+
+/**
+ * Add a hit: object key @ok (@len bytes) with range [@lo, @hi] (@n
+ * bytes each; n may be 0 for hits without range).
+ */
+static void hits_push(struct ahits *h, const void *ok, size_t len,
+                      const uint8_t *lo, const uint8_t *hi, size_t n)
+{
+    struct ahit *e;
+
+    if (h->n == h->cap) {
+        h->cap = h->cap ? 2 * h->cap : 16;
+        h->v = xrealloc(h->v, h->cap * sizeof *h->v);
+    }
+    e = &h->v[h->n++];
+    memset(e, 0, sizeof *e);
+    if (n > 0) {
+        memcpy(e->lo, lo, n);
+        memcpy(e->hi, hi, n);
+    }
+    e->off = h->keys.len;
+    e->len = len;
+    buf_put(&h->keys, ok, len);
+}
+
+/** Add every duplicate at cursor @c under range [@lo, @hi] to @h. */
+static int hits_add_dups(struct aquery *aq, MDB_cursor *c, struct ahits *h,
+                         const uint8_t *lo, const uint8_t *hi)
+{
+    MDB_val k, v;
+    int rc = mdb_cursor_get(c, &k, &v, MDB_GET_CURRENT);
+
+    while (rc == 0) {
+        hits_push(h, v.mv_data, v.mv_size, lo, hi, aq->n);
+        rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP);
+    }
+    if (rc != MDB_NOTFOUND)
+        return fail(aq->t, aq->err, rc, "read address index");
+    return 0;
+}
+
+/** Point each hit at its object key (after the last hits_add_dups). */
+static void hits_fix(struct ahits *h)
+{
+    for (size_t i = 0; i < h->n; i++)
+        h->v[i].ok = h->keys.s + h->v[i].off;
+}
+
+/** Compare two object keys as LMDB does (memcmp, then length). */
+static int okey_cmp(const struct ahit *a, const struct ahit *b)
+{
+    size_t m = a->len < b->len ? a->len : b->len;
+    int c = memcmp(a->ok, b->ok, m);
+    if (c)
+        return c;
+    return (a->len > b->len) - (a->len < b->len);
+}
+
+/** qsort order: larger ranges first, then by start, then by key. */
+static int cmp_size(const void *pa, const void *pb)
+{
+    const struct ahit *a = pa, *b = pb;
+    uint8_t sa[16], sb[16];
+    int c;
+
+    addr_sub(sa, a->hi, a->lo);
+    addr_sub(sb, b->hi, b->lo);
+    c = memcmp(sb, sa, 16);
+    if (c == 0)
+        c = memcmp(a->lo, b->lo, 16);
+    if (c == 0)
+        c = okey_cmp(a, b);
+    return c;
+}
+
+/** qsort order: by start, larger ranges first, then by key. */
+static int cmp_start(const void *pa, const void *pb)
+{
+    const struct ahit *a = pa, *b = pb;
+    int c = memcmp(a->lo, b->lo, 16);
+
+    if (c == 0)
+        c = memcmp(b->hi, a->hi, 16);
+    if (c == 0)
+        c = okey_cmp(a, b);
+    return c;
+}
+
+/** 1 if hits @a and @b have the same range. */
+static int same_range(const struct ahit *a, const struct ahit *b)
+{
+    return memcmp(a->lo, b->lo, 16) == 0 && memcmp(a->hi, b->hi, 16) == 0;
+}
+
+/** Free the collected hits. */
+static void hits_free(struct ahits *h)
+{
+    free(h->v);
+    buf_free(&h->keys);
+}
+
+/**
+ * Decode an addr_start key of the query's class and family.
+ * @return 1 and fills @lo/@hi (n bytes), or 0 if the key is another's.
+ */
+static int start_decode(const struct aquery *aq, const MDB_val *k,
+                        uint8_t *lo, uint8_t *hi)
+{
+    const uint8_t *p = k->mv_data;
+
+    if (k->mv_size != 2 + 2 * aq->n || p[0] != aq->code ||
+        p[1] != (uint8_t)aq->af)
+        return 0;
+    memcpy(lo, p + 2, aq->n);
+    addr_not(hi, p + 2 + aq->n, aq->n);
+    return 1;
+}
+
+/**
+ * Decode an addr_bucket key inside the bucket of prefix @pre (@plen bytes).
+ * @return 1 and fills @lo/@hi, or 0 if the key is outside the bucket.
+ */
+static int bucket_decode(const struct aquery *aq, const MDB_val *k,
+                         const uint8_t *pre, size_t plen, uint8_t *lo,
+                         uint8_t *hi)
+{
+    const uint8_t *p = k->mv_data;
+
+    if (k->mv_size != plen + 2 * aq->n || memcmp(p, pre, plen) != 0)
+        return 0;
+    memcpy(lo, p + plen, aq->n);
+    addr_not(hi, p + plen + aq->n, aq->n);
+    return 1;
+}
+
+/**
+ * EXACT: every object with the query's range.
+ * @param found  set to 1 if there was at least one (may be NULL)
+ * @return 0, the non-zero value of the callback, ERR_STORE.
+ */
+static int addr_exact(struct aquery *aq, int *found)
+{
+    uint8_t key[AKEY_MAX];
+    MDB_cursor *c = NULL;
+    MDB_val k, v;
+    int rc;
+
+    k.mv_size = start_key(key, aq->code, aq->af, aq->n, aq->q->lo, aq->q->hi);
+    k.mv_data = key;
+    rc = cur_acquire(aq->t, DB_ADDR_START, &c, aq->err);
+    if (rc)
+        return rc;
+    rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
+    if (rc == MDB_NOTFOUND) {
+        rc = 0;
+    } else if (rc) {
+        rc = fail(aq->t, aq->err, rc, "read address index");
+    } else {
+        if (found != NULL)
+            *found = 1;
+        rc = emit_dups(aq->t, c, 0, aq->fn, aq->arg, aq->err);
+    }
+    cur_release(aq->t, DB_ADDR_START, c);
+    return rc;
+}
+
+/**
+ * LESS_ALL / LESS_ONE: the ranges containing the query, from each bucket
+ * on the path from the root prefix down to the query's own prefix.
+ * @return 0, the non-zero value of the callback, ERR_STORE.
+ */
+static int addr_less(struct aquery *aq, int one)
+{
+    const ip_range_t *q = aq->q;
+    unsigned qlen = addr_cpl(q->lo, q->hi, aq->n);
+    struct ahits h;
+    MDB_cursor *c = NULL;
+    uint8_t key[AKEY_MAX], lo[16], hi[16];
+    size_t first = 0;
+    int rc;
+
+    memset(&h, 0, sizeof h);
+    buf_init(&h.keys);
+    rc = cur_acquire(aq->t, DB_ADDR_BUCKET, &c, aq->err);
+    if (rc)
+        goto leave;
+    for (unsigned len = 0; len <= qlen; len++) {
+        size_t plen = bucket_prefix(key, aq->code, aq->af, aq->n, len, q->lo);
+        MDB_val k, v;
+        k.mv_data = key;
+        k.mv_size = plen;
+        rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+        while (rc == 0 && bucket_decode(aq, &k, key, plen, lo, hi)) {
+            if (memcmp(lo, q->lo, aq->n) > 0)
+                break;
+            if (memcmp(hi, q->hi, aq->n) >= 0 &&
+                !(one && memcmp(lo, q->lo, aq->n) == 0 &&
+                  memcmp(hi, q->hi, aq->n) == 0)) {
+                rc = hits_add_dups(aq, c, &h, lo, hi);
+                if (rc)
+                    goto leave;
+            }
+            rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_NODUP);
+        }
+        if (rc != 0 && rc != MDB_NOTFOUND) {
+            rc = fail(aq->t, aq->err, rc, "read address index");
+            goto leave;
+        }
+        rc = 0;
+    }
+    cur_release(aq->t, DB_ADDR_BUCKET, c);
+    c = NULL;
+    hits_fix(&h);
+    if (h.n > 1)
+        qsort(h.v, h.n, sizeof *h.v, cmp_size);
+    if (one && h.n > 0) {
+        /* The smallest containing range: the last group in this order. */
+        first = h.n - 1;
+        while (first > 0 && same_range(&h.v[first - 1], &h.v[h.n - 1]))
+            first--;
+    }
+    for (size_t i = first; i < h.n; i++) {
+        rc = emit_okey(aq->t, h.v[i].ok, h.v[i].len, 0, aq->fn, aq->arg,
+                       aq->err);
+        if (rc)
+            break;
+    }
+leave:
+    cur_release(aq->t, DB_ADDR_BUCKET, c);
+    hits_free(&h);
+    return rc;
+}
+
+/**
+ * MORE_ALL: every range strictly inside the query, by start address then
+ * largest first.
+ * @return 0, the non-zero value of the callback, ERR_STORE.
+ */
+static int addr_more_all(struct aquery *aq)
+{
+    const ip_range_t *q = aq->q;
+    uint8_t key[AKEY_MAX], lo[16], hi[16];
+    MDB_cursor *c = NULL;
+    MDB_val k, v;
+    int rc;
+
+    rc = cur_acquire(aq->t, DB_ADDR_START, &c, aq->err);
+    if (rc)
+        return rc;
+    k.mv_size = start_key(key, aq->code, aq->af, aq->n, q->lo, q->hi);
+    k.mv_data = key;
+    rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+    while (rc == 0 && start_decode(aq, &k, lo, hi)) {
+        if (memcmp(lo, q->hi, aq->n) > 0)
+            break;
+        if (memcmp(hi, q->hi, aq->n) <= 0 &&
+            !(memcmp(lo, q->lo, aq->n) == 0 && memcmp(hi, q->hi, aq->n) == 0)) {
+            rc = emit_dups(aq->t, c, 0, aq->fn, aq->arg, aq->err);
+            if (rc)
+                goto leave;
+        }
+        rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_NODUP);
+    }
+    if (rc == MDB_NOTFOUND || rc == 0)
+        rc = 0;
+    else
+        rc = fail(aq->t, aq->err, rc, "read address index");
+leave:
+    cur_release(aq->t, DB_ADDR_START, c);
+    return rc;
+}
+
+/**
+ * Collect the ranges strictly inside the query that start at or after
+ * @from and contain both @m and @m + 1 (they cross the end @m of the
+ * ranges emitted so far), from the buckets that can hold them.
+ * @return 0, ERR_STORE.
+ */
+static int crossing(struct aquery *aq, MDB_cursor *c, const uint8_t *m,
+                    const uint8_t *from, struct ahits *h)
+{
+    const ip_range_t *q = aq->q;
+    uint8_t m1[16], key[AKEY_MAX], lo[16], hi[16];
+    unsigned lmin, lmax;
+    int rc = 0;
+
+    memcpy(m1, m, aq->n);
+    addr_inc(m1, aq->n);
+    lmin = addr_cpl(from, q->hi, aq->n);
+    lmax = addr_cpl(m, m1, aq->n);
+    for (unsigned len = lmin; len <= lmax; len++) {
+        size_t plen = bucket_prefix(key, aq->code, aq->af, aq->n, len, m);
+        MDB_val k, v;
+        memcpy(key + plen, from, aq->n);
+        memset(key + plen + aq->n, 0, aq->n);
+        k.mv_data = key;
+        k.mv_size = plen + 2 * aq->n;
+        rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+        while (rc == 0 && bucket_decode(aq, &k, key, plen, lo, hi)) {
+            if (memcmp(lo, m, aq->n) > 0)
+                break;
+            if (memcmp(hi, m, aq->n) > 0 && memcmp(hi, q->hi, aq->n) <= 0 &&
+                !(memcmp(lo, q->lo, aq->n) == 0 &&
+                  memcmp(hi, q->hi, aq->n) == 0)) {
+                rc = hits_add_dups(aq, c, h, lo, hi);
+                if (rc)
+                    return rc;
+            }
+            rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_NODUP);
+        }
+        if (rc != 0 && rc != MDB_NOTFOUND)
+            return fail(aq->t, aq->err, rc, "read address index");
+        rc = 0;
+    }
+    return rc;
+}
+
+/**
+ * MORE_ONE: the maximal ranges strictly inside the query (those not
+ * inside another range strictly inside it), by start address.
+ *
+ * A sweep in addr_start order keeps maxhi, the largest end emitted so
+ * far; a range is maximal exactly when it ends after maxhi.  On the first
+ * range that does not, everything starting up to maxhi is skipped with
+ * one seek, after collecting (from the buckets) the ranges there that end
+ * after maxhi.
+ * @return 0, the non-zero value of the callback, ERR_STORE.
+ */
+static int addr_more_one(struct aquery *aq)
+{
+    const ip_range_t *q = aq->q;
+    uint8_t key[AKEY_MAX], lo[16], hi[16], maxhi[16], next[16];
+    MDB_cursor *c = NULL, *bc = NULL;
+    struct ahits h;
+    int have_max = 0, emitted;
+    MDB_val k, v;
+    int rc;
+
+    memset(&h, 0, sizeof h);
+    buf_init(&h.keys);
+    rc = cur_acquire(aq->t, DB_ADDR_START, &c, aq->err);
+    if (rc)
+        goto leave;
+    k.mv_size = start_key(key, aq->code, aq->af, aq->n, q->lo, q->hi);
+    k.mv_data = key;
+    rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+    while (rc == 0 && start_decode(aq, &k, lo, hi)) {
+        if (memcmp(lo, q->hi, aq->n) > 0)
+            break;
+        if (memcmp(hi, q->hi, aq->n) > 0 ||
+            (memcmp(lo, q->lo, aq->n) == 0 && memcmp(hi, q->hi, aq->n) == 0)) {
+            rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_NODUP);
+            continue;
+        }
+        if (!have_max || memcmp(hi, maxhi, aq->n) > 0) {
+            rc = emit_dups(aq->t, c, 0, aq->fn, aq->arg, aq->err);
+            if (rc)
+                goto leave;
+            memcpy(maxhi, hi, aq->n);
+            have_max = 1;
+            rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_NODUP);
+            continue;
+        }
+        /* Inside an emitted range: nothing ending at or before maxhi can
+         * be maximal any more. */
+        if (memcmp(maxhi, q->hi, aq->n) >= 0)
+            break;
+        if (bc == NULL) {
+            rc = cur_acquire(aq->t, DB_ADDR_BUCKET, &bc, aq->err);
+            if (rc)
+                goto leave;
+        }
+        h.n = 0;
+        buf_reset(&h.keys);
+        rc = crossing(aq, bc, maxhi, lo, &h);
+        if (rc)
+            goto leave;
+        hits_fix(&h);
+        if (h.n > 1)
+            qsort(h.v, h.n, sizeof *h.v, cmp_start);
+        memcpy(next, maxhi, aq->n);
+        emitted = 0;
+        for (size_t i = 0; i < h.n; i++) {
+            if (i > 0 && same_range(&h.v[i], &h.v[i - 1])) {
+                /* Another object with the previous range: as it. */
+                if (!emitted)
+                    continue;
+            } else if (memcmp(h.v[i].hi, maxhi, aq->n) > 0) {
+                emitted = 1;
+            } else {
+                emitted = 0;
+                continue;
+            }
+            rc = emit_okey(aq->t, h.v[i].ok, h.v[i].len, 0, aq->fn, aq->arg,
+                           aq->err);
+            if (rc)
+                goto leave;
+            memcpy(maxhi, h.v[i].hi, aq->n);
+        }
+        /* next > the old maxhi, which is below q->hi: no wrap. */
+        addr_inc(next, aq->n);
+        k.mv_size = start_key(key, aq->code, aq->af, aq->n, next, next);
+        memset(key + 2 + aq->n, 0, aq->n);
+        k.mv_data = key;
+        rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+    }
+    if (rc == MDB_NOTFOUND || rc == 0)
+        rc = 0;
+    else
+        rc = fail(aq->t, aq->err, rc, "read address index");
+leave:
+    cur_release(aq->t, DB_ADDR_BUCKET, bc);
+    cur_release(aq->t, DB_ADDR_START, c);
+    hits_free(&h);
+    return rc;
+}
+
+int store_addr(store_txn_t *txn, int cls, const ip_range_t *r,
+               enum store_rel rel, store_hit_fn fn, void *arg, err_t *err)
+{
+    struct aquery aq;
+    int found = 0;
+    int rc;
+
+    if (!is_addr_class(cls))
+        return err_set(err, ERR_USAGE, "store: class %s has no address "
+                       "index", schema_class_name(cls) ? schema_class_name(cls)
+                       : "?");
+    if (r == NULL || (r->af != 4 && r->af != 6) ||
+        memcmp(r->lo, r->hi, ip_addr_len(r->af)) > 0)
+        return err_set(err, ERR_USAGE, "store: invalid address range");
+    aq.t = txn;
+    aq.code = txn->st->code_of[cls];
+    aq.af = r->af;
+    aq.n = ip_addr_len(r->af);
+    aq.q = r;
+    aq.fn = fn;
+    aq.arg = arg;
+    aq.err = err;
+    switch (rel) {
+    case STORE_EXACT:
+        return addr_exact(&aq, NULL);
+    case STORE_LESS_ONE:
+        return addr_less(&aq, 1);
+    case STORE_LESS_ALL:
+        return addr_less(&aq, 0);
+    case STORE_MORE_ONE:
+        return addr_more_one(&aq);
+    case STORE_MORE_ALL:
+        return addr_more_all(&aq);
+    case STORE_BEST:
+        rc = addr_exact(&aq, &found);
+        if (rc || found)
+            return rc;
+        return addr_less(&aq, 1);
+    }
+    return err_set(err, ERR_USAGE, "store: invalid address relation %d",
+                   (int)rel);
+}
+
+/* ---------------------------------------------------------------------
+ * Walking and counting
+ */
+
+/**
+ * Position @c on the first object of class @cls (-1: the first object).
+ * @param code  receives the class code (0 for -1)
+ * @return the mdb_cursor_get() status.
+ */
+static int each_first(store_txn_t *t, MDB_cursor *c, int cls, uint8_t *code,
+                      MDB_val *k, MDB_val *v)
+{
+    if (cls < 0) {
+        *code = 0;
+        return mdb_cursor_get(c, k, v, MDB_FIRST);
+    }
+    *code = t->st->code_of[cls];
+    k->mv_data = code;
+    k->mv_size = 1;
+    return mdb_cursor_get(c, k, v, MDB_SET_RANGE);
+}
+
+int store_each(store_txn_t *txn, int cls, store_hit_fn fn, void *arg,
+               err_t *err)
+{
+    MDB_cursor *c = NULL;
+    MDB_val k, v;
+    uint8_t code;
+    int rc;
+
+    if (cls < -1 || cls >= SC__COUNT)
+        return err_set(err, ERR_USAGE, "store: invalid class %d", cls);
+    rc = cur_acquire(txn, DB_OBJECTS, &c, err);
+    if (rc)
+        return rc;
+    rc = each_first(txn, c, cls, &code, &k, &v);
+    while (rc == 0) {
+        const uint8_t *p = k.mv_data;
+        if (cls >= 0 && p[0] != code)
+            break;
+        if (k.mv_size < 2 || p[k.mv_size - 1] != 0 ||
+            txn->st->cls_of[p[0]] < 0) {
+            rc = err_set(err, ERR_STORE, "store: corrupt object key");
+            goto leave;
+        }
+        rc = fn(txn->st->cls_of[p[0]], (const char *)p + 1, v.mv_data,
+                v.mv_size, arg);
+        if (rc)
+            goto leave;
+        rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+    }
+    if (rc == MDB_NOTFOUND || rc == 0)
+        rc = 0;
+    else
+        rc = fail(txn, err, rc, "read objects");
+leave:
+    cur_release(txn, DB_OBJECTS, c);
+    return rc;
+}
+
+size_t store_count(store_txn_t *txn, int cls)
+{
+    MDB_cursor *c = NULL;
+    MDB_stat ms;
+    MDB_val k, v;
+    uint8_t code;
+    size_t n = 0;
+    int rc;
+
+    if (cls < 0) {
+        if (mdb_stat(txn->txn, txn->st->dbi[DB_OBJECTS], &ms) != 0)
+            return 0;
+        return ms.ms_entries;
+    }
+    if (cls >= SC__COUNT || cur_acquire(txn, DB_OBJECTS, &c, NULL) != 0)
+        return 0;
+    rc = each_first(txn, c, cls, &code, &k, &v);
+    while (rc == 0 && ((const uint8_t *)k.mv_data)[0] == code) {
+        n++;
+        rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+    }
+    cur_release(txn, DB_OBJECTS, c);
+    return n;
+}
+
+/* ---------------------------------------------------------------------
+ * Journal and history
+ */
+
+int store_serial_range(store_txn_t *txn, uint64_t *first, uint64_t *last,
+                       err_t *err)
+{
+    MDB_cursor *c = NULL;
+    MDB_val k, v;
+    int rc;
+
+    *first = *last = 0;
+    rc = cur_acquire(txn, DB_JOURNAL, &c, err);
+    if (rc)
+        return rc;
+    rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
+    if (rc == 0 && k.mv_size == 8) {
+        *first = get_be64(k.mv_data);
+        rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+        if (rc == 0 && k.mv_size == 8)
+            *last = get_be64(k.mv_data);
+    }
+    cur_release(txn, DB_JOURNAL, c);
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    if (rc)
+        return fail(txn, err, rc, "read journal");
+    if (k.mv_size != 8)
+        return err_set(err, ERR_STORE, "store: corrupt journal key");
+    return 0;
+}
+
+int store_journal_get(store_txn_t *txn, uint64_t serial, store_journal_t *je,
+                      err_t *err)
+{
+    uint8_t sk[8];
+    const uint8_t *p, *nul;
+    MDB_val k, v;
+    int cls, rc;
+
+    put_be64(sk, serial);
+    k.mv_data = sk;
+    k.mv_size = 8;
+    rc = mdb_get(txn->txn, txn->st->dbi[DB_JOURNAL], &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return err_set(err, ERR_NOTFOUND, "no journal entry %llu",
+                       (unsigned long long)serial);
+    if (rc)
+        return fail(txn, err, rc, "read journal");
+    p = v.mv_data;
+    if (v.mv_size < 11 || (p[0] != STORE_OP_ADD && p[0] != STORE_OP_DEL))
+        goto corrupt;
+    cls = txn->st->cls_of[p[9]];
+    nul = memchr(p + 10, 0, v.mv_size - 10);
+    if (cls < 0 || nul == NULL)
+        goto corrupt;
+    je->serial = serial;
+    je->op = (enum store_op)p[0];
+    je->when = (time_t)(int64_t)get_be64(p + 1);
+    je->cls = cls;
+    je->pkey = (const char *)p + 10;
+    je->text = (const char *)nul + 1;
+    je->len = v.mv_size - (size_t)(nul + 1 - p);
+    return 0;
+corrupt:
+    return err_set(err, ERR_STORE, "store: corrupt journal entry %llu",
+                   (unsigned long long)serial);
+}
+
+int store_history(store_txn_t *txn, int cls, const char *pkey,
+                  int (*fn)(const store_journal_t *je, void *arg), void *arg,
+                  err_t *err)
+{
+    MDB_cursor *c = NULL;
+    store_journal_t je;
+    buf_t ok;
+    MDB_val k, v;
+    int rc;
+
+    buf_init(&ok);
+    rc = make_okey(txn->st, cls, pkey, strlen(pkey), &ok);
+    if (rc == ERR_USAGE) {
+        rc = err_set(err, ERR_USAGE, "store: invalid class %d", cls);
+        goto leave;
+    }
+    if (rc) {
+        rc = err_set(err, ERR_NOTFOUND, "no history");
+        goto leave;
+    }
+    rc = cur_acquire(txn, DB_HISTORY, &c, err);
+    if (rc)
+        goto leave;
+    k.mv_data = ok.s;
+    k.mv_size = ok.len;
+    rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
+    if (rc == MDB_NOTFOUND) {
+        rc = err_set(err, ERR_NOTFOUND, "no history");
+        goto leave;
+    }
+    while (rc == 0) {
+        if (v.mv_size != 8) {
+            rc = err_set(err, ERR_STORE, "store: corrupt history entry");
+            goto leave;
+        }
+        rc = store_journal_get(txn, get_be64(v.mv_data), &je, err);
+        if (rc)
+            goto leave;
+        rc = fn(&je, arg);
+        if (rc)
+            goto leave;
+        rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP);
+    }
+    if (rc == MDB_NOTFOUND)
+        rc = 0;
+    else
+        rc = fail(txn, err, rc, "read history");
+leave:
+    cur_release(txn, DB_HISTORY, c);
+    buf_free(&ok);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Meta values
+ */
+
+int store_meta_get(store_txn_t *txn, const char *name, buf_t *out, err_t *err)
+{
+    MDB_val k, v;
+    int rc;
+
+    if (name == NULL || *name == 0 || strlen(name) > txn->st->maxkey)
+        return err_set(err, ERR_USAGE, "store: invalid meta name");
+    k.mv_data = (void *)name;
+    k.mv_size = strlen(name);
+    rc = mdb_get(txn->txn, txn->st->dbi[DB_META], &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return err_set(err, ERR_NOTFOUND, "no meta value %s", name);
+    if (rc)
+        return fail(txn, err, rc, "read meta");
+    buf_put(out, v.mv_data, v.mv_size);
+    return 0;
+}
+
+int store_meta_put(store_txn_t *txn, const char *name, const void *val,
+                   size_t len, err_t *err)
+{
+    MDB_val k, v;
+    int rc;
+
+    if (txn->rdonly)
+        return err_set(err, ERR_USAGE, "store: write in a read snapshot");
+    if (name == NULL || *name == 0 || strlen(name) > txn->st->maxkey)
+        return err_set(err, ERR_USAGE, "store: invalid meta name");
+    k.mv_data = (void *)name;
+    k.mv_size = strlen(name);
+    v.mv_data = (void *)val;
+    v.mv_size = len;
+    rc = mdb_put(txn->txn, txn->st->dbi[DB_META], &k, &v, 0);
+    if (rc)
+        return fail(txn, err, rc, "write meta");
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Plain look-ups
+ */
+
+/** qsort order of hits by object key. */
+static int cmp_okey(const void *pa, const void *pb)
+{
+    return okey_cmp(pa, pb);
+}
+
+/**
+ * Plain look-up: the objects whose primary key is @value (one probe of
+ * objects per class) and those with a lookup attribute equal to it (the
+ * lookup index), merged in object key order without duplicates.
+ */
+int store_lookup(store_txn_t *txn, const char *value, unsigned long cls_mask,
+                 store_hit_fn fn, void *arg, err_t *err)
+{
+    size_t len = strlen(value);
+    MDB_cursor *c = NULL;
+    struct ahits h;
+    buf_t k;
+    MDB_val kv, v;
+    int rc = 0;
+
+    memset(&h, 0, sizeof h);
+    buf_init(&h.keys);
+    buf_init(&k);
+    for (int cls = 0; cls < SC__COUNT; cls++) {
+        if (cls_mask != 0 && !(cls_mask & (1UL << cls)))
+            continue;
+        if (make_okey(txn->st, cls, value, len, &k) != 0)
+            break;
+        kv.mv_data = k.s;
+        kv.mv_size = k.len;
+        rc = mdb_get(txn->txn, txn->st->dbi[DB_OBJECTS], &kv, &v);
+        if (rc == 0)
+            hits_push(&h, k.s, k.len, NULL, NULL, 0);
+        else if (rc != MDB_NOTFOUND)
+            goto lmdb_fail;
+        rc = 0;
+    }
+    buf_reset(&k);
+    put_upper(&k, value, len);
+    if (k.len > txn->st->maxkey)
+        k.len = txn->st->maxkey;
+    if (k.len > 0) {
+        rc = cur_acquire(txn, DB_LOOKUP, &c, err);
+        if (rc)
+            goto leave;
+        kv.mv_data = k.s;
+        kv.mv_size = k.len;
+        rc = mdb_cursor_get(c, &kv, &v, MDB_SET_KEY);
+        while (rc == 0) {
+            const uint8_t *p = v.mv_data;
+            int cls = v.mv_size > 0 ? txn->st->cls_of[p[0]] : -1;
+            if (cls >= 0 && (cls_mask == 0 || (cls_mask & (1UL << cls))))
+                hits_push(&h, v.mv_data, v.mv_size, NULL, NULL, 0);
+            rc = mdb_cursor_get(c, &kv, &v, MDB_NEXT_DUP);
+        }
+        if (rc != MDB_NOTFOUND)
+            goto lmdb_fail;
+        rc = 0;
+    }
+    hits_fix(&h);
+    if (h.n > 1)
+        qsort(h.v, h.n, sizeof *h.v, cmp_okey);
+    for (size_t i = 0; i < h.n; i++) {
+        if (i > 0 && okey_cmp(&h.v[i], &h.v[i - 1]) == 0)
+            continue;
+        rc = emit_okey(txn, h.v[i].ok, h.v[i].len, 0, fn, arg, err);
+        if (rc)
+            goto leave;
+    }
+    goto leave;
+
+lmdb_fail:
+    rc = fail(txn, err, rc, "read lookup index");
+leave:
+    cur_release(txn, DB_LOOKUP, c);
+    buf_free(&k);
+    hits_free(&h);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Mail queue
+ */
+
+int store_queue_put(store_txn_t *txn, const char *rcpt, const void *data,
+                    size_t len, uint64_t *id, err_t *err)
+{
+    uint8_t ik[8];
+    uint64_t next = 1;
+    MDB_val k, v;
+    buf_t val;
+    int rc;
+
+    if (txn->rdonly)
+        return err_set(err, ERR_USAGE, "store: write in a read snapshot");
+    /* The next id lives in meta so that ids are never reused, even after
+     * the newest message was delivered and removed. */
+    k.mv_data = (void *)STORE_META_QUEUE;
+    k.mv_size = strlen(STORE_META_QUEUE);
+    rc = mdb_get(txn->txn, txn->st->dbi[DB_META], &k, &v);
+    if (rc == 0 && v.mv_size == 8)
+        next = get_be64(v.mv_data);
+    else if (rc != 0 && rc != MDB_NOTFOUND)
+        return fail(txn, err, rc, "read queue id");
+    put_be64(ik, next + 1);
+    v.mv_data = ik;
+    v.mv_size = 8;
+    rc = mdb_put(txn->txn, txn->st->dbi[DB_META], &k, &v, 0);
+    if (rc)
+        return fail(txn, err, rc, "write queue id");
+
+    buf_init(&val);
+    buf_puts(&val, rcpt);
+    buf_putc(&val, 0);
+    buf_put(&val, data, len);
+    put_be64(ik, next);
+    k.mv_data = ik;
+    k.mv_size = 8;
+    v.mv_data = val.s;
+    v.mv_size = val.len;
+    rc = mdb_put(txn->txn, txn->st->dbi[DB_QUEUE], &k, &v, MDB_NOOVERWRITE);
+    buf_free(&val);
+    if (rc)
+        return fail(txn, err, rc, "queue message");
+    if (id != NULL)
+        *id = next;
+    return 0;
+}
+
+int store_queue_each(store_txn_t *txn, store_queue_fn fn, void *arg,
+                     err_t *err)
+{
+    MDB_cursor *c = NULL;
+    MDB_val k, v;
+    int rc;
+
+    rc = cur_acquire(txn, DB_QUEUE, &c, err);
+    if (rc)
+        return rc;
+    rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
+    while (rc == 0) {
+        const char *p = v.mv_data;
+        const char *nul = memchr(p, 0, v.mv_size);
+        if (k.mv_size != 8 || nul == NULL) {
+            rc = err_set(err, ERR_STORE, "store: corrupt queue entry");
+            goto leave;
+        }
+        rc = fn(get_be64(k.mv_data), p, nul + 1,
+                v.mv_size - (size_t)(nul + 1 - p), arg);
+        if (rc)
+            goto leave;
+        rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+    }
+    if (rc == MDB_NOTFOUND)
+        rc = 0;
+    else
+        rc = fail(txn, err, rc, "read queue");
+leave:
+    cur_release(txn, DB_QUEUE, c);
+    return rc;
+}
+
+int store_queue_del(store_txn_t *txn, uint64_t id, err_t *err)
+{
+    uint8_t ik[8];
+    MDB_val k;
+    int rc;
+
+    if (txn->rdonly)
+        return err_set(err, ERR_USAGE, "store: write in a read snapshot");
+    put_be64(ik, id);
+    k.mv_data = ik;
+    k.mv_size = 8;
+    rc = mdb_del(txn->txn, txn->st->dbi[DB_QUEUE], &k, NULL);
+    if (rc == MDB_NOTFOUND)
+        return err_set(err, ERR_NOTFOUND, "no queued message %llu",
+                       (unsigned long long)id);
+    if (rc)
+        return fail(txn, err, rc, "delete queued message");
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Handled mails
+ */
+
+/**
+ * The key of a handled mail id: its first maxkey bytes.
+ * @return 0, or ERR_USAGE for an empty id.
+ */
+static int seen_key(const store_txn_t *txn, const char *id, MDB_val *k,
+                    err_t *err)
+{
+    size_t n = id != NULL ? strlen(id) : 0;
+
+    if (n == 0)
+        return err_set(err, ERR_USAGE, "store: empty mail id");
+    k->mv_data = (void *)id;
+    k->mv_size = n > txn->st->maxkey ? txn->st->maxkey : n;
+    return 0;
+}
+
+int store_seen_get(store_txn_t *txn, const char *id, buf_t *info, err_t *err)
+{
+    MDB_val k, v;
+    int rc = seen_key(txn, id, &k, err);
+
+    if (rc)
+        return rc;
+    rc = mdb_get(txn->txn, txn->st->dbi[DB_SEEN], &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return err_set(err, ERR_NOTFOUND, "mail not handled yet");
+    if (rc)
+        return fail(txn, err, rc, "read handled mails");
+    if (info != NULL)
+        buf_put(info, v.mv_data, v.mv_size);
+    return 0;
+}
+
+int store_seen_put(store_txn_t *txn, const char *id, const void *info,
+                   size_t len, err_t *err)
+{
+    MDB_val k, v;
+    int rc;
+
+    if (txn->rdonly)
+        return err_set(err, ERR_USAGE, "store: write in a read snapshot");
+    rc = seen_key(txn, id, &k, err);
+    if (rc)
+        return rc;
+    v.mv_data = (void *)info;
+    v.mv_size = len;
+    rc = mdb_put(txn->txn, txn->st->dbi[DB_SEEN], &k, &v, 0);
+    if (rc)
+        return fail(txn, err, rc, "record handled mail");
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Keys ever used
+ */
+
+/**
+ * Every primary key of class @cls starting with @prefix that was ever
+ * used.  Every version of every object has a history entry, so one
+ * prefix scan of history (one step per key) covers current and deleted
+ * objects alike.
+ */
+int store_keys_used(store_txn_t *txn, int cls, const char *prefix,
+                    int (*fn)(const char *pkey, void *arg), void *arg,
+                    err_t *err)
+{
+    MDB_cursor *c = NULL;
+    MDB_val k, v;
+    buf_t pre;
+    int rc;
+
+    if (cls < 0 || cls >= SC__COUNT)
+        return err_set(err, ERR_USAGE, "store: invalid class %d", cls);
+    buf_init(&pre);
+    buf_putc(&pre, txn->st->code_of[cls]);
+    put_upper(&pre, prefix, strlen(prefix));
+    rc = cur_acquire(txn, DB_HISTORY, &c, err);
+    if (rc)
+        goto leave;
+    k.mv_data = pre.s;
+    k.mv_size = pre.len;
+    rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+    while (rc == 0) {
+        const char *p = k.mv_data;
+        if (k.mv_size < pre.len + 1 || memcmp(p, pre.s, pre.len) != 0)
+            break;
+        if (p[k.mv_size - 1] == 0) {
+            rc = fn(p + 1, arg);
+            if (rc)
+                goto leave;
+        }
+        rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_NODUP);
+    }
+    if (rc == MDB_NOTFOUND || rc == 0)
+        rc = 0;
+    else
+        rc = fail(txn, err, rc, "read history");
+leave:
+    cur_release(txn, DB_HISTORY, c);
+    buf_free(&pre);
+    return rc;
+}
