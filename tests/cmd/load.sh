@@ -79,10 +79,16 @@ if [ -f "$CORPUS/ripe-TEST.db" ]; then
     "$BIN/autodbm-load" $C --non-strict "$CORPUS/ripe-TEST.db" >"$T/out" 2>"$T/err"; rc=$?
     loaded=$(sed -n 's/^loaded \([0-9]*\) objects.*/\1/p' "$T/out")
     check "ripe-TEST.db loads non-strict (>= 200 objects)" test "${loaded:-0}" -ge 200
+    # AS3257 is a RIPE object: load it into a registry whose source is RIPE,
+    # strictly (every policy line must parse), from gzip.
+    printf 'source = RIPE\ndatabase = ripedb\n' > "$T/ripe.conf"
     gzip -c "$CORPUS/AS3257.aut-num.txt" > "$T/as3257.gz"
+    "$BIN/autodbm-load" -c "$T/ripe.conf" "$T/as3257.gz" >"$T/out" 2>"$T/err"; rc=$?
+    check "AS3257 (470 KB aut-num) loads strictly" sh -c "test $rc -eq 0 && grep -qx 'loaded 1 objects, 0 errors' '$T/out'"
+    check "AS3257 is found with its 9,567 lines" sh -c "'$BIN/autodbm-query' -c '$T/ripe.conf' -r AS3257 | grep -c '' | awk '{exit !(\$1 >= 9567)}'"
     "$BIN/autodbm-load" $C --non-strict "$T/as3257.gz" >"$T/out" 2>"$T/err"; rc=$?
-    check "AS3257 (470 KB aut-num) loads" sh -c "test $rc -eq 0 && grep -qx 'loaded 1 objects, 0 errors' '$T/out'"
-    check "AS3257 is found with its 9,567 lines" sh -c "'$BIN/autodbm-query' $C -r AS3257 | grep -c '' | awk '{exit !(\$1 >= 9567)}'"
+    check "a foreign source is refused (exit 65)" test $rc -eq 65
+    check "... with RIPE's message" grep -q "Unrecognized source: RIPE" "$T/err"
 else
     check "corpus present at $CORPUS" false
 fi
