@@ -1,0 +1,76 @@
+/*
+ * auth.h - authorisation: do the credentials of a piece of update text
+ * satisfy a check, i.e. match an auth: line of one of the candidate
+ * maintainers (../shared/spec/ripe/auth.txt A1-A3)?
+ *
+ * auth: forms matched here:
+ *   MD5-PW <$1$ hash>, BCRYPT-PW <$2[aby]$ hash>, CRYPT-PW <DES crypt>
+ *       a password credential whose crypt_r() hash equals the hash;
+ *   PGPKEY-<id>
+ *       a PGP credential in state good whose fingerprint equals the
+ *       fingerpr: of a key-cert in the store, whose name is that
+ *       PGPKEY-<id> (short key ids are names, never proof).
+ * Authorisation is a pure function of the objects and the credentials.
+ */
+#ifndef AUTODBM_AUTH_H
+#define AUTODBM_AUTH_H
+
+#include "cred.h"
+#include "err.h"
+#include "rpsl.h"
+#include "store.h"
+#include "strv.h"
+
+/**
+ * Does one of @creds match one auth: line of the maintainer (or irt)
+ * object @m?
+ * @param txn    for key-cert look-ups (PGP credentials)
+ * @param m      a mntner or irt object
+ * @param creds  the credentials
+ * @param how    if not NULL and the check passes, one description of the
+ *               credential that matched is added ("password",
+ *               "PGPKEY-1234ABCD")
+ * @return 1 if it matches, 0 if not, or a negative ERR_* on store failure.
+ */
+int auth_object_ok(store_txn_t *txn, const rpsl_obj_t *m, const cred_list_t *creds,
+                   strv_t *how, err_t *err);
+
+/** The result of a check over several candidates. */
+typedef struct auth_check {
+    int passed;         /**< 1 if any candidate was satisfied */
+    int candidates;     /**< how many candidate objects existed */
+    strv_t names;       /**< the candidate names, as given */
+    strv_t by;          /**< on success: "<credential> for <name>" */
+} auth_check_t;
+
+/** Initialise / free an auth_check_t. */
+void auth_check_init(auth_check_t *c);
+void auth_check_free(auth_check_t *c);
+
+/**
+ * Run a check: any credential matching any auth: line of any of the
+ * maintainers named in @names (classes @cls: SC_MNTNER, or SC_IRT for
+ * mnt-irt).  Names that do not exist are skipped.  @self, if not NULL, is
+ * an object being created or modified whose own auth: lines count for its
+ * own name (a new mntner that maintains itself).
+ * @return 0 (see c->passed), or ERR_STORE.
+ */
+int auth_run(store_txn_t *txn, int cls, const strv_t *names,
+             const rpsl_obj_t *self, const cred_list_t *creds,
+             auth_check_t *c, err_t *err);
+
+/**
+ * 1 if @password hashes to the hash of the auth: value @auth_value
+ * ("MD5-PW $1$...", "BCRYPT-PW $2b$...", "CRYPT-PW xxxxxxxxxxxxx"),
+ * else 0.  Constant-time comparison.
+ */
+int auth_password_ok(const char *auth_value, const char *password);
+
+/**
+ * RIPE's spaced fingerprint form of 40 hex digits:
+ * "D079 99F1 92D5 41B6 E7BC  6578 9175 DB8D 5763 950D".
+ * @param out  receives 51 bytes including the NUL
+ */
+void auth_fpr_spaced(const char *fpr40, char out[51]);
+
+#endif

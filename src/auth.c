@@ -1,0 +1,193 @@
+/*
+ * auth.c - authorisation checks against auth: lines (see auth.h).
+ */
+#include <crypt.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "auth.h"
+#include "buf.h"
+#include "schema.h"
+
+void auth_check_init(auth_check_t *c)
+{
+    c->passed = 0;
+    c->candidates = 0;
+    strv_init(&c->names);
+    strv_init(&c->by);
+}
+
+void auth_check_free(auth_check_t *c)
+{
+    strv_free(&c->names);
+    strv_free(&c->by);
+}
+
+static int const_eq(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    unsigned char d = (unsigned char)(la != lb);
+    size_t n = la < lb ? la : lb;
+    for (size_t i = 0; i < n; i++)
+        d |= (unsigned char)(a[i] ^ b[i]);
+    return d == 0;
+}
+
+int auth_password_ok(const char *auth_value, const char *password)
+{
+    static const char *const schemes[] = { "MD5-PW", "BCRYPT-PW", "CRYPT-PW" };
+    const char *hash = NULL;
+    for (size_t i = 0; i < 3; i++) {
+        size_t n = strlen(schemes[i]);
+        if (strncasecmp(auth_value, schemes[i], n) == 0 && isspace((unsigned char)auth_value[n])) {
+            hash = auth_value + n;
+            while (isspace((unsigned char)*hash))
+                hash++;
+            if (i == 0 && strncmp(hash, "$1$", 3) != 0)
+                return 0;
+            if (i == 1 && strncmp(hash, "$2", 2) != 0)
+                return 0;
+            if (i == 2 && (strlen(hash) != 13 || hash[0] == '$'))
+                return 0;
+            break;
+        }
+    }
+    if (hash == NULL || *hash == 0)
+        return 0;
+    struct crypt_data *cd = xcalloc(1, sizeof *cd);
+    const char *h = crypt_r(password, hash, cd);
+    int ok = h != NULL && h[0] != '*' && const_eq(h, hash);
+    explicit_bzero(cd, sizeof *cd);
+    free(cd);
+    return ok;
+}
+
+void auth_fpr_spaced(const char *fpr40, char out[51])
+{
+    size_t o = 0;
+    for (size_t i = 0; i < 40 && fpr40[i]; i++) {
+        if (i > 0 && i % 4 == 0) {
+            out[o++] = ' ';
+            if (i == 20)
+                out[o++] = ' ';
+        }
+        out[o++] = (char)toupper((unsigned char)fpr40[i]);
+    }
+    out[o] = 0;
+}
+
+struct kc_find {
+    const char *name;   /* wanted key-cert name */
+    int found;
+};
+
+static int kc_hit(int cls, const char *pkey, const char *text, size_t len, void *arg)
+{
+    (void)text;
+    (void)len;
+    struct kc_find *k = arg;
+    if (cls == SC_KEY_CERT && strcasecmp(pkey, k->name) == 0)
+        k->found = 1;
+    return 0;
+}
+
+/* Is there a key-cert named @name whose fingerpr: is the key of @c? */
+static int pgp_matches(store_txn_t *txn, const char *name, const cred_t *c, err_t *err)
+{
+    if (c->state != CRED_PGP_GOOD || strlen(c->fpr) != 40)
+        return 0;
+    char spaced[51];
+    auth_fpr_spaced(c->fpr, spaced);
+    struct kc_find k = { name, 0 };
+    int rc = store_inverse(txn, SA_FINGERPR, spaced, kc_hit, &k, err);
+    if (rc)
+        return -rc;
+    return k.found;
+}
+
+int auth_object_ok(store_txn_t *txn, const rpsl_obj_t *m, const cred_list_t *creds,
+                   strv_t *how, err_t *err)
+{
+    for (size_t i = 0; i < m->nattrs; i++) {
+        const rpsl_attr_t *a = &m->attrs[i];
+        if (strcmp(a->name, "auth") != 0)
+            continue;
+        const char *v = a->value;
+        int is_pgp = strncasecmp(v, "PGPKEY-", 7) == 0;
+        for (size_t k = 0; k < creds->n; k++) {
+            const cred_t *c = &creds->v[k];
+            int ok = 0;
+            if (c->kind == CRED_PASSWORD && !is_pgp)
+                ok = auth_password_ok(v, c->password);
+            else if (c->kind == CRED_PGP && is_pgp && txn) {
+                ok = pgp_matches(txn, v, c, err);
+                if (ok < 0)
+                    return ok;
+            }
+            if (ok) {
+                if (how) {
+                    if (c->kind == CRED_PASSWORD)
+                        strv_add(how, "password");
+                    else {
+                        char *u = xstrdup(v);
+                        for (char *p = u; *p; p++)
+                            *p = (char)toupper((unsigned char)*p);
+                        strv_add(how, u);
+                        free(u);
+                    }
+                }
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+int auth_run(store_txn_t *txn, int cls, const strv_t *names,
+             const rpsl_obj_t *self, const cred_list_t *creds,
+             auth_check_t *c, err_t *err)
+{
+    buf_t selfkey;
+    buf_init(&selfkey);
+    if (self)
+        schema_pkey(self, &selfkey);
+    int rc = 0;
+    for (size_t i = 0; i < names->n; i++) {
+        const char *name = names->v[i];
+        strv_add_unique(&c->names, name);
+        rpsl_obj_t *m = NULL;
+        int own = self && self->cls == cls && strcasecmp(selfkey.s, name) == 0;
+        if (own) {
+            m = (rpsl_obj_t *)self;
+        } else {
+            rc = store_obj_load(txn, cls, name, &m, err);
+            if (rc == ERR_NOTFOUND) {
+                rc = 0;
+                continue;
+            }
+            if (rc)
+                break;
+        }
+        c->candidates++;
+        strv_t how = STRV_INIT;
+        int ok = auth_object_ok(txn, m, creds, &how, err);
+        if (!own)
+            rpsl_obj_free(m);
+        if (ok < 0) {
+            strv_free(&how);
+            rc = -ok;
+            break;
+        }
+        if (ok) {
+            c->passed = 1;
+            char *d = xasprintf("%s for %s", how.v[0], name);
+            strv_add_unique(&c->by, d);
+            free(d);
+        }
+        strv_free(&how);
+    }
+    buf_free(&selfkey);
+    return rc;
+}

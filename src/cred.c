@@ -1,0 +1,100 @@
+/*
+ * cred.c - credentials (see cred.h).  Passwords are wiped when freed.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cred.h"
+
+void cred_list_init(cred_list_t *l)
+{
+    l->v = NULL;
+    l->n = l->cap = 0;
+}
+
+static void wipe(char *s)
+{
+    if (s == NULL)
+        return;
+    volatile char *p = s;
+    while (*p)
+        *p++ = 0;
+    free(s);
+}
+
+void cred_list_free(cred_list_t *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        wipe(l->v[i].password);
+        free(l->v[i].digest);
+    }
+    free(l->v);
+    cred_list_init(l);
+}
+
+static cred_t *add(cred_list_t *l)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 4;
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    cred_t *c = &l->v[l->n++];
+    memset(c, 0, sizeof *c);
+    return c;
+}
+
+void cred_add_password(cred_list_t *l, const char *pw, size_t len)
+{
+    cred_t *c = add(l);
+    c->kind = CRED_PASSWORD;
+    c->password = xstrndup(pw, len);
+}
+
+void cred_add_pgp(cred_list_t *l, const char *fpr, enum cred_pgp_state state,
+                  time_t sigtime, const char *digest)
+{
+    cred_t *c = add(l);
+    c->kind = CRED_PGP;
+    c->state = state;
+    c->sigtime = sigtime;
+    c->digest = xstrdup(digest);
+    size_t i = 0;
+    for (; fpr && fpr[i] && i < 40; i++)
+        c->fpr[i] = (char)toupper((unsigned char)fpr[i]);
+    c->fpr[i] = 0;
+}
+
+void cred_list_append(cred_list_t *to, const cred_list_t *from)
+{
+    for (size_t i = 0; i < from->n; i++) {
+        const cred_t *f = &from->v[i];
+        if (f->kind == CRED_PASSWORD)
+            cred_add_password(to, f->password, strlen(f->password));
+        else
+            cred_add_pgp(to, f->fpr, f->state, f->sigtime, f->digest);
+    }
+}
+
+size_t cred_count(const cred_list_t *l, enum cred_kind kind)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->n; i++)
+        n += l->v[i].kind == kind;
+    return n;
+}
+
+const char *cred_pgp_state_name(enum cred_pgp_state s)
+{
+    switch (s) {
+    case CRED_PGP_GOOD: return "good";
+    case CRED_PGP_BAD: return "bad";
+    case CRED_PGP_UNKNOWN_KEY: return "unknown-key";
+    case CRED_PGP_EXPIRED: return "expired";
+    case CRED_PGP_REVOKED: return "revoked";
+    case CRED_PGP_TOO_OLD: return "too-old";
+    case CRED_PGP_FUTURE: return "future";
+    }
+    return "bad";
+}

@@ -1,0 +1,1028 @@
+/*
+ * process.c - the update engine (see process.h).
+ *
+ * Each object of the update is an item.  Items are tried in message
+ * order; an item that fails, or that references an AUTO-n key another
+ * item has not generated yet, is tried again in a later pass, and passes
+ * repeat while one of them makes progress (auth.txt G2).  An attempt
+ * writes to the store only after every check passed, so a failed
+ * attempt leaves nothing behind.  The result kept is that of the last
+ * attempt.
+ *
+ * Stages of one attempt (RIPE whois' explode / credentials / authorise
+ * split): syntax, operation, AUTO-n keys and references, delete checks,
+ * authorisation, generated attributes, write.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "auth.h"
+#include "buf.h"
+#include "process.h"
+#include "schema.h"
+#include "syntax.h"
+
+enum attempt { ATTEMPT_OK, ATTEMPT_FAIL, ATTEMPT_DEFER };
+
+struct item {
+    const upd_para_t *para;
+    size_t idx;             /* paragraph index */
+    int ok;                 /* succeeded (final) */
+    proc_result_t res;
+    char *auto_def;         /* "AUTO-1" (upper case) this item defines */
+    int auto_dup;           /* another item defined the same AUTO-n first */
+    char *auto_key;         /* the key generated for it, after success */
+    int deleting;           /* a delete that has not failed for good */
+    int cls;
+    char *pkey;             /* normalised primary key (delete items) */
+};
+
+struct ctx {
+    store_txn_t *txn;
+    const proc_opts_t *opts;
+    const upd_msg_t *msg;
+    struct item *items;
+    size_t nitems;
+    int dry_run;
+};
+
+/* ------------------------------------------------------------------ */
+/* Small helpers                                                      */
+
+static void result_reset(proc_result_t *r)
+{
+    free(r->key);
+    rpsl_obj_free(r->submitted);
+    rpsl_obj_free(r->old);
+    rpsl_obj_free(r->stored);
+    diag_list_free(&r->diags);
+    free(r->delete_reason);
+    strv_free(&r->auth_by);
+    strv_free(&r->upd_to);
+    size_t para = r->para;
+    memset(r, 0, sizeof *r);
+    r->para = para;
+    diag_list_init(&r->diags);
+    strv_init(&r->auth_by);
+    strv_init(&r->upd_to);
+}
+
+static void copy_diags(diag_list_t *to, const diag_list_t *from)
+{
+    for (size_t i = 0; i < from->n; i++)
+        diag_add(to, from->v[i].sev, from->v[i].attr, "%s", from->v[i].text);
+}
+
+/* Is @v an AUTO-n placeholder ("AUTO-12", optionally followed by letters)?
+ * Returns the length of the "AUTO-n" part, or 0. */
+static size_t auto_len(const char *v)
+{
+    if (strncasecmp(v, "AUTO-", 5) != 0 || !isdigit((unsigned char)v[5]) || v[5] == '0')
+        return 0;
+    size_t n = 5;
+    while (isdigit((unsigned char)v[n]))
+        n++;
+    for (size_t k = n; v[k]; k++)
+        if (!isalpha((unsigned char)v[k]))
+            return 0;
+    return n;
+}
+
+static char *upper_n(const char *s, size_t n)
+{
+    char *u = xstrndup(s, n);
+    for (char *p = u; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+    return u;
+}
+
+char *proc_key_display(const rpsl_obj_t *o)
+{
+    buf_t b;
+    buf_init(&b);
+    buf_printf(&b, "[%s] ", schema_class_name(o->cls));
+    schema_pkey(o, &b);
+    if ((o->cls == SC_PERSON || o->cls == SC_ROLE) && o->nattrs > 0)
+        buf_printf(&b, "   %s", o->attrs[0].value);
+    return buf_steal(&b);
+}
+
+/* Generated attributes are left out of comparisons (auth.txt E1, E4). */
+static int is_generated(const char *name)
+{
+    static const char *const gen[] = {
+        "created", "last-modified", "changed", "fingerpr", "owner", "method"
+    };
+    for (size_t i = 0; i < sizeof gen / sizeof *gen; i++)
+        if (strcmp(name, gen[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int comments_equal(const rpsl_attr_t *a, const rpsl_attr_t *b)
+{
+    buf_t x, y;
+    buf_init(&x);
+    buf_init(&y);
+    for (size_t i = 0; i < a->nlines; i++)
+        if (a->lines[i].comment) {
+            buf_puts(&x, a->lines[i].comment);
+            buf_putc(&x, ' ');
+        }
+    for (size_t i = 0; i < b->nlines; i++)
+        if (b->lines[i].comment) {
+            buf_puts(&y, b->lines[i].comment);
+            buf_putc(&y, ' ');
+        }
+    int eq = strcasecmp(x.s, y.s) == 0;
+    buf_free(&x);
+    buf_free(&y);
+    return eq;
+}
+
+/* Same attributes, values and comments, generated attributes aside. */
+static int objects_equal(const rpsl_obj_t *a, const rpsl_obj_t *b)
+{
+    size_t i = 0, j = 0;
+    for (;;) {
+        while (i < a->nattrs && is_generated(a->attrs[i].name))
+            i++;
+        while (j < b->nattrs && is_generated(b->attrs[j].name))
+            j++;
+        if (i == a->nattrs || j == b->nattrs)
+            return i == a->nattrs && j == b->nattrs;
+        const rpsl_attr_t *x = &a->attrs[i], *y = &b->attrs[j];
+        if (strcmp(x->name, y->name) != 0 || !rpsl_value_equal(x->value, y->value) ||
+            !comments_equal(x, y))
+            return 0;
+        i++;
+        j++;
+    }
+}
+
+/* Collect the list items of every attribute named @name. */
+struct collect_ctx {
+    strv_t *out;
+};
+
+static int collect_item(const char *item, size_t len, void *arg)
+{
+    strv_t *s = arg;
+    char *v = xstrndup(item, len);
+    strv_add_unique(s, v);
+    free(v);
+    return 0;
+}
+
+static void attr_values(const rpsl_obj_t *o, int aid, strv_t *out)
+{
+    for (size_t i = 0; i < o->nattrs; i++)
+        if (o->attrs[i].aid == aid)
+            rpsl_list_each(o->attrs[i].value, collect_item, out);
+}
+
+/* ------------------------------------------------------------------ */
+/* AUTO-n keys                                                        */
+
+static struct item *auto_definer(struct ctx *c, const char *autokey)
+{
+    for (size_t i = 0; i < c->nitems; i++)
+        if (c->items[i].auto_def && !c->items[i].auto_dup &&
+            strcasecmp(c->items[i].auto_def, autokey) == 0)
+            return &c->items[i];
+    return NULL;
+}
+
+struct used_ctx {
+    const char *space;      /* prefix letters */
+    const char *suffix;     /* "-TEST" */
+    unsigned char *used;    /* used[n] for n < cap */
+    size_t cap;
+    unsigned long max;
+};
+
+static int note_used(const char *pkey, void *arg)
+{
+    struct used_ctx *u = arg;
+    size_t sl = strlen(u->space);
+    const char *p = pkey + sl;
+    if (strncasecmp(pkey, u->space, sl) != 0 || !isdigit((unsigned char)*p) || *p == '0')
+        return 0;
+    char *end;
+    unsigned long n = strtoul(p, &end, 10);
+    if (strcasecmp(end, u->suffix) != 0)
+        return 0;
+    if (n > u->max)
+        u->max = n;
+    if (n < u->cap)
+        u->used[n] = 1;
+    return 0;
+}
+
+/* The initials RIPE derives from a name: first letters of up to four
+ * words that start with a letter, padded to two with 'A'. */
+static void initials(const char *name, char out[5])
+{
+    size_t n = 0;
+    const char *p = name;
+    while (*p && n < 4) {
+        while (*p && isspace((unsigned char)*p))
+            p++;
+        if (isalpha((unsigned char)*p))
+            out[n++] = (char)toupper((unsigned char)*p);
+        while (*p && !isspace((unsigned char)*p))
+            p++;
+    }
+    while (n < 2)
+        out[n++] = 'A';
+    out[n] = 0;
+}
+
+/*
+ * Generate the key for an AUTO-n placeholder of a new person, role or
+ * organisation (syntax.txt section 7).
+ */
+static int generate_key(struct ctx *c, const rpsl_obj_t *o, const char *placeholder,
+                        char **out, err_t *err)
+{
+    char space[5];
+    size_t al = auto_len(placeholder);
+    const char *letters = placeholder + al;
+    if (*letters) {
+        size_t n = strlen(letters);
+        if (n > 4)
+            n = 4;
+        for (size_t i = 0; i < n; i++)
+            space[i] = (char)toupper((unsigned char)letters[i]);
+        space[n] = 0;
+    } else {
+        const char *name = o->cls == SC_ORGANISATION ? rpsl_obj_get(o, "org-name")
+                                                     : o->attrs[0].value;
+        initials(name ? name : "", space);
+    }
+    char *suffix = xasprintf("-%s", c->opts->source);
+    struct used_ctx u;
+    memset(&u, 0, sizeof u);
+    u.suffix = suffix;
+    u.cap = 1024;
+    u.used = xcalloc(u.cap, 1);
+    int rc = 0;
+    if (o->cls == SC_ORGANISATION) {
+        char *prefix = xasprintf("ORG-%s", space);
+        u.space = prefix;
+        rc = store_keys_used(c->txn, SC_ORGANISATION, prefix, note_used, &u, err);
+        if (rc == 0)
+            *out = xasprintf("ORG-%s%lu%s", space, u.max + 1, suffix);
+        free(prefix);
+    } else {
+        u.space = space;
+        rc = store_keys_used(c->txn, SC_PERSON, space, note_used, &u, err);
+        if (rc == 0)
+            rc = store_keys_used(c->txn, SC_ROLE, space, note_used, &u, err);
+        if (rc == 0) {
+            unsigned long n = 1;
+            while (n < u.cap && u.used[n])
+                n++;
+            if (n >= u.cap)
+                n = u.max + 1;
+            *out = xasprintf("%s%lu%s", space, n, suffix);
+        }
+    }
+    free(u.used);
+    free(suffix);
+    return rc;
+}
+
+/* May attribute @aid reference class @cls? */
+static int refs_class(int aid, int cls)
+{
+    for (const int *r = schema_attr_refs(aid); *r >= 0; r++)
+        if (*r == cls)
+            return 1;
+    return 0;
+}
+
+/*
+ * Replace AUTO-n references of @o by the keys their definers generated.
+ * @return ATTEMPT_OK, ATTEMPT_DEFER (a definer has not succeeded yet) or
+ *         ATTEMPT_FAIL (errors added to @d).
+ */
+static enum attempt resolve_autos(struct ctx *c, rpsl_obj_t *o,
+                                  diag_list_t *d)
+{
+    enum attempt result = ATTEMPT_OK;
+    for (size_t i = 0; i < o->nattrs; i++) {
+        rpsl_attr_t *a = &o->attrs[i];
+        if (a->aid < 0 || schema_attr_refs(a->aid)[0] < 0)
+            continue;
+        /* (nic-hdl: and organisation:, where AUTO-n keys are defined,
+         * are not reference attributes) */
+        if (strcasestr(a->value, "AUTO-") == NULL)
+            continue;
+        strv_t items = STRV_INIT;
+        rpsl_list_each(a->value, collect_item, &items);
+        int changed = 0;
+        buf_t nv;
+        buf_init(&nv);
+        for (size_t k = 0; k < items.n; k++) {
+            const char *v = items.v[k];
+            if (k)
+                buf_puts(&nv, ", ");
+            if (auto_len(v) == 0) {
+                buf_puts(&nv, v);
+                continue;
+            }
+            struct item *def = auto_definer(c, v);
+            if (def == NULL) {
+                diag_add(d, DIAG_ERROR, (int)i, "Reference \"%s\" not found", v);
+                result = ATTEMPT_FAIL;
+                buf_puts(&nv, v);
+                continue;
+            }
+            if (!refs_class(a->aid, def->cls)) {
+                diag_add(d, DIAG_ERROR, (int)i, "Invalid reference to [%s] %s",
+                         schema_class_name(def->cls), def->auto_key ? def->auto_key : v);
+                result = ATTEMPT_FAIL;
+                buf_puts(&nv, v);
+                continue;
+            }
+            if (!def->ok || def->auto_key == NULL) {
+                if (result == ATTEMPT_OK)
+                    result = ATTEMPT_DEFER;
+                buf_puts(&nv, v);
+                continue;
+            }
+            buf_puts(&nv, def->auto_key);
+            changed = 1;
+        }
+        if (changed && result != ATTEMPT_FAIL)
+            rpsl_obj_set_value(o, i, nv.s);
+        buf_free(&nv);
+        strv_free(&items);
+    }
+    return result;
+}
+
+/* ------------------------------------------------------------------ */
+/* References                                                         */
+
+static int exists_in(struct ctx *c, const int *classes, const char *key, err_t *err,
+                     int *found)
+{
+    *found = 0;
+    for (const int *r = classes; *r >= 0; r++) {
+        int rc = store_obj_get(c->txn, *r, key, NULL, err);
+        if (rc == 0) {
+            *found = 1;
+            return 0;
+        }
+        if (rc != ERR_NOTFOUND)
+            return rc;
+    }
+    return 0;
+}
+
+/*
+ * Every referenced object must exist (syntax.txt section 8).  @selfkey is
+ * the object's own key (self references are allowed).
+ */
+static int check_references(struct ctx *c, const rpsl_obj_t *o, const char *selfkey,
+                            diag_list_t *d, int *failed, err_t *err)
+{
+    for (size_t i = 0; i < o->nattrs; i++) {
+        const rpsl_attr_t *a = &o->attrs[i];
+        if (a->aid < 0)
+            continue;
+        const int *refs = schema_attr_refs(a->aid);
+        if (refs[0] < 0)
+            continue;
+        strv_t items = STRV_INIT;
+        if (a->aid == SA_MNT_ROUTES) {
+            size_t n = strcspn(a->value, " \t{");
+            strv_addn(&items, a->value, n);
+        } else if (schema_attr_flags(a->aid) & SAF_LIST) {
+            rpsl_list_each(a->value, collect_item, &items);
+        } else {
+            strv_add(&items, a->value);
+        }
+        strv_t missing = STRV_INIT;
+        for (size_t k = 0; k < items.n; k++) {
+            const char *v = items.v[k];
+            if (a->aid == SA_AUTH && strncasecmp(v, "PGPKEY-", 7) != 0 &&
+                strncasecmp(v, "X509-", 5) != 0)
+                continue;
+            if (a->aid == SA_MBRS_BY_REF && strcasecmp(v, "ANY") == 0)
+                continue;
+            if (strcasecmp(v, selfkey) == 0 && refs_class(a->aid, o->cls))
+                continue;
+            int found;
+            int rc = exists_in(c, refs, v, err, &found);
+            if (rc) {
+                strv_free(&items);
+                strv_free(&missing);
+                return rc;
+            }
+            if (found)
+                continue;
+            if (a->aid == SA_AUTH) {
+                diag_add(d, DIAG_WARNING, (int)i, "The key-cert object %s does not exist", v);
+                continue;
+            }
+            strv_add(&missing, v);
+        }
+        if (missing.n) {
+            buf_t b;
+            buf_init(&b);
+            for (size_t k = 0; k < missing.n; k++)
+                buf_printf(&b, "%s%s", k ? "," : "", missing.v[k]);
+            diag_add(d, DIAG_ERROR, (int)i, "Unknown object referenced %s", b.s);
+            buf_free(&b);
+            *failed = 1;
+        }
+        strv_free(&items);
+        strv_free(&missing);
+    }
+    return 0;
+}
+
+/* Referential integrity of a delete (auth.txt E5). */
+struct refby {
+    struct ctx *c;
+    int cls;
+    const char *pkey;
+    int referenced;
+};
+
+static int refby_hit(int cls, const char *pkey, const char *text, size_t len, void *arg)
+{
+    (void)text;
+    (void)len;
+    struct refby *r = arg;
+    if (cls == r->cls && strcasecmp(pkey, r->pkey) == 0)
+        return 0;   /* a self reference */
+    for (size_t i = 0; i < r->c->nitems; i++) {
+        struct item *it = &r->c->items[i];
+        if (it->deleting && it->cls == cls && it->pkey && strcasecmp(it->pkey, pkey) == 0)
+            return 0;   /* deleted in the same update */
+    }
+    r->referenced = 1;
+    return 1;
+}
+
+static int is_referenced(struct ctx *c, int cls, const char *pkey, int *referenced,
+                         err_t *err)
+{
+    struct refby r = { c, cls, pkey, 0 };
+    *referenced = 0;
+    if (cls == SC_AUT_NUM)
+        return 0;
+    for (int aid = 0; aid < SA__COUNT; aid++) {
+        if (!refs_class(aid, cls))
+            continue;
+        int rc = store_inverse(c->txn, aid, pkey, refby_hit, &r, err);
+        if (rc && rc != 1)
+            return rc;
+        if (r.referenced)
+            break;
+    }
+    *referenced = r.referenced;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Authorisation                                                      */
+
+/* Run the mnt-by check (auth.txt A3).  Returns 0 or a store error. */
+static int check_mntby(struct ctx *c, struct item *it, const rpsl_obj_t *subject,
+                       const rpsl_obj_t *self, int *passed, err_t *err)
+{
+    proc_result_t *r = &it->res;
+    strv_t names = STRV_INIT;
+    attr_values(subject, SA_MNT_BY, &names);
+    *passed = 1;
+    if (names.n == 0) {
+        strv_free(&names);
+        return 0;
+    }
+    auth_check_t chk;
+    auth_check_init(&chk);
+    int rc = auth_run(c->txn, SC_MNTNER, &names, self, it->para->creds, &chk, err);
+    if (rc == 0) {
+        if (chk.passed) {
+            for (size_t i = 0; i < chk.by.n; i++)
+                strv_add_unique(&r->auth_by, chk.by.v[i]);
+        } else {
+            *passed = 0;
+            buf_t b;
+            buf_init(&b);
+            for (size_t i = 0; i < names.n; i++) {
+                buf_printf(&b, "%s%s", i ? ", " : "", names.v[i]);
+                strv_add_unique(&r->upd_to, names.v[i]);
+            }
+            char *key = proc_key_display(subject);
+            /* strip the person name from the key for this message */
+            char *sp = strstr(key, "   ");
+            if (sp && (subject->cls == SC_PERSON || subject->cls == SC_ROLE))
+                *sp = 0;
+            if (chk.candidates == 0)
+                diag_add(&r->diags, DIAG_ERROR, DIAG_OBJECT,
+                         "Authorisation for %s failed\nusing \"mnt-by:\"\nno valid maintainer found",
+                         key);
+            else
+                diag_add(&r->diags, DIAG_ERROR, DIAG_OBJECT,
+                         "Authorisation for %s failed\nusing \"mnt-by:\"\nnot authenticated by: %s",
+                         key, b.s);
+            free(key);
+            buf_free(&b);
+        }
+    }
+    auth_check_free(&chk);
+    strv_free(&names);
+    return rc;
+}
+
+/* override: (auth.txt A11).  Returns 1 if it grants the update. */
+static int override_ok(struct ctx *c, struct item *it)
+{
+    const char *ov = it->para->override;
+    if (ov == NULL)
+        return 0;
+    if (!c->opts->allow_override || c->opts->override_hash == NULL) {
+        diag_add(&it->res.diags, DIAG_ERROR, DIAG_OBJECT, "Override not allowed in email update");
+        return -1;
+    }
+    /* "user,password[,reason]": the password is the second field */
+    const char *p = strchr(ov, ',');
+    char *pw = p ? xstrndup(p + 1, strcspn(p + 1, ",")) : xstrdup(ov);
+    char *hash = xasprintf("CRYPT-PW %s", c->opts->override_hash);
+    int ok = 0;
+    if (strncmp(c->opts->override_hash, "$1$", 3) == 0) {
+        free(hash);
+        hash = xasprintf("MD5-PW %s", c->opts->override_hash);
+    } else if (strncmp(c->opts->override_hash, "$2", 2) == 0) {
+        free(hash);
+        hash = xasprintf("BCRYPT-PW %s", c->opts->override_hash);
+    }
+    ok = auth_password_ok(hash, pw);
+    explicit_bzero(pw, strlen(pw));
+    free(pw);
+    free(hash);
+    if (!ok) {
+        diag_add(&it->res.diags, DIAG_ERROR, DIAG_OBJECT, "Override authentication failed");
+        return -1;
+    }
+    strv_add_unique(&it->res.auth_by, "override");
+    return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Generated attributes                                               */
+
+static void iso_time(time_t t, char out[21])
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/*
+ * Set created:/last-modified: (syntax.txt section 6): supplied values are
+ * removed (with a warning when they differ from what is generated), then
+ * the generated ones are inserted before source:.
+ */
+static void set_generated(struct ctx *c, rpsl_obj_t *o, const rpsl_obj_t *old,
+                          diag_list_t *d)
+{
+    char now[21];
+    iso_time(c->opts->now, now);
+    const char *created = now;
+    const char *oldc = old ? rpsl_obj_get(old, "created") : NULL;
+    if (old)
+        created = oldc;     /* may be NULL: legacy objects have none */
+    static const char *const names[] = { "created", "last-modified" };
+    const char *want[2] = { created, now };
+    for (int k = 0; k < 2; k++) {
+        long i;
+        int warned = 0;
+        while ((i = rpsl_obj_find(o, names[k], 0)) >= 0) {
+            if (!warned && (want[k] == NULL || strcasecmp(o->attrs[i].value, want[k]) != 0)) {
+                diag_add(d, DIAG_WARNING, DIAG_OBJECT,
+                         "Supplied attribute '%s' has been replaced with a generated value",
+                         names[k]);
+                warned = 1;
+            }
+            rpsl_obj_remove(o, (size_t)i);
+        }
+    }
+    long src = rpsl_obj_find(o, "source", 0);
+    size_t at = src >= 0 ? (size_t)src : o->nattrs;
+    if (want[0]) {
+        size_t i = rpsl_obj_insert(o, at++, "created", want[0]);
+        o->attrs[i].aid = SA_CREATED;
+    }
+    size_t i = rpsl_obj_insert(o, at, "last-modified", want[1]);
+    o->attrs[i].aid = SA_LAST_MODIFIED;
+}
+
+/* ------------------------------------------------------------------ */
+/* One attempt                                                        */
+
+static int is_auto_key(const rpsl_obj_t *o, const char *pkey)
+{
+    return (o->cls == SC_PERSON || o->cls == SC_ROLE || o->cls == SC_ORGANISATION) &&
+           auto_len(pkey) > 0;
+}
+
+static enum attempt fail(proc_result_t *r)
+{
+    r->ok = 0;
+    return ATTEMPT_FAIL;
+}
+
+static enum attempt attempt_delete(struct ctx *c, struct item *it, rpsl_obj_t *o,
+                                   const char *pkey, int *store_rc, err_t *err)
+{
+    proc_result_t *r = &it->res;
+    r->op = PROC_DELETE;
+    r->delete_reason = xstrdup(it->para->delete_reason);
+    if (it->para->ndelete > 1) {
+        diag_add(&r->diags, DIAG_ERROR, DIAG_OBJECT, "Multiple reasons specified for DELETE operation");
+        return fail(r);
+    }
+    if (c->msg->keyword == UPD_KW_NEW) {
+        diag_add(&r->diags, DIAG_ERROR, DIAG_OBJECT, "DELETE is not allowed when keyword NEW is specified");
+        return fail(r);
+    }
+    rpsl_obj_t *stored = NULL;
+    int rc = store_obj_load(c->txn, o->cls, pkey, &stored, err);
+    if (rc == ERR_NOTFOUND) {
+        diag_add(&r->diags, DIAG_ERROR, DIAG_OBJECT, "Object [%s] %s does not exist in the database",
+                 schema_class_name(o->cls), pkey);
+        return fail(r);
+    }
+    if (rc) {
+        *store_rc = rc;
+        return fail(r);
+    }
+    r->old = stored;
+    if (!objects_equal(o, stored)) {
+        diag_add(&r->diags, DIAG_ERROR, DIAG_OBJECT, "Object [%s] %s doesn't match version in database",
+                 schema_class_name(o->cls), pkey);
+        return fail(r);
+    }
+    int referenced;
+    if ((rc = is_referenced(c, o->cls, pkey, &referenced, err)) != 0) {
+        *store_rc = rc;
+        return fail(r);
+    }
+    if (referenced) {
+        diag_add(&r->diags, DIAG_ERROR, DIAG_OBJECT, "Object [%s] %s is referenced from other objects",
+                 schema_class_name(o->cls), pkey);
+        return fail(r);
+    }
+    int ov = override_ok(c, it);
+    if (ov < 0)
+        return fail(r);
+    if (ov == 0) {
+        int passed;
+        if ((rc = check_mntby(c, it, stored, NULL, &passed, err)) != 0) {
+            *store_rc = rc;
+            return fail(r);
+        }
+        if (!passed) {
+            r->auth_failed = 1;
+            return fail(r);
+        }
+    }
+    if ((rc = store_obj_del(c->txn, o->cls, pkey, c->opts->now, NULL, err)) != 0) {
+        *store_rc = rc;
+        return fail(r);
+    }
+    return ATTEMPT_OK;
+}
+
+static enum attempt attempt_item(struct ctx *c, struct item *it, int *store_rc, err_t *err)
+{
+    proc_result_t *r = &it->res;
+    const upd_para_t *p = it->para;
+    result_reset(r);
+    r->cls = p->obj->cls;
+    copy_diags(&r->diags, &p->diags);
+
+    rpsl_obj_t *o = rpsl_obj_dup(p->obj);
+    enum attempt res = ATTEMPT_FAIL;
+    buf_t key;
+    buf_init(&key);
+    rpsl_obj_t *stored = NULL;
+    int rc;
+
+    if (diag_count(&p->diags, DIAG_ERROR)) {
+        r->op = p->ndelete ? PROC_DELETE : PROC_CREATE;
+        r->submitted = rpsl_obj_dup(o);
+        goto leave;
+    }
+
+    if (p->ndelete) {
+        /* No syntax validation on delete beyond the key (auth.txt E4). */
+        r->op = PROC_DELETE;
+        schema_validate(o, SCHEMA_NON_STRICT, c->opts->source, &r->diags);
+        r->submitted = rpsl_obj_dup(o);
+        r->key = proc_key_display(o);
+        if (diag_count(&r->diags, DIAG_ERROR) || schema_pkey(o, &key) != 0)
+            goto leave;
+        res = attempt_delete(c, it, o, key.s, store_rc, err);
+        goto leave;
+    }
+
+    /* Operation: from the normalised key of a scratch copy. */
+    rpsl_obj_t *scratch = rpsl_obj_dup(o);
+    schema_validate(scratch, SCHEMA_NON_STRICT, NULL, NULL);
+    schema_pkey(scratch, &key);
+    rpsl_obj_free(scratch);
+    int autokey = is_auto_key(o, key.s);
+    int exists = 0;
+    if (!autokey && key.len) {
+        rc = store_obj_get(c->txn, o->cls, key.s, NULL, err);
+        if (rc && rc != ERR_NOTFOUND) {
+            *store_rc = rc;
+            goto leave;
+        }
+        exists = rc == 0;
+    }
+    r->op = exists ? PROC_MODIFY : PROC_CREATE;
+
+    unsigned mode = SCHEMA_STRICT | (exists ? 0 : SCHEMA_CREATE);
+    schema_validate(o, (enum schema_mode)mode, c->opts->source, &r->diags);
+    r->submitted = rpsl_obj_dup(o);
+    r->key = proc_key_display(o);
+    if (diag_count(&r->diags, DIAG_ERROR))
+        goto leave;
+    if (exists && c->msg->keyword == UPD_KW_NEW) {
+        diag_add(&r->diags, DIAG_ERROR, DIAG_OBJECT,
+                 "Enforced new keyword specified, but the object already exists in the database");
+        goto leave;
+    }
+    if (it->auto_dup) {
+        long ki = o->cls == SC_ORGANISATION ? 0 : rpsl_obj_find_aid(o, SA_NIC_HDL, 0);
+        diag_add(&r->diags, DIAG_ERROR, (int)ki,
+                 "Key %s already used (AUTO-nnn must be unique per update message)", it->auto_def);
+        goto leave;
+    }
+
+    /* AUTO-n references, then the object's own AUTO-n key. */
+    enum attempt ar = resolve_autos(c, o, &r->diags);
+    if (ar != ATTEMPT_OK) {
+        res = ar;
+        goto leave;
+    }
+    if (autokey) {
+        char *gen = NULL;
+        if ((rc = generate_key(c, o, key.s, &gen, err)) != 0) {
+            *store_rc = rc;
+            goto leave;
+        }
+        long ki = o->cls == SC_ORGANISATION ? 0 : rpsl_obj_find_aid(o, SA_NIC_HDL, 0);
+        if (ki >= 0)
+            rpsl_obj_set_value(o, (size_t)ki, gen);
+        free(it->auto_key);
+        it->auto_key = gen;
+        buf_reset(&key);
+        schema_pkey(o, &key);
+    }
+
+    int failed = 0;
+    if ((rc = check_references(c, o, key.s, &r->diags, &failed, err)) != 0) {
+        *store_rc = rc;
+        goto leave;
+    }
+    if (failed)
+        goto leave;
+
+    if (exists) {
+        if ((rc = store_obj_load(c->txn, o->cls, key.s, &stored, err)) != 0) {
+            *store_rc = rc;
+            goto leave;
+        }
+        if (objects_equal(o, stored)) {
+            r->op = PROC_NOOP;
+            r->old = stored;
+            stored = NULL;
+            diag_add(&r->diags, DIAG_WARNING, DIAG_OBJECT,
+                     "Submitted object identical to database object");
+            res = ATTEMPT_OK;
+            goto leave;
+        }
+    }
+
+    int ov = override_ok(c, it);
+    if (ov < 0)
+        goto leave;
+    if (ov == 0) {
+        /* A3: create -> the new mnt-by; modify -> the stored one (the new
+         * one if the stored object has none). */
+        const rpsl_obj_t *subject = o;
+        if (stored && rpsl_obj_find_aid(stored, SA_MNT_BY, 0) >= 0)
+            subject = stored;
+        int passed;
+        if ((rc = check_mntby(c, it, subject, o, &passed, err)) != 0) {
+            *store_rc = rc;
+            goto leave;
+        }
+        if (!passed) {
+            r->auth_failed = 1;
+            goto leave;
+        }
+    }
+
+    set_generated(c, o, stored, &r->diags);
+    if ((rc = store_obj_put(c->txn, o, c->opts->now, NULL, err)) != 0) {
+        *store_rc = rc;
+        goto leave;
+    }
+    r->old = stored;
+    stored = NULL;
+    r->stored = o;
+    o = NULL;
+    if (autokey) {
+        free(r->key);
+        r->key = proc_key_display(r->stored);
+    }
+    res = ATTEMPT_OK;
+leave:
+    if (res == ATTEMPT_OK)
+        r->ok = 1;
+    rpsl_obj_free(o);
+    rpsl_obj_free(stored);
+    buf_free(&key);
+    return res;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void setup_items(struct ctx *c)
+{
+    const upd_msg_t *m = c->msg;
+    c->items = xcalloc(upd_object_count(m) + 1, sizeof *c->items);
+    for (size_t i = 0; i < m->nparas; i++) {
+        const upd_para_t *p = &m->paras[i];
+        if (p->obj == NULL)
+            continue;
+        struct item *it = &c->items[c->nitems++];
+        it->para = p;
+        it->idx = i;
+        it->cls = p->obj->cls;
+        it->res.para = i;
+        diag_list_init(&it->res.diags);
+        strv_init(&it->res.auth_by);
+        strv_init(&it->res.upd_to);
+        /* AUTO-n definitions: the key of a new person, role, organisation */
+        const char *kv = NULL;
+        if (p->obj->cls == SC_PERSON || p->obj->cls == SC_ROLE)
+            kv = rpsl_obj_get(p->obj, "nic-hdl");
+        else if (p->obj->cls == SC_ORGANISATION)
+            kv = p->obj->attrs[0].value;
+        if (kv && !p->ndelete && auto_len(kv)) {
+            it->auto_def = upper_n(kv, auto_len(kv));
+            for (size_t k = 0; k + 1 < c->nitems; k++)
+                if (c->items[k].auto_def && strcmp(c->items[k].auto_def, it->auto_def) == 0)
+                    it->auto_dup = 1;
+        }
+        if (p->ndelete) {
+            rpsl_obj_t *s = rpsl_obj_dup(p->obj);
+            schema_validate(s, SCHEMA_NON_STRICT, NULL, NULL);
+            buf_t k;
+            buf_init(&k);
+            if (schema_pkey(s, &k) == 0) {
+                it->pkey = buf_steal(&k);
+                it->deleting = 1;
+            }
+            buf_free(&k);
+            rpsl_obj_free(s);
+        }
+    }
+}
+
+int proc_run(store_txn_t *txn, const proc_opts_t *opts, const upd_msg_t *msg,
+             proc_report_t **out, err_t *err)
+{
+    struct ctx c;
+    memset(&c, 0, sizeof c);
+    c.txn = txn;
+    c.opts = opts;
+    c.msg = msg;
+    c.dry_run = opts->dry_run || msg->dry_run;
+    setup_items(&c);
+
+    int store_rc = 0;
+    int progress = 1;
+    while (progress && store_rc == 0) {
+        progress = 0;
+        for (size_t i = 0; i < c.nitems && store_rc == 0; i++) {
+            struct item *it = &c.items[i];
+            if (it->ok)
+                continue;
+            enum attempt a = attempt_item(&c, it, &store_rc, err);
+            if (a == ATTEMPT_OK) {
+                it->ok = 1;
+                progress = 1;
+            }
+        }
+    }
+    /* A delete that failed for good no longer excuses references. */
+    proc_report_t *r = xcalloc(1, sizeof *r);
+    strv_init(&r->not_objects);
+    diag_list_init(&r->global);
+    copy_diags(&r->global, &msg->global);
+    r->dry_run = c.dry_run;
+    r->v = xcalloc(c.nitems + 1, sizeof *r->v);
+    for (size_t i = 0; i < c.nitems; i++) {
+        struct item *it = &c.items[i];
+        proc_result_t *res = &it->res;
+        if (!res->ok && !res->auth_failed && diag_count(&res->diags, DIAG_ERROR) == 0 &&
+            store_rc == 0) {
+            /* deferred for good: an AUTO-n that never resolved */
+            rpsl_obj_t *o = res->submitted ? res->submitted : it->para->obj;
+            for (size_t k = 0; k < o->nattrs; k++) {
+                strv_t items = STRV_INIT;
+                if (o->attrs[k].aid >= 0 && schema_attr_refs(o->attrs[k].aid)[0] >= 0)
+                    rpsl_list_each(o->attrs[k].value, collect_item, &items);
+                for (size_t j = 0; j < items.n; j++) {
+                    struct item *def = auto_definer(&c, items.v[j]);
+                    if (auto_len(items.v[j]) && def != it && (def == NULL || !def->ok))
+                        diag_add(&res->diags, DIAG_ERROR, (int)k, "Reference \"%s\" not found",
+                                 items.v[j]);
+                }
+                strv_free(&items);
+            }
+            if (diag_count(&res->diags, DIAG_ERROR) == 0)
+                diag_add(&res->diags, DIAG_ERROR, DIAG_OBJECT, "Unexpected error occurred");
+        }
+        if (res->ok && c.dry_run)
+            diag_add(&res->diags, DIAG_INFO, DIAG_OBJECT,
+                     "Dry-run performed, no changes to the database have been made");
+        if (res->key == NULL)
+            res->key = proc_key_display(res->submitted ? res->submitted : it->para->obj);
+        r->v[r->n++] = *res;
+        memset(res, 0, sizeof *res);
+    }
+    for (size_t i = 0; i < msg->nparas; i++)
+        if (msg->paras[i].obj == NULL)
+            strv_add(&r->not_objects, msg->paras[i].text);
+    for (size_t i = 0; i < c.nitems; i++) {
+        free(c.items[i].auto_def);
+        free(c.items[i].auto_key);
+        free(c.items[i].pkey);
+        diag_list_free(&c.items[i].res.diags);
+        strv_free(&c.items[i].res.auth_by);
+        strv_free(&c.items[i].res.upd_to);
+    }
+    free(c.items);
+    if (store_rc) {
+        proc_report_free(r);
+        *out = NULL;
+        return store_rc;
+    }
+    *out = r;
+    return 0;
+}
+
+void proc_count(const proc_report_t *r, proc_counts_t *c)
+{
+    memset(c, 0, sizeof *c);
+    for (size_t i = 0; i < r->n; i++) {
+        const proc_result_t *x = &r->v[i];
+        c->found++;
+        if (x->ok) {
+            c->ok++;
+            switch (x->op) {
+            case PROC_CREATE: c->ok_create++; break;
+            case PROC_MODIFY: c->ok_modify++; break;
+            case PROC_DELETE: c->ok_delete++; break;
+            case PROC_NOOP: c->ok_noop++; break;
+            }
+        } else {
+            c->failed++;
+            switch (x->op) {
+            case PROC_CREATE: c->fail_create++; break;
+            case PROC_MODIFY: case PROC_NOOP: c->fail_modify++; break;
+            case PROC_DELETE: c->fail_delete++; break;
+            }
+        }
+    }
+}
+
+void proc_report_free(proc_report_t *r)
+{
+    if (r == NULL)
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        result_reset(&r->v[i]);
+    free(r->v);
+    strv_free(&r->not_objects);
+    diag_list_free(&r->global);
+    free(r);
+}

@@ -1,0 +1,248 @@
+/*
+ * update.c - split the update text of a message into paragraphs, take
+ * the pseudo-attributes out, read the Subject keyword (see update.h).
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "schema.h"
+#include "update.h"
+
+enum pseudo { P_NONE, P_PASSWORD, P_DELETE, P_DRYRUN, P_OVERRIDE };
+
+/*
+ * If the line [s, e) is a pseudo-attribute line, return its kind and set
+ * *val and *vlen to its trimmed value.
+ */
+static enum pseudo pseudo_line(const char *s, const char *e, const char **val,
+                               size_t *vlen)
+{
+    static const struct { const char *name; enum pseudo p; } names[] = {
+        { "password", P_PASSWORD }, { "delete", P_DELETE },
+        { "dry-run", P_DRYRUN }, { "override", P_OVERRIDE },
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        size_t n = strlen(names[i].name);
+        if ((size_t)(e - s) > n && strncasecmp(s, names[i].name, n) == 0 && s[n] == ':') {
+            const char *v = s + n + 1, *ve = e;
+            while (v < ve && isspace((unsigned char)*v))
+                v++;
+            while (ve > v && isspace((unsigned char)ve[-1]))
+                ve--;
+            *val = v;
+            *vlen = (size_t)(ve - v);
+            return names[i].p;
+        }
+    }
+    return P_NONE;
+}
+
+static int blank(const char *s, const char *e)
+{
+    for (; s < e; s++)
+        if (!isspace((unsigned char)*s))
+            return 0;
+    return 1;
+}
+
+static upd_para_t *new_para(upd_msg_t *m, size_t *cap)
+{
+    if (m->nparas == *cap) {
+        *cap = *cap ? *cap * 2 : 8;
+        m->paras = xrealloc(m->paras, *cap * sizeof *m->paras);
+    }
+    upd_para_t *p = &m->paras[m->nparas];
+    memset(p, 0, sizeof *p);
+    diag_list_init(&p->diags);
+    return p;
+}
+
+/* Paragraph being collected. */
+struct collect {
+    buf_t text;             /* lines without pseudo-attributes */
+    char *reason;
+    unsigned ndelete;
+    char *override;
+    int any;                /* any line at all (pseudo or not) */
+};
+
+static void finish_para(upd_msg_t *m, size_t *cap, size_t piece,
+                        struct collect *c)
+{
+    if (!c->any)
+        return;
+    if (blank(c->text.s, c->text.s + c->text.len)) {
+        /* only pseudo-attributes */
+        if (c->override)
+            diag_add(&m->global, DIAG_WARNING, DIAG_OBJECT,
+                     "An override password was found not attached to an object and was ignored");
+        free(c->reason);
+        free(c->override);
+        goto reset;
+    }
+    upd_para_t *p = new_para(m, cap);
+    p->piece = piece;
+    p->delete_reason = c->reason;
+    p->ndelete = c->ndelete;
+    p->override = c->override;
+    rpsl_obj_t *o = NULL;
+    if (rpsl_parse(c->text.s, c->text.len, 1, 0, &o, &p->diags) == 0 &&
+        schema_classify(o, &p->diags) == 0) {
+        p->obj = o;
+    } else {
+        rpsl_obj_free(o);
+        diag_list_free(&p->diags);
+    }
+    p->text = buf_steal(&c->text);
+    m->nparas++;
+reset:
+    buf_reset(&c->text);
+    c->reason = NULL;
+    c->override = NULL;
+    c->ndelete = 0;
+    c->any = 0;
+}
+
+static void split_piece(upd_msg_t *m, size_t *cap, size_t piece,
+                        const char *text, size_t len)
+{
+    struct collect c;
+    memset(&c, 0, sizeof c);
+    buf_init(&c.text);
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+        const char *next = nl ? nl + 1 : end;
+        const char *le = e;
+        if (le > p && le[-1] == '\r')
+            le--;
+        if (blank(p, le)) {
+            finish_para(m, cap, piece, &c);
+            p = next;
+            continue;
+        }
+        c.any = 1;
+        const char *v;
+        size_t vlen;
+        switch (pseudo_line(p, le, &v, &vlen)) {
+        case P_PASSWORD:
+            if (vlen)
+                cred_add_password(&m->creds[piece], v, vlen);
+            break;
+        case P_DRYRUN:
+            m->dry_run = 1;
+            break;
+        case P_DELETE:
+            c.ndelete++;
+            if (c.reason == NULL)
+                c.reason = xstrndup(v, vlen);
+            break;
+        case P_OVERRIDE:
+            if (c.override == NULL)
+                c.override = xstrndup(v, vlen);
+            break;
+        case P_NONE:
+            buf_put(&c.text, p, (size_t)(le - p));
+            buf_putc(&c.text, '\n');
+            break;
+        }
+        p = next;
+    }
+    finish_para(m, cap, piece, &c);
+    buf_free(&c.text);
+}
+
+static void read_keyword(upd_msg_t *m, const char *subject)
+{
+    m->keyword = UPD_KW_NONE;
+    if (subject == NULL)
+        return;
+    const char *s = subject, *e = subject + strlen(subject);
+    while (s < e && isspace((unsigned char)*s))
+        s++;
+    while (e > s && isspace((unsigned char)e[-1]))
+        e--;
+    size_t n = (size_t)(e - s);
+    if (n == 0)
+        return;
+    static const struct { const char *w; enum upd_keyword k; } kws[] = {
+        { "NEW", UPD_KW_NEW }, { "HELP", UPD_KW_HELP },
+        { "HOWTO", UPD_KW_HOWTO }, { "DIFF", UPD_KW_DIFF },
+    };
+    for (size_t i = 0; i < sizeof kws / sizeof *kws; i++)
+        if (strlen(kws[i].w) == n && strncasecmp(s, kws[i].w, n) == 0) {
+            m->keyword = kws[i].k;
+            if (kws[i].k == UPD_KW_DIFF)
+                diag_add(&m->global, DIAG_WARNING, DIAG_OBJECT,
+                         "The DIFF keyword is not supported.");
+            return;
+        }
+    m->keyword = UPD_KW_INVALID;
+    diag_add(&m->global, DIAG_WARNING, DIAG_OBJECT, "Invalid keyword(s) found: %.*s",
+             (int)n, s);
+    diag_add(&m->global, DIAG_WARNING, DIAG_OBJECT, "All keywords were ignored");
+}
+
+int upd_split(const upd_piece_t *pieces, size_t n, const char *subject,
+              upd_msg_t **out, err_t *err)
+{
+    (void)err;
+    upd_msg_t *m = xcalloc(1, sizeof *m);
+    diag_list_init(&m->global);
+    m->npieces = n;
+    m->creds = xcalloc(n ? n : 1, sizeof *m->creds);
+    size_t cap = 0;
+    read_keyword(m, subject);
+    for (size_t i = 0; i < n; i++) {
+        cred_list_init(&m->creds[i]);
+        if (pieces[i].creds)
+            cred_list_append(&m->creds[i], pieces[i].creds);
+        split_piece(m, &cap, i, pieces[i].text, pieces[i].len);
+    }
+    for (size_t i = 0; i < m->nparas; i++)
+        m->paras[i].creds = &m->creds[m->paras[i].piece];
+    *out = m;
+    return 0;
+}
+
+size_t upd_object_count(const upd_msg_t *m)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < m->nparas; i++)
+        c += m->paras[i].obj != NULL;
+    return c;
+}
+
+static void wipe_free(char *s)
+{
+    if (s == NULL)
+        return;
+    volatile char *p = s;
+    while (*p)
+        *p++ = 0;
+    free(s);
+}
+
+void upd_msg_free(upd_msg_t *m)
+{
+    if (m == NULL)
+        return;
+    for (size_t i = 0; i < m->nparas; i++) {
+        upd_para_t *p = &m->paras[i];
+        rpsl_obj_free(p->obj);
+        free(p->text);
+        free(p->delete_reason);
+        wipe_free(p->override);
+        diag_list_free(&p->diags);
+    }
+    free(m->paras);
+    for (size_t i = 0; i < m->npieces; i++)
+        cred_list_free(&m->creds[i]);
+    free(m->creds);
+    diag_list_free(&m->global);
+    free(m);
+}

@@ -1,0 +1,271 @@
+/*
+ * test_process.c - the update engine against a real store: operations,
+ * passwords, AUTO-n keys (both examples of seeds/object-processing.txt),
+ * references, delete checks.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "process.h"
+#include "schema.h"
+
+#define HASH "$1$abcdefgh$cHJi5PXp/ki/ktXzqlk6I1" /* "secret" */
+
+static const char *base_objects[] = {
+    "mntner: TEST-MNT\nadmin-c: TP1-TEST\nupd-to: up@example.net\n"
+    "auth: MD5-PW " HASH "\nmnt-by: TEST-MNT\nsource: TEST\n",
+    "person: Test Person\ne-mail: tp@example.net\nnic-hdl: TP1-TEST\nmnt-by: TEST-MNT\nsource: TEST\n",
+    NULL
+};
+
+struct env {
+    store_t *st;
+};
+
+static rpsl_obj_t *obj(const char *text)
+{
+    rpsl_obj_t *o = NULL;
+    CU_ASSERT_EQUAL_FATAL(rpsl_parse(text, strlen(text), 1, 0, &o, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(schema_classify(o, NULL), 0);
+    return o;
+}
+
+static int put_base(store_txn_t *txn, void *arg, err_t *err)
+{
+    (void)arg;
+    for (size_t i = 0; base_objects[i]; i++) {
+        rpsl_obj_t *o = obj(base_objects[i]);
+        int rc = store_obj_put(txn, o, 0, NULL, err);
+        rpsl_obj_free(o);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static store_t *new_store(void)
+{
+    store_t *st = NULL;
+    CU_ASSERT_EQUAL_FATAL(store_open(harness_tmpdir(), 0, &st, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(store_write(st, put_base, NULL, NULL), 0);
+    return st;
+}
+
+struct run {
+    const char *text;
+    const char *subject;
+    proc_report_t *r;
+};
+
+static int run_unit(store_txn_t *txn, void *arg, err_t *err)
+{
+    struct run *u = arg;
+    upd_piece_t p = { u->text, strlen(u->text), NULL };
+    upd_msg_t *m = NULL;
+    int rc = upd_split(&p, 1, u->subject, &m, err);
+    if (rc == 0) {
+        proc_opts_t o = { "TEST", 1767268800 /* 2026-01-01T12:00:00Z */, 0, 0, NULL };
+        proc_report_free(u->r);
+        u->r = NULL;
+        rc = proc_run(txn, &o, m, &u->r, err);
+    }
+    upd_msg_free(m);
+    return rc;
+}
+
+static proc_report_t *process(store_t *st, const char *text, const char *subject)
+{
+    struct run u = { text, subject, NULL };
+    CU_ASSERT_EQUAL(store_write(st, run_unit, &u, NULL), 0);
+    return u.r;
+}
+
+static int has_diag(const proc_result_t *r, const char *needle)
+{
+    for (size_t i = 0; i < r->diags.n; i++)
+        if (strstr(r->diags.v[i].text, needle))
+            return 1;
+    return 0;
+}
+
+static int exists(store_t *st, int cls, const char *key)
+{
+    store_txn_t *t = NULL;
+    CU_ASSERT_EQUAL_FATAL(store_read_begin(st, &t, NULL), 0);
+    int rc = store_obj_get(t, cls, key, NULL, NULL);
+    store_read_end(t);
+    return rc == 0;
+}
+
+static void test_create_with_password(void)
+{
+    store_t *st = new_store();
+    proc_report_t *r = process(st, "password: secret\n\nperson: New Person\ne-mail: np@example.net\n"
+                                   "nic-hdl: NP1-TEST\nmnt-by: TEST-MNT\nsource: TEST\n", "");
+    CU_ASSERT_EQUAL_FATAL(r->n, 1);
+    CU_ASSERT_EQUAL(r->v[0].ok, 1);
+    CU_ASSERT_EQUAL(r->v[0].op, PROC_CREATE);
+    CU_ASSERT_STRING_EQUAL(r->v[0].key, "[person] NP1-TEST   New Person");
+    CU_ASSERT_STRING_EQUAL(rpsl_obj_get(r->v[0].stored, "created"), "2026-01-01T12:00:00Z");
+    CU_ASSERT_STRING_EQUAL(rpsl_obj_get(r->v[0].stored, "last-modified"), "2026-01-01T12:00:00Z");
+    CU_ASSERT_EQUAL(r->v[0].auth_by.n, 1);
+    CU_ASSERT_STRING_EQUAL(r->v[0].auth_by.v[0], "password for TEST-MNT");
+    CU_ASSERT(exists(st, SC_PERSON, "np1-test"));
+    proc_report_free(r);
+    /* the same again is a noop */
+    r = process(st, "password: secret\n\nperson: New Person\ne-mail: np@example.net\n"
+                    "nic-hdl: NP1-TEST\nmnt-by: TEST-MNT\nsource: TEST\n", "");
+    CU_ASSERT_EQUAL(r->v[0].op, PROC_NOOP);
+    CU_ASSERT_EQUAL(r->v[0].ok, 1);
+    CU_ASSERT(has_diag(&r->v[0], "identical to database object"));
+    proc_report_free(r);
+    store_close(st);
+}
+
+static void test_wrong_password(void)
+{
+    store_t *st = new_store();
+    proc_report_t *r = process(st, "person: New Person\ne-mail: np@example.net\n"
+                                   "nic-hdl: NP1-TEST\nmnt-by: TEST-MNT\nsource: TEST\npassword: wrong\n", "");
+    CU_ASSERT_EQUAL(r->v[0].ok, 0);
+    CU_ASSERT_EQUAL(r->v[0].auth_failed, 1);
+    CU_ASSERT(has_diag(&r->v[0], "Authorisation for [person] NP1-TEST failed\nusing \"mnt-by:\"\nnot authenticated by: TEST-MNT"));
+    CU_ASSERT_EQUAL(r->v[0].upd_to.n, 1);
+    CU_ASSERT(!exists(st, SC_PERSON, "NP1-TEST"));
+    proc_report_free(r);
+    store_close(st);
+}
+
+static void test_modify_needs_old_mntner(void)
+{
+    store_t *st = new_store();
+    /* modify the mntner itself: the stored auth: decides */
+    proc_report_t *r = process(st, "mntner: TEST-MNT\nadmin-c: TP1-TEST\nupd-to: new@example.net\n"
+                                   "auth: MD5-PW " HASH "\nmnt-by: TEST-MNT\nsource: TEST\npassword: secret\n", "");
+    CU_ASSERT_EQUAL(r->v[0].op, PROC_MODIFY);
+    CU_ASSERT_EQUAL(r->v[0].ok, 1);
+    CU_ASSERT_PTR_NOT_NULL(r->v[0].old);
+    proc_report_free(r);
+    store_close(st);
+}
+
+static void test_auto_forward_reference(void)
+{
+    /* seeds/object-processing.txt, first figure */
+    store_t *st = new_store();
+    proc_report_t *r = process(st, "password: secret\n\n"
+        "inetnum: 193.0.7.35\nnetname: EXAMPLE\ncountry: NL\nadmin-c: auto-1\ntech-c: TP1-TEST\n"
+        "status: ASSIGNED PA\nmnt-by: TEST-MNT\nsource: TEST\n\n"
+        "person: admin guy\ne-mail: ag@example.net\nnic-hdl: auto-1\nmnt-by: TEST-MNT\nsource: TEST\n", "");
+    CU_ASSERT_EQUAL_FATAL(r->n, 2);
+    CU_ASSERT_EQUAL(r->v[0].ok, 1);
+    CU_ASSERT_EQUAL(r->v[1].ok, 1);
+    CU_ASSERT_STRING_EQUAL(r->v[1].key, "[person] AG1-TEST   admin guy");
+    CU_ASSERT_STRING_EQUAL(rpsl_obj_get(r->v[0].stored, "admin-c"), "AG1-TEST");
+    CU_ASSERT_STRING_EQUAL(rpsl_obj_get(r->v[0].stored, "inetnum"), "193.0.7.35 - 193.0.7.35");
+    CU_ASSERT(exists(st, SC_PERSON, "AG1-TEST"));
+    CU_ASSERT(exists(st, SC_INETNUM, "193.0.7.35 - 193.0.7.35"));
+    proc_report_free(r);
+    /* the next admin guy gets the next free number */
+    r = process(st, "password: secret\n\nperson: Another Guy\ne-mail: x@example.net\nnic-hdl: AUTO-7\n"
+                    "mnt-by: TEST-MNT\nsource: TEST\n", "");
+    CU_ASSERT_STRING_EQUAL(r->v[0].key, "[person] AG2-TEST   Another Guy");
+    proc_report_free(r);
+    store_close(st);
+}
+
+static void test_auto_circular(void)
+{
+    /* seeds/object-processing.txt, second figure: never resolvable */
+    store_t *st = new_store();
+    proc_report_t *r = process(st, "password: secret\n\n"
+        "organisation: auto-1\norg-name: Example Org\norg-type: OTHER\naddress: Street 1\n"
+        "e-mail: org@example.net\nadmin-c: auto-2\nmnt-ref: TEST-MNT\nmnt-by: TEST-MNT\nsource: TEST\n\n"
+        "person: admin guy\ne-mail: ag@example.net\nnic-hdl: auto-2\norg: auto-1\nmnt-by: TEST-MNT\nsource: TEST\n", "");
+    CU_ASSERT_EQUAL_FATAL(r->n, 2);
+    CU_ASSERT_EQUAL(r->v[0].ok, 0);
+    CU_ASSERT_EQUAL(r->v[1].ok, 0);
+    CU_ASSERT(has_diag(&r->v[0], "Reference \"auto-2\" not found"));
+    CU_ASSERT(has_diag(&r->v[1], "Reference \"auto-1\" not found"));
+    CU_ASSERT(!exists(st, SC_ORGANISATION, "ORG-EO1-TEST"));
+    proc_report_free(r);
+    store_close(st);
+}
+
+static void test_references_and_deletes(void)
+{
+    store_t *st = new_store();
+    proc_report_t *r = process(st, "password: secret\n\nperson: X Y\ne-mail: x@example.net\n"
+                                   "nic-hdl: XY1-TEST\nmnt-by: NOSUCH-MNT\nsource: TEST\n", "");
+    CU_ASSERT_EQUAL(r->v[0].ok, 0);
+    CU_ASSERT(has_diag(&r->v[0], "Unknown object referenced NOSUCH-MNT"));
+    proc_report_free(r);
+    /* TP1-TEST is referenced by TEST-MNT: cannot go alone ... */
+    r = process(st, "password: secret\n\n" "person: Test Person\ne-mail: tp@example.net\n"
+                    "nic-hdl: TP1-TEST\nmnt-by: TEST-MNT\nsource: TEST\ndelete: cleanup\n", "");
+    CU_ASSERT_EQUAL(r->v[0].ok, 0);
+    CU_ASSERT(has_diag(&r->v[0], "is referenced from other objects"));
+    proc_report_free(r);
+    /* ... a delete that does not match the stored version fails ... */
+    r = process(st, "password: secret\n\nperson: Test Person\ne-mail: other@example.net\n"
+                    "nic-hdl: TP1-TEST\nmnt-by: TEST-MNT\nsource: TEST\ndelete: cleanup\n", "");
+    CU_ASSERT(has_diag(&r->v[0], "doesn't match version in database"));
+    proc_report_free(r);
+    /* ... but the pair goes together in one mail */
+    r = process(st, "password: secret\n\n"
+                    "person: Test Person\ne-mail: tp@example.net\nnic-hdl: TP1-TEST\nmnt-by: TEST-MNT\n"
+                    "source: TEST\ndelete: cleanup\n\n"
+                    "mntner: TEST-MNT\nadmin-c: TP1-TEST\nupd-to: up@example.net\nauth: MD5-PW " HASH "\n"
+                    "mnt-by: TEST-MNT\nsource: TEST\ndelete: cleanup\n", "");
+    CU_ASSERT_EQUAL(r->v[0].ok, 1);
+    CU_ASSERT_EQUAL(r->v[1].ok, 1);
+    CU_ASSERT_EQUAL(r->v[1].op, PROC_DELETE);
+    CU_ASSERT(!exists(st, SC_MNTNER, "TEST-MNT"));
+    CU_ASSERT(!exists(st, SC_PERSON, "TP1-TEST"));
+    proc_report_free(r);
+    r = process(st, "person: Gone\nnic-hdl: GO1-TEST\nsource: TEST\ndelete: x\n", "");
+    CU_ASSERT(has_diag(&r->v[0], "does not exist in the database"));
+    proc_report_free(r);
+    store_close(st);
+}
+
+static void test_new_mntner_self_auth(void)
+{
+    store_t *st = new_store();
+    proc_report_t *r = process(st, "mntner: SELF-MNT\nadmin-c: TP1-TEST\nupd-to: s@example.net\n"
+                                   "auth: MD5-PW " HASH "\nmnt-by: SELF-MNT\nsource: TEST\npassword: secret\n", "");
+    CU_ASSERT_EQUAL(r->v[0].ok, 1);
+    CU_ASSERT_STRING_EQUAL(r->v[0].auth_by.v[0], "password for SELF-MNT");
+    proc_report_free(r);
+    r = process(st, "mntner: BAD\nadmin-c: TP1-TEST\nupd-to: s@example.net\n"
+                    "auth: MD5-PW " HASH "\nmnt-by: BAD\nsource: TEST\npassword: secret\n", "");
+    CU_ASSERT_EQUAL(r->v[0].ok, 0);     /* creation needs -MNT */
+    proc_report_free(r);
+    store_close(st);
+}
+
+static void test_keyword_new(void)
+{
+    store_t *st = new_store();
+    proc_report_t *r = process(st, "person: Test Person\ne-mail: tp@example.net\nnic-hdl: TP1-TEST\n"
+                                   "mnt-by: TEST-MNT\nsource: TEST\npassword: secret\n", "NEW");
+    CU_ASSERT_EQUAL(r->v[0].ok, 0);
+    CU_ASSERT(has_diag(&r->v[0], "Enforced new keyword specified"));
+    proc_report_free(r);
+    store_close(st);
+}
+
+void suite_process(void);
+void suite_process(void)
+{
+    CU_pSuite s = harness_suite("process");
+    HARNESS_ADD(s, test_create_with_password);
+    HARNESS_ADD(s, test_wrong_password);
+    HARNESS_ADD(s, test_modify_needs_old_mntner);
+    HARNESS_ADD(s, test_auto_forward_reference);
+    HARNESS_ADD(s, test_auto_circular);
+    HARNESS_ADD(s, test_references_and_deletes);
+    HARNESS_ADD(s, test_new_mntner_self_auth);
+    HARNESS_ADD(s, test_keyword_new);
+}
