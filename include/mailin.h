@@ -65,6 +65,19 @@ typedef struct mailin_opts {
 } mailin_opts_t;
 
 /**
+ * Initialise the MIME library (GMime) for the process.  main() calls it
+ * once, before the first mailin_parse() and before composing mail
+ * (mailout uses GMime too), and mailin_shutdown() once before exiting.
+ * This is process-wide state: nothing else in the library initialises it.
+ * Calls nest (each mailin_init() wants one mailin_shutdown()), but GMime
+ * cannot be set up again once the outermost mailin_shutdown() has run.
+ */
+void mailin_init(void);
+
+/** Release what mailin_init() set up.  Call once, after the last use. */
+void mailin_shutdown(void);
+
+/**
  * Parse a raw mail.
  * @param raw   the mail bytes (headers and body, as the MTA handed it over)
  * @param len   their length

@@ -1,0 +1,702 @@
+/*
+ * mailin.c - the incoming mail: the headers the robot needs and the pieces
+ * of update text found in the MIME tree (see mailin.h).
+ *
+ * GMime parses the bytes into a tree of parts; this module walks that
+ * tree itself, with a nesting limit and a part limit, so that a hostile
+ * structure can neither exhaust the stack nor take unbounded time.  (The
+ * GMime parser bounds its own recursion: it stops building multiparts at
+ * a fixed depth and keeps deeper structure as opaque leaf content.)
+ *
+ * Everything read here is untrusted.  Text parts are decoded from their
+ * transfer encoding and charset into UTF-8; whatever cannot be decoded is
+ * read as raw bytes (UTF-8 when that is valid, Latin-1 otherwise), and the
+ * result is always valid UTF-8 without NUL bytes (U+FFFD stands in for
+ * both) with LF line ends.  Header values are decoded (RFC 2047),
+ * unfolded, made valid UTF-8 and cleaned of control characters, so that
+ * nothing taken from them can inject a header into a reply.
+ *
+ * The only process state is GMime's own, set up by mailin_init().
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstrict-prototypes"
+#include <gmime/gmime.h>
+#pragma GCC diagnostic pop
+
+#include "buf.h"
+#include "mailin.h"
+
+#define DEFAULT_MAX_DEPTH   32
+#define DEFAULT_MAX_PARTS   1000
+#define ADDR_MAX            320     /* RFC 3696 limit of an address */
+#define TYPE_NAME_MAX       64      /* a type name quoted in a message */
+
+/* The state of one walk over a MIME tree. */
+struct walk {
+    mailin_msg_t *m;
+    size_t cap;             /* allocated entries of m->pieces */
+    unsigned max_depth;
+    unsigned max_parts;
+    unsigned nparts;        /* parts visited so far */
+    int stopped;            /* a limit was hit: visit nothing more */
+    int seen_encrypted;     /* an encrypted part was skipped */
+    int seen_html;          /* a text/html part was skipped */
+    char *unsupported;      /* first other type skipped, or NULL */
+};
+
+void mailin_init(void)
+{
+    g_mime_init();
+}
+
+void mailin_shutdown(void)
+{
+    g_mime_shutdown();
+}
+
+/* ---- UTF-8 ------------------------------------------------------------ */
+
+/* Length of the well-formed UTF-8 sequence at @p (@n bytes left), or 0. */
+static size_t utf8_seq(const unsigned char *p, size_t n)
+{
+    unsigned char c = p[0];
+    if (c < 0x80)
+        return 1;
+    if (c < 0xC2 || c > 0xF4)
+        return 0;
+    if (c < 0xE0)
+        return n >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (c < 0xF0) {
+        if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+            return 0;
+        if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0))
+            return 0;       /* overlong form, or a surrogate */
+        return 3;
+    }
+    if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
+        (p[3] & 0xC0) != 0x80)
+        return 0;
+    if ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90))
+        return 0;           /* overlong form, or beyond U+10FFFF */
+    return 4;
+}
+
+/* Whether @s (@n bytes, NUL bytes allowed) is well-formed UTF-8. */
+static int utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        size_t k = utf8_seq(p + i, n - i);
+        if (k == 0)
+            return 0;
+        i += k;
+    }
+    return 1;
+}
+
+static void put_replacement(buf_t *b)
+{
+    buf_put(b, "\xEF\xBF\xBD", 3);      /* U+FFFD */
+}
+
+/*
+ * Append @s (@n bytes) to @b as valid UTF-8: NUL bytes and every byte
+ * that does not start a well-formed sequence become U+FFFD.
+ */
+static void put_utf8_clean(buf_t *b, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    buf_reserve(b, n);
+    while (i < n) {
+        size_t k = utf8_seq(p + i, n - i);
+        if (k == 0 || p[i] == 0) {
+            put_replacement(b);
+            i++;
+        } else {
+            buf_put(b, p + i, k);
+            i += k;
+        }
+    }
+}
+
+/* Append Latin-1 bytes to @b as UTF-8 (NUL becomes U+FFFD). */
+static void put_latin1(buf_t *b, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    buf_reserve(b, n);
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == 0) {
+            put_replacement(b);
+        } else if (p[i] < 0x80) {
+            buf_putc(b, p[i]);
+        } else {
+            buf_putc(b, 0xC0 | (p[i] >> 6));
+            buf_putc(b, 0x80 | (p[i] & 0x3F));
+        }
+    }
+}
+
+/* Raw bytes of unknown charset: UTF-8 if they are that, else Latin-1. */
+static void put_raw(buf_t *b, const char *s, size_t n)
+{
+    if (utf8_valid(s, n))
+        put_utf8_clean(b, s, n);
+    else
+        put_latin1(b, s, n);
+}
+
+/* Turn every CR LF of @b into LF, in place. */
+static void crlf_to_lf(buf_t *b)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < b->len; i++) {
+        if (b->s[i] == '\r' && i + 1 < b->len && b->s[i + 1] == '\n')
+            continue;
+        b->s[o++] = b->s[i];
+    }
+    buf_truncate(b, o);
+}
+
+/* Charset names that say nothing useful about the bytes. */
+static int charset_is_raw(const char *cs)
+{
+    static const char *const raw[] = {
+        "us-ascii", "ascii", "ansi_x3.4-1968", "unknown-8bit", "x-unknown",
+        "unknown", "default", NULL
+    };
+    for (size_t i = 0; raw[i]; i++)
+        if (strcasecmp(cs, raw[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * Append @n bytes in charset @cs (NULL: not declared) to @b as UTF-8.
+ * Declared UTF-8 is kept, with U+FFFD for what is malformed; undeclared
+ * or meaningless charsets, and charsets iconv does not know or cannot
+ * convert the bytes from, are read raw (see put_raw()).
+ */
+static void put_charset(buf_t *b, const char *s, size_t n, const char *cs)
+{
+    if (cs == NULL || *cs == 0 || charset_is_raw(cs)) {
+        put_raw(b, s, n);
+        return;
+    }
+    if (strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "utf8") == 0) {
+        put_utf8_clean(b, s, n);
+        return;
+    }
+    gsize nread = 0, nwritten = 0;
+    GError *gerr = NULL;
+    gchar *u = g_convert(s, (gssize)n, "UTF-8", g_mime_charset_iconv_name(cs),
+                         &nread, &nwritten, &gerr);
+    if (u != NULL) {
+        put_utf8_clean(b, u, nwritten);
+        g_free(u);
+        return;
+    }
+    if (gerr != NULL)
+        g_error_free(gerr);
+    put_raw(b, s, n);
+}
+
+/* ---- header values ---------------------------------------------------- */
+
+/*
+ * A header value fit to keep: valid UTF-8, control characters (CR and LF
+ * among them) turned into spaces, outer white space trimmed.  NULL in,
+ * NULL out.
+ */
+static char *clean_header(const char *v)
+{
+    if (v == NULL)
+        return NULL;
+    buf_t b;
+    buf_init(&b);
+    put_utf8_clean(&b, v, strlen(v));
+    for (size_t i = 0; i < b.len; i++) {
+        unsigned char c = (unsigned char)b.s[i];
+        if (c < 0x20 || c == 0x7F)
+            b.s[i] = ' ';
+    }
+    size_t start = 0, end = b.len;
+    while (start < end && b.s[start] == ' ')
+        start++;
+    while (end > start && b.s[end - 1] == ' ')
+        end--;
+    char *r = xstrndup(b.s + start, end - start);
+    buf_free(&b);
+    return r;
+}
+
+/* The decoded, unfolded value of header @name of @o, or NULL. */
+static const char *header(GMimeObject *o, const char *name)
+{
+    return g_mime_object_get_header(o, name);
+}
+
+/* ---- addresses -------------------------------------------------------- */
+
+/*
+ * Whether @a is a bare addr-spec we are willing to answer to: printable
+ * ASCII without white space or address punctuation, a non-empty local
+ * part and domain around exactly one '@', at most ADDR_MAX bytes.
+ */
+static int addr_ok(const char *a)
+{
+    if (a == NULL || *a == 0 || strlen(a) > ADDR_MAX)
+        return 0;
+    const char *at = strchr(a, '@');
+    if (at == NULL || at == a || at[1] == 0 || strchr(at + 1, '@'))
+        return 0;
+    for (const char *p = a; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c <= ' ' || c >= 0x7F || strchr("<>()[],;:\\\"", c))
+            return 0;
+    }
+    return 1;
+}
+
+/* The addr-spec of the only mailbox of @l, unchecked; NULL if not one. */
+static const char *list_single_addr(InternetAddressList *l)
+{
+    if (l == NULL || internet_address_list_length(l) != 1)
+        return NULL;
+    InternetAddress *ia = internet_address_list_get_address(l, 0);
+    if (ia == NULL || !INTERNET_ADDRESS_IS_MAILBOX(ia))
+        return NULL;
+    return internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+}
+
+/* A copy of the checked address of the only mailbox of @l, or NULL. */
+static char *list_address(InternetAddressList *l)
+{
+    const char *a = list_single_addr(l);
+    return addr_ok(a) ? xstrdup(a) : NULL;
+}
+
+char *mailin_address(const char *header_value)
+{
+    if (header_value == NULL)
+        return NULL;
+    for (const char *p = header_value; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if ((c < 0x20 && c != '\t') || c == 0x7F)
+            return NULL;        /* CR, LF: header injection */
+    }
+    InternetAddressList *l = internet_address_list_parse(NULL, header_value);
+    if (l == NULL)
+        return NULL;
+    char *r = list_address(l);
+    g_object_unref(l);
+    return r;
+}
+
+/* Whether the local part of @a names a mail system (bounce sender). */
+static int daemon_local_part(const char *a)
+{
+    if (a == NULL)
+        return 0;
+    const char *at = strrchr(a, '@');
+    size_t n = at ? (size_t)(at - a) : strlen(a);
+    return (n == 13 && strncasecmp(a, "mailer-daemon", n) == 0) ||
+           (n == 10 && strncasecmp(a, "postmaster", n) == 0);
+}
+
+/* ---- MIME types ------------------------------------------------------- */
+
+/* Append the lower-cased printable part of @s, at most @max bytes. */
+static void put_token(buf_t *b, const char *s, size_t max)
+{
+    for (size_t i = 0; s[i] && i < max; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c > ' ' && c < 0x7F)
+            buf_putc(b, c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    }
+}
+
+/*
+ * The lower-cased "type/subtype" of @o.  GMime turns a Content-Type it
+ * cannot parse into application/octet-stream; then the type as written
+ * is used instead, so that the message names it, and a bare "text"
+ * (seen in real mail) is read as text/plain.
+ */
+static char *mime_type(GMimeObject *o)
+{
+    GMimeContentType *ct = g_mime_object_get_content_type(o);
+    const char *t = ct ? g_mime_content_type_get_media_type(ct) : NULL;
+    const char *s = ct ? g_mime_content_type_get_media_subtype(ct) : NULL;
+    buf_t b;
+    buf_init(&b);
+    put_token(&b, t && *t ? t : "application", TYPE_NAME_MAX);
+    buf_putc(&b, '/');
+    put_token(&b, s && *s ? s : "octet-stream", TYPE_NAME_MAX);
+    const char *raw = header(o, "Content-Type");
+    if (strcmp(b.s, "application/octet-stream") == 0 && raw != NULL) {
+        buf_t w;
+        buf_init(&w);
+        size_t n = strcspn(raw, ";");
+        char *tok = xstrndup(raw, n);
+        put_token(&w, tok, TYPE_NAME_MAX * 2);
+        free(tok);
+        if (strcmp(w.s, "text") == 0) {
+            buf_reset(&b);
+            buf_puts(&b, "text/plain");
+        } else if (w.len > 0) {
+            buf_reset(&b);
+            buf_puts(&b, w.s);
+        }
+        buf_free(&w);
+    }
+    return buf_steal(&b);
+}
+
+static int type_is_encrypted(const char *t)
+{
+    return strcmp(t, "multipart/encrypted") == 0 ||
+           strcmp(t, "application/pgp-encrypted") == 0 ||
+           strcmp(t, "application/pkcs7-mime") == 0 ||
+           strcmp(t, "application/x-pkcs7-mime") == 0;
+}
+
+/* ---- the walk --------------------------------------------------------- */
+
+static void note_unsupported(struct walk *w, const char *type)
+{
+    if (w->unsupported == NULL)
+        w->unsupported = xstrdup(type);
+}
+
+/* Decode a text part and add it as a piece, unless it is only blank. */
+static void add_text_piece(struct walk *w, GMimePart *part)
+{
+    GMimeStream *mem = g_mime_stream_mem_new();
+    GMimeDataWrapper *dw = g_mime_part_get_content(part);
+    if (dw != NULL)
+        g_mime_data_wrapper_write_to_stream(dw, mem);   /* transfer-decodes */
+    GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+    const char *cs = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
+                                                              "charset");
+    buf_t b;
+    buf_init(&b);
+    if (ba != NULL && ba->len > 0)
+        put_charset(&b, (const char *)ba->data, ba->len, cs);
+    g_object_unref(mem);
+    crlf_to_lf(&b);
+
+    size_t i = 0;
+    while (i < b.len && strchr(" \t\r\n", b.s[i]))
+        i++;
+    if (i == b.len) {
+        buf_free(&b);
+        return;
+    }
+    mailin_msg_t *m = w->m;
+    if (m->npieces == w->cap) {
+        w->cap = w->cap ? w->cap * 2 : 4;
+        m->pieces = xrealloc(m->pieces, w->cap * sizeof *m->pieces);
+    }
+    mailin_piece_t *p = &m->pieces[m->npieces++];
+    p->len = b.len;
+    p->text = buf_steal(&b);
+    cred_list_init(&p->creds);
+}
+
+static void walk(struct walk *w, GMimeObject *o, unsigned depth, int top);
+
+/*
+ * The credentials of the content of a multipart/signed part whose pieces
+ * are m->pieces[first..npieces).  This is where PGP/MIME verification
+ * goes: check the signature (the second part of @mp) over the signed
+ * content (the first part, as its raw bytes) with the registry's GnuPG
+ * home, and give the result to exactly those pieces.  No verifier is
+ * plugged in yet, so the list given to the pieces is empty.
+ */
+static void add_signed_creds(struct walk *w, GMimeMultipart *mp, size_t first)
+{
+    cred_list_t creds = CRED_LIST_INIT;
+    (void)mp;
+    for (size_t i = first; i < w->m->npieces; i++)
+        cred_list_append(&w->m->pieces[i].creds, &creds);
+    cred_list_free(&creds);
+}
+
+/* multipart/signed: the signed content is walked as if it were the body. */
+static void walk_signed(struct walk *w, GMimeMultipart *mp, unsigned depth)
+{
+    if (g_mime_multipart_get_count(mp) < 1)
+        return;
+    size_t first = w->m->npieces;
+    walk(w, g_mime_multipart_get_part(mp, 0), depth + 1, 0);
+    add_signed_creds(w, mp, first);
+}
+
+/*
+ * multipart/alternative: the first text/plain alternative; failing that
+ * the first nested multipart (it may hold one); failing that nothing,
+ * and what the alternatives were explains the error.
+ */
+static void walk_alternative(struct walk *w, GMimeMultipart *mp, unsigned depth)
+{
+    int n = g_mime_multipart_get_count(mp);
+    if (n > 0 && (unsigned)n > w->max_parts)
+        n = (int)w->max_parts;      /* alternatives are not walked parts */
+    GMimeObject *choice = NULL;
+    for (int i = 0; i < n && choice == NULL; i++) {
+        GMimeObject *c = g_mime_multipart_get_part(mp, i);
+        char *t = mime_type(c);
+        if (strcmp(t, "text/plain") == 0)
+            choice = c;
+        free(t);
+    }
+    for (int i = 0; i < n && choice == NULL; i++) {
+        GMimeObject *c = g_mime_multipart_get_part(mp, i);
+        if (GMIME_IS_MULTIPART(c))
+            choice = c;
+    }
+    if (choice != NULL) {
+        walk(w, choice, depth + 1, 0);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        char *t = mime_type(g_mime_multipart_get_part(mp, i));
+        if (strcmp(t, "text/html") == 0)
+            w->seen_html = 1;
+        else if (type_is_encrypted(t))
+            w->seen_encrypted = 1;
+        else
+            note_unsupported(w, t);
+        free(t);
+    }
+}
+
+/*
+ * Visit @o at nesting @depth (the body is at 0); @top is set for the body
+ * itself, whose type is not an "attachment".
+ */
+static void walk(struct walk *w, GMimeObject *o, unsigned depth, int top)
+{
+    if (w->stopped || o == NULL)
+        return;
+    if (depth > w->max_depth) {
+        diag_add(&w->m->diags, DIAG_ERROR, DIAG_OBJECT,
+                 "The MIME structure of the mail is too deeply nested (more "
+                 "than %u levels); the parts below were not processed",
+                 w->max_depth);
+        w->stopped = 1;
+        return;
+    }
+    if (++w->nparts > w->max_parts) {
+        diag_add(&w->m->diags, DIAG_ERROR, DIAG_OBJECT,
+                 "The mail has too many MIME parts (more than %u); the "
+                 "remaining parts were not processed", w->max_parts);
+        w->stopped = 1;
+        return;
+    }
+    char *type = mime_type(o);
+    if (type_is_encrypted(type) || GMIME_IS_MULTIPART_ENCRYPTED(o)) {
+        w->seen_encrypted = 1;
+        if (!top)
+            diag_add(&w->m->diags, DIAG_WARNING, DIAG_OBJECT,
+                     "An encrypted part (%s) was ignored: encrypted mail is "
+                     "not supported", type);
+    } else if (GMIME_IS_MULTIPART(o)) {
+        GMimeMultipart *mp = GMIME_MULTIPART(o);
+        if (GMIME_IS_MULTIPART_SIGNED(o) || strcmp(type, "multipart/signed") == 0) {
+            walk_signed(w, mp, depth);
+        } else if (strcmp(type, "multipart/alternative") == 0) {
+            walk_alternative(w, mp, depth);
+        } else {
+            int n = g_mime_multipart_get_count(mp);
+            for (int i = 0; i < n && !w->stopped; i++)
+                walk(w, g_mime_multipart_get_part(mp, i), depth + 1, 0);
+        }
+    } else if (GMIME_IS_MESSAGE_PART(o)) {
+        diag_add(&w->m->diags, DIAG_WARNING, DIAG_OBJECT,
+                 "An attached mail (%s) was not processed", type);
+        note_unsupported(w, type);
+    } else if (GMIME_IS_PART(o) && strcmp(type, "text/plain") == 0) {
+        add_text_piece(w, GMIME_PART(o));
+    } else {
+        if (strcmp(type, "text/html") == 0)
+            w->seen_html = 1;
+        else
+            note_unsupported(w, type);
+        if (!top)
+            diag_add(&w->m->diags, DIAG_WARNING, DIAG_OBJECT,
+                     "Attachment of type %s was ignored", type);
+    }
+    free(type);
+}
+
+/* The message-level error of a mail that gave no piece of text. */
+static void explain_no_text(struct walk *w)
+{
+    diag_list_t *d = &w->m->diags;
+    if (w->seen_encrypted)
+        diag_add(d, DIAG_ERROR, DIAG_OBJECT, "No valid update found: "
+                 "encrypted mail is not supported");
+    else if (w->seen_html)
+        diag_add(d, DIAG_ERROR, DIAG_OBJECT, "No valid update found: the "
+                 "mail has no text/plain part (text/html is not supported)");
+    else if (w->unsupported)
+        diag_add(d, DIAG_ERROR, DIAG_OBJECT, "No valid update found: the "
+                 "mail has no text/plain part (content of type %s is not "
+                 "supported)", w->unsupported);
+    else
+        diag_add(d, DIAG_ERROR, DIAG_OBJECT, "No valid update found: the "
+                 "mail contains no text");
+}
+
+/* ---- the message ------------------------------------------------------ */
+
+/*
+ * Skip mbox envelope lines ("From " and ">From ") before the headers.
+ * @return the offset of the first header line.
+ */
+static size_t skip_envelope(const char *raw, size_t len)
+{
+    size_t off = 0;
+    for (;;) {
+        size_t rest = len - off;
+        if (!((rest >= 5 && memcmp(raw + off, "From ", 5) == 0) ||
+              (rest >= 6 && memcmp(raw + off, ">From ", 6) == 0)))
+            return off;
+        const char *nl = memchr(raw + off, '\n', rest);
+        if (nl == NULL)
+            return len;
+        off = (size_t)(nl - raw) + 1;
+    }
+}
+
+/* Whether @s starts with a header field: a field name and a colon. */
+static int starts_with_header(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (unsigned char)s[i] > ' ' && (unsigned char)s[i] < 0x7F &&
+           s[i] != ':')
+        i++;
+    if (i == 0)
+        return 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    return i < n && s[i] == ':';
+}
+
+/* Fill the header fields of @m from @gm. */
+static void read_headers(mailin_msg_t *m, GMimeMessage *gm)
+{
+    GMimeObject *o = GMIME_OBJECT(gm);
+    m->from = clean_header(header(o, "From"));
+    m->reply_to = clean_header(header(o, "Reply-To"));
+    const char *subj = header(o, "Subject");
+    m->subject = clean_header(subj ? subj : "");
+    m->date = clean_header(header(o, "Date"));
+    m->message_id = clean_header(header(o, "Message-ID"));
+    m->auto_submitted = clean_header(header(o, "Auto-Submitted"));
+
+    InternetAddressList *from = g_mime_message_get_from(gm);
+    m->from_addr = list_address(from);
+    char *reply = list_address(g_mime_message_get_reply_to(gm));
+    if (reply != NULL)
+        m->reply_addr = reply;
+    else if (m->from_addr != NULL)
+        m->reply_addr = xstrdup(m->from_addr);
+
+    int null_sender = 0;
+    const char *rp = header(o, "Return-Path");
+    if (rp != NULL) {
+        char *v = clean_header(rp);
+        size_t i = 0, n = strlen(v);
+        while (i < n && (v[i] == '<' || v[i] == ' '))
+            i++;
+        while (n > i && (v[n - 1] == '>' || v[n - 1] == ' '))
+            n--;
+        if (i == n) {
+            null_sender = 1;
+            m->sender = xstrdup("");
+        } else {
+            m->sender = mailin_address(v);
+        }
+        free(v);
+    }
+
+    GMimeObject *body = g_mime_message_get_mime_part(gm);
+    int report = 0;
+    if (body != NULL) {
+        char *t = mime_type(body);
+        const char *rt = g_mime_object_get_content_type_parameter(body,
+                                                                  "report-type");
+        report = strcmp(t, "multipart/report") == 0 && rt != NULL &&
+                 strcasecmp(rt, "delivery-status") == 0;
+        free(t);
+    }
+    m->is_bounce = report || null_sender ||
+                   daemon_local_part(list_single_addr(from)) ||
+                   daemon_local_part(m->sender);
+}
+
+int mailin_parse(const char *raw, size_t len, const mailin_opts_t *opts,
+                 mailin_msg_t **out, err_t *err)
+{
+    *out = NULL;
+    if (raw == NULL || len == 0)
+        return err_set(err, ERR_SYNTAX, "not a mail: no bytes");
+    size_t off = skip_envelope(raw, len);
+    if (!starts_with_header(raw + off, len - off))
+        return err_set(err, ERR_SYNTAX, "not a mail: no header block");
+
+    GMimeStream *stream = g_mime_stream_mem_new_with_buffer(raw + off, len - off);
+    GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+    g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+    GMimeMessage *gm = g_mime_parser_construct_message(parser, NULL);
+    g_object_unref(parser);
+    g_object_unref(stream);
+    if (gm == NULL)
+        return err_set(err, ERR_SYNTAX, "not a mail: the headers cannot be parsed");
+
+    mailin_msg_t *m = xcalloc(1, sizeof *m);
+    diag_list_init(&m->diags);
+    read_headers(m, gm);
+
+    struct walk w;
+    memset(&w, 0, sizeof w);
+    w.m = m;
+    w.max_depth = opts && opts->max_depth ? opts->max_depth : DEFAULT_MAX_DEPTH;
+    w.max_parts = opts && opts->max_parts ? opts->max_parts : DEFAULT_MAX_PARTS;
+    walk(&w, g_mime_message_get_mime_part(gm), 0, 1);
+    if (m->npieces == 0)
+        explain_no_text(&w);
+    free(w.unsupported);
+    g_object_unref(gm);
+    *out = m;
+    return 0;
+}
+
+void mailin_free(mailin_msg_t *m)
+{
+    if (m == NULL)
+        return;
+    free(m->from);
+    free(m->from_addr);
+    free(m->reply_to);
+    free(m->reply_addr);
+    free(m->sender);
+    free(m->subject);
+    free(m->date);
+    free(m->message_id);
+    free(m->auto_submitted);
+    for (size_t i = 0; i < m->npieces; i++) {
+        free(m->pieces[i].text);
+        cred_list_free(&m->pieces[i].creds);
+    }
+    free(m->pieces);
+    diag_list_free(&m->diags);
+    free(m);
+}
