@@ -1,0 +1,420 @@
+/*
+ * mailout.c - compose, queue and deliver outgoing mail (see mailout.h).
+ *
+ * Composition uses GMime (mailin_init() must have initialised it).
+ * Delivery reads the queue in one read snapshot, delivers each message
+ * (Maildir: tmp/ then rename into new/; SMTP: one libESMTP session for the
+ * batch, recipient status checked per message), then removes the
+ * delivered ones in one write transaction.  A lock file in the database
+ * directory keeps two flushes from delivering the same message twice.
+ * A crash between delivery and removal can deliver a message twice; it
+ * can never lose one.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstrict-prototypes"
+#include <gmime/gmime.h>
+#pragma GCC diagnostic pop
+#include <libesmtp.h>
+
+#include "buf.h"
+#include "mailin.h"
+#include "mailout.h"
+
+/* A bare addr-spec we are willing to put in an envelope and a header. */
+static int usable_address(const char *a)
+{
+    if (a == NULL || *a == 0 || strlen(a) > 320)
+        return 0;
+    const char *at = strchr(a, '@');
+    if (at == NULL || at == a || at[1] == 0 || strchr(at + 1, '@'))
+        return 0;
+    for (const char *p = a; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c <= ' ' || c >= 127 || c == '<' || c == '>' || c == ',' || c == ';' ||
+            c == '"' || c == '(' || c == ')' || c == '\\')
+            return 0;
+    }
+    return 1;
+}
+
+/* A header value without line breaks or control characters. */
+static char *clean_header(const char *s)
+{
+    buf_t b;
+    buf_init(&b);
+    for (const char *p = s ? s : ""; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '\r' || c == '\n' || c == '\t')
+            buf_putc(&b, ' ');
+        else if (c < ' ' || c == 127)
+            continue;
+        else
+            buf_putc(&b, c);
+    }
+    return buf_steal(&b);
+}
+
+static int needs_qp(const char *body)
+{
+    size_t line = 0;
+    for (const unsigned char *p = (const unsigned char *)body; *p; p++) {
+        if (*p >= 128)
+            return 1;
+        line = *p == '\n' ? 0 : line + 1;
+        if (line > 900)
+            return 1;
+    }
+    return 0;
+}
+
+static char *new_message_id(time_t now)
+{
+    unsigned char r[12];
+    if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
+        memset(r, 0, sizeof r);
+    char host[256];
+    if (gethostname(host, sizeof host) != 0 || host[0] == 0)
+        snprintf(host, sizeof host, "localhost");
+    host[sizeof host - 1] = 0;
+    buf_t b;
+    buf_init(&b);
+    buf_printf(&b, "%lld.", (long long)now);
+    for (size_t i = 0; i < sizeof r; i++)
+        buf_printf(&b, "%02x", r[i]);
+    buf_printf(&b, ".%ld@%s", (long)getpid(), host);
+    return buf_steal(&b);
+}
+
+int mailout_compose(const mailout_msg_t *m, buf_t *out, err_t *err)
+{
+    if (!usable_address(m->to))
+        return err_set(err, ERR_SYNTAX, "unusable recipient address \"%s\"", m->to ? m->to : "");
+    if (!usable_address(m->from))
+        return err_set(err, ERR_SYNTAX, "unusable sender address \"%s\"", m->from ? m->from : "");
+
+    GMimeMessage *msg = g_mime_message_new(TRUE);
+    g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM, NULL, m->from);
+    g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO, NULL, m->to);
+    char *subject = clean_header(m->subject);
+    g_mime_message_set_subject(msg, subject, "utf-8");
+    free(subject);
+    GDateTime *dt = g_date_time_new_from_unix_utc((gint64)m->date);
+    g_mime_message_set_date(msg, dt);
+    g_date_time_unref(dt);
+    char *mid = new_message_id(m->date);
+    g_mime_message_set_message_id(msg, mid);
+    free(mid);
+    if (m->in_reply_to && *m->in_reply_to) {
+        char *irt = clean_header(m->in_reply_to);
+        g_mime_object_set_header((GMimeObject *)msg, "In-Reply-To", irt, NULL);
+        g_mime_object_set_header((GMimeObject *)msg, "References", irt, NULL);
+        free(irt);
+    }
+    g_mime_object_set_header((GMimeObject *)msg, "Auto-Submitted",
+                             m->kind == MAILOUT_ACK ? "auto-replied" : "auto-generated", NULL);
+
+    GMimeTextPart *part = g_mime_text_part_new_with_subtype("plain");
+    const char *body = m->body ? m->body : "";
+    g_mime_text_part_set_text(part, body);
+    g_mime_text_part_set_charset(part, "utf-8");
+    g_mime_part_set_content_encoding((GMimePart *)part,
+                                     needs_qp(body) ? GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE
+                                                    : GMIME_CONTENT_ENCODING_7BIT);
+    g_mime_message_set_mime_part(msg, (GMimeObject *)part);
+    g_object_unref(part);
+
+    GMimeFormatOptions *fo = g_mime_format_options_clone(NULL);
+    g_mime_format_options_set_newline_format(fo, GMIME_NEWLINE_FORMAT_UNIX);
+    char *s = g_mime_object_to_string((GMimeObject *)msg, fo);
+    buf_puts(out, s);
+    g_free(s);
+    g_mime_format_options_free(fo);
+    g_object_unref(msg);
+    return 0;
+}
+
+int mailout_queue(store_txn_t *txn, const char *to, const char *data, size_t len,
+                  err_t *err)
+{
+    return store_queue_put(txn, to, data, len, NULL, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Delivery                                                           */
+
+struct qmsg {
+    uint64_t id;
+    char *rcpt;
+    char *data;
+    size_t len;
+    int done;       /* delivered (or refused for good): remove */
+};
+
+struct qlist {
+    struct qmsg *v;
+    size_t n, cap;
+};
+
+static int collect(uint64_t id, const char *rcpt, const char *data, size_t len, void *arg)
+{
+    struct qlist *q = arg;
+    if (q->n == q->cap) {
+        q->cap = q->cap ? q->cap * 2 : 16;
+        q->v = xrealloc(q->v, q->cap * sizeof *q->v);
+    }
+    struct qmsg *m = &q->v[q->n++];
+    m->id = id;
+    m->rcpt = xstrdup(rcpt);
+    m->data = xstrndup(data, len);
+    m->len = len;
+    m->done = 0;
+    return 0;
+}
+
+static int mkdirs(const char *dir)
+{
+    char *d = xstrdup(dir);
+    for (char *p = d + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = 0;
+        if (mkdir(d, 0750) != 0 && errno != EEXIST) {
+            free(d);
+            return -1;
+        }
+        *p = '/';
+    }
+    int rc = mkdir(d, 0750) != 0 && errno != EEXIST ? -1 : 0;
+    free(d);
+    return rc;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Deliver one message into the Maildir @dir.  Returns 0 or -1 (errno). */
+static int maildir_put(const char *dir, const struct qmsg *m, err_t *err)
+{
+    char *tmp = xasprintf("%s/tmp", dir), *new = xasprintf("%s/new", dir);
+    char *cur = xasprintf("%s/cur", dir);
+    int rc = -1, fd = -1;
+    char *tpath = NULL, *npath = NULL;
+    if (mkdirs(tmp) || mkdirs(new) || mkdirs(cur)) {
+        err_set(err, ERR_IO, "%s: %s", dir, strerror(errno));
+        goto leave;
+    }
+    char host[256];
+    if (gethostname(host, sizeof host) != 0)
+        snprintf(host, sizeof host, "localhost");
+    host[sizeof host - 1] = 0;
+    for (char *p = host; *p; p++)
+        if (*p == '/' || *p == ':')
+            *p = '_';
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    char *name = xasprintf("%lld.M%ldP%ldQ%llu.%s", (long long)ts.tv_sec,
+                           (long)(ts.tv_nsec / 1000), (long)getpid(),
+                           (unsigned long long)m->id, host);
+    tpath = xasprintf("%s/%s", tmp, name);
+    npath = xasprintf("%s/%s", new, name);
+    free(name);
+    fd = open(tpath, O_WRONLY | O_CREAT | O_EXCL, 0640);
+    if (fd < 0 || write_all(fd, m->data, m->len) != 0 || fsync(fd) != 0) {
+        err_set(err, ERR_IO, "%s: %s", tpath, strerror(errno));
+        goto leave;
+    }
+    close(fd);
+    fd = -1;
+    if (rename(tpath, npath) != 0) {
+        err_set(err, ERR_IO, "%s: %s", npath, strerror(errno));
+        goto leave;
+    }
+    int dfd = open(new, O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    rc = 0;
+leave:
+    if (fd >= 0) {
+        close(fd);
+        unlink(tpath);
+    }
+    free(tmp);
+    free(new);
+    free(cur);
+    free(tpath);
+    free(npath);
+    return rc;
+}
+
+/* libESMTP message callback: the whole message in one CRLF chunk. */
+struct smtp_body {
+    buf_t crlf;
+    int sent;
+};
+
+static const char *body_cb(void **ctx, int *len, void *arg)
+{
+    struct smtp_body *b = arg;
+    if (len == NULL) {      /* rewind */
+        b->sent = 0;
+        return NULL;
+    }
+    (void)ctx;
+    if (b->sent) {
+        *len = 0;
+        return NULL;
+    }
+    b->sent = 1;
+    *len = (int)b->crlf.len;
+    return b->crlf.s;
+}
+
+static void to_crlf(const char *s, size_t n, buf_t *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n' && (i == 0 || s[i - 1] != '\r'))
+            buf_putc(out, '\r');
+        buf_putc(out, s[i]);
+    }
+}
+
+/* Deliver the batch over SMTP; mark delivered messages done. */
+static int smtp_send(const conf_t *conf, struct qlist *q, unsigned *refused, err_t *err)
+{
+    smtp_session_t session = smtp_create_session();
+    if (session == NULL)
+        return err_set(err, ERR_TEMP, "smtp: cannot create a session");
+    smtp_set_server(session, conf->smtp_server);
+    smtp_set_timeout(session, Timeout_GREETING, 30);
+    smtp_set_timeout(session, Timeout_ENVELOPE, 30);
+    smtp_set_timeout(session, Timeout_TRANSFER, 60);
+    struct smtp_body *bodies = xcalloc(q->n + 1, sizeof *bodies);
+    smtp_message_t *msgs = xcalloc(q->n + 1, sizeof *msgs);
+    smtp_recipient_t *rcpts = xcalloc(q->n + 1, sizeof *rcpts);
+    for (size_t i = 0; i < q->n; i++) {
+        buf_init(&bodies[i].crlf);
+        to_crlf(q->v[i].data, q->v[i].len, &bodies[i].crlf);
+        msgs[i] = smtp_add_message(session);
+        smtp_set_reverse_path(msgs[i], conf->robot_address);
+        smtp_set_messagecb(msgs[i], body_cb, &bodies[i]);
+        rcpts[i] = smtp_add_recipient(msgs[i], q->v[i].rcpt);
+    }
+    int rc = 0;
+    if (!smtp_start_session(session)) {
+        char ebuf[128];
+        rc = err_set(err, ERR_TEMP, "smtp %s: %s", conf->smtp_server,
+                     smtp_strerror(smtp_errno(), ebuf, sizeof ebuf));
+    }
+    for (size_t i = 0; i < q->n; i++) {
+        const smtp_status_t *ms = smtp_message_transfer_status(msgs[i]);
+        const smtp_status_t *rs = smtp_recipient_status(rcpts[i]);
+        if (ms && ms->code / 100 == 2 && rs && rs->code / 100 == 2) {
+            q->v[i].done = 1;
+        } else if (rs && rs->code / 100 == 5) {
+            /* refused for good by our own MTA: keeping it would retry forever */
+            q->v[i].done = 1;
+            (*refused)++;
+        }
+        buf_free(&bodies[i].crlf);
+    }
+    smtp_destroy_session(session);
+    free(bodies);
+    free(msgs);
+    free(rcpts);
+    return rc;
+}
+
+static int remove_done(store_txn_t *txn, void *arg, err_t *err)
+{
+    struct qlist *q = arg;
+    for (size_t i = 0; i < q->n; i++) {
+        if (!q->v[i].done)
+            continue;
+        int rc = store_queue_del(txn, q->v[i].id, err);
+        if (rc && rc != ERR_NOTFOUND)
+            return rc;
+    }
+    return 0;
+}
+
+int mailout_flush(store_t *st, const conf_t *conf, mailout_stats_t *stats, err_t *err)
+{
+    stats->delivered = stats->deferred = 0;
+    char *lockpath = xasprintf("%s/flush.lock", conf->database);
+    int lfd = open(lockpath, O_RDWR | O_CREAT, 0640);
+    free(lockpath);
+    if (lfd < 0)
+        return err_set(err, ERR_TEMP, "flush lock: %s", strerror(errno));
+    if (flock(lfd, LOCK_EX) != 0) {
+        close(lfd);
+        return err_set(err, ERR_TEMP, "flush lock: %s", strerror(errno));
+    }
+    struct qlist q = { NULL, 0, 0 };
+    store_txn_t *txn = NULL;
+    int rc = store_read_begin(st, &txn, err);
+    if (rc == 0) {
+        rc = store_queue_each(txn, collect, &q, err);
+        store_read_end(txn);
+    }
+    unsigned refused = 0;
+    if (rc == 0 && q.n > 0) {
+        if (conf->delivery == CONF_DELIVERY_MAILDIR) {
+            for (size_t i = 0; i < q.n; i++) {
+                if (maildir_put(conf->outbox, &q.v[i], err) == 0)
+                    q.v[i].done = 1;
+                else
+                    rc = ERR_TEMP;
+            }
+        } else {
+            rc = smtp_send(conf, &q, &refused, err);
+        }
+        err_t e2 = ERR_INIT;
+        int rc2 = store_write(st, remove_done, &q, &e2);
+        if (rc2 && rc == 0) {
+            rc = rc2;
+            err_set(err, rc2, "%s", err_text(&e2));
+        }
+        err_free(&e2);
+    }
+    for (size_t i = 0; i < q.n; i++) {
+        if (q.v[i].done)
+            stats->delivered++;
+        else
+            stats->deferred++;
+        free(q.v[i].rcpt);
+        free(q.v[i].data);
+    }
+    free(q.v);
+    if (rc == 0 && stats->deferred)
+        rc = err_set(err, ERR_TEMP, "%u messages left queued", stats->deferred);
+    flock(lfd, LOCK_UN);
+    close(lfd);
+    (void)refused;
+    return rc;
+}
