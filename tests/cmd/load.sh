@@ -28,7 +28,7 @@ C="-c $T/autodbm.conf"
 
 "$BIN/autodbm-load" $C "$SRC/conf/demo/registry.rpsl" >"$T/out" 2>"$T/err"; rc=$?
 check "strict load of the demo registry exits 0" test $rc -eq 0
-check "final count line" grep -qx "loaded 9 objects, 0 errors" "$T/out"
+check "final count line" grep -qx "loaded 10 objects, 0 errors" "$T/out"
 check "no error output" test ! -s "$T/err"
 check "store directory created" test -f "$T/db/data.mdb"
 
@@ -72,7 +72,7 @@ check "non-strict accepts legacy attributes" grep -qx "loaded 2 objects, 1 error
 gzip -c "$SRC/conf/demo/registry.rpsl" > "$T/demo.rpsl.gz"
 rm -rf "$T/db"
 "$BIN/autodbm-load" $C "$T/demo.rpsl.gz" >"$T/out" 2>"$T/err"; rc=$?
-check "gzip dump loads" sh -c "test $rc -eq 0 && grep -qx 'loaded 9 objects, 0 errors' '$T/out'"
+check "gzip dump loads" sh -c "test $rc -eq 0 && grep -qx 'loaded 10 objects, 0 errors' '$T/out'"
 
 # The RIPE test database (legacy data: non-strict).
 if [ -f "$CORPUS/ripe-TEST.db" ]; then
