@@ -32,6 +32,10 @@ typedef struct conf {
     char *gnupg_home;       /**< the registry's private GnuPG home */
     char *archive;          /**< where incoming mails and acks are kept */
     size_t map_size;        /**< initial LMDB map size in bytes */
+    int allow_override;     /**< override: lines accepted by mail (default
+                                 no: "Override not allowed in email update") */
+    char *override_password;/**< crypt hash ($1$, $2b$ or DES) the override
+                                 password must match; NULL: none */
 } conf_t;
 
 /** Default configuration file path when no -c and no $AUTODBM_CONF. */
@@ -41,7 +45,7 @@ typedef struct conf {
  * Fill @c with the embedded defaults: source TEST, database var/db,
  * robot_address auto-dbm@localhost, delivery maildir, smtp_server
  * 127.0.0.1:25, outbox var/outbox, gnupg_home var/gnupg, archive
- * var/archive, map_size 1 GiB.
+ * var/archive, map_size 1 GiB, allow_override no, no override_password.
  */
 void conf_defaults(conf_t *c);
 

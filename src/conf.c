@@ -18,7 +18,7 @@
 #include "buf.h"
 #include "conf.h"
 
-enum kind { K_STRING, K_PATH, K_DELIVERY, K_SIZE, K_HOSTPORT, K_ADDRESS };
+enum kind { K_STRING, K_PATH, K_DELIVERY, K_SIZE, K_HOSTPORT, K_ADDRESS, K_BOOL, K_HASH };
 
 struct key {
     const char *name;
@@ -29,12 +29,14 @@ struct key {
 #define OFF(m) offsetof(conf_t, m)
 
 static const struct key keys[] = {
+    { "allow_override", K_BOOL, OFF(allow_override) },
     { "archive", K_PATH, OFF(archive) },
     { "database", K_PATH, OFF(database) },
     { "delivery", K_DELIVERY, OFF(delivery) },
     { "gnupg_home", K_PATH, OFF(gnupg_home) },
     { "map_size", K_SIZE, OFF(map_size) },
     { "outbox", K_PATH, OFF(outbox) },
+    { "override_password", K_HASH, OFF(override_password) },
     { "robot_address", K_ADDRESS, OFF(robot_address) },
     { "smtp_server", K_HOSTPORT, OFF(smtp_server) },
     { "source", K_STRING, OFF(source) },
@@ -71,6 +73,7 @@ void conf_free(conf_t *c)
     free(c->outbox);
     free(c->gnupg_home);
     free(c->archive);
+    free(c->override_password);
     memset(c, 0, sizeof *c);
 }
 
@@ -263,6 +266,24 @@ int conf_load(const char *path, conf_t *c, err_t *err)
                 c->delivery = CONF_DELIVERY_MAILDIR;
             else
                 rc = err_set(err, ERR_CONF, "%s:%u: delivery: expected smtp or maildir, got \"%s\"", path, lineno, v);
+            break;
+        case K_BOOL: {
+            int *b = (int *)((char *)c + k->off);
+            if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+                *b = 1;
+            else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
+                *b = 0;
+            else
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: expected yes or no, got \"%s\"", path, lineno, s, v);
+            break;
+        }
+        case K_HASH:
+            if (!(strncmp(v, "$1$", 3) == 0 || strncmp(v, "$2", 2) == 0 ||
+                  (strlen(v) == 13 && v[0] != '$'))) {
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a crypt hash ($1$..., $2b$... or DES)", path, lineno, s);
+                break;
+            }
+            set_str(c, k->off, xstrdup(v));
             break;
         case K_SIZE:
             if (parse_size(v, &c->map_size) != 0)

@@ -37,7 +37,8 @@ static void test_load(void)
     char *path = write_conf("# registry\n\n source = test-db \n"
                             "database = db\nrobot_address = auto-dbm@example.net\n"
                             "delivery = smtp\nsmtp_server = 127.0.0.1:2525\n"
-                            "outbox = /abs/outbox\nmap_size = 64M\n");
+                            "outbox = /abs/outbox\nmap_size = 64M\nallow_override = yes\n"
+                            "override_password = $1$abcdefgh$cHJi5PXp/ki/ktXzqlk6I1\n");
     conf_t c;
     err_t e = ERR_INIT;
     CU_ASSERT_EQUAL(conf_load(path, &c, &e), 0);
@@ -54,6 +55,8 @@ static void test_load(void)
     CU_ASSERT_EQUAL(c.delivery, CONF_DELIVERY_SMTP);
     CU_ASSERT_STRING_EQUAL(c.smtp_server, "127.0.0.1:2525");
     CU_ASSERT_EQUAL(c.map_size, (size_t)64 << 20);
+    CU_ASSERT_EQUAL(c.allow_override, 1);
+    CU_ASSERT_STRING_EQUAL(c.override_password, "$1$abcdefgh$cHJi5PXp/ki/ktXzqlk6I1");
     conf_free(&c);
     err_free(&e);
     free(dir);
@@ -85,6 +88,8 @@ static void test_errors(void)
     expect_error("map_size = lots\n", ":1: map_size");
     expect_error("source = \n", ":1: source: empty value");
     expect_error("source = bad source\n", ":1: source");
+    expect_error("allow_override = maybe\n", ":1: allow_override");
+    expect_error("override_password = secret\n", ":1: override_password");
 }
 
 static void test_missing_file(void)
