@@ -1,0 +1,85 @@
+/*
+ * authz.h - the registry's authorisation rules: which checks an update
+ * must pass and whether the credentials pass them
+ * (../shared/spec/ripe/auth.txt sections A-C and F).
+ *
+ * Checks per class and operation (auth.txt B):
+ *   MNTBY  mnt-by of the new object (create) or of the stored one
+ *          (modify, delete; A3), a new mntner authorising itself;
+ *   PIP    inetnum/inet6num create: the closest enclosing object's
+ *          mnt-lower, else its mnt-by (C4);
+ *   ROUTE  route/route6 create: exact or first less specific route(6),
+ *          else exact or first less specific inet(6)num: mnt-routes (with
+ *          their prefix ranges), else mnt-lower (less specific only), else
+ *          mnt-by (C1);
+ *   PAS    aut-num create: the covering as-block's mnt-lower, else mnt-by;
+ *   DOM    reverse domain create: mnt-domains, else mnt-lower, else mnt-by
+ *          of the exact or closest enclosing inet(6)num (C2);
+ *   HSET   hierarchical set names: the parent's mnt-lower, else mnt-by (C3);
+ *   IRT    every new mnt-irt: value: that irt's own auth: (A7);
+ *   REF    every new reference to an object with mnt-ref: (A6);
+ *   FORCE  delete of inetnum/inet6num/route/route6/domain after MNTBY
+ *          failed: the holder's mnt-lower or mnt-by (F).
+ * Every failing check is reported with the maintainers that could have
+ * authorised it, in RIPE's wording (messages.txt A1-A3), and those
+ * maintainers' names are collected for upd-to: notifications.
+ *
+ * RIPE-only rules (RIPE NCC maintainers, RIPE address space) are
+ * configuration: power maintainers authorise everything and are
+ * required for RIPE-NCC-only statuses when configured; empty by default.
+ *
+ * Authorisation is a pure function of the objects in the store, the
+ * object, its old version and the credentials.
+ */
+#ifndef AUTODBM_AUTHZ_H
+#define AUTODBM_AUTHZ_H
+
+#include "cred.h"
+#include "diag.h"
+#include "err.h"
+#include "process.h"
+#include "rpsl.h"
+#include "store.h"
+#include "strv.h"
+
+/** Registry policy (configuration). */
+typedef struct authz_policy {
+    const strv_t *power_maintainers; /**< mntners whose authorisation counts
+                                         as the database administration's
+                                         (RIPE's RIPE-NCC-HM-MNT etc.); may
+                                         be NULL or empty */
+} authz_policy_t;
+
+/** One authorisation question. */
+typedef struct authz_req {
+    store_txn_t *txn;
+    enum proc_op op;            /**< PROC_CREATE, PROC_MODIFY or PROC_DELETE */
+    const rpsl_obj_t *obj;      /**< create/modify: the new object (AUTO-n
+                                     resolved); delete: the stored object */
+    const rpsl_obj_t *old;      /**< modify/delete: the stored object */
+    const cred_list_t *creds;   /**< the credentials of the object's piece */
+    const authz_policy_t *policy;
+} authz_req_t;
+
+/** The answer. */
+typedef struct authz_res {
+    int passed;         /**< 1 if every check passed */
+    strv_t by;          /**< "<credential> for <mntner>" of the checks passed */
+    strv_t upd_to;      /**< candidate maintainers of the failed checks */
+} authz_res_t;
+
+/** Initialise / free an authz_res_t. */
+void authz_res_init(authz_res_t *r);
+void authz_res_free(authz_res_t *r);
+
+/**
+ * Run every check that applies to @req.  Failing checks add DIAG_ERROR
+ * object-level messages to @diags ("Authorisation for [inetnum] X failed
+ * using "mnt-by:" not authenticated by: A-MNT", "Authorisation for parent
+ * [inetnum] Y failed ...").
+ * @return 0 (see res->passed) or a store error (ERR_STORE/ERR_TEMP).
+ */
+int authz_run(const authz_req_t *req, diag_list_t *diags, authz_res_t *res,
+              err_t *err);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * pgp.h - OpenPGP through GPGME, against the registry's own GnuPG home.
+ *
+ * This module owns everything the robot does with OpenPGP: verifying
+ * inline clearsigned text and detached (PGP/MIME) signatures, importing
+ * the public key of a key-cert object, removing it again, and describing
+ * a key (fingerprint, user ids).  It never uses the user's GnuPG home:
+ * every context is bound to the configured gnupg_home (created 0700 if
+ * missing) with the OpenPGP engine, and trust is irrelevant (the trust
+ * model is "always"): a signature counts when GPGME reports it valid
+ * cryptographically; which key-cert it belongs to is decided by the
+ * caller by fingerprint (auth.h).
+ *
+ * Never shells out to gpg and never parses gpg's human output.
+ *
+ * Ownership: pgp_t is opaque (pgp_new/pgp_free).  Results own their
+ * strings; free them with the matching *_free function.
+ */
+#ifndef AUTODBM_PGP_H
+#define AUTODBM_PGP_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "buf.h"
+#include "cred.h"
+#include "err.h"
+#include "strv.h"
+
+typedef struct pgp pgp_t;
+
+/**
+ * Bind a GPGME context to @gnupg_home.
+ * @param gnupg_home  the registry's GnuPG home (created mode 0700 with its
+ *                    parents if missing)
+ * @param out         receives the context; free with pgp_free()
+ * @return 0; ERR_IO if the home cannot be created; ERR_CRYPTO if GPGME or
+ *         its OpenPGP engine is not usable.
+ */
+int pgp_new(const char *gnupg_home, pgp_t **out, err_t *err);
+
+/** Free a context.  NULL is accepted. */
+void pgp_free(pgp_t *p);
+
+/** What one signature check found. */
+typedef struct pgp_sig {
+    enum cred_pgp_state state;  /**< good, bad, unknown-key, expired, revoked,
+                                     too-old, future */
+    char fpr[41];               /**< the signing key's (or subkey's) full
+                                     fingerprint, upper-case; "" if unknown */
+    char primary_fpr[41];       /**< fingerprint of the primary key owning the
+                                     signing subkey (equal to fpr for a primary
+                                     key signature); "" if unknown */
+    time_t sigtime;             /**< signature creation time */
+    char *digest;               /**< hex SHA-256 over the signature packet
+                                     bytes (replay detection); malloc'd */
+} pgp_sig_t;
+
+/** Time limits applied to good signatures. */
+typedef struct pgp_time_policy {
+    time_t now;                 /**< the current time */
+    long max_age;               /**< seconds a signature may be old (3600) */
+    long max_future;            /**< seconds it may be ahead (3600) */
+} pgp_time_policy_t;
+
+/**
+ * Verify an inline clearsigned block ("-----BEGIN PGP SIGNED MESSAGE-----"
+ * to "-----END PGP SIGNATURE-----").
+ * @param block     the block's bytes
+ * @param len       their length
+ * @param tp        time policy: a good signature older than max_age becomes
+ *                  CRED_PGP_TOO_OLD, one further than max_future ahead
+ *                  CRED_PGP_FUTURE
+ * @param plain     receives the signed text, dash-escaping removed, LF line
+ *                  ends (appended)
+ * @param sigs      receives one entry per signature (appended); free each
+ *                  with pgp_sig_free()
+ * @param nsigs     receives the number of entries
+ * @return 0 when the block could be processed (whatever the states);
+ *         ERR_SYNTAX when it is not a clearsigned block; ERR_CRYPTO on an
+ *         engine failure.
+ */
+int pgp_verify_clearsigned(pgp_t *p, const char *block, size_t len,
+                           const pgp_time_policy_t *tp, buf_t *plain,
+                           pgp_sig_t **sigs, size_t *nsigs, err_t *err);
+
+/**
+ * Verify a detached signature (PGP/MIME, RFC 3156) over exactly @data.
+ * The caller passes the signed part's raw bytes in canonical form (CRLF).
+ * @return as pgp_verify_clearsigned().
+ */
+int pgp_verify_detached(pgp_t *p, const char *data, size_t len,
+                        const char *sig, size_t siglen,
+                        const pgp_time_policy_t *tp, pgp_sig_t **sigs,
+                        size_t *nsigs, err_t *err);
+
+/** Free the strings of an array of @n signatures and the array. */
+void pgp_sig_free(pgp_sig_t *sigs, size_t n);
+
+/** A public key as a key-cert describes it. */
+typedef struct pgp_keyinfo {
+    char fpr[41];           /**< primary key fingerprint, upper-case */
+    char keyid[17];         /**< last 16 hex digits of fpr */
+    strv_t owners;          /**< user ids, as owner: lines */
+    int secret;             /**< the data held secret key material */
+    int expired, revoked;   /**< state of the primary key */
+} pgp_keyinfo_t;
+
+/** Free the strings of @k. */
+void pgp_keyinfo_free(pgp_keyinfo_t *k);
+
+/**
+ * Examine armored key data without importing it.
+ * @param armored  the certif: lines joined with '\n' (ASCII armor)
+ * @param nkeys    receives the number of keys in the data
+ * @param info     filled for the first key (when *nkeys >= 1)
+ * @return 0; ERR_SYNTAX when the data is not OpenPGP key material.
+ */
+int pgp_key_inspect(pgp_t *p, const char *armored, size_t len, size_t *nkeys,
+                    pgp_keyinfo_t *info, err_t *err);
+
+/**
+ * Import one armored public key into the GnuPG home.
+ * @return 0; ERR_SYNTAX for no key, several keys or secret key material;
+ *         ERR_CRYPTO on an engine failure.
+ */
+int pgp_key_import(pgp_t *p, const char *armored, size_t len,
+                   pgp_keyinfo_t *info, err_t *err);
+
+/**
+ * Remove the key with fingerprint @fpr from the GnuPG home.
+ * @return 0 (also when the key was not there); ERR_CRYPTO.
+ */
+int pgp_key_delete(pgp_t *p, const char *fpr, err_t *err);
+
+/** RIPE's key-cert name for a fingerprint: "PGPKEY-" + its last 8 hex digits. */
+void pgp_keycert_name(const char *fpr, char out[16]);
+
+#endif

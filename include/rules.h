@@ -1,0 +1,46 @@
+/*
+ * rules.h - business rules an object must satisfy besides syntax and
+ * authorisation (../shared/spec/ripe/auth.txt C-D, syntax.txt section 4,
+ * templates.txt notes, messages.txt B1-B21):
+ *  - inetnum/inet6num: no partial overlaps ("This range overlaps with
+ *    ..."), status allowed under the parent's status, status cannot change
+ *    after creation (except ALLOCATED PA <-> ALLOCATED-ASSIGNED PA),
+ *    assignment-size rules, org: required for the statuses that need it;
+ *  - route/route6: the origin must not be a reserved AS number;
+ *    prefix-length floors; members of member-of: sets accepted by the
+ *    set's mbrs-by-ref: (C6);
+ *  - as-set names must be hierarchical on create (configurable);
+ *    hierarchical set parents must exist ("Parent object X not found");
+ *  - aut-num: a covering as-block must exist when the registry has as-blocks
+ *    ("No parent as-block found for ASn");
+ *  - abuse-c: must reference a role with abuse-mailbox:;
+ *  - role admin-c/tech-c may not reference the role itself.
+ * Each rule reports RIPE's message on the object or the attribute.
+ */
+#ifndef AUTODBM_RULES_H
+#define AUTODBM_RULES_H
+
+#include "diag.h"
+#include "err.h"
+#include "process.h"
+#include "rpsl.h"
+#include "store.h"
+
+/** Rule switches (configuration). */
+typedef struct rules_policy {
+    int hierarchical_as_sets;   /**< new as-sets need a hierarchical name
+                                     (RIPE: yes; default yes) */
+} rules_policy_t;
+
+/**
+ * Check the business rules for a create or modify of @obj (@old is the
+ * stored version on modify, else NULL).  Deletes are not checked here.
+ * @param diags  errors and warnings are added (attribute-level where the
+ *               rule concerns one attribute of @obj)
+ * @return 0 (look at the DIAG_ERROR count of @diags) or a store error.
+ */
+int rules_check(store_txn_t *txn, enum proc_op op, const rpsl_obj_t *obj,
+                const rpsl_obj_t *old, const rules_policy_t *policy,
+                diag_list_t *diags, err_t *err);
+
+#endif
