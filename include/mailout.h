@@ -5,7 +5,9 @@
  *
  * A queued message is removed from the store only after delivery
  * succeeded for its one recipient, so a crash or an SMTP outage leaves it
- * queued for autodbm-flush (INTERFACE.md "Outgoing mail").
+ * queued for autodbm-flush (INTERFACE.md "Outgoing mail").  The one
+ * exception: a recipient our own MTA refuses for good (5xx) is logged and
+ * the message dropped, since retrying it could never succeed.
  */
 #ifndef AUTODBM_MAILOUT_H
 #define AUTODBM_MAILOUT_H

@@ -24,7 +24,9 @@
  *
  * Exit status (sysexits, as pipe(8) reads it): 0 handled (also when
  * objects failed, and for mails dropped on purpose: bounces, loops,
- * no reply address); 75 try again later; 64 usage; 78 configuration.
+ * no reply address); 75 try again later (also for an unreadable or
+ * invalid configuration: the operator fixes it, the MTA keeps the mail);
+ * 64 usage.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -356,7 +358,7 @@ int main(int argc, char **argv)
         ex = EX_TEMPFAIL;
         goto leave;
     }
-    mailin_opts_t mo = { r.now, r.conf.gnupg_home, 0, 0 };
+    mailin_opts_t mo = { r.now, r.conf.gnupg_home, 0, 0, r.conf.signature_max_age };
     rc = mailin_parse(raw.s, raw.len, &mo, &r.mail, &err);
     if (rc == ERR_SYNTAX) {
         logmsg(LOG_NOTICE, "dropped: not a mail (%s)", err_text(&err));

@@ -19,6 +19,7 @@
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -127,7 +128,13 @@ int mailout_compose(const mailout_msg_t *m, buf_t *out, err_t *err)
 
     GMimeTextPart *part = g_mime_text_part_new_with_subtype("plain");
     const char *body = m->body ? m->body : "";
-    g_mime_text_part_set_text(part, body);
+    /* Not g_mime_text_part_set_text(): it re-encodes text that fits in
+     * Latin-1 as ISO-8859-1, and the body must stay the UTF-8 it says. */
+    GMimeStream *bs = g_mime_stream_mem_new_with_buffer(body, strlen(body));
+    GMimeDataWrapper *dw = g_mime_data_wrapper_new_with_stream(bs, GMIME_CONTENT_ENCODING_DEFAULT);
+    g_mime_part_set_content((GMimePart *)part, dw);
+    g_object_unref(dw);
+    g_object_unref(bs);
     g_mime_text_part_set_charset(part, "utf-8");
     g_mime_part_set_content_encoding((GMimePart *)part,
                                      needs_qp(body) ? GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE
@@ -159,7 +166,7 @@ struct qmsg {
     char *rcpt;
     char *data;
     size_t len;
-    int done;       /* delivered (or refused for good): remove */
+    int done;       /* 1 delivered, 2 refused for good: remove */
 };
 
 struct qlist {
@@ -337,9 +344,18 @@ static int smtp_send(const conf_t *conf, struct qlist *q, unsigned *refused, err
         if (ms && ms->code / 100 == 2 && rs && rs->code / 100 == 2) {
             q->v[i].done = 1;
         } else if (rs && rs->code / 100 == 5) {
-            /* refused for good by our own MTA: keeping it would retry forever */
-            q->v[i].done = 1;
+            /* refused for good by our own MTA: keeping it would retry
+             * forever.  Dropped, so say so (the operator's only trace). */
+            q->v[i].done = 2;
             (*refused)++;
+            const char *t = rs->text ? rs->text : "";
+            char *line = xasprintf("delivery: smtp %s refused <%s> for good: %d %.*s;"
+                                   " message dropped from the queue", conf->smtp_server,
+                                   q->v[i].rcpt, rs->code, (int)strcspn(t, "\r\n"), t);
+            syslog(LOG_WARNING, "%s", line);
+            if (isatty(2) || getenv("AUTODBM_LOG_STDERR"))
+                fprintf(stderr, "%s\n", line);
+            free(line);
         }
         buf_free(&bodies[i].crlf);
     }
@@ -403,9 +419,9 @@ int mailout_flush(store_t *st, const conf_t *conf, mailout_stats_t *stats, err_t
         err_free(&e2);
     }
     for (size_t i = 0; i < q.n; i++) {
-        if (q.v[i].done)
+        if (q.v[i].done == 1)
             stats->delivered++;
-        else
+        else if (q.v[i].done == 0)
             stats->deferred++;
         free(q.v[i].rcpt);
         free(q.v[i].data);

@@ -1,0 +1,170 @@
+#!/bin/sh
+# robot.sh - timings of the mail robot (bin/autodbm), run by `make bench`
+# after run.sh (or alone: make -C tests/bench robot).
+#
+#   sh robot.sh [PRELOAD [RUNS]]
+#
+# A store is preloaded with PRELOAD generated objects (default 5,000, by
+# gen and autodbm-load --non-strict) plus the demo registry (DEMO-MNT,
+# password "demo").  Then, with maildir delivery, each run timed by
+# timeit from the robot's start to its exit (the mail processed, the ack
+# and notifications committed to the queue and delivered into the
+# outbox; wall time and peak RSS from wait4):
+#
+#   (a) a one-object mail (a person, AUTO-1, password): RUNS runs
+#       (default 50), each a fresh Message-ID; median, p90, max
+#   (b) a 1,000-object mail (1,000 persons with AUTO-n): median of 3
+#   (c) a 10 MB mail (a modify of aut-num AS64500 with 190,000
+#       import/export lines, about 10 MB): median of 3, peak RSS
+#
+# Every run must exit 0 with a SUCCESS ack; otherwise the script fails.
+# Prints a summary with PASS/MISS per target (a miss does not fail).
+# Everything goes to work/robot/, removed at the end unless KEEP=1.
+set -eu
+PRELOAD=${1:-5000}
+RUNS=${2:-50}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+bin=${AUTODBM_BIN:-$top/bin}
+work=$here/work/robot
+for p in "$bin/autodbm" "$bin/autodbm-load" "$here/work/gen" "$here/work/timeit"; do
+    [ -x "$p" ] || { echo "bench: $p is missing (make bench builds it)" >&2; exit 1; }
+done
+timeit=$here/work/timeit
+rm -rf "$work"
+mkdir -p "$work"
+conf=$work/autodbm.conf
+cat > "$conf" <<CONF
+# written by tests/bench/robot.sh
+source = TEST
+database = db
+robot_address = auto-dbm@bench.invalid
+delivery = maildir
+outbox = outbox
+gnupg_home = gnupg
+archive = archive
+CONF
+
+echo "robot bench: preloading $PRELOAD generated objects and the demo registry"
+"$here/work/gen" -n "$PRELOAD" > "$work/preload.db" 2>/dev/null
+"$bin/autodbm-load" -c "$conf" -q --non-strict "$work/preload.db" > /dev/null
+"$bin/autodbm-load" -c "$conf" -q "$top/conf/demo/registry.rpsl" > /dev/null
+rm -f "$work/preload.db"
+
+# mail_head ID: the header of a bench mail
+mail_head() {
+    printf 'From: Bench Sender <bench@example.net>\nTo: auto-dbm@bench.invalid\n'
+    printf 'Subject: bench %s\nDate: Thu, 01 Jan 2026 11:59:00 +0000\n' "$1"
+    printf 'Message-ID: <%s@bench.invalid>\nMIME-Version: 1.0\n' "$1"
+    printf 'Content-Type: text/plain; charset=us-ascii\n\npassword: demo\n\n'
+}
+
+# run_one MAIL: time the robot on MAIL; appends "SECONDS RSS_KB" to $res.
+# Fails unless it exits 0 and its ack says SUCCESS.
+run_one() {
+    rm -rf "$work/outbox"
+    set +e
+    "$timeit" "$work/one.res" "$bin/autodbm" -c "$conf" < "$1" > "$work/robot.out" 2> "$work/robot.err"
+    set -e
+    read -r s rss rc < "$work/one.res"
+    if [ "$rc" != 0 ]; then
+        echo "robot bench: autodbm exited $rc on $1:" >&2
+        head -n 5 "$work/robot.err" >&2
+        exit 1
+    fi
+    ack=$(grep -l '^Auto-Submitted: auto-replied' "$work"/outbox/new/* 2>/dev/null | head -n 1)
+    if [ -z "$ack" ] || ! grep -q '^Subject: SUCCESS' "$ack"; then
+        echo "robot bench: no SUCCESS ack for $1:" >&2
+        [ -n "$ack" ] && grep -m 5 -A 3 '^\*\*\*Error' "$ack" >&2
+        exit 1
+    fi
+    echo "$s $rss" >> "$res"
+}
+
+# stats FILE: "median p90 max max_rss" of the runs in FILE
+stats() {
+    sort -n "$1" | awk '{ t[NR] = $1; if ($2 > r) r = $2 }
+        END { m = NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+              p = t[int(NR * 0.9 + 0.999)]
+              printf "%.4f %.4f %.4f %d\n", m, p, t[NR], r }'
+}
+
+# (a) one object
+echo "robot bench: (a) $RUNS one-object mails"
+res=$work/a.res
+: > "$res"
+i=0
+while [ $i -lt "$RUNS" ]; do
+    i=$((i + 1))
+    { mail_head "a$i.$$"
+      printf 'person:  Bench Person %d\naddress: Bench Street %d\nphone:   +31 20 000 %04d\n' $i $i $i
+      printf 'e-mail:  bench%d@example.net\nnic-hdl: AUTO-1\nmnt-by:  DEMO-MNT\nsource:  TEST\n' $i
+    } > "$work/a.mail"
+    run_one "$work/a.mail"
+done
+read -r a_med a_p90 a_max a_rss <<EOF
+$(stats "$res")
+EOF
+
+# (b) 1,000 objects
+echo "robot bench: (b) 3 mails of 1,000 objects"
+res=$work/b.res
+: > "$res"
+for r in 1 2 3; do
+    { mail_head "b$r.$$"
+      awk -v r=$r 'BEGIN { for (i = 1; i <= 1000; i++) {
+          printf "person:  Bulk Person %d %d\naddress: Bulk Street %d\n", r, i, i
+          printf "phone:   +31 20 %03d %04d\ne-mail:  bulk%d.%d@example.net\n", r, i, r, i
+          printf "nic-hdl: AUTO-%d\nmnt-by:  DEMO-MNT\nsource:  TEST\n\n", i } }'
+    } > "$work/b.mail"
+    run_one "$work/b.mail"
+done
+b_bytes=$(wc -c < "$work/b.mail")
+read -r b_med b_p90 b_max b_rss <<EOF
+$(stats "$res")
+EOF
+
+# (c) 10 MB: aut-num AS64500 with 190,000 policy lines
+echo "robot bench: (c) 3 mails of 10 MB (one aut-num)"
+res=$work/c.res
+: > "$res"
+for r in 1 2 3; do
+    { mail_head "c$r.$$"
+      printf 'aut-num:        AS64500\nas-name:        DEMO-AS\ndescr:          bench run %d\n' $r
+      awk 'BEGIN { for (i = 0; i < 95000; i++) {
+          a = 64512 + i % 1000; b = 100 + int(i / 1000)
+          printf "import:         from AS%d accept AS%d:AS-CUST%d\n", a, a, b
+          printf "export:         to AS%d announce AS64500:AS-CUST%d\n", a, b } }'
+      printf 'admin-c:        DA1-TEST\ntech-c:         DN1-TEST\nmnt-by:         DEMO-MNT\nsource:         TEST\n'
+    } > "$work/c.mail"
+    run_one "$work/c.mail"
+done
+c_bytes=$(wc -c < "$work/c.mail")
+read -r c_med c_p90 c_max c_rss <<EOF
+$(stats "$res")
+EOF
+
+awk -v pre="$PRELOAD" -v runs="$RUNS" \
+    -v am="$a_med" -v ap="$a_p90" -v ax="$a_max" -v ar="$a_rss" \
+    -v bm="$b_med" -v bx="$b_max" -v br="$b_rss" -v bb="$b_bytes" \
+    -v cm="$c_med" -v cx="$c_max" -v cr="$c_rss" -v cb="$c_bytes" 'BEGIN {
+    printf "\n%-40s %12s %12s %6s\n", "robot summary (store: " pre "+10 objects)", "measured", "target", ""
+    printf "%-40s %12.1f %12s %6s\n", "(a) 1 object, median ms of " runs, am * 1000, "< 15",
+           (am * 1000 < 15 ? "PASS" : "MISS")
+    printf "%-40s %12.1f %12s\n", "(a) 1 object, p90 ms", ap * 1000, ""
+    printf "%-40s %12.1f %12s\n", "(a) 1 object, max ms", ax * 1000, ""
+    printf "%-40s %12.1f %12s\n", "(a) peak RSS MiB", ar / 1024, ""
+    printf "%-40s %12.3f %12s %6s\n", "(b) 1,000 objects (" int(bb / 1024) " KiB), median s", bm,
+           "< 0.5", (bm < 0.5 ? "PASS" : "MISS")
+    printf "%-40s %12.3f %12s\n", "(b) max s of 3", bx, ""
+    printf "%-40s %12.1f %12s\n", "(b) peak RSS MiB", br / 1024, ""
+    printf "%-40s %12.3f %12s %6s\n", "(c) " sprintf("%.1f", cb / 1048576) " MiB aut-num mail, median s", cm,
+           "< 2", (cm < 2 ? "PASS" : "MISS")
+    printf "%-40s %12.3f %12s\n", "(c) max s of 3", cx, ""
+    printf "%-40s %12.1f %12s %6s\n", "(c) peak RSS MiB", cr / 1024, "< 64",
+           (cr / 1024 < 64 ? "PASS" : "MISS")
+}'
+
+if [ "${KEEP:-0}" != 1 ]; then
+    rm -rf "$work"
+fi
