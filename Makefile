@@ -21,7 +21,7 @@ BIN      ?= bin
 SANITIZE ?=
 
 VERSION  := 0.1.0
-PKGS     := lmdb zlib libcrypt gmime-3.0 libesmtp-1.0
+PKGS     := lmdb zlib libcrypt gmime-3.0 libesmtp-1.0 gpgme
 TESTPKGS := cunit
 
 CC       ?= cc

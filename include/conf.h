@@ -36,6 +36,8 @@ typedef struct conf {
                                  no: "Override not allowed in email update") */
     char *override_password;/**< crypt hash ($1$, $2b$ or DES) the override
                                  password must match; NULL: none */
+    long signature_max_age; /**< seconds a PGP signature may be old
+                                 (signature_max_age, default 3600) */
 } conf_t;
 
 /** Default configuration file path when no -c and no $AUTODBM_CONF. */
@@ -45,7 +47,8 @@ typedef struct conf {
  * Fill @c with the embedded defaults: source TEST, database var/db,
  * robot_address auto-dbm@localhost, delivery maildir, smtp_server
  * 127.0.0.1:25, outbox var/outbox, gnupg_home var/gnupg, archive
- * var/archive, map_size 1 GiB, allow_override no, no override_password.
+ * var/archive, map_size 1 GiB, allow_override no, no override_password,
+ * signature_max_age 3600.
  */
 void conf_defaults(conf_t *c);
 

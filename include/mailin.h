@@ -3,15 +3,26 @@
  * of update text found in the MIME tree, each with its credentials.
  *
  * GMime parses the message.  The walk (ARCHITECTURE.md "mailin"):
- *  - text/plain in any charset and transfer encoding (quoted-printable,
+ *  - text/plain (and the obsolete application/pgp of inline signed mail)
+ *    in any charset and transfer encoding (quoted-printable,
  *    base64, 7bit, 8bit, binary, and bogus encodings read raw) is decoded
  *    to UTF-8 and becomes one piece;
  *  - multipart/mixed: every text/plain part is a piece (in order); parts of
  *    other types are ignored with a warning naming the type;
  *  - multipart/alternative: only the text/plain alternative;
  *  - message/rfc822 attachments are not processed (warning);
- *  - multipart/signed (PGP/MIME) and inline clearsigned blocks: see the PGP
- *    module (issue 4); until then their text is taken as it stands;
+ *  - multipart/signed (RFC 3156, protocol application/pgp-signature): the
+ *    signature is verified (pgp.h, with opts->gnupg_home) over the exact
+ *    bytes of the signed part as they stand in the mail, in canonical CRLF
+ *    form; every piece found inside the signed part gets its credential;
+ *    other signed protocols (S/MIME) are walked without credentials;
+ *  - inline clearsigned blocks anywhere in a text part split it: the text
+ *    before (unsigned), the signed text (dash-escaping removed; with the
+ *    block's signatures as credentials) and the text after (unsigned).
+ *    Signed text is searched again, so nested layers accumulate their
+ *    credentials.  A block that does not verify structurally (no
+ *    signature, broken armor) stays in the text as it is.  A piece's
+ *    credentials are exactly the signatures that cover it;
  *  - HTML-only, encrypted (multipart/encrypted, application/pgp-encrypted,
  *    application/pkcs7-mime) and unknown types yield no piece and an
  *    explaining message-level error (the robot still answers).
@@ -62,6 +73,8 @@ typedef struct mailin_opts {
     const char *gnupg_home; /**< the registry's GnuPG home, or NULL */
     unsigned max_depth;     /**< MIME nesting limit (0: default 32) */
     unsigned max_parts;     /**< MIME part limit (0: default 1000) */
+    long max_sig_age;       /**< seconds a signature may be old before it
+                                 is "too-old" (0: default 3600) */
 } mailin_opts_t;
 
 /**

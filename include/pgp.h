@@ -6,12 +6,17 @@
  * the public key of a key-cert object, removing it again, and describing
  * a key (fingerprint, user ids).  It never uses the user's GnuPG home:
  * every context is bound to the configured gnupg_home (created 0700 if
- * missing) with the OpenPGP engine, and trust is irrelevant (the trust
- * model is "always"): a signature counts when GPGME reports it valid
- * cryptographically; which key-cert it belongs to is decided by the
- * caller by fingerprint (auth.h).
+ * missing) with the OpenPGP engine, and trust is irrelevant (the web of
+ * trust's validity is never looked at): a signature counts when GPGME
+ * reports it valid cryptographically; which key-cert it belongs to is
+ * decided by the caller by fingerprint (auth.h).
  *
  * Never shells out to gpg and never parses gpg's human output.
+ *
+ * When the home has no gpg.conf, pgp_new() writes one
+ * (ignore-time-conflict, no-auto-key-retrieve).  Key expiry and
+ * revocation are judged from the signing (sub)key's own data against the
+ * caller's clock (pgp_time_policy_t.now), never the machine's.
  *
  * Ownership: pgp_t is opaque (pgp_new/pgp_free).  Results own their
  * strings; free them with the matching *_free function.
@@ -132,6 +137,13 @@ int pgp_key_import(pgp_t *p, const char *armored, size_t len,
  * @return 0 (also when the key was not there); ERR_CRYPTO.
  */
 int pgp_key_delete(pgp_t *p, const char *fpr, err_t *err);
+
+/**
+ * The primary key fingerprints of every public key in the GnuPG home.
+ * @param fprs  receives the fingerprints (appended)
+ * @return 0; ERR_CRYPTO.
+ */
+int pgp_key_list(pgp_t *p, strv_t *fprs, err_t *err);
 
 /** RIPE's key-cert name for a fingerprint: "PGPKEY-" + its last 8 hex digits. */
 void pgp_keycert_name(const char *fpr, char out[16]);

@@ -18,7 +18,8 @@
 #include "buf.h"
 #include "conf.h"
 
-enum kind { K_STRING, K_PATH, K_DELIVERY, K_SIZE, K_HOSTPORT, K_ADDRESS, K_BOOL, K_HASH };
+enum kind { K_STRING, K_PATH, K_DELIVERY, K_SIZE, K_HOSTPORT, K_ADDRESS, K_BOOL, K_HASH,
+            K_SECONDS };
 
 struct key {
     const char *name;
@@ -38,6 +39,7 @@ static const struct key keys[] = {
     { "outbox", K_PATH, OFF(outbox) },
     { "override_password", K_HASH, OFF(override_password) },
     { "robot_address", K_ADDRESS, OFF(robot_address) },
+    { "signature_max_age", K_SECONDS, OFF(signature_max_age) },
     { "smtp_server", K_HOSTPORT, OFF(smtp_server) },
     { "source", K_STRING, OFF(source) },
 };
@@ -61,6 +63,7 @@ void conf_defaults(conf_t *c)
     c->gnupg_home = xstrdup("var/gnupg");
     c->archive = xstrdup("var/archive");
     c->map_size = (size_t)1 << 30;
+    c->signature_max_age = 3600;
 }
 
 void conf_free(conf_t *c)
@@ -289,6 +292,16 @@ int conf_load(const char *path, conf_t *c, err_t *err)
             if (parse_size(v, &c->map_size) != 0)
                 rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a size such as 512M or 4G, got \"%s\"", path, lineno, s, v);
             break;
+        case K_SECONDS: {
+            char *end;
+            errno = 0;
+            long secs = strtol(v, &end, 10);
+            if (end == v || *end || errno || secs <= 0)
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a number of seconds, got \"%s\"", path, lineno, s, v);
+            else
+                *(long *)((char *)c + k->off) = secs;
+            break;
+        }
         }
         if (rc)
             break;

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wstrict-prototypes"
@@ -29,11 +30,15 @@
 
 #include "buf.h"
 #include "mailin.h"
+#include "pgp.h"
 
 #define DEFAULT_MAX_DEPTH   32
 #define DEFAULT_MAX_PARTS   1000
 #define ADDR_MAX            320     /* RFC 3696 limit of an address */
 #define TYPE_NAME_MAX       64      /* a type name quoted in a message */
+#define DEFAULT_MAX_SIG_AGE 3600    /* seconds a signature may be old */
+#define MAX_SIG_FUTURE      3600    /* seconds a signature may be ahead */
+#define MAX_CLEARSIGN_NEST  8       /* nested clearsigned layers followed */
 
 /* The state of one walk over a MIME tree. */
 struct walk {
@@ -46,6 +51,12 @@ struct walk {
     int seen_encrypted;     /* an encrypted part was skipped */
     int seen_html;          /* a text/html part was skipped */
     char *unsupported;      /* first other type skipped, or NULL */
+    const char *raw;        /* the mail bytes GMime parsed (PGP/MIME) */
+    size_t rawlen;
+    const char *gnupg_home; /* NULL: signatures are not checked */
+    pgp_time_policy_t tp;
+    pgp_t *pgp;             /* opened at the first signature */
+    int pgp_failed;         /* opening it failed (reported once) */
 };
 
 void mailin_init(void)
@@ -373,21 +384,17 @@ static void note_unsupported(struct walk *w, const char *type)
         w->unsupported = xstrdup(type);
 }
 
-/* Decode a text part and add it as a piece, unless it is only blank. */
-static void add_text_piece(struct walk *w, GMimePart *part)
+/*
+ * Add @n bytes in charset @cs as a piece with copies of @creds, unless the
+ * text is only blank.
+ */
+static void add_segment(struct walk *w, const char *s, size_t n, const char *cs,
+                        const cred_list_t *creds)
 {
-    GMimeStream *mem = g_mime_stream_mem_new();
-    GMimeDataWrapper *dw = g_mime_part_get_content(part);
-    if (dw != NULL)
-        g_mime_data_wrapper_write_to_stream(dw, mem);   /* transfer-decodes */
-    GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-    const char *cs = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
-                                                              "charset");
     buf_t b;
     buf_init(&b);
-    if (ba != NULL && ba->len > 0)
-        put_charset(&b, (const char *)ba->data, ba->len, cs);
-    g_object_unref(mem);
+    if (n > 0)
+        put_charset(&b, s, n, cs);
     crlf_to_lf(&b);
 
     size_t i = 0;
@@ -406,25 +413,246 @@ static void add_text_piece(struct walk *w, GMimePart *part)
     p->len = b.len;
     p->text = buf_steal(&b);
     cred_list_init(&p->creds);
+    if (creds)
+        cred_list_append(&p->creds, creds);
+}
+
+/* The verifier, opened at the first signature; NULL if there is none. */
+static pgp_t *get_pgp(struct walk *w)
+{
+    if (w->pgp || w->pgp_failed)
+        return w->pgp;
+    err_t e = ERR_INIT;
+    if (w->gnupg_home == NULL) {
+        w->pgp_failed = 1;
+        diag_add(&w->m->diags, DIAG_WARNING, DIAG_OBJECT, "The mail is PGP "
+                 "signed, but no GnuPG home is configured: the signatures "
+                 "were not checked");
+    } else if (pgp_new(w->gnupg_home, &w->pgp, &e) != 0) {
+        w->pgp_failed = 1;
+        diag_add(&w->m->diags, DIAG_WARNING, DIAG_OBJECT, "The PGP signatures "
+                 "could not be checked: %s", err_text(&e));
+    }
+    err_free(&e);
+    return w->pgp;
+}
+
+/* Add the signatures @sigs[0..n) to @creds. */
+static void add_sig_creds(cred_list_t *creds, const pgp_sig_t *sigs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        cred_add_pgp(creds, sigs[i].fpr[0] ? sigs[i].fpr : NULL, sigs[i].state,
+                     sigs[i].sigtime, sigs[i].digest);
+}
+
+/* Length of the line at @s (@n bytes left) without its line end. */
+static size_t text_line_len(const char *s, size_t n)
+{
+    const char *nl = memchr(s, '\n', n);
+    size_t l = nl ? (size_t)(nl - s) : n;
+    if (l > 0 && s[l - 1] == '\r')
+        l--;
+    return l;
+}
+
+/* Offset of the line after the one at @off. */
+static size_t text_next_line(const char *s, size_t n, size_t off)
+{
+    const char *nl = memchr(s + off, '\n', n - off);
+    return nl ? (size_t)(nl - s) + 1 : n;
+}
+
+/* Whether the line @s (@l bytes) is @tag, trailing white space allowed. */
+static int line_is_tag(const char *s, size_t l, const char *tag)
+{
+    size_t t = strlen(tag);
+    if (l < t || memcmp(s, tag, t) != 0)
+        return 0;
+    for (size_t i = t; i < l; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+            return 0;
+    return 1;
+}
+
+/*
+ * Split the text @s (@n bytes, charset @cs, the transfer encoding
+ * removed) at its clearsigned blocks into pieces: unsigned text gets
+ * @creds, the signed text of a block @creds plus the block's signatures
+ * (searched again for nested blocks, down to MAX_CLEARSIGN_NEST levels).
+ */
+static void split_clearsigned(struct walk *w, const char *s, size_t n, const char *cs,
+                              const cred_list_t *creds, unsigned level)
+{
+    size_t seg = 0, off = 0;
+    while (off < n && level < MAX_CLEARSIGN_NEST) {
+        size_t l = text_line_len(s + off, n - off);
+        if (!line_is_tag(s + off, l, "-----BEGIN PGP SIGNED MESSAGE-----")) {
+            off = text_next_line(s, n, off);
+            continue;
+        }
+        /* the block ends with the END line of its signature */
+        size_t end = text_next_line(s, n, off), e = end;
+        int found = 0;
+        while (e < n && !found) {
+            size_t el = text_line_len(s + e, n - e);
+            found = line_is_tag(s + e, el, "-----END PGP SIGNATURE-----");
+            e = text_next_line(s, n, e);
+        }
+        if (!found)
+            break;
+        end = e;
+        pgp_t *pgp = get_pgp(w);
+        pgp_sig_t *sigs = NULL;
+        size_t nsigs = 0;
+        buf_t plain;
+        buf_init(&plain);
+        err_t err = ERR_INIT;
+        int rc = pgp ? pgp_verify_clearsigned(pgp, s + off, end - off, &w->tp, &plain,
+                                              &sigs, &nsigs, &err)
+                     : ERR_CRYPTO;
+        if (rc == 0) {
+            add_segment(w, s + seg, off - seg, cs, creds);
+            cred_list_t inner = CRED_LIST_INIT;
+            if (creds)
+                cred_list_append(&inner, creds);
+            add_sig_creds(&inner, sigs, nsigs);
+            split_clearsigned(w, plain.s, plain.len, cs, &inner, level + 1);
+            cred_list_free(&inner);
+            seg = end;
+        } else if (rc != ERR_SYNTAX && pgp != NULL) {
+            diag_add(&w->m->diags, DIAG_WARNING, DIAG_OBJECT, "A PGP signature "
+                     "could not be checked: %s", err_text(&err));
+        }
+        pgp_sig_free(sigs, nsigs);
+        buf_free(&plain);
+        err_free(&err);
+        off = end;
+    }
+    add_segment(w, s + seg, n - seg, cs, creds);
+}
+
+/* Decode a text part and add its pieces (see split_clearsigned()). */
+static void add_text_piece(struct walk *w, GMimePart *part)
+{
+    GMimeStream *mem = g_mime_stream_mem_new();
+    GMimeDataWrapper *dw = g_mime_part_get_content(part);
+    if (dw != NULL)
+        g_mime_data_wrapper_write_to_stream(dw, mem);   /* transfer-decodes */
+    GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+    const char *cs = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
+                                                              "charset");
+    if (ba != NULL && ba->len > 0)
+        split_clearsigned(w, (const char *)ba->data, ba->len, cs, NULL, 0);
+    g_object_unref(mem);
 }
 
 static void walk(struct walk *w, GMimeObject *o, unsigned depth, int top);
 
 /*
+ * The signed content of the multipart/signed part with boundary @bd as it
+ * stands in the mail: the bytes between its first delimiter line and the
+ * line end before the next one (RFC 2046: that line end belongs to the
+ * delimiter), appended to @out with every line end made CRLF.
+ * @return 0, or -1 when the delimiters are not found.
+ */
+static int raw_signed_content(const struct walk *w, const char *bd, buf_t *out)
+{
+    const char *s = w->raw;
+    size_t n = w->rawlen, bl = strlen(bd);
+    size_t off = 0, start = 0;
+    int have_start = 0;
+    while (off < n) {
+        size_t l = text_line_len(s + off, n - off);
+        int delim = l >= bl + 2 && s[off] == '-' && s[off + 1] == '-' &&
+                    memcmp(s + off + 2, bd, bl) == 0;
+        if (delim) {
+            size_t k = off + 2 + bl;
+            if (k + 2 <= off + l && s[k] == '-' && s[k + 1] == '-')
+                k += 2;
+            while (k < off + l && (s[k] == ' ' || s[k] == '\t'))
+                k++;
+            delim = k == off + l;
+        }
+        if (delim && !have_start) {
+            have_start = 1;
+            start = text_next_line(s, n, off);
+        } else if (delim) {
+            size_t end = off;
+            if (end > start && s[end - 1] == '\n')
+                end--;
+            if (end > start && s[end - 1] == '\r')
+                end--;
+            for (size_t i = start; i < end; i++) {
+                if (s[i] == '\n' && (i == start || s[i - 1] != '\r'))
+                    buf_putc(out, '\r');
+                buf_putc(out, s[i]);
+            }
+            return 0;
+        }
+        off = text_next_line(s, n, off);
+    }
+    return -1;
+}
+
+/* The transfer-decoded content of a leaf part, appended to @out. */
+static void part_content(GMimeObject *o, buf_t *out)
+{
+    if (!GMIME_IS_PART(o))
+        return;
+    GMimeDataWrapper *dw = g_mime_part_get_content(GMIME_PART(o));
+    if (dw == NULL)
+        return;
+    GMimeStream *mem = g_mime_stream_mem_new();
+    g_mime_data_wrapper_write_to_stream(dw, mem);
+    GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+    if (ba != NULL && ba->len > 0)
+        buf_put(out, ba->data, ba->len);
+    g_object_unref(mem);
+}
+
+/*
  * The credentials of the content of a multipart/signed part whose pieces
- * are m->pieces[first..npieces).  This is where PGP/MIME verification
- * goes: check the signature (the second part of @mp) over the signed
- * content (the first part, as its raw bytes) with the registry's GnuPG
- * home, and give the result to exactly those pieces.  No verifier is
- * plugged in yet, so the list given to the pieces is empty.
+ * are m->pieces[first..npieces): the signature (the second part of @mp,
+ * for protocol application/pgp-signature) checked over the signed content
+ * (the first part, its raw bytes in canonical form), given to exactly
+ * those pieces.
  */
 static void add_signed_creds(struct walk *w, GMimeMultipart *mp, size_t first)
 {
-    cred_list_t creds = CRED_LIST_INIT;
-    (void)mp;
-    for (size_t i = first; i < w->m->npieces; i++)
-        cred_list_append(&w->m->pieces[i].creds, &creds);
-    cred_list_free(&creds);
+    if (first == w->m->npieces || g_mime_multipart_get_count(mp) < 2)
+        return;
+    const char *proto = g_mime_object_get_content_type_parameter(GMIME_OBJECT(mp),
+                                                                 "protocol");
+    if (proto == NULL || strcasecmp(proto, "application/pgp-signature") != 0)
+        return;
+    const char *bd = g_mime_multipart_get_boundary(mp);
+    buf_t content, sig;
+    buf_init(&content);
+    buf_init(&sig);
+    part_content(g_mime_multipart_get_part(mp, 1), &sig);
+    int ok = bd != NULL && *bd && raw_signed_content(w, bd, &content) == 0;
+    pgp_t *pgp = ok && sig.len > 0 ? get_pgp(w) : NULL;
+    if (pgp != NULL) {
+        pgp_sig_t *sigs = NULL;
+        size_t nsigs = 0;
+        err_t err = ERR_INIT;
+        int rc = pgp_verify_detached(pgp, content.s, content.len, sig.s, sig.len,
+                                     &w->tp, &sigs, &nsigs, &err);
+        if (rc == 0) {
+            cred_list_t creds = CRED_LIST_INIT;
+            add_sig_creds(&creds, sigs, nsigs);
+            for (size_t i = first; i < w->m->npieces; i++)
+                cred_list_append(&w->m->pieces[i].creds, &creds);
+            cred_list_free(&creds);
+        } else {
+            diag_add(&w->m->diags, DIAG_WARNING, DIAG_OBJECT, "The PGP/MIME "
+                     "signature could not be checked: %s", err_text(&err));
+        }
+        pgp_sig_free(sigs, nsigs);
+        err_free(&err);
+    }
+    buf_free(&content);
+    buf_free(&sig);
 }
 
 /* multipart/signed: the signed content is walked as if it were the body. */
@@ -521,7 +749,9 @@ static void walk(struct walk *w, GMimeObject *o, unsigned depth, int top)
         diag_add(&w->m->diags, DIAG_WARNING, DIAG_OBJECT,
                  "An attached mail (%s) was not processed", type);
         note_unsupported(w, type);
-    } else if (GMIME_IS_PART(o) && strcmp(type, "text/plain") == 0) {
+    } else if (GMIME_IS_PART(o) && (strcmp(type, "text/plain") == 0 ||
+                                    strcmp(type, "application/pgp") == 0)) {
+        /* application/pgp (RFC 1991 era, "x-action=sign"): clearsigned text */
         add_text_piece(w, GMIME_PART(o));
     } else {
         if (strcmp(type, "text/html") == 0)
@@ -670,10 +900,17 @@ int mailin_parse(const char *raw, size_t len, const mailin_opts_t *opts,
     w.m = m;
     w.max_depth = opts && opts->max_depth ? opts->max_depth : DEFAULT_MAX_DEPTH;
     w.max_parts = opts && opts->max_parts ? opts->max_parts : DEFAULT_MAX_PARTS;
+    w.raw = raw + off;
+    w.rawlen = len - off;
+    w.gnupg_home = opts ? opts->gnupg_home : NULL;
+    w.tp.now = opts && opts->now ? opts->now : time(NULL);
+    w.tp.max_age = opts && opts->max_sig_age > 0 ? opts->max_sig_age : DEFAULT_MAX_SIG_AGE;
+    w.tp.max_future = MAX_SIG_FUTURE;
     walk(&w, g_mime_message_get_mime_part(gm), 0, 1);
     if (m->npieces == 0)
         explain_no_text(&w);
     free(w.unsupported);
+    pgp_free(w.pgp);
     g_object_unref(gm);
     *out = m;
     return 0;

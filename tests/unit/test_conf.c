@@ -28,6 +28,7 @@ static void test_defaults(void)
     CU_ASSERT_STRING_EQUAL(c.source, "TEST");
     CU_ASSERT_STRING_EQUAL(c.database, "var/db");
     CU_ASSERT_EQUAL(c.delivery, CONF_DELIVERY_MAILDIR);
+    CU_ASSERT_EQUAL(c.signature_max_age, 3600);
     CU_ASSERT_PTR_NULL(c.path);
     conf_free(&c);
 }
@@ -38,7 +39,8 @@ static void test_load(void)
                             "database = db\nrobot_address = auto-dbm@example.net\n"
                             "delivery = smtp\nsmtp_server = 127.0.0.1:2525\n"
                             "outbox = /abs/outbox\nmap_size = 64M\nallow_override = yes\n"
-                            "override_password = $1$abcdefgh$cHJi5PXp/ki/ktXzqlk6I1\n");
+                            "override_password = $1$abcdefgh$cHJi5PXp/ki/ktXzqlk6I1\n"
+                            "signature_max_age = 7200\n");
     conf_t c;
     err_t e = ERR_INIT;
     CU_ASSERT_EQUAL(conf_load(path, &c, &e), 0);
@@ -57,6 +59,7 @@ static void test_load(void)
     CU_ASSERT_EQUAL(c.map_size, (size_t)64 << 20);
     CU_ASSERT_EQUAL(c.allow_override, 1);
     CU_ASSERT_STRING_EQUAL(c.override_password, "$1$abcdefgh$cHJi5PXp/ki/ktXzqlk6I1");
+    CU_ASSERT_EQUAL(c.signature_max_age, 7200);
     conf_free(&c);
     err_free(&e);
     free(dir);
@@ -90,6 +93,8 @@ static void test_errors(void)
     expect_error("source = bad source\n", ":1: source");
     expect_error("allow_override = maybe\n", ":1: allow_override");
     expect_error("override_password = secret\n", ":1: override_password");
+    expect_error("signature_max_age = 1h\n", ":1: signature_max_age");
+    expect_error("signature_max_age = -5\n", ":1: signature_max_age");
 }
 
 static void test_missing_file(void)

@@ -1,0 +1,271 @@
+/*
+ * test_mailin_pgp.c - signatures in the incoming mail: inline clearsigned
+ * blocks split a text part into unsigned and signed pieces, nested layers
+ * accumulate credentials, and PGP/MIME (RFC 3156) signatures cover exactly
+ * the pieces of the signed part, verified over its raw bytes.  Keys are
+ * made at test time (testkeys.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "harness.h"
+#include "mailin.h"
+#include "pgp.h"
+#include "testkeys.h"
+
+static tk_signer_t *signer;
+static const char *home;
+
+/* The signer and a GnuPG home holding its public key. */
+static int setup(void)
+{
+    static int done, ok;
+    if (done)
+        return ok;
+    done = 1;
+    signer = tk_signer_new("Mail Signer <signer@example.net>", 0, 0);
+    if (signer == NULL)
+        return 0;
+    home = harness_tmpdir();
+    pgp_t *p = NULL;
+    buf_t k;
+    buf_init(&k);
+    ok = pgp_new(home, &p, NULL) == 0 && tk_export(signer, &k) == 0 &&
+         pgp_key_import(p, k.s, k.len, NULL, NULL) == 0;
+    buf_free(&k);
+    pgp_free(p);
+    return ok;
+}
+
+static mailin_msg_t *parse(const buf_t *raw)
+{
+    mailin_opts_t o = { time(NULL), home, 0, 0, 3600 };
+    mailin_msg_t *m = NULL;
+    err_t e = ERR_INIT;
+    CU_ASSERT_EQUAL(mailin_parse(raw->s, raw->len, &o, &m, &e), 0);
+    err_free(&e);
+    return m;
+}
+
+/* Whether piece @i of @m has exactly @n PGP credentials, all of @state
+   by the signer. */
+static int creds_are(const mailin_msg_t *m, size_t i, size_t n, enum cred_pgp_state state)
+{
+    if (i >= m->npieces || m->pieces[i].creds.n != n)
+        return 0;
+    for (size_t k = 0; k < n; k++) {
+        const cred_t *c = &m->pieces[i].creds.v[k];
+        if (c->kind != CRED_PGP || c->state != state || strcmp(c->fpr, tk_fpr(signer)) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+static const char OBJ[] = "person:  Signed Person\nnic-hdl: SP1-TEST\nsource:  TEST\n";
+
+static void test_inline_before_after(void)
+{
+    CU_ASSERT_FATAL(setup());
+    buf_t raw;
+    buf_init(&raw);
+    buf_puts(&raw, "From: a@example.net\nSubject: NEW\n\npassword: before\n\n");
+    CU_ASSERT_EQUAL(tk_clearsign(signer, OBJ, strlen(OBJ), &raw), 0);
+    buf_puts(&raw, "\nperson: After Text\n");
+    mailin_msg_t *m = parse(&raw);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_EQUAL_FATAL(m->npieces, 3);
+    CU_ASSERT_PTR_NOT_NULL(strstr(m->pieces[0].text, "password: before"));
+    CU_ASSERT_EQUAL(m->pieces[0].creds.n, 0);
+    CU_ASSERT_STRING_EQUAL(m->pieces[1].text, OBJ);
+    CU_ASSERT(creds_are(m, 1, 1, CRED_PGP_GOOD));
+    CU_ASSERT_PTR_NOT_NULL(m->pieces[1].creds.v[0].digest);
+    CU_ASSERT_PTR_NOT_NULL(strstr(m->pieces[2].text, "After Text"));
+    CU_ASSERT_PTR_NULL(strstr(m->pieces[2].text, "PGP"));
+    CU_ASSERT_EQUAL(m->pieces[2].creds.n, 0);
+    mailin_free(m);
+    buf_free(&raw);
+}
+
+static void test_inline_nested(void)
+{
+    CU_ASSERT_FATAL(setup());
+    buf_t inner, raw;
+    buf_init(&inner);
+    buf_init(&raw);
+    CU_ASSERT_EQUAL(tk_clearsign(signer, OBJ, strlen(OBJ), &inner), 0);
+    buf_puts(&raw, "From: a@example.net\nSubject: NEW\n\n");
+    CU_ASSERT_EQUAL(tk_clearsign(signer, inner.s, inner.len, &raw), 0);
+    mailin_msg_t *m = parse(&raw);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_EQUAL_FATAL(m->npieces, 1);
+    CU_ASSERT_STRING_EQUAL(m->pieces[0].text, OBJ);
+    CU_ASSERT(creds_are(m, 0, 2, CRED_PGP_GOOD));
+    mailin_free(m);
+    buf_free(&inner);
+    buf_free(&raw);
+}
+
+static void test_inline_tampered_and_old(void)
+{
+    CU_ASSERT_FATAL(setup());
+    buf_t raw;
+    buf_init(&raw);
+    buf_puts(&raw, "From: a@example.net\nSubject: NEW\n\n");
+    CU_ASSERT_EQUAL(tk_clearsign(signer, OBJ, strlen(OBJ), &raw), 0);
+    char *at = strstr(raw.s, "Signed Person");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    *at = 'Z';
+    mailin_msg_t *m = parse(&raw);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT(creds_are(m, 0, 1, CRED_PGP_BAD));
+    mailin_free(m);
+    *at = 'S';
+    mailin_opts_t o = { time(NULL) + 7200, home, 0, 0, 3600 };
+    CU_ASSERT_EQUAL(mailin_parse(raw.s, raw.len, &o, &m, NULL), 0);
+    CU_ASSERT(creds_are(m, 0, 1, CRED_PGP_TOO_OLD));
+    mailin_free(m);
+    o.max_sig_age = 10000;          /* a longer configured age */
+    CU_ASSERT_EQUAL(mailin_parse(raw.s, raw.len, &o, &m, NULL), 0);
+    CU_ASSERT(creds_are(m, 0, 1, CRED_PGP_GOOD));
+    mailin_free(m);
+    buf_free(&raw);
+}
+
+/* Turn every LF of @s into CRLF, appended to @out. */
+static void crlf(const char *s, buf_t *out)
+{
+    for (; *s; s++) {
+        if (*s == '\n')
+            buf_putc(out, '\r');
+        buf_putc(out, *s);
+    }
+}
+
+/*
+ * A PGP/MIME mail (LF line ends, as a stored mail has them) whose signed
+ * part is @part (LF line ends); @before goes in an unsigned text part in
+ * front when not NULL.  @tamper changes one byte of the signed part after
+ * signing.
+ */
+static void pgp_mime(const char *part, const char *before, int tamper, buf_t *raw)
+{
+    buf_t canon, sig;
+    buf_init(&canon);
+    buf_init(&sig);
+    crlf(part, &canon);
+    CU_ASSERT_EQUAL(tk_detach(signer, canon.s, canon.len, &sig), 0);
+    buf_puts(raw, "From: a@example.net\nSubject: NEW\nMIME-Version: 1.0\n");
+    if (before) {
+        buf_puts(raw, "Content-Type: multipart/mixed; boundary=\"outer\"\n\n--outer\n"
+                      "Content-Type: text/plain\n\n");
+        buf_puts(raw, before);
+        buf_puts(raw, "\n--outer\n");
+    }
+    buf_puts(raw, "Content-Type: multipart/signed; micalg=pgp-sha256;\n"
+                  " protocol=\"application/pgp-signature\"; boundary=\"sig-b\"\n\n"
+                  "This is an OpenPGP/MIME signed message.\n--sig-b\n");
+    size_t at = raw->len;
+    buf_puts(raw, part);
+    if (tamper)
+        raw->s[at + strlen(part) - 3] ^= 1;
+    buf_puts(raw, "\n--sig-b\nContent-Type: application/pgp-signature; name=\"signature.asc\"\n"
+                  "Content-Disposition: attachment; filename=\"signature.asc\"\n\n");
+    buf_put(raw, sig.s, sig.len);
+    buf_puts(raw, "\n--sig-b--\n");
+    if (before)
+        buf_puts(raw, "\n--outer--\n");
+    buf_free(&canon);
+    buf_free(&sig);
+}
+
+static void test_pgp_mime_plain(void)
+{
+    CU_ASSERT_FATAL(setup());
+    buf_t raw;
+    buf_init(&raw);
+    pgp_mime("Content-Type: text/plain; charset=us-ascii\n"
+             "Content-Transfer-Encoding: 7bit\n\n"
+             "person:  Signed Person\nnic-hdl: SP1-TEST\nsource:  TEST\n", NULL, 0, &raw);
+    mailin_msg_t *m = parse(&raw);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_EQUAL_FATAL(m->npieces, 1);
+    CU_ASSERT_STRING_EQUAL(m->pieces[0].text, OBJ);
+    CU_ASSERT(creds_are(m, 0, 1, CRED_PGP_GOOD));
+    mailin_free(m);
+    buf_free(&raw);
+}
+
+static void test_pgp_mime_mixed_attachment(void)
+{
+    CU_ASSERT_FATAL(setup());
+    buf_t raw;
+    buf_init(&raw);
+    pgp_mime("Content-Type: multipart/mixed; boundary=\"inner\"\n\n"
+             "--inner\nContent-Type: text/plain; charset=utf-8\n"
+             "Content-Transfer-Encoding: quoted-printable\n\n"
+             "person:  Signed Person\nnic-hdl: SP1-TEST\nsource:  TEST\n\n"
+             "--inner\nContent-Type: application/octet-stream\n"
+             "Content-Disposition: attachment; filename=\"x.bin\"\n"
+             "Content-Transfer-Encoding: base64\n\nAAECAwQF\n--inner--\n",
+             "password: unsigned\n", 0, &raw);
+    mailin_msg_t *m = parse(&raw);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_EQUAL_FATAL(m->npieces, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(m->pieces[0].text, "password: unsigned"));
+    CU_ASSERT_EQUAL(m->pieces[0].creds.n, 0);       /* outside the signed part */
+    CU_ASSERT_PTR_NOT_NULL(strstr(m->pieces[1].text, "Signed Person"));
+    CU_ASSERT(creds_are(m, 1, 1, CRED_PGP_GOOD));
+    CU_ASSERT(m->diags.n >= 1);                     /* the attachment */
+    mailin_free(m);
+    buf_free(&raw);
+}
+
+static void test_pgp_mime_tampered(void)
+{
+    CU_ASSERT_FATAL(setup());
+    buf_t raw;
+    buf_init(&raw);
+    pgp_mime("Content-Type: text/plain\n\n"
+             "person:  Signed Person\nnic-hdl: SP1-TEST\nsource:  TEST\n", NULL, 1, &raw);
+    mailin_msg_t *m = parse(&raw);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_EQUAL_FATAL(m->npieces, 1);
+    CU_ASSERT(creds_are(m, 0, 1, CRED_PGP_BAD));
+    mailin_free(m);
+    buf_free(&raw);
+}
+
+static void test_no_gnupg_home(void)
+{
+    CU_ASSERT_FATAL(setup());
+    buf_t raw;
+    buf_init(&raw);
+    buf_puts(&raw, "From: a@example.net\nSubject: NEW\n\n");
+    CU_ASSERT_EQUAL(tk_clearsign(signer, OBJ, strlen(OBJ), &raw), 0);
+    mailin_opts_t o = { time(NULL), NULL, 0, 0, 0 };
+    mailin_msg_t *m = NULL;
+    CU_ASSERT_EQUAL(mailin_parse(raw.s, raw.len, &o, &m, NULL), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_EQUAL_FATAL(m->npieces, 1);
+    CU_ASSERT_EQUAL(m->pieces[0].creds.n, 0);
+    CU_ASSERT(m->diags.n >= 1);
+    mailin_free(m);
+    buf_free(&raw);
+}
+
+void suite_mailin_pgp(void);
+void suite_mailin_pgp(void)
+{
+    CU_pSuite s = harness_suite("mailin_pgp");
+    mailin_init();      /* GMime; never shut down (see suite_mailin) */
+    HARNESS_ADD(s, test_inline_before_after);
+    HARNESS_ADD(s, test_inline_nested);
+    HARNESS_ADD(s, test_inline_tampered_and_old);
+    HARNESS_ADD(s, test_pgp_mime_plain);
+    HARNESS_ADD(s, test_pgp_mime_mixed_attachment);
+    HARNESS_ADD(s, test_pgp_mime_tampered);
+    HARNESS_ADD(s, test_no_gnupg_home);
+}
