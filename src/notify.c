@@ -138,10 +138,31 @@ static void list_values(const rpsl_obj_t *o, const char *name, strv_t *out)
         rpsl_list_each(o->attrs[i].value, collect_item, out);
 }
 
+/* The version of (@cls, @name) that a successful delete of this update
+ * removed from the store, or NULL. */
+static const rpsl_obj_t *deleted_here(const struct matrix *m, int cls, const char *name)
+{
+    const rpsl_obj_t *found = NULL;
+    for (size_t i = 0; i < m->r->n && found == NULL; i++) {
+        const proc_result_t *x = &m->r->v[i];
+        if (!x->ok || x->op != PROC_DELETE || x->old == NULL || x->old->cls != cls)
+            continue;
+        buf_t k;
+        buf_init(&k);
+        if (schema_pkey(x->old, &k) == 0 && strcasecmp(k.s, name) == 0)
+            found = x->old;
+        buf_free(&k);
+    }
+    return found;
+}
+
 /*
  * Tell the addresses in attribute @attr of the object (@cls, @name).  If
  * @self is that very object (a mntner naming itself in mnt-by:), @self is
- * used instead of the store's version.  A missing object tells nobody.
+ * used instead of the store's version; an object this update deleted is
+ * used as it was (deleting a person and its mntner in one mail still
+ * tells the mntner's mnt-nfy: about the person).  A missing object tells
+ * nobody.
  */
 static int tell_object(struct matrix *m, int cls, const char *name,
                        const rpsl_obj_t *self, const char *attr, size_t res,
@@ -159,18 +180,16 @@ static int tell_object(struct matrix *m, int cls, const char *name,
     if (o == NULL) {
         err_t e = ERR_INIT;
         int rc = store_obj_load(m->txn, cls, name, &loaded, &e);
-        if (rc == ERR_NOTFOUND) {
-            err_free(&e);
-            return 0;
-        }
-        if (rc != 0) {
+        if (rc != 0 && rc != ERR_NOTFOUND) {
             rc = err_set(err, ERR_STORE, "notify: loading %s %s: %s",
                          schema_class_name(cls), name, err_text(&e));
             err_free(&e);
             return rc;
         }
         err_free(&e);
-        o = loaded;
+        o = rc == 0 ? loaded : deleted_here(m, cls, name);
+        if (o == NULL)
+            return 0;
     }
     char *reason = xasprintf("%s: of [%s] %s", attr, schema_class_name(cls), name);
     add_attr_values(m, o, attr, res, kind, reason);

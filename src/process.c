@@ -853,8 +853,14 @@ static enum attempt attempt_item(struct ctx *c, struct item *it, int *store_rc, 
     }
     res = ATTEMPT_OK;
 leave:
-    if (res == ATTEMPT_OK)
+    if (res == ATTEMPT_OK) {
         r->ok = 1;
+    } else if (r->old == NULL && stored != NULL) {
+        /* a failed modify keeps the current version: the upd-to: mail
+         * shows it and the change attempted (process.h, old) */
+        r->old = stored;
+        stored = NULL;
+    }
     rpsl_obj_free(o);
     rpsl_obj_free(stored);
     buf_free(&key);

@@ -427,6 +427,40 @@ static void test_robot_and_dry_run(void)
     nt_done(st, txn, r, &l);
 }
 
+/* A person and its mntner deleted in one update: the mntner is gone from
+ * the store when the notifications are built, yet its mnt-nfy: hears of
+ * both deletions (it was left out of the person's). */
+static void test_deleted_mntner(void)
+{
+    store_txn_t *txn;
+    store_t *st = nt_store(&txn);
+    proc_report_t *r = nt_report();
+    const char *p9 =
+        "person:  Person Nine\n"
+        "address: Street 9\n"
+        "nic-hdl: P9-TEST\n"
+        "mnt-by:  D-MNT\n"
+        "source:  TEST\n";
+    const char *d =
+        "mntner:  D-MNT\n"
+        "admin-c: P9-TEST\n"
+        "upd-to:  d-upd@example.net\n"
+        "mnt-nfy: d-nfy@example.net\n"
+        "auth:    MD5-PW $1$abcdefgh$0123456789abcdefghijkl\n"
+        "mnt-by:  D-MNT\n"
+        "source:  TEST\n";
+    nt_add(r, PROC_DELETE, 1, p9, NULL);
+    nt_add(r, PROC_DELETE, 1, d, NULL);
+    notify_list_t l = { NULL, 0, 0 };
+    nt_build(txn, r, &l);
+    CU_ASSERT_EQUAL_FATAL(l.n, 1);
+    CU_ASSERT_STRING_EQUAL(l.v[0].to, "d-nfy@example.net");
+    CU_ASSERT_EQUAL(nt_count(l.v[0].body, "OBJECT BELOW DELETED:"), 2);
+    CU_ASSERT(strstr(l.v[0].body, "nic-hdl:        P9-TEST\n") != NULL);
+    CU_ASSERT(strstr(l.v[0].body, "mntner:         D-MNT\n") != NULL);
+    nt_done(st, txn, r, &l);
+}
+
 static void test_references(void)
 {
     store_txn_t *txn;
@@ -550,5 +584,6 @@ void suite_notify(void)
     HARNESS_ADD(s, test_auth_failure);
     HARNESS_ADD(s, test_robot_and_dry_run);
     HARNESS_ADD(s, test_references);
+    HARNESS_ADD(s, test_deleted_mntner);
     HARNESS_ADD(s, test_diff);
 }

@@ -150,6 +150,25 @@ static void test_modify_needs_old_mntner(void)
     store_close(st);
 }
 
+/* A modify that fails authorisation keeps the stored version in old (the
+ * upd-to: notification shows it and the change attempted); it was lost. */
+static void test_failed_modify_keeps_old(void)
+{
+    store_t *st = new_store();
+    proc_report_t *r = process(st, "person: Test Person\ne-mail: changed@example.net\n"
+                                   "nic-hdl: TP1-TEST\nmnt-by: TEST-MNT\nsource: TEST\npassword: wrong\n", "");
+    CU_ASSERT_EQUAL(r->v[0].op, PROC_MODIFY);
+    CU_ASSERT_EQUAL(r->v[0].ok, 0);
+    CU_ASSERT_EQUAL(r->v[0].auth_failed, 1);
+    CU_ASSERT_PTR_NULL(r->v[0].stored);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r->v[0].old);
+    long e = rpsl_obj_find(r->v[0].old, "e-mail", 0);
+    CU_ASSERT_FATAL(e >= 0);
+    CU_ASSERT_STRING_EQUAL(r->v[0].old->attrs[e].value, "tp@example.net");
+    proc_report_free(r);
+    store_close(st);
+}
+
 static void test_auto_forward_reference(void)
 {
     /* seeds/object-processing.txt, first figure */
@@ -263,6 +282,7 @@ void suite_process(void)
     HARNESS_ADD(s, test_create_with_password);
     HARNESS_ADD(s, test_wrong_password);
     HARNESS_ADD(s, test_modify_needs_old_mntner);
+    HARNESS_ADD(s, test_failed_modify_keeps_old);
     HARNESS_ADD(s, test_auto_forward_reference);
     HARNESS_ADD(s, test_auto_circular);
     HARNESS_ADD(s, test_references_and_deletes);
