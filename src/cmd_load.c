@@ -6,18 +6,31 @@
  * Each file (plain text or gzip, read through zlib which passes plain
  * files through) is read in chunks; blank-line separated paragraphs are
  * parsed, classified and validated (strict by default, --non-strict for
- * mirrored or legacy data), then written to the store in batches, one
- * write transaction per batch.  An object with errors is reported as
+ * mirrored or legacy data) and prepared for the store (store_batch_add:
+ * printed text, index keys).  An object with errors is reported as
  * "FILE:LINE: message" on stderr and skipped; it never aborts the load.
  * Lines starting with '#' or '%' are comments.
  *
+ * Two threads: a reader thread does all of the above, in file order (so
+ * the messages come in file order), and hands full batches to the main
+ * thread through a small bounded queue; the main thread writes them
+ * (store_bulk_put; LMDB write transactions stay on that one thread) and
+ * finishes with store_bulk_end, which into an empty store appends the
+ * sorted objects, history and indexes (see store.h).  A write failure
+ * stops the reader; the reader's end (or an unreadable file) ends the
+ * writer once the batches before it are written.
+ *
  * Exit status: 0 when every object loaded; 65 (EX_DATAERR) when some
  * objects were rejected; 75 (EX_TEMPFAIL) when the store could not be
- * written (the batch in progress is not committed); 66 for an unreadable
- * file; 64 for usage errors; 78 for configuration errors.
+ * written (the batch in progress is not committed; a load into an empty
+ * store that fails leaves it marked incomplete: load it again into an
+ * empty directory); 66 for an unreadable file (the files before it are
+ * loaded); 64 for usage errors; 78 for configuration errors.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +48,29 @@
 #include "schema.h"
 #include "store.h"
 
-#define BATCH_OBJECTS 20000
-#define BATCH_BYTES (32u << 20)
+/** Objects per batch (one write transaction each). */
+#define BATCH_OBJECTS 4096
+/** Or bytes of prepared text and keys per batch. */
+#define BATCH_BYTES (8u << 20)
+/** Batches in flight between the reader and the writer. */
+#define NBATCHES 4
 #define CHUNK (1u << 20)
+
+/**
+ * The queue between the reader thread and the writer (main) thread: a
+ * fixed set of batches that go round, empty ones back to the reader, full
+ * ones (in order) to the writer.
+ */
+struct queue {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    store_batch_t *empty[NBATCHES];
+    size_t nempty;
+    store_batch_t *full[NBATCHES];  /**< ring */
+    size_t head, nfull;
+    int done;                       /**< the reader has finished */
+    int stop;                       /**< the writer failed: reader stops */
+};
 
 /* State of one load run (set up by main). */
 struct load {
@@ -46,30 +79,23 @@ struct load {
     store_t *st;
     int progress;           /* print progress on stderr (a terminal) */
     int quiet;
-    time_t now;
-    /* the batch in progress */
-    rpsl_obj_t **objs;
-    size_t nobjs, cap, bytes;
-    /* totals */
-    size_t loaded, errors, seen;
+    char **files;
+    int nfiles;
+    struct queue q;
+    /* reader thread only */
+    store_batch_t *cur;     /* the batch being filled */
+    size_t errors, seen;
     time_t last_progress;
+    int rc;                 /* reader status, err */
+    err_t err;
+    /* written by the writer, read by the reader's progress line */
+    atomic_size_t loaded;
 };
 
 static void usage(FILE *fp)
 {
     fprintf(fp, "usage: autodbm-load [-c conf] [--non-strict] [-q] FILE...\n"
                 "       autodbm-load -h | -V\n");
-}
-
-static int put_batch(store_txn_t *txn, void *arg, err_t *err)
-{
-    struct load *ld = arg;
-    for (size_t i = 0; i < ld->nobjs; i++) {
-        int rc = store_obj_put(txn, ld->objs[i], ld->now, NULL, err);
-        if (rc)
-            return rc;
-    }
-    return 0;
 }
 
 static void progress(struct load *ld, int final)
@@ -81,23 +107,79 @@ static void progress(struct load *ld, int final)
         return;
     ld->last_progress = t;
     fprintf(stderr, "\r%zu objects read, %zu loaded, %zu errors%s", ld->seen,
-            ld->loaded, ld->errors, final ? "\n" : "");
+            atomic_load(&ld->loaded), ld->errors, final ? "\n" : "");
     fflush(stderr);
 }
 
-static int flush_batch(struct load *ld, err_t *err)
+/* Queue: the reader takes an empty batch (NULL once the writer failed). */
+static store_batch_t *q_take_empty(struct queue *q)
 {
-    if (ld->nobjs == 0)
+    store_batch_t *b = NULL;
+    pthread_mutex_lock(&q->mu);
+    while (q->nempty == 0 && !q->stop)
+        pthread_cond_wait(&q->cv, &q->mu);
+    if (!q->stop)
+        b = q->empty[--q->nempty];
+    pthread_mutex_unlock(&q->mu);
+    return b;
+}
+
+/* Queue: the reader hands over a full batch. */
+static void q_put_full(struct queue *q, store_batch_t *b)
+{
+    pthread_mutex_lock(&q->mu);
+    q->full[(q->head + q->nfull) % NBATCHES] = b;
+    q->nfull++;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* Queue: the reader is done (no more full batches). */
+static void q_finish(struct queue *q)
+{
+    pthread_mutex_lock(&q->mu);
+    q->done = 1;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* Queue: the writer takes the next full batch; NULL when all are done. */
+static store_batch_t *q_take_full(struct queue *q)
+{
+    store_batch_t *b = NULL;
+    pthread_mutex_lock(&q->mu);
+    while (q->nfull == 0 && !q->done)
+        pthread_cond_wait(&q->cv, &q->mu);
+    if (q->nfull > 0) {
+        b = q->full[q->head];
+        q->head = (q->head + 1) % NBATCHES;
+        q->nfull--;
+    }
+    pthread_mutex_unlock(&q->mu);
+    return b;
+}
+
+/* Queue: the writer gives a batch back (cleared); @stop after a failure. */
+static void q_give_empty(struct queue *q, store_batch_t *b, int stop)
+{
+    store_batch_clear(b);
+    pthread_mutex_lock(&q->mu);
+    q->empty[q->nempty++] = b;
+    if (stop)
+        q->stop = 1;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* Reader: hand the current batch (if any) to the writer. @return 0. */
+static int flush_batch(struct load *ld)
+{
+    if (ld->cur == NULL || store_batch_count(ld->cur) == 0)
         return 0;
-    int rc = store_write(ld->st, put_batch, ld, err);
-    if (rc == 0)
-        ld->loaded += ld->nobjs;
-    for (size_t i = 0; i < ld->nobjs; i++)
-        rpsl_obj_free(ld->objs[i]);
-    ld->nobjs = 0;
-    ld->bytes = 0;
+    q_put_full(&ld->q, ld->cur);
+    ld->cur = NULL;
     progress(ld, 0);
-    return rc;
+    return 0;
 }
 
 static void report(struct load *ld, const char *file, const rpsl_obj_t *o,
@@ -115,9 +197,10 @@ static void report(struct load *ld, const char *file, const rpsl_obj_t *o,
     }
 }
 
-/* Parse, check and queue one paragraph. */
+/* Reader: parse, check and queue one paragraph.  @return 0, or ERR_TEMP
+ * when the writer has stopped. */
 static int one_paragraph(struct load *ld, const char *file, const char *p,
-                         size_t len, unsigned lineno, err_t *err)
+                         size_t len, unsigned lineno)
 {
     rpsl_obj_t *o = NULL;
     diag_list_t d = DIAG_LIST_INIT;
@@ -155,28 +238,36 @@ static int one_paragraph(struct load *ld, const char *file, const char *p,
         ld->errors++;
         goto drop;
     }
-    diag_list_free(&d);
-    if (ld->nobjs == ld->cap) {
-        ld->cap = ld->cap ? ld->cap * 2 : 1024;
-        ld->objs = xrealloc(ld->objs, ld->cap * sizeof *ld->objs);
+    if (ld->cur == NULL && (ld->cur = q_take_empty(&ld->q)) == NULL) {
+        rc = ERR_TEMP;
+        goto drop;
     }
-    ld->objs[ld->nobjs++] = o;
-    ld->bytes += len;
-    if (ld->nobjs >= BATCH_OBJECTS || ld->bytes >= BATCH_BYTES)
-        return flush_batch(ld, err);
-    return 0;
+    err_t e = ERR_INIT;
+    if (store_batch_add(ld->cur, ld->st, o, &e) != 0) {
+        if (!ld->quiet)
+            fprintf(stderr, "%s:%u: %s\n", file, lineno, err_text(&e));
+        ld->errors++;
+    }
+    err_free(&e);
+    rc = 0;
+    if (store_batch_count(ld->cur) >= BATCH_OBJECTS ||
+        store_batch_bytes(ld->cur) >= BATCH_BYTES)
+        rc = flush_batch(ld);
 drop:
     diag_list_free(&d);
     rpsl_obj_free(o);
-    return 0;
+    return rc;
 }
 
 /*
- * Read @file in chunks and feed its paragraphs to one_paragraph().  A
- * paragraph is complete once a blank line follows it (or at end of file).
+ * Reader: read @file in chunks and feed its paragraphs to one_paragraph().
+ * A paragraph is complete once a blank line follows it (or at end of
+ * file).  @return 0, ERR_NOTFOUND / ERR_IO (in ld->err), ERR_TEMP when the
+ * writer stopped.
  */
-static int load_file(struct load *ld, const char *file, err_t *err)
+static int load_file(struct load *ld, const char *file)
 {
+    err_t *err = &ld->err;
     gzFile gz = strcmp(file, "-") == 0 ? gzdopen(dup(0), "rb") : gzopen(file, "rb");
     if (gz == NULL)
         return err_set(err, ERR_NOTFOUND, "%s: %s", file, strerror(errno ? errno : ENOMEM));
@@ -226,7 +317,7 @@ static int load_file(struct load *ld, const char *file, err_t *err)
         while (rc == 0 && rpsl_next_paragraph(b.s, limit, &pos, &lineno,
                                               RPSL_PARSE_SKIP_COMMENT_LINES,
                                               &start, &plen, &pline))
-            rc = one_paragraph(ld, file, start, plen, pline, err);
+            rc = one_paragraph(ld, file, start, plen, pline);
         /* count the lines consumed after the last paragraph */
         for (size_t i = pos; i < limit; i++)
             lineno += b.s[i] == '\n';
@@ -236,6 +327,41 @@ static int load_file(struct load *ld, const char *file, err_t *err)
     }
     gzclose(gz);
     buf_free(&b);
+    return rc;
+}
+
+/* The reader thread: every file in order, then the end of the queue. */
+static void *reader(void *arg)
+{
+    struct load *ld = arg;
+    int rc = 0;
+    for (int i = 0; i < ld->nfiles && rc == 0; i++)
+        rc = load_file(ld, ld->files[i]);
+    /* what was read before an unreadable file is still loaded */
+    flush_batch(ld);
+    if (ld->cur != NULL)
+        q_give_empty(&ld->q, ld->cur, 0);
+    ld->cur = NULL;
+    ld->rc = rc == ERR_TEMP ? 0 : rc;   /* ERR_TEMP: the writer's error */
+    q_finish(&ld->q);
+    return NULL;
+}
+
+/*
+ * The writer: store every batch the reader hands over, then finish the
+ * bulk load.  @return 0, or the store's status (in @err).
+ */
+static int writer(struct load *ld, store_bulk_t *bk, err_t *err)
+{
+    store_batch_t *b;
+    int rc = 0;
+    while ((b = q_take_full(&ld->q)) != NULL) {
+        if (rc == 0) {
+            rc = store_bulk_put(bk, b, err);
+            atomic_store(&ld->loaded, store_bulk_count(bk));
+        }
+        q_give_empty(&ld->q, b, rc != 0);
+    }
     return rc;
 }
 
@@ -287,38 +413,67 @@ int main(int argc, char **argv)
     ld.mode = non_strict ? SCHEMA_NON_STRICT : SCHEMA_STRICT;
     ld.progress = isatty(2) && !quiet;
     ld.quiet = quiet;
-    ld.now = time(NULL);
+    ld.files = argv + optind;
+    ld.nfiles = argc - optind;
+    ld.err = (err_t)ERR_INIT;
+    atomic_init(&ld.loaded, 0);
+    pthread_mutex_init(&ld.q.mu, NULL);
+    pthread_cond_init(&ld.q.cv, NULL);
+    for (int i = 0; i < NBATCHES; i++)
+        ld.q.empty[ld.q.nempty++] = store_batch_new();
 
     int ex = EX_OK;
+    store_bulk_t *bk = NULL;
     rc = store_open_size(conf.database, STORE_BULK, conf.map_size, &ld.st, &err);
+    if (rc == 0)
+        rc = store_bulk_begin(ld.st, time(NULL), &bk, &err);
     if (rc) {
         fprintf(stderr, "autodbm-load: %s\n", err_text(&err));
         ex = err_sysexit(rc);
         goto leave;
     }
-    for (int i = optind; i < argc && ex == EX_OK; i++) {
-        rc = load_file(&ld, argv[i], &err);
-        if (rc == 0)
-            rc = flush_batch(&ld, &err);
-        if (rc) {
-            fprintf(stderr, "autodbm-load: %s\n", err_text(&err));
-            ex = rc == ERR_NOTFOUND || rc == ERR_IO ? EX_NOINPUT : err_sysexit(rc);
-        }
+    pthread_t th;
+    if (pthread_create(&th, NULL, reader, &ld) != 0) {
+        fprintf(stderr, "autodbm-load: cannot start the reader thread\n");
+        ex = EX_OSERR;
+        goto leave;
     }
-    for (size_t i = 0; i < ld.nobjs; i++)
-        rpsl_obj_free(ld.objs[i]);
-    if (ex == EX_OK && (rc = store_sync(ld.st, &err)) != 0) {
+    rc = writer(&ld, bk, &err);
+    pthread_join(th, NULL);
+    size_t loaded = 0;
+    if (rc == 0) {
+        loaded = store_bulk_count(bk);
+        rc = store_bulk_end(bk, &err);
+        bk = NULL;
+        if (rc)
+            loaded = 0;
+    }
+    if (ld.rc) {
+        fprintf(stderr, "autodbm-load: %s\n", err_text(&ld.err));
+        ex = ld.rc == ERR_NOTFOUND || ld.rc == ERR_IO ? EX_NOINPUT
+                                                     : err_sysexit(ld.rc);
+    }
+    if (rc) {
+        fprintf(stderr, "autodbm-load: %s\n", err_text(&err));
+        ex = err_sysexit(rc);
+    } else if ((rc = store_sync(ld.st, &err)) != 0) {
         fprintf(stderr, "autodbm-load: %s\n", err_text(&err));
         ex = EX_TEMPFAIL;
     }
+    atomic_store(&ld.loaded, loaded);
     progress(&ld, 1);
-    printf("loaded %zu objects, %zu errors\n", ld.loaded, ld.errors);
+    printf("loaded %zu objects, %zu errors\n", loaded, ld.errors);
     if (ex == EX_OK && ld.errors)
         ex = EX_DATAERR;
 leave:
-    free(ld.objs);
+    store_bulk_free(bk);
+    for (size_t i = 0; i < ld.q.nempty; i++)
+        store_batch_free(ld.q.empty[i]);
+    pthread_mutex_destroy(&ld.q.mu);
+    pthread_cond_destroy(&ld.q.cv);
     store_close(ld.st);
     conf_free(&conf);
     err_free(&err);
+    err_free(&ld.err);
     return ex;
 }

@@ -3,12 +3,15 @@
  * their case-insensitive keys, index maintenance on modify and delete,
  * the journal and object history, map growth, atomic units, snapshots,
  * meta values, and the address index checked against a brute-force scan
- * of randomly generated IPv4/IPv6 ranges.
+ * of randomly generated IPv4/IPv6 ranges; bulk loads (store_bulk_*) into
+ * empty and non-empty stores compared byte for byte with store_obj_put().
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <lmdb.h>
 
 #include "harness.h"
 #include "ipaddr.h"
@@ -1637,6 +1640,235 @@ static void test_keys_used(void)
     store_close(st);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* Bulk loads against store_obj_put                                    */
+/* ------------------------------------------------------------------ */
+
+/** The objects of the bulk tests: every 7th repeats an earlier key. */
+static char **bulk_texts(size_t n)
+{
+    char **v = xcalloc(n, sizeof *v);
+    for (size_t i = 0; i < n; i++) {
+        size_t k = (i % 7 == 6) ? i / 3 : i;    /* a new version of k */
+        unsigned a = (unsigned)(k * 2654435761u);
+        switch (k % 5) {
+        case 0:
+            v[i] = xasprintf("person: Person %zu\naddress: Street %zu\n"
+                             "e-mail: p%zu@example.net\nnic-hdl: P%zu-TEST\n"
+                             "mnt-by: M%zu-MNT\nremarks: v%zu\n"
+                             "source: TEST\n", k % 13, i, k, k, k % 11, i);
+            break;
+        case 1:
+            v[i] = xasprintf("inetnum: 10.%u.%u.0 - 10.%u.%u.255\n"
+                             "netname: NET-%zu\ncountry: NL\n"
+                             "admin-c: P%zu-TEST\ntech-c: P%zu-TEST\n"
+                             "status: ASSIGNED PA\nmnt-by: M%zu-MNT\n"
+                             "mnt-by: M%zu-MNT\nremarks: v%zu\nsource: TEST\n",
+                             a >> 24, (a >> 16) & 0xff, a >> 24,
+                             (a >> 16) & 0xff, k % 17, k / 5 * 5,
+                             k / 5 * 5, k % 11, k % 11, i);
+            break;
+        case 2:
+            v[i] = xasprintf("route: 10.%u.0.0/16\norigin: AS%zu\n"
+                             "descr: d%zu\nmnt-by: M%zu-MNT\nsource: TEST\n",
+                             a >> 24, k % 3 + 1, i, k % 11);
+            break;
+        case 3:
+            v[i] = xasprintf("inet6num: 2001:db8:%x::/48\nnetname: N6-%zu\n"
+                             "country: NL\nadmin-c: P0-TEST\ntech-c: P5-TEST\n"
+                             "status: ASSIGNED\nmnt-by: M%zu-MNT\nsource: TEST\n",
+                             a & 0xffff, k % 19, k % 11);
+            break;
+        default:
+            v[i] = xasprintf("mntner: M%zu-MNT\nadmin-c: P%zu-TEST\n"
+                             "upd-to: u%zu@example.net\nauth: MD5-PW $1$x$y\n"
+                             "mnt-by: M%zu-MNT\nremarks: v%zu\nsource: TEST\n",
+                             k % 11, k / 5 * 5, k, k % 11, i);
+            break;
+        }
+    }
+    return v;
+}
+
+/** Arguments of put_range_unit(). */
+struct put_range {
+    char **texts;
+    size_t from, to;
+};
+
+/** Store unit: store_obj_put texts[from, to). */
+static int put_range_unit(store_txn_t *t, void *arg, err_t *err)
+{
+    struct put_range *p = arg;
+    for (size_t i = p->from; i < p->to; i++) {
+        rpsl_obj_t *o = mkobj(p->texts[i]);
+        int rc = store_obj_put(t, o, 1000, NULL, err);
+        rpsl_obj_free(o);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/** Bulk-load texts[from, to) into @st in batches of @per. */
+static void bulk_range(store_t *st, char **texts, size_t from, size_t to,
+                       size_t per, int finish)
+{
+    store_bulk_t *bk = NULL;
+    store_batch_t *b = store_batch_new();
+    err_t e = ERR_INIT;
+
+    CU_ASSERT_FATAL(store_bulk_begin(st, 1000, &bk, &e) == 0);
+    for (size_t i = from; i < to; i++) {
+        rpsl_obj_t *o = mkobj(texts[i]);
+        CU_ASSERT(store_batch_add(b, st, o, &e) == 0);
+        rpsl_obj_free(o);
+        if (store_batch_count(b) == per || i + 1 == to) {
+            CU_ASSERT(store_bulk_put(bk, b, &e) == 0);
+            store_batch_clear(b);
+        }
+    }
+    CU_ASSERT(store_bulk_count(bk) == to - from);
+    if (finish) {
+        CU_ASSERT(store_bulk_end(bk, &e) == 0);
+    } else {
+        store_bulk_free(bk);
+    }
+    store_batch_free(b);
+    err_free(&e);
+}
+
+/** Compare every named database of two LMDB environments.
+ * @return the number of differences (0 = identical). */
+static int same_dbs(const char *da, const char *db)
+{
+    static const char *const names[] = {
+        "objects", "inverse", "lookup", "addr_start", "addr_bucket",
+        "journal", "history", "meta"
+    };
+    MDB_env *env[2] = { NULL, NULL };
+    MDB_txn *txn[2] = { NULL, NULL };
+    const char *dirs[2] = { da, db };
+    int diffs = 0;
+
+    for (int i = 0; i < 2; i++) {
+        CU_ASSERT_FATAL(mdb_env_create(&env[i]) == 0);
+        mdb_env_set_maxdbs(env[i], 32);
+        CU_ASSERT_FATAL(mdb_env_open(env[i], dirs[i], MDB_RDONLY, 0) == 0);
+        CU_ASSERT_FATAL(mdb_txn_begin(env[i], NULL, MDB_RDONLY, &txn[i]) == 0);
+    }
+    for (size_t d = 0; d < sizeof names / sizeof names[0]; d++) {
+        MDB_dbi dbi[2];
+        MDB_cursor *c[2];
+        size_t n = 0;
+        for (int i = 0; i < 2; i++) {
+            CU_ASSERT_FATAL(mdb_dbi_open(txn[i], names[d], 0, &dbi[i]) == 0);
+            CU_ASSERT_FATAL(mdb_cursor_open(txn[i], dbi[i], &c[i]) == 0);
+        }
+        MDB_val k[2], v[2];
+        int r0 = mdb_cursor_get(c[0], &k[0], &v[0], MDB_FIRST);
+        int r1 = mdb_cursor_get(c[1], &k[1], &v[1], MDB_FIRST);
+        while (r0 == 0 && r1 == 0) {
+            if (k[0].mv_size != k[1].mv_size || v[0].mv_size != v[1].mv_size ||
+                memcmp(k[0].mv_data, k[1].mv_data, k[0].mv_size) != 0 ||
+                memcmp(v[0].mv_data, v[1].mv_data, v[0].mv_size) != 0) {
+                if (diffs++ < 5)
+                    fprintf(stderr, "bulk: %s differs at entry %zu\n",
+                            names[d], n);
+            }
+            n++;
+            r0 = mdb_cursor_get(c[0], &k[0], &v[0], MDB_NEXT);
+            r1 = mdb_cursor_get(c[1], &k[1], &v[1], MDB_NEXT);
+        }
+        if (r0 != MDB_NOTFOUND || r1 != MDB_NOTFOUND) {
+            fprintf(stderr, "bulk: %s has different lengths (%zu)\n",
+                    names[d], n);
+            diffs++;
+        }
+        if (d == 0)
+            CU_ASSERT(n > 100);
+        mdb_cursor_close(c[0]);
+        mdb_cursor_close(c[1]);
+    }
+    for (int i = 0; i < 2; i++) {
+        mdb_txn_abort(txn[i]);
+        mdb_env_close(env[i]);
+    }
+    return diffs;
+}
+
+static void test_bulk(void)
+{
+    const size_t n = 2500;
+    char **texts = bulk_texts(n);
+    const char *base = harness_tmpdir();
+    char *dput = cat2(base, "/put"), *dfresh = cat2(base, "/fresh");
+    char *dmix = cat2(base, "/mix"), *dcut = cat2(base, "/cut");
+    store_t *st = NULL;
+    err_t e = ERR_INIT;
+    struct put_range pr = { texts, 0, n };
+    buf_t b;
+
+    buf_init(&b);
+    /* the reference: store_obj_put of everything, in order */
+    CU_ASSERT_FATAL(store_open(dput, 0, &st, &e) == 0);
+    CU_ASSERT_FATAL(store_write(st, put_range_unit, &pr, &e) == 0);
+    store_close(st);
+
+    /* a bulk load into an empty store (small map: it has to grow) */
+    CU_ASSERT_FATAL(store_open_size(dfresh, STORE_BULK, 64 * 1024, &st,
+                                    &e) == 0);
+    bulk_range(st, texts, 0, n, 97, 1);
+    store_close(st);
+    CU_ASSERT(same_dbs(dput, dfresh) == 0);
+
+    /* into a store with data: applied like store_obj_put */
+    CU_ASSERT_FATAL(store_open(dmix, 0, &st, &e) == 0);
+    pr.to = 300;
+    CU_ASSERT_FATAL(store_write(st, put_range_unit, &pr, &e) == 0);
+    bulk_range(st, texts, 300, n, 211, 1);
+    store_close(st);
+    CU_ASSERT(same_dbs(dput, dmix) == 0);
+
+    /* the fresh store reads normally */
+    CU_ASSERT_FATAL(store_open(dfresh, STORE_RDONLY, &st, &e) == 0);
+    CU_ASSERT(get1(st, SC_PERSON, "p10-test", &b) == 0);
+    CU_ASSERT(strstr(b.s, "p10@example.net") != NULL);
+    store_close(st);
+
+    /* an unfinished bulk load leaves a store that is refused */
+    CU_ASSERT_FATAL(store_open(dcut, STORE_BULK, &st, &e) == 0);
+    bulk_range(st, texts, 0, 50, 20, 0);
+    store_close(st);
+    st = NULL;
+    CU_ASSERT(store_open(dcut, 0, &st, &e) == ERR_STORE);
+    CU_ASSERT(st == NULL);
+    CU_ASSERT(strstr(err_text(&e), "bulk") != NULL);
+
+    /* objects store_obj_put refuses are refused by store_batch_add */
+    {
+        store_batch_t *bt = store_batch_new();
+        rpsl_obj_t *o = mkobj("inetnum: 10.0.0.9 - 10.0.0.1\nsource: TEST\n");
+        CU_ASSERT_FATAL(store_open(dput, 0, &st, &e) == 0);
+        CU_ASSERT(store_batch_add(bt, st, o, &e) == ERR_SYNTAX);
+        CU_ASSERT(store_batch_count(bt) == 0);
+        rpsl_obj_free(o);
+        store_batch_free(bt);
+        store_close(st);
+    }
+
+    for (size_t i = 0; i < n; i++)
+        free(texts[i]);
+    free(texts);
+    free(dput);
+    free(dfresh);
+    free(dmix);
+    free(dcut);
+    buf_free(&b);
+    err_free(&e);
+}
+
 void suite_store(void);
 void suite_store(void)
 {
@@ -1660,4 +1892,5 @@ void suite_store(void)
     HARNESS_ADD(s, test_queue);
     HARNESS_ADD(s, test_seen);
     HARNESS_ADD(s, test_keys_used);
+    HARNESS_ADD(s, test_bulk);
 }
