@@ -39,6 +39,20 @@ struct item {
     int deleting;           /* a delete that has not failed for good */
     int cls;
     char *pkey;             /* normalised primary key (delete items) */
+    long space;             /* keyspace of the generated key, or -1 */
+    unsigned long num;      /* its number */
+};
+
+/* Numbers already used under one AUTO-n key prefix ("AG", "ORG-EO"),
+ * read from the store once per update and kept up to date as keys are
+ * generated, so a mail with thousands of AUTO-n objects stays linear. */
+struct keyspace {
+    char *prefix;
+    int org;
+    unsigned char *used;    /* used[n] != 0: number n is taken */
+    size_t cap;
+    unsigned long max;      /* highest number taken */
+    unsigned long next;     /* no free number below this one */
 };
 
 struct ctx {
@@ -48,6 +62,10 @@ struct ctx {
     struct item *items;
     size_t nitems;
     int dry_run;
+    struct keyspace *spaces;
+    size_t nspaces;
+    struct item **defs;     /* items defining an AUTO-n key, sorted */
+    size_t ndefs;
 };
 
 /* ------------------------------------------------------------------ */
@@ -188,39 +206,98 @@ static void attr_values(const rpsl_obj_t *o, int aid, strv_t *out)
 /* ------------------------------------------------------------------ */
 /* AUTO-n keys                                                        */
 
+static int def_cmp(const void *a, const void *b)
+{
+    const struct item *x = *(const struct item *const *)a;
+    const struct item *y = *(const struct item *const *)b;
+    int d = strcasecmp(x->auto_def, y->auto_def);
+    if (d)
+        return d;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* The item that defines @autokey ("AUTO-1", any case), or NULL. */
 static struct item *auto_definer(struct ctx *c, const char *autokey)
 {
-    for (size_t i = 0; i < c->nitems; i++)
-        if (c->items[i].auto_def && !c->items[i].auto_dup &&
-            strcasecmp(c->items[i].auto_def, autokey) == 0)
-            return &c->items[i];
+    size_t lo = 0, hi = c->ndefs;
+    while (lo < hi) {       /* the first entry >= autokey */
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcasecmp(c->defs[mid]->auto_def, autokey) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < c->ndefs && strcasecmp(c->defs[lo]->auto_def, autokey) == 0)
+        return c->defs[lo];
     return NULL;
 }
 
+#define KEYSPACE_MAX_NUMBER 1000000UL    /* nic-hdl numbers have <= 6 digits */
+
 struct used_ctx {
-    const char *space;      /* prefix letters */
+    struct keyspace *ks;
     const char *suffix;     /* "-TEST" */
-    unsigned char *used;    /* used[n] for n < cap */
-    size_t cap;
-    unsigned long max;
 };
+
+static void keyspace_mark(struct keyspace *ks, unsigned long n)
+{
+    if (n > ks->max)
+        ks->max = n;
+    if (n >= KEYSPACE_MAX_NUMBER)
+        return;
+    if (n >= ks->cap) {
+        size_t cap = ks->cap ? ks->cap : 1024;
+        while (cap <= n)
+            cap *= 2;
+        ks->used = xrealloc(ks->used, cap);
+        memset(ks->used + ks->cap, 0, cap - ks->cap);
+        ks->cap = cap;
+    }
+    ks->used[n] = 1;
+}
 
 static int note_used(const char *pkey, void *arg)
 {
     struct used_ctx *u = arg;
-    size_t sl = strlen(u->space);
+    size_t sl = strlen(u->ks->prefix);
     const char *p = pkey + sl;
-    if (strncasecmp(pkey, u->space, sl) != 0 || !isdigit((unsigned char)*p) || *p == '0')
+    if (strncasecmp(pkey, u->ks->prefix, sl) != 0 || !isdigit((unsigned char)*p) || *p == '0')
         return 0;
     char *end;
     unsigned long n = strtoul(p, &end, 10);
     if (strcasecmp(end, u->suffix) != 0)
         return 0;
-    if (n > u->max)
-        u->max = n;
-    if (n < u->cap)
-        u->used[n] = 1;
+    keyspace_mark(u->ks, n);
     return 0;
+}
+
+/* The keyspace of @prefix, read from the store the first time. */
+static int keyspace_get(struct ctx *c, const char *prefix, int org, long *idx, err_t *err)
+{
+    for (size_t i = 0; i < c->nspaces; i++)
+        if (c->spaces[i].org == org && strcmp(c->spaces[i].prefix, prefix) == 0) {
+            *idx = (long)i;
+            return 0;
+        }
+    c->spaces = xrealloc(c->spaces, (c->nspaces + 1) * sizeof *c->spaces);
+    struct keyspace *ks = &c->spaces[c->nspaces];
+    memset(ks, 0, sizeof *ks);
+    ks->prefix = xstrdup(prefix);
+    ks->org = org;
+    ks->next = 1;
+    *idx = (long)c->nspaces++;
+    char *suffix = xasprintf("-%s", c->opts->source);
+    struct used_ctx u = { ks, suffix };
+    int rc;
+    if (org) {
+        rc = store_keys_used(c->txn, SC_ORGANISATION, prefix, note_used, &u, err);
+    } else {
+        rc = store_keys_used(c->txn, SC_PERSON, prefix, note_used, &u, err);
+        if (rc == 0)
+            rc = store_keys_used(c->txn, SC_ROLE, prefix, note_used, &u, err);
+    }
+    free(suffix);
+    return rc;
 }
 
 /* The initials RIPE derives from a name: first letters of up to four
@@ -246,8 +323,8 @@ static void initials(const char *name, char out[5])
  * Generate the key for an AUTO-n placeholder of a new person, role or
  * organisation (syntax.txt section 7).
  */
-static int generate_key(struct ctx *c, const rpsl_obj_t *o, const char *placeholder,
-                        char **out, err_t *err)
+static int generate_key(struct ctx *c, struct item *it, const rpsl_obj_t *o,
+                        const char *placeholder, char **out, err_t *err)
 {
     char space[5];
     size_t al = auto_len(placeholder);
@@ -264,37 +341,30 @@ static int generate_key(struct ctx *c, const rpsl_obj_t *o, const char *placehol
                                                      : o->attrs[0].value;
         initials(name ? name : "", space);
     }
-    char *suffix = xasprintf("-%s", c->opts->source);
-    struct used_ctx u;
-    memset(&u, 0, sizeof u);
-    u.suffix = suffix;
-    u.cap = 1024;
-    u.used = xcalloc(u.cap, 1);
-    int rc = 0;
-    if (o->cls == SC_ORGANISATION) {
-        char *prefix = xasprintf("ORG-%s", space);
-        u.space = prefix;
-        rc = store_keys_used(c->txn, SC_ORGANISATION, prefix, note_used, &u, err);
-        if (rc == 0)
-            *out = xasprintf("ORG-%s%lu%s", space, u.max + 1, suffix);
-        free(prefix);
+    int org = o->cls == SC_ORGANISATION;
+    char *prefix = org ? xasprintf("ORG-%s", space) : xstrdup(space);
+    long idx;
+    int rc = keyspace_get(c, prefix, org, &idx, err);
+    free(prefix);
+    if (rc)
+        return rc;
+    struct keyspace *ks = &c->spaces[idx];
+    unsigned long n;
+    if (org) {
+        n = ks->max + 1;        /* organisations: last issued + 1 */
     } else {
-        u.space = space;
-        rc = store_keys_used(c->txn, SC_PERSON, space, note_used, &u, err);
-        if (rc == 0)
-            rc = store_keys_used(c->txn, SC_ROLE, space, note_used, &u, err);
-        if (rc == 0) {
-            unsigned long n = 1;
-            while (n < u.cap && u.used[n])
-                n++;
-            if (n >= u.cap)
-                n = u.max + 1;
-            *out = xasprintf("%s%lu%s", space, n, suffix);
-        }
+        n = ks->next;           /* persons and roles: lowest free number */
+        while (n < ks->cap && ks->used[n])
+            n++;
+        ks->next = n;
+        if (n >= KEYSPACE_MAX_NUMBER)
+            n = ks->max + 1;
     }
-    free(u.used);
-    free(suffix);
-    return rc;
+    it->space = idx;
+    it->num = n;
+    *out = org ? xasprintf("ORG-%s%lu-%s", space, n, c->opts->source)
+               : xasprintf("%s%lu-%s", space, n, c->opts->source);
+    return 0;
 }
 
 /* May attribute @aid reference class @cls? */
@@ -781,7 +851,7 @@ static enum attempt attempt_item(struct ctx *c, struct item *it, int *store_rc, 
     }
     if (autokey) {
         char *gen = NULL;
-        if ((rc = generate_key(c, o, key.s, &gen, err)) != 0) {
+        if ((rc = generate_key(c, it, o, key.s, &gen, err)) != 0) {
             *store_rc = rc;
             goto leave;
         }
@@ -850,6 +920,8 @@ static enum attempt attempt_item(struct ctx *c, struct item *it, int *store_rc, 
     if (autokey) {
         free(r->key);
         r->key = proc_key_display(r->stored);
+        if (it->space >= 0)
+            keyspace_mark(&c->spaces[it->space], it->num);
     }
     res = ATTEMPT_OK;
 leave:
@@ -891,12 +963,9 @@ static void setup_items(struct ctx *c)
             kv = rpsl_obj_get(p->obj, "nic-hdl");
         else if (p->obj->cls == SC_ORGANISATION)
             kv = p->obj->attrs[0].value;
-        if (kv && !p->ndelete && auto_len(kv)) {
+        it->space = -1;
+        if (kv && !p->ndelete && auto_len(kv))
             it->auto_def = upper_n(kv, auto_len(kv));
-            for (size_t k = 0; k + 1 < c->nitems; k++)
-                if (c->items[k].auto_def && strcmp(c->items[k].auto_def, it->auto_def) == 0)
-                    it->auto_dup = 1;
-        }
         if (p->ndelete) {
             rpsl_obj_t *s = rpsl_obj_dup(p->obj);
             schema_validate(s, SCHEMA_NON_STRICT, NULL, NULL);
@@ -910,6 +979,20 @@ static void setup_items(struct ctx *c)
             rpsl_obj_free(s);
         }
     }
+    /* The AUTO-n definitions, sorted for look-up; a key defined twice
+     * belongs to its first definer (auth.txt G1). */
+    for (size_t i = 0; i < c->nitems; i++)
+        if (c->items[i].auto_def)
+            c->ndefs++;
+    c->defs = xcalloc(c->ndefs + 1, sizeof *c->defs);
+    size_t n = 0;
+    for (size_t i = 0; i < c->nitems; i++)
+        if (c->items[i].auto_def)
+            c->defs[n++] = &c->items[i];
+    qsort(c->defs, c->ndefs, sizeof *c->defs, def_cmp);
+    for (size_t i = 1; i < c->ndefs; i++)
+        if (strcasecmp(c->defs[i]->auto_def, c->defs[i - 1]->auto_def) == 0)
+            c->defs[i]->auto_dup = 1;
 }
 
 int proc_run(store_txn_t *txn, const proc_opts_t *opts, const upd_msg_t *msg,
@@ -987,6 +1070,12 @@ int proc_run(store_txn_t *txn, const proc_opts_t *opts, const upd_msg_t *msg,
         strv_free(&c.items[i].res.upd_to);
     }
     free(c.items);
+    free(c.defs);
+    for (size_t i = 0; i < c.nspaces; i++) {
+        free(c.spaces[i].prefix);
+        free(c.spaces[i].used);
+    }
+    free(c.spaces);
     if (store_rc) {
         proc_report_free(r);
         *out = NULL;
