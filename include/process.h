@@ -75,6 +75,10 @@ typedef struct proc_opts {
                                  configured) */
     const char *override_hash; /**< crypt hash the override password must
                                  match, or NULL */
+    const struct authz_policy *authz; /**< authorisation policy (authz.h),
+                                 or NULL for the defaults */
+    const struct rules_policy *rules; /**< business rule switches (rules.h),
+                                 or NULL for the defaults */
 } proc_opts_t;
 
 /**

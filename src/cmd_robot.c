@@ -235,7 +235,7 @@ static int robot_unit(store_txn_t *txn, void *arg, err_t *err)
             return rc;
 
         proc_opts_t po = { r->conf.source, r->now, r->dry_run_opt, r->conf.allow_override,
-                           r->conf.override_password };
+                           r->conf.override_password, NULL, NULL };
         if ((rc = proc_run(txn, &po, r->upd, &r->report, err)) != 0)
             return rc;
         for (size_t i = 0; i < r->mail->diags.n; i++)

@@ -21,8 +21,10 @@
 #include <time.h>
 
 #include "auth.h"
+#include "authz.h"
 #include "buf.h"
 #include "process.h"
+#include "rules.h"
 #include "schema.h"
 #include "syntax.h"
 
@@ -182,11 +184,7 @@ static int objects_equal(const rpsl_obj_t *a, const rpsl_obj_t *b)
     }
 }
 
-/* Collect the list items of every attribute named @name. */
-struct collect_ctx {
-    strv_t *out;
-};
-
+/* rpsl_list_each() callback: add each item to the strv_t @arg once. */
 static int collect_item(const char *item, size_t len, void *arg)
 {
     strv_t *s = arg;
@@ -196,12 +194,6 @@ static int collect_item(const char *item, size_t len, void *arg)
     return 0;
 }
 
-static void attr_values(const rpsl_obj_t *o, int aid, strv_t *out)
-{
-    for (size_t i = 0; i < o->nattrs; i++)
-        if (o->attrs[i].aid == aid)
-            rpsl_list_each(o->attrs[i].value, collect_item, out);
-}
 
 /* ------------------------------------------------------------------ */
 /* AUTO-n keys                                                        */
@@ -566,52 +558,21 @@ static int is_referenced(struct ctx *c, int cls, const char *pkey, int *referenc
 /* ------------------------------------------------------------------ */
 /* Authorisation                                                      */
 
-/* Run the mnt-by check (auth.txt A3).  Returns 0 or a store error. */
-static int check_mntby(struct ctx *c, struct item *it, const rpsl_obj_t *subject,
-                       const rpsl_obj_t *self, int *passed, err_t *err)
+/* Run every authorisation check (authz.h).  Returns 0 or a store error. */
+static int authorise(struct ctx *c, struct item *it, enum proc_op op, const rpsl_obj_t *obj,
+                     const rpsl_obj_t *old, int *passed, err_t *err)
 {
     proc_result_t *r = &it->res;
-    strv_t names = STRV_INIT;
-    attr_values(subject, SA_MNT_BY, &names);
-    *passed = 1;
-    if (names.n == 0) {
-        strv_free(&names);
-        return 0;
-    }
-    auth_check_t chk;
-    auth_check_init(&chk);
-    int rc = auth_run(c->txn, SC_MNTNER, &names, self, it->para->creds, &chk, err);
-    if (rc == 0) {
-        if (chk.passed) {
-            for (size_t i = 0; i < chk.by.n; i++)
-                strv_add_unique(&r->auth_by, chk.by.v[i]);
-        } else {
-            *passed = 0;
-            buf_t b;
-            buf_init(&b);
-            for (size_t i = 0; i < names.n; i++) {
-                buf_printf(&b, "%s%s", i ? ", " : "", names.v[i]);
-                strv_add_unique(&r->upd_to, names.v[i]);
-            }
-            char *key = proc_key_display(subject);
-            /* strip the person name from the key for this message */
-            char *sp = strstr(key, "   ");
-            if (sp && (subject->cls == SC_PERSON || subject->cls == SC_ROLE))
-                *sp = 0;
-            if (chk.candidates == 0)
-                diag_add(&r->diags, DIAG_ERROR, DIAG_OBJECT,
-                         "Authorisation for %s failed\nusing \"mnt-by:\"\nno valid maintainer found",
-                         key);
-            else
-                diag_add(&r->diags, DIAG_ERROR, DIAG_OBJECT,
-                         "Authorisation for %s failed\nusing \"mnt-by:\"\nnot authenticated by: %s",
-                         key, b.s);
-            free(key);
-            buf_free(&b);
-        }
-    }
-    auth_check_free(&chk);
-    strv_free(&names);
+    authz_req_t q = { c->txn, op, obj, old, it->para->creds, c->opts->authz };
+    authz_res_t a;
+    authz_res_init(&a);
+    int rc = authz_run(&q, &r->diags, &a, err);
+    *passed = a.passed;
+    for (size_t i = 0; i < a.by.n; i++)
+        strv_add_unique(&r->auth_by, a.by.v[i]);
+    for (size_t i = 0; i < a.upd_to.n; i++)
+        strv_add_unique(&r->upd_to, a.upd_to.v[i]);
+    authz_res_free(&a);
     return rc;
 }
 
@@ -759,7 +720,7 @@ static enum attempt attempt_delete(struct ctx *c, struct item *it, rpsl_obj_t *o
         return fail(r);
     if (ov == 0) {
         int passed;
-        if ((rc = check_mntby(c, it, stored, NULL, &passed, err)) != 0) {
+        if ((rc = authorise(c, it, PROC_DELETE, stored, stored, &passed, err)) != 0) {
             *store_rc = rc;
             return fail(r);
         }
@@ -888,17 +849,22 @@ static enum attempt attempt_item(struct ctx *c, struct item *it, int *store_rc, 
         }
     }
 
+    /* Business rules, then authorisation: both are reported. */
+    enum proc_op op = stored ? PROC_MODIFY : PROC_CREATE;
+    size_t errs = diag_count(&r->diags, DIAG_ERROR);
+    if ((rc = rules_check(c->txn, op, o, stored, c->opts->rules, &r->diags, err)) != 0) {
+        *store_rc = rc;
+        goto leave;
+    }
+    int rules_failed = diag_count(&r->diags, DIAG_ERROR) > errs;
+
     int ov = override_ok(c, it);
     if (ov < 0)
         goto leave;
     if (ov == 0) {
-        /* A3: create -> the new mnt-by; modify -> the stored one (the new
-         * one if the stored object has none). */
-        const rpsl_obj_t *subject = o;
-        if (stored && rpsl_obj_find_aid(stored, SA_MNT_BY, 0) >= 0)
-            subject = stored;
         int passed;
-        if ((rc = check_mntby(c, it, subject, o, &passed, err)) != 0) {
+        if ((rc = authorise(c, it, op, o, stored, &passed,
+                            err)) != 0) {
             *store_rc = rc;
             goto leave;
         }
@@ -907,6 +873,8 @@ static enum attempt attempt_item(struct ctx *c, struct item *it, int *store_rc, 
             goto leave;
         }
     }
+    if (rules_failed)
+        goto leave;
 
     set_generated(c, o, stored, &r->diags);
     if ((rc = store_obj_put(c->txn, o, c->opts->now, NULL, err)) != 0) {
