@@ -1018,6 +1018,16 @@ int proc_run(store_txn_t *txn, const proc_opts_t *opts, const upd_msg_t *msg,
             if (diag_count(&res->diags, DIAG_ERROR) == 0)
                 diag_add(&res->diags, DIAG_ERROR, DIAG_OBJECT, "Unexpected error occurred");
         }
+        if (res->ok && res->op != PROC_NOOP && res->auth_by.n) {
+            /* which credentials authorised it (never more of a signature
+             * than its key-cert's name) */
+            buf_t b;
+            buf_init(&b);
+            for (size_t k = 0; k < res->auth_by.n; k++)
+                buf_printf(&b, "%s%s", k ? ", " : "", res->auth_by.v[k]);
+            diag_add(&res->diags, DIAG_INFO, DIAG_OBJECT, "Authorised by %s", b.s);
+            buf_free(&b);
+        }
         if (res->ok && c.dry_run)
             diag_add(&res->diags, DIAG_INFO, DIAG_OBJECT,
                      "Dry-run performed, no changes to the database have been made");

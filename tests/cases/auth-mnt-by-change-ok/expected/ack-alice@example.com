@@ -38,6 +38,8 @@ The following object(s) were processed SUCCESSFULLY:
 ---
 Modify SUCCEEDED: [aut-num] AS64500
 
+***Info:    Authorised by password for TEST-MNT
+
 
 
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~

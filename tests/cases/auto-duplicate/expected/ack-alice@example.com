@@ -53,6 +53,8 @@ The following object(s) were processed SUCCESSFULLY:
 ---
 Create SUCCEEDED: [person] FA1-TEST   First Auto
 
+***Info:    Authorised by password for TEST-MNT
+
 
 
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~

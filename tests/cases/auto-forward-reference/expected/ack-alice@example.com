@@ -39,9 +39,13 @@ The following object(s) were processed SUCCESSFULLY:
 Create SUCCEEDED: [inetnum] 193.0.7.35 - 193.0.7.35
 ***Info:    Value 193.0.7.35 converted to 193.0.7.35 - 193.0.7.35
 
+***Info:    Authorised by password for TEST-MNT
+
 
 ---
 Create SUCCEEDED: [person] AG1-TEST   admin guy
+
+***Info:    Authorised by password for TEST-MNT
 
 
 

@@ -38,9 +38,13 @@ The following object(s) were processed SUCCESSFULLY:
 ---
 Create SUCCEEDED: [organisation] ORG-ENB1-TEST
 
+***Info:    Authorised by password for TEST-MNT
+
 
 ---
 Create SUCCEEDED: [aut-num] AS64502
+
+***Info:    Authorised by password for TEST-MNT
 
 
 

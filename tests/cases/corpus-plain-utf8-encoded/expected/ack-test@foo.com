@@ -40,6 +40,8 @@ The following object(s) were processed SUCCESSFULLY:
 ---
 Create SUCCEEDED: [inetnum] 10.0.0.0 - 10.0.0.255
 
+***Info:    Authorised by password for T2-MNT, password for TEST-DBM-MNT
+
 
 
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~

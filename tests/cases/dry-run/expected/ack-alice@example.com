@@ -38,6 +38,8 @@ The following object(s) were processed SUCCESSFULLY:
 ---
 Modify SUCCEEDED: [person] TP1-TEST   Test Person
 
+***Info:    Authorised by password for TEST-MNT
+
 ***Info:    Dry-run performed, no changes to the database have been made
 
 @@ -3,3 +3,3 @@
@@ -53,6 +55,8 @@ Modify SUCCEEDED: [person] TP1-TEST   Test Person
 
 ---
 Create SUCCEEDED: [person] NP1-TEST   New Person
+
+***Info:    Authorised by password for TEST-MNT
 
 ***Info:    Dry-run performed, no changes to the database have been made
 

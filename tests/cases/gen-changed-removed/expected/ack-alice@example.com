@@ -40,6 +40,8 @@ Create SUCCEEDED: [person] NP1-TEST   New Person
 
 ***Warning: Deprecated attribute "changed". This attribute has been removed.
 
+***Info:    Authorised by password for TEST-MNT
+
 
 
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~

@@ -44,6 +44,8 @@ Create SUCCEEDED: [person] NP1-TEST   New Person
 ***Warning: Supplied attribute 'last-modified' has been replaced with a
             generated value
 
+***Info:    Authorised by password for TEST-MNT
+
 
 
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~

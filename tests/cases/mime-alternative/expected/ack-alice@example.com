@@ -38,6 +38,8 @@ The following object(s) were processed SUCCESSFULLY:
 ---
 Create SUCCEEDED: [person] NP1-TEST   New Person
 
+***Info:    Authorised by password for TEST-MNT
+
 
 
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~

@@ -38,9 +38,13 @@ The following object(s) were processed SUCCESSFULLY:
 ---
 Create SUCCEEDED: [person] NP1-TEST   New Person
 
+***Info:    Authorised by password for TEST-MNT
+
 
 ---
 Create SUCCEEDED: [aut-num] AS64501
+
+***Info:    Authorised by password for TEST-MNT
 
 
 

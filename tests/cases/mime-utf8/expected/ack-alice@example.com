@@ -38,6 +38,8 @@ The following object(s) were processed SUCCESSFULLY:
 ---
 Modify SUCCEEDED: [person] TP1-TEST   Test Person
 
+***Info:    Authorised by password for TEST-MNT
+
 
 
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~

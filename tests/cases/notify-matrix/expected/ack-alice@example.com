@@ -38,13 +38,19 @@ The following object(s) were processed SUCCESSFULLY:
 ---
 Modify SUCCEEDED: [person] MX1-TEST   Matrix One
 
+***Info:    Authorised by password for NFY-MNT
+
 
 ---
 Modify SUCCEEDED: [person] MX2-TEST   Matrix Two
 
+***Info:    Authorised by password for TEST-MNT
+
 
 ---
 Create SUCCEEDED: [person] MX3-TEST   Matrix Three
+
+***Info:    Authorised by password for TEST-MNT, password for NFY-MNT
 
 
 

@@ -38,9 +38,13 @@ The following object(s) were processed SUCCESSFULLY:
 ---
 Delete SUCCEEDED: [person] PP1-TEST   Pair Person
 
+***Info:    Authorised by password for PAIR-MNT
+
 
 ---
 Delete SUCCEEDED: [mntner] PAIR-MNT
+
+***Info:    Authorised by password for PAIR-MNT
 
 
 

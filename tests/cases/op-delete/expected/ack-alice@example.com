@@ -38,6 +38,8 @@ The following object(s) were processed SUCCESSFULLY:
 ---
 Delete SUCCEEDED: [route] 192.0.2.0/24AS64500
 
+***Info:    Authorised by password for TEST-MNT
+
 
 
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~

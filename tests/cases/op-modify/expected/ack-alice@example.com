@@ -38,6 +38,8 @@ The following object(s) were processed SUCCESSFULLY:
 ---
 Modify SUCCEEDED: [person] NP2-TEST   Notified Person
 
+***Info:    Authorised by password for TEST-MNT
+
 
 
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~

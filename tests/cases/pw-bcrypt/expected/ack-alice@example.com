@@ -38,6 +38,8 @@ The following object(s) were processed SUCCESSFULLY:
 ---
 Create SUCCEEDED: [aut-num] AS64503
 
+***Info:    Authorised by password for BCRYPT-MNT
+
 
 
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~

@@ -38,6 +38,8 @@ The following object(s) were processed SUCCESSFULLY:
 ---
 Create SUCCEEDED: [aut-num] AS64504
 
+***Info:    Authorised by password for CRYPT-MNT
+
 
 
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~

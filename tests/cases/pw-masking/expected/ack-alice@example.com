@@ -53,6 +53,8 @@ The following object(s) were processed SUCCESSFULLY:
 ---
 Create SUCCEEDED: [person] MP1-TEST   Masked Person
 
+***Info:    Authorised by password for TEST-MNT
+
 
 
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~

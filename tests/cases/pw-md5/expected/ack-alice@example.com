@@ -38,6 +38,8 @@ The following object(s) were processed SUCCESSFULLY:
 ---
 Create SUCCEEDED: [aut-num] AS64501
 
+***Info:    Authorised by password for TEST-MNT
+
 
 
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
