@@ -848,7 +848,8 @@ static void read_headers(mailin_msg_t *m, GMimeMessage *gm)
             i++;
         while (n > i && (v[n - 1] == '>' || v[n - 1] == ' '))
             n--;
-        if (i == n) {
+        /* <> or, as Postfix pipe(8) writes the null sender, <MAILER-DAEMON> */
+        if (i == n || (n - i == 13 && strncasecmp(v + i, "MAILER-DAEMON", 13) == 0)) {
             null_sender = 1;
             m->sender = xstrdup("");
         } else {
