@@ -125,6 +125,9 @@ install: all
 		$(DESTDIR)$(SYSCONFDIR)/autodbm
 	for p in $(PROGS); do install -m 0755 $$p $(DESTDIR)$(SBINDIR)/; done
 	install -m 0644 conf/autodbm.conf.example $(DESTDIR)$(SYSCONFDIR)/autodbm/
+	install -m 0755 contrib/autodbm-replay $(DESTDIR)$(SBINDIR)/
+	install -d $(DESTDIR)$(SYSCONFDIR)/autodbm/maildrop
+	for f in maildrop/*; do install -m 0644 $$f $(DESTDIR)$(SYSCONFDIR)/autodbm/maildrop/; done
 	for m in contrib/man/*.1; do [ -f "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man1/; done; true
 	for m in contrib/man/*.5; do [ -f "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done; true
 	for m in contrib/man/*.8; do [ -f "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/; done; true
