@@ -134,3 +134,64 @@ install: all
 
 clean:
 	rm -rf build bin var
+
+# --- Fuzzing (tests/fuzz/) -------------------------------------------------
+# libFuzzer harnesses built with clang from the library sources, compiled
+# with -fsanitize=fuzzer-no-link,address,undefined into $(FUZZ_BUILD).
+#   make fuzz        each harness FUZZ_SECONDS (default 60) seconds
+#   make fuzz-long   each harness FUZZ_LONG_SECONDS (default 600) seconds
+# tests/fuzz/run seeds build/fuzz/corpus-NAME/ at run time, runs the
+# harnesses and prints executions and crashes per harness; make check runs
+# it briefly through tests/run-check.
+FUZZ_BUILD   ?= build/fuzz
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_LONG_SECONDS ?= 600
+FUZZ_NAMES   := mailin rpsl update
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+		-fno-omit-frame-pointer
+FUZZ_CFLAGS   = $(filter-out -Werror $(OPT),$(CFLAGS_BASE)) -O1 $(FUZZ_SAN)
+FUZZ_LIB_OBJS := $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(LIB_SRCS))
+FUZZ_BINS    := $(patsubst %,$(FUZZ_BUILD)/fuzz-%,$(FUZZ_NAMES))
+
+# Library objects: warnings shown but not fatal (clang warns about things
+# gcc, the -Werror gate of the normal build, does not).
+$(FUZZ_BUILD)/obj/%.o: src/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/libautodbm.a: $(FUZZ_LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+# The harnesses themselves build with -Werror.
+$(FUZZ_BUILD)/hobj/%.o: tests/fuzz/%.c tests/fuzz/fuzz_common.h $(HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror -fsanitize=fuzzer-no-link $(PKG_CFLAGS) \
+		-Itests/fuzz -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz-%: $(FUZZ_BUILD)/hobj/fuzz_%.o $(FUZZ_BUILD)/hobj/fuzz_common.o \
+		$(FUZZ_BUILD)/libautodbm.a
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
+
+.SECONDARY: $(patsubst %,$(FUZZ_BUILD)/hobj/fuzz_%.o,$(FUZZ_NAMES))
+.PHONY: fuzz-build fuzz-long
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@tests/fuzz/run -b $(FUZZ_BUILD) -t $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+fuzz-long: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@tests/fuzz/run -b $(FUZZ_BUILD) -t $(FUZZ_LONG_SECONDS) $(FUZZ_NAMES)
+
+# --- Long robustness runs (tests/crash/, tests/cmd/hostile.sh) ------------
+# make check runs 200 kill -9 trials and a flood of 300 mails (plain build);
+# check-long runs 1,000 trials and a flood of 1,000 mails.
+.PHONY: check-long
+check-long: deps
+	@$(MAKE) --no-print-directory progs $(BUILD)/libautodbm.a
+	@AUTODBM_SRCDIR=$(CURDIR) tests/crash/run -n $${CRASH_TRIALS:-1000} $(CURDIR)/$(BIN)
+	@AUTODBM_BIN=$(CURDIR)/$(BIN) AUTODBM_SRCDIR=$(CURDIR) FLOOD=$${FLOOD:-1000} \
+		sh tests/cmd/hostile.sh
