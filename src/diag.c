@@ -65,6 +65,10 @@ size_t diag_count_attr(const diag_list_t *l, enum diag_sev sev, int attr)
 
 void diag_list_move(diag_list_t *to, diag_list_t *from)
 {
+    if (from->n == 0) {
+        diag_list_free(from);
+        return;
+    }
     grow(to, from->n);
     memcpy(to->v + to->n, from->v, from->n * sizeof *from->v);
     to->n += from->n;

@@ -7,8 +7,9 @@
  * batch, recipient status checked per message), then removes the
  * delivered ones in one write transaction.  A lock file in the database
  * directory keeps two flushes from delivering the same message twice.
- * A crash between delivery and removal can deliver a message twice; it
- * can never lose one.
+ * A crash between delivery and removal can deliver a message twice by
+ * SMTP (never lose one); into a Maildir the second delivery replaces the
+ * first, as file names come from the never-reused queue id.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -241,15 +242,15 @@ static int maildir_put(const char *dir, const struct qmsg *m, err_t *err)
     for (char *p = host; *p; p++)
         if (*p == '/' || *p == ':')
             *p = '_';
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    char *name = xasprintf("%lld.M%ldP%ldQ%llu.%s", (long long)ts.tv_sec,
-                           (long)(ts.tv_nsec / 1000), (long)getpid(),
-                           (unsigned long long)m->id, host);
+    /* The name comes from the queue id alone, never reused by the store:
+     * a message delivered again after a crash between this rename and its
+     * removal from the queue replaces its first copy instead of adding a
+     * second one. */
+    char *name = xasprintf("autodbm.Q%llu.%s", (unsigned long long)m->id, host);
     tpath = xasprintf("%s/%s", tmp, name);
     npath = xasprintf("%s/%s", new, name);
     free(name);
-    fd = open(tpath, O_WRONLY | O_CREAT | O_EXCL, 0640);
+    fd = open(tpath, O_WRONLY | O_CREAT | O_TRUNC, 0640);
     if (fd < 0 || write_all(fd, m->data, m->len) != 0 || fsync(fd) != 0) {
         err_set(err, ERR_IO, "%s: %s", tpath, strerror(errno));
         goto leave;
