@@ -7,7 +7,8 @@
  *   MD5-PW <$1$ hash>, BCRYPT-PW <$2[aby]$ hash>, CRYPT-PW <DES crypt>
  *       a password credential whose crypt_r() hash equals the hash;
  *   PGPKEY-<id>
- *       a PGP credential in state good whose fingerprint equals the
+ *       a PGP credential in state good whose fingerprint (or, for a
+ *       signature by a subkey, its primary key's fingerprint) equals the
  *       fingerpr: of a key-cert in the store, whose name is that
  *       PGPKEY-<id> (short key ids are names, never proof).
  * Authorisation is a pure function of the objects and the credentials.
@@ -72,5 +73,17 @@ int auth_password_ok(const char *auth_value, const char *password);
  * @param out  receives 51 bytes including the NUL
  */
 void auth_fpr_spaced(const char *fpr40, char out[51]);
+
+/**
+ * The key-cert whose fingerpr: is the signing key of the PGP credential
+ * @c (its fpr, else its primary key's fingerprint), whatever the
+ * credential's state.
+ * @param name   only a key-cert of this name counts (NULL: any)
+ * @param found  if not NULL and one is found, receives its name (malloc'd)
+ * @return 1 found, 0 not (also for a credential without a full
+ *         fingerprint), or a negative ERR_* on store failure.
+ */
+int auth_pgp_keycert(store_txn_t *txn, const char *name, const cred_t *c, char **found,
+                     err_t *err);
 
 #endif

@@ -27,12 +27,23 @@
  * RIPE-only rules (RIPE NCC maintainers, RIPE address space) are
  * configuration: power maintainers authorise everything and are
  * required for RIPE-NCC-only statuses when configured; empty by default.
+ * With power maintainers configured they also stand in for a missing
+ * root object (a create with no enclosing inet(6)num, route or as-block
+ * needs them; without them such a check does not apply), and they are
+ * the "RIPE NCC (RS) maintainers" of the force-delete rule (F), which
+ * therefore only applies when some are configured.
+ *
+ * upd-to: (authz_res_t.upd_to): the mntners of every failed check; for a
+ * failed mnt-irt: check (the irt has no upd-to:) the irt's mnt-by
+ * mntners; for a failed status check the power maintainers.
  *
  * Authorisation is a pure function of the objects in the store, the
  * object, its old version and the credentials.
  */
 #ifndef AUTODBM_AUTHZ_H
 #define AUTODBM_AUTHZ_H
+
+#include <stdint.h>
 
 #include "cred.h"
 #include "diag.h"
@@ -81,5 +92,34 @@ void authz_res_free(authz_res_t *r);
  */
 int authz_run(const authz_req_t *req, diag_list_t *diags, authz_res_t *res,
               err_t *err);
+
+/* Helpers shared with the business rules (rules.c). */
+
+/** Parse "AS123" (whole string). @return 0, or -1 if it is not one. */
+int authz_parse_asn(const char *s, uint32_t *asn);
+
+/** Parse an as-block key "AS1 - AS100" (or one "ASn"). @return 0 / -1. */
+int authz_parse_as_block(const char *s, uint32_t *lo, uint32_t *hi);
+
+/**
+ * The smallest as-block covering @asn.
+ * @param key  receives its key (malloc'd) or NULL when none covers it
+ * @param any  if not NULL, receives 1 when the registry has as-blocks
+ * @return 0 or a store error.
+ */
+int authz_as_block(store_txn_t *txn, uint32_t asn, char **key, int *any, err_t *err);
+
+/**
+ * The parent of a hierarchical set name (auth.txt C3): the name up to the
+ * last ':' and its class (aut-num for an AS number, as-set when its last
+ * component is an as-set name, else the set's own class).
+ * @param parent  receives the malloc'd parent key
+ * @return 1 if @o is a set with a hierarchical name, else 0 (*parent NULL).
+ */
+int authz_set_parent(const rpsl_obj_t *o, char **parent, int *cls);
+
+/** 1 if @status of class @cls (inetnum/inet6num) is RIPE-NCC-only
+ *  (syntax.txt section 4), else 0. */
+int authz_status_ncc_only(int cls, const char *status);
 
 #endif

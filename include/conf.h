@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "strv.h"
 
 /** Outgoing mail delivery methods. */
 enum conf_delivery { CONF_DELIVERY_SMTP, CONF_DELIVERY_MAILDIR };
@@ -30,7 +31,8 @@ typedef struct conf {
     char *smtp_server;      /**< host:port */
     char *outbox;           /**< Maildir for delivery = maildir */
     char *gnupg_home;       /**< the registry's private GnuPG home */
-    char *archive;          /**< where incoming mails and acks are kept */
+    char *archive;          /**< where incoming mails and acks are kept;
+                                 NULL when switched off ("archive = none") */
     size_t map_size;        /**< initial LMDB map size in bytes */
     int allow_override;     /**< override: lines accepted by mail (default
                                  no: "Override not allowed in email update") */
@@ -38,7 +40,32 @@ typedef struct conf {
                                  password must match; NULL: none */
     long signature_max_age; /**< seconds a PGP signature may be old
                                  (signature_max_age, default 3600) */
+    /* Limits on incoming mail (README "Limits").  Beyond any of them the
+     * mail is answered with an error ack and nothing is applied. */
+    size_t max_mail_size;   /**< bytes of one mail (max_mail_size) */
+    unsigned max_mime_depth;/**< MIME nesting levels (max_mime_depth) */
+    unsigned max_mime_parts;/**< MIME parts of one mail (max_mime_parts) */
+    unsigned max_objects;   /**< objects (paragraphs) per mail (max_objects) */
+    size_t max_object_size; /**< bytes of one paragraph (max_object_size) */
+    unsigned max_passwords; /**< password: lines per mail (max_passwords) */
+    size_t max_line_length; /**< bytes of one line of update text
+                                 (max_line_length) */
+    /* Registry policy (authz.h, rules.h). */
+    strv_t power_maintainers; /**< power_maintainers = A-MNT, B-MNT: the
+                                 database administration's mntners (RIPE's
+                                 RIPE-NCC-HM-MNT ...); empty by default */
+    int hierarchical_as_sets; /**< hierarchical_as_sets = yes|no: new
+                                 as-sets need an AS1:AS-X name (default yes) */
 } conf_t;
+
+/** Default limits (see conf_t and README "Limits"). */
+#define CONF_DEFAULT_MAX_MAIL_SIZE   ((size_t)10 << 20)
+#define CONF_DEFAULT_MAX_MIME_DEPTH  32u
+#define CONF_DEFAULT_MAX_MIME_PARTS  1000u
+#define CONF_DEFAULT_MAX_OBJECTS     1000u
+#define CONF_DEFAULT_MAX_OBJECT_SIZE ((size_t)1 << 20)
+#define CONF_DEFAULT_MAX_PASSWORDS   20u
+#define CONF_DEFAULT_MAX_LINE_LENGTH ((size_t)64 << 10)
 
 /** Default configuration file path when no -c and no $AUTODBM_CONF. */
 #define CONF_DEFAULT_PATH "/etc/autodbm/autodbm.conf"
@@ -48,7 +75,8 @@ typedef struct conf {
  * robot_address auto-dbm@localhost, delivery maildir, smtp_server
  * 127.0.0.1:25, outbox var/outbox, gnupg_home var/gnupg, archive
  * var/archive, map_size 1 GiB, allow_override no, no override_password,
- * signature_max_age 3600.
+ * signature_max_age 3600, the CONF_DEFAULT_MAX_* limits, no
+ * power_maintainers, hierarchical_as_sets yes.
  */
 void conf_defaults(conf_t *c);
 

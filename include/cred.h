@@ -44,6 +44,10 @@ typedef struct cred {
     time_t sigtime;         /**< CRED_PGP: signature creation time */
     char *digest;           /**< CRED_PGP: hex digest of the signature
                                  packet (replay detection), or NULL */
+    char primary[41];       /**< CRED_PGP: fingerprint of the primary key
+                                 owning the signing (sub)key, 40 upper-case
+                                 hex digits; equal to fpr for a primary key
+                                 signature ("" when unknown) */
 } cred_t;
 
 /** A list of credentials. */
@@ -69,6 +73,14 @@ void cred_add_password(cred_list_t *l, const char *pw, size_t len);
  */
 void cred_add_pgp(cred_list_t *l, const char *fpr, enum cred_pgp_state state,
                   time_t sigtime, const char *digest);
+/**
+ * Append a PGP credential with the primary key's fingerprint too (a
+ * signature by a subkey counts for its primary key's key-cert).
+ * @param primary  the primary key's fingerprint, or NULL (then @fpr)
+ * Other parameters as cred_add_pgp().
+ */
+void cred_add_pgp_key(cred_list_t *l, const char *fpr, const char *primary,
+                      enum cred_pgp_state state, time_t sigtime, const char *digest);
 /** Append copies of every credential of @from to @to. */
 void cred_list_append(cred_list_t *to, const cred_list_t *from);
 /** Number of credentials of kind @kind. */

@@ -3,9 +3,11 @@
  *
  * The public keys in the GnuPG home (pgp.h) are exactly those of the
  * key-cert objects in the store: a key-cert that is loaded or created has
- * its key imported (keyring_import_obj), a deleted one has its key removed
- * (keyring_remove_obj), and keyring_rebuild() makes the home match the
- * store again from scratch (autodbm-load --rebuild-keyring).
+ * its key imported (keyring_import_obj, keyring_import_all), a deleted one
+ * has its key removed after the commit (keyring_forget_obj), and
+ * keyring_rebuild() makes the home match the store again from scratch
+ * (autodbm-load --rebuild-keyring).  The store is the truth: a key in the
+ * keyring without a key-cert in the store authorises nothing.
  *
  * Ownership: nothing is kept; the caller owns the pgp_t and the store.
  */
@@ -56,6 +58,22 @@ typedef struct keyring_stats {
 } keyring_stats_t;
 
 /**
+ * Import the key of every PGP key-cert in @st (one read snapshot) without
+ * removing anything: what autodbm-load does after a load.  The certif:
+ * keys of key-certs with a fingerpr: go in one engine run; a key-cert
+ * counts as imported when its fingerpr: key came in, and keys that belong
+ * to no key-cert (a certif: with several keys) are removed again.
+ * Key-certs without fingerpr: or with several key blocks are imported one
+ * by one (exactly one public key).  Secret key material is never
+ * imported.  Bad key-certs are reported in @diags (may be NULL) as
+ * DIAG_WARNINGs naming the key-cert and counted as skipped.
+ * @param stats  receives the counts (may be NULL; removed is kept)
+ * @return 0; ERR_STORE; ERR_CRYPTO.
+ */
+int keyring_import_all(store_t *st, pgp_t *pgp, keyring_stats_t *stats,
+                       diag_list_t *diags, err_t *err);
+
+/**
  * Empty the home's public keyring and import the key of every key-cert in
  * @st (one read snapshot).  Bad key-certs do not stop the rebuild: each is
  * reported in @diags (may be NULL) as a DIAG_WARNING naming the key-cert.
@@ -64,5 +82,17 @@ typedef struct keyring_stats {
  */
 int keyring_rebuild(store_t *st, pgp_t *pgp, keyring_stats_t *stats,
                     diag_list_t *diags, err_t *err);
+
+/**
+ * After a commit that deleted or modified the key-cert @old: remove its
+ * key from the keyring unless a key-cert in the store (a fresh read
+ * snapshot of @st) still holds that fingerprint (the key-cert was created
+ * again, or kept its key).  Removing only after the commit keeps the
+ * keyring a superset of the store's keys; a key left over (the robot
+ * stopped in between) grants nothing, since a signature counts only
+ * through a key-cert in the store, and keyring_rebuild() clears it.
+ * @return 0; ERR_STORE; ERR_CRYPTO.
+ */
+int keyring_forget_obj(store_t *st, pgp_t *pgp, const rpsl_obj_t *old, err_t *err);
 
 #endif

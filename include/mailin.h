@@ -65,6 +65,8 @@ typedef struct mailin_msg {
     size_t npieces;
     diag_list_t diags;      /**< message-level warnings and errors, for the
                                  ack's global messages (attr DIAG_OBJECT) */
+    int over_limit;         /**< 1 when the MIME walk stopped at max_depth
+                                 or max_parts (the reason is in diags) */
 } mailin_msg_t;
 
 /** Options of mailin_parse(). */

@@ -7,7 +7,9 @@
  *  - success: notify: of the object (the old version for modify and
  *    delete), mnt-nfy: of the mntners in mnt-by (old and new);
  *  - authorisation failure: upd-to: of the mntners in proc_result.upd_to
- *    and in the object's mnt-by (no notify: then);
+ *    (the maintainers of the failed checks) and in the object's mnt-by
+ *    (no notify: then);
+ *  - success of a new route(6): also notify: of its origin aut-num;
  *  - irt-nfy: of an irt named by an added or removed mnt-irt:, ref-nfy: of
  *    an organisation named by an added or removed org: (issue 5).
  * Each address gets one mail covering exactly its objects; never CC;

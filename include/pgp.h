@@ -133,6 +133,17 @@ int pgp_key_import(pgp_t *p, const char *armored, size_t len,
                    pgp_keyinfo_t *info, err_t *err);
 
 /**
+ * Import every public key of @armored (any number of armored blocks) in
+ * one engine run - the bulk path of keyring_import_all().
+ * @param fprs  receives the primary fingerprint of every key imported or
+ *              already there (appended, upper-case, each once)
+ * @return 0; ERR_SYNTAX for secret key material (nothing imported);
+ *         ERR_CRYPTO on an engine failure.
+ */
+int pgp_key_import_many(pgp_t *p, const char *armored, size_t len, strv_t *fprs,
+                        err_t *err);
+
+/**
  * Remove the key with fingerprint @fpr from the GnuPG home.
  * @return 0 (also when the key was not there); ERR_CRYPTO.
  */

@@ -6,7 +6,14 @@
  *   strict syntax (schema_validate) -> operation (create, modify, delete,
  *   noop) against the store -> AUTO-n keys and references -> delete checks
  *   (exact match, referential integrity) -> authorisation (auth.h) ->
- *   generated attributes (created:, last-modified:) -> store_obj_put/del.
+ *   generated attributes (created:, last-modified:; for key-certs
+ *   method:, owner:, fingerpr: from the certif: key) -> store_obj_put/del.
+ * PGP credentials count only when good, not expired, revoked or out of
+ * time, made by the key (or a subkey of the key) of a key-cert in the
+ * store, and not used before: the digest of every signature that
+ * authorised a change is recorded (store_sig_put) in the caller's
+ * transaction, and a signature seen before is refused as a replay.  When
+ * authorisation fails, each signature that did not count says why.
  * Objects that reference an AUTO-n defined later are retried after it
  * (passes repeat while progress is made), so circular AUTO-n references
  * fail.  Each object succeeds or fails on its own; a failed object writes
@@ -23,6 +30,7 @@
 
 #include "diag.h"
 #include "err.h"
+#include "pgp.h"
 #include "rpsl.h"
 #include "store.h"
 #include "strv.h"
@@ -79,6 +87,13 @@ typedef struct proc_opts {
                                  or NULL for the defaults */
     const struct rules_policy *rules; /**< business rule switches (rules.h),
                                  or NULL for the defaults */
+    pgp_t *pgp;             /**< the registry's GnuPG home: key-cert objects
+                                 are inspected and their keys imported on
+                                 create/modify (a key imported for an update
+                                 that is not committed is harmless: a
+                                 signature counts only through a key-cert
+                                 in the store); NULL: key-cert creates and
+                                 modifies fail */
 } proc_opts_t;
 
 /**

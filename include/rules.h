@@ -15,10 +15,14 @@
  *    ("No parent as-block found for ASn");
  *  - abuse-c: must reference a role with abuse-mailbox:;
  *  - role admin-c/tech-c may not reference the role itself.
+ * RIPE-only rules are left out: out-of-region and bogon prefixes, org-type
+ * checks, assignment-size and the DNS pre-delegation check.
  * Each rule reports RIPE's message on the object or the attribute.
  */
 #ifndef AUTODBM_RULES_H
 #define AUTODBM_RULES_H
+
+#include <stdint.h>
 
 #include "diag.h"
 #include "err.h"
@@ -42,5 +46,18 @@ typedef struct rules_policy {
 int rules_check(store_txn_t *txn, enum proc_op op, const rpsl_obj_t *obj,
                 const rpsl_obj_t *old, const rules_policy_t *policy,
                 diag_list_t *diags, err_t *err);
+
+/**
+ * 1 if @asn may not be a route origin ("Cannot use reserved AS number"):
+ * AS0, AS23456, the private ranges AS64512-AS65534 and
+ * AS4200000000-AS4294967294, and AS65535 and AS4294967295.  The
+ * documentation ranges (AS64496-AS64511, AS65536-AS65551) are allowed:
+ * test registries use them.
+ */
+int rules_asn_reserved(uint32_t asn);
+
+/** 1 if an inetnum/inet6num (@cls) with status @child may sit directly
+ *  under one with status @parent (syntax.txt section 4), else 0. */
+int rules_status_allowed(int cls, const char *child, const char *parent);
 
 #endif

@@ -396,4 +396,23 @@ int store_keys_used(store_txn_t *txn, int cls, const char *prefix,
                     int (*fn)(const char *pkey, void *arg), void *arg,
                     err_t *err);
 
+/*
+ * Signatures that authorised a change (replay detection, issue 4): the
+ * digest of each (cred_t.digest), written in the same transaction as the
+ * changes it authorised.
+ */
+
+/**
+ * Was the signature with hex digest @digest used before?
+ * @return 0 (yes), ERR_NOTFOUND (no), ERR_STORE.
+ */
+int store_sig_seen(store_txn_t *txn, const char *digest, err_t *err);
+
+/**
+ * Record the signature @digest as used, with a small @info record (write
+ * transactions).  @return 0, ERR_TEMP, ERR_STORE.
+ */
+int store_sig_put(store_txn_t *txn, const char *digest, const void *info,
+                  size_t len, err_t *err);
+
 #endif

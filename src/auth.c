@@ -79,8 +79,8 @@ void auth_fpr_spaced(const char *fpr40, char out[51])
 }
 
 struct kc_find {
-    const char *name;   /* wanted key-cert name */
-    int found;
+    const char *name;   /* wanted key-cert name, or NULL: any */
+    char *found;        /* the name of the key-cert found */
 };
 
 static int kc_hit(int cls, const char *pkey, const char *text, size_t len, void *arg)
@@ -88,23 +88,65 @@ static int kc_hit(int cls, const char *pkey, const char *text, size_t len, void 
     (void)text;
     (void)len;
     struct kc_find *k = arg;
-    if (cls == SC_KEY_CERT && strcasecmp(pkey, k->name) == 0)
-        k->found = 1;
+    if (cls == SC_KEY_CERT && (k->name == NULL || strcasecmp(pkey, k->name) == 0)) {
+        k->found = xstrdup(pkey);
+        return 1;
+    }
     return 0;
 }
 
-/* Is there a key-cert named @name whose fingerpr: is the key of @c? */
+/* Collapse runs of spaces in @s to one (in place). */
+static void squeeze(char *s)
+{
+    char *o = s;
+    for (const char *p = s; *p; p++)
+        if (!(*p == ' ' && o > s && o[-1] == ' '))
+            *o++ = *p;
+    *o = 0;
+}
+
+/* The key-cert (named @name, or any if NULL) whose fingerpr: is @fpr40. */
+static int kc_by_fpr(store_txn_t *txn, const char *name, const char *fpr40, char **found,
+                     err_t *err)
+{
+    char spaced[51];
+    auth_fpr_spaced(fpr40, spaced);
+    squeeze(spaced);    /* stored values have white space runs collapsed */
+    struct kc_find k = { name, NULL };
+    int rc = store_inverse(txn, SA_FINGERPR, spaced, kc_hit, &k, err);
+    if (rc != 0 && rc != 1) {
+        free(k.found);
+        return -rc;
+    }
+    if (k.found == NULL)
+        return 0;
+    if (found)
+        *found = k.found;
+    else
+        free(k.found);
+    return 1;
+}
+
+int auth_pgp_keycert(store_txn_t *txn, const char *name, const cred_t *c, char **found,
+                     err_t *err)
+{
+    if (found)
+        *found = NULL;
+    if (c->kind != CRED_PGP || strlen(c->fpr) != 40)
+        return 0;
+    int rc = kc_by_fpr(txn, name, c->fpr, found, err);
+    if (rc == 0 && strlen(c->primary) == 40 && strcmp(c->primary, c->fpr) != 0)
+        rc = kc_by_fpr(txn, name, c->primary, found, err);
+    return rc;
+}
+
+/* Is there a key-cert named @name whose fingerpr: is the key (or the
+ * primary key of the subkey) that made the good signature @c? */
 static int pgp_matches(store_txn_t *txn, const char *name, const cred_t *c, err_t *err)
 {
-    if (c->state != CRED_PGP_GOOD || strlen(c->fpr) != 40)
+    if (c->state != CRED_PGP_GOOD)
         return 0;
-    char spaced[51];
-    auth_fpr_spaced(c->fpr, spaced);
-    struct kc_find k = { name, 0 };
-    int rc = store_inverse(txn, SA_FINGERPR, spaced, kc_hit, &k, err);
-    if (rc)
-        return -rc;
-    return k.found;
+    return auth_pgp_keycert(txn, name, c, NULL, err);
 }
 
 int auth_object_ok(store_txn_t *txn, const rpsl_obj_t *m, const cred_list_t *creds,

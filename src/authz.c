@@ -4,14 +4,26 @@
  * A check names candidate maintainers; it passes when the credentials
  * match an auth: line of any of them (auth.txt A1); all checks that apply
  * must pass (A2).  Each failing check is reported in RIPE's wording and
- * its candidates are collected for upd-to: notifications.
+ * the maintainers whose upd-to: must hear of it are collected.
+ *
+ * Hierarchical checks (create only, A4) find the object that owns the
+ * space the new object lives in: an address look-up for inet(6)num,
+ * route(6) and reverse domains, a walk over the as-blocks for aut-num,
+ * the name up to the last ':' for hierarchical set names.  When the
+ * registry has no such object at all (a small registry has no 0/0 root),
+ * the configured power maintainers stand in for the root's owner; with
+ * none configured the check does not apply.
  */
+#include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "auth.h"
 #include "authz.h"
 #include "buf.h"
+#include "ipaddr.h"
 #include "schema.h"
 
 void authz_res_init(authz_res_t *r)
@@ -36,12 +48,30 @@ static int collect_item(const char *item, size_t len, void *arg)
     return 0;
 }
 
-/* The values of every attribute @aid of @o, list items split. */
+/* The values of every attribute @aid of @o (may be NULL), list items
+ * split; mnt-routes: contributes its mntner name only. */
 static void attr_values(const rpsl_obj_t *o, int aid, strv_t *out)
 {
-    for (size_t i = 0; i < o->nattrs; i++)
-        if (o->attrs[i].aid == aid)
+    if (o == NULL)
+        return;
+    for (size_t i = 0; i < o->nattrs; i++) {
+        if (o->attrs[i].aid != aid)
+            continue;
+        if (aid == SA_MNT_ROUTES) {
+            const char *v = o->attrs[i].value;
+            size_t n = strcspn(v, " \t{");
+            char *name = xstrndup(v, n);
+            strv_add_unique(out, name);
+            free(name);
+        } else {
             rpsl_list_each(o->attrs[i].value, collect_item, out);
+        }
+    }
+}
+
+static int has_attr(const rpsl_obj_t *o, int aid)
+{
+    return o != NULL && rpsl_obj_find_aid(o, aid, 0) >= 0;
 }
 
 /* "[person] TP1-TEST" (no person name) for messages. */
@@ -54,53 +84,90 @@ static char *key_of(const rpsl_obj_t *o)
     return buf_steal(&b);
 }
 
+static int has_power(const authz_req_t *q)
+{
+    return q->policy && q->policy->power_maintainers && q->policy->power_maintainers->n;
+}
+
+/* Is @name one of the configured power maintainers? */
+static int is_power(const authz_req_t *q, const char *name)
+{
+    return has_power(q) && strv_find(q->policy->power_maintainers, name) >= 0;
+}
+
+/* Do the credentials satisfy one of the power maintainers?  (0/1 in
+ * *ok; the matching credentials are added to @by.) */
+static int power_ok(const authz_req_t *q, strv_t *by, int *ok, err_t *err)
+{
+    *ok = 0;
+    if (!has_power(q))
+        return 0;
+    auth_check_t pw;
+    auth_check_init(&pw);
+    int rc = auth_run(q->txn, SC_MNTNER, q->policy->power_maintainers, NULL, q->creds, &pw, err);
+    if (rc == 0 && pw.passed) {
+        *ok = 1;
+        for (size_t i = 0; by && i < pw.by.n; i++)
+            strv_add_unique(by, pw.by.v[i]);
+    }
+    auth_check_free(&pw);
+    return rc;
+}
+
+/* One check, see run_check(). */
+struct check {
+    const strv_t *names;        /* candidate maintainers (or irt objects) */
+    int cls;                    /* SC_MNTNER or SC_IRT */
+    const char *attr;           /* the attribute they came from */
+    const rpsl_obj_t *subject;  /* the object whose attribute it is */
+    int parent;                 /* "Authorisation for parent ..." */
+    const rpsl_obj_t *self;     /* an object maintaining itself, or NULL */
+    const strv_t *tell;         /* mntners whose upd-to: hears of a failure
+                                   (NULL: @names) */
+};
+
 /*
- * One check: the maintainers @names (objects of class @cls, SC_MNTNER or
- * SC_IRT) must be satisfied.  @attr names the attribute the candidates
- * came from ("mnt-by"), @subject the object whose attribute it is, and
- * @parent says whether it is a parent's ("Authorisation for parent ...").
+ * Run one check.  A failure adds RIPE's message to @diags (A1-A3 of
+ * messages.txt), clears res->passed and adds the maintainers to tell to
+ * res->upd_to.  *ok (may be NULL) receives the outcome.
  */
-static int run_check(const authz_req_t *q, const strv_t *names, int cls, const char *attr,
-                     const rpsl_obj_t *subject, int parent, const rpsl_obj_t *self,
-                     diag_list_t *diags, authz_res_t *res, err_t *err)
+static int run_check(const authz_req_t *q, const struct check *k, diag_list_t *diags,
+                     authz_res_t *res, int *ok, err_t *err)
 {
     auth_check_t chk;
     auth_check_init(&chk);
-    int rc = auth_run(q->txn, cls, names, self, q->creds, &chk, err);
-    if (rc == 0 && !chk.passed && q->policy && q->policy->power_maintainers &&
-        q->policy->power_maintainers->n) {
+    int rc = auth_run(q->txn, k->cls, k->names, k->self, q->creds, &chk, err);
+    if (rc == 0 && !chk.passed) {
         /* the database administration may authorise anything */
-        auth_check_t pw;
-        auth_check_init(&pw);
-        rc = auth_run(q->txn, SC_MNTNER, q->policy->power_maintainers, NULL, q->creds, &pw, err);
-        if (rc == 0 && pw.passed) {
+        int pw;
+        rc = power_ok(q, &chk.by, &pw, err);
+        if (rc == 0 && pw)
             chk.passed = 1;
-            for (size_t i = 0; i < pw.by.n; i++)
-                strv_add_unique(&chk.by, pw.by.v[i]);
-        }
-        auth_check_free(&pw);
     }
+    if (ok)
+        *ok = rc == 0 && chk.passed;
     if (rc == 0) {
         if (chk.passed) {
             for (size_t i = 0; i < chk.by.n; i++)
                 strv_add_unique(&res->by, chk.by.v[i]);
         } else {
             res->passed = 0;
+            const strv_t *tell = k->tell ? k->tell : (k->cls == SC_MNTNER ? k->names : NULL);
+            for (size_t i = 0; tell && i < tell->n; i++)
+                strv_add_unique(&res->upd_to, tell->v[i]);
             buf_t b;
             buf_init(&b);
-            for (size_t i = 0; i < names->n; i++) {
-                buf_printf(&b, "%s%s", i ? ", " : "", names->v[i]);
-                strv_add_unique(&res->upd_to, names->v[i]);
-            }
-            char *key = key_of(subject);
+            for (size_t i = 0; i < k->names->n; i++)
+                buf_printf(&b, "%s%s", i ? ", " : "", k->names->v[i]);
+            char *key = key_of(k->subject);
             if (chk.candidates == 0)
                 diag_add(diags, DIAG_ERROR, DIAG_OBJECT,
                          "Authorisation for %s%s failed\nusing \"%s:\"\nno valid maintainer found",
-                         parent ? "parent " : "", key, attr);
+                         k->parent ? "parent " : "", key, k->attr);
             else
                 diag_add(diags, DIAG_ERROR, DIAG_OBJECT,
                          "Authorisation for %s%s failed\nusing \"%s:\"\nnot authenticated by: %s",
-                         parent ? "parent " : "", key, attr, b.s);
+                         k->parent ? "parent " : "", key, k->attr, b.s);
             free(key);
             buf_free(&b);
         }
@@ -109,26 +176,831 @@ static int run_check(const authz_req_t *q, const strv_t *names, int cls, const c
     return rc;
 }
 
+/* A check on attribute @aid of @holder ("mnt-lower else mnt-by" and the
+ * like are decided by the caller). */
+static int check_attr(const authz_req_t *q, const rpsl_obj_t *holder, int aid, int parent,
+                      diag_list_t *diags, authz_res_t *res, err_t *err)
+{
+    strv_t names = STRV_INIT;
+    attr_values(holder, aid, &names);
+    struct check k = { &names, SC_MNTNER, schema_attr_name(aid), holder, parent, NULL, NULL };
+    int rc = run_check(q, &k, diags, res, NULL, err);
+    strv_free(&names);
+    return rc;
+}
+
+/* The stand-in for a missing root object: the power maintainers, if any,
+ * must authorise the creation of @o (reported against @o's @attr). */
+static int check_root(const authz_req_t *q, const char *attr, diag_list_t *diags,
+                      authz_res_t *res, err_t *err)
+{
+    if (!has_power(q))
+        return 0;
+    struct check k = { q->policy->power_maintainers, SC_MNTNER, attr, q->obj, 0, NULL, NULL };
+    return run_check(q, &k, diags, res, NULL, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* MNTBY                                                              */
+
 /* MNTBY (auth.txt A3): create -> the new mnt-by; modify -> the stored one
  * (the new one if the stored object has none); delete -> the stored one,
- * no check at all if it has none. */
-static int check_mntby(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, err_t *err)
+ * no check at all if it has none.  *ran says whether a check applied. */
+static int check_mntby(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, int *ran,
+                       err_t *err)
 {
     const rpsl_obj_t *subject = q->obj;
-    if (q->op != PROC_CREATE && q->old && rpsl_obj_find_aid(q->old, SA_MNT_BY, 0) >= 0)
+    if (q->op != PROC_CREATE && q->old && has_attr(q->old, SA_MNT_BY))
         subject = q->old;
     strv_t names = STRV_INIT;
     attr_values(subject, SA_MNT_BY, &names);
     int rc = 0;
-    if (names.n)
-        rc = run_check(q, &names, SC_MNTNER, "mnt-by", subject, 0,
-                       q->op == PROC_DELETE ? NULL : q->obj, diags, res, err);
+    *ran = names.n > 0;
+    if (names.n) {
+        struct check k = { &names, SC_MNTNER, "mnt-by", subject, 0,
+                           q->op == PROC_DELETE ? q->old : q->obj, NULL };
+        rc = run_check(q, &k, diags, res, NULL, err);
+    }
     strv_free(&names);
     return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Address look-ups                                                   */
+
+static int hit_key(int cls, const char *pkey, const char *text, size_t len, void *arg)
+{
+    (void)cls;
+    (void)text;
+    (void)len;
+    strv_add(arg, pkey);
+    return 0;
+}
+
+static void objs_free(rpsl_obj_t **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        rpsl_obj_free(v[i]);
+    free(v);
+}
+
+/*
+ * The objects of class @cls in relation @rel to @r.  With @smallest only
+ * those with the smallest range found are kept (the first level of a
+ * LESS_ALL look-up: several routes may share one prefix).
+ */
+static int addr_objs(const authz_req_t *q, int cls, const ip_range_t *r, enum store_rel rel,
+                     int smallest, rpsl_obj_t ***out, size_t *nout, err_t *err)
+{
+    strv_t keys = STRV_INIT;
+    *out = NULL;
+    *nout = 0;
+    int rc = store_addr(q->txn, cls, r, rel, hit_key, &keys, err);
+    if (rc) {
+        strv_free(&keys);
+        return rc;
+    }
+    rpsl_obj_t **v = xcalloc(keys.n + 1, sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < keys.n; i++) {
+        rpsl_obj_t *o = NULL;
+        rc = store_obj_load(q->txn, cls, keys.v[i], &o, err);
+        if (rc == ERR_NOTFOUND) {
+            rc = 0;
+            continue;
+        }
+        if (rc)
+            break;
+        v[n++] = o;
+    }
+    strv_free(&keys);
+    if (rc) {
+        objs_free(v, n);
+        return rc;
+    }
+    if (smallest && n > 1) {
+        /* results come largest first: keep the ones equal to the last */
+        ip_range_t last, cur;
+        if (schema_obj_range(v[n - 1], &last) == 0) {
+            size_t k = 0;
+            for (size_t i = 0; i < n; i++) {
+                if (schema_obj_range(v[i], &cur) == 0 && ip_range_equal(&cur, &last))
+                    v[k++] = v[i];
+                else
+                    rpsl_obj_free(v[i]);
+            }
+            n = k;
+        }
+    }
+    *out = v;
+    *nout = n;
+    return 0;
+}
+
+static int is_root(const ip_range_t *r)
+{
+    size_t n = ip_addr_len(r->af);
+    for (size_t i = 0; i < n; i++)
+        if (r->lo[i] != 0 || r->hi[i] != 0xff)
+            return 0;
+    return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* PIP: inetnum / inet6num create (C4)                                */
+
+static int check_pip(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, err_t *err)
+{
+    ip_range_t r;
+    if (schema_obj_range(q->obj, &r) != 0)
+        return 0;
+    rpsl_obj_t **v;
+    size_t n;
+    int rc = addr_objs(q, q->obj->cls, &r, STORE_LESS_ONE, 0, &v, &n, err);
+    if (rc)
+        return rc;
+    if (n == 0)
+        rc = check_root(q, "mnt-lower", diags, res, err);
+    else
+        rc = check_attr(q, v[0], has_attr(v[0], SA_MNT_LOWER) ? SA_MNT_LOWER : SA_MNT_BY, 1,
+                        diags, res, err);
+    objs_free(v, n);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* ROUTE: route / route6 create (C1)                                  */
+
+/* Does the range list of mnt-routes: value @v cover prefix @r (length
+ * @len)?  No list or ANY covers everything. */
+static int mnt_routes_covers(const char *v, const ip_range_t *r, int len)
+{
+    const char *p = v + strcspn(v, " \t{");
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == 0 || strncasecmp(p, "ANY", 3) == 0)
+        return 1;
+    if (*p != '{')
+        return 0;
+    p++;
+    while (*p && *p != '}') {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        size_t n = strcspn(p, ",}");
+        size_t pl = strcspn(p, "^,} \t");
+        if (pl > n)
+            pl = n;
+        ip_range_t pr;
+        int plen;
+        if (pl > 0 && ip_parse_prefix(p, pl, r->af, 0, &pr, &plen) == 0 &&
+            ip_range_contains(&pr, r)) {
+            int lo = plen, hi = plen;   /* no operator: the prefix itself */
+            const char *op = p + pl;
+            if (*op == '^') {
+                op++;
+                if (*op == '-') {
+                    lo = plen + 1;
+                    hi = 128;
+                } else if (*op == '+') {
+                    hi = 128;
+                } else if (isdigit((unsigned char)*op)) {
+                    char *end;
+                    lo = hi = (int)strtol(op, &end, 10);
+                    if (*end == '-' && isdigit((unsigned char)end[1]))
+                        hi = (int)strtol(end + 1, NULL, 10);
+                }
+            }
+            if (len >= lo && len <= hi)
+                return 1;
+        }
+        p += n;
+    }
+    return 0;
+}
+
+static int check_route(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, err_t *err)
+{
+    ip_range_t r;
+    if (schema_obj_range(q->obj, &r) != 0)
+        return 0;
+    int plen = ip_range_prefixlen(&r);
+    int inet = q->obj->cls == SC_ROUTE ? SC_INETNUM : SC_INET6NUM;
+    rpsl_obj_t **v;
+    size_t n;
+    int exact = 1;
+    int rc = addr_objs(q, q->obj->cls, &r, STORE_EXACT, 0, &v, &n, err);
+    if (rc == 0 && n == 0) {
+        free(v);
+        exact = 0;
+        rc = addr_objs(q, q->obj->cls, &r, STORE_LESS_ALL, 1, &v, &n, err);
+    }
+    if (rc == 0 && n == 0) {
+        free(v);
+        exact = 1;
+        rc = addr_objs(q, inet, &r, STORE_EXACT, 0, &v, &n, err);
+    }
+    if (rc == 0 && n == 0) {
+        free(v);
+        exact = 0;
+        rc = addr_objs(q, inet, &r, STORE_LESS_ONE, 0, &v, &n, err);
+    }
+    if (rc)
+        return rc;
+    if (n == 0) {
+        free(v);
+        return check_root(q, "mnt-routes", diags, res, err);
+    }
+    int routes = 0, lower = 0;
+    for (size_t i = 0; i < n; i++) {
+        routes |= has_attr(v[i], SA_MNT_ROUTES);
+        lower |= has_attr(v[i], SA_MNT_LOWER);
+    }
+    int aid = routes ? SA_MNT_ROUTES : (!exact && lower) ? SA_MNT_LOWER : SA_MNT_BY;
+    strv_t names = STRV_INIT;
+    for (size_t i = 0; i < n; i++) {
+        const rpsl_obj_t *o = v[i];
+        for (size_t k = 0; k < o->nattrs; k++) {
+            if (o->attrs[k].aid != aid)
+                continue;
+            if (aid == SA_MNT_ROUTES) {
+                if (mnt_routes_covers(o->attrs[k].value, &r, plen)) {
+                    const char *val = o->attrs[k].value;
+                    char *name = xstrndup(val, strcspn(val, " \t{"));
+                    strv_add_unique(&names, name);
+                    free(name);
+                }
+            } else {
+                rpsl_list_each(o->attrs[k].value, collect_item, &names);
+            }
+        }
+    }
+    /* the first candidate holding the attribute names the check */
+    const rpsl_obj_t *subject = v[0];
+    for (size_t i = 0; i < n; i++)
+        if (has_attr(v[i], aid)) {
+            subject = v[i];
+            break;
+        }
+    struct check k = { &names, SC_MNTNER, schema_attr_name(aid), subject, 0, NULL, NULL };
+    rc = run_check(q, &k, diags, res, NULL, err);
+    strv_free(&names);
+    objs_free(v, n);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* DOM: reverse domain create (C2)                                    */
+
+static int is_enum_domain(const rpsl_obj_t *o)
+{
+    const char *d = o->attrs[0].value;
+    size_t n = strlen(d);
+    while (n && d[n - 1] == '.')
+        n--;
+    return n >= 9 && strncasecmp(d + n - 9, "e164.arpa", 9) == 0;
+}
+
+static int check_domain(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, err_t *err)
+{
+    if (is_enum_domain(q->obj)) {
+        if (!has_power(q))
+            return 0;
+        int ok;
+        int rc = power_ok(q, &res->by, &ok, err);
+        if (rc == 0 && !ok) {
+            res->passed = 0;
+            for (size_t i = 0; i < q->policy->power_maintainers->n; i++)
+                strv_add_unique(&res->upd_to, q->policy->power_maintainers->v[i]);
+            diag_add(diags, DIAG_ERROR, DIAG_OBJECT,
+                     "Creating enum domain requires administrative authorisation");
+        }
+        return rc;
+    }
+    ip_range_t r;
+    if (schema_obj_range(q->obj, &r) != 0)
+        return 0;
+    int inet = r.af == 4 ? SC_INETNUM : SC_INET6NUM;
+    rpsl_obj_t **v;
+    size_t n;
+    int rc = addr_objs(q, inet, &r, STORE_BEST, 0, &v, &n, err);
+    if (rc)
+        return rc;
+    if (n == 0) {
+        free(v);
+        return check_root(q, "mnt-domains", diags, res, err);
+    }
+    ip_range_t hr;
+    int exact = schema_obj_range(v[0], &hr) == 0 && ip_range_equal(&hr, &r);
+    int aid = has_attr(v[0], SA_MNT_DOMAINS) ? SA_MNT_DOMAINS
+            : (!exact && has_attr(v[0], SA_MNT_LOWER)) ? SA_MNT_LOWER : SA_MNT_BY;
+    rc = check_attr(q, v[0], aid, 0, diags, res, err);
+    objs_free(v, n);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* PAS: aut-num create (C5)                                           */
+
+/* "AS123" at @s: the number into *n, the rest returned; NULL if none. */
+static const char *parse_asn(const char *s, uint64_t *n)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (strncasecmp(s, "AS", 2) != 0 || !isdigit((unsigned char)s[2]))
+        return NULL;
+    uint64_t v = 0;
+    s += 2;
+    while (isdigit((unsigned char)*s)) {
+        v = v * 10 + (uint64_t)(*s - '0');
+        if (v > UINT32_MAX)
+            return NULL;
+        s++;
+    }
+    *n = v;
+    return s;
+}
+
+int authz_parse_asn(const char *s, uint32_t *asn)
+{
+    uint64_t v;
+    const char *e = parse_asn(s, &v);
+    if (e == NULL)
+        return -1;
+    while (*e == ' ' || *e == '\t')
+        e++;
+    if (*e)
+        return -1;
+    *asn = (uint32_t)v;
+    return 0;
+}
+
+int authz_parse_as_block(const char *s, uint32_t *lo, uint32_t *hi)
+{
+    uint64_t a, b;
+    const char *p = parse_asn(s, &a);
+    if (p == NULL)
+        return -1;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == 0) {
+        b = a;
+    } else {
+        if (*p != '-' || (p = parse_asn(p + 1, &b)) == NULL)
+            return -1;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p)
+            return -1;
+    }
+    *lo = (uint32_t)a;
+    *hi = (uint32_t)b;
+    return 0;
+}
+
+struct blocks {
+    uint32_t asn;
+    char *best;             /* the smallest covering block's key */
+    uint64_t size;
+    int any;                /* the registry has as-blocks */
+};
+
+static int block_hit(int cls, const char *pkey, const char *text, size_t len, void *arg)
+{
+    (void)cls;
+    (void)text;
+    (void)len;
+    struct blocks *b = arg;
+    uint32_t lo, hi;
+    b->any = 1;
+    if (authz_parse_as_block(pkey, &lo, &hi) != 0 || b->asn < lo || b->asn > hi)
+        return 0;
+    uint64_t size = (uint64_t)hi - lo;
+    if (b->best == NULL || size < b->size) {
+        free(b->best);
+        b->best = xstrdup(pkey);
+        b->size = size;
+    }
+    return 0;
+}
+
+int authz_as_block(store_txn_t *txn, uint32_t asn, char **key, int *any, err_t *err)
+{
+    struct blocks b = { asn, NULL, 0, 0 };
+    int rc = store_each(txn, SC_AS_BLOCK, block_hit, &b, err);
+    if (rc) {
+        free(b.best);
+        return rc;
+    }
+    *key = b.best;
+    if (any)
+        *any = b.any;
+    return 0;
+}
+
+static int check_autnum(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, err_t *err)
+{
+    uint32_t asn;
+    if (authz_parse_asn(q->obj->attrs[0].value, &asn) != 0)
+        return 0;
+    char *key = NULL;
+    int rc = authz_as_block(q->txn, asn, &key, NULL, err);
+    if (rc)
+        return rc;
+    if (key == NULL)        /* rules.c reports a missing block */
+        return check_root(q, "mnt-lower", diags, res, err);
+    rpsl_obj_t *blk = NULL;
+    rc = store_obj_load(q->txn, SC_AS_BLOCK, key, &blk, err);
+    free(key);
+    if (rc == ERR_NOTFOUND)
+        return 0;
+    if (rc)
+        return rc;
+    rc = check_attr(q, blk, has_attr(blk, SA_MNT_LOWER) ? SA_MNT_LOWER : SA_MNT_BY, 1,
+                    diags, res, err);
+    rpsl_obj_free(blk);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* HSET: hierarchical set names (C3)                                  */
+
+int authz_set_parent(const rpsl_obj_t *o, char **parent, int *cls)
+{
+    *parent = NULL;
+    if (o->cls != SC_AS_SET && o->cls != SC_ROUTE_SET && o->cls != SC_RTR_SET &&
+        o->cls != SC_FILTER_SET && o->cls != SC_PEERING_SET)
+        return 0;
+    const char *name = o->attrs[0].value;
+    const char *colon = strrchr(name, ':');
+    if (colon == NULL)
+        return 0;
+    char *p = xstrndup(name, (size_t)(colon - name));
+    const char *last = strrchr(p, ':');
+    last = last ? last + 1 : p;
+    uint32_t asn;
+    if (authz_parse_asn(p, &asn) == 0)
+        *cls = SC_AUT_NUM;
+    else if (strncasecmp(last, "AS-", 3) == 0)
+        *cls = SC_AS_SET;
+    else
+        *cls = o->cls;
+    *parent = p;
+    return 1;
+}
+
+static int check_hset(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, err_t *err)
+{
+    char *pkey;
+    int pcls;
+    if (!authz_set_parent(q->obj, &pkey, &pcls))
+        return 0;
+    rpsl_obj_t *p = NULL;
+    int rc = store_obj_load(q->txn, pcls, pkey, &p, err);
+    free(pkey);
+    if (rc == ERR_NOTFOUND)     /* rules.c: "Parent object X not found" */
+        return 0;
+    if (rc)
+        return rc;
+    rc = check_attr(q, p, has_attr(p, SA_MNT_LOWER) ? SA_MNT_LOWER : SA_MNT_BY, 1,
+                    diags, res, err);
+    rpsl_obj_free(p);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* NCC-only statuses (syntax.txt section 4), with power maintainers   */
+
+int authz_status_ncc_only(int cls, const char *status)
+{
+    static const char *const v4[] = { "ALLOCATED UNSPECIFIED", "ALLOCATED PA",
+                                      "ALLOCATED-ASSIGNED PA", "ASSIGNED ANYCAST" };
+    static const char *const v6[] = { "ALLOCATED-BY-RIR", "ASSIGNED ANYCAST", "ASSIGNED PI" };
+    if (status == NULL)
+        return 0;
+    const char *const *t = cls == SC_INETNUM ? v4 : v6;
+    size_t n = cls == SC_INETNUM ? sizeof v4 / sizeof *v4
+             : cls == SC_INET6NUM ? sizeof v6 / sizeof *v6 : 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(status, t[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int check_status_admin(const authz_req_t *q, diag_list_t *diags, authz_res_t *res,
+                              err_t *err)
+{
+    const rpsl_obj_t *o = q->op == PROC_DELETE ? q->old : q->obj;
+    if (!has_power(q) || o == NULL || (o->cls != SC_INETNUM && o->cls != SC_INET6NUM))
+        return 0;
+    const char *status = rpsl_obj_get(o, "status");
+    if (!authz_status_ncc_only(o->cls, status))
+        return 0;
+    int ok;
+    int rc = power_ok(q, &res->by, &ok, err);
+    if (rc || ok)
+        return rc;
+    res->passed = 0;
+    for (size_t i = 0; i < q->policy->power_maintainers->n; i++)
+        strv_add_unique(&res->upd_to, q->policy->power_maintainers->v[i]);
+    if (q->op == PROC_DELETE)
+        diag_add(diags, DIAG_ERROR, DIAG_OBJECT,
+                 "Object with status %s can only be deleted by the database administrator",
+                 status);
+    else
+        diag_add(diags, DIAG_ERROR, DIAG_OBJECT,
+                 "Setting status %s requires administrative authorisation", status);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* IRT (A7) and REF (A6): references newly added                      */
+
+/* Items of @aid in @o that are not in @old (NULL: all). */
+static void added_values(const rpsl_obj_t *o, const rpsl_obj_t *old, int aid, strv_t *out)
+{
+    strv_t now = STRV_INIT, before = STRV_INIT;
+    attr_values(o, aid, &now);
+    attr_values(old, aid, &before);
+    for (size_t i = 0; i < now.n; i++)
+        if (strv_find(&before, now.v[i]) < 0)
+            strv_add_unique(out, now.v[i]);
+    strv_free(&now);
+    strv_free(&before);
+}
+
+static int check_irt(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, err_t *err)
+{
+    strv_t added = STRV_INIT;
+    added_values(q->obj, q->old, SA_MNT_IRT, &added);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < added.n; i++) {
+        rpsl_obj_t *irt = NULL;
+        rc = store_obj_load(q->txn, SC_IRT, added.v[i], &irt, err);
+        if (rc == ERR_NOTFOUND) {   /* reported as an unknown reference */
+            rc = 0;
+            continue;
+        }
+        if (rc)
+            break;
+        strv_t one = STRV_INIT, tell = STRV_INIT;
+        strv_add(&one, added.v[i]);
+        /* an irt has no upd-to:: its maintainers' upd-to: hear of it */
+        attr_values(irt, SA_MNT_BY, &tell);
+        struct check k = { &one, SC_IRT, "mnt-irt", q->obj, 0, NULL, &tell };
+        rc = run_check(q, &k, diags, res, NULL, err);
+        strv_free(&one);
+        strv_free(&tell);
+        rpsl_obj_free(irt);
+    }
+    strv_free(&added);
+    return rc;
+}
+
+/* The reference attributes of A6. */
+static const int ref_attrs[] = {
+    SA_ADMIN_C, SA_TECH_C, SA_ZONE_C, SA_ABUSE_C, SA_AUTHOR, SA_PING_HDL, SA_MNT_BY,
+    SA_MNT_LOWER, SA_MNT_DOMAINS, SA_MNT_ROUTES, SA_MNT_REF, SA_MNT_IRT, SA_ORG
+};
+
+/* Is @o the object (@cls, @key)? */
+static int is_object(const rpsl_obj_t *o, int cls, const char *key)
+{
+    if (o == NULL || o->cls != cls)
+        return 0;
+    buf_t k;
+    buf_init(&k);
+    int same = schema_pkey(o, &k) == 0 && strcasecmp(k.s, key) == 0;
+    buf_free(&k);
+    return same;
+}
+
+/* One referenced object: its mnt-ref: maintainers must authorise. */
+static int check_one_ref(const authz_req_t *q, const rpsl_obj_t *target, diag_list_t *diags,
+                         authz_res_t *res, err_t *err)
+{
+    strv_t refs = STRV_INIT, usable = STRV_INIT;
+    attr_values(target, SA_MNT_REF, &refs);
+    int rc = 0;
+    for (size_t i = 0; i < refs.n; i++) {
+        if (is_object(q->obj, SC_MNTNER, refs.v[i])) {
+            strv_add_unique(&usable, refs.v[i]);
+            continue;
+        }
+        rc = store_obj_get(q->txn, SC_MNTNER, refs.v[i], NULL, err);
+        if (rc == 0)
+            strv_add_unique(&usable, refs.v[i]);
+        else if (rc != ERR_NOTFOUND)
+            break;
+        rc = 0;
+    }
+    if (rc == 0 && (usable.n || target->cls == SC_ORGANISATION)) {
+        /* an organisation without usable mnt-ref: cannot be referenced */
+        struct check k = { &usable, SC_MNTNER, "mnt-ref", target, 0, q->obj, NULL };
+        rc = run_check(q, &k, diags, res, NULL, err);
+    }
+    strv_free(&refs);
+    strv_free(&usable);
+    return rc;
+}
+
+static int check_refs(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, err_t *err)
+{
+    strv_t done = STRV_INIT;    /* "class key" of objects checked */
+    int rc = 0;
+    for (size_t a = 0; rc == 0 && a < sizeof ref_attrs / sizeof *ref_attrs; a++) {
+        strv_t added = STRV_INIT;
+        added_values(q->obj, q->old, ref_attrs[a], &added);
+        for (size_t i = 0; rc == 0 && i < added.n; i++) {
+            for (const int *c = schema_attr_refs(ref_attrs[a]); *c >= 0; c++) {
+                char *id = xasprintf("%d %s", *c, added.v[i]);
+                int seen = !strv_add_unique(&done, id);
+                free(id);
+                if (seen)
+                    break;
+                if (is_object(q->obj, *c, added.v[i])) {
+                    rc = check_one_ref(q, q->obj, diags, res, err);
+                    break;
+                }
+                rpsl_obj_t *t = NULL;
+                rc = store_obj_load(q->txn, *c, added.v[i], &t, err);
+                if (rc == ERR_NOTFOUND) {
+                    rc = 0;
+                    continue;
+                }
+                if (rc == 0)
+                    rc = check_one_ref(q, t, diags, res, err);
+                rpsl_obj_free(t);
+                break;
+            }
+        }
+        strv_free(&added);
+    }
+    strv_free(&done);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* FORCE delete (F)                                                   */
+
+/* Has @o a power maintainer in mnt-lower: or mnt-by:? */
+static int power_held(const authz_req_t *q, const rpsl_obj_t *o)
+{
+    strv_t m = STRV_INIT;
+    attr_values(o, SA_MNT_LOWER, &m);
+    attr_values(o, SA_MNT_BY, &m);
+    int yes = 0;
+    for (size_t i = 0; i < m.n && !yes; i++)
+        yes = is_power(q, m.v[i]);
+    strv_free(&m);
+    return yes;
+}
+
+/*
+ * After the MNTBY check of a delete failed: may the holder of the space
+ * delete it?  *ok receives the outcome; on failure the holder's failed
+ * checks are added to @diags/@res.
+ */
+static int check_force(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, int *ok,
+                       err_t *err)
+{
+    *ok = 0;
+    const rpsl_obj_t *o = q->old ? q->old : q->obj;
+    int cls = o->cls;
+    if (!has_power(q) || (cls != SC_INETNUM && cls != SC_INET6NUM && cls != SC_ROUTE &&
+                          cls != SC_ROUTE6 && cls != SC_DOMAIN))
+        return 0;
+    if (cls == SC_DOMAIN && is_enum_domain(o))
+        return 0;
+    ip_range_t r;
+    if (schema_obj_range(o, &r) != 0)
+        return 0;
+    int inet = r.af == 4 ? SC_INETNUM : SC_INET6NUM;
+    rpsl_obj_t **v;
+    size_t n;
+    int rc;
+    diag_list_t scratch = DIAG_LIST_INIT;
+    authz_res_t sres;
+    authz_res_init(&sres);
+    if (cls == SC_DOMAIN) {     /* F2: mnt-domains of the exact inet(6)num */
+        rc = addr_objs(q, inet, &r, STORE_EXACT, 0, &v, &n, err);
+        if (rc == 0 && n && has_attr(v[0], SA_MNT_DOMAINS))
+            rc = check_attr(q, v[0], SA_MNT_DOMAINS, 0, &scratch, &sres, err);
+        int passed = rc == 0 && n && has_attr(v[0], SA_MNT_DOMAINS) && sres.passed;
+        objs_free(v, n);
+        if (rc == 0 && passed) {
+            for (size_t i = 0; i < sres.by.n; i++)
+                strv_add_unique(&res->by, sres.by.v[i]);
+            *ok = 1;
+        }
+        diag_list_free(&scratch);
+        authz_res_free(&sres);
+        if (rc || *ok)
+            return rc;
+        authz_res_init(&sres);
+    }
+    /* F3: the most specific holder with a power maintainer decides */
+    rc = addr_objs(q, inet, &r, STORE_LESS_ALL, 0, &v, &n, err);
+    if (rc) {
+        authz_res_free(&sres);
+        return rc;
+    }
+    const rpsl_obj_t *holder = NULL;
+    for (size_t i = n; i > 0 && holder == NULL; i--) {
+        ip_range_t hr;
+        if (schema_obj_range(v[i - 1], &hr) == 0 && is_root(&hr))
+            continue;
+        if (power_held(q, v[i - 1]))
+            holder = v[i - 1];
+    }
+    if (holder) {
+        strv_t names = STRV_INIT;
+        attr_values(holder, SA_MNT_LOWER, &names);
+        attr_values(holder, SA_MNT_BY, &names);
+        struct check k = { &names, SC_MNTNER, "mnt-lower", holder, 0, NULL, NULL };
+        rc = run_check(q, &k, &scratch, &sres, ok, err);
+        strv_free(&names);
+        if (rc == 0 && *ok) {
+            for (size_t i = 0; i < sres.by.n; i++)
+                strv_add_unique(&res->by, sres.by.v[i]);
+        } else if (rc == 0) {
+            /* report the holder's mnt-lower and mnt-by failures */
+            if (has_attr(holder, SA_MNT_LOWER))
+                rc = check_attr(q, holder, SA_MNT_LOWER, 0, diags, res, err);
+            if (rc == 0)
+                rc = check_attr(q, holder, SA_MNT_BY, 0, diags, res, err);
+        }
+    }
+    diag_list_free(&scratch);
+    authz_res_free(&sres);
+    objs_free(v, n);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+
+static int check_create(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, err_t *err)
+{
+    switch (q->obj->cls) {
+    case SC_INETNUM:
+    case SC_INET6NUM:
+        return check_pip(q, diags, res, err);
+    case SC_ROUTE:
+    case SC_ROUTE6:
+        return check_route(q, diags, res, err);
+    case SC_DOMAIN:
+        return check_domain(q, diags, res, err);
+    case SC_AUT_NUM:
+        return check_autnum(q, diags, res, err);
+    case SC_AS_SET:
+    case SC_ROUTE_SET:
+    case SC_RTR_SET:
+    case SC_FILTER_SET:
+    case SC_PEERING_SET:
+        return check_hset(q, diags, res, err);
+    default:
+        return 0;
+    }
 }
 
 int authz_run(const authz_req_t *req, diag_list_t *diags, authz_res_t *res, err_t *err)
 {
     res->passed = 1;
-    return check_mntby(req, diags, res, err);
+    int ran, rc;
+    if (req->op == PROC_DELETE) {
+        diag_list_t d = DIAG_LIST_INIT;
+        authz_res_t m;
+        authz_res_init(&m);
+        rc = check_mntby(req, &d, &m, &ran, err);
+        int forced = 0;
+        if (rc == 0 && !m.passed)
+            rc = check_force(req, &d, &m, &forced, err);
+        if (rc == 0) {
+            if (forced) {       /* the holder's authorisation replaces MNTBY */
+                diag_list_free(&d);
+                m.passed = 1;
+                strv_free(&m.upd_to);
+            }
+            for (size_t i = 0; i < d.n; i++)
+                diag_add(diags, d.v[i].sev, d.v[i].attr, "%s", d.v[i].text);
+            res->passed = m.passed;
+            for (size_t i = 0; i < m.by.n; i++)
+                strv_add_unique(&res->by, m.by.v[i]);
+            for (size_t i = 0; i < m.upd_to.n; i++)
+                strv_add_unique(&res->upd_to, m.upd_to.v[i]);
+            rc = check_status_admin(req, diags, res, err);
+        }
+        diag_list_free(&d);
+        authz_res_free(&m);
+        return rc;
+    }
+    rc = check_mntby(req, diags, res, &ran, err);
+    if (rc == 0 && req->op == PROC_CREATE)
+        rc = check_create(req, diags, res, err);
+    if (rc == 0 && req->op == PROC_CREATE)
+        rc = check_status_admin(req, diags, res, err);
+    if (rc == 0)
+        rc = check_irt(req, diags, res, err);
+    if (rc == 0)
+        rc = check_refs(req, diags, res, err);
+    return rc;
 }

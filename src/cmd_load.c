@@ -1,7 +1,12 @@
 /*
  * cmd_load.c - autodbm-load: bulk-load RPSL dump files into the store.
  *
- * usage: autodbm-load [-c conf] [--non-strict] [-q] FILE...
+ * usage: autodbm-load [-c conf] [--non-strict] [-q] [--rebuild-keyring] [FILE...]
+ *
+ * After a load the keys of the store's key-certs are imported into the
+ * registry's GnuPG home (keyring_import_all); with --rebuild-keyring the
+ * home is emptied first (keyring_rebuild), and without files that is all
+ * it does.
  *
  * Each file (plain text or gzip, read through zlib which passes plain
  * files through) is read in chunks; blank-line separated paragraphs are
@@ -47,6 +52,8 @@
 #include "rpsl.h"
 #include "schema.h"
 #include "store.h"
+#include "keyring.h"
+#include "pgp.h"
 
 /** Objects per batch (one write transaction each). */
 #define BATCH_OBJECTS 4096
@@ -94,7 +101,7 @@ struct load {
 
 static void usage(FILE *fp)
 {
-    fprintf(fp, "usage: autodbm-load [-c conf] [--non-strict] [-q] FILE...\n"
+    fprintf(fp, "usage: autodbm-load [-c conf] [--non-strict] [-q] [--rebuild-keyring] [FILE...]\n"
                 "       autodbm-load -h | -V\n");
 }
 
@@ -365,13 +372,60 @@ static int writer(struct load *ld, store_bulk_t *bk, err_t *err)
     return rc;
 }
 
+/*
+ * Import the key-certs' keys of @st (all of them: rebuild first empties
+ * the home).  @st NULL: open the store of @conf.  Returns the exit status
+ * (@ex when all went well; 75 when GnuPG or the store failed).
+ */
+static int keyring_step(store_t *st, const conf_t *conf, int rebuild, int quiet, int ex)
+{
+    err_t err = ERR_INIT;
+    store_t *own = NULL;
+    pgp_t *pgp = NULL;
+    diag_list_t diags = DIAG_LIST_INIT;
+    keyring_stats_t ks;
+    memset(&ks, 0, sizeof ks);
+    int rc = 0;
+    if (st == NULL && (rc = store_open_size(conf->database, 0, conf->map_size, &own, &err)) == 0)
+        st = own;
+    size_t nkc = 0;
+    if (rc == 0 && !rebuild) {
+        store_txn_t *txn = NULL;
+        if ((rc = store_read_begin(st, &txn, &err)) == 0) {
+            nkc = store_count(txn, SC_KEY_CERT);
+            store_read_end(txn);
+        }
+    }
+    if (rc == 0 && (rebuild || nkc > 0)) {
+        rc = pgp_new(conf->gnupg_home, &pgp, &err);
+        if (rc == 0)
+            rc = rebuild ? keyring_rebuild(st, pgp, &ks, &diags, &err)
+                         : keyring_import_all(st, pgp, &ks, &diags, &err);
+        for (size_t i = 0; i < diags.n; i++)
+            fprintf(stderr, "autodbm-load: %s\n", diags.v[i].text);
+        if (rc == 0 && !quiet)
+            printf("keyring: removed %zu, imported %zu, skipped %zu\n", ks.removed,
+                   ks.imported, ks.skipped);
+    }
+    if (rc) {
+        fprintf(stderr, "autodbm-load: keyring: %s\n", err_text(&err));
+        ex = EX_TEMPFAIL;
+    }
+    diag_list_free(&diags);
+    pgp_free(pgp);
+    store_close(own);
+    err_free(&err);
+    return ex;
+}
+
 int main(int argc, char **argv)
 {
     const char *conf_opt = NULL;
-    int non_strict = 0, quiet = 0;
+    int non_strict = 0, quiet = 0, rebuild_keyring = 0;
     static const struct option longopts[] = {
         { "non-strict", no_argument, NULL, 'N' },
         { "quiet", no_argument, NULL, 'q' },
+        { "rebuild-keyring", no_argument, NULL, 'K' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 }
@@ -382,12 +436,13 @@ int main(int argc, char **argv)
         case 'c': conf_opt = optarg; break;
         case 'N': non_strict = 1; break;
         case 'q': quiet = 1; break;
+        case 'K': rebuild_keyring = 1; break;
         case 'h': usage(stdout); return EX_OK;
         case 'V': printf("autodbm-load %s\n", AUTODBM_VERSION); return EX_OK;
         default: usage(stderr); return EX_USAGE;
         }
     }
-    if (optind >= argc) {
+    if (optind >= argc && !rebuild_keyring) {
         usage(stderr);
         return EX_USAGE;
     }
@@ -405,6 +460,12 @@ int main(int argc, char **argv)
         conf_free(&conf);
         err_free(&err);
         return rc == ERR_IO ? EX_CONFIG : err_sysexit(rc);
+    }
+    if (optind >= argc) {       /* --rebuild-keyring alone */
+        int kex = keyring_step(NULL, &conf, 1, quiet, EX_OK);
+        conf_free(&conf);
+        err_free(&err);
+        return kex;
     }
 
     struct load ld;
@@ -465,6 +526,8 @@ int main(int argc, char **argv)
     printf("loaded %zu objects, %zu errors\n", loaded, ld.errors);
     if (ex == EX_OK && ld.errors)
         ex = EX_DATAERR;
+    if (ex == EX_OK || ex == EX_DATAERR)
+        ex = keyring_step(ld.st, &conf, rebuild_keyring, quiet, ex);
 leave:
     store_bulk_free(bk);
     for (size_t i = 0; i < ld.q.nempty; i++)

@@ -39,15 +39,22 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "archive.h"
+#include "authz.h"
 #include "buf.h"
 #include "conf.h"
+#include "cred.h"
 #include "err.h"
+#include "keyring.h"
 #include "mailin.h"
 #include "mailout.h"
 #include "notify.h"
 #include "process.h"
 #include "report.h"
+#include "rules.h"
+#include "schema.h"
 #include "store.h"
+#include "strv.h"
 #include "update.h"
 
 /* Everything one run works with; set up by main(). */
@@ -63,7 +70,12 @@ struct robot {
     buf_t ack;
     char *ack_subject;
     notify_list_t notes;
+    pgp_t *pgp;                 /* key-cert keys (issue 4); NULL unless the
+                                   update holds a key-cert object */
     int already_handled;
+    buf_t ack_raw;              /* the composed ack as queued (archive) */
+    const char *limit;          /* why the mail is beyond a limit, or NULL */
+    buf_t logextra;             /* warnings for the one log line */
 };
 
 static void usage(FILE *fp)
@@ -101,15 +113,99 @@ static int parse_time(const char *s, time_t *out)
     return 0;
 }
 
-static int read_all(FILE *fp, buf_t *b, err_t *err)
+/*
+ * Read the mail: at most @limit + 1 bytes are kept.  *@over is set when
+ * the mail is larger than @limit; the rest of the input is then read and
+ * thrown away (up to DRAIN_MAX bytes, in a fixed-size chunk) so that the
+ * MTA writing into our pipe sees no broken pipe.
+ */
+#define DRAIN_MAX ((unsigned long long)4 << 30)
+
+static int read_bounded(FILE *fp, size_t limit, buf_t *b, int *over, err_t *err)
 {
     char chunk[65536];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+    *over = 0;
+    while (b->len <= limit) {
+        size_t want = limit + 1 - b->len;
+        if (want > sizeof chunk)
+            want = sizeof chunk;
+        if ((n = fread(chunk, 1, want, fp)) == 0)
+            break;
         buf_put(b, chunk, n);
+    }
+    if (b->len > limit) {
+        *over = 1;
+        unsigned long long drained = 0;
+        while (drained < DRAIN_MAX && (n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+            drained += n;
+    }
     if (ferror(fp))
         return err_set(err, ERR_IO, "reading the mail: %s", strerror(errno));
     return 0;
+}
+
+/* The length of the header block of @raw (up to and including the blank
+ * line), or @len when there is no blank line. */
+static size_t header_block_len(const char *raw, size_t len)
+{
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (raw[i] != '\n')
+            continue;
+        if (raw[i + 1] == '\n')
+            return i + 2;
+        if (raw[i + 1] == '\r' && i + 2 < len && raw[i + 2] == '\n')
+            return i + 3;
+    }
+    return len;
+}
+
+/*
+ * The limits on the update text (conf.h): line length and paragraph
+ * (object) size over the pieces.  Returns a malloc'd reason or NULL.
+ */
+static char *text_limit(const mailin_msg_t *m, const conf_t *c)
+{
+    for (size_t i = 0; i < m->npieces; i++) {
+        const char *s = m->pieces[i].text, *end = s + m->pieces[i].len;
+        size_t para = 0;
+        while (s < end) {
+            const char *nl = memchr(s, '\n', (size_t)(end - s));
+            const char *le = nl ? nl : end;
+            size_t ll = (size_t)(le - s);
+            if (ll > c->max_line_length)
+                return xasprintf("a line of the update text is longer than %zu bytes "
+                                 "(max_line_length)", c->max_line_length);
+            int blank = 1;
+            for (const char *p = s; p < le; p++)
+                if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\f' && *p != '\v') {
+                    blank = 0;
+                    break;
+                }
+            para = blank ? 0 : para + ll + 1;
+            if (para > c->max_object_size)
+                return xasprintf("an object (paragraph) is larger than %zu bytes "
+                                 "(max_object_size)", c->max_object_size);
+            s = nl ? nl + 1 : end;
+        }
+    }
+    return NULL;
+}
+
+/* The limits on the split update: objects and passwords.  Malloc'd reason or NULL. */
+static char *update_limit(const upd_msg_t *u, const conf_t *c)
+{
+    size_t nobj = upd_object_count(u);
+    if (nobj > c->max_objects)
+        return xasprintf("the mail holds %zu objects, more than %u (max_objects)", nobj,
+                         c->max_objects);
+    size_t npw = 0;
+    for (size_t i = 0; i < u->npieces; i++)
+        npw += cred_count(&u->creds[i], CRED_PASSWORD);
+    if (npw > c->max_passwords)
+        return xasprintf("the mail holds %zu password: lines, more than %u (max_passwords)",
+                         npw, c->max_passwords);
+    return NULL;
 }
 
 /* The reasons a mail is not answered (loop protection). NULL: answer it. */
@@ -162,6 +258,7 @@ static void reset_outputs(struct robot *r)
     r->ack_subject = NULL;
     notify_list_free(&r->notes);
     r->already_handled = 0;
+    buf_reset(&r->ack_raw);
 }
 
 static report_origin_t origin(const struct robot *r)
@@ -187,7 +284,7 @@ static char *mail_identity(const struct robot *r, const buf_t *raw)
     return xasprintf("fnv:%016llx:%zu", h, raw->len);
 }
 
-static int queue_one(store_txn_t *txn, const struct robot *r, enum mailout_kind kind,
+static int queue_one(store_txn_t *txn, struct robot *r, enum mailout_kind kind,
                      const char *to, const char *subject, const char *body, err_t *err)
 {
     mailout_msg_t m = {
@@ -198,10 +295,15 @@ static int queue_one(store_txn_t *txn, const struct robot *r, enum mailout_kind 
     buf_init(&out);
     int rc = mailout_compose(&m, &out, err);
     if (rc == ERR_SYNTAX) {
-        logmsg(LOG_WARNING, "not sending to unusable address: %s", err_text(err));
+        buf_printf(&r->logextra, " unusable-address=\"%s\"", err_text(err));
+        err_free(err);
         rc = 0;
     } else if (rc == 0) {
         rc = mailout_queue(txn, to, out.s, out.len, err);
+        if (rc == 0 && kind == MAILOUT_ACK) {
+            buf_reset(&r->ack_raw);
+            buf_put(&r->ack_raw, out.s, out.len);
+        }
     }
     buf_free(&out);
     return rc;
@@ -234,8 +336,10 @@ static int robot_unit(store_txn_t *txn, void *arg, err_t *err)
         if (rc != ERR_NOTFOUND)
             return rc;
 
+        authz_policy_t ap = { &r->conf.power_maintainers };
+        rules_policy_t rp = { r->conf.hierarchical_as_sets };
         proc_opts_t po = { r->conf.source, r->now, r->dry_run_opt, r->conf.allow_override,
-                           r->conf.override_password, NULL, NULL };
+                           r->conf.override_password, &ap, &rp, r->pgp };
         if ((rc = proc_run(txn, &po, r->upd, &r->report, err)) != 0)
             return rc;
         for (size_t i = 0; i < r->mail->diags.n; i++)
@@ -291,6 +395,95 @@ static int help_unit(store_txn_t *txn, void *arg, err_t *err)
     return rc;
 }
 
+/*
+ * A mail beyond a limit: answer with an error ack naming the limit,
+ * apply nothing, send no notification; record it as handled.
+ */
+static int limit_unit(store_txn_t *txn, void *arg, err_t *err)
+{
+    struct unit_arg *u = arg;
+    struct robot *r = u->r;
+    reset_outputs(r);
+    buf_t seen;
+    buf_init(&seen);
+    int rc = store_seen_get(txn, u->identity, &seen, err);
+    buf_free(&seen);
+    if (rc == 0) {
+        r->already_handled = 1;
+        return ROBOT_ABORT;
+    }
+    if (rc != ERR_NOTFOUND)
+        return rc;
+    r->report = xcalloc(1, sizeof *r->report);
+    diag_list_init(&r->report->global);
+    strv_init(&r->report->not_objects);
+    diag_add(&r->report->global, DIAG_ERROR, DIAG_OBJECT,
+             "The mail was not processed: %s. Nothing was changed. Please split the "
+             "update into smaller mails.", r->limit);
+    report_origin_t o = origin(r);
+    report_opts_t ro = { r->conf.source, AUTODBM_VERSION, r->host, r->now };
+    report_ack(&o, r->report, &ro, &r->ack);
+    r->ack_subject = report_subject(r->report, r->mail->subject);
+    if (r->dry_run_opt)
+        return ROBOT_ABORT;
+    rc = queue_one(txn, r, MAILOUT_ACK, r->mail->reply_addr, r->ack_subject, r->ack.s, err);
+    if (rc == 0)
+        rc = store_seen_put(txn, u->identity, "limit", 5, err);
+    return rc;
+}
+
+/* Milliseconds since @t0 (CLOCK_MONOTONIC). */
+static long elapsed_ms(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (long)((t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000);
+}
+
+/* The archive tag of this run: a digest of the mail's identity and the pid. */
+static char *archive_tag(const char *identity)
+{
+    unsigned long long h = 1469598103934665603ULL;
+    for (const char *p = identity; *p; p++) {
+        h ^= (unsigned char)*p;
+        h *= 1099511628211ULL;
+    }
+    return xasprintf("%016llx-%ld", h, (long)getpid());
+}
+
+/* Open the registry's GnuPG home when the update holds a key-cert object
+ * (verification itself is mailin's).  A failure is logged; key-cert
+ * updates then fail with a message (process.h). */
+static void keycert_open(struct robot *r)
+{
+    for (size_t i = 0; r->upd && i < r->upd->nparas; i++) {
+        const rpsl_obj_t *o = r->upd->paras[i].obj;
+        if (o == NULL || o->cls != SC_KEY_CERT)
+            continue;
+        err_t e = ERR_INIT;
+        if (pgp_new(r->conf.gnupg_home, &r->pgp, &e) != 0)
+            buf_printf(&r->logextra, " gnupg-error=\"%s\"", err_text(&e));
+        err_free(&e);
+        return;
+    }
+}
+
+/* After the commit: keys of deleted (or re-keyed) key-certs leave the
+ * keyring (keyring.h: the store is the truth, the keyring follows it). */
+static void keycert_after_commit(struct robot *r, store_t *st)
+{
+    for (size_t i = 0; r->pgp && i < r->report->n; i++) {
+        const proc_result_t *x = &r->report->v[i];
+        if (x->cls != SC_KEY_CERT || !x->ok || x->old == NULL ||
+            (x->op != PROC_DELETE && x->op != PROC_MODIFY))
+            continue;
+        err_t e = ERR_INIT;
+        if (keyring_forget_obj(st, r->pgp, x->old, &e) != 0)
+            buf_printf(&r->logextra, " keyring-warning=\"%s\"", err_text(&e));
+        err_free(&e);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const char *conf_opt = NULL, *time_opt = NULL;
@@ -311,16 +504,22 @@ int main(int argc, char **argv)
         usage(stderr);
         return EX_USAGE;
     }
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     openlog("autodbm", LOG_PID, LOG_MAIL);
 
     struct robot r;
     memset(&r, 0, sizeof r);
     buf_init(&r.ack);
+    buf_init(&r.ack_raw);
+    buf_init(&r.logextra);
     r.dry_run_opt = dry;
     r.now = time(NULL);
     if (time_opt && parse_time(time_opt, &r.now) != 0) {
         fprintf(stderr, "autodbm: -t: expected a time like 2026-04-14T11:33:44Z\n");
         buf_free(&r.ack);
+        buf_free(&r.ack_raw);
+        buf_free(&r.logextra);
         return EX_USAGE;
     }
     char hostname[256];
@@ -339,33 +538,76 @@ int main(int argc, char **argv)
         rc = 0;
     }
     if (rc) {
-        logmsg(LOG_ERR, "%s", err_text(&err));
+        logmsg(LOG_ERR, "outcome=tempfail reason=\"configuration: %s\" time=%ldms",
+               err_text(&err), elapsed_ms(&t0));
         fprintf(stderr, "autodbm: %s\n", err_text(&err));
         conf_free(&r.conf);
         err_free(&err);
         buf_free(&r.ack);
+        buf_free(&r.ack_raw);
+        buf_free(&r.logextra);
         /* A broken configuration is the operator's to fix: keep the mail. */
         return EX_TEMPFAIL;
     }
 
+    /* The one log line of this mail is built up in these. */
+    const char *outcome = "handled";
+    char *reason = NULL;
+    int prio = LOG_INFO;
+
     buf_t raw;
     buf_init(&raw);
     store_t *st = NULL;
-    char *identity = NULL;
+    char *identity = NULL, *abase = NULL, *limit_why = NULL;
+    int opened = 0;
     mailin_init();
-    if ((rc = read_all(stdin, &raw, &err)) != 0) {
-        logmsg(LOG_ERR, "%s", err_text(&err));
+    int too_big = 0;
+    if ((rc = read_bounded(stdin, r.conf.max_mail_size, &raw, &too_big, &err)) != 0) {
+        outcome = "tempfail";
+        reason = xstrdup(err_text(&err));
+        prio = LOG_ERR;
         ex = EX_TEMPFAIL;
         goto leave;
     }
-    mailin_opts_t mo = { r.now, r.conf.gnupg_home, 0, 0, r.conf.signature_max_age };
-    rc = mailin_parse(raw.s, raw.len, &mo, &r.mail, &err);
+    mailin_opts_t mo = { r.now, r.conf.gnupg_home, r.conf.max_mime_depth,
+                         r.conf.max_mime_parts, r.conf.signature_max_age };
+    /* Too big: only the header block is parsed, to answer the sender. */
+    size_t plen = too_big ? header_block_len(raw.s, raw.len) : raw.len;
+    rc = mailin_parse(raw.s, plen, &mo, &r.mail, &err);
+    /*
+     * The archive copy comes before anything is decided: a mail that
+     * cannot be archived is not handled (75: the MTA keeps it and
+     * retries), so every mail whose effects are committed has its
+     * original in the archive (README "Operations").
+     */
+    if (rc == 0 || rc == ERR_SYNTAX) {
+        /* the identity needs the parsed Message-ID, if any */
+        identity = r.mail ? mail_identity(&r, &raw) : NULL;
+        if (!dry && !parse_only && r.conf.archive) {
+            char *tag = archive_tag(identity ? identity : "not-a-mail");
+            abase = archive_base(r.conf.archive, r.now, tag);
+            free(tag);
+            err_t aerr = ERR_INIT;
+            if (archive_write(abase, "in", raw.s, raw.len, &aerr) != 0) {
+                outcome = "tempfail";
+                reason = xstrdup(err_text(&aerr));
+                prio = LOG_ERR;
+                err_free(&aerr);
+                ex = EX_TEMPFAIL;
+                goto leave;
+            }
+        }
+    }
     if (rc == ERR_SYNTAX) {
-        logmsg(LOG_NOTICE, "dropped: not a mail (%s)", err_text(&err));
+        outcome = "dropped";
+        reason = xasprintf("not a mail (%s)", err_text(&err));
+        prio = LOG_NOTICE;
         goto leave;
     }
     if (rc) {
-        logmsg(LOG_ERR, "%s", err_text(&err));
+        outcome = "tempfail";
+        reason = xstrdup(err_text(&err));
+        prio = LOG_ERR;
         ex = EX_TEMPFAIL;
         goto leave;
     }
@@ -375,35 +617,60 @@ int main(int argc, char **argv)
     }
     const char *why = why_not_answer(&r);
     if (why && !dry) {
-        logmsg(LOG_NOTICE, "dropped: %s: message-id=%s from=%s", why,
-               r.mail->message_id ? r.mail->message_id : "none",
-               r.mail->from_addr ? r.mail->from_addr : "none");
+        outcome = "dropped";
+        reason = xstrdup(why);
+        prio = LOG_NOTICE;
         goto leave;
     }
 
-    upd_piece_t *pieces = xcalloc(r.mail->npieces + 1, sizeof *pieces);
-    for (size_t i = 0; i < r.mail->npieces; i++) {
-        pieces[i].text = r.mail->pieces[i].text;
-        pieces[i].len = r.mail->pieces[i].len;
-        pieces[i].creds = &r.mail->pieces[i].creds;
+    /* The limits (conf.h): beyond any of them an error ack, nothing applied. */
+    if (too_big)
+        limit_why = xasprintf("it is larger than %zu bytes (max_mail_size)",
+                              r.conf.max_mail_size);
+    else if (r.mail->over_limit)
+        limit_why = xasprintf("its MIME structure is beyond max_mime_depth (%u) or "
+                              "max_mime_parts (%u)", r.conf.max_mime_depth,
+                              r.conf.max_mime_parts);
+    else
+        limit_why = text_limit(r.mail, &r.conf);
+
+    if (limit_why == NULL) {
+        upd_piece_t *pieces = xcalloc(r.mail->npieces + 1, sizeof *pieces);
+        for (size_t i = 0; i < r.mail->npieces; i++) {
+            pieces[i].text = r.mail->pieces[i].text;
+            pieces[i].len = r.mail->pieces[i].len;
+            pieces[i].creds = &r.mail->pieces[i].creds;
+        }
+        rc = upd_split(pieces, r.mail->npieces, r.mail->subject, &r.upd, &err);
+        free(pieces);
+        if (rc) {
+            outcome = "tempfail";
+            reason = xstrdup(err_text(&err));
+            prio = LOG_ERR;
+            ex = EX_TEMPFAIL;
+            goto leave;
+        }
+        limit_why = update_limit(r.upd, &r.conf);
     }
-    rc = upd_split(pieces, r.mail->npieces, r.mail->subject, &r.upd, &err);
-    free(pieces);
-    if (rc) {
-        logmsg(LOG_ERR, "%s", err_text(&err));
-        ex = EX_TEMPFAIL;
-        goto leave;
-    }
+    r.limit = limit_why;
 
     if ((rc = store_open_size(r.conf.database, 0, r.conf.map_size, &st, &err)) != 0) {
-        logmsg(LOG_ERR, "store: %s", err_text(&err));
+        outcome = "tempfail";
+        reason = xasprintf("store: %s", err_text(&err));
+        prio = LOG_ERR;
         ex = EX_TEMPFAIL;
         goto leave;
     }
-    identity = mail_identity(&r, &raw);
+    opened = 1;
+    if (!limit_why)
+        keycert_open(&r);
     struct unit_arg ua = { &r, identity, 0 };
-    int help = r.upd->keyword == UPD_KW_HELP || r.upd->keyword == UPD_KW_HOWTO;
-    if (help && !dry) {
+    int help = !limit_why && (r.upd->keyword == UPD_KW_HELP || r.upd->keyword == UPD_KW_HOWTO);
+    if (limit_why) {
+        rc = store_write(st, limit_unit, &ua, &err);
+        if (rc == ROBOT_ABORT)
+            rc = 0;
+    } else if (help && !dry) {
         rc = store_write(st, help_unit, &ua, &err);
     } else {
         rc = store_write(st, robot_unit, &ua, &err);
@@ -416,17 +683,18 @@ int main(int argc, char **argv)
         }
     }
     if (rc) {
-        logmsg(LOG_ERR, "message-id=%s: %s", r.mail->message_id ? r.mail->message_id : "none",
-               err_text(&err));
+        outcome = "tempfail";
+        reason = xstrdup(err_text(&err));
+        prio = LOG_ERR;
         ex = EX_TEMPFAIL;
         goto leave;
     }
     if (r.already_handled) {
-        logmsg(LOG_NOTICE, "message-id=%s: already handled, not applied again",
-               r.mail->message_id ? r.mail->message_id : "none");
-        goto leave;
-    }
-    if (dry) {
+        outcome = "already-handled";
+        reason = xstrdup("redelivered: not applied or answered again");
+        prio = LOG_NOTICE;
+    } else if (dry) {
+        outcome = "dry-run";
         if (help) {
             report_origin_t o = origin(&r);
             report_opts_t ro = { r.conf.source, AUTODBM_VERSION, r.host, r.now };
@@ -436,27 +704,72 @@ int main(int argc, char **argv)
         }
         fwrite(r.ack.s, 1, r.ack.len, stdout);
         goto leave;
-    }
-    if (r.report) {
+    } else if (limit_why) {
+        outcome = "refused";
+        reason = xstrdup(limit_why);
+        prio = LOG_NOTICE;
+    } else if (help) {
+        outcome = "help";
+    } else if (r.report) {
         proc_counts_t pc;
         proc_count(r.report, &pc);
-        logmsg(LOG_INFO, "message-id=%s from=%s objects=%u ok=%u failed=%u notifications=%zu%s",
-               r.mail->message_id ? r.mail->message_id : "none", r.mail->reply_addr,
-               pc.found, pc.ok, pc.failed, r.notes.n, r.report->dry_run ? " dry-run" : "");
+        outcome = r.report->dry_run ? "dry-run" : "applied";
+        if (!r.report->dry_run)
+            keycert_after_commit(&r, st);
+        buf_printf(&r.logextra, " objects=%u ok=%u failed=%u notifications=%zu", pc.found,
+                   pc.ok, pc.failed, r.notes.n);
     }
-    mailout_stats_t ms = { 0, 0 };
-    rc = mailout_flush(st, &r.conf, &ms, &err);
-    if (rc)
-        logmsg(LOG_WARNING, "delivery: %u delivered, %u left queued: %s", ms.delivered,
-               ms.deferred, err_text(&err));
+    /* The ack as queued, next to the mail in the archive.  Committed
+     * already: a failure here is a logged warning, not a reason to retry. */
+    if (abase && r.ack_raw.len) {
+        err_t aerr = ERR_INIT;
+        if (archive_write(abase, "ack", r.ack_raw.s, r.ack_raw.len, &aerr) != 0) {
+            buf_printf(&r.logextra, " archive-warning=\"%s\"", err_text(&aerr));
+            prio = LOG_WARNING;
+        }
+        err_free(&aerr);
+    }
 leave:
+    /*
+     * Deliver what is queued - this mail's messages and whatever an
+     * earlier run left (an SMTP outage, a crash between commit and
+     * delivery: a redelivered mail then gets its ack from here).
+     */
+    if (opened && !dry && ex == EX_OK) {
+        mailout_stats_t ms = { 0, 0 };
+        err_t derr = ERR_INIT;
+        if (mailout_flush(st, &r.conf, &ms, &derr) != 0) {
+            buf_printf(&r.logextra, " delivered=%u queued=%u delivery: %u delivered, %u left "
+                       "queued: %s", ms.delivered, ms.deferred, ms.delivered, ms.deferred,
+                       err_text(&derr));
+            if (prio == LOG_INFO)
+                prio = LOG_WARNING;
+        } else {
+            buf_printf(&r.logextra, " delivered=%u queued=0", ms.delivered);
+        }
+        err_free(&derr);
+    }
+    if (!parse_only) {
+        const char *mid = r.mail && r.mail->message_id ? r.mail->message_id : "none";
+        const char *from = r.mail && r.mail->from_addr ? r.mail->from_addr : "none";
+        logmsg(prio, "message-id=%s from=%s size=%zu%s outcome=%s%s%s%s%s time=%ldms", mid,
+               from, raw.len, too_big ? "+" : "", outcome, reason ? " reason=\"" : "",
+               reason ? reason : "", reason ? "\"" : "", r.logextra.s ? r.logextra.s : "",
+               elapsed_ms(&t0));
+    }
     store_close(st);
     free(identity);
+    free(abase);
+    free(limit_why);
+    free(reason);
     reset_outputs(&r);
+    pgp_free(r.pgp);
     upd_msg_free(r.upd);
     mailin_free(r.mail);
     mailin_shutdown();
     buf_free(&r.ack);
+    buf_free(&r.ack_raw);
+    buf_free(&r.logextra);
     buf_free(&raw);
     conf_free(&r.conf);
     err_free(&err);

@@ -19,7 +19,7 @@
 #include "conf.h"
 
 enum kind { K_STRING, K_PATH, K_DELIVERY, K_SIZE, K_HOSTPORT, K_ADDRESS, K_BOOL, K_HASH,
-            K_SECONDS };
+            K_SECONDS, K_COUNT, K_LIST };
 
 struct key {
     const char *name;
@@ -35,9 +35,18 @@ static const struct key keys[] = {
     { "database", K_PATH, OFF(database) },
     { "delivery", K_DELIVERY, OFF(delivery) },
     { "gnupg_home", K_PATH, OFF(gnupg_home) },
+    { "hierarchical_as_sets", K_BOOL, OFF(hierarchical_as_sets) },
     { "map_size", K_SIZE, OFF(map_size) },
+    { "max_line_length", K_SIZE, OFF(max_line_length) },
+    { "max_mail_size", K_SIZE, OFF(max_mail_size) },
+    { "max_mime_depth", K_COUNT, OFF(max_mime_depth) },
+    { "max_mime_parts", K_COUNT, OFF(max_mime_parts) },
+    { "max_object_size", K_SIZE, OFF(max_object_size) },
+    { "max_objects", K_COUNT, OFF(max_objects) },
+    { "max_passwords", K_COUNT, OFF(max_passwords) },
     { "outbox", K_PATH, OFF(outbox) },
     { "override_password", K_HASH, OFF(override_password) },
+    { "power_maintainers", K_LIST, OFF(power_maintainers) },
     { "robot_address", K_ADDRESS, OFF(robot_address) },
     { "signature_max_age", K_SECONDS, OFF(signature_max_age) },
     { "smtp_server", K_HOSTPORT, OFF(smtp_server) },
@@ -64,6 +73,15 @@ void conf_defaults(conf_t *c)
     c->archive = xstrdup("var/archive");
     c->map_size = (size_t)1 << 30;
     c->signature_max_age = 3600;
+    c->hierarchical_as_sets = 1;
+    strv_init(&c->power_maintainers);
+    c->max_mail_size = CONF_DEFAULT_MAX_MAIL_SIZE;
+    c->max_mime_depth = CONF_DEFAULT_MAX_MIME_DEPTH;
+    c->max_mime_parts = CONF_DEFAULT_MAX_MIME_PARTS;
+    c->max_objects = CONF_DEFAULT_MAX_OBJECTS;
+    c->max_object_size = CONF_DEFAULT_MAX_OBJECT_SIZE;
+    c->max_passwords = CONF_DEFAULT_MAX_PASSWORDS;
+    c->max_line_length = CONF_DEFAULT_MAX_LINE_LENGTH;
 }
 
 void conf_free(conf_t *c)
@@ -77,6 +95,7 @@ void conf_free(conf_t *c)
     free(c->gnupg_home);
     free(c->archive);
     free(c->override_password);
+    strv_free(&c->power_maintainers);
     memset(c, 0, sizeof *c);
 }
 
@@ -246,7 +265,10 @@ int conf_load(const char *path, conf_t *c, err_t *err)
                 *p = (char)toupper((unsigned char)*p);
             break;
         case K_PATH:
-            set_str(c, k->off, resolve(dir, v));
+            if (k->off == OFF(archive) && strcmp(v, "none") == 0)
+                set_str(c, k->off, NULL);   /* archiving switched off */
+            else
+                set_str(c, k->off, resolve(dir, v));
             break;
         case K_ADDRESS:
             if (!valid_address(v)) {
@@ -289,9 +311,38 @@ int conf_load(const char *path, conf_t *c, err_t *err)
             set_str(c, k->off, xstrdup(v));
             break;
         case K_SIZE:
-            if (parse_size(v, &c->map_size) != 0)
+            if (parse_size(v, (size_t *)((char *)c + k->off)) != 0)
                 rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a size such as 512M or 4G, got \"%s\"", path, lineno, s, v);
             break;
+        case K_COUNT: {
+            char *end;
+            errno = 0;
+            unsigned long cnt = strtoul(v, &end, 10);
+            if (end == v || *end || errno || v[0] == '-' || cnt == 0 || cnt > 100000000UL)
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a positive number, got \"%s\"", path, lineno, s, v);
+            else
+                *(unsigned *)((char *)c + k->off) = (unsigned)cnt;
+            break;
+        }
+        case K_LIST: {
+            /* mntner names separated by commas and/or blanks */
+            strv_t *l = (strv_t *)((char *)c + k->off);
+            strv_free(l);
+            for (char *p = v; *p && rc == 0;) {
+                size_t len = strcspn(p, ", \t");
+                for (size_t i = 0; i < len; i++)
+                    if (!isalnum((unsigned char)p[i]) && p[i] != '-' && p[i] != '_')
+                        rc = err_set(err, ERR_CONF, "%s:%u: %s: not a maintainer name list: \"%s\"", path, lineno, s, v);
+                if (len && rc == 0) {
+                    size_t at = strv_addn(l, p, len);
+                    for (char *q = l->v[at]; *q; q++)
+                        *q = (char)toupper((unsigned char)*q);
+                }
+                p += len;
+                p += strspn(p, ", \t");
+            }
+            break;
+        }
         case K_SECONDS: {
             char *end;
             errno = 0;

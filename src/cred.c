@@ -52,18 +52,30 @@ void cred_add_password(cred_list_t *l, const char *pw, size_t len)
     c->password = xstrndup(pw, len);
 }
 
-void cred_add_pgp(cred_list_t *l, const char *fpr, enum cred_pgp_state state,
-                  time_t sigtime, const char *digest)
+static void copy_hex(char dst[41], const char *src)
+{
+    size_t i = 0;
+    for (; src && src[i] && i < 40; i++)
+        dst[i] = (char)toupper((unsigned char)src[i]);
+    dst[i] = 0;
+}
+
+void cred_add_pgp_key(cred_list_t *l, const char *fpr, const char *primary,
+                      enum cred_pgp_state state, time_t sigtime, const char *digest)
 {
     cred_t *c = add(l);
     c->kind = CRED_PGP;
     c->state = state;
     c->sigtime = sigtime;
-    c->digest = xstrdup(digest);
-    size_t i = 0;
-    for (; fpr && fpr[i] && i < 40; i++)
-        c->fpr[i] = (char)toupper((unsigned char)fpr[i]);
-    c->fpr[i] = 0;
+    c->digest = digest ? xstrdup(digest) : NULL;
+    copy_hex(c->fpr, fpr);
+    copy_hex(c->primary, primary && *primary ? primary : fpr);
+}
+
+void cred_add_pgp(cred_list_t *l, const char *fpr, enum cred_pgp_state state,
+                  time_t sigtime, const char *digest)
+{
+    cred_add_pgp_key(l, fpr, NULL, state, sigtime, digest);
 }
 
 void cred_list_append(cred_list_t *to, const cred_list_t *from)
@@ -73,7 +85,7 @@ void cred_list_append(cred_list_t *to, const cred_list_t *from)
         if (f->kind == CRED_PASSWORD)
             cred_add_password(to, f->password, strlen(f->password));
         else
-            cred_add_pgp(to, f->fpr, f->state, f->sigtime, f->digest);
+            cred_add_pgp_key(to, f->fpr, f->primary, f->state, f->sigtime, f->digest);
     }
 }
 

@@ -69,9 +69,11 @@ void diag_list_move(diag_list_t *to, diag_list_t *from)
         diag_list_free(from);
         return;
     }
-    grow(to, from->n);
-    memcpy(to->v + to->n, from->v, from->n * sizeof *from->v);
-    to->n += from->n;
+    if (from->n) {
+        grow(to, from->n);
+        memcpy(to->v + to->n, from->v, from->n * sizeof *from->v);
+        to->n += from->n;
+    }
     free(from->v);
     diag_list_init(from);
 }

@@ -2,10 +2,12 @@
  * keyring.c - the registry's GnuPG keyring as a cache of the store (see
  * keyring.h).
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "auth.h"
 #include "keyring.h"
 #include "schema.h"
 
@@ -77,44 +79,163 @@ int keyring_remove_obj(pgp_t *pgp, const rpsl_obj_t *obj, err_t *err)
     return rc;
 }
 
-struct rebuild {
+/* One key-cert gathered for a bulk import. */
+struct kc_item {
+    char *name;
+    char fpr[41];           /* from fingerpr:, "" if absent */
+    int bulk;               /* its key went into the bulk import */
+    char *text;             /* its certif: text (bulk ones) */
+};
+
+struct gather {
     pgp_t *pgp;
     keyring_stats_t *stats;
     diag_list_t *diags;
+    buf_t armored;          /* the bulk: every usable certif: text */
+    struct kc_item *v;
+    size_t n, cap;
     err_t *err;
-    int fatal;          /* an engine failure: stop */
 };
 
-static int rebuild_one(int cls, const char *pkey, const char *text, size_t len,
-                       void *arg)
+static void skip(struct gather *g, const char *name, const char *why)
 {
-    struct rebuild *r = arg;
+    g->stats->skipped++;
+    if (g->diags)
+        diag_add(g->diags, DIAG_WARNING, DIAG_OBJECT, "key-cert %s: %s", name, why);
+}
+
+static int gather_one(int cls, const char *pkey, const char *text, size_t len, void *arg)
+{
+    struct gather *g = arg;
     (void)cls;
     rpsl_obj_t *obj = NULL;
-    err_t e = ERR_INIT;
-    int imported = 0, rc;
     if (rpsl_parse(text, len, 1, 0, &obj, NULL) != 0 || obj == NULL) {
-        rc = err_set(&e, ERR_SYNTAX, "the stored object cannot be parsed");
-    } else {
-        rc = keyring_import_obj(r->pgp, obj, NULL, &imported, &e);
+        skip(g, pkey, "the stored object cannot be parsed");
+        rpsl_obj_free(obj);
+        return 0;
     }
-    rpsl_obj_free(obj);
-    if (rc == ERR_CRYPTO) {
-        err_set(r->err, ERR_CRYPTO, "key-cert %s: %s", pkey, err_text(&e));
+    if (!is_pgp_keycert(obj)) {
+        skip(g, pkey, "no OpenPGP key (not a PGPKEY key-cert)");
+        rpsl_obj_free(obj);
+        return 0;
+    }
+    buf_t t;
+    buf_init(&t);
+    keyring_certif_text(obj, &t);
+    if (g->n == g->cap) {
+        g->cap = g->cap ? g->cap * 2 : 16;
+        g->v = xrealloc(g->v, g->cap * sizeof *g->v);
+    }
+    struct kc_item *it = &g->v[g->n++];
+    memset(it, 0, sizeof *it);
+    it->name = xstrdup(pkey);
+    size_t n = 0;
+    for (const char *v = rpsl_obj_get(obj, "fingerpr"); v && *v && n < 40; v++)
+        if (isxdigit((unsigned char)*v))
+            it->fpr[n++] = (char)toupper((unsigned char)*v);
+    it->fpr[n == 40 ? 40 : 0] = 0;
+    static const char begin[] = "-----BEGIN PGP PUBLIC KEY BLOCK-----";
+    if (t.len == 0) {
+        skip(g, pkey, "the key-cert has no certif: attribute");
+    } else if (strstr(t.s, "PRIVATE KEY BLOCK") != NULL) {
+        skip(g, pkey, "secret key material is refused");
+    } else if (it->fpr[0] == 0 || strstr(t.s, begin) == NULL ||
+               strstr(strstr(t.s, begin) + 1, begin) != NULL) {
+        /* no fingerprint to check the bulk against, or several blocks:
+         * one by one, with the exactly-one-key check */
+        int imported = 0;
+        err_t e = ERR_INIT;
+        int rc = keyring_import_obj(g->pgp, obj, NULL, &imported, &e);
+        if (rc == ERR_CRYPTO) {
+            err_set(g->err, ERR_CRYPTO, "key-cert %s: %s", pkey, err_text(&e));
+            err_free(&e);
+            buf_free(&t);
+            rpsl_obj_free(obj);
+            return ERR_CRYPTO;
+        }
+        if (rc != 0 || !imported)
+            skip(g, pkey, rc ? err_text(&e) : "no key imported");
+        else
+            g->stats->imported++;
         err_free(&e);
-        r->fatal = 1;
-        return ERR_CRYPTO;
-    }
-    if (rc != 0 || !imported) {
-        r->stats->skipped++;
-        if (r->diags)
-            diag_add(r->diags, DIAG_WARNING, DIAG_OBJECT, "key-cert %s: %s", pkey,
-                     rc ? err_text(&e) : "no OpenPGP key (not a PGPKEY key-cert)");
     } else {
-        r->stats->imported++;
+        it->bulk = 1;
+        it->text = xstrdup(t.s);
+        buf_put(&g->armored, t.s, t.len);
     }
-    err_free(&e);
+    buf_free(&t);
+    rpsl_obj_free(obj);
     return 0;
+}
+
+int keyring_import_all(store_t *st, pgp_t *pgp, keyring_stats_t *stats,
+                       diag_list_t *diags, err_t *err)
+{
+    keyring_stats_t local;
+    if (stats == NULL)
+        stats = &local;
+    size_t removed = stats == &local ? 0 : stats->removed;
+    memset(stats, 0, sizeof *stats);
+    stats->removed = removed;
+    store_txn_t *txn = NULL;
+    int rc = store_read_begin(st, &txn, err);
+    if (rc)
+        return rc;
+    struct gather g;
+    memset(&g, 0, sizeof g);
+    g.pgp = pgp;
+    g.stats = stats;
+    g.diags = diags;
+    g.err = err;
+    buf_init(&g.armored);
+    rc = store_each(txn, SC_KEY_CERT, gather_one, &g, err);
+    store_read_end(txn);
+    strv_t got = STRV_INIT;
+    if (rc == 0 && g.armored.len > 0)
+        rc = pgp_key_import_many(pgp, g.armored.s, g.armored.len, &got, err);
+    /* each bulk key-cert counts when its fingerprint came in; keys that
+     * belong to no key-cert (a certif: with several keys) go again */
+    strv_t wanted = STRV_INIT;
+    for (size_t i = 0; i < g.n; i++) {
+        struct kc_item *it = &g.v[i];
+        if (rc == 0 && it->bulk) {
+            if (strv_find(&got, it->fpr) >= 0) {
+                stats->imported++;
+                strv_add(&wanted, it->fpr);
+            } else {
+                /* fingerpr: is not the key of certif: (legacy data): the
+                 * key alone, exactly one, with a warning */
+                pgp_keyinfo_t info;
+                memset(&info, 0, sizeof info);
+                err_t e = ERR_INIT;
+                int r = pgp_key_import(pgp, it->text, strlen(it->text), &info, &e);
+                if (r == ERR_CRYPTO) {
+                    rc = err_set(err, ERR_CRYPTO, "key-cert %s: %s", it->name, err_text(&e));
+                } else if (r != 0) {
+                    skip(&g, it->name, err_text(&e));
+                } else {
+                    stats->imported++;
+                    strv_add(&wanted, info.fpr);
+                    if (diags)
+                        diag_add(diags, DIAG_WARNING, DIAG_OBJECT,
+                                 "key-cert %s: fingerpr: is not the fingerprint of the key "
+                                 "in certif: (%s); the key was imported", it->name, info.fpr);
+                }
+                err_free(&e);
+                pgp_keyinfo_free(&info);
+            }
+        }
+        free(it->name);
+        free(it->text);
+    }
+    for (size_t i = 0; rc == 0 && i < got.n; i++)
+        if (strv_find(&wanted, got.v[i]) < 0)
+            rc = pgp_key_delete(pgp, got.v[i], err);
+    strv_free(&wanted);
+    strv_free(&got);
+    free(g.v);
+    buf_free(&g.armored);
+    return rc;
 }
 
 int keyring_rebuild(store_t *st, pgp_t *pgp, keyring_stats_t *stats,
@@ -135,11 +256,67 @@ int keyring_rebuild(store_t *st, pgp_t *pgp, keyring_stats_t *stats,
     strv_free(&fprs);
     if (rc)
         return rc;
+    return keyring_import_all(st, pgp, stats, diags, err);
+}
+
+struct fpr_hit {
+    int found;
+};
+
+static int fpr_hit_fn(int cls, const char *pkey, const char *text, size_t len, void *arg)
+{
+    (void)pkey;
+    (void)text;
+    (void)len;
+    struct fpr_hit *h = arg;
+    if (cls == SC_KEY_CERT)
+        h->found = 1;
+    return h->found;
+}
+
+int keyring_forget_obj(store_t *st, pgp_t *pgp, const rpsl_obj_t *old, err_t *err)
+{
+    if (!is_pgp_keycert(old))
+        return 0;
+    /* the fingerprint: from fingerpr:, else from the key itself */
+    char fpr[41];
+    size_t n = 0;
+    const char *v = rpsl_obj_get(old, "fingerpr");
+    for (; v && *v && n < 40; v++)
+        if (isxdigit((unsigned char)*v))
+            fpr[n++] = (char)toupper((unsigned char)*v);
+    fpr[n] = 0;
+    if (n != 40) {
+        buf_t text;
+        buf_init(&text);
+        keyring_certif_text(old, &text);
+        size_t nk = 0;
+        pgp_keyinfo_t k;
+        memset(&k, 0, sizeof k);
+        if (text.len == 0 || pgp_key_inspect(pgp, text.s, text.len, &nk, &k, NULL) != 0 ||
+            nk != 1 || strlen(k.fpr) != 40)
+            k.fpr[0] = 0;
+        memcpy(fpr, k.fpr, sizeof fpr);
+        pgp_keyinfo_free(&k);
+        buf_free(&text);
+        if (fpr[0] == 0)
+            return 0;
+    }
+    char spaced[51];
+    auth_fpr_spaced(fpr, spaced);
+    char *dbl = strstr(spaced, "  ");   /* stored values: white space runs collapsed */
+    if (dbl)
+        memmove(dbl, dbl + 1, strlen(dbl + 1) + 1);
     store_txn_t *txn = NULL;
-    if ((rc = store_read_begin(st, &txn, err)) != 0)
+    int rc = store_read_begin(st, &txn, err);
+    if (rc)
         return rc;
-    struct rebuild r = { pgp, stats, diags, err, 0 };
-    rc = store_each(txn, SC_KEY_CERT, rebuild_one, &r, err);
+    struct fpr_hit h = { 0 };
+    rc = store_inverse(txn, SA_FINGERPR, spaced, fpr_hit_fn, &h, err);
     store_read_end(txn);
-    return rc;
+    if (rc != 0 && rc != 1)
+        return rc;
+    if (h.found)
+        return 0;
+    return pgp_key_delete(pgp, fpr, err);
 }

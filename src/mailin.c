@@ -441,8 +441,9 @@ static pgp_t *get_pgp(struct walk *w)
 static void add_sig_creds(cred_list_t *creds, const pgp_sig_t *sigs, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        cred_add_pgp(creds, sigs[i].fpr[0] ? sigs[i].fpr : NULL, sigs[i].state,
-                     sigs[i].sigtime, sigs[i].digest);
+        cred_add_pgp_key(creds, sigs[i].fpr[0] ? sigs[i].fpr : NULL,
+                         sigs[i].primary_fpr[0] ? sigs[i].primary_fpr : NULL,
+                         sigs[i].state, sigs[i].sigtime, sigs[i].digest);
 }
 
 /* Length of the line at @s (@n bytes left) without its line end. */
@@ -718,6 +719,7 @@ static void walk(struct walk *w, GMimeObject *o, unsigned depth, int top)
                  "than %u levels); the parts below were not processed",
                  w->max_depth);
         w->stopped = 1;
+        w->m->over_limit = 1;
         return;
     }
     if (++w->nparts > w->max_parts) {
@@ -725,6 +727,7 @@ static void walk(struct walk *w, GMimeObject *o, unsigned depth, int top)
                  "The mail has too many MIME parts (more than %u); the "
                  "remaining parts were not processed", w->max_parts);
         w->stopped = 1;
+        w->m->over_limit = 1;
         return;
     }
     char *type = mime_type(o);

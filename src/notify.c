@@ -268,6 +268,14 @@ static int matrix_success(struct matrix *m, size_t res, err_t *err)
     if (rc != 0)
         return rc;
 
+    /* The origin aut-num of a new route(6) (auth.txt C1, G3). */
+    if (x->op == PROC_CREATE && nv != NULL && (nv->cls == SC_ROUTE || nv->cls == SC_ROUTE6)) {
+        const char *origin = rpsl_obj_get(nv, "origin");
+        if (origin != NULL && (rc = tell_object(m, SC_AUT_NUM, origin, NULL, "notify", res,
+                                                NK_CHANGE, err)) != 0)
+            return rc;
+    }
+
     /* References added or removed (issue 5). */
     strv_t refs = STRV_INIT;
     changed_refs(ov, nv, "mnt-irt", &refs);
@@ -287,6 +295,10 @@ static int matrix_auth_failure(struct matrix *m, size_t res, err_t *err)
     const proc_result_t *x = &m->r->v[res];
     const rpsl_obj_t *o = x->op == PROC_CREATE ? x->submitted
                         : (x->old ? x->old : x->submitted);
+    /* the maintainers of the checks that failed (authz.h: for a failed
+     * mnt-irt: check the irt's mntners) and those of the object itself
+     * (notifications.txt; irt-object.txt: "If there is an error, both
+     * will receive a notification") */
     strv_t names = STRV_INIT;
     for (size_t i = 0; i < x->upd_to.n; i++)
         strv_add_unique(&names, x->upd_to.v[i]);

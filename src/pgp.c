@@ -108,6 +108,10 @@ int pgp_new(const char *gnupg_home, pgp_t **out, err_t *err)
         return rc;
     if ((rc = write_gpg_conf(gnupg_home, err)) != 0)
         return rc;
+    /* No gpgconf round trips (three process starts per run): the engine
+     * is found at its default place.  Process-wide, before the first
+     * gpgme_check_version(); ignored afterwards. */
+    gpgme_set_global_flag("disable-gpgconf", "1");
     gpgme_check_version(NULL);          /* process-wide, idempotent */
     gpgme_error_t ge = gpgme_engine_check_version(GPGME_PROTOCOL_OpenPGP);
     if (ge)
@@ -624,6 +628,29 @@ int pgp_key_import(pgp_t *p, const char *armored, size_t len,
         pgp_keyinfo_free(&k);
     }
     return rc;
+}
+
+int pgp_key_import_many(pgp_t *p, const char *armored, size_t len, strv_t *fprs,
+                        err_t *err)
+{
+    if (armored_secret(armored, len))
+        return err_set(err, ERR_SYNTAX, "secret key material is refused");
+    gpgme_data_t d;
+    gpgme_error_t ge = gpgme_data_new_from_mem(&d, armored, len, 0);
+    if (!ge) {
+        ge = gpgme_op_import(p->ctx, d);
+        gpgme_data_release(d);
+    }
+    if (ge)
+        return err_set(err, ERR_CRYPTO, "importing keys: %s", gpgme_strerror(ge));
+    gpgme_import_result_t ir = gpgme_op_import_result(p->ctx);
+    for (gpgme_import_status_t st = ir ? ir->imports : NULL; st; st = st->next)
+        if (st->result == 0 && st->fpr && !(st->status & GPGME_IMPORT_SECRET)) {
+            char f[41];
+            copy_fpr(f, st->fpr);
+            strv_add_unique(fprs, f);
+        }
+    return 0;
 }
 
 int pgp_key_delete(pgp_t *p, const char *fpr, err_t *err)

@@ -23,6 +23,7 @@
 #include "auth.h"
 #include "authz.h"
 #include "buf.h"
+#include "keyring.h"
 #include "process.h"
 #include "rules.h"
 #include "schema.h"
@@ -68,6 +69,8 @@ struct ctx {
     size_t nspaces;
     struct item **defs;     /* items defining an AUTO-n key, sorted */
     size_t ndefs;
+    strv_t sig_checked;     /* signature digests looked up in the store */
+    strv_t sig_replayed;    /* ... of them, those used before (replays) */
 };
 
 /* ------------------------------------------------------------------ */
@@ -558,21 +561,159 @@ static int is_referenced(struct ctx *c, int cls, const char *pkey, int *referenc
 /* ------------------------------------------------------------------ */
 /* Authorisation                                                      */
 
+/* Was the signature @digest used by an earlier update?  Looked up once per
+ * digest, before this update records any (proc_run's end). */
+static int sig_replayed(struct ctx *c, const char *digest, int *replayed, err_t *err)
+{
+    *replayed = strv_find(&c->sig_replayed, digest) >= 0;
+    if (*replayed || strv_find(&c->sig_checked, digest) >= 0)
+        return 0;
+    int rc = store_sig_seen(c->txn, digest, err);
+    if (rc == 0) {
+        strv_add(&c->sig_replayed, digest);
+        *replayed = 1;
+    } else if (rc != ERR_NOTFOUND) {
+        return rc;
+    }
+    strv_add(&c->sig_checked, digest);
+    return 0;
+}
+
+/* The key-cert name of a signature's key, for messages. */
+static void cred_key_name(const cred_t *k, char out[16])
+{
+    const char *f = k->primary[0] ? k->primary : k->fpr;
+    if (strlen(f) >= 8)
+        pgp_keycert_name(f, out);
+    else
+        out[0] = 0;
+}
+
+/* Add the object-level error @text to @d unless it is there already. */
+static void add_error_once(diag_list_t *d, char *text)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (d->v[i].attr == DIAG_OBJECT && strcmp(d->v[i].text, text) == 0) {
+            free(text);
+            return;
+        }
+    diag_add(d, DIAG_ERROR, DIAG_OBJECT, "%s", text);
+    free(text);
+}
+
+/* Add one error per signature of @creds that did not count, saying why
+ * (the same reason for two signatures once). */
+static int explain_sigs(struct ctx *c, const cred_list_t *creds, diag_list_t *d, err_t *err)
+{
+    for (size_t i = 0; creds && i < creds->n; i++) {
+        const cred_t *k = &creds->v[i];
+        if (k->kind != CRED_PGP)
+            continue;
+        char name[16];
+        cred_key_name(k, name);
+        const char *sp = name[0] ? " " : "";
+        char *m = NULL;
+        switch (k->state) {
+        case CRED_PGP_GOOD: {
+            int replayed = 0, rc;
+            if (k->digest && (rc = sig_replayed(c, k->digest, &replayed, err)) != 0)
+                return rc;
+            if (replayed) {
+                m = xasprintf("The PGP signature by %s was already used for an earlier "
+                              "update (signature already used): sign the update again", name);
+                break;
+            }
+            rc = auth_pgp_keycert(c->txn, NULL, k, NULL, err);
+            if (rc < 0)
+                return -rc;
+            if (rc == 0)
+                m = xasprintf("Message was signed by an unknown key %s: no key-cert "
+                              "object holds its fingerprint", name);
+            break;
+        }
+        case CRED_PGP_BAD:
+            m = xasprintf("The PGP signature%s%s does not verify: the signed text was "
+                          "altered", name[0] ? " by " : "", name);
+            break;
+        case CRED_PGP_UNKNOWN_KEY:
+            m = xasprintf("Message was signed by an unknown key%s%s", sp, name);
+            break;
+        case CRED_PGP_EXPIRED:
+            m = xasprintf("The signing key %s has expired", name);
+            break;
+        case CRED_PGP_REVOKED:
+            m = xasprintf("The signing key %s was revoked", name);
+            break;
+        case CRED_PGP_TOO_OLD:
+            m = xstrdup("Message was signed more than one hour ago");
+            break;
+        case CRED_PGP_FUTURE:
+            m = xstrdup("Message was signed more than one hour in the future");
+            break;
+        }
+        if (m)
+            add_error_once(d, m);
+    }
+    return 0;
+}
+
+/* The credentials of @creds that may count: replayed signatures left out. */
+static int usable_creds(struct ctx *c, const cred_list_t *creds, cred_list_t *out,
+                        int *dropped, err_t *err)
+{
+    *dropped = 0;
+    cred_list_init(out);
+    for (size_t i = 0; creds && i < creds->n; i++) {
+        const cred_t *k = &creds->v[i];
+        if (k->kind == CRED_PGP && k->state == CRED_PGP_GOOD && k->digest) {
+            int replayed, rc = sig_replayed(c, k->digest, &replayed, err);
+            if (rc)
+                return rc;
+            if (replayed) {
+                *dropped = 1;
+                continue;
+            }
+        }
+    }
+    if (*dropped) {
+        for (size_t i = 0; i < creds->n; i++) {
+            const cred_t *k = &creds->v[i];
+            if (k->kind == CRED_PGP && k->state == CRED_PGP_GOOD && k->digest &&
+                strv_find(&c->sig_replayed, k->digest) >= 0)
+                continue;
+            cred_list_t one = { (cred_t *)k, 1, 1 };
+            cred_list_append(out, &one);
+        }
+    }
+    return 0;
+}
+
 /* Run every authorisation check (authz.h).  Returns 0 or a store error. */
 static int authorise(struct ctx *c, struct item *it, enum proc_op op, const rpsl_obj_t *obj,
                      const rpsl_obj_t *old, int *passed, err_t *err)
 {
     proc_result_t *r = &it->res;
-    authz_req_t q = { c->txn, op, obj, old, it->para->creds, c->opts->authz };
+    cred_list_t usable;
+    int dropped;
+    int rc = usable_creds(c, it->para->creds, &usable, &dropped, err);
+    if (rc) {
+        cred_list_free(&usable);
+        return rc;
+    }
+    authz_req_t q = { c->txn, op, obj, old, dropped ? &usable : it->para->creds,
+                      c->opts->authz };
     authz_res_t a;
     authz_res_init(&a);
-    int rc = authz_run(&q, &r->diags, &a, err);
+    rc = authz_run(&q, &r->diags, &a, err);
     *passed = a.passed;
     for (size_t i = 0; i < a.by.n; i++)
         strv_add_unique(&r->auth_by, a.by.v[i]);
     for (size_t i = 0; i < a.upd_to.n; i++)
         strv_add_unique(&r->upd_to, a.upd_to.v[i]);
     authz_res_free(&a);
+    cred_list_free(&usable);
+    if (rc == 0 && !*passed)
+        rc = explain_sigs(c, it->para->creds, &r->diags, err);
     return rc;
 }
 
@@ -657,6 +798,114 @@ static void set_generated(struct ctx *c, rpsl_obj_t *o, const rpsl_obj_t *old,
     }
     size_t i = rpsl_obj_insert(o, at, "last-modified", want[1]);
     o->attrs[i].aid = SA_LAST_MODIFIED;
+}
+
+/* ------------------------------------------------------------------ */
+/* key-cert objects                                                   */
+
+static int is_pgp_keycert_name(const char *pkey)
+{
+    return strncasecmp(pkey, "PGPKEY-", 7) == 0;
+}
+
+/*
+ * Check the certif: of a PGPKEY- key-cert (exactly one public key, the
+ * name matching its fingerprint) and replace method:, owner: and
+ * fingerpr: by the values generated from the key, at their template
+ * position (after key-cert:).  @return 0 or -1 (errors added to @d).
+ */
+static int keycert_prepare(struct ctx *c, rpsl_obj_t *o, const char *pkey, diag_list_t *d)
+{
+    long cert = rpsl_obj_find(o, "certif", 0);
+    if (c->opts->pgp == NULL) {
+        diag_add(d, DIAG_ERROR, DIAG_OBJECT,
+                 "OpenPGP is not available: key-cert objects cannot be checked");
+        return -1;
+    }
+    buf_t text;
+    buf_init(&text);
+    keyring_certif_text(o, &text);
+    size_t nkeys = 0;
+    pgp_keyinfo_t info;
+    memset(&info, 0, sizeof info);
+    strv_init(&info.owners);
+    err_t e = ERR_INIT;
+    int rc = pgp_key_inspect(c->opts->pgp, text.s, text.len, &nkeys, &info, &e);
+    int at = cert >= 0 ? (int)cert : DIAG_OBJECT;
+    int bad = 1;
+    if (rc == ERR_CRYPTO)
+        diag_add(d, DIAG_ERROR, at, "The key could not be read: %s", err_text(&e));
+    else if (rc != 0 || nkeys == 0)
+        diag_add(d, DIAG_ERROR, at, "The supplied object has no key");
+    else if (info.secret)
+        diag_add(d, DIAG_ERROR, at,
+                 "The supplied object holds a secret key: submit the public key only");
+    else if (nkeys > 1)
+        diag_add(d, DIAG_ERROR, at, "The supplied object has multiple keys");
+    else if (info.revoked)
+        diag_add(d, DIAG_ERROR, at, "The supplied key is revoked");
+    else
+        bad = 0;
+    err_free(&e);
+    buf_free(&text);
+    if (!bad) {
+        char want[16];
+        pgp_keycert_name(info.fpr, want);
+        if (strcasecmp(want, pkey) != 0) {
+            diag_add(d, DIAG_ERROR, 0,
+                     "The key-cert name must be %s (PGPKEY- and the last 8 hex digits of "
+                     "the key's fingerprint)", want);
+            bad = 1;
+        }
+    }
+    if (bad) {
+        pgp_keyinfo_free(&info);
+        return -1;
+    }
+    char spaced[51];
+    auth_fpr_spaced(info.fpr, spaced);
+    /* the generated values, in template order */
+    strv_t names = STRV_INIT, values = STRV_INIT;
+    strv_add(&names, "method");
+    strv_add(&values, "PGP");
+    for (size_t i = 0; i < info.owners.n; i++) {
+        strv_add(&names, "owner");
+        strv_add(&values, info.owners.v[i]);
+    }
+    strv_add(&names, "fingerpr");
+    strv_add(&values, spaced);
+    static const char *const gen[] = { "method", "owner", "fingerpr" };
+    for (size_t g = 0; g < 3; g++) {
+        /* supplied values that differ from the generated ones: a warning */
+        size_t k = 0, nsup = 0;
+        int differs = 0;
+        long i;
+        while ((i = rpsl_obj_find(o, gen[g], 0)) >= 0) {
+            while (k < names.n && strcmp(names.v[k], gen[g]) != 0)
+                k++;
+            if (k >= names.n || !rpsl_value_equal(o->attrs[i].value, values.v[k]))
+                differs = 1;
+            k++;
+            nsup++;
+            rpsl_obj_remove(o, (size_t)i);
+        }
+        size_t ngen = 0;
+        for (size_t x = 0; x < names.n; x++)
+            ngen += strcmp(names.v[x], gen[g]) == 0;
+        if (nsup && (differs || nsup != ngen))
+            diag_add(d, DIAG_WARNING, DIAG_OBJECT,
+                     "Supplied attribute '%s' has been replaced with a generated value", gen[g]);
+    }
+    for (size_t x = 0; x < names.n; x++) {
+        size_t i = rpsl_obj_insert(o, 1 + x, names.v[x], values.v[x]);
+        o->attrs[i].aid = strcmp(names.v[x], "method") == 0  ? SA_METHOD
+                          : strcmp(names.v[x], "owner") == 0 ? SA_OWNER
+                                                             : SA_FINGERPR;
+    }
+    strv_free(&names);
+    strv_free(&values);
+    pgp_keyinfo_free(&info);
+    return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -804,6 +1053,10 @@ static enum attempt attempt_item(struct ctx *c, struct item *it, int *store_rc, 
         goto leave;
     }
 
+    if (o->cls == SC_KEY_CERT && is_pgp_keycert_name(key.s) &&
+        keycert_prepare(c, o, key.s, &r->diags) != 0)
+        goto leave;
+
     /* AUTO-n references, then the object's own AUTO-n key. */
     enum attempt ar = resolve_autos(c, o, &r->diags);
     if (ar != ATTEMPT_OK) {
@@ -877,6 +1130,16 @@ static enum attempt attempt_item(struct ctx *c, struct item *it, int *store_rc, 
         goto leave;
 
     set_generated(c, o, stored, &r->diags);
+    if (o->cls == SC_KEY_CERT && is_pgp_keycert_name(key.s)) {
+        /* into the keyring now: harmless if the update is not committed */
+        err_t e = ERR_INIT;
+        if (keyring_import_obj(c->opts->pgp, o, NULL, NULL, &e) != 0) {
+            diag_add(&r->diags, DIAG_ERROR, DIAG_OBJECT, "The key could not be imported: %s",
+                     err_text(&e));
+            err_free(&e);
+            goto leave;
+        }
+    }
     if ((rc = store_obj_put(c->txn, o, c->opts->now, NULL, err)) != 0) {
         *store_rc = rc;
         goto leave;
@@ -963,6 +1226,46 @@ static void setup_items(struct ctx *c)
             c->defs[i]->auto_dup = 1;
 }
 
+/*
+ * Record the digest of every signature that authorised a change (good,
+ * not a replay, made by the key of a key-cert in the store) in the
+ * update's transaction, so that it is refused when it comes again.
+ */
+static int record_sigs(struct ctx *c, err_t *err)
+{
+    strv_t done = STRV_INIT;
+    int rc = 0;
+    const cred_list_t *last = NULL;
+    for (size_t i = 0; rc == 0 && i < c->nitems; i++) {
+        struct item *it = &c->items[i];
+        const cred_list_t *creds = it->para->creds;
+        if (!it->ok || it->res.op == PROC_NOOP || creds == NULL || creds == last)
+            continue;
+        last = creds;
+        for (size_t k = 0; rc == 0 && k < creds->n; k++) {
+            const cred_t *p = &creds->v[k];
+            if (p->kind != CRED_PGP || p->state != CRED_PGP_GOOD || p->digest == NULL ||
+                strv_find(&done, p->digest) >= 0 ||
+                strv_find(&c->sig_replayed, p->digest) >= 0)
+                continue;
+            strv_add(&done, p->digest);
+            int m = auth_pgp_keycert(c->txn, NULL, p, NULL, err);
+            if (m < 0) {
+                rc = -m;
+                break;
+            }
+            if (m == 0)
+                continue;
+            char info[96];
+            int n = snprintf(info, sizeof info, "%ld %s", (long)c->opts->now,
+                             p->primary[0] ? p->primary : p->fpr);
+            rc = store_sig_put(c->txn, p->digest, info, (size_t)n, err);
+        }
+    }
+    strv_free(&done);
+    return rc;
+}
+
 int proc_run(store_txn_t *txn, const proc_opts_t *opts, const upd_msg_t *msg,
              proc_report_t **out, err_t *err)
 {
@@ -972,6 +1275,8 @@ int proc_run(store_txn_t *txn, const proc_opts_t *opts, const upd_msg_t *msg,
     c.opts = opts;
     c.msg = msg;
     c.dry_run = opts->dry_run || msg->dry_run;
+    strv_init(&c.sig_checked);
+    strv_init(&c.sig_replayed);
     setup_items(&c);
 
     int store_rc = 0;
@@ -989,6 +1294,8 @@ int proc_run(store_txn_t *txn, const proc_opts_t *opts, const upd_msg_t *msg,
             }
         }
     }
+    if (store_rc == 0)
+        store_rc = record_sigs(&c, err);
     /* A delete that failed for good no longer excuses references. */
     proc_report_t *r = xcalloc(1, sizeof *r);
     strv_init(&r->not_objects);
@@ -1054,6 +1361,8 @@ int proc_run(store_txn_t *txn, const proc_opts_t *opts, const upd_msg_t *msg,
         free(c.spaces[i].used);
     }
     free(c.spaces);
+    strv_free(&c.sig_checked);
+    strv_free(&c.sig_replayed);
     if (store_rc) {
         proc_report_free(r);
         *out = NULL;

@@ -3123,3 +3123,26 @@ int store_bulk_end(store_bulk_t *bk, err_t *err)
     store_bulk_free(bk);
     return rc;
 }
+
+/* ---------------------------------------------------------------------
+ * Signatures seen (issue 4: replay detection).  Kept in the handled-mails
+ * database under "sig:" + digest, a key space that mail identities
+ * ("mid:", "fnv:") never use.
+ */
+
+int store_sig_seen(store_txn_t *txn, const char *digest, err_t *err)
+{
+    char *id = xasprintf("sig:%s", digest);
+    int rc = store_seen_get(txn, id, NULL, err);
+    free(id);
+    return rc;
+}
+
+int store_sig_put(store_txn_t *txn, const char *digest, const void *info,
+                  size_t len, err_t *err)
+{
+    char *id = xasprintf("sig:%s", digest);
+    int rc = store_seen_put(txn, id, info, len, err);
+    free(id);
+    return rc;
+}

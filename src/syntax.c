@@ -622,12 +622,8 @@ static int chk_set(const char *s, size_t len, int cls, unsigned flags,
             set_error(res, "Reserved name '%.*s' used", (int)len, s);
             return 0;
         }
-        if (kind == PSET_AS && memchr(s, ':', len) == NULL) {
-            set_error(res, "Cannot create AS-SET object with a short format name. "
-                      "Only hierarchical AS-SET creation is allowed, i.e. at least "
-                      "one ASN must be referenced");
-            return 0;
-        }
+        /* flat as-set names on create: a business rule (rules.c,
+         * configurable hierarchical_as_sets), reported on the object */
     }
     return 1;
 }

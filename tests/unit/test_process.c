@@ -65,7 +65,7 @@ static int run_unit(store_txn_t *txn, void *arg, err_t *err)
     upd_msg_t *m = NULL;
     int rc = upd_split(&p, 1, u->subject, &m, err);
     if (rc == 0) {
-        proc_opts_t o = { "TEST", 1767268800 /* 2026-01-01T12:00:00Z */, 0, 0, NULL, NULL, NULL };
+        proc_opts_t o = { "TEST", 1767268800 /* 2026-01-01T12:00:00Z */, 0, 0, NULL, NULL, NULL, NULL };
         proc_report_free(u->r);
         u->r = NULL;
         rc = proc_run(txn, &o, m, &u->r, err);

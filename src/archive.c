@@ -1,0 +1,107 @@
+/*
+ * archive.c - the archive of incoming mails and acks (see archive.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "archive.h"
+#include "buf.h"
+
+/* mkdir -p; 0 or -1 with errno. */
+static int make_dirs(const char *dir)
+{
+    char *d = xstrdup(dir);
+    int rc = 0;
+    for (char *p = d + 1; *p && rc == 0; p++) {
+        if (*p != '/')
+            continue;
+        *p = 0;
+        if (mkdir(d, 0750) != 0 && errno != EEXIST)
+            rc = -1;
+        *p = '/';
+    }
+    if (rc == 0 && mkdir(d, 0750) != 0 && errno != EEXIST)
+        rc = -1;
+    free(d);
+    return rc;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+char *archive_base(const char *dir, time_t when, const char *tag)
+{
+    struct tm tm;
+    gmtime_r(&when, &tm);
+    char *t = xstrdup(tag ? tag : "");
+    for (char *p = t; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+            *p = '_';
+    char *base = xasprintf("%s/%04d-%02d-%02d/%02d%02d%02d.%s", dir, tm.tm_year + 1900,
+                           tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, t);
+    free(t);
+    return base;
+}
+
+int archive_write(const char *base, const char *suffix, const void *data,
+                  size_t len, err_t *err)
+{
+    char *dir = xstrdup(base);
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir)
+        *slash = 0;
+    char *path = xasprintf("%s.%s", base, suffix);
+    char *tmp = xasprintf("%s.%s.tmp", base, suffix);
+    int rc = 0, fd = -1;
+    if (slash && make_dirs(dir) != 0) {
+        rc = err_set(err, ERR_IO, "archive %s: %s", dir, strerror(errno));
+        goto leave;
+    }
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0640);
+    if (fd < 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+        rc = err_set(err, ERR_IO, "archive %s: %s", tmp, strerror(errno));
+        goto leave;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        rc = err_set(err, ERR_IO, "archive %s: %s", tmp, strerror(errno));
+        goto leave;
+    }
+    fd = -1;
+    if (rename(tmp, path) != 0) {
+        rc = err_set(err, ERR_IO, "archive %s: %s", path, strerror(errno));
+        goto leave;
+    }
+    int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+leave:
+    if (fd >= 0)
+        close(fd);
+    if (rc)
+        unlink(tmp);
+    free(dir);
+    free(path);
+    free(tmp);
+    return rc;
+}
