@@ -54,6 +54,9 @@ typedef struct conf {
     strv_t power_maintainers; /**< power_maintainers = A-MNT, B-MNT: the
                                  database administration's mntners (RIPE's
                                  RIPE-NCC-HM-MNT ...); empty by default */
+    strv_t allowed_sources; /**< allowed_sources = TEST-NONAUTH, ...: source:
+                                 values besides `source` that updates may
+                                 use (default none) */
     int hierarchical_as_sets; /**< hierarchical_as_sets = yes|no: new
                                  as-sets need an AS1:AS-X name (default yes) */
 } conf_t;

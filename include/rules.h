@@ -14,7 +14,10 @@
  *  - aut-num: a covering as-block must exist when the registry has as-blocks
  *    ("No parent as-block found for ASn");
  *  - abuse-c: must reference a role with abuse-mailbox:;
- *  - role admin-c/tech-c may not reference the role itself.
+ *  - role admin-c/tech-c may not reference the role itself;
+ *  - source: must be the registry's own source unless the configuration
+ *    allows another (allowed_sources: RIPE-only SOURCE-NONAUTH data is
+ *    refused in updates by default).
  * RIPE-only rules are left out: out-of-region and bogon prefixes, org-type
  * checks, assignment-size and the DNS pre-delegation check.
  * Each rule reports RIPE's message on the object or the attribute.
@@ -29,11 +32,16 @@
 #include "process.h"
 #include "rpsl.h"
 #include "store.h"
+#include "strv.h"
 
 /** Rule switches (configuration). */
 typedef struct rules_policy {
     int hierarchical_as_sets;   /**< new as-sets need a hierarchical name
                                      (RIPE: yes; default yes) */
+    const char *source;         /**< the registry's source; NULL: no check */
+    const strv_t *allowed_sources; /**< further source: values updates may
+                                     use (RIPE's RIPE-NONAUTH is one);
+                                     NULL or empty: none */
 } rules_policy_t;
 
 /**

@@ -337,7 +337,8 @@ static int robot_unit(store_txn_t *txn, void *arg, err_t *err)
             return rc;
 
         authz_policy_t ap = { &r->conf.power_maintainers };
-        rules_policy_t rp = { r->conf.hierarchical_as_sets };
+        rules_policy_t rp = { r->conf.hierarchical_as_sets, r->conf.source,
+                              &r->conf.allowed_sources };
         proc_opts_t po = { r->conf.source, r->now, r->dry_run_opt, r->conf.allow_override,
                            r->conf.override_password, &ap, &rp, r->pgp };
         if ((rc = proc_run(txn, &po, r->upd, &r->report, err)) != 0)

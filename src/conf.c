@@ -30,6 +30,7 @@ struct key {
 #define OFF(m) offsetof(conf_t, m)
 
 static const struct key keys[] = {
+    { "allowed_sources", K_LIST, OFF(allowed_sources) },
     { "allow_override", K_BOOL, OFF(allow_override) },
     { "archive", K_PATH, OFF(archive) },
     { "database", K_PATH, OFF(database) },
@@ -75,6 +76,7 @@ void conf_defaults(conf_t *c)
     c->signature_max_age = 3600;
     c->hierarchical_as_sets = 1;
     strv_init(&c->power_maintainers);
+    strv_init(&c->allowed_sources);
     c->max_mail_size = CONF_DEFAULT_MAX_MAIL_SIZE;
     c->max_mime_depth = CONF_DEFAULT_MAX_MIME_DEPTH;
     c->max_mime_parts = CONF_DEFAULT_MAX_MIME_PARTS;
@@ -96,6 +98,7 @@ void conf_free(conf_t *c)
     free(c->archive);
     free(c->override_password);
     strv_free(&c->power_maintainers);
+    strv_free(&c->allowed_sources);
     memset(c, 0, sizeof *c);
 }
 
@@ -325,14 +328,14 @@ int conf_load(const char *path, conf_t *c, err_t *err)
             break;
         }
         case K_LIST: {
-            /* mntner names separated by commas and/or blanks */
+            /* names (maintainers, sources) separated by commas and/or blanks */
             strv_t *l = (strv_t *)((char *)c + k->off);
             strv_free(l);
             for (char *p = v; *p && rc == 0;) {
                 size_t len = strcspn(p, ", \t");
                 for (size_t i = 0; i < len; i++)
                     if (!isalnum((unsigned char)p[i]) && p[i] != '-' && p[i] != '_')
-                        rc = err_set(err, ERR_CONF, "%s:%u: %s: not a maintainer name list: \"%s\"", path, lineno, s, v);
+                        rc = err_set(err, ERR_CONF, "%s:%u: %s: not a list of names: \"%s\"", path, lineno, s, v);
                 if (len && rc == 0) {
                     size_t at = strv_addn(l, p, len);
                     for (char *q = l->v[at]; *q; q++)

@@ -373,11 +373,29 @@ out:
     return rc;
 }
 
+/* source: the registry's own, or one the configuration allows.  The
+ * schema accepts SOURCE-NONAUTH for the classes RIPE has it for (mirrored
+ * data); updates use it only where allowed_sources says so. */
+static void source_allowed(const rpsl_obj_t *o, const rules_policy_t *policy,
+                           diag_list_t *d)
+{
+    if (policy == NULL || policy->source == NULL)
+        return;
+    const char *v = rpsl_obj_get(o, "source");
+    if (v == NULL || strcasecmp(v, policy->source) == 0)
+        return;
+    if (policy->allowed_sources && strv_find(policy->allowed_sources, v) >= 0)
+        return;
+    diag_add(d, DIAG_ERROR, DIAG_OBJECT, "Source %s is not allowed for %s objects", v,
+             schema_class_name(o->cls));
+}
+
 int rules_check(store_txn_t *txn, enum proc_op op, const rpsl_obj_t *obj,
                 const rpsl_obj_t *old, const rules_policy_t *policy,
                 diag_list_t *diags, err_t *err)
 {
     int rc = 0;
+    source_allowed(obj, policy, diags);
     role_self_reference(obj, diags);
     if (op == PROC_CREATE) {
         as_set_short_name(obj, policy, diags);

@@ -40,7 +40,8 @@ static void test_load(void)
                             "delivery = smtp\nsmtp_server = 127.0.0.1:2525\n"
                             "outbox = /abs/outbox\nmap_size = 64M\nallow_override = yes\n"
                             "override_password = $1$abcdefgh$cHJi5PXp/ki/ktXzqlk6I1\n"
-                            "signature_max_age = 7200\n");
+                            "signature_max_age = 7200\n"
+                            "allowed_sources = test-nonauth, OTHER\n");
     conf_t c;
     err_t e = ERR_INIT;
     CU_ASSERT_EQUAL(conf_load(path, &c, &e), 0);
@@ -58,6 +59,9 @@ static void test_load(void)
     CU_ASSERT_STRING_EQUAL(c.smtp_server, "127.0.0.1:2525");
     CU_ASSERT_EQUAL(c.map_size, (size_t)64 << 20);
     CU_ASSERT_EQUAL(c.allow_override, 1);
+    CU_ASSERT_EQUAL_FATAL(c.allowed_sources.n, 2);
+    CU_ASSERT_STRING_EQUAL(c.allowed_sources.v[0], "TEST-NONAUTH");
+    CU_ASSERT_STRING_EQUAL(c.allowed_sources.v[1], "OTHER");
     CU_ASSERT_STRING_EQUAL(c.override_password, "$1$abcdefgh$cHJi5PXp/ki/ktXzqlk6I1");
     CU_ASSERT_EQUAL(c.signature_max_age, 7200);
     conf_free(&c);
@@ -92,6 +96,7 @@ static void test_errors(void)
     expect_error("source = \n", ":1: source: empty value");
     expect_error("source = bad source\n", ":1: source");
     expect_error("allow_override = maybe\n", ":1: allow_override");
+    expect_error("allowed_sources = a b!c\n", ":1: allowed_sources");
     expect_error("override_password = secret\n", ":1: override_password");
     expect_error("signature_max_age = 1h\n", ":1: signature_max_age");
     expect_error("signature_max_age = -5\n", ":1: signature_max_age");
