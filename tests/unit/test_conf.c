@@ -120,6 +120,23 @@ static void test_path_choice(void)
     unsetenv("AUTODBM_CONF");
 }
 
+/* The example shipped in conf/ is a valid configuration. */
+static void test_shipped_example(void)
+{
+    char *path = xasprintf("%s/conf/autodbm.conf.example", harness_srcdir());
+    conf_t c;
+    err_t e = ERR_INIT;
+    int rc = conf_load(path, &c, &e);
+    if (rc)
+        fprintf(stderr, "%s\n", err_text(&e));
+    CU_ASSERT_EQUAL(rc, 0);
+    CU_ASSERT_EQUAL(c.delivery, CONF_DELIVERY_SMTP);
+    CU_ASSERT_STRING_EQUAL(c.database, "/var/lib/autodbm/db");
+    conf_free(&c);
+    err_free(&e);
+    free(path);
+}
+
 void suite_conf(void);
 void suite_conf(void)
 {
@@ -129,4 +146,5 @@ void suite_conf(void)
     HARNESS_ADD(s, test_errors);
     HARNESS_ADD(s, test_missing_file);
     HARNESS_ADD(s, test_path_choice);
+    HARNESS_ADD(s, test_shipped_example);
 }
