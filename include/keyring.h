@@ -66,7 +66,8 @@ typedef struct keyring_stats {
  * Key-certs without fingerpr: or with several key blocks are imported one
  * by one (exactly one public key).  Secret key material is never
  * imported.  Bad key-certs are reported in @diags (may be NULL) as
- * DIAG_WARNINGs naming the key-cert and counted as skipped.
+ * DIAG_WARNINGs naming the key-cert and counted as skipped.  Finally the
+ * home's key data cache is brought up to date (pgp_key_cache_update()).
  * @param stats  receives the counts (may be NULL; removed is kept)
  * @return 0; ERR_STORE; ERR_CRYPTO.
  */

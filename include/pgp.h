@@ -156,6 +156,16 @@ int pgp_key_delete(pgp_t *p, const char *fpr, err_t *err);
  */
 int pgp_key_list(pgp_t *p, strv_t *fprs, err_t *err);
 
+/**
+ * Bring the home's key data cache (autodbm-keys.cache, see above) up to
+ * date now rather than at the next signature check: one listing of every
+ * key when the keyring changed since the cache was written, else nothing.
+ * Only an optimisation (keyring_import_all() calls it after a bulk load);
+ * a cache that cannot be written is no error.
+ * @return 0; ERR_CRYPTO when the keys could not be listed.
+ */
+int pgp_key_cache_update(pgp_t *p, err_t *err);
+
 /** RIPE's key-cert name for a fingerprint: "PGPKEY-" + its last 8 hex digits. */
 void pgp_keycert_name(const char *fpr, char out[16]);
 

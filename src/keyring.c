@@ -235,6 +235,13 @@ int keyring_import_all(store_t *st, pgp_t *pgp, keyring_stats_t *stats,
     strv_free(&got);
     free(g.v);
     buf_free(&g.armored);
+    if (rc == 0) {
+        /* the key data cache for the robot's first signed mail (pgp.h);
+         * only an optimisation: a failure leaves it to that mail */
+        err_t e = ERR_INIT;
+        pgp_key_cache_update(pgp, &e);
+        err_free(&e);
+    }
     return rc;
 }
 

@@ -34,10 +34,28 @@
 
 #include "pgp.h"
 
+/* One signing (sub)key as the key data cache holds it (see below). */
+struct kc_entry {
+    char sub[41];           /* the (sub)key's fingerprint, upper-case */
+    char prim[41];          /* its primary key's fingerprint */
+    int sk_revoked, key_revoked;
+    long long sk_expires, key_expires;      /* 0: never */
+};
+
+/* The key data cache as read or built for one keyring stamp. */
+struct keycache {
+    char *stamp;            /* the stamp it belongs to; NULL: not loaded */
+    struct kc_entry *v;
+    size_t n, cap;
+};
+
 struct pgp {
     gpgme_ctx_t ctx;
     char *home;
+    struct keycache kc;     /* the key data cache (see "key data") */
 };
+
+static void kc_clear(struct keycache *kc);
 
 /* What the home's gpg.conf holds when this module creates it. */
 static const char GPG_CONF[] =
@@ -142,6 +160,7 @@ void pgp_free(pgp_t *p)
     if (p == NULL)
         return;
     gpgme_release(p->ctx);
+    kc_clear(&p->kc);
     free(p->home);
     free(p);
 }
@@ -287,16 +306,6 @@ static void copy_fpr(char dst[41], const char *src)
     dst[i] = 0;
 }
 
-/* Whether the key id or fingerprint @id names subkey @sk. */
-static int names_subkey(const char *id, gpgme_subkey_t sk)
-{
-    size_t n = strlen(id);
-    if (sk->fpr == NULL)
-        return 0;
-    size_t f = strlen(sk->fpr);
-    return n > 0 && n <= f && strcasecmp(sk->fpr + (f - n), id) == 0;
-}
-
 static int is_hex40(const char *s)
 {
     size_t i = 0;
@@ -305,6 +314,399 @@ static int is_hex40(const char *s)
             return 0;
     return i == 40;
 }
+
+/* ---- key data --------------------------------------------------------- */
+
+/*
+ * judge() needs, for the key id or fingerprint a signature names, the
+ * signing (sub)key's fingerprint, revocation and expiry and those of its
+ * primary key.  Asking gpg costs an engine run per signature, so the data
+ * of every key in the keyring is kept in a file of the home, KEYCACHE_FILE,
+ * tagged with a stamp of the files the keys live in (device, inode, size,
+ * modification and change time of pubring.kbx, pubring.gpg, gpg.conf and
+ * common.conf).  Any change of the keyring - an import or removal by this
+ * module, gpg run by hand - changes the stamp; the next look-up then lists
+ * every key again (one engine run) and rewrites the file (mkstemp and
+ * rename: concurrent robots see the old or the new file, and a file left
+ * behind with another stamp is ignored).  The file holds raw key data
+ * only; expiry is still judged against the caller's clock.  Homes whose
+ * keys may live elsewhere (gpg.conf naming other keyrings, keyboxd) are
+ * not cached: each look-up asks gpg, as does a look-up by anything other
+ * than a long key id or a v4 fingerprint.
+ *
+ * The file: the line KEYCACHE_MAGIC, the line "stamp STAMP", one line
+ * "SUBKEY-FPR PRIMARY-FPR SUB-REVOKED SUB-EXPIRES KEY-REVOKED KEY-EXPIRES"
+ * per (sub)key in the order GPGME lists them, and "end N" (N entries); a
+ * file that does not parse completely is rebuilt.
+ */
+#define KEYCACHE_FILE "autodbm-keys.cache"
+#define KEYCACHE_MAGIC "autodbm-keycache 1"
+
+/* The key data judge() uses for one signature. */
+struct keydata {
+    char fpr[41];               /* the signing (sub)key */
+    char primary[41];           /* its primary key */
+    int sk_revoked, key_revoked;
+    long long sk_expires, key_expires;      /* 0: never */
+};
+
+/* Whether @s is exactly @n hex digits. */
+static int is_hex_n(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (; s && s[i]; i++)
+        if (!isxdigit((unsigned char)s[i]))
+            return 0;
+    return s != NULL && i == n;
+}
+
+/* Append " NAME:dev:ino:size:mtime:ctime" of @home/@name (zeros if absent). */
+static void stamp_file(const char *home, const char *name, buf_t *out)
+{
+    char *path = xasprintf("%s/%s", home, name);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        memset(&st, 0, sizeof st);
+    buf_printf(out, "%s%s:%llu:%llu:%lld:%lld.%09ld:%lld.%09ld", out->len ? " " : "", name,
+               (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+               (long long)st.st_size, (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec,
+               (long long)st.st_ctim.tv_sec, (long)st.st_ctim.tv_nsec);
+    free(path);
+}
+
+/* Whether the option file @home/@name sets one of the options @opts
+ * (NULL-terminated). */
+static int conf_sets(const char *home, const char *name, const char *const *opts)
+{
+    char *path = xasprintf("%s/%s", home, name);
+    FILE *fp = fopen(path, "r");
+    free(path);
+    if (fp == NULL)
+        return 0;
+    int hit = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    while (!hit && getline(&line, &cap, fp) > 0) {
+        const char *s = line;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (s[0] == '-' && s[1] == '-')
+            s += 2;
+        for (size_t i = 0; opts[i] && !hit; i++) {
+            size_t l = strlen(opts[i]);
+            hit = strncmp(s, opts[i], l) == 0 && (s[l] == 0 || isspace((unsigned char)s[l]));
+        }
+    }
+    free(line);
+    fclose(fp);
+    return hit;
+}
+
+/* The stamp of @home's keyring into @out; -1 when keys may live where the
+ * stamp does not see them (no cache then). */
+static int home_stamp(const char *home, buf_t *out)
+{
+    static const char *const gpg_opts[] = {
+        "keyring", "primary-keyring", "no-default-keyring", "use-keyboxd", NULL
+    };
+    static const char *const common_opts[] = { "use-keyboxd", NULL };
+    stamp_file(home, "pubring.kbx", out);
+    stamp_file(home, "pubring.gpg", out);
+    stamp_file(home, "gpg.conf", out);
+    stamp_file(home, "common.conf", out);
+    if (conf_sets(home, "gpg.conf", gpg_opts) || conf_sets(home, "common.conf", common_opts))
+        return -1;
+    return 0;
+}
+
+static void kc_clear(struct keycache *kc)
+{
+    free(kc->stamp);
+    free(kc->v);
+    memset(kc, 0, sizeof *kc);
+}
+
+static struct kc_entry *kc_add(struct keycache *kc)
+{
+    if (kc->n == kc->cap) {
+        kc->cap = kc->cap ? kc->cap * 2 : 16;
+        kc->v = xrealloc(kc->v, kc->cap * sizeof *kc->v);
+    }
+    struct kc_entry *e = &kc->v[kc->n++];
+    memset(e, 0, sizeof *e);
+    return e;
+}
+
+/* A decimal number >= 0 filling all of @s; -1 if it is not one. */
+static long long parse_num(const char *s)
+{
+    if (!isdigit((unsigned char)*s))
+        return -1;
+    errno = 0;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    return errno || *end ? -1 : v;
+}
+
+/* Parse the entry line @s (changed in place) into @e; 0 or -1. */
+static int kc_parse_entry(char *s, struct kc_entry *e)
+{
+    char *f[6], *save = NULL;
+    size_t n = 0;
+    for (char *t = strtok_r(s, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+        if (n == 6)
+            return -1;
+        f[n++] = t;
+    }
+    if (n != 6 || !is_hex_n(f[0], 40) || !is_hex_n(f[1], 40))
+        return -1;
+    long long v[4];
+    for (size_t i = 0; i < 4; i++)
+        if ((v[i] = parse_num(f[2 + i])) < 0)
+            return -1;
+    copy_fpr(e->sub, f[0]);
+    copy_fpr(e->prim, f[1]);
+    e->sk_revoked = v[0] != 0;
+    e->sk_expires = v[1];
+    e->key_revoked = v[2] != 0;
+    e->key_expires = v[3];
+    return 0;
+}
+
+/* Load the home's cache file if it belongs to @stamp; 0 or -1. */
+static int kc_read(pgp_t *p, const char *stamp)
+{
+    char *path = xasprintf("%s/" KEYCACHE_FILE, p->home);
+    FILE *fp = fopen(path, "r");
+    free(path);
+    if (fp == NULL)
+        return -1;
+    struct keycache kc;
+    memset(&kc, 0, sizeof kc);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t l;
+    int part = 0;               /* 0 magic, 1 stamp, 2 entries, 3 complete */
+    while (part < 3 && (l = getline(&line, &cap, fp)) > 0) {
+        if (line[l - 1] != '\n')
+            break;              /* a torn last line */
+        line[l - 1] = 0;
+        if (part == 0 && strcmp(line, KEYCACHE_MAGIC) == 0)
+            part = 1;
+        else if (part == 1 && strncmp(line, "stamp ", 6) == 0 && strcmp(line + 6, stamp) == 0)
+            part = 2;
+        else if (part == 2 && strncmp(line, "end ", 4) == 0 &&
+                 parse_num(line + 4) == (long long)kc.n)
+            part = 3;
+        else if (part != 2 || kc_parse_entry(line, kc_add(&kc)) != 0)
+            break;
+    }
+    free(line);
+    fclose(fp);
+    if (part != 3) {
+        kc_clear(&kc);
+        return -1;
+    }
+    kc.stamp = xstrdup(stamp);
+    kc_clear(&p->kc);
+    p->kc = kc;
+    return 0;
+}
+
+/* Write the cache in memory to the home's cache file (best effort: a
+ * read-only home just keeps asking gpg in later runs). */
+static void kc_write(const pgp_t *p)
+{
+    char *tmp = xasprintf("%s/" KEYCACHE_FILE ".XXXXXX", p->home);
+    int fd = mkstemp(tmp);
+    FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (fp == NULL) {
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        free(tmp);
+        return;
+    }
+    fprintf(fp, "%s\nstamp %s\n", KEYCACHE_MAGIC, p->kc.stamp);
+    for (size_t i = 0; i < p->kc.n; i++) {
+        const struct kc_entry *e = &p->kc.v[i];
+        fprintf(fp, "%s %s %d %lld %d %lld\n", e->sub, e->prim, e->sk_revoked,
+                e->sk_expires, e->key_revoked, e->key_expires);
+    }
+    fprintf(fp, "end %zu\n", p->kc.n);
+    int bad = ferror(fp);
+    if (fclose(fp) != 0 || bad) {
+        unlink(tmp);
+    } else {
+        char *path = xasprintf("%s/" KEYCACHE_FILE, p->home);
+        if (rename(tmp, path) != 0)
+            unlink(tmp);
+        free(path);
+    }
+    free(tmp);
+}
+
+/* List every key of the home into the cache (for @stamp, taken before the
+ * listing: a change meanwhile makes the result stale, never wrong) and
+ * write the file; 0, or -1 when the keys could not be listed. */
+static int kc_build(pgp_t *p, const char *stamp)
+{
+    struct keycache kc;
+    memset(&kc, 0, sizeof kc);
+    gpgme_error_t ge = gpgme_op_keylist_start(p->ctx, NULL, 0);
+    gpgme_key_t key;
+    while (!ge && (ge = gpgme_op_keylist_next(p->ctx, &key)) == 0) {
+        gpgme_subkey_t pk = key->subkeys;
+        for (gpgme_subkey_t s = pk; pk && is_hex_n(pk->fpr, 40) && s; s = s->next) {
+            if (!is_hex_n(s->fpr, 40))
+                continue;       /* judged by asking gpg (not found here) */
+            struct kc_entry *e = kc_add(&kc);
+            copy_fpr(e->sub, s->fpr);
+            copy_fpr(e->prim, pk->fpr);
+            e->sk_revoked = s->revoked != 0;
+            e->sk_expires = (long long)s->expires;
+            e->key_revoked = key->revoked != 0;
+            e->key_expires = (long long)pk->expires;
+        }
+        gpgme_key_unref(key);
+    }
+    gpgme_op_keylist_end(p->ctx);
+    if (gpgme_err_code(ge) != GPG_ERR_EOF) {
+        kc_clear(&kc);
+        return -1;
+    }
+    kc.stamp = xstrdup(stamp);
+    kc_clear(&p->kc);
+    p->kc = kc;
+    kc_write(p);
+    return 0;
+}
+
+/* Make p->kc current; 0, or -1 when the home is not cached or its keys
+ * cannot be listed. */
+static int kc_current(pgp_t *p)
+{
+    buf_t st;
+    buf_init(&st);
+    int rc = home_stamp(p->home, &st);
+    if (rc == 0 && (p->kc.stamp == NULL || strcmp(p->kc.stamp, st.s) != 0) &&
+        kc_read(p, st.s) != 0)
+        rc = kc_build(p, st.s);
+    buf_free(&st);
+    return rc;
+}
+
+/* Whether the key id or fingerprint @id names the (sub)key @fpr. */
+static int names_fpr(const char *id, const char *fpr)
+{
+    size_t n = strlen(id), f = strlen(fpr);
+    return n > 0 && n <= f && strcasecmp(fpr + (f - n), id) == 0;
+}
+
+/* Look @id up in the cache: 1 found (@kd filled), 0 not in the keyring,
+ * -1 no cache.  Several keys matching is "not found", as gpgme_get_key()
+ * reports an ambiguous name. */
+static int kc_lookup(pgp_t *p, const char *id, struct keydata *kd)
+{
+    if (kc_current(p) != 0)
+        return -1;
+    const struct kc_entry *hit = NULL;
+    for (size_t i = 0; i < p->kc.n; i++) {
+        const struct kc_entry *e = &p->kc.v[i];
+        if (!names_fpr(id, e->sub))
+            continue;
+        if (hit == NULL)
+            hit = e;
+        else if (strcmp(hit->prim, e->prim) != 0)
+            return 0;
+    }
+    if (hit == NULL)
+        return 0;
+    memcpy(kd->fpr, hit->sub, sizeof kd->fpr);
+    memcpy(kd->primary, hit->prim, sizeof kd->primary);
+    kd->sk_revoked = hit->sk_revoked;
+    kd->sk_expires = hit->sk_expires;
+    kd->key_revoked = hit->key_revoked;
+    kd->key_expires = hit->key_expires;
+    return 1;
+}
+
+/* Whether @a and @b have the same primary key fingerprint. */
+static int same_key(gpgme_key_t a, gpgme_key_t b)
+{
+    return a && b && a->subkeys && b->subkeys && a->subkeys->fpr && b->subkeys->fpr &&
+           strcmp(a->subkeys->fpr, b->subkeys->fpr) == 0;
+}
+
+/* Ask gpg for @id (what gpgme_get_key() does, on this context: no second
+ * context, whose engine set-up costs a version probe): 1 found (@kd
+ * filled), 0 not found or ambiguous. */
+static int engine_lookup(pgp_t *p, const char *id, struct keydata *kd)
+{
+    gpgme_key_t key = NULL, k = NULL;
+    if (gpgme_op_keylist_start(p->ctx, id, 0) == 0 &&
+        gpgme_op_keylist_next(p->ctx, &k) == 0) {
+        key = k;
+        for (;;) {
+            gpgme_key_t more = NULL;
+            gpgme_error_t ge = gpgme_op_keylist_next(p->ctx, &more);
+            if (gpgme_err_code(ge) == GPG_ERR_EOF)
+                break;
+            int same = ge == 0 && same_key(key, more);
+            if (more)
+                gpgme_key_unref(more);
+            if (!same) {            /* ambiguous, or an error */
+                gpgme_key_unref(key);
+                key = NULL;
+                break;
+            }
+        }
+    }
+    gpgme_op_keylist_end(p->ctx);
+    gpgme_subkey_t sk = NULL;
+    for (gpgme_subkey_t s = key ? key->subkeys : NULL; s && !sk; s = s->next)
+        if (s->fpr && names_fpr(id, s->fpr))
+            sk = s;
+    if (sk) {
+        copy_fpr(kd->fpr, sk->fpr);
+        copy_fpr(kd->primary, key->subkeys->fpr);
+        kd->sk_revoked = sk->revoked != 0;
+        kd->sk_expires = (long long)sk->expires;
+        kd->key_revoked = key->revoked != 0;
+        kd->key_expires = (long long)key->subkeys->expires;
+    }
+    if (key)
+        gpgme_key_unref(key);
+    return sk != NULL;
+}
+
+/* The key data of the (sub)key @id names: 1 found, 0 not. */
+static int key_lookup(pgp_t *p, const char *id, struct keydata *kd)
+{
+    memset(kd, 0, sizeof *kd);
+    if (is_hex_n(id, 16) || is_hex_n(id, 40)) {
+        int r = kc_lookup(p, id, kd);
+        if (r >= 0)
+            return r;
+    }
+    return engine_lookup(p, id, kd);
+}
+
+int pgp_key_cache_update(pgp_t *p, err_t *err)
+{
+    buf_t st;
+    buf_init(&st);
+    int rc = 0;
+    if (home_stamp(p->home, &st) == 0 &&
+        (p->kc.stamp == NULL || strcmp(p->kc.stamp, st.s) != 0) &&
+        kc_read(p, st.s) != 0 && kc_build(p, st.s) != 0)
+        rc = err_set(err, ERR_CRYPTO, "listing the keys of %s failed", p->home);
+    buf_free(&st);
+    return rc;
+}
+
+/* ---- judging signatures ------------------------------------------------ */
 
 /* Decide the state of @rs and fill @out (digest not touched). */
 static void judge(pgp_t *p, const struct raw_sig *rs,
@@ -316,30 +718,24 @@ static void judge(pgp_t *p, const struct raw_sig *rs,
         copy_fpr(out->fpr, rs->fpr);
         copy_fpr(out->primary_fpr, rs->fpr);
     }
-    gpgme_key_t key = NULL;
-    gpgme_subkey_t sk = NULL;
-    if (rs->fpr && *rs->fpr && code != GPG_ERR_NO_PUBKEY &&
-        gpgme_get_key(p->ctx, rs->fpr, &key, 0) == 0 && key) {
-        for (gpgme_subkey_t s = key->subkeys; s && !sk; s = s->next)
-            if (names_subkey(rs->fpr, s))
-                sk = s;
-    }
-    if (sk) {
-        copy_fpr(out->fpr, sk->fpr);
-        copy_fpr(out->primary_fpr, key->subkeys->fpr);
+    struct keydata kd;
+    int have = rs->fpr && *rs->fpr && code != GPG_ERR_NO_PUBKEY &&
+               key_lookup(p, rs->fpr, &kd);
+    if (have) {
+        copy_fpr(out->fpr, kd.fpr);
+        copy_fpr(out->primary_fpr, kd.primary);
     }
     switch (code) {
     case GPG_ERR_NO_ERROR:
     case GPG_ERR_KEY_EXPIRED:       /* judged below against tp->now */
     case GPG_ERR_SIG_EXPIRED:
     case GPG_ERR_CERT_REVOKED:
-        if (sk == NULL) {
+        if (!have) {
             out->state = CRED_PGP_UNKNOWN_KEY;
-        } else if (key->revoked || sk->revoked || code == GPG_ERR_CERT_REVOKED) {
+        } else if (kd.key_revoked || kd.sk_revoked || code == GPG_ERR_CERT_REVOKED) {
             out->state = CRED_PGP_REVOKED;
-        } else if ((sk->expires > 0 && (time_t)sk->expires <= tp->now) ||
-                   (key->subkeys->expires > 0 &&
-                    (time_t)key->subkeys->expires <= tp->now) ||
+        } else if ((kd.sk_expires > 0 && (time_t)kd.sk_expires <= tp->now) ||
+                   (kd.key_expires > 0 && (time_t)kd.key_expires <= tp->now) ||
                    (rs->sig_expires > 0 && rs->sig_expires <= tp->now)) {
             out->state = CRED_PGP_EXPIRED;
         } else if (rs->sigtime < tp->now - tp->max_age) {
@@ -357,8 +753,6 @@ static void judge(pgp_t *p, const struct raw_sig *rs,
         out->state = CRED_PGP_BAD;
         break;
     }
-    if (key)
-        gpgme_key_unref(key);
 }
 
 /* Map a failed verify operation to a status. */

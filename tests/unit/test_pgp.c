@@ -2,8 +2,8 @@
  * test_pgp.c - OpenPGP through GPGME (pgp.h) with keys made at test time:
  * clearsigned and detached signatures in every state (good, bad,
  * unknown-key, expired and revoked keys, too old, in the future), subkey
- * signatures, digests that survive re-wrapped armor, and key import,
- * inspection and removal.  Also the test key helpers of testkeys.h.
+ * signatures, digests that survive re-wrapped armor, key import,
+ * inspection and removal, and the key data cache of the home.  Also the test key helpers of testkeys.h.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -626,6 +626,182 @@ static void test_new_creates_home(void)
     free(home);
 }
 
+/* ---- the key data cache (autodbm-keys.cache) --------------------------- */
+
+/* Import the public key of @s into @p. */
+static void import_key(pgp_t *p, tk_signer_t *s)
+{
+    buf_t k;
+    buf_init(&k);
+    err_t e = ERR_INIT;
+    CU_ASSERT_EQUAL(tk_export(s, &k), 0);
+    CU_ASSERT_EQUAL(pgp_key_import(p, k.s, k.len, NULL, &e), 0);
+    buf_free(&k);
+    err_free(&e);
+}
+
+/* The contents of @home/@name into @out (appended); 0 or -1. */
+static int read_home_file(const char *home, const char *name, buf_t *out)
+{
+    buf_t path;
+    buf_init(&path);
+    buf_printf(&path, "%s/%s", home, name);
+    FILE *fp = fopen(path.s, "r");
+    buf_free(&path);
+    if (fp == NULL)
+        return -1;
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+        buf_put(out, chunk, n);
+    fclose(fp);
+    return 0;
+}
+
+static void write_home_file(const char *home, const char *name, const char *text)
+{
+    buf_t path;
+    buf_init(&path);
+    buf_printf(&path, "%s/%s", home, name);
+    FILE *fp = fopen(path.s, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    fputs(text, fp);
+    fclose(fp);
+    buf_free(&path);
+}
+
+/* The cache is written at the first check, follows every change of the
+ * keyring (a key imported later is found, with its subkey), survives a
+ * corrupt file, and a file with another stamp is ignored. */
+static void test_key_cache(void)
+{
+    CU_ASSERT_FATAL(fixtures());
+    const char *home = harness_tmpdir();
+    pgp_t *p = NULL;
+    err_t e = ERR_INIT;
+    CU_ASSERT_EQUAL_FATAL(pgp_new(home, &p, &e), 0);
+    import_key(p, alice);
+    buf_t plain, file;
+    buf_init(&plain);
+    buf_init(&file);
+    time_t now = time(NULL);
+    pgp_sig_t *s = check_clear(p, alice, now, &plain);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL(s->state, CRED_PGP_GOOD);
+    pgp_sig_free(s, 1);
+    CU_ASSERT_EQUAL_FATAL(read_home_file(home, "autodbm-keys.cache", &file), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(file.s, tk_fpr(alice)));
+    CU_ASSERT_PTR_NULL(strstr(file.s, tk_fpr(bob)));
+
+    /* bob comes later: the stamp changed, the cache is rebuilt */
+    import_key(p, bob);
+    s = check_clear(p, bob, now, &plain);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL(s->state, CRED_PGP_GOOD);
+    CU_ASSERT_STRING_EQUAL(s->fpr, tk_subfpr(bob));
+    CU_ASSERT_STRING_EQUAL(s->primary_fpr, tk_fpr(bob));
+    pgp_sig_free(s, 1);
+    buf_reset(&file);
+    CU_ASSERT_EQUAL(read_home_file(home, "autodbm-keys.cache", &file), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(file.s, tk_subfpr(bob)));
+    pgp_free(p);
+
+    /* a second context reads the file: what it says is what counts
+     * (here: alice revoked, as a white-box check that it is used) */
+    buf_t forged;
+    buf_init(&forged);
+    buf_put(&forged, file.s, file.len);
+    char *line = strstr(forged.s, tk_fpr(alice));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(line);
+    char *f3 = strchr(strchr(line, ' ') + 1, ' ') + 1;     /* SUB-REVOKED */
+    CU_ASSERT_EQUAL_FATAL(*f3, '0');
+    *f3 = '1';
+    write_home_file(home, "autodbm-keys.cache", forged.s);
+    CU_ASSERT_EQUAL_FATAL(pgp_new(home, &p, &e), 0);
+    s = check_clear(p, alice, now, &plain);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL(s->state, CRED_PGP_REVOKED);
+    pgp_sig_free(s, 1);
+    pgp_free(p);
+
+    /* the same forged data under another stamp is ignored */
+    char *st = strstr(forged.s, "stamp ");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    st[6] = st[6] == 'x' ? 'y' : 'x';
+    write_home_file(home, "autodbm-keys.cache", forged.s);
+    CU_ASSERT_EQUAL_FATAL(pgp_new(home, &p, &e), 0);
+    s = check_clear(p, alice, now, &plain);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL(s->state, CRED_PGP_GOOD);
+    pgp_sig_free(s, 1);
+    pgp_free(p);
+
+    /* a torn file is rebuilt */
+    write_home_file(home, "autodbm-keys.cache", "autodbm-keycache 1\nstamp");
+    CU_ASSERT_EQUAL_FATAL(pgp_new(home, &p, &e), 0);
+    s = check_clear(p, bob, now, &plain);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL(s->state, CRED_PGP_GOOD);
+    CU_ASSERT_STRING_EQUAL(s->primary_fpr, tk_fpr(bob));
+    pgp_sig_free(s, 1);
+    buf_reset(&file);
+    CU_ASSERT_EQUAL(read_home_file(home, "autodbm-keys.cache", &file), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(file.s, "\nend "));
+    pgp_free(p);
+
+    buf_free(&forged);
+    buf_free(&file);
+    buf_free(&plain);
+    err_free(&e);
+}
+
+/* pgp_key_cache_update() writes the cache; a home whose gpg.conf names
+ * another keyring is never cached and still verifies. */
+static void test_key_cache_update_and_uncached(void)
+{
+    CU_ASSERT_FATAL(fixtures());
+    const char *home = harness_tmpdir();
+    pgp_t *p = NULL;
+    err_t e = ERR_INIT;
+    CU_ASSERT_EQUAL_FATAL(pgp_new(home, &p, &e), 0);
+    import_key(p, carol);
+    buf_t file, plain;
+    buf_init(&file);
+    buf_init(&plain);
+    CU_ASSERT_EQUAL(read_home_file(home, "autodbm-keys.cache", &file), -1);
+    CU_ASSERT_EQUAL(pgp_key_cache_update(p, &e), 0);
+    CU_ASSERT_EQUAL(read_home_file(home, "autodbm-keys.cache", &file), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(file.s, tk_fpr(carol)));
+    /* expiry from the cache, judged at the caller's clock */
+    time_t now = time(NULL);
+    pgp_sig_t *s = check_clear(p, carol, now + 2 * 86400, &plain);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL(s->state, CRED_PGP_EXPIRED);
+    pgp_sig_free(s, 1);
+    pgp_free(p);
+
+    const char *home2 = harness_tmpdir();
+    write_home_file(home2, "gpg.conf", "no-auto-key-retrieve\nkeyring extra.kbx\n");
+    CU_ASSERT_EQUAL_FATAL(pgp_new(home2, &p, &e), 0);
+    import_key(p, carol);
+    CU_ASSERT_EQUAL(pgp_key_cache_update(p, &e), 0);
+    s = check_clear(p, carol, now, &plain);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL(s->state, CRED_PGP_GOOD);
+    CU_ASSERT_STRING_EQUAL(s->fpr, tk_fpr(carol));
+    pgp_sig_free(s, 1);
+    s = check_clear(p, carol, now + 2 * 86400, &plain);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL(s->state, CRED_PGP_EXPIRED);
+    pgp_sig_free(s, 1);
+    buf_reset(&file);
+    CU_ASSERT_EQUAL(read_home_file(home2, "autodbm-keys.cache", &file), -1);
+    pgp_free(p);
+    buf_free(&file);
+    buf_free(&plain);
+    err_free(&e);
+}
+
 void suite_pgp(void);
 void suite_pgp(void)
 {
@@ -643,4 +819,6 @@ void suite_pgp(void)
     HARNESS_ADD(s, test_digest_rewrapped);
     HARNESS_ADD(s, test_not_clearsigned);
     HARNESS_ADD(s, test_keys);
+    HARNESS_ADD(s, test_key_cache);
+    HARNESS_ADD(s, test_key_cache_update_and_uncached);
 }
