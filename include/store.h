@@ -6,8 +6,10 @@
  * Contents (named databases of one environment):
  *  - objects:  (class, upper-case primary key) -> the serial of its
  *    current journal entry (which holds the text)
- *  - inverse:  (attribute name, upper-case value) -> object keys (dupsort)
- *  - lookup:   upper-case lookup value -> object keys (dupsort)
+ *  - inverse:  (attribute name, upper-case value, object key) -> empty
+ *  - lookup:   (upper-case lookup value, object key) -> empty
+ *    (format 3: one plain key per pair; values are indexed by their
+ *    first 254 bytes, primary keys have at most 254 characters)
  *  - address indexes for inetnum, inet6num, route, route6 and reverse
  *    domains, so that exact, one-level and all less- and more-specific
  *    look-ups are logarithmic (plus output size), never scans

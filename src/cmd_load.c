@@ -3,10 +3,11 @@
  *
  * usage: autodbm-load [-c conf] [--non-strict] [-q] [--rebuild-keyring] [FILE...]
  *
- * After a load the keys of the store's key-certs are imported into the
- * registry's GnuPG home (keyring_import_all); with --rebuild-keyring the
- * home is emptied first (keyring_rebuild), and without files that is all
- * it does.
+ * After the load, the OpenPGP key of every key-cert in the store is
+ * imported into the registry's GnuPG home (keyring_import_all); with
+ * --rebuild-keyring the home is emptied first (keyring_rebuild), and
+ * without FILEs that is all it does.  Key-certs whose key cannot be
+ * imported are reported as "autodbm-load: key-cert NAME: ..." warnings.
  *
  * Each file (plain text or gzip, read through zlib which passes plain
  * files through) is read in chunks; blank-line separated paragraphs are
@@ -16,14 +17,19 @@
  * "FILE:LINE: message" on stderr and skipped; it never aborts the load.
  * Lines starting with '#' or '%' are comments.
  *
- * Two threads: a reader thread does all of the above, in file order (so
- * the messages come in file order), and hands full batches to the main
- * thread through a small bounded queue; the main thread writes them
- * (store_bulk_put; LMDB write transactions stay on that one thread) and
- * finishes with store_bulk_end, which into an empty store appends the
- * sorted objects, history and indexes (see store.h).  A write failure
- * stops the reader; the reader's end (or an unreadable file) ends the
- * writer once the batches before it are written.
+ * Threads: a reader thread reads the files and cuts them into chunks of
+ * whole paragraphs (about 1 MiB, numbered in file order); one parser
+ * thread per processor (at most MAX_PARSERS) takes chunks in turn and
+ * does all of the above for each, collecting the prepared objects and
+ * the error messages of its chunk; the main thread (the writer) takes
+ * the parsed chunks in file order, prints their messages (so they come
+ * in file order, as one thread would print them) and writes their
+ * objects (store_bulk_put; LMDB write transactions stay on that one
+ * thread), and finishes with store_bulk_end, which into an empty store
+ * appends the sorted objects, history and indexes (see store.h).  At
+ * most NJOBS chunks are in flight.  A write failure stops the reader and
+ * the parsers; the reader's end (or an unreadable file) ends the writer
+ * once the chunks before it are written.
  *
  * Exit status: 0 when every object loaded; 65 (EX_DATAERR) when some
  * objects were rejected; 75 (EX_TEMPFAIL) when the store could not be
@@ -35,7 +41,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
-#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,34 +55,57 @@
 #include "conf.h"
 #include "diag.h"
 #include "err.h"
+#include "keyring.h"
+#include "pgp.h"
 #include "rpsl.h"
 #include "schema.h"
 #include "store.h"
-#include "keyring.h"
-#include "pgp.h"
 
-/** Objects per batch (one write transaction each). */
-#define BATCH_OBJECTS 4096
-/** Or bytes of prepared text and keys per batch. */
-#define BATCH_BYTES (8u << 20)
-/** Batches in flight between the reader and the writer. */
-#define NBATCHES 4
+/** Chunks of input in flight: being read, parsed, waiting, written. */
+#define NJOBS 8
+/** The most parser threads (one per processor, at least one). */
+#define MAX_PARSERS 4
+/** Bytes read per chunk (a chunk ends at the last blank line in it). */
 #define CHUNK (1u << 20)
 
+/** Where a chunk (struct job) is in the pipeline. */
+enum job_state {
+    JOB_FREE,       /**< the reader may fill it */
+    JOB_READY,      /**< read, waiting for a parser */
+    JOB_BUSY,       /**< being parsed */
+    JOB_DONE        /**< parsed, waiting for the writer */
+};
+
 /**
- * The queue between the reader thread and the writer (main) thread: a
- * fixed set of batches that go round, empty ones back to the reader, full
- * ones (in order) to the writer.
+ * One chunk of input: complete paragraphs of one file and what became of
+ * them: the prepared objects and the messages about rejected ones.
+ */
+struct job {
+    enum job_state state;
+    const char *file;
+    buf_t text;             /**< complete paragraphs */
+    unsigned lineno;        /**< line number of the first line of text */
+    store_batch_t *batch;   /**< objects prepared from text, in order */
+    buf_t msgs;             /**< error messages, in file order */
+    size_t seen, errors;    /**< objects seen, rejected */
+};
+
+/**
+ * The pipeline between the reader thread, the parser threads and the
+ * writer (main) thread.  Chunk number s lives in jobs[s % NJOBS]; the
+ * reader fills chunks in order, parsers take them in order (and finish
+ * in any order), the writer takes them in order.  One mutex guards the
+ * states and counters; every change is broadcast on the one condition.
  */
 struct queue {
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    store_batch_t *empty[NBATCHES];
-    size_t nempty;
-    store_batch_t *full[NBATCHES];  /**< ring */
-    size_t head, nfull;
-    int done;                       /**< the reader has finished */
-    int stop;                       /**< the writer failed: reader stops */
+    struct job jobs[NJOBS];
+    uint64_t next_read;     /**< the chunk the reader fills next */
+    uint64_t next_parse;    /**< the chunk the next parser takes */
+    uint64_t next_write;    /**< the chunk the writer takes next */
+    int done;               /**< the reader has finished */
+    int stop;               /**< the writer failed: stop reading, parsing */
 };
 
 /* State of one load run (set up by main). */
@@ -90,18 +119,18 @@ struct load {
     int nfiles;
     struct queue q;
     /* reader thread only */
-    store_batch_t *cur;     /* the batch being filled */
-    size_t errors, seen;
-    time_t last_progress;
+    buf_t carry;            /* bytes read after the last chunk's end */
     int rc;                 /* reader status, err */
     err_t err;
-    /* written by the writer, read by the reader's progress line */
-    atomic_size_t loaded;
+    /* writer (main) thread only */
+    size_t errors, seen, loaded;
+    time_t last_progress;
 };
 
 static void usage(FILE *fp)
 {
-    fprintf(fp, "usage: autodbm-load [-c conf] [--non-strict] [-q] [--rebuild-keyring] [FILE...]\n"
+    fprintf(fp, "usage: autodbm-load [-c conf] [--non-strict] [-q] [--rebuild-keyring] "
+                "[FILE...]\n"
                 "       autodbm-load -h | -V\n");
 }
 
@@ -114,34 +143,38 @@ static void progress(struct load *ld, int final)
         return;
     ld->last_progress = t;
     fprintf(stderr, "\r%zu objects read, %zu loaded, %zu errors%s", ld->seen,
-            atomic_load(&ld->loaded), ld->errors, final ? "\n" : "");
+            ld->loaded, ld->errors, final ? "\n" : "");
     fflush(stderr);
 }
 
-/* Queue: the reader takes an empty batch (NULL once the writer failed). */
-static store_batch_t *q_take_empty(struct queue *q)
+/* Reader: the next chunk to fill (NULL once the writer failed). */
+static struct job *q_take_free(struct queue *q)
 {
-    store_batch_t *b = NULL;
+    struct job *j;
     pthread_mutex_lock(&q->mu);
-    while (q->nempty == 0 && !q->stop)
+    for (;;) {
+        j = &q->jobs[q->next_read % NJOBS];
+        if (q->stop || j->state == JOB_FREE)
+            break;
         pthread_cond_wait(&q->cv, &q->mu);
-    if (!q->stop)
-        b = q->empty[--q->nempty];
+    }
+    if (q->stop)
+        j = NULL;
     pthread_mutex_unlock(&q->mu);
-    return b;
+    return j;
 }
 
-/* Queue: the reader hands over a full batch. */
-static void q_put_full(struct queue *q, store_batch_t *b)
+/* Reader: chunk @j (from q_take_free) is filled: parsers may take it. */
+static void q_put_ready(struct queue *q, struct job *j)
 {
     pthread_mutex_lock(&q->mu);
-    q->full[(q->head + q->nfull) % NBATCHES] = b;
-    q->nfull++;
+    j->state = JOB_READY;
+    q->next_read++;
     pthread_cond_broadcast(&q->cv);
     pthread_mutex_unlock(&q->mu);
 }
 
-/* Queue: the reader is done (no more full batches). */
+/* Reader: no more chunks. */
 static void q_finish(struct queue *q)
 {
     pthread_mutex_lock(&q->mu);
@@ -150,46 +183,74 @@ static void q_finish(struct queue *q)
     pthread_mutex_unlock(&q->mu);
 }
 
-/* Queue: the writer takes the next full batch; NULL when all are done. */
-static store_batch_t *q_take_full(struct queue *q)
+/* Parser: the next chunk to parse; NULL when the reader is done and
+ * every chunk has been taken. */
+static struct job *q_take_ready(struct queue *q)
 {
-    store_batch_t *b = NULL;
+    struct job *j = NULL;
     pthread_mutex_lock(&q->mu);
-    while (q->nfull == 0 && !q->done)
+    for (;;) {
+        if (q->next_parse < q->next_read) {
+            j = &q->jobs[q->next_parse % NJOBS];
+            q->next_parse++;
+            j->state = JOB_BUSY;
+            break;
+        }
+        if (q->done)
+            break;
         pthread_cond_wait(&q->cv, &q->mu);
-    if (q->nfull > 0) {
-        b = q->full[q->head];
-        q->head = (q->head + 1) % NBATCHES;
-        q->nfull--;
     }
     pthread_mutex_unlock(&q->mu);
-    return b;
+    return j;
 }
 
-/* Queue: the writer gives a batch back (cleared); @stop after a failure. */
-static void q_give_empty(struct queue *q, store_batch_t *b, int stop)
+/* Parser: chunk @j is parsed. */
+static void q_put_done(struct queue *q, struct job *j)
 {
-    store_batch_clear(b);
     pthread_mutex_lock(&q->mu);
-    q->empty[q->nempty++] = b;
-    if (stop)
-        q->stop = 1;
+    j->state = JOB_DONE;
     pthread_cond_broadcast(&q->cv);
     pthread_mutex_unlock(&q->mu);
 }
 
-/* Reader: hand the current batch (if any) to the writer. @return 0. */
-static int flush_batch(struct load *ld)
+/* Writer: the next chunk in order once parsed; NULL when all are done.
+ * @stop: the store failed, tell the reader and the parsers. */
+static struct job *q_take_done(struct queue *q, int stop)
 {
-    if (ld->cur == NULL || store_batch_count(ld->cur) == 0)
-        return 0;
-    q_put_full(&ld->q, ld->cur);
-    ld->cur = NULL;
-    progress(ld, 0);
-    return 0;
+    struct job *j = NULL;
+    pthread_mutex_lock(&q->mu);
+    if (stop && !q->stop) {
+        q->stop = 1;
+        pthread_cond_broadcast(&q->cv);
+    }
+    for (;;) {
+        struct job *n = &q->jobs[q->next_write % NJOBS];
+        if (q->next_write < q->next_read && n->state == JOB_DONE) {
+            j = n;
+            break;
+        }
+        if (q->done && q->next_write == q->next_read)
+            break;
+        pthread_cond_wait(&q->cv, &q->mu);
+    }
+    pthread_mutex_unlock(&q->mu);
+    return j;
 }
 
-static void report(struct load *ld, const char *file, const rpsl_obj_t *o,
+/* Writer: chunk @j is written; the reader may reuse it. */
+static void q_give_free(struct queue *q, struct job *j)
+{
+    store_batch_clear(j->batch);
+    buf_reset(&j->msgs);
+    j->seen = j->errors = 0;
+    pthread_mutex_lock(&q->mu);
+    j->state = JOB_FREE;
+    q->next_write++;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+static void report(const struct load *ld, struct job *j, const rpsl_obj_t *o,
                    const diag_list_t *d)
 {
     if (ld->quiet)
@@ -200,18 +261,17 @@ static void report(struct load *ld, const char *file, const rpsl_obj_t *o,
         unsigned line = o->lineno;
         if (d->v[i].attr >= 0 && (size_t)d->v[i].attr < o->nattrs)
             line = o->attrs[d->v[i].attr].lineno;
-        fprintf(stderr, "%s:%u: %s\n", file, line, d->v[i].text);
+        buf_printf(&j->msgs, "%s:%u: %s\n", j->file, line, d->v[i].text);
     }
 }
 
-/* Reader: parse, check and queue one paragraph.  @return 0, or ERR_TEMP
- * when the writer has stopped. */
-static int one_paragraph(struct load *ld, const char *file, const char *p,
-                         size_t len, unsigned lineno)
+/* Parser: parse, check and prepare one paragraph of chunk @j. */
+static void one_paragraph(const struct load *ld, struct job *j, const char *p,
+                          size_t len, unsigned lineno)
 {
     rpsl_obj_t *o = NULL;
     diag_list_t d = DIAG_LIST_INIT;
-    ld->seen++;
+    j->seen++;
     int rc = rpsl_parse(p, len, lineno, RPSL_PARSE_SKIP_COMMENT_LINES, &o, &d);
     if (rc == ERR_SYNTAX) {
         /* Only comment lines: not an object, not an error either. */
@@ -222,55 +282,114 @@ static int one_paragraph(struct load *ld, const char *file, const char *p,
                 break;
             }
         if (only_comments) {
-            ld->seen--;
+            j->seen--;
             diag_list_free(&d);
-            return 0;
+            return;
         }
         if (!ld->quiet)
-            fprintf(stderr, "%s:%u: paragraph does not look like an object\n", file, lineno);
-        ld->errors++;
+            buf_printf(&j->msgs, "%s:%u: paragraph does not look like an "
+                       "object\n", j->file, lineno);
+        j->errors++;
         diag_list_free(&d);
-        return 0;
+        return;
     }
     if (schema_classify(o, &d) != 0) {
         if (!ld->quiet)
-            fprintf(stderr, "%s:%u: unknown object class \"%s\"\n", file, lineno,
-                    o->attrs[0].name);
-        ld->errors++;
+            buf_printf(&j->msgs, "%s:%u: unknown object class \"%s\"\n",
+                       j->file, lineno, o->attrs[0].name);
+        j->errors++;
         goto drop;
     }
     if (diag_count(&d, DIAG_ERROR) > 0 ||
         schema_validate(o, ld->mode, ld->source, &d) > 0) {
-        report(ld, file, o, &d);
-        ld->errors++;
-        goto drop;
-    }
-    if (ld->cur == NULL && (ld->cur = q_take_empty(&ld->q)) == NULL) {
-        rc = ERR_TEMP;
+        report(ld, j, o, &d);
+        j->errors++;
         goto drop;
     }
     err_t e = ERR_INIT;
-    if (store_batch_add(ld->cur, ld->st, o, &e) != 0) {
+    if (store_batch_add(j->batch, ld->st, o, &e) != 0) {
         if (!ld->quiet)
-            fprintf(stderr, "%s:%u: %s\n", file, lineno, err_text(&e));
-        ld->errors++;
+            buf_printf(&j->msgs, "%s:%u: %s\n", j->file, lineno, err_text(&e));
+        j->errors++;
     }
     err_free(&e);
-    rc = 0;
-    if (store_batch_count(ld->cur) >= BATCH_OBJECTS ||
-        store_batch_bytes(ld->cur) >= BATCH_BYTES)
-        rc = flush_batch(ld);
 drop:
     diag_list_free(&d);
     rpsl_obj_free(o);
-    return rc;
+}
+
+/* Parser: every paragraph of chunk @j (skipped after a store failure). */
+static void parse_job(struct load *ld, struct job *j)
+{
+    size_t pos = 0, plen;
+    unsigned lineno = j->lineno, pline;
+    const char *start;
+    int stop;
+
+    pthread_mutex_lock(&ld->q.mu);
+    stop = ld->q.stop;
+    pthread_mutex_unlock(&ld->q.mu);
+    if (stop)
+        return;
+    while (rpsl_next_paragraph(j->text.s, j->text.len, &pos, &lineno,
+                               RPSL_PARSE_SKIP_COMMENT_LINES, &start, &plen,
+                               &pline))
+        one_paragraph(ld, j, start, plen, pline);
+}
+
+/* A parser thread: chunks until there are no more. */
+static void *parser(void *arg)
+{
+    struct load *ld = arg;
+    struct job *j;
+
+    while ((j = q_take_ready(&ld->q)) != NULL) {
+        parse_job(ld, j);
+        q_put_done(&ld->q, j);
+    }
+    return NULL;
 }
 
 /*
- * Reader: read @file in chunks and feed its paragraphs to one_paragraph().
- * A paragraph is complete once a blank line follows it (or at end of
- * file).  @return 0, ERR_NOTFOUND / ERR_IO (in ld->err), ERR_TEMP when the
- * writer stopped.
+ * Reader: the end of the last complete paragraph in @s (@len bytes; the
+ * first @from bytes are known to hold none): the offset just after the
+ * last blank line, or 0 if there is none.
+ */
+static size_t last_boundary(const char *s, size_t len, size_t from)
+{
+    size_t i = len, low = from > 1 ? from : 1;
+
+    while (i > low) {
+        i--;
+        if (s[i] == '\n') {
+            size_t k = i;
+            while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t' || s[k - 1] == '\r'))
+                k--;
+            if (k > 0 && s[k - 1] == '\n')
+                return i + 1;
+        }
+    }
+    return 0;
+}
+
+/* Number of line ends in @s (@len bytes). */
+static unsigned count_lines(const char *s, size_t len)
+{
+    unsigned n = 0;
+    const char *e = s + len, *p = s;
+
+    while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+        n++;
+        p++;
+    }
+    return n;
+}
+
+/*
+ * Reader: read @file and hand it to the parsers in chunks of complete
+ * paragraphs (a paragraph is complete once a blank line follows it, or
+ * at end of file).  @return 0, ERR_NOTFOUND / ERR_IO (in ld->err),
+ * ERR_TEMP when the writer stopped.
  */
 static int load_file(struct load *ld, const char *file)
 {
@@ -279,61 +398,49 @@ static int load_file(struct load *ld, const char *file)
     if (gz == NULL)
         return err_set(err, ERR_NOTFOUND, "%s: %s", file, strerror(errno ? errno : ENOMEM));
     gzbuffer(gz, 256 * 1024);
-    buf_t b;
-    buf_init(&b);
-    buf_reserve(&b, CHUNK);
     unsigned lineno = 1;
     int rc = 0, eof = 0;
+    buf_reset(&ld->carry);
     while (!eof && rc == 0) {
-        buf_reserve(&b, CHUNK);
-        int n = gzread(gz, b.s + b.len, CHUNK);
-        if (n < 0) {
-            int zerr;
-            const char *msg = gzerror(gz, &zerr);
-            rc = err_set(err, ERR_IO, "%s: %s", file, zerr == Z_ERRNO ? strerror(errno) : msg);
+        struct job *j = q_take_free(&ld->q);
+        if (j == NULL) {
+            rc = ERR_TEMP;
             break;
         }
-        if (n == 0)
-            eof = 1;
-        b.len += (size_t)n;
-        b.s[b.len] = 0;
-        /* Complete paragraphs end before the last blank line in the buffer. */
-        size_t limit = b.len;
-        if (!eof) {
-            /* find the last "\n\n" (or "\n" + blank line) boundary */
-            size_t i = b.len;
-            limit = 0;
-            while (i > 1) {
-                i--;
-                if (b.s[i] == '\n') {
-                    size_t j = i;
-                    while (j > 0 && (b.s[j - 1] == ' ' || b.s[j - 1] == '\t' || b.s[j - 1] == '\r'))
-                        j--;
-                    if (j > 0 && b.s[j - 1] == '\n') {
-                        limit = i + 1;
-                        break;
-                    }
-                }
+        buf_reset(&j->text);
+        buf_put(&j->text, ld->carry.s, ld->carry.len);
+        buf_reset(&ld->carry);
+        size_t limit = 0;
+        while (rc == 0) {
+            size_t had = j->text.len;
+            buf_reserve(&j->text, CHUNK);
+            int n = gzread(gz, j->text.s + j->text.len, CHUNK);
+            if (n < 0) {
+                int zerr;
+                const char *msg = gzerror(gz, &zerr);
+                rc = err_set(err, ERR_IO, "%s: %s", file, zerr == Z_ERRNO ? strerror(errno) : msg);
+                break;
             }
-            if (limit == 0)
-                continue;   /* no boundary yet: read more */
+            j->text.len += (size_t)n;
+            j->text.s[j->text.len] = 0;
+            if (n == 0) {
+                eof = 1;
+                limit = j->text.len;
+                break;
+            }
+            if ((limit = last_boundary(j->text.s, j->text.len, had)) > 0)
+                break;
         }
-        size_t pos = 0, plen;
-        unsigned pline;
-        const char *start;
-        while (rc == 0 && rpsl_next_paragraph(b.s, limit, &pos, &lineno,
-                                              RPSL_PARSE_SKIP_COMMENT_LINES,
-                                              &start, &plen, &pline))
-            rc = one_paragraph(ld, file, start, plen, pline);
-        /* count the lines consumed after the last paragraph */
-        for (size_t i = pos; i < limit; i++)
-            lineno += b.s[i] == '\n';
-        memmove(b.s, b.s + limit, b.len - limit);
-        b.len -= limit;
-        b.s[b.len] = 0;
+        if (rc != 0 || limit == 0)
+            break;      /* the chunk stays free */
+        buf_put(&ld->carry, j->text.s + limit, j->text.len - limit);
+        buf_truncate(&j->text, limit);
+        j->file = file;
+        j->lineno = lineno;
+        lineno += count_lines(j->text.s, limit);
+        q_put_ready(&ld->q, j);
     }
     gzclose(gz);
-    buf_free(&b);
     return rc;
 }
 
@@ -345,32 +452,36 @@ static void *reader(void *arg)
     for (int i = 0; i < ld->nfiles && rc == 0; i++)
         rc = load_file(ld, ld->files[i]);
     /* what was read before an unreadable file is still loaded */
-    flush_batch(ld);
-    if (ld->cur != NULL)
-        q_give_empty(&ld->q, ld->cur, 0);
-    ld->cur = NULL;
     ld->rc = rc == ERR_TEMP ? 0 : rc;   /* ERR_TEMP: the writer's error */
     q_finish(&ld->q);
     return NULL;
 }
 
 /*
- * The writer: store every batch the reader hands over, then finish the
- * bulk load.  @return 0, or the store's status (in @err).
+ * The writer: in file order, print the messages of each chunk and store
+ * its objects; after a store failure the remaining chunks are only
+ * drained.  @return 0, or the store's status (in @err).
  */
 static int writer(struct load *ld, store_bulk_t *bk, err_t *err)
 {
-    store_batch_t *b;
+    struct job *j;
     int rc = 0;
-    while ((b = q_take_full(&ld->q)) != NULL) {
+    while ((j = q_take_done(&ld->q, rc != 0)) != NULL) {
+        if (j->msgs.len > 0)
+            fputs(j->msgs.s, stderr);
+        ld->seen += j->seen;
+        ld->errors += j->errors;
         if (rc == 0) {
-            rc = store_bulk_put(bk, b, err);
-            atomic_store(&ld->loaded, store_bulk_count(bk));
+            rc = store_bulk_put(bk, j->batch, err);
+            ld->loaded = store_bulk_count(bk);
         }
-        q_give_empty(&ld->q, b, rc != 0);
+        q_give_free(&ld->q, j);
+        progress(ld, 0);
     }
     return rc;
 }
+
+/* ---- issue 4: key-cert keys into the GnuPG home after the load ---- */
 
 /*
  * Import the key-certs' keys of @st (all of them: rebuild first empties
@@ -477,11 +588,15 @@ int main(int argc, char **argv)
     ld.files = argv + optind;
     ld.nfiles = argc - optind;
     ld.err = (err_t)ERR_INIT;
-    atomic_init(&ld.loaded, 0);
+    buf_init(&ld.carry);
     pthread_mutex_init(&ld.q.mu, NULL);
     pthread_cond_init(&ld.q.cv, NULL);
-    for (int i = 0; i < NBATCHES; i++)
-        ld.q.empty[ld.q.nempty++] = store_batch_new();
+    for (int i = 0; i < NJOBS; i++) {
+        ld.q.jobs[i].state = JOB_FREE;
+        buf_init(&ld.q.jobs[i].text);
+        buf_init(&ld.q.jobs[i].msgs);
+        ld.q.jobs[i].batch = store_batch_new();
+    }
 
     int ex = EX_OK;
     store_bulk_t *bk = NULL;
@@ -493,14 +608,27 @@ int main(int argc, char **argv)
         ex = err_sysexit(rc);
         goto leave;
     }
-    pthread_t th;
-    if (pthread_create(&th, NULL, reader, &ld) != 0) {
-        fprintf(stderr, "autodbm-load: cannot start the reader thread\n");
+    /* one parser per processor; the reader and the writer mostly wait */
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    int want = ncpu < 1 ? 1 : ncpu > MAX_PARSERS ? MAX_PARSERS : (int)ncpu;
+    int nparsers = 0;
+    pthread_t th, pth[MAX_PARSERS];
+    while (nparsers < want &&
+           pthread_create(&pth[nparsers], NULL, parser, &ld) == 0)
+        nparsers++;
+    if (nparsers == 0 || pthread_create(&th, NULL, reader, &ld) != 0) {
+        fprintf(stderr, "autodbm-load: cannot start the %s thread\n",
+                nparsers == 0 ? "parser" : "reader");
+        q_finish(&ld.q);
+        for (int i = 0; i < nparsers; i++)
+            pthread_join(pth[i], NULL);
         ex = EX_OSERR;
         goto leave;
     }
     rc = writer(&ld, bk, &err);
     pthread_join(th, NULL);
+    for (int i = 0; i < nparsers; i++)
+        pthread_join(pth[i], NULL);
     size_t loaded = 0;
     if (rc == 0) {
         loaded = store_bulk_count(bk);
@@ -521,17 +649,21 @@ int main(int argc, char **argv)
         fprintf(stderr, "autodbm-load: %s\n", err_text(&err));
         ex = EX_TEMPFAIL;
     }
-    atomic_store(&ld.loaded, loaded);
+    ld.loaded = loaded;
     progress(&ld, 1);
     printf("loaded %zu objects, %zu errors\n", loaded, ld.errors);
     if (ex == EX_OK && ld.errors)
         ex = EX_DATAERR;
     if (ex == EX_OK || ex == EX_DATAERR)
-        ex = keyring_step(ld.st, &conf, rebuild_keyring, quiet, ex);
+        ex = keyring_step(ld.st, &conf, rebuild_keyring, quiet, ex);   /* issue 4 */
 leave:
     store_bulk_free(bk);
-    for (size_t i = 0; i < ld.q.nempty; i++)
-        store_batch_free(ld.q.empty[i]);
+    for (int i = 0; i < NJOBS; i++) {
+        buf_free(&ld.q.jobs[i].text);
+        buf_free(&ld.q.jobs[i].msgs);
+        store_batch_free(ld.q.jobs[i].batch);
+    }
+    buf_free(&ld.carry);
     pthread_mutex_destroy(&ld.q.mu);
     pthread_cond_destroy(&ld.q.cv);
     store_close(ld.st);

@@ -440,13 +440,32 @@ int ip_range_overlaps(const ip_range_t *a, const ip_range_t *b)
            ip_addr_cmp(a->af, b->lo, a->hi) <= 0;
 }
 
+/* Append @v in base @base (10 or 16, lower-case digits); no printf:
+ * addresses are formatted for every address object a load checks. */
+static void put_uint(buf_t *out, unsigned v, unsigned base)
+{
+    char d[16];
+    size_t n = 0;
+
+    do {
+        d[n++] = "0123456789abcdef"[v % base];
+        v /= base;
+    } while (v > 0);
+    while (n > 0)
+        buf_putc(out, d[--n]);
+}
+
 void ip_format_addr(int af, const uint8_t a[16], buf_t *out)
 {
     unsigned g[8];
     int best = -1, bestlen = 0;
 
     if (af != 6) {
-        buf_printf(out, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+        for (int i = 0; i < 4; i++) {
+            if (i > 0)
+                buf_putc(out, '.');
+            put_uint(out, a[i], 10);
+        }
         return;
     }
     for (int i = 0; i < 8; i++)
@@ -475,7 +494,7 @@ void ip_format_addr(int af, const uint8_t a[16], buf_t *out)
         }
         if (i > 0 && i != best + bestlen)
             buf_putc(out, ':');
-        buf_printf(out, "%x", g[i]);
+        put_uint(out, g[i], 16);
     }
 }
 
@@ -485,7 +504,8 @@ void ip_format_range(const ip_range_t *r, buf_t *out)
         int plen = ip_range_prefixlen(r);
         if (plen >= 0) {
             ip_format_addr(6, r->lo, out);
-            buf_printf(out, "/%d", plen);
+            buf_putc(out, '/');
+            put_uint(out, (unsigned)plen, 10);
             return;
         }
     }
@@ -502,5 +522,6 @@ void ip_format_prefix(const ip_range_t *r, buf_t *out)
         return;
     }
     ip_format_addr(r->af, r->lo, out);
-    buf_printf(out, "/%d", plen);
+    buf_putc(out, '/');
+    put_uint(out, (unsigned)plen, 10);
 }

@@ -60,9 +60,16 @@ static int is_blank(int c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
+/* ASCII letters (what isalpha() takes in the "C" locale the programs
+ * run in, without a call per character). */
+static int is_alpha(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 static int is_name_char(int c)
 {
-    return isalnum((unsigned char)c) || c == '-' || c == '_';
+    return is_alpha(c) || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
 rpsl_obj_t *rpsl_obj_new(void)
@@ -121,11 +128,15 @@ static void make_value(struct rpsl_arena *ar, rpsl_attr_t *a)
         const char *t = a->lines[0].text;
         /* Already folded?  (no blank runs, no tabs) */
         int clean = 1;
-        for (const char *p = t; *p; p++)
-            if ((*p == ' ' && p[1] == ' ') || (is_blank((unsigned char)*p) && *p != ' ')) {
+        for (const char *p = t; *p; p++) {
+            unsigned char c = (unsigned char)*p;
+            if (c > ' ')
+                continue;       /* most bytes: one test */
+            if (c == ' ' ? p[1] == ' ' : is_blank(c)) {
                 clean = 0;
                 break;
             }
+        }
         if (clean) {
             a->value = t;
             return;
@@ -191,8 +202,8 @@ int rpsl_parse(const char *text, size_t len, unsigned lineno, unsigned flags,
 
     /* Pass 1: count lines so the arrays are allocated once. */
     size_t nlines = 1;
-    for (size_t i = 0; i < len; i++)
-        nlines += buf[i] == '\n';
+    for (const char *c = buf; (c = memchr(c, '\n', (size_t)(buf + len - c))) != NULL; c++)
+        nlines++;
     rpsl_line_t *lines = arena_alloc(o->arena, nlines * sizeof *lines);
     attrs_reserve(o, nlines < 16 ? nlines : 16);
 
@@ -237,7 +248,7 @@ int rpsl_parse(const char *text, size_t len, unsigned lineno, unsigned flags,
             q++;
         while (q < le && is_name_char((unsigned char)*q))
             q++;
-        if (q == p || q >= le || *q != ':' || (*p != '*' && !isalpha((unsigned char)*p))) {
+        if (q == p || q >= le || *q != ':' || (*p != '*' && !is_alpha((unsigned char)*p))) {
             if (first)
                 goto notobj;
             diag_add(diags, DIAG_ERROR, DIAG_OBJECT,
@@ -248,7 +259,8 @@ int rpsl_parse(const char *text, size_t len, unsigned lineno, unsigned flags,
         }
         first = 0;
         for (char *r = p; r < q; r++)
-            *r = (char)tolower((unsigned char)*r);
+            if (*r >= 'A' && *r <= 'Z')
+                *r = (char)(*r - 'A' + 'a');
         *q = 0;
         attrs_reserve(o, 1);
         cur = &o->attrs[o->nattrs++];
@@ -500,11 +512,11 @@ static const char *filtered_auth(const char *v)
 void rpsl_print_attr(const rpsl_attr_t *a, buf_t *out, unsigned flags)
 {
     size_t nl = strlen(a->name);
-    buf_put(out, a->name, nl);
-    buf_putc(out, ':');
     if (flags & RPSL_PRINT_FILTER_AUTH) {
         const char *f = strcmp(a->name, "auth") == 0 ? filtered_auth(a->value) : NULL;
         if (f) {
+            buf_put(out, a->name, nl);
+            buf_putc(out, ':');
             if (flags & RPSL_PRINT_DISPLAY)
                 buf_pad(out, ' ', nl + 1 < VALUE_COLUMN ? VALUE_COLUMN - nl - 1 : 1);
             else
@@ -514,10 +526,25 @@ void rpsl_print_attr(const rpsl_attr_t *a, buf_t *out, unsigned flags)
             return;
         }
     }
+    /* The lines are written straight into room reserved for the most
+     * they can take (this runs for every object a bulk load stores). */
+    size_t room = nl + 1;
+    for (size_t i = 0; i < a->nlines; i++) {
+        const rpsl_line_t *l = &a->lines[i];
+        room += VALUE_COLUMN + nl + 2 + strlen(l->text);
+        if (l->comment != NULL)
+            room += strlen(l->comment) + 3;
+    }
+    buf_reserve(out, room);
+    char *w = out->s + out->len;
+    memcpy(w, a->name, nl);
+    w += nl;
+    *w++ = ':';
     for (size_t i = 0; i < a->nlines; i++) {
         const rpsl_line_t *l = &a->lines[i];
         const char *comment = (flags & RPSL_PRINT_NO_COMMENTS) ? NULL : l->comment;
         int empty = l->text[0] == 0 && comment == NULL;
+        size_t pad = 0;
         if (i > 0) {
             char c = l->cont;
             /* A continuation line with nothing on it must keep a '+':
@@ -526,32 +553,41 @@ void rpsl_print_attr(const rpsl_attr_t *a, buf_t *out, unsigned flags)
                 c = '+';
             if (flags & RPSL_PRINT_DISPLAY) {
                 if (c == '+') {
-                    buf_putc(out, '+');
+                    *w++ = '+';
                     if (!empty)
-                        buf_pad(out, ' ', VALUE_COLUMN - 1);
+                        pad = VALUE_COLUMN - 1;
                 } else {
-                    buf_pad(out, ' ', VALUE_COLUMN);
+                    pad = VALUE_COLUMN;
                 }
             } else {
-                buf_putc(out, c);
+                *w++ = c;
                 if (c == '+' && !empty)
-                    buf_putc(out, ' ');
+                    pad = 1;
             }
         } else if (!empty) {
             if (flags & RPSL_PRINT_DISPLAY)
-                buf_pad(out, ' ', nl + 1 < VALUE_COLUMN ? VALUE_COLUMN - nl - 1 : 1);
+                pad = nl + 1 < VALUE_COLUMN ? VALUE_COLUMN - nl - 1 : 1;
             else
-                buf_putc(out, ' ');
+                pad = 1;
         }
-        buf_puts(out, l->text);
+        memset(w, ' ', pad);
+        w += pad;
+        size_t tl = strlen(l->text);
+        memcpy(w, l->text, tl);
+        w += tl;
         if (comment) {
+            size_t cl = strlen(comment);
             if (l->text[0])
-                buf_putc(out, ' ');
-            buf_puts(out, "# ");
-            buf_puts(out, comment);
+                *w++ = ' ';
+            *w++ = '#';
+            *w++ = ' ';
+            memcpy(w, comment, cl);
+            w += cl;
         }
-        buf_putc(out, '\n');
+        *w++ = '\n';
     }
+    out->len = (size_t)(w - out->s);
+    out->s[out->len] = 0;
 }
 
 void rpsl_print(const rpsl_obj_t *o, buf_t *out, unsigned flags)

@@ -2,15 +2,22 @@
  * store.c - the registry store on LMDB (see store.h).
  *
  * This is the only module that knows LMDB.  One environment holds these
- * named databases (on-disk format 2):
+ * named databases (on-disk format 3):
  *
  *   objects      okey -> serial (8 bytes BE) of the object's current
  *                journal entry, which holds its text (RPSL_PRINT_DISPLAY
  *                form); format 1 kept a second copy of the text here
- *   inverse      attr-name NUL UPPER(value) -> okeys            (DUPSORT)
- *   lookup       UPPER(value) -> okeys                          (DUPSORT)
+ *   inverse      attr-name NUL UPPER(value) NUL okey -> empty
+ *   lookup       UPPER(value) NUL okey -> empty
  *                (lookup attributes other than the primary key;
  *                store_lookup() probes objects for the primary key)
+ *                Format 2 had these two as DUPSORT databases (attr-name
+ *                NUL UPPER(value) -> okeys); plain composite keys append
+ *                several times faster when one value has many objects.
+ *                The part before the okey (the index key) is at most
+ *                ixkey_max bytes and holds no other NUL than the one after
+ *                the attribute name (values are cut at a NUL byte), so the
+ *                okey is what follows the index key and its NUL.
  *   addr_start   code af lo ~hi -> okeys                        (DUPSORT)
  *   addr_bucket  code af len(B) net(B) lo ~hi -> okeys          (DUPSORT)
  *   journal      serial (8 bytes big-endian) -> op(1) time(8, BE)
@@ -51,18 +58,25 @@
  * object.  Map growth and MDB_MAP_RESIZED are handled by store_write().
  *
  * Limits: LMDB keys (and DUPSORT values) are at most mdb_env_get_maxkeysize
- * bytes (511): longer primary keys are refused; longer inverse and lookup
- * values are indexed by their first bytes (look-ups truncate the same
- * way, so such values may also find others sharing that prefix).
+ * bytes (511).  An okey is at most okey_max bytes (half of that plus one,
+ * 256: primary keys of up to 254 characters; longer ones are refused), so
+ * that an inverse or lookup entry has room for an index key of
+ * ixkey_max = maxkey - 1 - okey_max bytes (254): longer inverse and lookup
+ * index keys are cut to that (look-ups cut the same way, so such values
+ * may also find others sharing that prefix).
  *
  * Bulk loads (store_bulk_*): into an empty store the journal is appended
  * (MDB_APPEND) as batches come; object keys and index keys are kept in
- * memory (about 300 bytes per object) and at the end sorted per database
- * (an 8-byte key prefix makes most comparisons integer ones) and appended
- * in order with MDB_APPEND / MDB_APPENDDUP, a few hundred thousand
- * entries per transaction.  Appending fills pages completely and never
- * searches the tree, which is several times faster than random puts.
- * Into a store with data, batches are applied like store_obj_put().
+ * memory (about 200 bytes per object; inverse and lookup keys, which
+ * repeat, are interned: each distinct key once, and 8 bytes per entry)
+ * and at the end sorted per database (distinct keys by their bytes, then
+ * the entries as integers, key rank and object rank) and appended in
+ * order with MDB_APPEND / MDB_APPENDDUP, a few hundred thousand entries
+ * per transaction, prefetching the keys of the entries a little ahead.
+ * Appending fills pages completely and never searches the tree, which is
+ * several times faster than random puts.  A second thread sorts the
+ * next database while one is appended.  Into a store with data, batches
+ * are applied like store_obj_put().
  *
  * STORE_BULK opens with MDB_NOSYNC | MDB_NOMETASYNC | MDB_NORDAHEAD and
  * the loader syncs once (store_sync).  MDB_WRITEMAP was measured slower
@@ -86,7 +100,7 @@
 #include "store.h"
 
 /** The on-disk format written in meta "store.format". */
-#define STORE_FORMAT 2
+#define STORE_FORMAT 3
 /** Meta value present while a bulk load into an empty store is unfinished. */
 #define STORE_META_BULK "store.bulk"
 /** Name of the format meta value. */
@@ -112,8 +126,8 @@ static const struct db_def {
     unsigned flags;
 } db_defs[DB__COUNT] = {
     { "objects", 0 },
-    { "inverse", MDB_DUPSORT },
-    { "lookup", MDB_DUPSORT },
+    { "inverse", 0 },
+    { "lookup", 0 },
     { "addr_start", MDB_DUPSORT },
     { "addr_bucket", MDB_DUPSORT },
     { "journal", 0 },
@@ -144,6 +158,9 @@ struct store {
     MDB_dbi dbi[DB__COUNT];
     unsigned flags;             /**< enum store_open_flags */
     size_t maxkey;              /**< mdb_env_get_maxkeysize() */
+    size_t okey_max;            /**< longest object key: maxkey / 2 + 1 */
+    size_t ixkey_max;           /**< longest inverse/lookup index key:
+                                     maxkey - 1 - okey_max */
     unsigned readers;           /**< open snapshots (they forbid remapping) */
     uint8_t code_of[SC__COUNT]; /**< class id -> disk code */
     int cls_of[256];            /**< disk code -> class id, -1 if none */
@@ -295,7 +312,7 @@ static int make_okey(const store_t *st, int cls, const char *pkey,
     buf_putc(out, st->code_of[cls]);
     put_upper(out, pkey, len);
     buf_putc(out, 0);
-    if (len == 0 || memchr(pkey, 0, len) != NULL || out->len > st->maxkey)
+    if (len == 0 || memchr(pkey, 0, len) != NULL || out->len > st->okey_max)
         return ERR_NOTFOUND;
     return 0;
 }
@@ -717,6 +734,8 @@ int store_open_size(const char *dir, unsigned flags, size_t mapsize,
         goto leave;
     }
     st->maxkey = (size_t)mdb_env_get_maxkeysize(st->env);
+    st->okey_max = st->maxkey / 2 + 1;
+    st->ixkey_max = st->maxkey - 1 - st->okey_max;
     rc = open_dbis(st, err);
     if (rc)
         goto leave;
@@ -888,34 +907,84 @@ static int emit_dups(store_txn_t *t, MDB_cursor *c, unsigned long mask,
 }
 
 /**
- * Emit every object key stored under @key in DUPSORT database @db.
- * @return 0, the non-zero value of @fn, ERR_STORE.
+ * The entry prefix of index key @key (@klen bytes) of inverse or lookup:
+ * the key cut to ixkey_max, and its NUL, in @pre.
+ * @return 0, or ERR_NOTFOUND for an empty key (nothing is indexed so).
  */
-static int emit_key(store_txn_t *t, int db, const void *key, size_t klen,
-                    unsigned long mask, store_hit_fn fn, void *arg,
-                    err_t *err)
+static int ix_prefix(const store_t *st, const void *key, size_t klen,
+                     buf_t *pre)
 {
-    MDB_cursor *c = NULL;
+    buf_reset(pre);
+    if (klen == 0)
+        return ERR_NOTFOUND;
+    if (klen > st->ixkey_max)
+        klen = st->ixkey_max;
+    buf_put(pre, key, klen);
+    buf_putc(pre, 0);
+    return 0;
+}
+
+/**
+ * Step cursor @c of inverse or lookup through the entries with prefix
+ * @pre (see ix_prefix): @op MDB_SET_RANGE for the first, MDB_NEXT for the
+ * next ones.
+ * @param ok  receives the object key of the entry (pointing into the map)
+ * @return 0; MDB_NOTFOUND past the last; another LMDB error.
+ */
+static int ix_step(MDB_cursor *c, const buf_t *pre, MDB_cursor_op op,
+                   MDB_val *ok)
+{
     MDB_val k, v;
     int rc;
 
-    if (klen == 0)
-        return 0;
-    if (klen > t->st->maxkey)
-        klen = t->st->maxkey;
-    rc = cur_acquire(t, db, &c, err);
+    k.mv_data = pre->s;
+    k.mv_size = pre->len;
+    rc = mdb_cursor_get(c, &k, &v, op);
     if (rc)
         return rc;
-    k.mv_data = (void *)key;
-    k.mv_size = klen;
-    rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
+    if (k.mv_size <= pre->len || memcmp(k.mv_data, pre->s, pre->len) != 0)
+        return MDB_NOTFOUND;
+    ok->mv_data = (uint8_t *)k.mv_data + pre->len;
+    ok->mv_size = k.mv_size - pre->len;
+    return 0;
+}
+
+/**
+ * Emit every object indexed under index key @key in inverse or lookup
+ * (@db), in object key order.
+ * @return 0, the non-zero value of @fn, ERR_STORE.
+ */
+static int emit_ix(store_txn_t *t, int db, const void *key, size_t klen,
+                   unsigned long mask, store_hit_fn fn, void *arg,
+                   err_t *err)
+{
+    MDB_cursor *c = NULL;
+    MDB_val ok;
+    buf_t pre;
+    int rc;
+
+    buf_init(&pre);
+    if (ix_prefix(t->st, key, klen, &pre) != 0)
+        return 0;
+    rc = cur_acquire(t, db, &c, err);
+    if (rc) {
+        buf_free(&pre);
+        return rc;
+    }
+    rc = ix_step(c, &pre, MDB_SET_RANGE, &ok);
+    while (rc == 0) {
+        rc = emit_okey(t, ok.mv_data, ok.mv_size, mask, fn, arg, err);
+        if (rc)
+            goto leave;
+        rc = ix_step(c, &pre, MDB_NEXT, &ok);
+    }
     if (rc == MDB_NOTFOUND)
         rc = 0;
-    else if (rc)
-        rc = fail(t, err, rc, "read index");
     else
-        rc = emit_dups(t, c, mask, fn, arg, err);
+        rc = fail(t, err, rc, "read index");
+leave:
     cur_release(t, db, c);
+    buf_free(&pre);
     return rc;
 }
 
@@ -1000,8 +1069,25 @@ int store_obj_load(store_txn_t *txn, int cls, const char *pkey,
 }
 
 /**
- * Put or delete one (key, object key) pair of a DUPSORT index.  Keys
- * longer than LMDB allows are truncated; empty keys are skipped.
+ * Build the entry key of inverse or lookup index key @key (@klen bytes,
+ * cut to ixkey_max) and object key @okey in @out: key NUL okey.
+ */
+static void ix_compose(buf_t *out, const store_t *st, const void *key,
+                       size_t klen, const void *okey, size_t oklen)
+{
+    if (klen > st->ixkey_max)
+        klen = st->ixkey_max;
+    buf_reset(out);
+    buf_put(out, key, klen);
+    buf_putc(out, 0);
+    buf_put(out, okey, oklen);
+}
+
+/**
+ * Put or delete one (key, object key) pair of an index: an entry key
+ * NUL okey -> empty in inverse and lookup, a duplicate of a DUPSORT key
+ * in the others.  Keys longer than LMDB allows are truncated; empty keys
+ * are skipped.
  * @return 0, ERR_TEMP, ERR_STORE.
  */
 static int ix_pair(store_txn_t *t, int db, const void *key, size_t klen,
@@ -1016,7 +1102,17 @@ static int ix_pair(store_txn_t *t, int db, const void *key, size_t klen,
         klen = t->st->maxkey;
     k.mv_data = (void *)key;
     k.mv_size = klen;
-    if (del) {
+    if (db == DB_INVERSE || db == DB_LOOKUP) {
+        ix_compose(&t->key, t->st, key, klen, okey->mv_data, okey->mv_size);
+        k.mv_data = t->key.s;
+        k.mv_size = t->key.len;
+        v.mv_data = (void *)"";
+        v.mv_size = 0;
+        rc = del ? mdb_del(t->txn, t->st->dbi[db], &k, NULL)
+                 : mdb_put(t->txn, t->st->dbi[db], &k, &v, 0);
+        if (rc == MDB_NOTFOUND && del)
+            rc = 0;
+    } else if (del) {
         rc = mdb_del(t->txn, t->st->dbi[db], &k, &v);
         if (rc == MDB_NOTFOUND)
             rc = 0;
@@ -1075,18 +1171,18 @@ struct key_walk {
 
 /**
  * Append one entry (see struct store_batch) with key @pre (@plen bytes)
- * followed by the upper-cased @value (@len bytes), truncated to the
- * largest LMDB key.
+ * followed by the upper-cased @value (@len bytes), truncated to @max
+ * bytes.
  */
-static void ent_put(buf_t *out, const store_t *st, int tag, size_t aux,
+static void ent_put(buf_t *out, size_t max, int tag, size_t aux,
                     const void *pre, size_t plen, const char *value,
                     size_t len, int upper)
 {
     size_t klen = plen + len;
     uint8_t h[4];
 
-    if (klen > st->maxkey)
-        klen = st->maxkey;
+    if (klen > max)
+        klen = max;
     if (len > klen - plen)
         len = klen - plen;
     h[0] = (uint8_t)tag;
@@ -1106,8 +1202,11 @@ static int ix_key_cb(enum schema_keykind kind, int aid, const char *value,
                      size_t len, void *arg)
 {
     struct key_walk *w = arg;
-    const char *name;
+    const char *name, *nul;
 
+    /* an index key holds no NUL byte of its own (see the top) */
+    if ((nul = memchr(value, 0, len)) != NULL)
+        len = (size_t)(nul - value);
     while (len > 0 && (*value == ' ' || *value == '\t')) {
         value++;
         len--;
@@ -1121,10 +1220,11 @@ static int ix_key_cb(enum schema_keykind kind, int aid, const char *value,
         if (name == NULL)
             return 0;
         /* the name and its NUL are the key's prefix */
-        ent_put(w->out, w->st, ENT_INVERSE, strlen(name), name,
+        ent_put(w->out, w->st->ixkey_max, ENT_INVERSE, strlen(name), name,
                 strlen(name) + 1, value, len, 1);
     } else if (kind == SCHEMA_KEY_LOOKUP) {
-        ent_put(w->out, w->st, ENT_LOOKUP, 0, "", 0, value, len, 1);
+        ent_put(w->out, w->st->ixkey_max, ENT_LOOKUP, 0, "", 0, value, len,
+                1);
     }
     return 0;
 }
@@ -1187,7 +1287,7 @@ static int build_rec(store_batch_t *b, const store_t *st,
         if (b->data.s[i] >= 'a' && b->data.s[i] <= 'z')
             b->data.s[i] = (char)(b->data.s[i] - 'a' + 'A');
     buf_putc(&b->data, 0);
-    if (b->data.len - start > st->maxkey) {
+    if (b->data.len - start > st->okey_max) {
         buf_truncate(&b->data, start);
         return err_set(err, ERR_SYNTAX, "store: primary key too long");
     }
@@ -1210,9 +1310,9 @@ static int build_rec(store_batch_t *b, const store_t *st,
         uint8_t code = st->code_of[obj->cls];
         size_t n = ip_addr_len(range.af);
         size_t klen = start_key(k, code, range.af, n, range.lo, range.hi);
-        ent_put(&b->data, st, ENT_START, 0, k, klen, "", 0, 0);
+        ent_put(&b->data, st->maxkey, ENT_START, 0, k, klen, "", 0, 0);
         klen = bucket_key(k, code, range.af, n, range.lo, range.hi);
-        ent_put(&b->data, st, ENT_BUCKET, 0, k, klen, "", 0, 0);
+        ent_put(&b->data, st->maxkey, ENT_BUCKET, 0, k, klen, "", 0, 0);
     }
     if (b->n == b->cap) {
         b->cap = b->cap ? 2 * b->cap : 256;
@@ -1523,7 +1623,7 @@ int store_inverse(store_txn_t *txn, int aid, const char *value,
     buf_puts(&k, name);
     buf_putc(&k, 0);
     put_upper(&k, value, strlen(value));
-    rc = emit_key(txn, DB_INVERSE, k.s, k.len, 0, fn, arg, err);
+    rc = emit_ix(txn, DB_INVERSE, k.s, k.len, 0, fn, arg, err);
     buf_free(&k);
     return rc;
 }
@@ -2296,13 +2396,14 @@ int store_lookup(store_txn_t *txn, const char *value, unsigned long cls_mask,
     size_t len = strlen(value);
     MDB_cursor *c = NULL;
     struct ahits h;
-    buf_t k;
+    buf_t k, pre;
     MDB_val kv, v;
     int rc = 0;
 
     memset(&h, 0, sizeof h);
     buf_init(&h.keys);
     buf_init(&k);
+    buf_init(&pre);
     for (int cls = 0; cls < SC__COUNT; cls++) {
         if (cls_mask != 0 && !(cls_mask & (1UL << cls)))
             continue;
@@ -2319,21 +2420,17 @@ int store_lookup(store_txn_t *txn, const char *value, unsigned long cls_mask,
     }
     buf_reset(&k);
     put_upper(&k, value, len);
-    if (k.len > txn->st->maxkey)
-        k.len = txn->st->maxkey;
-    if (k.len > 0) {
+    if (ix_prefix(txn->st, k.s, k.len, &pre) == 0) {
         rc = cur_acquire(txn, DB_LOOKUP, &c, err);
         if (rc)
             goto leave;
-        kv.mv_data = k.s;
-        kv.mv_size = k.len;
-        rc = mdb_cursor_get(c, &kv, &v, MDB_SET_KEY);
+        rc = ix_step(c, &pre, MDB_SET_RANGE, &v);
         while (rc == 0) {
             const uint8_t *p = v.mv_data;
             int cls = v.mv_size > 0 ? txn->st->cls_of[p[0]] : -1;
             if (cls >= 0 && (cls_mask == 0 || (cls_mask & (1UL << cls))))
                 hits_push(&h, v.mv_data, v.mv_size, NULL, NULL, 0);
-            rc = mdb_cursor_get(c, &kv, &v, MDB_NEXT_DUP);
+            rc = ix_step(c, &pre, MDB_NEXT, &v);
         }
         if (rc != MDB_NOTFOUND)
             goto lmdb_fail;
@@ -2356,6 +2453,7 @@ lmdb_fail:
 leave:
     cur_release(txn, DB_LOOKUP, c);
     buf_free(&k);
+    buf_free(&pre);
     hits_free(&h);
     return rc;
 }
@@ -2575,6 +2673,8 @@ leave:
 
 /** Puts per write transaction when appending sorted keys. */
 #define BULK_TXN_PUTS 500000
+/** How many index entries ahead bulk_index_unit() prefetches. */
+#define BULK_PREFETCH 8
 
 /** One collected key for the sorted appends. */
 struct bent {
@@ -2591,6 +2691,34 @@ struct bcol {
     buf_t keys;
 };
 
+/** One distinct index key of a struct ixcol. */
+struct ikey {
+    size_t off;         /**< offset in ixcol.bytes */
+    uint32_t len;       /**< length */
+    uint32_t hash;      /**< low bits of its hash (ik_hash) */
+};
+
+/**
+ * The index keys of one database collected by a fresh bulk load: each
+ * distinct key once (inverse and lookup keys are interned through an
+ * open-addressing hash table; address keys, nearly all distinct, are
+ * not), and per entry a 64-bit word key id << 32 | object ordinal.
+ * Before the append the keys are sorted (equal ones get the same rank),
+ * the words rewritten as key rank << 32 | object rank and sorted as
+ * integers (radix sort).
+ */
+struct ixcol {
+    buf_t bytes;            /**< distinct key bytes */
+    struct ikey *keys;      /**< by id */
+    uint32_t nkeys, capkeys;
+    uint64_t *slots;        /**< hash table: hash << 32 | (id + 1), 0 =
+                                 empty */
+    size_t mask;            /**< table size - 1 (a power of two) */
+    uint64_t *ent;          /**< entries */
+    size_t n, cap;
+    uint32_t *order;        /**< after sorting: key ids by rank */
+};
+
 struct store_bulk {
     store_t *st;
     time_t when;
@@ -2598,13 +2726,10 @@ struct store_bulk {
     size_t count;           /**< objects written */
     uint64_t first;         /**< serial of object ordinal 0 (fresh) */
     struct bcol okeys;      /**< object keys by ordinal (fresh) */
-    struct bcol col[ENT__COUNT]; /**< index keys (fresh) */
-    /* inverse keys start with an attribute name: their sort prefix is
-     * the name's id (later its rank) and then value bytes */
-    char *names[255];       /**< inverse attribute names by id */
-    unsigned nnames;
-    int raw_names;          /**< too many names: plain byte prefixes */
-    uint8_t *dead;          /**< per ordinal: replaced by a later version */
+    buf_t okr;              /**< object keys by rank, packed (finish) */
+    size_t *okr_off;        /**< rank -> offset in okr (finish); n + 1 */
+    struct ixcol ix[ENT__COUNT]; /**< index keys (fresh) */
+    uint8_t *dead;          /**< per rank: replaced by a later version */
 };
 
 /** Big-endian value of the first (up to) @want bytes of @p, zero padded. */
@@ -2642,6 +2767,101 @@ static void bcol_free(struct bcol *c)
     buf_free(&c->keys);
     memset(c, 0, sizeof *c);
     buf_init(&c->keys);
+}
+
+/** A hash of @n bytes at @p (for interning; not for the disk). */
+static uint64_t ik_hash(const uint8_t *p, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+
+    while (n >= 8) {
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+        p += 8;
+        n -= 8;
+    }
+    w = 0;
+    memcpy(&w, p, n);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 29;
+    return h;
+}
+
+/** Double the hash table of @c (or make the first one). */
+static void ix_grow(struct ixcol *c)
+{
+    size_t size = c->mask ? 2 * (c->mask + 1) : 65536;
+
+    free(c->slots);
+    c->slots = xcalloc(size, sizeof *c->slots);
+    c->mask = size - 1;
+    for (uint32_t id = 0; id < c->nkeys; id++) {
+        size_t i = c->keys[id].hash & c->mask;
+        while (c->slots[i] != 0)
+            i = (i + 1) & c->mask;
+        c->slots[i] = (uint64_t)c->keys[id].hash << 32 | (id + 1);
+    }
+}
+
+/**
+ * Add entry (@key, object ordinal @obj) to @c.
+ * @param intern  look the key up among those seen (for keys that repeat:
+ *                inverse and lookup); else it is taken as a new one
+ *                (address keys are nearly all distinct)
+ * @param h       (interned keys) (uint32_t)ik_hash(key, klen)
+ */
+static void ix_add(struct ixcol *c, const uint8_t *key, size_t klen,
+                   uint32_t obj, int intern, uint32_t h)
+{
+    uint32_t id = UINT32_MAX;
+    size_t i = 0;
+
+    if (intern) {
+        if (2 * ((size_t)c->nkeys + 1) > c->mask)
+            ix_grow(c);
+        for (i = h & c->mask; c->slots[i] != 0; i = (i + 1) & c->mask) {
+            const struct ikey *k;
+            if ((uint32_t)(c->slots[i] >> 32) != h)
+                continue;
+            k = &c->keys[(uint32_t)c->slots[i] - 1];
+            if (k->len == klen &&
+                memcmp(c->bytes.s + k->off, key, klen) == 0) {
+                id = (uint32_t)c->slots[i] - 1;
+                break;
+            }
+        }
+    }
+    if (id == UINT32_MAX) {
+        if (c->nkeys == c->capkeys) {
+            c->capkeys = c->capkeys ? 2 * c->capkeys : 65536;
+            c->keys = xrealloc(c->keys, c->capkeys * sizeof *c->keys);
+        }
+        id = c->nkeys++;
+        c->keys[id].off = c->bytes.len;
+        c->keys[id].len = (uint32_t)klen;
+        c->keys[id].hash = h;
+        buf_put(&c->bytes, key, klen);
+        if (intern)
+            c->slots[i] = (uint64_t)h << 32 | (id + 1);
+    }
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 65536;
+        c->ent = xrealloc(c->ent, c->cap * sizeof *c->ent);
+    }
+    c->ent[c->n++] = (uint64_t)id << 32 | obj;
+}
+
+/** Free the memory of @c. */
+static void ix_free(struct ixcol *c)
+{
+    buf_free(&c->bytes);
+    free(c->keys);
+    free(c->slots);
+    free(c->ent);
+    free(c->order);
+    memset(c, 0, sizeof *c);
+    buf_init(&c->bytes);
 }
 
 /** Compare byte strings as LMDB's default comparison does. */
@@ -2713,8 +2933,9 @@ int store_bulk_begin(store_t *st, time_t when, store_bulk_t **out,
     bk->when = when;
     bk->first = 1;
     buf_init(&bk->okeys.keys);
+    buf_init(&bk->okr);
     for (int i = 0; i < ENT__COUNT; i++)
-        buf_init(&bk->col[i].keys);
+        buf_init(&bk->ix[i].bytes);
     rc = store_write(st, bulk_begin_unit, bk, err);
     if (rc) {
         store_bulk_free(bk);
@@ -2729,10 +2950,10 @@ void store_bulk_free(store_bulk_t *bk)
     if (bk == NULL)
         return;
     bcol_free(&bk->okeys);
+    buf_free(&bk->okr);
+    free(bk->okr_off);
     for (int i = 0; i < ENT__COUNT; i++)
-        bcol_free(&bk->col[i]);
-    for (unsigned i = 0; i < bk->nnames; i++)
-        free(bk->names[i]);
+        ix_free(&bk->ix[i]);
     free(bk->dead);
     free(bk);
 }
@@ -2746,9 +2967,10 @@ size_t store_bulk_count(const store_bulk_t *bk)
 struct bulk_unit {
     store_bulk_t *bk;
     const store_batch_t *b;
-    const struct bcol *c;   /**< sorted keys to append */
+    const struct bcol *c;   /**< object keys in key order */
+    const struct ixcol *ix; /**< sorted index entries to append */
     int db;                 /**< their database */
-    size_t from, to;        /**< the range of c->v (or of okeys) */
+    size_t from, to;        /**< the range of c->v or ix->ent */
 };
 
 /** Store unit: write a batch into a store with data (as store_obj_put). */
@@ -2782,19 +3004,19 @@ static int bulk_journal_unit(store_txn_t *t, void *arg, err_t *err)
         const struct brec *r = &u->b->v[i];
         const char *base = u->b->data.s + r->off;
         put_be64(sk, serial++);
-        buf_reset(&t->val);
-        buf_putc(&t->val, STORE_OP_ADD);
-        buf_put(&t->val, tb, 8);
-        buf_put(&t->val, base, r->oklen + r->tlen);
         k.mv_data = sk;
         k.mv_size = 8;
-        v.mv_data = t->val.s;
-        v.mv_size = t->val.len;
-        rc = mdb_cursor_put(c, &k, &v, MDB_APPEND);
+        v.mv_data = NULL;
+        v.mv_size = 9 + (size_t)r->oklen + r->tlen;
+        /* room in the page, filled in place (as journal_add writes it) */
+        rc = mdb_cursor_put(c, &k, &v, MDB_APPEND | MDB_RESERVE);
         if (rc) {
             rc = fail(t, err, rc, "write journal");
             break;
         }
+        ((uint8_t *)v.mv_data)[0] = STORE_OP_ADD;
+        memcpy((uint8_t *)v.mv_data + 1, tb, 8);
+        memcpy((uint8_t *)v.mv_data + 9, base, r->oklen + r->tlen);
     }
     cur_release(t, DB_JOURNAL, c);
     return rc;
@@ -2803,44 +3025,59 @@ static int bulk_journal_unit(store_txn_t *t, void *arg, err_t *err)
 /** Collect the object key and index keys of a journalled batch. */
 static void bulk_collect(store_bulk_t *bk, const store_batch_t *b)
 {
-    for (size_t i = 0; i < b->n; i++) {
-        const struct brec *r = &b->v[i];
-        const uint8_t *ok = (const uint8_t *)b->data.s + r->off;
-        uint32_t obj = (uint32_t)(bk->count + i);
-        struct ent_it it;
+    /* Index keys go through a window: a key is hashed and its hash slot
+     * fetched when it enters, and added when it leaves (BULK_PREFETCH
+     * keys later), so that the slot reads, cache misses, overlap. */
+    struct {
         const uint8_t *key;
         size_t klen;
-        unsigned aux;
         int tag;
+        uint32_t h, obj;
+    } w[BULK_PREFETCH];
+    size_t nw = 0, head = 0;
+    struct ent_it it = { NULL, NULL };
+    const uint8_t *key;
+    size_t klen;
+    unsigned aux;
+    int tag;
 
-        bcol_push(&bk->okeys, ok, r->oklen, bent_pfx(ok, r->oklen, 8), obj);
-        ent_first(&it, b, r);
-        while (ent_next(&it, &tag, &aux, &key, &klen)) {
-            uint64_t pfx;
-            if (tag == ENT_INVERSE && !bk->raw_names && aux < klen &&
-                aux < 255) {
-                unsigned id;
-                for (id = 0; id < bk->nnames; id++)
-                    if (strlen(bk->names[id]) == aux &&
-                        memcmp(bk->names[id], key, aux) == 0)
-                        break;
-                if (id == bk->nnames && bk->nnames < 255)
-                    bk->names[bk->nnames++] = xstrndup((const char *)key,
-                                                       aux);
-                if (id < 255) {
-                    pfx = ((uint64_t)id << 56) |
-                          bent_pfx(key + aux + 1, klen - aux - 1, 7);
-                } else {
-                    bk->raw_names = 1;
-                    pfx = 0;
-                }
-            } else {
-                if (tag == ENT_INVERSE)
-                    bk->raw_names = 1;
-                pfx = bent_pfx(key, klen, 8);
-            }
-            bcol_push(&bk->col[tag], key, klen, pfx, obj);
+    for (size_t i = 0; i <= b->n; i++) {
+        const struct brec *r = i < b->n ? &b->v[i] : NULL;
+        uint32_t obj = (uint32_t)(bk->count + i);
+        int more;
+
+        if (r != NULL) {
+            const uint8_t *ok = (const uint8_t *)b->data.s + r->off;
+            bcol_push(&bk->okeys, ok, r->oklen, bent_pfx(ok, r->oklen, 8),
+                      obj);
+            ent_first(&it, b, r);
         }
+        do {
+            more = r != NULL && ent_next(&it, &tag, &aux, &key, &klen);
+            if (nw == BULK_PREFETCH || (!more && r == NULL && nw > 0)) {
+                /* the oldest leaves */
+                ix_add(&bk->ix[w[head].tag], w[head].key, w[head].klen,
+                       w[head].obj, w[head].tag == ENT_INVERSE ||
+                       w[head].tag == ENT_LOOKUP, w[head].h);
+                head = (head + 1) % BULK_PREFETCH;
+                nw--;
+            }
+            if (more) {
+                size_t j = (head + nw) % BULK_PREFETCH;
+                const struct ixcol *c = &bk->ix[tag];
+                w[j].key = key;
+                w[j].klen = klen;
+                w[j].tag = tag;
+                w[j].obj = obj;
+                w[j].h = 0;
+                if (tag == ENT_INVERSE || tag == ENT_LOOKUP) {
+                    w[j].h = (uint32_t)ik_hash(key, klen);
+                    if (c->slots != NULL)
+                        __builtin_prefetch(&c->slots[w[j].h & c->mask]);
+                }
+                nw++;
+            }
+        } while (more || (r == NULL && nw > 0));
     }
 }
 
@@ -2888,8 +3125,8 @@ static int bulk_objects_unit(store_txn_t *t, void *arg, err_t *err)
     for (size_t i = u->from; rc == 0 && i < u->to; i++) {
         const struct bent *e = &ok->v[i];
         put_be64(sk, u->bk->first + e->obj);
-        k.mv_data = ok->keys.s + e->off;
-        k.mv_size = e->klen;
+        k.mv_data = u->bk->okr.s + u->bk->okr_off[i];
+        k.mv_size = u->bk->okr_off[i + 1] - u->bk->okr_off[i];
         v.mv_data = sk;
         v.mv_size = 8;
         rc = mdb_cursor_put(ch, &k, &v, MDB_APPENDDUP);
@@ -2897,7 +3134,7 @@ static int bulk_objects_unit(store_txn_t *t, void *arg, err_t *err)
             rc = fail(t, err, rc, "write history");
             break;
         }
-        if (u->bk->dead[e->obj])
+        if (u->bk->dead[i])
             continue;
         rc = mdb_cursor_put(co, &k, &v, MDB_APPEND);
         if (rc)
@@ -2911,31 +3148,60 @@ static int bulk_objects_unit(store_txn_t *t, void *arg, err_t *err)
 }
 
 /**
- * Store unit: append index entries [from, to) of u->c to u->db (obj is
- * the object's rank: its position in u->bk->okeys, sorted by then).
+ * Store unit: append index entries [from, to) of u->ix to u->db (each
+ * key rank << 32 | object rank, see sort_tag).  Inverse and lookup
+ * entries are key NUL okey -> empty (in the order of (key, okey), which
+ * is theirs), the others DUPSORT pairs.
  */
 static int bulk_index_unit(store_txn_t *t, void *arg, err_t *err)
 {
     struct bulk_unit *u = arg;
-    const struct bcol *ok = &u->bk->okeys;
-    MDB_cursor *c = NULL;
+    const struct ixcol *c = u->ix;
+    const store_bulk_t *bk = u->bk;
+    int composite = u->db == DB_INVERSE || u->db == DB_LOOKUP;
+    MDB_cursor *cur = NULL;
     MDB_val k, v;
     int rc;
 
-    rc = cur_acquire(t, u->db, &c, err);
+    rc = cur_acquire(t, u->db, &cur, err);
     for (size_t i = u->from; rc == 0 && i < u->to; i++) {
-        const struct bent *e = &u->c->v[i];
-        const struct bent *o = &ok->v[e->obj];
-        k.mv_data = u->c->keys.s + e->off;
-        k.mv_size = e->klen;
-        v.mv_data = ok->keys.s + o->off;
-        v.mv_size = o->klen;
-        rc = mdb_cursor_put(c, &k, &v, MDB_APPENDDUP);
+        const struct ikey *ik = &c->keys[c->order[c->ent[i] >> 32]];
+        uint32_t rank = (uint32_t)c->ent[i];
+        /* the keys and object keys are read out of order: fetch those of
+         * the entries a little ahead early (cache misses overlap) */
+        if (i + BULK_PREFETCH < u->to) {
+            uint64_t e = c->ent[i + BULK_PREFETCH];
+            const struct ikey *pk = &c->keys[c->order[e >> 32]];
+            __builtin_prefetch(c->bytes.s + pk->off);
+            __builtin_prefetch(bk->okr.s + bk->okr_off[(uint32_t)e]);
+        }
+        if (i + 2 * BULK_PREFETCH < u->to) {
+            uint64_t e = c->ent[i + 2 * BULK_PREFETCH];
+            __builtin_prefetch(&c->keys[c->order[e >> 32]]);
+            __builtin_prefetch(&bk->okr_off[(uint32_t)e]);
+        }
+        const char *ok = bk->okr.s + bk->okr_off[rank];
+        size_t oklen = bk->okr_off[rank + 1] - bk->okr_off[rank];
+        if (composite) {
+            ix_compose(&t->key, t->st, c->bytes.s + ik->off, ik->len, ok,
+                       oklen);
+            k.mv_data = t->key.s;
+            k.mv_size = t->key.len;
+            v.mv_data = (void *)"";
+            v.mv_size = 0;
+            rc = mdb_cursor_put(cur, &k, &v, MDB_APPEND);
+        } else {
+            k.mv_data = c->bytes.s + ik->off;
+            k.mv_size = ik->len;
+            v.mv_data = (void *)ok;
+            v.mv_size = oklen;
+            rc = mdb_cursor_put(cur, &k, &v, MDB_APPENDDUP);
+        }
         if (rc)
             rc = fail(t, err, rc, "write index entry");
     }
-    if (c != NULL)
-        cur_release(t, u->db, c);
+    if (cur != NULL)
+        cur_release(t, u->db, cur);
     return rc;
 }
 
@@ -2969,13 +3235,6 @@ static int bulk_unmark_unit(store_txn_t *t, void *arg, err_t *err)
     return 0;
 }
 
-/** qsort order of inverse attribute names (with their NUL). */
-static int name_cmp(const void *pa, const void *pb)
-{
-    const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
-    return memn_cmp(a, strlen(a) + 1, b, strlen(b) + 1);
-}
-
 /**
  * The index key sorter of bulk_finish(): runs on its own thread (it
  * touches no LMDB state) so that sorting one database overlaps with
@@ -2990,50 +3249,161 @@ struct sorter {
     int done[ENT__COUNT];
 };
 
+/** A distinct key to sort: its first bytes (big-endian) and its id. */
+struct kpfx {
+    uint64_t pfx;
+    uint32_t id;
+};
+
+/** qsort_r order of distinct keys: bytes as LMDB compares them. */
+static int kpfx_cmp(const void *pa, const void *pb, void *arg)
+{
+    const struct kpfx *a = pa, *b = pb;
+    const struct ixcol *c = arg;
+    const struct ikey *ka = &c->keys[a->id], *kb = &c->keys[b->id];
+
+    if (a->pfx != b->pfx)
+        return a->pfx < b->pfx ? -1 : 1;
+    return memn_cmp(c->bytes.s + ka->off, ka->len, c->bytes.s + kb->off,
+                    kb->len);
+}
+
+/** Sort @n 64-bit words of @v in place (LSD radix sort, 16-bit digits;
+ * @tmp has room for @n words). */
+static void radix_sort64(uint64_t *v, uint64_t *tmp, size_t n)
+{
+    size_t *count = xmalloc(65536 * sizeof *count);
+
+    for (unsigned shift = 0; shift < 64; shift += 16) {
+        size_t sum = 0;
+        memset(count, 0, 65536 * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(v[i] >> shift) & 0xffff]++;
+        if (n == 0 || count[(v[0] >> shift) & 0xffff] == n)
+            continue;       /* one digit value: this pass changes nothing */
+        for (size_t d = 0; d < 65536; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(v[i] >> shift) & 0xffff]++] = v[i];
+        memcpy(v, tmp, n * sizeof *v);
+    }
+    free(count);
+}
+
 /**
- * Sort the index keys of tag @tag by key, then object key (its rank),
- * dropping those of replaced versions and repeated ones.
+ * Sort @n elements of @size bytes at @v by the uint64_t each starts with
+ * (a stable LSD radix sort, 16-bit digits), then each run of elements
+ * with the same number by @cmp (qsort_r with @arg): a sort by @cmp when
+ * the number is a prefix of what @cmp compares (struct bent, struct
+ * kpfx), with most comparisons integer ones and no random reads.
+ */
+static void prefix_sort(void *v, size_t n, size_t size,
+                        int (*cmp)(const void *, const void *, void *),
+                        void *arg)
+{
+    unsigned char *a = v, *b, *t;
+    size_t *count;
+    uint64_t k, k2;
+
+    if (n < 2)
+        return;
+    count = xmalloc(65536 * sizeof *count);
+    b = xmalloc(n * size);
+    t = b;
+    for (unsigned shift = 0; shift < 64; shift += 16) {
+        size_t sum = 0;
+        memset(count, 0, 65536 * sizeof *count);
+        for (size_t i = 0; i < n; i++) {
+            memcpy(&k, a + i * size, 8);
+            count[(k >> shift) & 0xffff]++;
+        }
+        memcpy(&k, a, 8);
+        if (count[(k >> shift) & 0xffff] == n)
+            continue;       /* one digit value: this pass changes nothing */
+        for (size_t d = 0; d < 65536; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            memcpy(&k, a + i * size, 8);
+            memcpy(b + count[(k >> shift) & 0xffff]++ * size, a + i * size,
+                   size);
+        }
+        t = a;
+        a = b;
+        b = t;
+    }
+    if (a != v) {
+        memcpy(v, a, n * size);
+        b = a;
+    }
+    free(b);
+    free(count);
+    a = v;
+    for (size_t i = 0, j; i < n; i = j) {
+        memcpy(&k, a + i * size, 8);
+        for (j = i + 1; j < n; j++) {
+            memcpy(&k2, a + j * size, 8);
+            if (k2 != k)
+                break;
+        }
+        if (j - i > 1)
+            qsort_r(a + i * size, j - i, size, cmp, arg);
+    }
+}
+
+/**
+ * Sort the index entries of tag @tag by key, then object key: the
+ * distinct keys are sorted by their bytes (c->order: ids by rank), each
+ * entry becomes key rank << 32 | object rank and the entries are sorted
+ * as integers; those of replaced versions and repeated ones are dropped.
  */
 static void sort_tag(store_bulk_t *bk, int tag, const uint32_t *rank,
                      const uint8_t *dead)
 {
-    struct bcol *c = &bk->col[tag];
+    struct ixcol *c = &bk->ix[tag];
+    struct kpfx *kp = xmalloc((c->nkeys ? c->nkeys : 1) * sizeof *kp);
+    uint32_t *krank = xmalloc((c->nkeys ? c->nkeys : 1) * sizeof *krank);
+    uint64_t *tmp;
     size_t n = 0;
 
-    if (tag == ENT_INVERSE) {
-        if (bk->raw_names) {
-            for (size_t i = 0; i < c->n; i++)
-                c->v[i].pfx = bent_pfx((const uint8_t *)c->keys.s +
-                                       c->v[i].off, c->v[i].klen, 8);
-        } else if (bk->nnames > 0) {
-            const char *sorted[255];
-            uint8_t rk[255];
-            memcpy(sorted, bk->names, bk->nnames * sizeof sorted[0]);
-            qsort(sorted, bk->nnames, sizeof sorted[0], name_cmp);
-            for (unsigned i = 0; i < bk->nnames; i++)
-                for (unsigned j = 0; j < bk->nnames; j++)
-                    if (sorted[i] == bk->names[j])
-                        rk[j] = (uint8_t)i;
-            for (size_t i = 0; i < c->n; i++)
-                c->v[i].pfx = ((uint64_t)rk[c->v[i].pfx >> 56] << 56) |
-                              (c->v[i].pfx & 0x00ffffffffffffffULL);
-        }
+    free(c->slots);         /* no more interning */
+    c->slots = NULL;
+    for (uint32_t id = 0; id < c->nkeys; id++) {
+        kp[id].pfx = bent_pfx((const uint8_t *)c->bytes.s + c->keys[id].off,
+                              c->keys[id].len, 8);
+        kp[id].id = id;
     }
-    for (size_t i = 0; i < c->n; i++)
-        c->v[i].obj = rank[c->v[i].obj];
-    if (c->n > 1)
-        qsort_r(c->v, c->n, sizeof *c->v, bent_cmp, c);
+    prefix_sort(kp, c->nkeys, sizeof *kp, kpfx_cmp, c);
+    /* keys not interned (address keys) may be equal: they share the
+     * rank of the first of them */
+    c->order = xmalloc((c->nkeys ? c->nkeys : 1) * sizeof *c->order);
+    for (uint32_t r = 0; r < c->nkeys; r++) {
+        c->order[r] = kp[r].id;
+        if (r > 0 && kpfx_cmp(&kp[r - 1], &kp[r], c) == 0)
+            krank[kp[r].id] = krank[kp[r - 1].id];
+        else
+            krank[kp[r].id] = r;
+    }
+    free(kp);
     for (size_t i = 0; i < c->n; i++) {
-        const struct bent *e = &c->v[i];
-        if (dead[e->obj])
+        uint32_t orank = rank[(uint32_t)c->ent[i]];
+        if (dead[orank])
             continue;
-        if (n > 0 && c->v[n - 1].obj == e->obj &&
-            memn_cmp(c->keys.s + c->v[n - 1].off, c->v[n - 1].klen,
-                     c->keys.s + e->off, e->klen) == 0)
-            continue;
-        c->v[n++] = *e;
+        c->ent[n++] = (uint64_t)krank[c->ent[i] >> 32] << 32 | orank;
     }
-    c->n = n;
+    free(krank);
+    tmp = xmalloc((n ? n : 1) * sizeof *tmp);
+    radix_sort64(c->ent, tmp, n);
+    free(tmp);
+    c->n = 0;
+    for (size_t i = 0; i < n; i++)
+        if (c->n == 0 || c->ent[c->n - 1] != c->ent[i])
+            c->ent[c->n++] = c->ent[i];
 }
 
 /** The sorter thread: every tag in order, signalling each. */
@@ -3051,36 +3421,44 @@ static void *sorter_main(void *arg)
     return NULL;
 }
 
+
 /** Append objects, history and the indexes of a fresh bulk load. */
 static int bulk_finish(store_bulk_t *bk, err_t *err)
 {
     struct bulk_unit u;
     struct sorter so;
     uint32_t *rank;
-    uint8_t *deadr;
     size_t n = bk->okeys.n;
     pthread_t th;
     int threaded, rc;
 
     /* object keys in key order, versions in serial order; the ordinal of
      * okeys.v[i] is i until they are sorted */
-    if (n > 1)
-        qsort_r(bk->okeys.v, n, sizeof *bk->okeys.v, bent_cmp, &bk->okeys);
-    bk->dead = xcalloc(n ? n : 1, 1);
+    prefix_sort(bk->okeys.v, n, sizeof *bk->okeys.v, bent_cmp, &bk->okeys);
+    /* ranks, and the keys packed in rank order (read in that order by
+     * every append below) */
     rank = xmalloc((n ? n : 1) * sizeof *rank);
-    deadr = xcalloc(n ? n : 1, 1);
+    bk->okr_off = xmalloc((n + 1) * sizeof *bk->okr_off);
+    buf_reserve(&bk->okr, bk->okeys.keys.len);
     for (size_t i = 0; i < n; i++) {
         const struct bent *e = &bk->okeys.v[i];
         rank[e->obj] = (uint32_t)i;
-        if (i + 1 < n && memn_cmp(bk->okeys.keys.s + e->off, e->klen,
-                                  bk->okeys.keys.s + e[1].off,
-                                  e[1].klen) == 0)
-            bk->dead[e->obj] = deadr[i] = 1;
+        bk->okr_off[i] = bk->okr.len;
+        buf_put(&bk->okr, bk->okeys.keys.s + e->off, e->klen);
     }
+    bk->okr_off[n] = bk->okr.len;
+    buf_free(&bk->okeys.keys);
+    bk->dead = xcalloc(n ? n : 1, 1);
+    for (size_t i = 0; i + 1 < n; i++)
+        if (memn_cmp(bk->okr.s + bk->okr_off[i],
+                     bk->okr_off[i + 1] - bk->okr_off[i],
+                     bk->okr.s + bk->okr_off[i + 1],
+                     bk->okr_off[i + 2] - bk->okr_off[i + 1]) == 0)
+            bk->dead[i] = 1;
     memset(&so, 0, sizeof so);
     so.bk = bk;
     so.rank = rank;
-    so.dead = deadr;
+    so.dead = bk->dead;
     pthread_mutex_init(&so.mu, NULL);
     pthread_cond_init(&so.cv, NULL);
     threaded = pthread_create(&th, NULL, sorter_main, &so) == 0;
@@ -3097,18 +3475,17 @@ static int bulk_finish(store_bulk_t *bk, err_t *err)
             pthread_cond_wait(&so.cv, &so.mu);
         pthread_mutex_unlock(&so.mu);
         if (rc == 0) {
-            u.c = &bk->col[tag];
+            u.ix = &bk->ix[tag];
             u.db = ent_db[tag];
-            rc = bulk_chunks(bk, bulk_index_unit, &u, bk->col[tag].n, err);
+            rc = bulk_chunks(bk, bulk_index_unit, &u, bk->ix[tag].n, err);
         }
-        bcol_free(&bk->col[tag]);
+        ix_free(&bk->ix[tag]);
     }
     if (threaded)
         pthread_join(th, NULL);
     pthread_mutex_destroy(&so.mu);
     pthread_cond_destroy(&so.cv);
     free(rank);
-    free(deadr);
     if (rc == 0)
         rc = store_write(bk->st, bulk_unmark_unit, NULL, err);
     return rc;

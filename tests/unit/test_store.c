@@ -4,7 +4,9 @@
  * the journal and object history, map growth, atomic units, snapshots,
  * meta values, and the address index checked against a brute-force scan
  * of randomly generated IPv4/IPv6 ranges; bulk loads (store_bulk_*) into
- * empty and non-empty stores compared byte for byte with store_obj_put().
+ * empty and non-empty stores compared byte for byte with store_obj_put();
+ * format 3 limits (long primary keys, long index values) and the format
+ * mark.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -1869,6 +1871,180 @@ static void test_bulk(void)
     err_free(&e);
 }
 
+/* ------------------------------------------------------------------ */
+/* Format 3: long keys and values, the format mark                     */
+/* ------------------------------------------------------------------ */
+
+/** A string of @n copies of @c followed by @tail. */
+static char *repeat(int c, size_t n, const char *tail)
+{
+    buf_t b;
+    buf_init(&b);
+    buf_pad(&b, c, n);
+    buf_puts(&b, tail);
+    return take(&b);
+}
+
+/*
+ * Inverse and lookup entries are "index key NUL okey" keys: index keys
+ * are cut to 254 bytes and primary keys may have up to 254 characters;
+ * put, delete and bulk load agree, and a store of another format is
+ * refused.
+ */
+static void test_long_keys(void)
+{
+    char *pk254 = repeat('k', 254, ""), *pk255 = repeat('k', 255, "");
+    char *long1 = repeat('v', 300, "-ONE"), *long2 = repeat('v', 300, "-TWO");
+    char *t[5];
+    const char *base = harness_tmpdir();
+    char *dput = cat2(base, "/lk-put"), *dbulk = cat2(base, "/lk-bulk");
+    char *dold = cat2(base, "/lk-old");
+    store_t *st = NULL;
+    err_t e = ERR_INIT;
+    struct ops o;
+    struct op op;
+
+    t[0] = xasprintf("mntner: %s\nmnt-by: %s\nsource: TEST\n", pk254, long1);
+    t[1] = xasprintf("person: %s\nnic-hdl: LK1-TEST\nmnt-by: %s\n"
+                     "source: TEST\n", long1, long1);
+    t[2] = xasprintf("person: %s\nnic-hdl: LK2-TEST\nmnt-by: %s\n"
+                     "source: TEST\n", long2, long2);
+    t[3] = xasprintf("person: Short Name\nnic-hdl: LK3-TEST\nmnt-by: %s\n"
+                     "source: TEST\n", pk254);
+    t[4] = xasprintf("mntner: %s\nsource: TEST\n", pk255);
+
+    CU_ASSERT_FATAL(store_open(dput, 0, &st, &e) == 0);
+    for (int i = 0; i < 4; i++)
+        CU_ASSERT(put1(st, t[i], 1, NULL) == 0);
+    /* a primary key of 255 characters is too long */
+    op.text = t[4];
+    op.cls = 0;
+    op.pkey = NULL;
+    op.when = 1;
+    run_ops(st, &op, 1, &o);
+    CU_ASSERT(o.status[0] == ERR_SYNTAX);
+    CU_ASSERT(get1(st, SC_MNTNER, pk254, NULL) == 0);
+    CU_ASSERT(get1(st, SC_MNTNER, pk255, NULL) == ERR_NOTFOUND);
+    /* values longer than an index key: found by their first 254 bytes
+     * (so these two find each other) */
+    CU_ASSERT(n_inverse(st, SA_MNT_BY, long1) == 3);
+    CU_ASSERT(n_inverse(st, SA_MNT_BY, long2) == 3);
+    CU_ASSERT(n_inverse(st, SA_MNT_BY, pk254) == 1);
+    CU_ASSERT(n_lookup(st, long1, 0) == 2);
+    CU_ASSERT(n_lookup(st, long2, 1UL << SC_PERSON) == 2);
+    CU_ASSERT(n_lookup(st, "short name", 0) == 1);
+    CU_ASSERT(n_lookup(st, "short", 0) == 0);
+    CU_ASSERT(n_lookup(st, pk254, 0) == 1);
+    {
+        char *cut = repeat('v', 200, "");
+        CU_ASSERT(n_lookup(st, cut, 0) == 0);
+        CU_ASSERT(n_inverse(st, SA_MNT_BY, cut) == 0);
+        free(cut);
+    }
+    /* delete removes the entries */
+    CU_ASSERT(del1(st, SC_PERSON, "LK1-TEST", 2) == 0);
+    CU_ASSERT(n_inverse(st, SA_MNT_BY, long1) == 2);
+    CU_ASSERT(n_lookup(st, long1, 0) == 1);
+    CU_ASSERT(put1(st, t[1], 3, NULL) == 0);
+    store_close(st);
+
+    /* a bulk load of the same versions writes the same indexes (the
+     * journal differs: the reference has the delete) */
+    CU_ASSERT_FATAL(store_open(dbulk, STORE_BULK, &st, &e) == 0);
+    {
+        char *bt[5] = { t[0], t[2], t[3], t[1], t[4] };
+        store_bulk_t *bk = NULL;
+        store_batch_t *b = store_batch_new();
+        CU_ASSERT_FATAL(store_bulk_begin(st, 1, &bk, &e) == 0);
+        for (int i = 0; i < 5; i++) {
+            rpsl_obj_t *ob = mkobj(bt[i]);
+            CU_ASSERT(store_batch_add(b, st, ob, &e) == (i == 4 ? ERR_SYNTAX : 0));
+            rpsl_obj_free(ob);
+        }
+        CU_ASSERT(store_bulk_put(bk, b, &e) == 0);
+        CU_ASSERT(store_bulk_end(bk, &e) == 0);
+        store_batch_free(b);
+    }
+    CU_ASSERT(n_inverse(st, SA_MNT_BY, long1) == 3);
+    CU_ASSERT(n_lookup(st, long2, 0) == 2);
+    store_close(st);
+    {
+        static const char *const names[] = { "inverse", "lookup" };
+        MDB_env *env[2];
+        MDB_txn *txn[2];
+        const char *dirs[2] = { dput, dbulk };
+        for (int i = 0; i < 2; i++) {
+            CU_ASSERT_FATAL(mdb_env_create(&env[i]) == 0);
+            mdb_env_set_maxdbs(env[i], 32);
+            CU_ASSERT_FATAL(mdb_env_open(env[i], dirs[i], MDB_RDONLY, 0) == 0);
+            CU_ASSERT_FATAL(mdb_txn_begin(env[i], NULL, MDB_RDONLY, &txn[i]) == 0);
+        }
+        for (int d = 0; d < 2; d++) {
+            MDB_dbi dbi[2];
+            MDB_cursor *c[2];
+            MDB_val k[2], v[2];
+            int r[2], n = 0;
+            for (int i = 0; i < 2; i++) {
+                CU_ASSERT_FATAL(mdb_dbi_open(txn[i], names[d], 0, &dbi[i]) == 0);
+                CU_ASSERT_FATAL(mdb_cursor_open(txn[i], dbi[i], &c[i]) == 0);
+                r[i] = mdb_cursor_get(c[i], &k[i], &v[i], MDB_FIRST);
+            }
+            while (r[0] == 0 && r[1] == 0) {
+                CU_ASSERT(k[0].mv_size == k[1].mv_size &&
+                          memcmp(k[0].mv_data, k[1].mv_data, k[0].mv_size) == 0);
+                CU_ASSERT(v[0].mv_size == 0 && v[1].mv_size == 0);
+                CU_ASSERT(k[0].mv_size <= 254 + 1 + 256);
+                n++;
+                for (int i = 0; i < 2; i++)
+                    r[i] = mdb_cursor_get(c[i], &k[i], &v[i], MDB_NEXT);
+            }
+            CU_ASSERT(r[0] == MDB_NOTFOUND && r[1] == MDB_NOTFOUND);
+            CU_ASSERT(n == (d == 0 ? 4 : 3));
+            mdb_cursor_close(c[0]);
+            mdb_cursor_close(c[1]);
+        }
+        for (int i = 0; i < 2; i++) {
+            mdb_txn_abort(txn[i]);
+            mdb_env_close(env[i]);
+        }
+    }
+
+    /* a store of format 2 (DUPSORT inverse and lookup) is refused */
+    CU_ASSERT_FATAL(store_open(dold, 0, &st, &e) == 0);
+    store_close(st);
+    {
+        MDB_env *env = NULL;
+        MDB_txn *txn = NULL;
+        MDB_dbi dbi;
+        uint8_t fmt[4] = { 0, 0, 0, 2 };
+        MDB_val k = { strlen("store.format"), (void *)"store.format" };
+        MDB_val v = { sizeof fmt, fmt };
+        CU_ASSERT_FATAL(mdb_env_create(&env) == 0);
+        mdb_env_set_maxdbs(env, 32);
+        CU_ASSERT_FATAL(mdb_env_open(env, dold, 0, 0640) == 0);
+        CU_ASSERT_FATAL(mdb_txn_begin(env, NULL, 0, &txn) == 0);
+        CU_ASSERT_FATAL(mdb_dbi_open(txn, "meta", 0, &dbi) == 0);
+        CU_ASSERT(mdb_put(txn, dbi, &k, &v, 0) == 0);
+        CU_ASSERT(mdb_txn_commit(txn) == 0);
+        mdb_env_close(env);
+    }
+    st = NULL;
+    CU_ASSERT(store_open(dold, 0, &st, &e) == ERR_STORE);
+    CU_ASSERT(st == NULL);
+    CU_ASSERT(strstr(err_text(&e), "format 3") != NULL);
+
+    for (int i = 0; i < 5; i++)
+        free(t[i]);
+    free(pk254);
+    free(pk255);
+    free(long1);
+    free(long2);
+    free(dput);
+    free(dbulk);
+    free(dold);
+    err_free(&e);
+}
+
 void suite_store(void);
 void suite_store(void)
 {
@@ -1893,4 +2069,5 @@ void suite_store(void)
     HARNESS_ADD(s, test_seen);
     HARNESS_ADD(s, test_keys_used);
     HARNESS_ADD(s, test_bulk);
+    HARNESS_ADD(s, test_long_keys);
 }
