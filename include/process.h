@@ -49,7 +49,14 @@ typedef struct proc_result {
                                  "[route] 192.0.2.0/24AS1", "[mntner] X-MNT" */
     rpsl_obj_t *submitted;  /**< the object as submitted (keys normalised,
                                  AUTO-n not replaced); diags refer to its
-                                 attribute indexes */
+                                 attribute indexes.  NULL after a
+                                 successful create or modify whose stored
+                                 version grew out of it without an AUTO-n
+                                 or key-cert change (it is not kept twice:
+                                 stored shows it, submitted_nattrs says
+                                 how many attributes it had) */
+    size_t submitted_nattrs; /**< the attribute count of the submitted
+                                 object when submitted is NULL */
     rpsl_obj_t *old;        /**< the stored version before (modify, delete,
                                  noop), or NULL */
     rpsl_obj_t *stored;     /**< the version written (create, modify), or

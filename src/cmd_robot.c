@@ -35,6 +35,7 @@
 #include <string.h>
 #include <strings.h>
 #include <syslog.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
@@ -126,6 +127,14 @@ static int read_bounded(FILE *fp, size_t limit, buf_t *b, int *over, err_t *err)
     char chunk[65536];
     size_t n;
     *over = 0;
+    /* A file on stdin says how big it is: one allocation of that size
+     * instead of doubling growth (a pipe reads as it comes). */
+    struct stat sb;
+    if (fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0) {
+        off_t pos = ftello(fp);
+        size_t hint = (size_t)sb.st_size - (pos > 0 && pos <= sb.st_size ? (size_t)pos : 0);
+        buf_reserve(b, (hint < limit ? hint : limit) + 1);
+    }
     while (b->len <= limit) {
         size_t want = limit + 1 - b->len;
         if (want > sizeof chunk)
@@ -284,8 +293,12 @@ static char *mail_identity(const struct robot *r, const buf_t *raw)
     return xasprintf("fnv:%016llx:%zu", h, raw->len);
 }
 
+/* Compose and queue one message.  With @owned (the body, malloc'd) the
+ * body is freed (*@owned set to NULL) once composed: a large
+ * notification is not held twice while the store copies it. */
 static int queue_one(store_txn_t *txn, struct robot *r, enum mailout_kind kind,
-                     const char *to, const char *subject, const char *body, err_t *err)
+                     const char *to, const char *subject, const char *body, char **owned,
+                     err_t *err)
 {
     mailout_msg_t m = {
         kind, r->conf.robot_address, to, subject, body,
@@ -294,6 +307,10 @@ static int queue_one(store_txn_t *txn, struct robot *r, enum mailout_kind kind,
     buf_t out;
     buf_init(&out);
     int rc = mailout_compose(&m, &out, err);
+    if (owned != NULL) {
+        free(*owned);
+        *owned = NULL;
+    }
     if (rc == ERR_SYNTAX) {
         buf_printf(&r->logextra, " unusable-address=\"%s\"", err_text(err));
         err_free(err);
@@ -307,6 +324,27 @@ static int queue_one(store_txn_t *txn, struct robot *r, enum mailout_kind kind,
     }
     buf_free(&out);
     return rc;
+}
+
+/*
+ * The ack and the notifications are written: the objects of the report
+ * are not needed any more (only the counts are, and the old version of a
+ * key-cert for keycert_after_commit()), so they are not held while the
+ * outgoing mail is queued.  A rerun of the unit rebuilds the report.
+ */
+static void drop_objects(proc_report_t *rep)
+{
+    for (size_t i = 0; i < rep->n; i++) {
+        proc_result_t *x = &rep->v[i];
+        if (x->cls == SC_KEY_CERT)
+            continue;
+        if (x->submitted != NULL)
+            x->submitted_nattrs = x->submitted->nattrs;
+        rpsl_obj_free(x->submitted);
+        rpsl_obj_free(x->stored);
+        rpsl_obj_free(x->old);
+        x->submitted = x->stored = x->old = NULL;
+    }
 }
 
 /* Dry-run abort marker (a status no other code returns). */
@@ -360,13 +398,14 @@ static int robot_unit(store_txn_t *txn, void *arg, err_t *err)
         }
         if (r->report->dry_run)
             return ROBOT_ABORT;     /* object changes are not kept */
+        drop_objects(r->report);
     }
     if (r->dry_run_opt)
         return ROBOT_ABORT;
-    rc = queue_one(txn, r, MAILOUT_ACK, r->mail->reply_addr, r->ack_subject, r->ack.s, err);
+    rc = queue_one(txn, r, MAILOUT_ACK, r->mail->reply_addr, r->ack_subject, r->ack.s, NULL, err);
     for (size_t i = 0; rc == 0 && i < r->notes.n; i++)
         rc = queue_one(txn, r, MAILOUT_NOTIFY, r->notes.v[i].to, r->notes.v[i].subject,
-                       r->notes.v[i].body, err);
+                       r->notes.v[i].body, &r->notes.v[i].body, err);
     if (rc == 0) {
         char info[64];
         proc_counts_t pc;
@@ -388,7 +427,7 @@ static int help_unit(store_txn_t *txn, void *arg, err_t *err)
     report_opts_t ro = { r->conf.source, AUTODBM_VERSION, r->host, r->now };
     report_help(&o, &ro, &body);
     char *subject = xasprintf("Re: %s", r->mail->subject ? r->mail->subject : "");
-    int rc = queue_one(txn, r, MAILOUT_ACK, r->mail->reply_addr, subject, body.s, err);
+    int rc = queue_one(txn, r, MAILOUT_ACK, r->mail->reply_addr, subject, body.s, NULL, err);
     if (rc == 0)
         rc = store_seen_put(txn, u->identity, "help", 4, err);
     free(subject);
@@ -427,7 +466,7 @@ static int limit_unit(store_txn_t *txn, void *arg, err_t *err)
     r->ack_subject = report_subject(r->report, r->mail->subject);
     if (r->dry_run_opt)
         return ROBOT_ABORT;
-    rc = queue_one(txn, r, MAILOUT_ACK, r->mail->reply_addr, r->ack_subject, r->ack.s, err);
+    rc = queue_one(txn, r, MAILOUT_ACK, r->mail->reply_addr, r->ack_subject, r->ack.s, NULL, err);
     if (rc == 0)
         rc = store_seen_put(txn, u->identity, "limit", 5, err);
     return rc;
@@ -563,6 +602,7 @@ int main(int argc, char **argv)
     int opened = 0;
     mailin_init();
     int too_big = 0;
+    size_t raw_len = 0;
     if ((rc = read_bounded(stdin, r.conf.max_mail_size, &raw, &too_big, &err)) != 0) {
         outcome = "tempfail";
         reason = xstrdup(err_text(&err));
@@ -599,6 +639,10 @@ int main(int argc, char **argv)
             }
         }
     }
+    /* The raw bytes are archived and parsed: only their size is needed
+     * from here on (a 10 MB mail is not kept through the update). */
+    raw_len = raw.len;
+    buf_free(&raw);
     if (rc == ERR_SYNTAX) {
         outcome = "dropped";
         reason = xasprintf("not a mail (%s)", err_text(&err));
@@ -644,6 +688,12 @@ int main(int argc, char **argv)
         }
         rc = upd_split(pieces, r.mail->npieces, r.mail->subject, &r.upd, &err);
         free(pieces);
+        /* the paragraphs hold the text now */
+        for (size_t i = 0; i < r.mail->npieces; i++) {
+            free(r.mail->pieces[i].text);
+            r.mail->pieces[i].text = NULL;
+            r.mail->pieces[i].len = 0;
+        }
         if (rc) {
             outcome = "tempfail";
             reason = xstrdup(err_text(&err));
@@ -754,7 +804,7 @@ leave:
         const char *mid = r.mail && r.mail->message_id ? r.mail->message_id : "none";
         const char *from = r.mail && r.mail->from_addr ? r.mail->from_addr : "none";
         logmsg(prio, "message-id=%s from=%s size=%zu%s outcome=%s%s%s%s%s time=%ldms", mid,
-               from, raw.len, too_big ? "+" : "", outcome, reason ? " reason=\"" : "",
+               from, raw_len ? raw_len : raw.len, too_big ? "+" : "", outcome, reason ? " reason=\"" : "",
                reason ? reason : "", reason ? "\"" : "", r.logextra.s ? r.logextra.s : "",
                elapsed_ms(&t0));
     }

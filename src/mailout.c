@@ -129,25 +129,56 @@ int mailout_compose(const mailout_msg_t *m, buf_t *out, err_t *err)
 
     GMimeTextPart *part = g_mime_text_part_new_with_subtype("plain");
     const char *body = m->body ? m->body : "";
-    /* Not g_mime_text_part_set_text(): it re-encodes text that fits in
-     * Latin-1 as ISO-8859-1, and the body must stay the UTF-8 it says. */
-    GMimeStream *bs = g_mime_stream_mem_new_with_buffer(body, strlen(body));
+    size_t blen = strlen(body);
+    GMimeContentEncoding enc = needs_qp(body) ? GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE
+                                              : GMIME_CONTENT_ENCODING_7BIT;
+    /* GMime writes the headers (an empty part); the body is encoded into
+     * @out here, through the same filters GMime's writer applies (the
+     * transfer encoding, then the newline format, which ends the text with
+     * a newline; an empty body stays empty), a chunk at a time: a large body
+     * is not copied into GMime and back.  Not g_mime_text_part_set_text():
+     * it re-encodes text that fits in Latin-1 as ISO-8859-1, and the body
+     * must stay the UTF-8 it says. */
+    GMimeStream *bs = g_mime_stream_mem_new();
     GMimeDataWrapper *dw = g_mime_data_wrapper_new_with_stream(bs, GMIME_CONTENT_ENCODING_DEFAULT);
     g_mime_part_set_content((GMimePart *)part, dw);
     g_object_unref(dw);
     g_object_unref(bs);
     g_mime_text_part_set_charset(part, "utf-8");
-    g_mime_part_set_content_encoding((GMimePart *)part,
-                                     needs_qp(body) ? GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE
-                                                    : GMIME_CONTENT_ENCODING_7BIT);
+    g_mime_part_set_content_encoding((GMimePart *)part, enc);
     g_mime_message_set_mime_part(msg, (GMimeObject *)part);
     g_object_unref(part);
 
     GMimeFormatOptions *fo = g_mime_format_options_clone(NULL);
     g_mime_format_options_set_newline_format(fo, GMIME_NEWLINE_FORMAT_UNIX);
     char *s = g_mime_object_to_string((GMimeObject *)msg, fo);
-    buf_puts(out, s);
+    size_t hlen = strlen(s);
+    /* the encoded body: about its size for 7bit, a little more for QP */
+    buf_reserve(out, hlen + blen + (enc == GMIME_CONTENT_ENCODING_7BIT ? 0 : blen / 8) + 64);
+    buf_put(out, s, hlen);
     g_free(s);
+    GMimeFilter *nl = g_mime_format_options_create_newline_filter(fo, TRUE);
+    GMimeFilter *ce = g_mime_filter_basic_new(enc, TRUE);
+    const size_t chunk = 65536;
+    size_t off = 0;
+    while (off < blen) {
+        size_t n = blen - off < chunk ? blen - off : chunk;
+        int last = off + n == blen;
+        char *o1, *o2;
+        size_t l1, l2, p1, p2;
+        if (last)
+            g_mime_filter_complete(ce, (char *)body + off, n, 0, &o1, &l1, &p1);
+        else
+            g_mime_filter_filter(ce, (char *)body + off, n, 0, &o1, &l1, &p1);
+        if (last)
+            g_mime_filter_complete(nl, o1, l1, p1, &o2, &l2, &p2);
+        else
+            g_mime_filter_filter(nl, o1, l1, p1, &o2, &l2, &p2);
+        buf_put(out, o2, l2);
+        off += n;
+    }
+    g_object_unref(ce);
+    g_object_unref(nl);
     g_mime_format_options_free(fo);
     g_object_unref(msg);
     return 0;

@@ -130,10 +130,12 @@ static const char *action_word(enum proc_op op)
     }
 }
 
-/* Does diagnostic @d belong to an attribute of @o (else: object level)? */
-static int attr_level(const diag_t *d, const rpsl_obj_t *o)
+/* Does diagnostic @d belong to an attribute of @x's submitted object
+ * (else: object level)? */
+static int attr_level(const diag_t *d, const proc_result_t *x)
 {
-    return o != NULL && d->attr >= 0 && (size_t)d->attr < o->nattrs;
+    size_t n = x->submitted ? x->submitted->nattrs : x->submitted_nattrs;
+    return d->attr >= 0 && (size_t)d->attr < n;
 }
 
 /* Object-level messages of @x, each followed by a blank line. */
@@ -141,7 +143,7 @@ static void object_messages(const proc_result_t *x, buf_t *out)
 {
     for (size_t i = 0; i < x->diags.n; i++) {
         const diag_t *d = &x->diags.v[i];
-        if (attr_level(d, x->submitted))
+        if (attr_level(d, x))
             continue;
         report_message(d->sev, d->text, out);
         buf_putc(out, '\n');
@@ -177,7 +179,7 @@ static void ok_object(const proc_result_t *x, int dry_run, buf_t *out)
         buf_printf(out, "%s SUCCEEDED: %s\n", action_word(x->op), x->key ? x->key : "");
     for (size_t i = 0; i < x->diags.n; i++) {
         const diag_t *d = &x->diags.v[i];
-        if (attr_level(d, x->submitted))
+        if (attr_level(d, x))
             report_message(d->sev, d->text, out);
     }
     buf_putc(out, '\n');
