@@ -57,6 +57,10 @@ typedef struct conf {
     strv_t allowed_sources; /**< allowed_sources = TEST-NONAUTH, ...: source:
                                  values besides `source` that updates may
                                  use (default none) */
+    long lock_timeout;      /**< lock_timeout = seconds a writer waits for
+                                 the store's writer lock before giving up
+                                 with a temporary failure (default 300,
+                                 below Postfix's pipe time limit) */
     int hierarchical_as_sets; /**< hierarchical_as_sets = yes|no: new
                                  as-sets need an AS1:AS-X name (default yes) */
 } conf_t;

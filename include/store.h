@@ -85,7 +85,24 @@ int store_open(const char *dir, unsigned flags, store_t **out, err_t *err);
 int store_open_size(const char *dir, unsigned flags, size_t mapsize,
                     store_t **out, err_t *err);
 
-/** Close the store.  NULL is accepted.  No transaction may be open. */
+/**
+ * Take the store's writer lock: a lock file ("writer.lock") in the store
+ * directory, held until store_close().  Writers that take it first never
+ * wait on LMDB's own writer mutex, which has no timeout, so a stuck
+ * writer makes the others give up (and the MTA retry) instead of hanging
+ * until the MTA kills them.
+ * @param timeout  seconds to wait for it; < 0 waits as long as it takes
+ * @return 0; ERR_TEMP when another writer still holds it after @timeout
+ *         seconds or the lock file cannot be opened for lack of
+ *         permission; ERR_IO for other failures.
+ */
+int store_lock(store_t *st, int timeout, err_t *err);
+
+/** Release the writer lock taken by store_lock() (no-op if not held). */
+void store_unlock(store_t *st);
+
+/** Close the store (and release its writer lock).  NULL is accepted.  No
+ *  transaction may be open. */
 void store_close(store_t *st);
 
 /** Flush everything to disk (after a STORE_BULK load). @return 0 or ERR_IO. */

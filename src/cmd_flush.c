@@ -66,7 +66,11 @@ int main(int argc, char **argv)
         ex = EX_TEMPFAIL;
     } else {
         mailout_stats_t ms = { 0, 0 };
-        rc = mailout_flush(st, &conf, &ms, &err);
+        rc = store_lock(st, (int)conf.lock_timeout, &err);
+        if (rc == 0) {
+            store_unlock(st);   /* the store is not stuck: go on */
+            rc = mailout_flush(st, &conf, &ms, &err);
+        }
         if (!quiet)
             printf("delivered %u, left queued %u\n", ms.delivered, ms.deferred);
         if (rc) {

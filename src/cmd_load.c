@@ -602,6 +602,8 @@ int main(int argc, char **argv)
     store_bulk_t *bk = NULL;
     rc = store_open_size(conf.database, STORE_BULK, conf.map_size, &ld.st, &err);
     if (rc == 0)
+        rc = store_lock(ld.st, -1, &err);   /* robots wait (and give up) meanwhile */
+    if (rc == 0)
         rc = store_bulk_begin(ld.st, time(NULL), &bk, &err);
     if (rc) {
         fprintf(stderr, "autodbm-load: %s\n", err_text(&err));

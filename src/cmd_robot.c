@@ -712,6 +712,16 @@ int main(int argc, char **argv)
         ex = EX_TEMPFAIL;
         goto leave;
     }
+    /* One writer at a time, and never an endless wait on a stuck one: the
+     * MTA retries a mail whose robot gave up (75), but bounces one whose
+     * robot it had to kill. */
+    if ((rc = store_lock(st, (int)r.conf.lock_timeout, &err)) != 0) {
+        outcome = "tempfail";
+        reason = xasprintf("store: %s", err_text(&err));
+        prio = LOG_ERR;
+        ex = EX_TEMPFAIL;
+        goto leave;
+    }
     opened = 1;
     if (!limit_why)
         keycert_open(&r);
@@ -781,6 +791,7 @@ int main(int argc, char **argv)
         err_free(&aerr);
     }
 leave:
+    store_unlock(st);   /* delivery needs no exclusive access */
     /*
      * Deliver what is queued - this mail's messages and whatever an
      * earlier run left (an SMTP outage, a crash between commit and

@@ -37,6 +37,7 @@ static const struct key keys[] = {
     { "delivery", K_DELIVERY, OFF(delivery) },
     { "gnupg_home", K_PATH, OFF(gnupg_home) },
     { "hierarchical_as_sets", K_BOOL, OFF(hierarchical_as_sets) },
+    { "lock_timeout", K_SECONDS, OFF(lock_timeout) },
     { "map_size", K_SIZE, OFF(map_size) },
     { "max_line_length", K_SIZE, OFF(max_line_length) },
     { "max_mail_size", K_SIZE, OFF(max_mail_size) },
@@ -74,6 +75,7 @@ void conf_defaults(conf_t *c)
     c->archive = xstrdup("var/archive");
     c->map_size = (size_t)1 << 30;
     c->signature_max_age = 3600;
+    c->lock_timeout = 300;
     c->hierarchical_as_sets = 1;
     strv_init(&c->power_maintainers);
     strv_init(&c->allowed_sources);

@@ -87,12 +87,16 @@
  * number (MDB_NOTLS).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <lmdb.h>
 
@@ -164,6 +168,7 @@ struct store {
     unsigned readers;           /**< open snapshots (they forbid remapping) */
     uint8_t code_of[SC__COUNT]; /**< class id -> disk code */
     int cls_of[256];            /**< disk code -> class id, -1 if none */
+    int lockfd;                 /**< writer lock file (store_lock), or -1 */
 };
 
 struct store_txn {
@@ -679,6 +684,7 @@ int store_open_size(const char *dir, unsigned flags, size_t mapsize,
         return err_set(err, ERR_IO, "store: %s: not a directory", dir);
 
     st = xcalloc(1, sizeof *st);
+    st->lockfd = -1;
     st->flags = flags;
     for (int i = 0; i < 256; i++)
         st->cls_of[i] = -1;
@@ -759,7 +765,60 @@ void store_close(store_t *st)
     if (st == NULL)
         return;
     mdb_env_close(st->env);
+    if (st->lockfd >= 0)
+        close(st->lockfd);      /* releases the writer lock */
     free(st);
+}
+
+int store_lock(store_t *st, int timeout, err_t *err)
+{
+    if (st->lockfd >= 0)
+        return 0;
+    const char *dir = NULL;
+    if (mdb_env_get_path(st->env, &dir) != 0 || dir == NULL)
+        return err_set(err, ERR_STORE, "store: no path for the writer lock");
+    char *path = xasprintf("%s/writer.lock", dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0) {
+        int e = errno;
+        int rc = err_set(err, e == EACCES || e == EROFS ? ERR_TEMP : ERR_IO,
+                         "store: %s: %s", path, strerror(e));
+        free(path);
+        return rc;
+    }
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        if (flock(fd, LOCK_EX | (timeout < 0 ? 0 : LOCK_NB)) == 0)
+            break;
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            int rc = err_set(err, ERR_IO, "store: %s: %s", path, strerror(errno));
+            close(fd);
+            free(path);
+            return rc;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (timeout >= 0 && now.tv_sec - start.tv_sec >= timeout) {
+            int rc = err_set(err, ERR_TEMP, "store: still locked by another writer after %d s",
+                             timeout);
+            close(fd);
+            free(path);
+            return rc;
+        }
+        struct timespec nap = { 0, 50 * 1000 * 1000 };
+        nanosleep(&nap, NULL);
+    }
+    free(path);
+    st->lockfd = fd;
+    return 0;
+}
+
+void store_unlock(store_t *st)
+{
+    if (st && st->lockfd >= 0) {
+        close(st->lockfd);
+        st->lockfd = -1;
+    }
 }
 
 int store_sync(store_t *st, err_t *err)
