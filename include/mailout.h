@@ -47,6 +47,17 @@ typedef struct mailout_msg {
 int mailout_compose(const mailout_msg_t *m, buf_t *out, err_t *err);
 
 /**
+ * Compose @m as mailout_compose() does and queue it for @m->to in the
+ * store (write transaction), written straight into the queue: the message
+ * is never held whole in memory.
+ * @param copy  when not NULL, the queued message is also appended to it
+ * @return 0, ERR_SYNTAX for an unusable address (nothing queued),
+ *         ERR_TEMP, ERR_STORE.
+ */
+int mailout_compose_queue(store_txn_t *txn, const mailout_msg_t *m, buf_t *copy,
+                          err_t *err);
+
+/**
  * Queue a composed message for @to in the store (write transaction).
  * @return 0, ERR_TEMP, ERR_STORE.
  */

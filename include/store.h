@@ -380,6 +380,19 @@ int store_meta_put(store_txn_t *txn, const char *name, const void *val,
 int store_queue_put(store_txn_t *txn, const char *rcpt, const void *data,
                     size_t len, uint64_t *id, err_t *err);
 
+/**
+ * Queue a message of @len bytes for one recipient, written in place by the
+ * caller (write transactions only): no copy of a large message is made.
+ * @param rcpt  the envelope recipient
+ * @param dst   receives where the @len bytes of the message go; valid
+ *              until the next write in @txn, which must not come before
+ *              they are all written (NULL on failure)
+ * @param id    receives the queue id (as store_queue_put; may be NULL)
+ * @return 0, ERR_TEMP, ERR_STORE.
+ */
+int store_queue_reserve(store_txn_t *txn, const char *rcpt, size_t len,
+                        void **dst, uint64_t *id, err_t *err);
+
 /** Called per queued message; non-zero stops the walk and is returned. */
 typedef int (*store_queue_fn)(uint64_t id, const char *rcpt, const char *data,
                               size_t len, void *arg);

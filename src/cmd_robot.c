@@ -29,6 +29,7 @@
  * 64 usage.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -293,9 +294,9 @@ static char *mail_identity(const struct robot *r, const buf_t *raw)
     return xasprintf("fnv:%016llx:%zu", h, raw->len);
 }
 
-/* Compose and queue one message.  With @owned (the body, malloc'd) the
- * body is freed (*@owned set to NULL) once composed: a large
- * notification is not held twice while the store copies it. */
+/* Compose and queue one message, written straight into the queue.  With
+ * @owned (the body, malloc'd) the body is freed (*@owned set to NULL) once
+ * queued. */
 static int queue_one(store_txn_t *txn, struct robot *r, enum mailout_kind kind,
                      const char *to, const char *subject, const char *body, char **owned,
                      err_t *err)
@@ -304,9 +305,9 @@ static int queue_one(store_txn_t *txn, struct robot *r, enum mailout_kind kind,
         kind, r->conf.robot_address, to, subject, body,
         kind == MAILOUT_ACK ? r->mail->message_id : NULL, r->now
     };
-    buf_t out;
-    buf_init(&out);
-    int rc = mailout_compose(&m, &out, err);
+    if (kind == MAILOUT_ACK)
+        buf_reset(&r->ack_raw);
+    int rc = mailout_compose_queue(txn, &m, kind == MAILOUT_ACK ? &r->ack_raw : NULL, err);
     if (owned != NULL) {
         free(*owned);
         *owned = NULL;
@@ -315,14 +316,7 @@ static int queue_one(store_txn_t *txn, struct robot *r, enum mailout_kind kind,
         buf_printf(&r->logextra, " unusable-address=\"%s\"", err_text(err));
         err_free(err);
         rc = 0;
-    } else if (rc == 0) {
-        rc = mailout_queue(txn, to, out.s, out.len, err);
-        if (rc == 0 && kind == MAILOUT_ACK) {
-            buf_reset(&r->ack_raw);
-            buf_put(&r->ack_raw, out.s, out.len);
-        }
     }
-    buf_free(&out);
     return rc;
 }
 
@@ -529,6 +523,10 @@ int main(int argc, char **argv)
     const char *conf_opt = NULL, *time_opt = NULL;
     int parse_only = 0, dry = 0;
     int c;
+    /* Big buffers (a 10 MB mail, its parts, a large notification) go back
+     * to the system when freed: malloc would otherwise raise its mmap
+     * threshold after the first big free and keep them in the heap. */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
     while ((c = getopt(argc, argv, "c:npt:hV")) != -1) {
         switch (c) {
         case 'c': conf_opt = optarg; break;

@@ -99,7 +99,51 @@ static char *new_message_id(time_t now)
     return buf_steal(&b);
 }
 
-int mailout_compose(const mailout_msg_t *m, buf_t *out, err_t *err)
+/*
+ * The body through the filters GMime's writer applies (the transfer
+ * encoding, then the newline format, which ends the text with a newline;
+ * an empty body stays empty), a chunk at a time.  Appended to @out when
+ * not NULL, written at @dst when not NULL; returns the encoded length.
+ */
+static size_t encode_body(GMimeFormatOptions *fo, GMimeContentEncoding enc,
+                          const char *body, size_t blen, buf_t *out, char *dst)
+{
+    GMimeFilter *nl = g_mime_format_options_create_newline_filter(fo, TRUE);
+    GMimeFilter *ce = g_mime_filter_basic_new(enc, TRUE);
+    const size_t chunk = 65536;
+    size_t off = 0, total = 0;
+    while (off < blen) {
+        size_t n = blen - off < chunk ? blen - off : chunk;
+        int last = off + n == blen;
+        char *o1, *o2;
+        size_t l1, l2, p1, p2;
+        if (last)
+            g_mime_filter_complete(ce, (char *)body + off, n, 0, &o1, &l1, &p1);
+        else
+            g_mime_filter_filter(ce, (char *)body + off, n, 0, &o1, &l1, &p1);
+        if (last)
+            g_mime_filter_complete(nl, o1, l1, p1, &o2, &l2, &p2);
+        else
+            g_mime_filter_filter(nl, o1, l1, p1, &o2, &l2, &p2);
+        if (out != NULL)
+            buf_put(out, o2, l2);
+        if (dst != NULL && l2 > 0)
+            memcpy(dst + total, o2, l2);
+        total += l2;
+        off += n;
+    }
+    g_object_unref(ce);
+    g_object_unref(nl);
+    return total;
+}
+
+/*
+ * The header block of @m (GMime writes it for an empty part) into *@head
+ * (g_malloc'd), the body's transfer encoding into *@enc and the format
+ * options into *@fo.  @return 0, ERR_SYNTAX for an unusable address.
+ */
+static int compose_head(const mailout_msg_t *m, char **head, GMimeContentEncoding *enc,
+                        GMimeFormatOptions **fo, err_t *err)
 {
     if (!usable_address(m->to))
         return err_set(err, ERR_SYNTAX, "unusable recipient address \"%s\"", m->to ? m->to : "");
@@ -129,59 +173,78 @@ int mailout_compose(const mailout_msg_t *m, buf_t *out, err_t *err)
 
     GMimeTextPart *part = g_mime_text_part_new_with_subtype("plain");
     const char *body = m->body ? m->body : "";
-    size_t blen = strlen(body);
-    GMimeContentEncoding enc = needs_qp(body) ? GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE
-                                              : GMIME_CONTENT_ENCODING_7BIT;
-    /* GMime writes the headers (an empty part); the body is encoded into
-     * @out here, through the same filters GMime's writer applies (the
-     * transfer encoding, then the newline format, which ends the text with
-     * a newline; an empty body stays empty), a chunk at a time: a large body
-     * is not copied into GMime and back.  Not g_mime_text_part_set_text():
-     * it re-encodes text that fits in Latin-1 as ISO-8859-1, and the body
-     * must stay the UTF-8 it says. */
+    *enc = needs_qp(body) ? GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE
+                          : GMIME_CONTENT_ENCODING_7BIT;
+    /* GMime writes the headers (an empty part); the body is encoded by
+     * encode_body(), through the same filters GMime's writer applies: a
+     * large body is not copied into GMime and back.  Not
+     * g_mime_text_part_set_text(): it re-encodes text that fits in Latin-1
+     * as ISO-8859-1, and the body must stay the UTF-8 it says. */
     GMimeStream *bs = g_mime_stream_mem_new();
     GMimeDataWrapper *dw = g_mime_data_wrapper_new_with_stream(bs, GMIME_CONTENT_ENCODING_DEFAULT);
     g_mime_part_set_content((GMimePart *)part, dw);
     g_object_unref(dw);
     g_object_unref(bs);
     g_mime_text_part_set_charset(part, "utf-8");
-    g_mime_part_set_content_encoding((GMimePart *)part, enc);
+    g_mime_part_set_content_encoding((GMimePart *)part, *enc);
     g_mime_message_set_mime_part(msg, (GMimeObject *)part);
     g_object_unref(part);
 
-    GMimeFormatOptions *fo = g_mime_format_options_clone(NULL);
-    g_mime_format_options_set_newline_format(fo, GMIME_NEWLINE_FORMAT_UNIX);
-    char *s = g_mime_object_to_string((GMimeObject *)msg, fo);
+    *fo = g_mime_format_options_clone(NULL);
+    g_mime_format_options_set_newline_format(*fo, GMIME_NEWLINE_FORMAT_UNIX);
+    *head = g_mime_object_to_string((GMimeObject *)msg, *fo);
+    g_object_unref(msg);
+    return 0;
+}
+
+int mailout_compose(const mailout_msg_t *m, buf_t *out, err_t *err)
+{
+    char *s;
+    GMimeContentEncoding enc;
+    GMimeFormatOptions *fo;
+    int rc = compose_head(m, &s, &enc, &fo, err);
+    if (rc)
+        return rc;
+    const char *body = m->body ? m->body : "";
+    size_t blen = strlen(body);
     size_t hlen = strlen(s);
     /* the encoded body: about its size for 7bit, a little more for QP */
     buf_reserve(out, hlen + blen + (enc == GMIME_CONTENT_ENCODING_7BIT ? 0 : blen / 8) + 64);
     buf_put(out, s, hlen);
     g_free(s);
-    GMimeFilter *nl = g_mime_format_options_create_newline_filter(fo, TRUE);
-    GMimeFilter *ce = g_mime_filter_basic_new(enc, TRUE);
-    const size_t chunk = 65536;
-    size_t off = 0;
-    while (off < blen) {
-        size_t n = blen - off < chunk ? blen - off : chunk;
-        int last = off + n == blen;
-        char *o1, *o2;
-        size_t l1, l2, p1, p2;
-        if (last)
-            g_mime_filter_complete(ce, (char *)body + off, n, 0, &o1, &l1, &p1);
-        else
-            g_mime_filter_filter(ce, (char *)body + off, n, 0, &o1, &l1, &p1);
-        if (last)
-            g_mime_filter_complete(nl, o1, l1, p1, &o2, &l2, &p2);
-        else
-            g_mime_filter_filter(nl, o1, l1, p1, &o2, &l2, &p2);
-        buf_put(out, o2, l2);
-        off += n;
-    }
-    g_object_unref(ce);
-    g_object_unref(nl);
+    encode_body(fo, enc, body, blen, out, NULL);
     g_mime_format_options_free(fo);
-    g_object_unref(msg);
     return 0;
+}
+
+int mailout_compose_queue(store_txn_t *txn, const mailout_msg_t *m, buf_t *copy,
+                          err_t *err)
+{
+    char *s;
+    GMimeContentEncoding enc;
+    GMimeFormatOptions *fo;
+    int rc = compose_head(m, &s, &enc, &fo, err);
+    if (rc)
+        return rc;
+    const char *body = m->body ? m->body : "";
+    size_t blen = strlen(body);
+    size_t hlen = strlen(s);
+    /* first the encoded length, then the bytes straight into the queue */
+    size_t elen = encode_body(fo, enc, body, blen, NULL, NULL);
+    void *dst = NULL;
+    rc = store_queue_reserve(txn, m->to, hlen + elen, &dst, NULL, err);
+    if (rc == 0) {
+        char *d = dst;
+        memcpy(d, s, hlen);
+        size_t n = encode_body(fo, enc, body, blen, NULL, d + hlen);
+        if (n != elen)      /* the filters are deterministic: never */
+            rc = err_set(err, ERR_STORE, "mail: encoded body changed length");
+        else if (copy != NULL)
+            buf_put(copy, d, hlen + elen);
+    }
+    g_free(s);
+    g_mime_format_options_free(fo);
+    return rc;
 }
 
 int mailout_queue(store_txn_t *txn, const char *to, const char *data, size_t len,
@@ -204,8 +267,15 @@ struct qmsg {
 struct qlist {
     struct qmsg *v;
     size_t n, cap;
+    const char *maildir;    /* deliver here from the snapshot, or NULL */
+    int rc;                 /* maildir: ERR_TEMP after a failure */
+    err_t *err;             /* maildir: the last failure */
 };
 
+static int maildir_put(const char *dir, const struct qmsg *m, err_t *err);
+
+/* One queued message: delivered into the Maildir straight from the read
+ * snapshot's mapped bytes (no copy), or copied for SMTP. */
 static int collect(uint64_t id, const char *rcpt, const char *data, size_t len, void *arg)
 {
     struct qlist *q = arg;
@@ -216,9 +286,18 @@ static int collect(uint64_t id, const char *rcpt, const char *data, size_t len, 
     struct qmsg *m = &q->v[q->n++];
     m->id = id;
     m->rcpt = xstrdup(rcpt);
-    m->data = xstrndup(data, len);
     m->len = len;
     m->done = 0;
+    if (q->maildir != NULL) {
+        m->data = (char *)data;
+        if (maildir_put(q->maildir, m, q->err) == 0)
+            m->done = 1;
+        else
+            q->rc = ERR_TEMP;
+        m->data = NULL;
+    } else {
+        m->data = xstrndup(data, len);
+    }
     return 0;
 }
 
@@ -423,7 +502,9 @@ int mailout_flush(store_t *st, const conf_t *conf, mailout_stats_t *stats, err_t
         close(lfd);
         return err_set(err, ERR_TEMP, "flush lock: %s", strerror(errno));
     }
-    struct qlist q = { NULL, 0, 0 };
+    struct qlist q = { NULL, 0, 0, NULL, 0, err };
+    if (conf->delivery == CONF_DELIVERY_MAILDIR)
+        q.maildir = conf->outbox;
     store_txn_t *txn = NULL;
     int rc = store_read_begin(st, &txn, err);
     if (rc == 0) {
@@ -433,12 +514,7 @@ int mailout_flush(store_t *st, const conf_t *conf, mailout_stats_t *stats, err_t
     unsigned refused = 0;
     if (rc == 0 && q.n > 0) {
         if (conf->delivery == CONF_DELIVERY_MAILDIR) {
-            for (size_t i = 0; i < q.n; i++) {
-                if (maildir_put(conf->outbox, &q.v[i], err) == 0)
-                    q.v[i].done = 1;
-                else
-                    rc = ERR_TEMP;
-            }
+            rc = q.rc;      /* delivered by collect() */
         } else {
             rc = smtp_send(conf, &q, &refused, err);
         }

@@ -1536,18 +1536,23 @@ static int journal_add(store_txn_t *t, enum store_op op, time_t when,
     }
     put_be64(sk, t->next_serial);
     put_be64(tb, (uint64_t)(int64_t)when);
-    buf_reset(&t->val);
-    buf_putc(&t->val, op);
-    buf_put(&t->val, tb, 8);
-    buf_put(&t->val, okey, oklen);
-    buf_put(&t->val, text, len);
+    /* written straight into the page (no copy of a large text) */
     k.mv_data = sk;
     k.mv_size = 8;
-    v.mv_data = t->val.s;
-    v.mv_size = t->val.len;
-    rc = mdb_put(t->txn, t->st->dbi[DB_JOURNAL], &k, &v, MDB_APPEND);
+    v.mv_data = NULL;
+    v.mv_size = 1 + 8 + oklen + len;
+    rc = mdb_put(t->txn, t->st->dbi[DB_JOURNAL], &k, &v,
+                 MDB_APPEND | MDB_RESERVE);
     if (rc)
         return fail(t, err, rc, "write journal");
+    {
+        uint8_t *d = v.mv_data;
+        d[0] = (uint8_t)op;
+        memcpy(d + 1, tb, 8);
+        memcpy(d + 9, okey, oklen);
+        if (len > 0)
+            memcpy(d + 9 + oklen, text, len);
+    }
     k.mv_data = (void *)okey;
     k.mv_size = oklen;
     v.mv_data = sk;
@@ -2521,15 +2526,16 @@ leave:
  * Mail queue
  */
 
-int store_queue_put(store_txn_t *txn, const char *rcpt, const void *data,
-                    size_t len, uint64_t *id, err_t *err)
+int store_queue_reserve(store_txn_t *txn, const char *rcpt, size_t len,
+                        void **dst, uint64_t *id, err_t *err)
 {
     uint8_t ik[8];
     uint64_t next = 1;
+    size_t rlen = strlen(rcpt);
     MDB_val k, v;
-    buf_t val;
     int rc;
 
+    *dst = NULL;
     if (txn->rdonly)
         return err_set(err, ERR_USAGE, "store: write in a read snapshot");
     /* The next id lives in meta so that ids are never reused, even after
@@ -2548,22 +2554,31 @@ int store_queue_put(store_txn_t *txn, const char *rcpt, const void *data,
     if (rc)
         return fail(txn, err, rc, "write queue id");
 
-    buf_init(&val);
-    buf_puts(&val, rcpt);
-    buf_putc(&val, 0);
-    buf_put(&val, data, len);
+    /* room in the page: the caller writes the message in place */
     put_be64(ik, next);
     k.mv_data = ik;
     k.mv_size = 8;
-    v.mv_data = val.s;
-    v.mv_size = val.len;
-    rc = mdb_put(txn->txn, txn->st->dbi[DB_QUEUE], &k, &v, MDB_NOOVERWRITE);
-    buf_free(&val);
+    v.mv_data = NULL;
+    v.mv_size = rlen + 1 + len;
+    rc = mdb_put(txn->txn, txn->st->dbi[DB_QUEUE], &k, &v,
+                 MDB_NOOVERWRITE | MDB_RESERVE);
     if (rc)
         return fail(txn, err, rc, "queue message");
+    memcpy(v.mv_data, rcpt, rlen + 1);
+    *dst = (char *)v.mv_data + rlen + 1;
     if (id != NULL)
         *id = next;
     return 0;
+}
+
+int store_queue_put(store_txn_t *txn, const char *rcpt, const void *data,
+                    size_t len, uint64_t *id, err_t *err)
+{
+    void *dst;
+    int rc = store_queue_reserve(txn, rcpt, len, &dst, id, err);
+    if (rc == 0 && len > 0)
+        memcpy(dst, data, len);
+    return rc;
 }
 
 int store_queue_each(store_txn_t *txn, store_queue_fn fn, void *arg,
