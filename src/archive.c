@@ -11,40 +11,7 @@
 
 #include "archive.h"
 #include "buf.h"
-
-/* mkdir -p; 0 or -1 with errno. */
-static int make_dirs(const char *dir)
-{
-    char *d = xstrdup(dir);
-    int rc = 0;
-    for (char *p = d + 1; *p && rc == 0; p++) {
-        if (*p != '/')
-            continue;
-        *p = 0;
-        if (mkdir(d, 0750) != 0 && errno != EEXIST)
-            rc = -1;
-        *p = '/';
-    }
-    if (rc == 0 && mkdir(d, 0750) != 0 && errno != EEXIST)
-        rc = -1;
-    free(d);
-    return rc;
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
+#include "fsutil.h"
 
 char *archive_base(const char *dir, time_t when, const char *tag)
 {
@@ -71,12 +38,12 @@ int archive_write(const char *base, const char *suffix, const void *data,
     char *path = xasprintf("%s.%s", base, suffix);
     char *tmp = xasprintf("%s.%s.tmp", base, suffix);
     int rc = 0, fd = -1;
-    if (slash && make_dirs(dir) != 0) {
+    if (slash && fs_mkdirs(dir, 0750) != 0) {
         rc = err_set(err, ERR_IO, "archive %s: %s", dir, strerror(errno));
         goto leave;
     }
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0640);
-    if (fd < 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+    if (fd < 0 || fs_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
         rc = err_set(err, ERR_IO, "archive %s: %s", tmp, strerror(errno));
         goto leave;
     }

@@ -31,6 +31,7 @@
 #include <libesmtp.h>
 
 #include "buf.h"
+#include "fsutil.h"
 #include "mailin.h"
 #include "mailout.h"
 
@@ -301,39 +302,6 @@ static int collect(uint64_t id, const char *rcpt, const char *data, size_t len, 
     return 0;
 }
 
-static int mkdirs(const char *dir)
-{
-    char *d = xstrdup(dir);
-    for (char *p = d + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = 0;
-        if (mkdir(d, 0750) != 0 && errno != EEXIST) {
-            free(d);
-            return -1;
-        }
-        *p = '/';
-    }
-    int rc = mkdir(d, 0750) != 0 && errno != EEXIST ? -1 : 0;
-    free(d);
-    return rc;
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Deliver one message into the Maildir @dir.  Returns 0 or -1 (errno). */
 static int maildir_put(const char *dir, const struct qmsg *m, err_t *err)
 {
@@ -341,7 +309,7 @@ static int maildir_put(const char *dir, const struct qmsg *m, err_t *err)
     char *cur = xasprintf("%s/cur", dir);
     int rc = -1, fd = -1;
     char *tpath = NULL, *npath = NULL;
-    if (mkdirs(tmp) || mkdirs(new) || mkdirs(cur)) {
+    if (fs_mkdirs(tmp, 0750) || fs_mkdirs(new, 0750) || fs_mkdirs(cur, 0750)) {
         err_set(err, ERR_IO, "%s: %s", dir, strerror(errno));
         goto leave;
     }
@@ -361,7 +329,7 @@ static int maildir_put(const char *dir, const struct qmsg *m, err_t *err)
     npath = xasprintf("%s/%s", new, name);
     free(name);
     fd = open(tpath, O_WRONLY | O_CREAT | O_TRUNC, 0640);
-    if (fd < 0 || write_all(fd, m->data, m->len) != 0 || fsync(fd) != 0) {
+    if (fd < 0 || fs_write_all(fd, m->data, m->len) != 0 || fsync(fd) != 0) {
         err_set(err, ERR_IO, "%s: %s", tpath, strerror(errno));
         goto leave;
     }
