@@ -104,6 +104,15 @@ int conf_load(const char *path, conf_t *c, err_t *err);
  */
 const char *conf_path(const char *opt);
 
+/**
+ * What every program does at start: conf_path(@opt), then conf_load()
+ * of that file, or conf_defaults() when there is none.
+ * @param opt  the -c argument, or NULL
+ * @param c    filled in (conf_free() it, also after a failure)
+ * @return as conf_load(); 0 with the defaults.
+ */
+int conf_open(const char *opt, conf_t *c, err_t *err);
+
 /** Release the strings of @c. */
 void conf_free(conf_t *c);
 

@@ -560,12 +560,7 @@ int main(int argc, char **argv)
 
     conf_t conf;
     err_t err = ERR_INIT;
-    const char *cpath = conf_path(conf_opt);
-    int rc = 0;
-    if (cpath)
-        rc = conf_load(cpath, &conf, &err);
-    else
-        conf_defaults(&conf);
+    int rc = conf_open(conf_opt, &conf, &err);
     if (rc) {
         fprintf(stderr, "autodbm-load: %s\n", err_text(&err));
         conf_free(&conf);

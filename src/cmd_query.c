@@ -571,7 +571,6 @@ int main(int argc, char **argv)
     query_t q;
     conf_t cf;
     err_t err = ERR_INIT;
-    const char *path;
     int c, rc;
 
     memset(&q, 0, sizeof(q));
@@ -628,13 +627,7 @@ int main(int argc, char **argv)
         buf_free(&a);
     }
 
-    path = conf_path(q.conf_opt);
-    if (path != NULL) {
-        rc = conf_load(path, &cf, &err);
-    } else {
-        conf_defaults(&cf);
-        rc = 0;
-    }
+    rc = conf_open(q.conf_opt, &cf, &err);
     if (rc != 0) {
         /* an unreadable configuration is a configuration error too */
         fprintf(stderr, PROG ": %s\n", err_text(&err));

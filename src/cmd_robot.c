@@ -568,13 +568,7 @@ int main(int argc, char **argv)
 
     err_t err = ERR_INIT;
     int ex = EX_OK, rc;
-    const char *cpath = conf_path(conf_opt);
-    if (cpath)
-        rc = conf_load(cpath, &r.conf, &err);
-    else {
-        conf_defaults(&r.conf);
-        rc = 0;
-    }
+    rc = conf_open(conf_opt, &r.conf, &err);
     if (rc) {
         logmsg(LOG_ERR, "outcome=tempfail reason=\"configuration: %s\" time=%ldms",
                err_text(&err), elapsed_ms(&t0));

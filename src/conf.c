@@ -104,6 +104,15 @@ void conf_free(conf_t *c)
     memset(c, 0, sizeof *c);
 }
 
+int conf_open(const char *opt, conf_t *c, err_t *err)
+{
+    const char *path = conf_path(opt);
+    if (path)
+        return conf_load(path, c, err);
+    conf_defaults(c);
+    return 0;
+}
+
 const char *conf_path(const char *opt)
 {
     struct stat st;
