@@ -37,6 +37,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "err.h"
+#include "strv.h"
 
 /** One physical line of an attribute. */
 typedef struct rpsl_line {
@@ -159,6 +160,12 @@ const char *rpsl_obj_get(const rpsl_obj_t *o, const char *name);
  */
 int rpsl_list_each(const char *value, int (*fn)(const char *item, size_t len,
                                                 void *arg), void *arg);
+
+/**
+ * Add each item of the list value @value to @out, skipping items @out
+ * holds already (compared case-insensitively).
+ */
+void rpsl_list_collect(const char *value, strv_t *out);
 
 /** Print flags. */
 enum rpsl_print_flags {

@@ -262,6 +262,13 @@ int schema_pkey(const rpsl_obj_t *o, buf_t *out);
  */
 int schema_obj_range(const rpsl_obj_t *o, ip_range_t *r);
 
+/**
+ * Collect the values of every attribute @aid of @o (NULL: none) into @out,
+ * each once (case-insensitive): list values split into their items,
+ * mnt-routes: reduced to its maintainer name (without the prefix list).
+ */
+void schema_obj_values(const rpsl_obj_t *o, int aid, strv_t *out);
+
 /** Kinds of secondary keys reported by schema_each_key(). */
 enum schema_keykind {
     SCHEMA_KEY_INVERSE = 1, /**< (attribute, value) for -i queries */

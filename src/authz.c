@@ -39,36 +39,6 @@ void authz_res_free(authz_res_t *r)
     strv_free(&r->upd_to);
 }
 
-static int collect_item(const char *item, size_t len, void *arg)
-{
-    strv_t *s = arg;
-    char *v = xstrndup(item, len);
-    strv_add_unique(s, v);
-    free(v);
-    return 0;
-}
-
-/* The values of every attribute @aid of @o (may be NULL), list items
- * split; mnt-routes: contributes its mntner name only. */
-static void attr_values(const rpsl_obj_t *o, int aid, strv_t *out)
-{
-    if (o == NULL)
-        return;
-    for (size_t i = 0; i < o->nattrs; i++) {
-        if (o->attrs[i].aid != aid)
-            continue;
-        if (aid == SA_MNT_ROUTES) {
-            const char *v = o->attrs[i].value;
-            size_t n = strcspn(v, " \t{");
-            char *name = xstrndup(v, n);
-            strv_add_unique(out, name);
-            free(name);
-        } else {
-            rpsl_list_each(o->attrs[i].value, collect_item, out);
-        }
-    }
-}
-
 static int has_attr(const rpsl_obj_t *o, int aid)
 {
     return o != NULL && rpsl_obj_find_aid(o, aid, 0) >= 0;
@@ -182,7 +152,7 @@ static int check_attr(const authz_req_t *q, const rpsl_obj_t *holder, int aid, i
                       diag_list_t *diags, authz_res_t *res, err_t *err)
 {
     strv_t names = STRV_INIT;
-    attr_values(holder, aid, &names);
+    schema_obj_values(holder, aid, &names);
     struct check k = { &names, SC_MNTNER, schema_attr_name(aid), holder, parent, NULL, NULL };
     int rc = run_check(q, &k, diags, res, NULL, err);
     strv_free(&names);
@@ -213,7 +183,7 @@ static int check_mntby(const authz_req_t *q, diag_list_t *diags, authz_res_t *re
     if (q->op != PROC_CREATE && q->old && has_attr(q->old, SA_MNT_BY))
         subject = q->old;
     strv_t names = STRV_INIT;
-    attr_values(subject, SA_MNT_BY, &names);
+    schema_obj_values(subject, SA_MNT_BY, &names);
     int rc = 0;
     *ran = names.n > 0;
     if (names.n) {
@@ -430,7 +400,7 @@ static int check_route(const authz_req_t *q, diag_list_t *diags, authz_res_t *re
                     free(name);
                 }
             } else {
-                rpsl_list_each(o->attrs[k].value, collect_item, &names);
+                rpsl_list_collect(o->attrs[k].value, &names);
             }
         }
     }
@@ -719,8 +689,8 @@ static int check_status_admin(const authz_req_t *q, diag_list_t *diags, authz_re
 static void added_values(const rpsl_obj_t *o, const rpsl_obj_t *old, int aid, strv_t *out)
 {
     strv_t now = STRV_INIT, before = STRV_INIT;
-    attr_values(o, aid, &now);
-    attr_values(old, aid, &before);
+    schema_obj_values(o, aid, &now);
+    schema_obj_values(old, aid, &before);
     for (size_t i = 0; i < now.n; i++)
         if (strv_find(&before, now.v[i]) < 0)
             strv_add_unique(out, now.v[i]);
@@ -745,7 +715,7 @@ static int check_irt(const authz_req_t *q, diag_list_t *diags, authz_res_t *res,
         strv_t one = STRV_INIT, tell = STRV_INIT;
         strv_add(&one, added.v[i]);
         /* an irt has no upd-to:: its maintainers' upd-to: hear of it */
-        attr_values(irt, SA_MNT_BY, &tell);
+        schema_obj_values(irt, SA_MNT_BY, &tell);
         struct check k = { &one, SC_IRT, "mnt-irt", q->obj, 0, NULL, &tell };
         rc = run_check(q, &k, diags, res, NULL, err);
         strv_free(&one);
@@ -779,7 +749,7 @@ static int check_one_ref(const authz_req_t *q, const rpsl_obj_t *target, diag_li
                          authz_res_t *res, err_t *err)
 {
     strv_t refs = STRV_INIT, usable = STRV_INIT;
-    attr_values(target, SA_MNT_REF, &refs);
+    schema_obj_values(target, SA_MNT_REF, &refs);
     int rc = 0;
     for (size_t i = 0; i < refs.n; i++) {
         if (is_object(q->obj, SC_MNTNER, refs.v[i])) {
@@ -846,8 +816,8 @@ static int check_refs(const authz_req_t *q, diag_list_t *diags, authz_res_t *res
 static int power_held(const authz_req_t *q, const rpsl_obj_t *o)
 {
     strv_t m = STRV_INIT;
-    attr_values(o, SA_MNT_LOWER, &m);
-    attr_values(o, SA_MNT_BY, &m);
+    schema_obj_values(o, SA_MNT_LOWER, &m);
+    schema_obj_values(o, SA_MNT_BY, &m);
     int yes = 0;
     for (size_t i = 0; i < m.n && !yes; i++)
         yes = is_power(q, m.v[i]);
@@ -914,8 +884,8 @@ static int check_force(const authz_req_t *q, diag_list_t *diags, authz_res_t *re
     }
     if (holder) {
         strv_t names = STRV_INIT;
-        attr_values(holder, SA_MNT_LOWER, &names);
-        attr_values(holder, SA_MNT_BY, &names);
+        schema_obj_values(holder, SA_MNT_LOWER, &names);
+        schema_obj_values(holder, SA_MNT_BY, &names);
         struct check k = { &names, SC_MNTNER, "mnt-lower", holder, 0, NULL, NULL };
         rc = run_check(q, &k, &scratch, &sres, ok, err);
         strv_free(&names);

@@ -119,15 +119,6 @@ static void add_attr_values(struct matrix *m, const rpsl_obj_t *o,
         matrix_add(m, o->attrs[i].value, res, kind, reason);
 }
 
-static int collect_item(const char *item, size_t len, void *arg)
-{
-    strv_t *s = arg;
-    char *v = xstrndup(item, len);
-    strv_add_unique(s, v);
-    free(v);
-    return 0;
-}
-
 /* The items of every @name attribute of @o (may be NULL) into @out. */
 static void list_values(const rpsl_obj_t *o, const char *name, strv_t *out)
 {
@@ -135,7 +126,7 @@ static void list_values(const rpsl_obj_t *o, const char *name, strv_t *out)
         return;
     for (long i = rpsl_obj_find(o, name, 0); i >= 0;
          i = rpsl_obj_find(o, name, (size_t)i + 1))
-        rpsl_list_each(o->attrs[i].value, collect_item, out);
+        rpsl_list_collect(o->attrs[i].value, out);
 }
 
 /* The version of (@cls, @name) that a successful delete of this update

@@ -187,16 +187,6 @@ static int objects_equal(const rpsl_obj_t *a, const rpsl_obj_t *b)
     }
 }
 
-/* rpsl_list_each() callback: add each item to the strv_t @arg once. */
-static int collect_item(const char *item, size_t len, void *arg)
-{
-    strv_t *s = arg;
-    char *v = xstrndup(item, len);
-    strv_add_unique(s, v);
-    free(v);
-    return 0;
-}
-
 
 /* ------------------------------------------------------------------ */
 /* AUTO-n keys                                                        */
@@ -389,7 +379,7 @@ static enum attempt resolve_autos(struct ctx *c, rpsl_obj_t *o,
         if (strcasestr(a->value, "AUTO-") == NULL)
             continue;
         strv_t items = STRV_INIT;
-        rpsl_list_each(a->value, collect_item, &items);
+        rpsl_list_collect(a->value, &items);
         int changed = 0;
         buf_t nv;
         buf_init(&nv);
@@ -470,7 +460,7 @@ static int check_references(struct ctx *c, const rpsl_obj_t *o, const char *self
             size_t n = strcspn(a->value, " \t{");
             strv_addn(&items, a->value, n);
         } else if (schema_attr_flags(a->aid) & SAF_LIST) {
-            rpsl_list_each(a->value, collect_item, &items);
+            rpsl_list_collect(a->value, &items);
         } else {
             strv_add(&items, a->value);
         }
@@ -1387,7 +1377,7 @@ int proc_run(store_txn_t *txn, const proc_opts_t *opts, const upd_msg_t *msg,
             for (size_t k = 0; k < o->nattrs; k++) {
                 strv_t items = STRV_INIT;
                 if (o->attrs[k].aid >= 0 && schema_attr_refs(o->attrs[k].aid)[0] >= 0)
-                    rpsl_list_each(o->attrs[k].value, collect_item, &items);
+                    rpsl_list_collect(o->attrs[k].value, &items);
                 for (size_t j = 0; j < items.n; j++) {
                     struct item *def = auto_definer(&c, items.v[j]);
                     if (auto_len(items.v[j]) && def != it && (def == NULL || !def->ok))

@@ -489,6 +489,20 @@ int rpsl_list_each(const char *value, int (*fn)(const char *item, size_t len,
     return 0;
 }
 
+static int collect_item(const char *item, size_t len, void *arg)
+{
+    strv_t *s = arg;
+    char *v = xstrndup(item, len);
+    strv_add_unique(s, v);
+    free(v);
+    return 0;
+}
+
+void rpsl_list_collect(const char *value, strv_t *out)
+{
+    rpsl_list_each(value, collect_item, out);
+}
+
 /* The filtered form of an auth: value, or NULL if it is not a secret. */
 static const char *filtered_auth(const char *v)
 {

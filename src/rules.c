@@ -13,22 +13,6 @@
 #include "rules.h"
 #include "schema.h"
 
-static int collect_item(const char *item, size_t len, void *arg)
-{
-    strv_t *s = arg;
-    char *v = xstrndup(item, len);
-    strv_add_unique(s, v);
-    free(v);
-    return 0;
-}
-
-static void attr_values(const rpsl_obj_t *o, int aid, strv_t *out)
-{
-    for (size_t i = 0; o && i < o->nattrs; i++)
-        if (o->attrs[i].aid == aid)
-            rpsl_list_each(o->attrs[i].value, collect_item, out);
-}
-
 static char *pkey_of(const rpsl_obj_t *o)
 {
     buf_t b;
@@ -130,8 +114,8 @@ static int membership(store_txn_t *txn, const rpsl_obj_t *o, diag_list_t *d, err
     default: return 0;
     }
     strv_t sets = STRV_INIT, mnts = STRV_INIT, bad = STRV_INIT;
-    attr_values(o, SA_MEMBER_OF, &sets);
-    attr_values(o, SA_MNT_BY, &mnts);
+    schema_obj_values(o, SA_MEMBER_OF, &sets);
+    schema_obj_values(o, SA_MNT_BY, &mnts);
     int rc = 0;
     for (size_t i = 0; i < sets.n; i++) {
         rpsl_obj_t *s = NULL;
@@ -143,7 +127,7 @@ static int membership(store_txn_t *txn, const rpsl_obj_t *o, diag_list_t *d, err
         if (rc)
             break;
         strv_t by = STRV_INIT;
-        attr_values(s, SA_MBRS_BY_REF, &by);
+        schema_obj_values(s, SA_MBRS_BY_REF, &by);
         int ok = strv_find(&by, "ANY") >= 0;
         for (size_t k = 0; !ok && k < mnts.n; k++)
             ok = strv_find(&by, mnts.v[k]) >= 0;

@@ -650,3 +650,19 @@ int schema_each_key(const rpsl_obj_t *o,
     }
     return 0;
 }
+
+void schema_obj_values(const rpsl_obj_t *o, int aid, strv_t *out)
+{
+    for (size_t i = 0; o && i < o->nattrs; i++) {
+        if (o->attrs[i].aid != aid)
+            continue;
+        const char *v = o->attrs[i].value;
+        if (aid == SA_MNT_ROUTES) {
+            char *name = xstrndup(v, strcspn(v, " \t{"));
+            strv_add_unique(out, name);
+            free(name);
+        } else {
+            rpsl_list_collect(v, out);
+        }
+    }
+}
