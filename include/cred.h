@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "strv.h"
+
 /** Kinds of credentials. */
 enum cred_kind {
     CRED_PASSWORD = 1,  /**< a clear-text password from a password: line */
@@ -48,6 +50,11 @@ typedef struct cred {
                                  owning the signing (sub)key, 40 upper-case
                                  hex digits; equal to fpr for a primary key
                                  signature ("" when unknown) */
+    strv_t *checked;        /**< CRED_PASSWORD: private to auth.c - the
+                                 auth: values already compared with this
+                                 password, each prefixed '+' (matched) or
+                                 '-', so one crypt is computed once per mail
+                                 however many objects ask; owned */
 } cred_t;
 
 /** A list of credentials. */

@@ -78,6 +78,23 @@ void auth_fpr_spaced(const char *fpr40, char out[51])
     out[o] = 0;
 }
 
+/* auth_password_ok() remembered in the credential: a mail with many
+ * objects under one maintainer computes each crypt once. */
+static int password_matches(const cred_t *c, const char *auth_value)
+{
+    strv_t *memo = c->checked;
+    for (size_t i = 0; memo && i < memo->n; i++)
+        if (strcmp(memo->v[i] + 1, auth_value) == 0)
+            return memo->v[i][0] == '+';
+    int ok = auth_password_ok(auth_value, c->password);
+    if (memo) {
+        char *e = xasprintf("%c%s", ok ? '+' : '-', auth_value);
+        strv_add(memo, e);
+        free(e);
+    }
+    return ok;
+}
+
 struct kc_find {
     const char *name;   /* wanted key-cert name, or NULL: any */
     char *found;        /* the name of the key-cert found */
@@ -162,7 +179,7 @@ int auth_object_ok(store_txn_t *txn, const rpsl_obj_t *m, const cred_list_t *cre
             const cred_t *c = &creds->v[k];
             int ok = 0;
             if (c->kind == CRED_PASSWORD && !is_pgp)
-                ok = auth_password_ok(v, c->password);
+                ok = password_matches(c, v);
             else if (c->kind == CRED_PGP && is_pgp && txn) {
                 ok = pgp_matches(txn, v, c, err);
                 if (ok < 0)

@@ -29,6 +29,10 @@ void cred_list_free(cred_list_t *l)
     for (size_t i = 0; i < l->n; i++) {
         wipe(l->v[i].password);
         free(l->v[i].digest);
+        if (l->v[i].checked) {
+            strv_free(l->v[i].checked);
+            free(l->v[i].checked);
+        }
     }
     free(l->v);
     cred_list_init(l);
@@ -50,6 +54,8 @@ void cred_add_password(cred_list_t *l, const char *pw, size_t len)
     cred_t *c = add(l);
     c->kind = CRED_PASSWORD;
     c->password = xstrndup(pw, len);
+    c->checked = xcalloc(1, sizeof *c->checked);
+    strv_init(c->checked);
 }
 
 static void copy_hex(char dst[41], const char *src)
