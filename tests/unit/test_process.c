@@ -56,6 +56,7 @@ struct run {
     const char *text;
     const char *subject;
     proc_report_t *r;
+    const char *override_hash;  /* non-NULL: override allowed with it */
 };
 
 static int run_unit(store_txn_t *txn, void *arg, err_t *err)
@@ -65,7 +66,8 @@ static int run_unit(store_txn_t *txn, void *arg, err_t *err)
     upd_msg_t *m = NULL;
     int rc = upd_split(&p, 1, u->subject, &m, err);
     if (rc == 0) {
-        proc_opts_t o = { "TEST", 1767268800 /* 2026-01-01T12:00:00Z */, 0, 0, NULL, NULL, NULL, NULL };
+        proc_opts_t o = { "TEST", 1767268800 /* 2026-01-01T12:00:00Z */, 0,
+                          u->override_hash != NULL, u->override_hash, NULL, NULL, NULL };
         proc_report_free(u->r);
         u->r = NULL;
         rc = proc_run(txn, &o, m, &u->r, err);
@@ -76,7 +78,15 @@ static int run_unit(store_txn_t *txn, void *arg, err_t *err)
 
 static proc_report_t *process(store_t *st, const char *text, const char *subject)
 {
-    struct run u = { text, subject, NULL };
+    struct run u = { text, subject, NULL, NULL };
+    CU_ASSERT_EQUAL(store_write(st, run_unit, &u, NULL), 0);
+    return u.r;
+}
+
+/* As process(), with override: allowed and its password hashed as @hash. */
+static proc_report_t *process_override(store_t *st, const char *text, const char *hash)
+{
+    struct run u = { text, "", NULL, hash };
     CU_ASSERT_EQUAL(store_write(st, run_unit, &u, NULL), 0);
     return u.r;
 }
@@ -275,6 +285,34 @@ static void test_keyword_new(void)
     store_close(st);
 }
 
+static void test_override(void)
+{
+    store_t *st = new_store();
+    const char *obj = "person: Test Person\ne-mail: tp@example.net\nnic-hdl: TP1-TEST\n"
+                      "remarks: changed by the administration\nmnt-by: TEST-MNT\nsource: TEST\n";
+    char *text = xasprintf("%soverride: admin,wrong,testing\n", obj);
+    proc_report_t *r = process_override(st, text, HASH);
+    CU_ASSERT_EQUAL(r->v[0].ok, 0);
+    CU_ASSERT(has_diag(&r->v[0], "Override authentication failed"));
+    proc_report_free(r);
+    free(text);
+    /* the right override password stands in for the maintainer's */
+    text = xasprintf("%soverride: admin,secret,testing\n", obj);
+    r = process_override(st, text, HASH);
+    CU_ASSERT_EQUAL(r->v[0].ok, 1);
+    CU_ASSERT_EQUAL(r->v[0].op, PROC_MODIFY);
+    CU_ASSERT_EQUAL(strv_find(&r->v[0].auth_by, "override") >= 0, 1);
+    proc_report_free(r);
+    /* and without allow_override it is refused whatever the password */
+    free(text);
+    text = xasprintf("%sremarks: once more\noverride: admin,secret,testing\n", obj);
+    r = process(st, text, "");
+    CU_ASSERT(has_diag(&r->v[0], "Override not allowed in email update"));
+    proc_report_free(r);
+    free(text);
+    store_close(st);
+}
+
 void suite_process(void);
 void suite_process(void)
 {
@@ -288,4 +326,5 @@ void suite_process(void)
     HARNESS_ADD(s, test_references_and_deletes);
     HARNESS_ADD(s, test_new_mntner_self_auth);
     HARNESS_ADD(s, test_keyword_new);
+    HARNESS_ADD(s, test_override);
 }
