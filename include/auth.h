@@ -68,6 +68,13 @@ int auth_run(store_txn_t *txn, int cls, const strv_t *names,
 int auth_password_ok(const char *auth_value, const char *password);
 
 /**
+ * 1 if crypt_r(@password, @hash) reproduces the bare crypt hash @hash
+ * ($1$..., $2b$..., or 13-character DES), else 0.  Constant-time
+ * comparison.  auth_password_ok() is this after checking the scheme word.
+ */
+int auth_crypt_ok(const char *hash, const char *password);
+
+/**
  * RIPE's spaced fingerprint form of 40 hex digits:
  * "D079 99F1 92D5 41B6 E7BC  6578 9175 DB8D 5763 950D".
  * @param out  receives 51 bytes including the NUL

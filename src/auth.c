@@ -56,6 +56,11 @@ int auth_password_ok(const char *auth_value, const char *password)
     }
     if (hash == NULL || *hash == 0)
         return 0;
+    return auth_crypt_ok(hash, password);
+}
+
+int auth_crypt_ok(const char *hash, const char *password)
+{
     struct crypt_data *cd = xcalloc(1, sizeof *cd);
     const char *h = crypt_r(password, hash, cd);
     int ok = h != NULL && h[0] != '*' && const_eq(h, hash);

@@ -720,19 +720,9 @@ static int override_ok(struct ctx *c, struct item *it)
     /* "user,password[,reason]": the password is the second field */
     const char *p = strchr(ov, ',');
     char *pw = p ? xstrndup(p + 1, strcspn(p + 1, ",")) : xstrdup(ov);
-    char *hash = xasprintf("CRYPT-PW %s", c->opts->override_hash);
-    int ok = 0;
-    if (strncmp(c->opts->override_hash, "$1$", 3) == 0) {
-        free(hash);
-        hash = xasprintf("MD5-PW %s", c->opts->override_hash);
-    } else if (strncmp(c->opts->override_hash, "$2", 2) == 0) {
-        free(hash);
-        hash = xasprintf("BCRYPT-PW %s", c->opts->override_hash);
-    }
-    ok = auth_password_ok(hash, pw);
+    int ok = auth_crypt_ok(c->opts->override_hash, pw);
     explicit_bzero(pw, strlen(pw));
     free(pw);
-    free(hash);
     if (!ok) {
         diag_add(&it->res.diags, DIAG_ERROR, DIAG_OBJECT, "Override authentication failed");
         return -1;
