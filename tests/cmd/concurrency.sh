@@ -21,12 +21,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 n=0
-check() { # name, then a command that must succeed
-    name=$1; shift
-    n=$((n + 1))
-    if "$@" >"$T/check.out" 2>&1; then echo "ok $n $name"; else
-        echo "not ok $n $name"; sed 's/^/# /' "$T/check.out" | head -20; fi
-}
+. "$(dirname "$0")/check.inc"
 PKGS="lmdb zlib libcrypt gmime-3.0 libesmtp-1.0 gpgme"
 cc -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror -O1 -I"$SRC/include" \
     -o "$T/crashtool" "$SRC/tests/tools/crashtool.c" "$SRC/build/libautodbm.a" \

@@ -24,12 +24,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 n=0
-check() { # name, then a command that must succeed
-    name=$1; shift
-    n=$((n + 1))
-    if "$@" >"$T/check.out" 2>&1; then echo "ok $n $name"; else
-        echo "not ok $n $name"; sed 's/^/# /' "$T/check.out" | head -20; fi
-}
+. "$(dirname "$0")/check.inc"
 # is FILE COUNT: FILE has COUNT lines
 lines() { test "$(grep -c '' "$1")" -eq "$2"; }
 

@@ -15,12 +15,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/autodbm-hostile.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 trap 'exit 1' INT TERM
 n=0
-check() { # name, then a command that must succeed
-    name=$1; shift
-    n=$((n + 1))
-    if "$@" >"$T/check.out" 2>&1; then echo "ok $n $name"; else
-        echo "not ok $n $name"; sed 's/^/# /' "$T/check.out" | head -20; fi
-}
+. "$(dirname "$0")/check.inc"
 case $BIN in */asan/*) flood=${FLOOD_ASAN:-50} ;; *) flood=${FLOOD:-300} ;; esac
 
 mkdir -p "$T/r"

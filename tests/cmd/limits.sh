@@ -16,12 +16,7 @@ cleanup() { umount "$T/full" 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 n=0
-check() { # name, then a command that must succeed
-    name=$1; shift
-    n=$((n + 1))
-    if "$@" >"$T/check.out" 2>&1; then echo "ok $n $name"; else
-        echo "not ok $n $name"; sed 's/^/# /' "$T/check.out" | head -20; fi
-}
+. "$(dirname "$0")/check.inc"
 skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
 MAIL=$SRC/conf/demo/sample.mail
 

@@ -9,11 +9,7 @@ CORPUS=$SRC/../shared/corpus
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 n=0
-check() { # name, then a command that must succeed
-    name=$1; shift
-    n=$((n + 1))
-    if "$@" >"$T/check.out" 2>&1; then echo "ok $n $name"; else echo "not ok $n $name"; sed 's/^/# /' "$T/check.out" | head -20; fi
-}
+. "$(dirname "$0")/check.inc"
 
 cat > "$T/autodbm.conf" <<CONF
 source = TEST

@@ -10,11 +10,7 @@ T=$(mktemp -d)
 holder=
 trap '[ -n "$holder" ] && kill "$holder" 2>/dev/null; rm -rf "$T"' EXIT
 n=0
-check() {
-    name=$1; shift
-    n=$((n + 1))
-    if "$@" >"$T/check.out" 2>&1; then echo "ok $n $name"; else echo "not ok $n $name"; sed 's/^/# /' "$T/check.out" | head -20; fi
-}
+. "$(dirname "$0")/check.inc"
 if ! command -v flock >/dev/null 2>&1; then
     echo "not ok 1 flock(1) is needed for this test (util-linux)"; exit 1
 fi

@@ -12,12 +12,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/autodbm-replay-test.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 trap 'exit 1' INT TERM
 n=0
-check() { # name, then a command that must succeed
-    name=$1; shift
-    n=$((n + 1))
-    if "$@" >"$T/check.out" 2>&1; then echo "ok $n $name"; else
-        echo "not ok $n $name"; sed 's/^/# /' "$T/check.out" | head -20; fi
-}
+. "$(dirname "$0")/check.inc"
 # acks WHO SUBJECT-START: number of acks to WHO whose subject starts so
 acks() {
     c=0

@@ -13,12 +13,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/autodbm-robot.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 trap 'exit 1' INT TERM
 n=0
-check() { # name, then a command that must succeed
-    name=$1; shift
-    n=$((n + 1))
-    if "$@" >"$T/check.out" 2>&1; then echo "ok $n $name"; else
-        echo "not ok $n $name"; sed 's/^/# /' "$T/check.out" | head -20; fi
-}
+. "$(dirname "$0")/check.inc"
 skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
 
 # mkconf DIR: a maildir configuration below DIR with the demo registry
