@@ -139,7 +139,8 @@ res=$work/c1.res
 for r in 1 2 3; do
     { mail_head "c1$r.$$"
       awk -v r=$r 'BEGIN { for (o = 0; o < 1000; o++) {
-          printf "aut-num:        AS%d\nas-name:        BULK-AS%d\ndescr:          bench run %d\n", 4200000000 + r * 1000 + o, o, r
+          # AS4200rrrooo: written as text, mawk printf %d stops at 2^31-1
+          printf "aut-num:        AS4200%03d%03d\nas-name:        BULK-AS%d\ndescr:          bench run %d\n", r, o, o, r
           for (i = 0; i < 88; i++) {
               a = 64512 + i
               printf "import:         from AS%d accept AS%d:AS-CUST%d\n", a, a, o
