@@ -69,6 +69,7 @@ void buf_vprintf(buf_t *b, const char *fmt, va_list ap);
 void buf_truncate(buf_t *b, size_t len);
 /**
  * Give the string to the caller and leave @b empty (re-initialised).
+ * A string with much unused room is shrunk to fit first.
  * @return malloc'd NUL-terminated string; the caller frees it.
  */
 char *buf_steal(buf_t *b);

@@ -8,6 +8,11 @@
 
 #include "buf.h"
 
+/* Buffers beyond this grow by a quarter instead of doubling. */
+#define BUF_BIG ((size_t)1 << 20)
+/* buf_steal() shrinks a string with more unused bytes than this. */
+#define STEAL_SLACK 256
+
 static void oom(void)
 {
     static const char m[] = "autodbm: out of memory\n";
@@ -105,9 +110,16 @@ void buf_reserve(buf_t *b, size_t n)
     size_t need = b->len + n + 1;
     if (need <= b->cap)
         return;
-    size_t cap = b->cap ? b->cap : 16;
-    while (cap < need)
-        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    /* Doubling while small; beyond BUF_BIG a quarter more each time: a
+     * big buffer is a mapped chunk that realloc() moves without copying,
+     * and doubling would leave up to half of a 10 MB text unused. */
+    size_t cap = 16;
+    if (b->cap) {
+        size_t step = b->cap < BUF_BIG ? b->cap : b->cap / 4;
+        cap = b->cap > SIZE_MAX - step ? need : b->cap + step;
+    }
+    if (cap < need)
+        cap = need;     /* what was asked for, exactly (buf_reserve) */
     if (b->cap == 0) {
         b->s = xmalloc(cap);
         b->s[0] = 0;
@@ -181,7 +193,13 @@ void buf_truncate(buf_t *b, size_t len)
 
 char *buf_steal(buf_t *b)
 {
-    char *s = b->cap ? b->s : xstrdup("");
+    if (b->cap == 0)
+        return xstrdup("");
+    char *s = b->s;
+    /* A string that outlives its building gives back what it did not use
+     * (a buffer grown to 16 KB for 10 KB of text, 1,000 times over). */
+    if (b->cap - b->len - 1 > STEAL_SLACK)
+        s = xrealloc(s, b->len + 1);
     buf_init(b);
     return s;
 }
