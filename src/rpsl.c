@@ -67,6 +67,13 @@ static int is_alpha(int c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* A byte that makes a line a continuation line (or, first in a
+ * paragraph, not an object). */
+static int is_cont_char(char c)
+{
+    return c == ' ' || c == '\t' || c == '+';
+}
+
 static int is_name_char(int c)
 {
     return is_alpha(c) || (c >= '0' && c <= '9') || c == '-' || c == '_';
@@ -184,9 +191,12 @@ static void attrs_reserve(rpsl_obj_t *o, size_t n)
 {
     if (o->nattrs + n <= o->cap)
         return;
-    size_t cap = o->cap ? o->cap : 8;
+    /* a quarter more each time: a parsed object is sized exactly, and the
+     * few attributes the robot adds (created:, last-modified:) should not
+     * double a 190,000-attribute array */
+    size_t cap = o->cap ? o->cap : o->nattrs + n;
     while (cap < o->nattrs + n)
-        cap *= 2;
+        cap += cap / 4 + 4;
     o->attrs = xrealloc(o->attrs, cap * sizeof *o->attrs);
     o->cap = cap;
 }
@@ -200,12 +210,15 @@ int rpsl_parse(const char *text, size_t len, unsigned lineno, unsigned flags,
     memcpy(buf, text, len);
     buf[len] = 0;
 
-    /* Pass 1: count lines so the arrays are allocated once. */
-    size_t nlines = 1;
-    for (const char *c = buf; (c = memchr(c, '\n', (size_t)(buf + len - c))) != NULL; c++)
+    /* Pass 1: count lines, and lines that may start an attribute (not a
+     * continuation), so both arrays are allocated once and exactly. */
+    size_t nlines = 1, nstarts = len > 0 && !is_cont_char(buf[0]);
+    for (const char *c = buf; (c = memchr(c, '\n', (size_t)(buf + len - c))) != NULL; c++) {
         nlines++;
+        nstarts += c + 1 < buf + len && !is_cont_char(c[1]);
+    }
     rpsl_line_t *lines = arena_alloc(o->arena, nlines * sizeof *lines);
-    attrs_reserve(o, nlines < 16 ? nlines : 16);
+    attrs_reserve(o, nstarts ? nstarts : 1);
 
     size_t li = 0;
     rpsl_attr_t *cur = NULL;
@@ -228,7 +241,7 @@ int rpsl_parse(const char *text, size_t len, unsigned lineno, unsigned flags,
             p = next;
             continue;
         }
-        if (c == ' ' || c == '\t' || c == '+') {
+        if (is_cont_char(c)) {
             if (cur == NULL) {
                 if (first)
                     goto notobj;

@@ -219,11 +219,38 @@ static void test_filter_auth(void)
     rpsl_obj_free(o);
 }
 
+/* The attribute array of a parsed object is sized to its attribute
+ * lines, and the robot's additions grow it by a little, not twice. */
+static void test_attrs_sized(void)
+{
+    const char *t = "aut-num: AS1\nimport: from AS2\n  accept ANY\n+\nexport: to AS2\n"
+                    "\tannounce AS1\nsource: TEST\n";
+    rpsl_obj_t *o = NULL;
+    CU_ASSERT_EQUAL_FATAL(rpsl_parse(t, strlen(t), 1, 0, &o, NULL), 0);
+    CU_ASSERT_EQUAL(o->nattrs, 4);
+    CU_ASSERT_EQUAL(o->cap, 4);
+    rpsl_obj_free(o);
+
+    buf_t big;
+    buf_init(&big);
+    for (int i = 0; i < 1000; i++)
+        buf_printf(&big, "import: from AS%d accept ANY\n", i);
+    CU_ASSERT_EQUAL_FATAL(rpsl_parse(big.s, big.len, 1, 0, &o, NULL), 0);
+    CU_ASSERT_EQUAL(o->cap, 1000);
+    rpsl_obj_append(o, "created", "2026-01-01T00:00:00Z");
+    rpsl_obj_append(o, "last-modified", "2026-01-01T00:00:00Z");
+    CU_ASSERT_EQUAL(o->nattrs, 1002);
+    CU_ASSERT(o->cap >= 1002 && o->cap <= 1300);
+    rpsl_obj_free(o);
+    buf_free(&big);
+}
+
 void suite_rpsl(void);
 void suite_rpsl(void)
 {
     CU_pSuite s = harness_suite("rpsl");
     HARNESS_ADD(s, test_basic);
+    HARNESS_ADD(s, test_attrs_sized);
     HARNESS_ADD(s, test_continuation);
     HARNESS_ADD(s, test_comments);
     HARNESS_ADD(s, test_round_trip);
