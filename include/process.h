@@ -60,7 +60,11 @@ typedef struct proc_result {
     rpsl_obj_t *old;        /**< the stored version before (modify, delete,
                                  noop), or NULL */
     rpsl_obj_t *stored;     /**< the version written (create, modify), or
-                                 NULL */
+                                 NULL (always NULL under
+                                 proc_opts.shed_stored: load it again
+                                 from the transaction by cls and pkey) */
+    char *pkey;             /**< the primary key written (create, modify;
+                                 AUTO-n replaced), or NULL */
     diag_list_t diags;      /**< messages about this object */
     char *delete_reason;    /**< the delete: reason, or NULL */
     strv_t auth_by;         /**< how it was authorised, one entry per
@@ -101,20 +105,28 @@ typedef struct proc_opts {
                                  signature counts only through a key-cert
                                  in the store); NULL: key-cert creates and
                                  modifies fail */
+    int shed_stored;        /**< 1: results do not keep the versions they
+                                 wrote (stored is NULL; notify.h loads them
+                                 from the transaction), so an update's
+                                 objects are not all held at once; ignored
+                                 on a dry run, whose ack shows them */
 } proc_opts_t;
 
 /**
  * Process every object of @msg.
  * @param txn   a write transaction (store_write unit)
  * @param opts  options
- * @param msg   the update (objects are not modified)
+ * @param msg   the update: the parsed object of each paragraph that
+ *              succeeds is released as soon as it is final
+ *              (upd_para_release), and released objects are parsed again
+ *              first, so a retried transaction can call this again
  * @param out   receives the report; free with proc_report_free()
  * @param err   error text on failure
  * @return 0 when every object was handled (successfully or not);
  *         ERR_TEMP/ERR_STORE when the store failed (the caller aborts
  *         the transaction and the mail is retried).
  */
-int proc_run(store_txn_t *txn, const proc_opts_t *opts, const upd_msg_t *msg,
+int proc_run(store_txn_t *txn, const proc_opts_t *opts, upd_msg_t *msg,
              proc_report_t **out, err_t *err);
 
 /** Counts of a report: found = ok + failed. */

@@ -58,6 +58,12 @@ typedef struct upd_para {
     unsigned ndelete;       /**< number of delete: lines */
     char *override;         /**< value of an override: line (secret), or NULL */
     diag_list_t diags;      /**< parse diagnostics of the object */
+    int released;           /**< obj was released (upd_para_release);
+                                 text is then NULL and the text is kept
+                                 deflated in packed */
+    unsigned char *packed;  /**< the released text, zlib-deflated */
+    size_t packed_len;      /**< its length */
+    size_t text_len;        /**< the length of the text it holds */
 } upd_para_t;
 
 /** The whole update. */
@@ -66,6 +72,8 @@ typedef struct upd_msg {
     int dry_run;            /**< a dry-run: line was seen */
     upd_para_t *paras;      /**< objects and non-objects, in text order */
     size_t nparas;
+    size_t nobjects;        /**< paragraphs that are objects (counted by
+                                 upd_split, kept by upd_para_release) */
     cred_list_t *creds;     /**< per piece: its input credentials plus the
                                  passwords found in its text */
     size_t npieces;
@@ -84,8 +92,24 @@ typedef struct upd_msg {
 int upd_split(const upd_piece_t *pieces, size_t n, const char *subject,
               upd_msg_t **out, err_t *err);
 
-/** Number of paragraphs that are objects. */
+/** Number of paragraphs that are objects (released ones included). */
 size_t upd_object_count(const upd_msg_t *m);
+
+/**
+ * Release a paragraph whose object is done with (the update engine's
+ * results hold what is left of it): obj and text become NULL, released
+ * 1.  The text is kept deflated (zlib, a fifth of its size or less for
+ * RPSL), only so that upd_msg_restore() can bring the paragraph back.
+ * An update's parsed objects take about twice the memory of its text.
+ */
+void upd_para_release(upd_para_t *p);
+
+/**
+ * Bring back every released paragraph (its text inflated, its object
+ * parsed again as upd_split() did), so the update can be processed once
+ * more: a transaction that is retried runs it all again.
+ */
+void upd_msg_restore(upd_msg_t *m);
 
 /** Free an update.  Passwords are wiped.  NULL is accepted. */
 void upd_msg_free(upd_msg_t *m);

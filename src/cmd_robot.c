@@ -372,7 +372,7 @@ static int robot_unit(store_txn_t *txn, void *arg, err_t *err)
         rules_policy_t rp = { r->conf.hierarchical_as_sets, r->conf.source,
                               &r->conf.allowed_sources };
         proc_opts_t po = { r->conf.source, r->now, r->dry_run_opt, r->conf.allow_override,
-                           r->conf.override_password, &ap, &rp, r->pgp };
+                           r->conf.override_password, &ap, &rp, r->pgp, 1 };
         if ((rc = proc_run(txn, &po, r->upd, &r->report, err)) != 0)
             return rc;
         for (size_t i = 0; i < r->mail->diags.n; i++)

@@ -32,7 +32,7 @@
 enum attempt { ATTEMPT_OK, ATTEMPT_FAIL, ATTEMPT_DEFER };
 
 struct item {
-    const upd_para_t *para;
+    upd_para_t *para;       /* its paragraph (the object released once ok) */
     size_t idx;             /* paragraph index */
     int ok;                 /* succeeded (final) */
     proc_result_t res;
@@ -61,7 +61,7 @@ struct keyspace {
 struct ctx {
     store_txn_t *txn;
     const proc_opts_t *opts;
-    const upd_msg_t *msg;
+    upd_msg_t *msg;
     struct item *items;
     size_t nitems;
     int dry_run;
@@ -82,6 +82,7 @@ static void result_reset(proc_result_t *r)
     rpsl_obj_free(r->submitted);
     rpsl_obj_free(r->old);
     rpsl_obj_free(r->stored);
+    free(r->pkey);
     diag_list_free(&r->diags);
     free(r->delete_reason);
     strv_free(&r->auth_by);
@@ -1199,13 +1200,16 @@ static enum attempt attempt_item(struct ctx *c, struct item *it, int *store_rc, 
     }
     r->old = stored;
     stored = NULL;
-    r->stored = o;
-    o = NULL;
+    r->pkey = xstrdup(key.s);
     if (autokey) {
         free(r->key);
-        r->key = proc_key_display(r->stored);
+        r->key = proc_key_display(o);
         if (it->space >= 0)
             keyspace_mark(&c->spaces[it->space], it->num);
+    }
+    if (!c->opts->shed_stored || c->dry_run) {
+        r->stored = o;
+        o = NULL;
     }
     res = ATTEMPT_OK;
 leave:
@@ -1228,10 +1232,10 @@ leave:
 
 static void setup_items(struct ctx *c)
 {
-    const upd_msg_t *m = c->msg;
+    upd_msg_t *m = c->msg;
     c->items = xcalloc(upd_object_count(m) + 1, sizeof *c->items);
     for (size_t i = 0; i < m->nparas; i++) {
-        const upd_para_t *p = &m->paras[i];
+        upd_para_t *p = &m->paras[i];
         if (p->obj == NULL)
             continue;
         struct item *it = &c->items[c->nitems++];
@@ -1320,9 +1324,10 @@ static int record_sigs(struct ctx *c, err_t *err)
     return rc;
 }
 
-int proc_run(store_txn_t *txn, const proc_opts_t *opts, const upd_msg_t *msg,
+int proc_run(store_txn_t *txn, const proc_opts_t *opts, upd_msg_t *msg,
              proc_report_t **out, err_t *err)
 {
+    upd_msg_restore(msg);       /* a retried transaction runs it all again */
     struct ctx c;
     memset(&c, 0, sizeof c);
     c.txn = txn;
@@ -1345,6 +1350,8 @@ int proc_run(store_txn_t *txn, const proc_opts_t *opts, const upd_msg_t *msg,
             if (a == ATTEMPT_OK) {
                 it->ok = 1;
                 progress = 1;
+                /* final: the result holds what the report needs */
+                upd_para_release(it->para);
             }
         }
     }
@@ -1393,12 +1400,14 @@ int proc_run(store_txn_t *txn, const proc_opts_t *opts, const upd_msg_t *msg,
             diag_add(&res->diags, DIAG_INFO, DIAG_OBJECT,
                      "Dry-run performed, no changes to the database have been made");
         if (res->key == NULL)
-            res->key = proc_key_display(res->submitted ? res->submitted : it->para->obj);
+            res->key = res->submitted || it->para->obj
+                ? proc_key_display(res->submitted ? res->submitted : it->para->obj)
+                : xstrdup("");
         r->v[r->n++] = *res;
         memset(res, 0, sizeof *res);
     }
     for (size_t i = 0; i < msg->nparas; i++)
-        if (msg->paras[i].obj == NULL)
+        if (msg->paras[i].obj == NULL && !msg->paras[i].released)
             strv_add(&r->not_objects, msg->paras[i].text);
     for (size_t i = 0; i < c.nitems; i++) {
         free(c.items[i].auto_def);

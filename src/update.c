@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <zlib.h>
+
 #include "buf.h"
 #include "schema.h"
 #include "update.h"
@@ -92,6 +94,7 @@ static void finish_para(upd_msg_t *m, size_t *cap, size_t piece,
     if (rpsl_parse(c->text.s, c->text.len, 1, 0, &o, &p->diags) == 0 &&
         schema_classify(o, &p->diags) == 0) {
         p->obj = o;
+        m->nobjects++;
     } else {
         rpsl_obj_free(o);
         diag_list_free(&p->diags);
@@ -211,10 +214,59 @@ int upd_split(const upd_piece_t *pieces, size_t n, const char *subject,
 
 size_t upd_object_count(const upd_msg_t *m)
 {
-    size_t c = 0;
+    return m->nobjects;
+}
+
+void upd_para_release(upd_para_t *p)
+{
+    if (p->obj == NULL || p->released)
+        return;
+    size_t n = strlen(p->text);
+    uLongf cap = compressBound((uLong)n);
+    unsigned char *z = xmalloc(cap);
+    /* level 1: fast, and RPSL shrinks well anyway */
+    if (compress2(z, &cap, (const Bytef *)p->text, (uLong)n, 1) != Z_OK) {
+        free(z);        /* keep it as it is */
+        return;
+    }
+    p->packed = xrealloc(z, cap ? cap : 1);
+    p->packed_len = cap;
+    p->text_len = n;
+    rpsl_obj_free(p->obj);
+    p->obj = NULL;
+    free(p->text);
+    p->text = NULL;
+    p->released = 1;
+}
+
+/* Bring back one released paragraph.  Inflating what was deflated here,
+ * and parsing the text that parsed before, cannot fail but for memory
+ * (abort, as buf.h says). */
+static void para_restore(upd_para_t *p)
+{
+    char *t = xmalloc(p->text_len + 1);
+    uLongf n = (uLongf)p->text_len;
+    if (uncompress((Bytef *)t, &n, p->packed, (uLong)p->packed_len) != Z_OK ||
+        n != p->text_len)
+        abort();
+    t[n] = 0;
+    diag_list_t d;      /* p->diags has them from the first parse */
+    diag_list_init(&d);
+    if (rpsl_parse(t, n, 1, 0, &p->obj, &d) != 0 || schema_classify(p->obj, &d) != 0)
+        abort();
+    diag_list_free(&d);
+    p->text = t;
+    free(p->packed);
+    p->packed = NULL;
+    p->packed_len = p->text_len = 0;
+    p->released = 0;
+}
+
+void upd_msg_restore(upd_msg_t *m)
+{
     for (size_t i = 0; i < m->nparas; i++)
-        c += m->paras[i].obj != NULL;
-    return c;
+        if (m->paras[i].released)
+            para_restore(&m->paras[i]);
 }
 
 static void wipe_free(char *s)
@@ -235,6 +287,7 @@ void upd_msg_free(upd_msg_t *m)
         upd_para_t *p = &m->paras[i];
         rpsl_obj_free(p->obj);
         free(p->text);
+        free(p->packed);
         free(p->delete_reason);
         wipe_free(p->override);
         diag_list_free(&p->diags);

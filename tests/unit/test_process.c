@@ -67,7 +67,7 @@ static int run_unit(store_txn_t *txn, void *arg, err_t *err)
     int rc = upd_split(&p, 1, u->subject, &m, err);
     if (rc == 0) {
         proc_opts_t o = { "TEST", 1767268800 /* 2026-01-01T12:00:00Z */, 0,
-                          u->override_hash != NULL, u->override_hash, NULL, NULL, NULL };
+                          u->override_hash != NULL, u->override_hash, NULL, NULL, NULL, 0 };
         proc_report_free(u->r);
         u->r = NULL;
         rc = proc_run(txn, &o, m, &u->r, err);
@@ -313,6 +313,78 @@ static void test_override(void)
     store_close(st);
 }
 
+/* One run of an already split update, with shed_stored; @abort_it makes
+ * the unit fail so that its transaction is thrown away (as store_write
+ * does before it retries a unit). */
+struct shed_run {
+    upd_msg_t *m;
+    proc_report_t *r;
+    int abort_it;
+};
+
+static int shed_unit(store_txn_t *txn, void *arg, err_t *err)
+{
+    struct shed_run *u = arg;
+    proc_opts_t o = { "TEST", 1767268800, 0, 0, NULL, NULL, NULL, NULL, 1 };
+    proc_report_free(u->r);
+    u->r = NULL;
+    int rc = proc_run(txn, &o, u->m, &u->r, err);
+    if (rc == 0 && u->abort_it)
+        rc = err_set(err, ERR_TEMP, "thrown away");
+    return rc;
+}
+
+/*
+ * shed_stored: results keep no stored version but its key; the paragraphs
+ * of successful objects are released (text deflated); and a transaction
+ * retried after that processes the same update again to the same end.
+ */
+static void test_shed_and_retry(void)
+{
+    store_t *st = new_store();
+    const char *text =
+        "password: secret\n\n"
+        "mntner: SHED-MNT\nadmin-c: AUTO-1\nupd-to: s@example.net\n"
+        "auth: MD5-PW " HASH "\nmnt-by: SHED-MNT\nsource: TEST\n\n"
+        "person: Shed Person\ne-mail: sp@example.net\nnic-hdl: AUTO-1\n"
+        "mnt-by: TEST-MNT\nsource: TEST\n\n"
+        "this is not an object\n";
+    upd_piece_t p = { text, strlen(text), NULL };
+    struct shed_run u = { NULL, NULL, 1 };
+    CU_ASSERT_EQUAL_FATAL(upd_split(&p, 1, "", &u.m, NULL), 0);
+    CU_ASSERT_EQUAL(upd_object_count(u.m), 2);
+    err_t e = ERR_INIT;
+    CU_ASSERT_EQUAL(store_write(st, shed_unit, &u, &e), ERR_TEMP);
+    err_free(&e);
+    CU_ASSERT(!exists(st, SC_MNTNER, "SHED-MNT"));
+    /* both objects were released by the run that was thrown away */
+    CU_ASSERT_PTR_NULL(u.m->paras[0].obj);
+    CU_ASSERT_PTR_NULL(u.m->paras[0].text);
+    CU_ASSERT_EQUAL(u.m->paras[0].released, 1);
+    CU_ASSERT(u.m->paras[0].packed_len > 0);
+    CU_ASSERT_EQUAL(upd_object_count(u.m), 2);
+
+    u.abort_it = 0;
+    CU_ASSERT_EQUAL_FATAL(store_write(st, shed_unit, &u, NULL), 0);
+    proc_report_t *r = u.r;
+    CU_ASSERT_EQUAL_FATAL(r->n, 2);
+    for (size_t i = 0; i < r->n; i++) {
+        CU_ASSERT_EQUAL(r->v[i].ok, 1);
+        CU_ASSERT_EQUAL(r->v[i].op, PROC_CREATE);
+        CU_ASSERT_PTR_NULL(r->v[i].stored);
+    }
+    CU_ASSERT_STRING_EQUAL(r->v[0].pkey, "SHED-MNT");
+    CU_ASSERT_STRING_EQUAL(r->v[1].pkey, "SP1-TEST");
+    CU_ASSERT_STRING_EQUAL(r->v[1].key, "[person] SP1-TEST   Shed Person");
+    /* the non-object is still reported, once */
+    CU_ASSERT_EQUAL(r->not_objects.n, 1);
+    CU_ASSERT(exists(st, SC_MNTNER, "SHED-MNT"));
+    CU_ASSERT(exists(st, SC_PERSON, "SP1-TEST"));
+    proc_report_free(r);
+    upd_msg_free(u.m);
+    store_close(st);
+}
+
 void suite_process(void);
 void suite_process(void)
 {
@@ -327,4 +399,5 @@ void suite_process(void)
     HARNESS_ADD(s, test_new_mntner_self_auth);
     HARNESS_ADD(s, test_keyword_new);
     HARNESS_ADD(s, test_override);
+    HARNESS_ADD(s, test_shed_and_retry);
 }
