@@ -375,6 +375,10 @@ static int robot_unit(store_txn_t *txn, void *arg, err_t *err)
                            r->conf.override_password, &ap, &rp, r->pgp, 1 };
         if ((rc = proc_run(txn, &po, r->upd, &r->report, err)) != 0)
             return rc;
+        /* the objects let go during processing were small blocks in the
+         * middle of the heap: hand their pages back before the mails are
+         * built */
+        malloc_trim(0);
         for (size_t i = 0; i < r->mail->diags.n; i++)
             diag_add(&r->report->global, r->mail->diags.v[i].sev, DIAG_OBJECT, "%s",
                      r->mail->diags.v[i].text);
