@@ -19,6 +19,7 @@
  * The only process state is GMime's own, set up by mailin_init().
  */
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -886,14 +887,22 @@ int mailin_parse(const char *raw, size_t len, const mailin_opts_t *opts,
     if (!starts_with_header(raw + off, len - off))
         return err_set(err, ERR_SYNTAX, "not a mail: no header block");
 
-    GMimeStream *stream = g_mime_stream_mem_new_with_buffer(raw + off, len - off);
+    /* GMime reads the caller's bytes where they are: a byte array that
+     * borrows them (never written: the stream is only read, and it does
+     * not own the array), instead of a copy of a 10 MB mail.  The parts
+     * refer to the stream until the message is released below. */
+    GByteArray *bytes = g_byte_array_new_take((guint8 *)(uintptr_t)(raw + off), len - off);
+    GMimeStream *stream = g_mime_stream_mem_new_with_byte_array(bytes);
+    g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
     GMimeParser *parser = g_mime_parser_new_with_stream(stream);
     g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
     GMimeMessage *gm = g_mime_parser_construct_message(parser, NULL);
     g_object_unref(parser);
     g_object_unref(stream);
-    if (gm == NULL)
+    if (gm == NULL) {
+        g_byte_array_free(bytes, FALSE);    /* the wrapper, not the bytes */
         return err_set(err, ERR_SYNTAX, "not a mail: the headers cannot be parsed");
+    }
 
     mailin_msg_t *m = xcalloc(1, sizeof *m);
     diag_list_init(&m->diags);
@@ -916,6 +925,7 @@ int mailin_parse(const char *raw, size_t len, const mailin_opts_t *opts,
     free(w.unsupported);
     pgp_free(w.pgp);
     g_object_unref(gm);
+    g_byte_array_free(bytes, FALSE);
     *out = m;
     return 0;
 }
