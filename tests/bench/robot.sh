@@ -21,7 +21,10 @@
 #            max_objects 1000, max_object_size 1M);
 #       (c2) one modify of aut-num AS64500 with 190,000 import/export
 #            lines (10 MB), with max_object_size and max_mail_size
-#            raised to 16M in a second configuration
+#            raised to 16M in a second configuration (beyond what the
+#            default limits accept: shown, not a pass/fail figure);
+#       (c3) 10 new aut-nums of about 1 MB each (the biggest objects the
+#            default max_object_size takes), default limits
 #
 # Every run must exit 0 with a SUCCESS ack; otherwise the script fails.
 # Prints a summary with PASS/MISS per target (a miss does not fail).
@@ -174,11 +177,33 @@ read -r c_med c_p90 c_max c_rss <<EOF
 $(stats "$res")
 EOF
 
+# (c3) 10 MB as 10 aut-nums of 1 MB, under the default limits
+echo "robot bench: (c3) 3 mails of 10 aut-nums of 1 MB"
+res=$work/c3.res
+: > "$res"
+for r in 1 2 3; do
+    { mail_head "c3$r.$$"
+      awk -v r=$r 'BEGIN { for (o = 0; o < 10; o++) {
+          printf "aut-num:        AS4201%03d%03d\nas-name:        BIG-AS%d\ndescr:          bench run %d\n", r, o, o, r
+          for (i = 0; i < 9400; i++) {
+              a = 64512 + i % 1000; b = 100 + int(i / 1000)
+              printf "import:         from AS%d accept AS%d:AS-CUST%d\n", a, a, b
+              printf "export:         to AS%d announce AS64500:AS-CUST%d\n", a, b }
+          printf "admin-c:        DA1-TEST\ntech-c:         DN1-TEST\nmnt-by:         DEMO-MNT\nsource:         TEST\n\n" } }'
+    } > "$work/c3.mail"
+    run_one "$work/c3.mail"
+done
+c3_bytes=$(wc -c < "$work/c3.mail")
+read -r c3_med c3_p90 c3_max c3_rss <<EOF
+$(stats "$res")
+EOF
+
 awk -v pre="$PRELOAD" -v runs="$RUNS" \
     -v am="$a_med" -v ap="$a_p90" -v ax="$a_max" -v ar="$a_rss" \
     -v bm="$b_med" -v bx="$b_max" -v br="$b_rss" -v bb="$b_bytes" \
     -v c1m="$c1_med" -v c1x="$c1_max" -v c1r="$c1_rss" -v c1b="$c1_bytes" \
-    -v cm="$c_med" -v cx="$c_max" -v cr="$c_rss" -v cb="$c_bytes" 'BEGIN {
+    -v cm="$c_med" -v cx="$c_max" -v cr="$c_rss" -v cb="$c_bytes" \
+    -v c3m="$c3_med" -v c3x="$c3_max" -v c3r="$c3_rss" -v c3b="$c3_bytes" 'BEGIN {
     printf "\n%-40s %12s %12s %6s\n", "robot summary (store: " pre "+10 objects)", "measured", "target", ""
     printf "%-40s %12.1f %12s %6s\n", "(a) 1 object, median ms of " runs, am * 1000, "< 15",
            (am * 1000 < 15 ? "PASS" : "MISS")
@@ -197,8 +222,13 @@ awk -v pre="$PRELOAD" -v runs="$RUNS" \
     printf "%-40s %12.3f %12s %6s\n", "(c2) " sprintf("%.1f", cb / 1048576) " MiB one aut-num, median s", cm,
            "< 2", (cm < 2 ? "PASS" : "MISS")
     printf "%-40s %12.3f %12s\n", "(c2) max s of 3", cx, ""
-    printf "%-40s %12.1f %12s %6s\n", "(c2) peak RSS MiB", cr / 1024, "< 64",
-           (cr / 1024 < 64 ? "PASS" : "MISS")
+    printf "%-40s %12.1f %12s %6s\n", "(c2) peak RSS MiB (limits raised)", cr / 1024, "(< 64)",
+           (cr / 1024 < 64 ? "pass" : "over")
+    printf "%-40s %12.3f %12s %6s\n", "(c3) " sprintf("%.1f", c3b / 1048576) " MiB 10 aut-nums, median s", c3m,
+           "< 2", (c3m < 2 ? "PASS" : "MISS")
+    printf "%-40s %12.3f %12s\n", "(c3) max s of 3", c3x, ""
+    printf "%-40s %12.1f %12s %6s\n", "(c3) peak RSS MiB", c3r / 1024, "< 64",
+           (c3r / 1024 < 64 ? "PASS" : "MISS")
 }'
 
 if [ "${KEEP:-0}" != 1 ]; then
