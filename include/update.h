@@ -59,8 +59,8 @@ typedef struct upd_para {
     char *override;         /**< value of an override: line (secret), or NULL */
     diag_list_t diags;      /**< parse diagnostics of the object */
     int released;           /**< obj was released (upd_para_release);
-                                 text is then NULL and the text is kept
-                                 deflated in packed */
+                                 a text of 4 KB or more is then kept
+                                 deflated in packed (text NULL) */
     unsigned char *packed;  /**< the released text, zlib-deflated */
     size_t packed_len;      /**< its length */
     size_t text_len;        /**< the length of the text it holds */
@@ -97,9 +97,10 @@ size_t upd_object_count(const upd_msg_t *m);
 
 /**
  * Release a paragraph whose object is done with (the update engine's
- * results hold what is left of it): obj and text become NULL, released
- * 1.  The text is kept deflated (zlib, a fifth of its size or less for
- * RPSL), only so that upd_msg_restore() can bring the paragraph back.
+ * results hold what is left of it): obj becomes NULL and released
+ * 1.  A text of 4 KB or more is kept deflated (zlib, a fifth of its size
+ * or less for RPSL; text becomes NULL), a shorter one as it is, only so
+ * that upd_msg_restore() can bring the paragraph back.
  * An update's parsed objects take about twice the memory of its text.
  */
 void upd_para_release(upd_para_t *p);

@@ -13,6 +13,9 @@
 #include "schema.h"
 #include "update.h"
 
+/* Released paragraphs shorter than this keep their text as it is. */
+#define PACK_MIN 4096
+
 enum pseudo { P_NONE, P_PASSWORD, P_DELETE, P_DRYRUN, P_OVERRIDE };
 
 /*
@@ -222,6 +225,13 @@ void upd_para_release(upd_para_t *p)
     if (p->obj == NULL || p->released)
         return;
     size_t n = strlen(p->text);
+    if (n < PACK_MIN) {
+        /* small: deflating costs more time than the bytes are worth */
+        rpsl_obj_free(p->obj);
+        p->obj = NULL;
+        p->released = 1;
+        return;
+    }
     uLongf cap = compressBound((uLong)n);
     unsigned char *z = xmalloc(cap);
     /* level 1: fast, and RPSL shrinks well anyway */
@@ -239,22 +249,34 @@ void upd_para_release(upd_para_t *p)
     p->released = 1;
 }
 
+/* Parse a released paragraph's text again (p->diags has its messages
+ * from the first parse). */
+static void para_parse_again(upd_para_t *p, const char *t, size_t n)
+{
+    diag_list_t d;
+    diag_list_init(&d);
+    if (rpsl_parse(t, n, 1, 0, &p->obj, &d) != 0 || schema_classify(p->obj, &d) != 0)
+        abort();
+    diag_list_free(&d);
+}
+
 /* Bring back one released paragraph.  Inflating what was deflated here,
  * and parsing the text that parsed before, cannot fail but for memory
  * (abort, as buf.h says). */
 static void para_restore(upd_para_t *p)
 {
+    if (p->packed == NULL) {    /* kept as it was (PACK_MIN) */
+        para_parse_again(p, p->text, strlen(p->text));
+        p->released = 0;
+        return;
+    }
     char *t = xmalloc(p->text_len + 1);
     uLongf n = (uLongf)p->text_len;
     if (uncompress((Bytef *)t, &n, p->packed, (uLong)p->packed_len) != Z_OK ||
         n != p->text_len)
         abort();
     t[n] = 0;
-    diag_list_t d;      /* p->diags has them from the first parse */
-    diag_list_init(&d);
-    if (rpsl_parse(t, n, 1, 0, &p->obj, &d) != 0 || schema_classify(p->obj, &d) != 0)
-        abort();
-    diag_list_free(&d);
+    para_parse_again(p, t, n);
     p->text = t;
     free(p->packed);
     p->packed = NULL;

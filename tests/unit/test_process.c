@@ -342,13 +342,17 @@ static int shed_unit(store_txn_t *txn, void *arg, err_t *err)
 static void test_shed_and_retry(void)
 {
     store_t *st = new_store();
-    const char *text =
-        "password: secret\n\n"
-        "mntner: SHED-MNT\nadmin-c: AUTO-1\nupd-to: s@example.net\n"
-        "auth: MD5-PW " HASH "\nmnt-by: SHED-MNT\nsource: TEST\n\n"
-        "person: Shed Person\ne-mail: sp@example.net\nnic-hdl: AUTO-1\n"
-        "mnt-by: TEST-MNT\nsource: TEST\n\n"
-        "this is not an object\n";
+    /* a small paragraph, and one big enough to be kept deflated */
+    buf_t tb;
+    buf_init(&tb);
+    buf_puts(&tb, "password: secret\n\n"
+                  "mntner: SHED-MNT\nadmin-c: AUTO-1\nupd-to: s@example.net\n"
+                  "auth: MD5-PW " HASH "\nmnt-by: SHED-MNT\nsource: TEST\n\n"
+                  "person: Shed Person\ne-mail: sp@example.net\nnic-hdl: AUTO-1\n");
+    for (int i = 0; i < 200; i++)
+        buf_printf(&tb, "remarks: line %d of a long person object\n", i);
+    buf_puts(&tb, "mnt-by: TEST-MNT\nsource: TEST\n\nthis is not an object\n");
+    const char *text = tb.s;
     upd_piece_t p = { text, strlen(text), NULL };
     struct shed_run u = { NULL, NULL, 1 };
     CU_ASSERT_EQUAL_FATAL(upd_split(&p, 1, "", &u.m, NULL), 0);
@@ -357,11 +361,16 @@ static void test_shed_and_retry(void)
     CU_ASSERT_EQUAL(store_write(st, shed_unit, &u, &e), ERR_TEMP);
     err_free(&e);
     CU_ASSERT(!exists(st, SC_MNTNER, "SHED-MNT"));
-    /* both objects were released by the run that was thrown away */
+    /* both objects were released by the run that was thrown away; the
+     * big one's text is kept deflated, the small one's as it is */
     CU_ASSERT_PTR_NULL(u.m->paras[0].obj);
-    CU_ASSERT_PTR_NULL(u.m->paras[0].text);
     CU_ASSERT_EQUAL(u.m->paras[0].released, 1);
-    CU_ASSERT(u.m->paras[0].packed_len > 0);
+    CU_ASSERT_PTR_NOT_NULL(u.m->paras[0].text);
+    CU_ASSERT_PTR_NULL(u.m->paras[0].packed);
+    CU_ASSERT_PTR_NULL(u.m->paras[1].obj);
+    CU_ASSERT_EQUAL(u.m->paras[1].released, 1);
+    CU_ASSERT_PTR_NULL(u.m->paras[1].text);
+    CU_ASSERT(u.m->paras[1].packed_len > 0 && u.m->paras[1].packed_len < 4096);
     CU_ASSERT_EQUAL(upd_object_count(u.m), 2);
 
     u.abort_it = 0;
@@ -380,8 +389,10 @@ static void test_shed_and_retry(void)
     CU_ASSERT_EQUAL(r->not_objects.n, 1);
     CU_ASSERT(exists(st, SC_MNTNER, "SHED-MNT"));
     CU_ASSERT(exists(st, SC_PERSON, "SP1-TEST"));
+    CU_ASSERT_EQUAL(u.m->paras[1].released, 1);     /* released again */
     proc_report_free(r);
     upd_msg_free(u.m);
+    buf_free(&tb);
     store_close(st);
 }
 
