@@ -117,86 +117,71 @@ read -r a_med a_p90 a_max a_rss <<EOF
 $(stats "$res")
 EOF
 
+# measure NAME GEN [CONF]: three mails, each mail_head plus what the shell
+# function GEN writes for run R (1-3), through the robot; leaves
+# "median p90 max max_rss bytes" in $work/NAME.sum
+measure() {
+    res=$work/$1.res
+    : > "$res"
+    for r in 1 2 3; do
+        { mail_head "$1$r.$$"; "$2" $r; } > "$work/$1.mail"
+        run_one "$work/$1.mail" "${3:-$conf}"
+    done
+    echo "$(stats "$res") $(wc -c < "$work/$1.mail")" > "$work/$1.sum"
+}
+
 # (b) 1,000 objects
+gen_b() {
+    awk -v r=$1 'BEGIN { for (i = 1; i <= 1000; i++) {
+        printf "person:  Bulk Person %d %d\naddress: Bulk Street %d\n", r, i, i
+        printf "phone:   +31 20 %03d %04d\ne-mail:  bulk%d.%d@example.net\n", r, i, r, i
+        printf "nic-hdl: AUTO-%d\nmnt-by:  DEMO-MNT\nsource:  TEST\n\n", i } }'
+}
 echo "robot bench: (b) 3 mails of 1,000 objects"
-res=$work/b.res
-: > "$res"
-for r in 1 2 3; do
-    { mail_head "b$r.$$"
-      awk -v r=$r 'BEGIN { for (i = 1; i <= 1000; i++) {
-          printf "person:  Bulk Person %d %d\naddress: Bulk Street %d\n", r, i, i
-          printf "phone:   +31 20 %03d %04d\ne-mail:  bulk%d.%d@example.net\n", r, i, r, i
-          printf "nic-hdl: AUTO-%d\nmnt-by:  DEMO-MNT\nsource:  TEST\n\n", i } }'
-    } > "$work/b.mail"
-    run_one "$work/b.mail"
-done
-b_bytes=$(wc -c < "$work/b.mail")
-read -r b_med b_p90 b_max b_rss <<EOF
-$(stats "$res")
-EOF
+measure b gen_b
+read -r b_med b_p90 b_max b_rss b_bytes < "$work/b.sum"
 
 # (c1) 10 MB as 1,000 aut-nums of 10 KB, under the default limits
+gen_c1() {
+    awk -v r=$1 'BEGIN { for (o = 0; o < 1000; o++) {
+        # AS4200rrrooo: written as text, mawk printf %d stops at 2^31-1
+        printf "aut-num:        AS4200%03d%03d\nas-name:        BULK-AS%d\ndescr:          bench run %d\n", r, o, o, r
+        for (i = 0; i < 88; i++) {
+            a = 64512 + i
+            printf "import:         from AS%d accept AS%d:AS-CUST%d\n", a, a, o
+            printf "export:         to AS%d announce AS64500:AS-CUST%d\n", a, o }
+        printf "admin-c:        DA1-TEST\ntech-c:         DN1-TEST\nmnt-by:         DEMO-MNT\nsource:         TEST\n\n" } }'
+}
 echo "robot bench: (c1) 3 mails of 1,000 aut-nums of 10 KB"
-res=$work/c1.res
-: > "$res"
-for r in 1 2 3; do
-    { mail_head "c1$r.$$"
-      awk -v r=$r 'BEGIN { for (o = 0; o < 1000; o++) {
-          # AS4200rrrooo: written as text, mawk printf %d stops at 2^31-1
-          printf "aut-num:        AS4200%03d%03d\nas-name:        BULK-AS%d\ndescr:          bench run %d\n", r, o, o, r
-          for (i = 0; i < 88; i++) {
-              a = 64512 + i
-              printf "import:         from AS%d accept AS%d:AS-CUST%d\n", a, a, o
-              printf "export:         to AS%d announce AS64500:AS-CUST%d\n", a, o }
-          printf "admin-c:        DA1-TEST\ntech-c:         DN1-TEST\nmnt-by:         DEMO-MNT\nsource:         TEST\n\n" } }'
-    } > "$work/c1.mail"
-    run_one "$work/c1.mail"
-done
-c1_bytes=$(wc -c < "$work/c1.mail")
-read -r c1_med c1_p90 c1_max c1_rss <<EOF
-$(stats "$res")
-EOF
+measure c1 gen_c1
+read -r c1_med c1_p90 c1_max c1_rss c1_bytes < "$work/c1.sum"
 
 # (c2) 10 MB: aut-num AS64500 with 190,000 policy lines, limits raised
+gen_c2() {
+    printf 'aut-num:        AS64500\nas-name:        DEMO-AS\ndescr:          bench run %d\n' $1
+    awk 'BEGIN { for (i = 0; i < 95000; i++) {
+        a = 64512 + i % 1000; b = 100 + int(i / 1000)
+        printf "import:         from AS%d accept AS%d:AS-CUST%d\n", a, a, b
+        printf "export:         to AS%d announce AS64500:AS-CUST%d\n", a, b } }'
+    printf 'admin-c:        DA1-TEST\ntech-c:         DN1-TEST\nmnt-by:         DEMO-MNT\nsource:         TEST\n'
+}
 echo "robot bench: (c2) 3 mails of 10 MB (one aut-num)"
-res=$work/c.res
-: > "$res"
-for r in 1 2 3; do
-    { mail_head "c$r.$$"
-      printf 'aut-num:        AS64500\nas-name:        DEMO-AS\ndescr:          bench run %d\n' $r
-      awk 'BEGIN { for (i = 0; i < 95000; i++) {
-          a = 64512 + i % 1000; b = 100 + int(i / 1000)
-          printf "import:         from AS%d accept AS%d:AS-CUST%d\n", a, a, b
-          printf "export:         to AS%d announce AS64500:AS-CUST%d\n", a, b } }'
-      printf 'admin-c:        DA1-TEST\ntech-c:         DN1-TEST\nmnt-by:         DEMO-MNT\nsource:         TEST\n'
-    } > "$work/c.mail"
-    run_one "$work/c.mail" "$conf2"
-done
-c_bytes=$(wc -c < "$work/c.mail")
-read -r c_med c_p90 c_max c_rss <<EOF
-$(stats "$res")
-EOF
+measure c2 gen_c2 "$conf2"
+read -r c_med c_p90 c_max c_rss c_bytes < "$work/c2.sum"
 
 # (c3) 10 MB as 10 aut-nums of 1 MB, under the default limits
+gen_c3() {
+    awk -v r=$1 'BEGIN { for (o = 0; o < 10; o++) {
+        printf "aut-num:        AS4201%03d%03d\nas-name:        BIG-AS%d\ndescr:          bench run %d\n", r, o, o, r
+        for (i = 0; i < 9400; i++) {
+            a = 64512 + i % 1000; b = 100 + int(i / 1000)
+            printf "import:         from AS%d accept AS%d:AS-CUST%d\n", a, a, b
+            printf "export:         to AS%d announce AS64500:AS-CUST%d\n", a, b }
+        printf "admin-c:        DA1-TEST\ntech-c:         DN1-TEST\nmnt-by:         DEMO-MNT\nsource:         TEST\n\n" } }'
+}
 echo "robot bench: (c3) 3 mails of 10 aut-nums of 1 MB"
-res=$work/c3.res
-: > "$res"
-for r in 1 2 3; do
-    { mail_head "c3$r.$$"
-      awk -v r=$r 'BEGIN { for (o = 0; o < 10; o++) {
-          printf "aut-num:        AS4201%03d%03d\nas-name:        BIG-AS%d\ndescr:          bench run %d\n", r, o, o, r
-          for (i = 0; i < 9400; i++) {
-              a = 64512 + i % 1000; b = 100 + int(i / 1000)
-              printf "import:         from AS%d accept AS%d:AS-CUST%d\n", a, a, b
-              printf "export:         to AS%d announce AS64500:AS-CUST%d\n", a, b }
-          printf "admin-c:        DA1-TEST\ntech-c:         DN1-TEST\nmnt-by:         DEMO-MNT\nsource:         TEST\n\n" } }'
-    } > "$work/c3.mail"
-    run_one "$work/c3.mail"
-done
-c3_bytes=$(wc -c < "$work/c3.mail")
-read -r c3_med c3_p90 c3_max c3_rss <<EOF
-$(stats "$res")
-EOF
+measure c3 gen_c3
+read -r c3_med c3_p90 c3_max c3_rss c3_bytes < "$work/c3.sum"
 
 awk -v pre="$PRELOAD" -v runs="$RUNS" \
     -v am="$a_med" -v ap="$a_p90" -v ax="$a_max" -v ar="$a_rss" \
