@@ -9,6 +9,11 @@
  * a partial file under the final name; a crash may leave a *.tmp file,
  * which is safe to delete.
  *
+ * Modes: the mails hold clear-text passwords, so files are created
+ * ARCHIVE_FILE_MODE (0600) and the directories the archive creates
+ * ARCHIVE_DIR_MODE (0700), whatever the umask; existing directories
+ * keep their mode.
+ *
  * No state; the caller owns every string.
  */
 #ifndef AUTODBM_ARCHIVE_H
@@ -18,6 +23,11 @@
 #include <time.h>
 
 #include "err.h"
+
+/** The mode of archive files (owner only: the mails hold passwords). */
+#define ARCHIVE_FILE_MODE 0600
+/** The mode of the directories the archive creates. */
+#define ARCHIVE_DIR_MODE 0700
 
 /**
  * The base path of one mail's archive files: DIR/YYYY-MM-DD/HHMMSS.TAG

@@ -38,12 +38,15 @@ int archive_write(const char *base, const char *suffix, const void *data,
     char *path = xasprintf("%s.%s", base, suffix);
     char *tmp = xasprintf("%s.%s.tmp", base, suffix);
     int rc = 0, fd = -1;
-    if (slash && fs_mkdirs(dir, 0750) != 0) {
+    if (slash && fs_mkdirs(dir, ARCHIVE_DIR_MODE) != 0) {
         rc = err_set(err, ERR_IO, "archive %s: %s", dir, strerror(errno));
         goto leave;
     }
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0640);
-    if (fd < 0 || fs_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+    /* fchmod: a .tmp left by a crash (or an older version) keeps its mode
+     * through O_TRUNC */
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, ARCHIVE_FILE_MODE);
+    if (fd < 0 || fchmod(fd, ARCHIVE_FILE_MODE) != 0 || fs_write_all(fd, data, len) != 0 ||
+        fsync(fd) != 0) {
         rc = err_set(err, ERR_IO, "archive %s: %s", tmp, strerror(errno));
         goto leave;
     }
