@@ -405,9 +405,11 @@ int store_queue_each(store_txn_t *txn, store_queue_fn fn, void *arg,
 int store_queue_del(store_txn_t *txn, uint64_t id, err_t *err);
 
 /*
- * Handled mails: the Message-ID (or a digest of the mail) of every mail
- * whose effects were committed, with a small record of the outcome, so a
- * redelivered mail is neither applied nor answered twice.
+ * Handled mails: an id of every mail whose effects were committed, with
+ * a small record of the outcome, so a redelivered mail is neither
+ * applied nor answered twice.  The ids are the caller's (the robot's:
+ * a digest of the mail, and its Message-ID, see cmd_robot.c); an id is
+ * compared on its first maxkey (511) bytes.
  */
 
 /** Look up a handled mail. @return 0 (info appended), ERR_NOTFOUND, ERR_STORE. */

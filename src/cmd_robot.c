@@ -41,6 +41,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 #include "archive.h"
 #include "authz.h"
 #include "buf.h"
@@ -75,6 +77,7 @@ struct robot {
     pgp_t *pgp;                 /* key-cert keys (issue 4); NULL unless the
                                    update holds a key-cert object */
     int already_handled;
+    int mid_reused;             /* the Message-ID came with another mail before */
     buf_t ack_raw;              /* the composed ack as queued (archive) */
     const char *limit;          /* why the mail is beyond a limit, or NULL */
     buf_t logextra;             /* warnings for the one log line */
@@ -280,18 +283,86 @@ static report_origin_t origin(const struct robot *r)
     return o;
 }
 
-/* The identity of a mail for redelivery detection. */
-static char *mail_identity(const struct robot *r, const buf_t *raw)
+/*
+ * Header fields that a delivery adds or rewrites on its way in, so that
+ * two deliveries of one mail differ in them: the trace fields (RFC 5321
+ * 4.4, RFC 5322 3.6.7), what Postfix local/pipe(8), procmail, maildrop
+ * and Exim add for the recipient and the envelope, and the verdicts of
+ * receiving filters.  None of them is read by the robot except
+ * Return-Path (a null sender is a bounce, which is dropped before
+ * anything is recorded).  A name ending in '-' is a prefix.
+ */
+static const char *const delivery_fields[] = {
+    "Received", "Return-Path", "Delivered-To", "X-Original-To", "Envelope-To",
+    "X-Envelope-From", "X-Envelope-To", "Received-SPF", "Authentication-Results",
+    "ARC-", "X-Spam-", "X-Virus-",
+};
+
+/* Whether the header field named [@s, @s + @n) is a delivery field. */
+static int delivery_field(const char *s, size_t n)
 {
-    if (r->mail->message_id && *r->mail->message_id)
-        return xasprintf("mid:%s", r->mail->message_id);
-    /* FNV-1a 64 over the bytes: redeliveries are byte-identical */
-    unsigned long long h = 1469598103934665603ULL;
-    for (size_t i = 0; i < raw->len; i++) {
-        h ^= (unsigned char)raw->s[i];
-        h *= 1099511628211ULL;
+    for (size_t i = 0; i < sizeof delivery_fields / sizeof *delivery_fields; i++) {
+        const char *f = delivery_fields[i];
+        size_t fl = strlen(f);
+        if (f[fl - 1] == '-' ? n > fl && strncasecmp(s, f, fl) == 0
+                             : n == fl && strncasecmp(s, f, fl) == 0)
+            return 1;
     }
-    return xasprintf("fnv:%016llx:%zu", h, raw->len);
+    return 0;
+}
+
+/* Add [@s, @s + @n) to @ck with every CR before an LF left out. */
+static void digest_put(GChecksum *ck, const char *s, size_t n)
+{
+    const char *end = s + n;
+    while (s < end) {
+        const char *cr = memchr(s, '\r', (size_t)(end - s));
+        if (cr == NULL || cr + 1 == end || cr[1] != '\n') {
+            const char *to = cr ? cr + 1 : end;
+            g_checksum_update(ck, (const guchar *)s, (gssize)(to - s));
+            s = to;
+            continue;
+        }
+        g_checksum_update(ck, (const guchar *)s, (gssize)(cr - s));
+        s = cr + 1;
+    }
+}
+
+/*
+ * The identity of a mail for redelivery detection: "mail:" and the
+ * SHA-256 (hex) of the mail as its sender wrote it, which is the same
+ * for every delivery of it: without mbox envelope lines ("From ",
+ * ">From ") before the headers, without the delivery_fields[] anywhere
+ * in the header block, with CR LF line ends read as LF.  The original
+ * headers (Message-ID, Date, From, ...) and the body are all in it, so a
+ * different mail reusing a Message-ID has another identity.
+ */
+static char *mail_identity(const char *raw, size_t len)
+{
+    const char *s = raw ? raw : "", *end = s + len;
+    while ((end - s >= 5 && memcmp(s, "From ", 5) == 0) ||
+           (end - s >= 6 && memcmp(s, ">From ", 6) == 0)) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        s = nl ? nl + 1 : end;
+    }
+    GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
+    /* the header block: one field (its line and continuation lines) at a time */
+    while (s < end && *s != '\n' && !(*s == '\r' && end - s > 1 && s[1] == '\n')) {
+        const char *f = s;
+        do {
+            const char *nl = memchr(s, '\n', (size_t)(end - s));
+            s = nl ? nl + 1 : end;
+        } while (s < end && (*s == ' ' || *s == '\t'));
+        const char *ne = f;
+        while (ne < s && *ne != ':' && (unsigned char)*ne > ' ')
+            ne++;
+        if (!delivery_field(f, (size_t)(ne - f)))
+            digest_put(ck, f, (size_t)(s - f));
+    }
+    digest_put(ck, s, (size_t)(end - s));     /* the blank line and the body */
+    char *id = xasprintf("mail:%s", g_checksum_get_string(ck));
+    g_checksum_free(ck);
+    return id;
 }
 
 /* Compose and queue one message, written straight into the queue.  With
@@ -346,9 +417,71 @@ static void drop_objects(proc_report_t *rep)
 
 struct unit_arg {
     struct robot *r;
-    const char *identity;
+    const char *identity;   /* mail_identity() */
+    const char *mid_key;    /* "mid:" and the Message-ID, or NULL */
+    int mid_seen;           /* seen_check(): mid_key is recorded already */
     int queue_only;     /* second pass of a dry run: queue the ack only */
 };
+
+/*
+ * How long a record of the Message-ID alone (written before the
+ * identity was a digest of the mail) still stands for that mail: the
+ * longest time an MTA keeps retrying (Postfix maximal_queue_lifetime is
+ * 5 days), with a margin.  Older ones are not honoured, so that a
+ * Message-ID taken by a stranger before the upgrade does not drop the
+ * owner's mail forever.
+ */
+#define LEGACY_SEEN_MAX (7L * 24 * 3600)
+
+/*
+ * Was this mail handled before?  *@handled is set when the identity
+ * (mail_identity()) is recorded, or when a record of its Message-ID
+ * alone (the format before, "TIME ok=N failed=N") is younger than
+ * LEGACY_SEEN_MAX.  A Message-ID recorded for another mail is only
+ * noted (r->mid_reused): the mail is handled normally.
+ * @return 0, ERR_STORE.
+ */
+static int seen_check(store_txn_t *txn, struct unit_arg *u, int *handled, err_t *err)
+{
+    struct robot *r = u->r;
+    *handled = 0;
+    u->mid_seen = 0;
+    r->mid_reused = 0;
+    int rc = store_seen_get(txn, u->identity, NULL, err);
+    if (rc == 0) {
+        *handled = 1;
+        return 0;
+    }
+    if (rc != ERR_NOTFOUND || u->mid_key == NULL)
+        return rc == ERR_NOTFOUND ? 0 : rc;
+    buf_t info;
+    buf_init(&info);
+    rc = store_seen_get(txn, u->mid_key, &info, err);
+    if (rc == 0) {
+        u->mid_seen = 1;
+        r->mid_reused = 1;
+        buf_putc(&info, 0);
+        char *e = info.s;
+        long t = strncmp(info.s, "mail:", 5) != 0 ? strtol(info.s, &e, 10) : 0;
+        if (t > 0 && *e == ' ' && r->now - t >= 0 && r->now - t <= LEGACY_SEEN_MAX) {
+            *handled = 1;
+            r->mid_reused = 0;
+        }
+    }
+    buf_free(&info);
+    return rc == ERR_NOTFOUND ? 0 : rc;
+}
+
+/* Record this mail as handled, with @info; and its Message-ID, naming the
+ * identity of the first mail that carried it.  @return 0, ERR_STORE, ERR_TEMP. */
+static int seen_record(store_txn_t *txn, const struct unit_arg *u, const char *info,
+                       size_t len, err_t *err)
+{
+    int rc = store_seen_put(txn, u->identity, info, len, err);
+    if (rc == 0 && u->mid_key != NULL && !u->mid_seen)
+        rc = store_seen_put(txn, u->mid_key, u->identity, strlen(u->identity), err);
+    return rc;
+}
 
 static int robot_unit(store_txn_t *txn, void *arg, err_t *err)
 {
@@ -357,16 +490,10 @@ static int robot_unit(store_txn_t *txn, void *arg, err_t *err)
     int rc;
     if (!u->queue_only) {
         reset_outputs(r);
-        buf_t seen;
-        buf_init(&seen);
-        rc = store_seen_get(txn, u->identity, &seen, err);
-        buf_free(&seen);
-        if (rc == 0) {
-            r->already_handled = 1;
-            return ROBOT_ABORT;
-        }
-        if (rc != ERR_NOTFOUND)
+        if ((rc = seen_check(txn, u, &r->already_handled, err)) != 0)
             return rc;
+        if (r->already_handled)
+            return ROBOT_ABORT;
 
         authz_policy_t ap = { &r->conf.power_maintainers };
         rules_policy_t rp = { r->conf.hierarchical_as_sets, r->conf.source,
@@ -409,7 +536,7 @@ static int robot_unit(store_txn_t *txn, void *arg, err_t *err)
         proc_counts_t pc;
         proc_count(r->report, &pc);
         int n = snprintf(info, sizeof info, "%ld ok=%u failed=%u", (long)r->now, pc.ok, pc.failed);
-        rc = store_seen_put(txn, u->identity, info, (size_t)n, err);
+        rc = seen_record(txn, u, info, (size_t)n, err);
     }
     return rc;
 }
@@ -427,7 +554,7 @@ static int help_unit(store_txn_t *txn, void *arg, err_t *err)
     char *subject = xasprintf("Re: %s", r->mail->subject ? r->mail->subject : "");
     int rc = queue_one(txn, r, MAILOUT_ACK, r->mail->reply_addr, subject, body.s, NULL, err);
     if (rc == 0)
-        rc = store_seen_put(txn, u->identity, "help", 4, err);
+        rc = seen_record(txn, u, "help", 4, err);
     free(subject);
     buf_free(&body);
     return rc;
@@ -442,16 +569,11 @@ static int limit_unit(store_txn_t *txn, void *arg, err_t *err)
     struct unit_arg *u = arg;
     struct robot *r = u->r;
     reset_outputs(r);
-    buf_t seen;
-    buf_init(&seen);
-    int rc = store_seen_get(txn, u->identity, &seen, err);
-    buf_free(&seen);
-    if (rc == 0) {
-        r->already_handled = 1;
-        return ROBOT_ABORT;
-    }
-    if (rc != ERR_NOTFOUND)
+    int rc = seen_check(txn, u, &r->already_handled, err);
+    if (rc != 0)
         return rc;
+    if (r->already_handled)
+        return ROBOT_ABORT;
     r->report = xcalloc(1, sizeof *r->report);
     diag_list_init(&r->report->global);
     strv_init(&r->report->not_objects);
@@ -466,7 +588,7 @@ static int limit_unit(store_txn_t *txn, void *arg, err_t *err)
         return ROBOT_ABORT;
     rc = queue_one(txn, r, MAILOUT_ACK, r->mail->reply_addr, r->ack_subject, r->ack.s, NULL, err);
     if (rc == 0)
-        rc = store_seen_put(txn, u->identity, "limit", 5, err);
+        rc = seen_record(txn, u, "limit", 5, err);
     return rc;
 }
 
@@ -594,7 +716,7 @@ int main(int argc, char **argv)
     buf_t raw;
     buf_init(&raw);
     store_t *st = NULL;
-    char *identity = NULL, *abase = NULL, *limit_why = NULL;
+    char *identity = NULL, *mid_key = NULL, *abase = NULL, *limit_why = NULL;
     int opened = 0;
     mailin_init();
     int too_big = 0;
@@ -618,8 +740,11 @@ int main(int argc, char **argv)
      * original in the archive (README "Operations").
      */
     if (rc == 0 || rc == ERR_SYNTAX) {
-        /* the identity needs the parsed Message-ID, if any */
-        identity = r.mail ? mail_identity(&r, &raw) : NULL;
+        /* a mail beyond max_mail_size: its header block (what was parsed)
+         * is its identity, the cut depends on what the MTA prepended */
+        identity = r.mail ? mail_identity(raw.s, plen) : NULL;
+        if (r.mail && r.mail->message_id && *r.mail->message_id)
+            mid_key = xasprintf("mid:%s", r.mail->message_id);
         if (!dry && !parse_only && r.conf.archive) {
             char *tag = archive_tag(identity ? identity : "not-a-mail");
             abase = archive_base(r.conf.archive, r.now, tag);
@@ -721,7 +846,7 @@ int main(int argc, char **argv)
     opened = 1;
     if (!limit_why)
         keycert_open(&r);
-    struct unit_arg ua = { &r, identity, 0 };
+    struct unit_arg ua = { &r, identity, mid_key, 0, 0 };
     int help = !limit_why && (r.upd->keyword == UPD_KW_HELP || r.upd->keyword == UPD_KW_HOWTO);
     if (limit_why) {
         rc = store_write(st, limit_unit, &ua, &err);
@@ -746,6 +871,9 @@ int main(int argc, char **argv)
         ex = EX_TEMPFAIL;
         goto leave;
     }
+    if (r.mid_reused)
+        buf_printf(&r.logextra, " message-id-reused=\"handled before with another mail: "
+                   "handled as a new mail\"");
     if (r.already_handled) {
         outcome = "already-handled";
         reason = xstrdup("redelivered: not applied or answered again");
@@ -817,6 +945,7 @@ leave:
     }
     store_close(st);
     free(identity);
+    free(mid_key);
     free(abase);
     free(limit_why);
     free(reason);

@@ -28,7 +28,15 @@
  *                "store.bulk" present while a bulk load into an empty
  *                store is unfinished: such a store is refused)
  *   queue        id (8 bytes BE) -> recipient NUL message
- *   seen         mail id (first maxkey bytes) -> outcome record
+ *   seen         mail id (first maxkey bytes) -> outcome record; the
+ *                robot's ids (cmd_robot.c) are "mail:" + SHA-256 hex of
+ *                the mail without its delivery headers -> outcome, and
+ *                "mid:" + Message-ID -> the "mail:" id of the first mail
+ *                that carried it.  Before issue 10 the robot wrote
+ *                "mid:" + Message-ID -> "TIME ok=N failed=N" (or "help",
+ *                "limit") and "fnv:..." for mails without a Message-ID;
+ *                such records are read as they are, no conversion (the
+ *                format stays 3).  "sig:" keys: store_sig_put().
  *
  * An object key (okey) is the class code byte, the upper-case primary key
  * and a terminating NUL byte, so a key taken from the map is already a C
