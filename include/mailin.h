@@ -39,6 +39,7 @@
 #include "cred.h"
 #include "diag.h"
 #include "err.h"
+#include "strv.h"
 
 /** One piece of update text. */
 typedef struct mailin_piece {
@@ -59,6 +60,12 @@ typedef struct mailin_msg {
     char *date;             /**< Date: as written */
     char *message_id;       /**< Message-ID: with its angle brackets */
     char *auto_submitted;   /**< Auto-Submitted: value */
+    char *precedence;       /**< Precedence: value (bulk, junk, list ...) */
+    char *list_id;          /**< List-Id: value (mailing-list traffic) */
+    char *autoreply;        /**< X-Autoreply: or else X-Autorespond: value
+                                 (auto-responders that set no
+                                 Auto-Submitted); "" when present empty */
+    strv_t x_loop;          /**< the value of every X-Loop: field */
     int is_bounce;          /**< 1 for delivery status reports and mails from
                                  MAILER-DAEMON / postmaster / the null sender */
     mailin_piece_t *pieces; /**< pieces in MIME order */

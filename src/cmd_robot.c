@@ -221,14 +221,61 @@ static char *update_limit(const upd_msg_t *u, const conf_t *c)
     return NULL;
 }
 
-/* The reasons a mail is not answered (loop protection). NULL: answer it. */
+/* The reason in the Precedence: value @v (its first word: bulk, junk or
+ * list) not to answer, or NULL. */
+static const char *precedence_reason(const char *v)
+{
+    static const char *const why[][2] = {
+        { "bulk", "Precedence: bulk" }, { "junk", "Precedence: junk" },
+        { "list", "Precedence: list" },
+    };
+    if (v == NULL)
+        return NULL;
+    size_t n = strcspn(v, " \t;(");
+    for (size_t i = 0; i < sizeof why / sizeof *why; i++)
+        if (n == strlen(why[i][0]) && strncasecmp(v, why[i][0], n) == 0)
+            return why[i][1];
+    return NULL;
+}
+
+/* Whether one of the X-Loop: values names @addr (as a bare address or
+ * in any address form). */
+static int x_loop_names(const strv_t *loops, const char *addr)
+{
+    for (size_t i = 0; i < loops->n; i++) {
+        char *a = mailin_address(loops->v[i]);
+        int hit = strcasecmp(a ? a : loops->v[i], addr) == 0;
+        free(a);
+        if (hit)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * The reasons a mail is not answered (loop protection, RFC 3834 section 2
+ * and common practice). NULL: answer it.  A mail that is not answered is
+ * not processed either: every change the robot makes is acknowledged to
+ * its sender, and an update in list traffic or an automatic mail (a
+ * list that carries the robot's address, a vacation reply quoting an
+ * update) is not a request from its author.
+ */
 static const char *why_not_answer(const struct robot *r)
 {
     const mailin_msg_t *m = r->mail;
+    const char *why;
     if (m->is_bounce)
         return "a bounce or delivery report";
     if (m->auto_submitted && strcasecmp(m->auto_submitted, "no") != 0)
         return "Auto-Submitted";
+    if ((why = precedence_reason(m->precedence)) != NULL)
+        return why;
+    if (m->list_id)
+        return "List-Id: mailing-list traffic";
+    if (m->autoreply)
+        return "X-Autoreply or X-Autorespond: an auto-responder";
+    if (x_loop_names(&m->x_loop, r->conf.robot_address))
+        return "X-Loop names the robot's address";
     if (m->reply_addr == NULL)
         return "no usable reply address";
     if (strcasecmp(m->reply_addr, r->conf.robot_address) == 0 ||

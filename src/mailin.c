@@ -834,6 +834,20 @@ static void read_headers(mailin_msg_t *m, GMimeMessage *gm)
     m->date = clean_header(header(o, "Date"));
     m->message_id = clean_header(header(o, "Message-ID"));
     m->auto_submitted = clean_header(header(o, "Auto-Submitted"));
+    m->precedence = clean_header(header(o, "Precedence"));
+    m->list_id = clean_header(header(o, "List-Id"));
+    const char *ar = header(o, "X-Autoreply");
+    m->autoreply = clean_header(ar ? ar : header(o, "X-Autorespond"));
+    GMimeHeaderList *hl = g_mime_object_get_header_list(o);
+    int nh = hl ? g_mime_header_list_get_count(hl) : 0;
+    for (int i = 0; i < nh; i++) {
+        GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+        if (h && strcasecmp(g_mime_header_get_name(h), "X-Loop") == 0) {
+            char *v = clean_header(g_mime_header_get_value(h));
+            strv_add(&m->x_loop, v ? v : "");
+            free(v);
+        }
+    }
 
     InternetAddressList *from = g_mime_message_get_from(gm);
     m->from_addr = list_address(from);
@@ -906,6 +920,7 @@ int mailin_parse(const char *raw, size_t len, const mailin_opts_t *opts,
 
     mailin_msg_t *m = xcalloc(1, sizeof *m);
     diag_list_init(&m->diags);
+    strv_init(&m->x_loop);
     read_headers(m, gm);
 
     struct walk w;
@@ -943,6 +958,10 @@ void mailin_free(mailin_msg_t *m)
     free(m->date);
     free(m->message_id);
     free(m->auto_submitted);
+    free(m->precedence);
+    free(m->list_id);
+    free(m->autoreply);
+    strv_free(&m->x_loop);
     for (size_t i = 0; i < m->npieces; i++) {
         free(m->pieces[i].text);
         cred_list_free(&m->pieces[i].creds);

@@ -7,6 +7,8 @@
 #    stranger took before the upgrade does not drop its owner's mail for
 #    ever;
 #  - a reused Message-ID is handled and logged (message-id-reused=);
+#  - mails from auto-responders and lists are dropped with the reason in
+#    the log line (the cases attack-robot-loop-* show nothing is sent);
 #  - the archive holds clear-text passwords: files 0600, directories it
 #    creates 0700, also under umask 000 (tests/unit/test_archive.c: also
 #    over a .tmp left with mode 0644).
@@ -88,6 +90,20 @@ check "an old-format record without a time does not stop a mail" \
     grep -q 'outcome=applied .*ok=1' "$D/log"
 mail fresh@example.com NP4-TEST | robot "$D"
 check "a new Message-ID is not logged as reused" sh -c "! grep -q 'message-id-reused' '$D/log'"
+
+# ------------------------------------------ auto-responders: logged reasons
+D=$T/loops
+mkconf "$D"
+for w in "precedence-bulk:Precedence: bulk" "precedence-junk:Precedence: junk" \
+         "precedence-list:Precedence: list" "list-id:List-Id" \
+         "x-autoreply:X-Autoreply or X-Autorespond" "x-autorespond:X-Autoreply or X-Autorespond" \
+         "x-loop:X-Loop names the robot"; do
+    c=${w%%:*} why=${w#*:}
+    robot "$D" < "$SRC/tests/cases/attack-robot-loop-$c/mail"
+    check "$c: dropped, logged with reason \"$why...\"" \
+        grep -q "outcome=dropped reason=\"$why" "$D/log"
+done
+check "none of them answered" test "$(acks "$D")" -eq 0
 
 # ------------------------------------------------------------ archive modes
 D=$T/modes
