@@ -9,6 +9,14 @@
  *  - "password: x" lines (anywhere) are passwords of the piece they stand
  *    in: added to that piece's credentials, removed from the text, never
  *    stored or echoed;
+ *  - a line that looks like a mistyped "password:" is removed from the
+ *    text too (never stored or echoed) but is no credential: optional
+ *    blanks, a name of 4 to 10 bytes, optional blanks, ':', where the
+ *    name (ASCII case-insensitive) is within 2 edits (insert, delete,
+ *    substitute, swap two neighbours) of "password" or "passwd" and is
+ *    not exactly "password:" at the start of the line ("Password:" is a
+ *    password; "password :", " password:", "pasword:", "passwd:",
+ *    "passw0rd:" are mistyped); counted in nmistyped, with one warning;
  *  - "delete: reason" inside a paragraph marks a deletion (two or more:
  *    error "Multiple reasons specified for DELETE operation");
  *  - "dry-run:" anywhere makes the whole message a dry run;
@@ -78,6 +86,7 @@ typedef struct upd_msg {
                                  passwords found in its text */
     size_t npieces;
     diag_list_t global;     /**< message-level messages (keywords, ...) */
+    size_t nmistyped;       /**< lines taken for mistyped "password:" lines */
 } upd_msg_t;
 
 /**

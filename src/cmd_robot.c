@@ -870,6 +870,8 @@ int main(int argc, char **argv)
             goto leave;
         }
         limit_why = update_limit(r.upd, &r.conf);
+        if (r.upd->nmistyped)
+            buf_printf(&r.logextra, " mistyped-passwords=%zu", r.upd->nmistyped);
     }
     r.limit = limit_why;
 

@@ -16,7 +16,56 @@
 /* Released paragraphs shorter than this keep their text as it is. */
 #define PACK_MIN 4096
 
-enum pseudo { P_NONE, P_PASSWORD, P_DELETE, P_DRYRUN, P_OVERRIDE };
+enum pseudo { P_NONE, P_PASSWORD, P_DELETE, P_DRYRUN, P_OVERRIDE, P_MISTYPED };
+
+/* Names of a mistyped "password:" are 4 to 10 bytes (2 edits from 6 or 8). */
+#define MISTYPED_MIN 4
+#define MISTYPED_MAX 10
+
+/*
+ * The optimal string alignment distance (insert, delete, substitute, swap
+ * two neighbours) of @a (@n bytes, at most MISTYPED_MAX, ASCII
+ * upper-case folded) and the lower-case @b (at most MISTYPED_MAX).
+ */
+static size_t edit_distance(const char *a, size_t n, const char *b)
+{
+    size_t m = strlen(b);
+    size_t d[MISTYPED_MAX + 1][MISTYPED_MAX + 1];
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= m; j++) {
+            char ai = (char)tolower((unsigned char)a[i - 1]);
+            size_t best = d[i - 1][j - 1] + (ai != b[j - 1]);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && ai == b[j - 2] &&
+                tolower((unsigned char)a[i - 2]) == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[n][m];
+}
+
+/* Whether the line [s, e) looks like a mistyped "password:" line (update.h). */
+static int mistyped_password(const char *s, const char *e)
+{
+    while (s < e && (*s == ' ' || *s == '\t'))
+        s++;
+    const char *name = s;
+    while (s < e && *s != ':' && (unsigned char)*s > ' ')
+        s++;
+    size_t n = (size_t)(s - name);
+    while (s < e && (*s == ' ' || *s == '\t'))
+        s++;
+    if (s == e || *s != ':' || n < MISTYPED_MIN || n > MISTYPED_MAX)
+        return 0;
+    return edit_distance(name, n, "password") <= 2 || edit_distance(name, n, "passwd") <= 2;
+}
 
 /*
  * If the line [s, e) is a pseudo-attribute line, return its kind and set
@@ -42,7 +91,7 @@ static enum pseudo pseudo_line(const char *s, const char *e, const char **val,
             return names[i].p;
         }
     }
-    return P_NONE;
+    return mistyped_password(s, e) ? P_MISTYPED : P_NONE;
 }
 
 static int blank(const char *s, const char *e)
@@ -151,6 +200,9 @@ static void split_piece(upd_msg_t *m, size_t *cap, size_t piece,
             if (c.override == NULL)
                 c.override = xstrndup(v, vlen);
             break;
+        case P_MISTYPED:
+            m->nmistyped++;
+            break;
         case P_NONE:
             buf_put(&c.text, p, (size_t)(le - p));
             buf_putc(&c.text, '\n');
@@ -211,6 +263,12 @@ int upd_split(const upd_piece_t *pieces, size_t n, const char *subject,
     }
     for (size_t i = 0; i < m->nparas; i++)
         m->paras[i].creds = &m->creds[m->paras[i].piece];
+    if (m->nmistyped)
+        diag_add(&m->global, DIAG_WARNING, DIAG_OBJECT,
+                 "%zu line(s) looking like a mistyped \"password:\" (such as \"pasword:\", "
+                 "\"passwd:\" or \"password :\") were removed from the update and not used "
+                 "as passwords; write \"password: <your password>\" at the start of a line",
+                 m->nmistyped);
     *out = m;
     return 0;
 }

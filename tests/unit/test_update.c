@@ -2,8 +2,10 @@
  * test_update.c - splitting update text: paragraphs, pseudo-attributes,
  * passwords per piece, keywords.
  */
+#include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "harness.h"
 #include "update.h"
 
@@ -37,6 +39,47 @@ static void test_paragraphs(void)
     CU_ASSERT_EQUAL(upd_object_count(m), 2);
     CU_ASSERT_EQUAL(m->keyword, UPD_KW_NONE);
     CU_ASSERT_EQUAL(m->dry_run, 0);
+    upd_msg_free(m);
+}
+
+/* Mistyped "password:" lines (update.h): removed, counted, no credential;
+ * everything else stays. */
+static void test_mistyped_passwords(void)
+{
+    static const char *const mistyped[] = {
+        "password :", "PASSWORD\t:", " password:", "\tPassword:", "pasword:", "Pasword:",
+        "passwd:", "PASSWD :", "passw0rd:", "paswsord:", "passwords:", "pass:", "paswd:",
+        "p\xd0\xb0ssword:",         /* a Cyrillic a */
+    };
+    static const char *const kept[] = {
+        "address:", "passage:", "keyword:", "pwd:", "passwordxyz:", "passwxyz:", "pa:", "descr: password: x",
+        "password", "pasword x",
+    };
+    for (size_t i = 0; i < sizeof mistyped / sizeof *mistyped; i++) {
+        char *t = xasprintf("person: A\n%s s3cret\nnic-hdl: A1-TEST\n", mistyped[i]);
+        upd_msg_t *m = split1(t, "");
+        CU_ASSERT_EQUAL_FATAL(m->nparas, 1);
+        if (m->nmistyped != 1 || strstr(m->paras[0].text, "s3cret"))
+            CU_FAIL(mistyped[i]);
+        CU_ASSERT_EQUAL(cred_count(m->paras[0].creds, CRED_PASSWORD), 0);
+        CU_ASSERT_EQUAL(diag_count(&m->global, DIAG_WARNING), 1);
+        upd_msg_free(m);
+        free(t);
+    }
+    for (size_t i = 0; i < sizeof kept / sizeof *kept; i++) {
+        char *t = xasprintf("person: A\n%s s3cret\nnic-hdl: A1-TEST\n", kept[i]);
+        upd_msg_t *m = split1(t, "");
+        CU_ASSERT_EQUAL_FATAL(m->nparas, 1);
+        if (m->nmistyped != 0 || !strstr(m->paras[0].text, "s3cret"))
+            CU_FAIL(kept[i]);
+        CU_ASSERT_EQUAL(diag_count(&m->global, DIAG_WARNING), 0);
+        upd_msg_free(m);
+        free(t);
+    }
+    /* the pseudo-attribute itself, in any case, is a password */
+    upd_msg_t *m = split1("person: A\nPassWord: s3cret\nnic-hdl: A1-TEST\n", "");
+    CU_ASSERT_EQUAL(m->nmistyped, 0);
+    CU_ASSERT_EQUAL(cred_count(m->paras[0].creds, CRED_PASSWORD), 1);
     upd_msg_free(m);
 }
 
@@ -103,6 +146,7 @@ void suite_update(void)
     CU_pSuite s = harness_suite("update");
     HARNESS_ADD(s, test_paragraphs);
     HARNESS_ADD(s, test_pieces_keep_their_passwords);
+    HARNESS_ADD(s, test_mistyped_passwords);
     HARNESS_ADD(s, test_pseudo);
     HARNESS_ADD(s, test_keywords);
     HARNESS_ADD(s, test_crlf_and_unknown_class);
