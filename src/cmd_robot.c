@@ -483,8 +483,8 @@ struct unit_arg {
 /*
  * Was this mail handled before?  *@handled is set when the identity
  * (mail_identity()) is recorded, or when a record of its Message-ID
- * alone (the format before, "TIME ok=N failed=N") is younger than
- * LEGACY_SEEN_MAX.  A Message-ID recorded for another mail is only
+ * alone (the format before, "TIME ok=N failed=N") has a TIME within
+ * LEGACY_SEEN_MAX of now.  A Message-ID recorded for another mail is only
  * noted (r->mid_reused): the mail is handled normally.
  * @return 0, ERR_STORE.
  */
@@ -510,7 +510,7 @@ static int seen_check(store_txn_t *txn, struct unit_arg *u, int *handled, err_t 
         buf_putc(&info, 0);
         char *e = info.s;
         long t = strncmp(info.s, "mail:", 5) != 0 ? strtol(info.s, &e, 10) : 0;
-        if (t > 0 && *e == ' ' && r->now - t >= 0 && r->now - t <= LEGACY_SEEN_MAX) {
+        if (t > 0 && *e == ' ' && labs(r->now - t) <= LEGACY_SEEN_MAX) {
             *handled = 1;
             r->mid_reused = 0;
         }
