@@ -12,10 +12,19 @@
  *  - multipart/alternative: only the text/plain alternative;
  *  - message/rfc822 attachments are not processed (warning);
  *  - multipart/signed (RFC 3156, protocol application/pgp-signature): the
- *    signature is verified (pgp.h, with opts->gnupg_home) over the exact
- *    bytes of the signed part as they stand in the mail, in canonical CRLF
- *    form; every piece found inside the signed part gets its credential;
- *    other signed protocols (S/MIME) are walked without credentials;
+ *    signed part is the first body part of THAT multipart/signed entity as
+ *    the MIME parser located it (never a text search over the mail for a
+ *    boundary line): GMime writes it out again in canonical CRLF form (as
+ *    its own g_mime_multipart_signed_verify() does), the signature is
+ *    verified (pgp.h, with opts->gnupg_home) over exactly those bytes, and
+ *    those same bytes are parsed again and walked for pieces, each of
+ *    which gets the signature's credentials.  So what is processed as
+ *    signed is by construction what was verified; a part whose rewritten
+ *    form differs from what was signed fails to verify (fail closed).  A
+ *    signature that cannot be checked, and PGP/MIME layers nested more
+ *    than 8 deep (each holds a copy of its part), leave the part walked as
+ *    it stands, without credentials; other signed protocols (S/MIME) are
+ *    walked without credentials;
  *  - inline clearsigned blocks anywhere in a text part split it: the text
  *    before (unsigned), the signed text (dash-escaping removed; with the
  *    block's signatures as credentials) and the text after (unsigned).

@@ -238,6 +238,116 @@ static void test_pgp_mime_tampered(void)
     buf_free(&raw);
 }
 
+/*
+ * Append to @out a multipart/signed entity (its Content-Type line, a blank
+ * line, its body) with boundary @bd over @part (LF line ends), whose
+ * signature is the signer's over @signed_text (NULL: over @part itself).
+ */
+static void signed_entity(const char *bd, const char *part, const char *signed_text,
+                          buf_t *out)
+{
+    buf_t canon, sig;
+    buf_init(&canon);
+    buf_init(&sig);
+    crlf(signed_text ? signed_text : part, &canon);
+    CU_ASSERT_EQUAL(tk_detach(signer, canon.s, canon.len, &sig), 0);
+    buf_printf(out, "Content-Type: multipart/signed; micalg=pgp-sha256;\n"
+                    " protocol=\"application/pgp-signature\"; boundary=\"%s\"\n\n--%s\n",
+               bd, bd);
+    buf_puts(out, part);
+    buf_printf(out, "\n--%s\nContent-Type: application/pgp-signature\n\n", bd);
+    buf_put(out, sig.s, sig.len);
+    buf_printf(out, "\n--%s--\n", bd);
+    buf_free(&canon);
+    buf_free(&sig);
+}
+
+/* The mail of headers and @entity gives one piece, OBJ, with @n good
+   signatures of the signer. */
+static void check_one_signed_piece(const char *entity, size_t n)
+{
+    buf_t raw;
+    buf_init(&raw);
+    buf_puts(&raw, "From: a@example.net\nSubject: NEW\nMIME-Version: 1.0\n");
+    buf_puts(&raw, entity);
+    mailin_msg_t *m = parse(&raw);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_EQUAL_FATAL(m->npieces, 1);
+    CU_ASSERT_STRING_EQUAL(m->pieces[0].text, OBJ);
+    CU_ASSERT(creds_are(m, 0, n, CRED_PGP_GOOD));
+    mailin_free(m);
+    buf_free(&raw);
+}
+
+static const char SIGNED_PART[] = "Content-Type: text/plain\n\n"
+    "person:  Signed Person\nnic-hdl: SP1-TEST\nsource:  TEST\n";
+
+/*
+ * Issue 10, hole 2: the signature of a part the signer once signed, with
+ * that part between two --sig-b lines in the preamble of a
+ * multipart/mixed, and a multipart/signed with boundary sig-b over other
+ * text: the other text must not get a good signature.
+ */
+static void test_pgp_mime_wrapping(void)
+{
+    CU_ASSERT_FATAL(setup());
+    buf_t raw;
+    buf_init(&raw);
+    buf_puts(&raw, "From: a@example.net\nSubject: NEW\nMIME-Version: 1.0\n"
+                   "Content-Type: multipart/mixed; boundary=\"outer\"\n\n--sig-b\n");
+    buf_puts(&raw, SIGNED_PART);
+    buf_puts(&raw, "\n--sig-b\n--outer\n");
+    signed_entity("sig-b", "Content-Type: text/plain\n\n"
+                  "person:  Other Person\nnic-hdl: OP1-TEST\nsource:  TEST\n",
+                  SIGNED_PART, &raw);
+    buf_puts(&raw, "\n--outer--\n");
+    mailin_msg_t *m = parse(&raw);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_EQUAL_FATAL(m->npieces, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(m->pieces[0].text, "Other Person"));
+    CU_ASSERT(creds_are(m, 0, 1, CRED_PGP_BAD));
+    mailin_free(m);
+    buf_free(&raw);
+}
+
+/* A signed part without header lines (text/plain by default) verifies. */
+static void test_pgp_mime_no_headers(void)
+{
+    CU_ASSERT_FATAL(setup());
+    buf_t e;
+    buf_init(&e);
+    signed_entity("b", strchr(SIGNED_PART, '\n') + 1, NULL, &e);
+    check_one_signed_piece(e.s, 1);
+    buf_free(&e);
+}
+
+/*
+ * Nested PGP/MIME: the inner pieces carry the signature of every layer,
+ * up to 8 checked layers; deeper ones (each checked layer holds a copy of
+ * its signed part) are walked without being checked: of 9 layers, the 8
+ * outer ones count.
+ */
+static void test_pgp_mime_nested(void)
+{
+    CU_ASSERT_FATAL(setup());
+    buf_t part;
+    buf_init(&part);
+    buf_puts(&part, SIGNED_PART);
+    for (int i = 1; i <= 9; i++) {
+        buf_t next;
+        buf_init(&next);
+        char bd[16];
+        snprintf(bd, sizeof bd, "b%d", i);
+        signed_entity(bd, part.s, NULL, &next);
+        buf_free(&part);
+        part = next;
+        if (i == 2)
+            check_one_signed_piece(part.s, 2);
+    }
+    check_one_signed_piece(part.s, 8);
+    buf_free(&part);
+}
+
 static void test_no_gnupg_home(void)
 {
     CU_ASSERT_FATAL(setup());
@@ -267,5 +377,8 @@ void suite_mailin_pgp(void)
     HARNESS_ADD(s, test_pgp_mime_plain);
     HARNESS_ADD(s, test_pgp_mime_mixed_attachment);
     HARNESS_ADD(s, test_pgp_mime_tampered);
+    HARNESS_ADD(s, test_pgp_mime_wrapping);
+    HARNESS_ADD(s, test_pgp_mime_no_headers);
+    HARNESS_ADD(s, test_pgp_mime_nested);
     HARNESS_ADD(s, test_no_gnupg_home);
 }
