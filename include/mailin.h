@@ -32,6 +32,14 @@
  *    credentials.  A block that does not verify structurally (no
  *    signature, broken armor) stays in the text as it is.  A piece's
  *    credentials are exactly the signatures that cover it;
+ *  - signed text (a checked clearsigned block, or a text part inside a
+ *    checked PGP/MIME part) is read only in a charset that maps every
+ *    byte below 0x80 to itself and has no shift states, so that decoding
+ *    cannot turn the verified bytes into other lines: US-ASCII (and the
+ *    undeclared/unknown names read raw, as UTF-8 or else Latin-1), UTF-8,
+ *    ISO-8859-N (latinN), windows-125N (cp125N) and KOI8-*.  Signed text
+ *    in any other charset (UTF-7, ISO-2022-*, HZ, UTF-16/32, EBCDIC,
+ *    Shift_JIS ...) is not processed, with a message-level error;
  *  - HTML-only, encrypted (multipart/encrypted, application/pgp-encrypted,
  *    application/pkcs7-mime) and unknown types yield no piece and an
  *    explaining message-level error (the robot still answers).

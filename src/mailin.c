@@ -191,6 +191,37 @@ static int charset_is_raw(const char *cs)
     return 0;
 }
 
+/* Whether @s is a non-empty run of characters of @set. */
+static int all_of(const char *s, const char *set)
+{
+    return *s && strspn(s, set) == strlen(s);
+}
+
+/*
+ * Whether signed text may be read in charset @cs (NULL: not declared):
+ * only charsets that map every byte below 0x80 to that ASCII character
+ * and have no shift states, so that decoding cannot turn the verified
+ * bytes into other lines (mailin.h).  UTF-7, ISO-2022-*, HZ, UTF-16/32
+ * and whatever else is not listed are refused.
+ */
+static int charset_keeps_lines(const char *cs)
+{
+    static const char *const numbered[] = {     /* followed by digits */
+        "iso-8859-", "iso8859-", "iso_8859-", "iso8859_", "latin", "windows-125",
+        "cp125", NULL
+    };
+    if (cs == NULL || *cs == 0 || charset_is_raw(cs) || strcasecmp(cs, "utf-8") == 0 ||
+        strcasecmp(cs, "utf8") == 0)
+        return 1;
+    for (size_t i = 0; numbered[i]; i++) {
+        size_t l = strlen(numbered[i]);
+        if (strncasecmp(cs, numbered[i], l) == 0 && all_of(cs + l, "0123456789"))
+            return 1;
+    }
+    return strncasecmp(cs, "koi8-", 5) == 0 &&
+           all_of(cs + 5, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+}
+
 /*
  * Append @n bytes in charset @cs (NULL: not declared) to @b as UTF-8.
  * Declared UTF-8 is kept, with U+FFFD for what is malformed; undeclared
@@ -441,6 +472,20 @@ static pgp_t *get_pgp(struct walk *w)
     return w->pgp;
 }
 
+/* Signed text in charset @cs is not processed: the error says why. */
+static void refuse_charset(struct walk *w, const char *cs)
+{
+    buf_t b;
+    buf_init(&b);
+    put_token(&b, cs, TYPE_NAME_MAX);
+    diag_add(&w->m->diags, DIAG_ERROR, DIAG_OBJECT, "Signed text in charset \"%s\" "
+             "was not processed: that charset could make the text read differently "
+             "from what was signed (signed text must be US-ASCII, UTF-8, "
+             "ISO-8859-*, windows-125* or KOI8-*)", b.s);
+    buf_free(&b);
+    w->refused = 1;
+}
+
 /* Add the signatures @sigs[0..n) to @creds. */
 static void add_sig_creds(cred_list_t *creds, const pgp_sig_t *sigs, size_t n)
 {
@@ -515,7 +560,11 @@ static void split_clearsigned(struct walk *w, const char *s, size_t n, const cha
         int rc = pgp ? pgp_verify_clearsigned(pgp, s + off, end - off, &w->tp, &plain,
                                               &sigs, &nsigs, &err)
                      : ERR_CRYPTO;
-        if (rc == 0) {
+        if (rc == 0 && !charset_keeps_lines(cs)) {
+            add_segment(w, s + seg, off - seg, cs, creds);
+            refuse_charset(w, cs);
+            seg = end;
+        } else if (rc == 0) {
             add_segment(w, s + seg, off - seg, cs, creds);
             cred_list_t inner = CRED_LIST_INIT;
             if (creds)
@@ -546,7 +595,9 @@ static void add_text_piece(struct walk *w, GMimePart *part)
     GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
     const char *cs = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
                                                               "charset");
-    if (ba != NULL && ba->len > 0)
+    if (w->in_signed > 0 && !charset_keeps_lines(cs))
+        refuse_charset(w, cs);
+    else if (ba != NULL && ba->len > 0)
         split_clearsigned(w, (const char *)ba->data, ba->len, cs, NULL, 0);
     g_object_unref(mem);
 }

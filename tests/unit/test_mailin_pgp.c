@@ -348,6 +348,71 @@ static void test_pgp_mime_nested(void)
     buf_free(&part);
 }
 
+/* Whether @m has a message-level error mentioning @what. */
+static int has_error(const mailin_msg_t *m, const char *what)
+{
+    for (size_t i = 0; i < m->diags.n; i++)
+        if (m->diags.v[i].sev == DIAG_ERROR && strstr(m->diags.v[i].text, what))
+            return 1;
+    return 0;
+}
+
+/*
+ * Issue 10, hole 8: signed text is read only in ASCII-compatible
+ * charsets without shift states; in UTF-7 "+AAo-" would be a line end.
+ */
+static void test_signed_charsets(void)
+{
+    CU_ASSERT_FATAL(setup());
+    static const char text[] = "person:  Signed Person\nremarks: a +AAo-notify: x@example.net\n"
+                               "nic-hdl: SP1-TEST\nsource:  TEST\n";
+    static const char *const refused[] = { "utf-7", "UTF-7", "iso-2022-jp", "hz-gb-2312",
+                                           "utf-16", "utf-32le", "ebcdic-us", "shift_jis",
+                                           "iso-8859-1x", "latin", NULL };
+    static const char *const allowed[] = { "us-ascii", "utf-8", "UTF8", "iso-8859-15",
+                                           "ISO_8859-2", "latin1", "windows-1252", "cp1251",
+                                           "koi8-r", "unknown-8bit", NULL };
+    buf_t block;
+    buf_init(&block);
+    CU_ASSERT_EQUAL_FATAL(tk_clearsign(signer, text, strlen(text), &block), 0);
+    for (int pass = 0; pass < 2; pass++) {
+        const char *const *list = pass ? allowed : refused;
+        for (size_t i = 0; list[i]; i++) {
+            buf_t raw;
+            buf_init(&raw);
+            buf_puts(&raw, "From: a@example.net\nSubject: NEW\nMIME-Version: 1.0\n"
+                           "Content-Type: text/plain; charset=");
+            buf_puts(&raw, list[i]);
+            buf_puts(&raw, "\n\n");
+            buf_put(&raw, block.s, block.len);
+            mailin_msg_t *m = parse(&raw);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+            if (pass) {
+                CU_ASSERT_EQUAL(m->npieces, 1);
+                CU_ASSERT(creds_are(m, 0, 1, CRED_PGP_GOOD));
+                CU_ASSERT(m->npieces == 1 && strstr(m->pieces[0].text, "+AAo-notify"));
+            } else {
+                CU_ASSERT_EQUAL(m->npieces, 0);
+                CU_ASSERT(has_error(m, "was not processed"));
+            }
+            mailin_free(m);
+            buf_free(&raw);
+        }
+    }
+    /* PGP/MIME: the charset of a text part inside the signed part */
+    buf_t raw;
+    buf_init(&raw);
+    pgp_mime("Content-Type: text/plain; charset=utf-7\n\n"
+             "person:  Signed Person\nremarks: a +AAo-notify: x@example.net\n", NULL, 0, &raw);
+    mailin_msg_t *m = parse(&raw);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_EQUAL(m->npieces, 0);
+    CU_ASSERT(has_error(m, "utf-7"));
+    mailin_free(m);
+    buf_free(&raw);
+    buf_free(&block);
+}
+
 static void test_no_gnupg_home(void)
 {
     CU_ASSERT_FATAL(setup());
@@ -380,5 +445,6 @@ void suite_mailin_pgp(void)
     HARNESS_ADD(s, test_pgp_mime_wrapping);
     HARNESS_ADD(s, test_pgp_mime_no_headers);
     HARNESS_ADD(s, test_pgp_mime_nested);
+    HARNESS_ADD(s, test_signed_charsets);
     HARNESS_ADD(s, test_no_gnupg_home);
 }
