@@ -40,6 +40,9 @@
  *    ISO-8859-N (latinN), windows-125N (cp125N) and KOI8-*.  Signed text
  *    in any other charset (UTF-7, ISO-2022-*, HZ, UTF-16/32, EBCDIC,
  *    Shift_JIS ...) is not processed, with a message-level error;
+ *  - at most opts->max_signed_blocks signatures are checked (each costs a
+ *    verification): beyond that the walk stops with a message-level error
+ *    and over_limit set, and the robot refuses the mail;
  *  - HTML-only, encrypted (multipart/encrypted, application/pgp-encrypted,
  *    application/pkcs7-mime) and unknown types yield no piece and an
  *    explaining message-level error (the robot still answers).
@@ -64,6 +67,12 @@ typedef struct mailin_piece {
     cred_list_t creds;      /**< credentials covering exactly this text */
 } mailin_piece_t;
 
+/** Why the walk stopped early (mailin_msg_t.over_limit). */
+enum mailin_over {
+    MAILIN_OVER_MIME = 1,   /**< opts max_depth or max_parts */
+    MAILIN_OVER_SIGNED = 2  /**< opts max_signed_blocks */
+};
+
 /** The parsed mail. Strings are NULL when the header is absent. */
 typedef struct mailin_msg {
     char *from;             /**< From: as written (decoded, unfolded) */
@@ -82,8 +91,8 @@ typedef struct mailin_msg {
     size_t npieces;
     diag_list_t diags;      /**< message-level warnings and errors, for the
                                  ack's global messages (attr DIAG_OBJECT) */
-    int over_limit;         /**< 1 when the MIME walk stopped at max_depth
-                                 or max_parts (the reason is in diags) */
+    int over_limit;         /**< 0, or why the MIME walk stopped (enum
+                                 mailin_over; the reason is in diags) */
 } mailin_msg_t;
 
 /** Options of mailin_parse(). */
@@ -94,6 +103,8 @@ typedef struct mailin_opts {
     unsigned max_parts;     /**< MIME part limit (0: default 1000) */
     long max_sig_age;       /**< seconds a signature may be old before it
                                  is "too-old" (0: default 3600) */
+    unsigned max_signed_blocks; /**< signatures checked per mail (0:
+                                 default 50) */
 } mailin_opts_t;
 
 /**

@@ -35,6 +35,7 @@
 
 #define DEFAULT_MAX_DEPTH   32
 #define DEFAULT_MAX_PARTS   1000
+#define DEFAULT_MAX_SIGNED  50      /* signatures checked per mail */
 #define ADDR_MAX            320     /* RFC 3696 limit of an address */
 #define TYPE_NAME_MAX       64      /* a type name quoted in a message */
 #define DEFAULT_MAX_SIG_AGE 3600    /* seconds a signature may be old */
@@ -56,6 +57,8 @@ struct walk {
     char *unsupported;      /* first other type skipped, or NULL */
     int refused;            /* text was refused with an error that says
                                why (no "No valid update found") */
+    unsigned max_signed;
+    unsigned nsigned;       /* signatures checked so far */
     unsigned in_signed;     /* checked PGP/MIME parts around the visit */
     const char *gnupg_home; /* NULL: signatures are not checked */
     pgp_time_policy_t tp;
@@ -472,6 +475,25 @@ static pgp_t *get_pgp(struct walk *w)
     return w->pgp;
 }
 
+/*
+ * Count one more signature check.  Beyond max_signed the walk stops with
+ * an error (the robot refuses the mail, mailin.h).
+ * @return 1 when the check may be made, 0 when the limit is hit.
+ */
+static int count_signed(struct walk *w)
+{
+    if (++w->nsigned <= w->max_signed)
+        return 1;
+    if (!w->stopped)
+        diag_add(&w->m->diags, DIAG_ERROR, DIAG_OBJECT, "The mail has more than "
+                 "%u PGP signed blocks (max_signed_blocks); it was not processed",
+                 w->max_signed);
+    w->stopped = 1;
+    w->refused = 1;
+    w->m->over_limit = MAILIN_OVER_SIGNED;
+    return 0;
+}
+
 /* Signed text in charset @cs is not processed: the error says why. */
 static void refuse_charset(struct walk *w, const char *cs)
 {
@@ -534,7 +556,7 @@ static void split_clearsigned(struct walk *w, const char *s, size_t n, const cha
                               const cred_list_t *creds, unsigned level)
 {
     size_t seg = 0, off = 0;
-    while (off < n && level < MAX_CLEARSIGN_NEST) {
+    while (off < n && level < MAX_CLEARSIGN_NEST && !w->stopped) {
         size_t l = text_line_len(s + off, n - off);
         if (!line_is_tag(s + off, l, "-----BEGIN PGP SIGNED MESSAGE-----")) {
             off = text_next_line(s, n, off);
@@ -552,6 +574,8 @@ static void split_clearsigned(struct walk *w, const char *s, size_t n, const cha
             break;
         end = e;
         pgp_t *pgp = get_pgp(w);
+        if (pgp != NULL && !count_signed(w))
+            return;
         pgp_sig_t *sigs = NULL;
         size_t nsigs = 0;
         buf_t plain;
@@ -582,7 +606,8 @@ static void split_clearsigned(struct walk *w, const char *s, size_t n, const cha
         err_free(&err);
         off = end;
     }
-    add_segment(w, s + seg, n - seg, cs, creds);
+    if (!w->stopped)
+        add_segment(w, s + seg, n - seg, cs, creds);
 }
 
 /* Decode a text part and add its pieces (see split_clearsigned()). */
@@ -682,6 +707,10 @@ static void walk_signed(struct walk *w, GMimeMultipart *mp, unsigned depth)
         walk(w, content, depth + 1, 0);
         return;
     }
+    if (!count_signed(w)) {
+        buf_free(&sig);
+        return;
+    }
     GMimeStream *mem = signed_bytes(content);
     GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
     pgp_sig_t *sigs = NULL;
@@ -769,7 +798,7 @@ static void walk(struct walk *w, GMimeObject *o, unsigned depth, int top)
                  "than %u levels); the parts below were not processed",
                  w->max_depth);
         w->stopped = 1;
-        w->m->over_limit = 1;
+        w->m->over_limit = MAILIN_OVER_MIME;
         return;
     }
     if (++w->nparts > w->max_parts) {
@@ -777,7 +806,7 @@ static void walk(struct walk *w, GMimeObject *o, unsigned depth, int top)
                  "The mail has too many MIME parts (more than %u); the "
                  "remaining parts were not processed", w->max_parts);
         w->stopped = 1;
-        w->m->over_limit = 1;
+        w->m->over_limit = MAILIN_OVER_MIME;
         return;
     }
     char *type = mime_type(o);
@@ -964,6 +993,8 @@ int mailin_parse(const char *raw, size_t len, const mailin_opts_t *opts,
     w.m = m;
     w.max_depth = opts && opts->max_depth ? opts->max_depth : DEFAULT_MAX_DEPTH;
     w.max_parts = opts && opts->max_parts ? opts->max_parts : DEFAULT_MAX_PARTS;
+    w.max_signed = opts && opts->max_signed_blocks ? opts->max_signed_blocks
+                                                   : DEFAULT_MAX_SIGNED;
     w.gnupg_home = opts ? opts->gnupg_home : NULL;
     w.tp.now = opts && opts->now ? opts->now : time(NULL);
     w.tp.max_age = opts && opts->max_sig_age > 0 ? opts->max_sig_age : DEFAULT_MAX_SIG_AGE;

@@ -42,7 +42,7 @@ static int setup(void)
 
 static mailin_msg_t *parse(const buf_t *raw)
 {
-    mailin_opts_t o = { time(NULL), home, 0, 0, 3600 };
+    mailin_opts_t o = { time(NULL), home, 0, 0, 3600, 0 };
     mailin_msg_t *m = NULL;
     err_t e = ERR_INIT;
     CU_ASSERT_EQUAL(mailin_parse(raw->s, raw->len, &o, &m, &e), 0);
@@ -123,7 +123,7 @@ static void test_inline_tampered_and_old(void)
     CU_ASSERT(creds_are(m, 0, 1, CRED_PGP_BAD));
     mailin_free(m);
     *at = 'S';
-    mailin_opts_t o = { time(NULL) + 7200, home, 0, 0, 3600 };
+    mailin_opts_t o = { time(NULL) + 7200, home, 0, 0, 3600, 0 };
     CU_ASSERT_EQUAL(mailin_parse(raw.s, raw.len, &o, &m, NULL), 0);
     CU_ASSERT(creds_are(m, 0, 1, CRED_PGP_TOO_OLD));
     mailin_free(m);
@@ -413,6 +413,33 @@ static void test_signed_charsets(void)
     buf_free(&block);
 }
 
+/* max_signed_blocks: beyond it the walk stops with over_limit. */
+static void test_max_signed_blocks(void)
+{
+    CU_ASSERT_FATAL(setup());
+    buf_t raw;
+    buf_init(&raw);
+    buf_puts(&raw, "From: a@example.net\nSubject: NEW\n\n");
+    for (int i = 0; i < 3; i++) {
+        CU_ASSERT_EQUAL(tk_clearsign(signer, OBJ, strlen(OBJ), &raw), 0);
+        buf_puts(&raw, "\n");
+    }
+    mailin_opts_t o = { time(NULL), home, 0, 0, 3600, 3 };
+    mailin_msg_t *m = NULL;
+    CU_ASSERT_EQUAL(mailin_parse(raw.s, raw.len, &o, &m, NULL), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_EQUAL(m->over_limit, 0);
+    CU_ASSERT_EQUAL(m->npieces, 3);
+    mailin_free(m);
+    o.max_signed_blocks = 2;
+    CU_ASSERT_EQUAL(mailin_parse(raw.s, raw.len, &o, &m, NULL), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_EQUAL(m->over_limit, MAILIN_OVER_SIGNED);
+    CU_ASSERT(has_error(m, "max_signed_blocks"));
+    mailin_free(m);
+    buf_free(&raw);
+}
+
 static void test_no_gnupg_home(void)
 {
     CU_ASSERT_FATAL(setup());
@@ -420,7 +447,7 @@ static void test_no_gnupg_home(void)
     buf_init(&raw);
     buf_puts(&raw, "From: a@example.net\nSubject: NEW\n\n");
     CU_ASSERT_EQUAL(tk_clearsign(signer, OBJ, strlen(OBJ), &raw), 0);
-    mailin_opts_t o = { time(NULL), NULL, 0, 0, 0 };
+    mailin_opts_t o = { time(NULL), NULL, 0, 0, 0, 0 };
     mailin_msg_t *m = NULL;
     CU_ASSERT_EQUAL(mailin_parse(raw.s, raw.len, &o, &m, NULL), 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
@@ -446,5 +473,6 @@ void suite_mailin_pgp(void)
     HARNESS_ADD(s, test_pgp_mime_no_headers);
     HARNESS_ADD(s, test_pgp_mime_nested);
     HARNESS_ADD(s, test_signed_charsets);
+    HARNESS_ADD(s, test_max_signed_blocks);
     HARNESS_ADD(s, test_no_gnupg_home);
 }
