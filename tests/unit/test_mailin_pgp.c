@@ -2,8 +2,10 @@
  * test_mailin_pgp.c - signatures in the incoming mail: inline clearsigned
  * blocks split a text part into unsigned and signed pieces, nested layers
  * accumulate credentials, and PGP/MIME (RFC 3156) signatures cover exactly
- * the pieces of the signed part, verified over its raw bytes.  Keys are
- * made at test time (testkeys.h).
+ * the pieces of the signed part, verified over that part as the MIME
+ * parser located it (never a boundary found by a text search); signed
+ * text only in charsets that cannot change its lines; at most
+ * max_signed_blocks checks.  Keys are made at test time (testkeys.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
