@@ -48,6 +48,9 @@ typedef struct conf {
     unsigned max_objects;   /**< objects (paragraphs) per mail (max_objects) */
     size_t max_object_size; /**< bytes of one paragraph (max_object_size) */
     unsigned max_passwords; /**< password: lines per mail (max_passwords) */
+    unsigned max_signed_blocks; /**< PGP signatures checked per mail: inline
+                                 clearsigned blocks and PGP/MIME parts
+                                 (max_signed_blocks) */
     size_t max_line_length; /**< bytes of one line of update text
                                  (max_line_length) */
     /* Registry policy (authz.h, rules.h). */
@@ -72,6 +75,7 @@ typedef struct conf {
 #define CONF_DEFAULT_MAX_OBJECTS     1000u
 #define CONF_DEFAULT_MAX_OBJECT_SIZE ((size_t)1 << 20)
 #define CONF_DEFAULT_MAX_PASSWORDS   20u
+#define CONF_DEFAULT_MAX_SIGNED_BLOCKS 50u
 #define CONF_DEFAULT_MAX_LINE_LENGTH ((size_t)64 << 10)
 
 /** Default configuration file path when no -c and no $AUTODBM_CONF. */

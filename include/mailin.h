@@ -12,10 +12,19 @@
  *  - multipart/alternative: only the text/plain alternative;
  *  - message/rfc822 attachments are not processed (warning);
  *  - multipart/signed (RFC 3156, protocol application/pgp-signature): the
- *    signature is verified (pgp.h, with opts->gnupg_home) over the exact
- *    bytes of the signed part as they stand in the mail, in canonical CRLF
- *    form; every piece found inside the signed part gets its credential;
- *    other signed protocols (S/MIME) are walked without credentials;
+ *    signed part is the first body part of THAT multipart/signed entity as
+ *    the MIME parser located it (never a text search over the mail for a
+ *    boundary line): GMime writes it out again in canonical CRLF form (as
+ *    its own g_mime_multipart_signed_verify() does), the signature is
+ *    verified (pgp.h, with opts->gnupg_home) over exactly those bytes, and
+ *    those same bytes are parsed again and walked for pieces, each of
+ *    which gets the signature's credentials.  So what is processed as
+ *    signed is by construction what was verified; a part whose rewritten
+ *    form differs from what was signed fails to verify (fail closed).  A
+ *    signature that cannot be checked, and PGP/MIME layers nested more
+ *    than 8 deep (each holds a copy of its part), leave the part walked as
+ *    it stands, without credentials; other signed protocols (S/MIME) are
+ *    walked without credentials;
  *  - inline clearsigned blocks anywhere in a text part split it: the text
  *    before (unsigned), the signed text (dash-escaping removed; with the
  *    block's signatures as credentials) and the text after (unsigned).
@@ -23,6 +32,17 @@
  *    credentials.  A block that does not verify structurally (no
  *    signature, broken armor) stays in the text as it is.  A piece's
  *    credentials are exactly the signatures that cover it;
+ *  - signed text (a checked clearsigned block, or a text part inside a
+ *    checked PGP/MIME part) is read only in a charset that maps every
+ *    byte below 0x80 to itself and has no shift states, so that decoding
+ *    cannot turn the verified bytes into other lines: US-ASCII (and the
+ *    undeclared/unknown names read raw, as UTF-8 or else Latin-1), UTF-8,
+ *    ISO-8859-N (latinN), windows-125N (cp125N) and KOI8-*.  Signed text
+ *    in any other charset (UTF-7, ISO-2022-*, HZ, UTF-16/32, EBCDIC,
+ *    Shift_JIS ...) is not processed, with a message-level error;
+ *  - at most opts->max_signed_blocks signatures are checked (each costs a
+ *    verification): beyond that the walk stops with a message-level error
+ *    and over_limit set, and the robot refuses the mail;
  *  - HTML-only, encrypted (multipart/encrypted, application/pgp-encrypted,
  *    application/pkcs7-mime) and unknown types yield no piece and an
  *    explaining message-level error (the robot still answers).
@@ -48,6 +68,12 @@ typedef struct mailin_piece {
     cred_list_t creds;      /**< credentials covering exactly this text */
 } mailin_piece_t;
 
+/** Why the walk stopped early (mailin_msg_t.over_limit). */
+enum mailin_over {
+    MAILIN_OVER_MIME = 1,   /**< opts max_depth or max_parts */
+    MAILIN_OVER_SIGNED = 2  /**< opts max_signed_blocks */
+};
+
 /** The parsed mail. Strings are NULL when the header is absent. */
 typedef struct mailin_msg {
     char *from;             /**< From: as written (decoded, unfolded) */
@@ -72,8 +98,8 @@ typedef struct mailin_msg {
     size_t npieces;
     diag_list_t diags;      /**< message-level warnings and errors, for the
                                  ack's global messages (attr DIAG_OBJECT) */
-    int over_limit;         /**< 1 when the MIME walk stopped at max_depth
-                                 or max_parts (the reason is in diags) */
+    int over_limit;         /**< 0, or why the MIME walk stopped (enum
+                                 mailin_over; the reason is in diags) */
 } mailin_msg_t;
 
 /** Options of mailin_parse(). */
@@ -84,6 +110,8 @@ typedef struct mailin_opts {
     unsigned max_parts;     /**< MIME part limit (0: default 1000) */
     long max_sig_age;       /**< seconds a signature may be old before it
                                  is "too-old" (0: default 3600) */
+    unsigned max_signed_blocks; /**< signatures checked per mail (0:
+                                 default 50) */
 } mailin_opts_t;
 
 /**

@@ -776,7 +776,8 @@ int main(int argc, char **argv)
         goto leave;
     }
     mailin_opts_t mo = { r.now, r.conf.gnupg_home, r.conf.max_mime_depth,
-                         r.conf.max_mime_parts, r.conf.signature_max_age };
+                         r.conf.max_mime_parts, r.conf.signature_max_age,
+                         r.conf.max_signed_blocks };
     /* Too big: only the header block is parsed, to answer the sender. */
     size_t plen = too_big ? header_block_len(raw.s, raw.len) : raw.len;
     rc = mailin_parse(raw.s, plen, &mo, &r.mail, &err);
@@ -840,6 +841,9 @@ int main(int argc, char **argv)
     if (too_big)
         limit_why = xasprintf("it is larger than %zu bytes (max_mail_size)",
                               r.conf.max_mail_size);
+    else if (r.mail->over_limit == MAILIN_OVER_SIGNED)
+        limit_why = xasprintf("it has more than %u PGP signed blocks "
+                              "(max_signed_blocks)", r.conf.max_signed_blocks);
     else if (r.mail->over_limit)
         limit_why = xasprintf("its MIME structure is beyond max_mime_depth (%u) or "
                               "max_mime_parts (%u)", r.conf.max_mime_depth,

@@ -46,6 +46,7 @@ static const struct key keys[] = {
     { "max_object_size", K_SIZE, OFF(max_object_size) },
     { "max_objects", K_COUNT, OFF(max_objects) },
     { "max_passwords", K_COUNT, OFF(max_passwords) },
+    { "max_signed_blocks", K_COUNT, OFF(max_signed_blocks) },
     { "outbox", K_PATH, OFF(outbox) },
     { "override_password", K_HASH, OFF(override_password) },
     { "power_maintainers", K_LIST, OFF(power_maintainers) },
@@ -85,6 +86,7 @@ void conf_defaults(conf_t *c)
     c->max_objects = CONF_DEFAULT_MAX_OBJECTS;
     c->max_object_size = CONF_DEFAULT_MAX_OBJECT_SIZE;
     c->max_passwords = CONF_DEFAULT_MAX_PASSWORDS;
+    c->max_signed_blocks = CONF_DEFAULT_MAX_SIGNED_BLOCKS;
     c->max_line_length = CONF_DEFAULT_MAX_LINE_LENGTH;
 }
 

@@ -35,11 +35,14 @@
 
 #define DEFAULT_MAX_DEPTH   32
 #define DEFAULT_MAX_PARTS   1000
+#define DEFAULT_MAX_SIGNED  50      /* signatures checked per mail */
 #define ADDR_MAX            320     /* RFC 3696 limit of an address */
 #define TYPE_NAME_MAX       64      /* a type name quoted in a message */
 #define DEFAULT_MAX_SIG_AGE 3600    /* seconds a signature may be old */
 #define MAX_SIG_FUTURE      3600    /* seconds a signature may be ahead */
 #define MAX_CLEARSIGN_NEST  8       /* nested clearsigned layers followed */
+#define MAX_SIGNED_NEST     8       /* nested PGP/MIME layers checked (each
+                                       holds a copy of its signed part) */
 
 /* The state of one walk over a MIME tree. */
 struct walk {
@@ -52,8 +55,11 @@ struct walk {
     int seen_encrypted;     /* an encrypted part was skipped */
     int seen_html;          /* a text/html part was skipped */
     char *unsupported;      /* first other type skipped, or NULL */
-    const char *raw;        /* the mail bytes GMime parsed (PGP/MIME) */
-    size_t rawlen;
+    int refused;            /* text was refused with an error that says
+                               why (no "No valid update found") */
+    unsigned max_signed;
+    unsigned nsigned;       /* signatures checked so far */
+    unsigned in_signed;     /* checked PGP/MIME parts around the visit */
     const char *gnupg_home; /* NULL: signatures are not checked */
     pgp_time_policy_t tp;
     pgp_t *pgp;             /* opened at the first signature */
@@ -186,6 +192,37 @@ static int charset_is_raw(const char *cs)
         if (strcasecmp(cs, raw[i]) == 0)
             return 1;
     return 0;
+}
+
+/* Whether @s is a non-empty run of characters of @set. */
+static int all_of(const char *s, const char *set)
+{
+    return *s && strspn(s, set) == strlen(s);
+}
+
+/*
+ * Whether signed text may be read in charset @cs (NULL: not declared):
+ * only charsets that map every byte below 0x80 to that ASCII character
+ * and have no shift states, so that decoding cannot turn the verified
+ * bytes into other lines (mailin.h).  UTF-7, ISO-2022-*, HZ, UTF-16/32
+ * and whatever else is not listed are refused.
+ */
+static int charset_keeps_lines(const char *cs)
+{
+    static const char *const numbered[] = {     /* followed by digits */
+        "iso-8859-", "iso8859-", "iso_8859-", "iso8859_", "latin", "windows-125",
+        "cp125", NULL
+    };
+    if (cs == NULL || *cs == 0 || charset_is_raw(cs) || strcasecmp(cs, "utf-8") == 0 ||
+        strcasecmp(cs, "utf8") == 0)
+        return 1;
+    for (size_t i = 0; numbered[i]; i++) {
+        size_t l = strlen(numbered[i]);
+        if (strncasecmp(cs, numbered[i], l) == 0 && all_of(cs + l, "0123456789"))
+            return 1;
+    }
+    return strncasecmp(cs, "koi8-", 5) == 0 &&
+           all_of(cs + 5, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
 }
 
 /*
@@ -438,6 +475,39 @@ static pgp_t *get_pgp(struct walk *w)
     return w->pgp;
 }
 
+/*
+ * Count one more signature check.  Beyond max_signed the walk stops with
+ * an error (the robot refuses the mail, mailin.h).
+ * @return 1 when the check may be made, 0 when the limit is hit.
+ */
+static int count_signed(struct walk *w)
+{
+    if (++w->nsigned <= w->max_signed)
+        return 1;
+    if (!w->stopped)
+        diag_add(&w->m->diags, DIAG_ERROR, DIAG_OBJECT, "The mail has more than "
+                 "%u PGP signed blocks (max_signed_blocks); it was not processed",
+                 w->max_signed);
+    w->stopped = 1;
+    w->refused = 1;
+    w->m->over_limit = MAILIN_OVER_SIGNED;
+    return 0;
+}
+
+/* Signed text in charset @cs is not processed: the error says why. */
+static void refuse_charset(struct walk *w, const char *cs)
+{
+    buf_t b;
+    buf_init(&b);
+    put_token(&b, cs, TYPE_NAME_MAX);
+    diag_add(&w->m->diags, DIAG_ERROR, DIAG_OBJECT, "Signed text in charset \"%s\" "
+             "was not processed: that charset could make the text read differently "
+             "from what was signed (signed text must be US-ASCII, UTF-8, "
+             "ISO-8859-*, windows-125* or KOI8-*)", b.s);
+    buf_free(&b);
+    w->refused = 1;
+}
+
 /* Add the signatures @sigs[0..n) to @creds. */
 static void add_sig_creds(cred_list_t *creds, const pgp_sig_t *sigs, size_t n)
 {
@@ -486,7 +556,7 @@ static void split_clearsigned(struct walk *w, const char *s, size_t n, const cha
                               const cred_list_t *creds, unsigned level)
 {
     size_t seg = 0, off = 0;
-    while (off < n && level < MAX_CLEARSIGN_NEST) {
+    while (off < n && level < MAX_CLEARSIGN_NEST && !w->stopped) {
         size_t l = text_line_len(s + off, n - off);
         if (!line_is_tag(s + off, l, "-----BEGIN PGP SIGNED MESSAGE-----")) {
             off = text_next_line(s, n, off);
@@ -504,6 +574,8 @@ static void split_clearsigned(struct walk *w, const char *s, size_t n, const cha
             break;
         end = e;
         pgp_t *pgp = get_pgp(w);
+        if (pgp != NULL && !count_signed(w))
+            return;
         pgp_sig_t *sigs = NULL;
         size_t nsigs = 0;
         buf_t plain;
@@ -512,7 +584,11 @@ static void split_clearsigned(struct walk *w, const char *s, size_t n, const cha
         int rc = pgp ? pgp_verify_clearsigned(pgp, s + off, end - off, &w->tp, &plain,
                                               &sigs, &nsigs, &err)
                      : ERR_CRYPTO;
-        if (rc == 0) {
+        if (rc == 0 && !charset_keeps_lines(cs)) {
+            add_segment(w, s + seg, off - seg, cs, creds);
+            refuse_charset(w, cs);
+            seg = end;
+        } else if (rc == 0) {
             add_segment(w, s + seg, off - seg, cs, creds);
             cred_list_t inner = CRED_LIST_INIT;
             if (creds)
@@ -530,7 +606,8 @@ static void split_clearsigned(struct walk *w, const char *s, size_t n, const cha
         err_free(&err);
         off = end;
     }
-    add_segment(w, s + seg, n - seg, cs, creds);
+    if (!w->stopped)
+        add_segment(w, s + seg, n - seg, cs, creds);
 }
 
 /* Decode a text part and add its pieces (see split_clearsigned()). */
@@ -543,58 +620,14 @@ static void add_text_piece(struct walk *w, GMimePart *part)
     GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
     const char *cs = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
                                                               "charset");
-    if (ba != NULL && ba->len > 0)
+    if (w->in_signed > 0 && !charset_keeps_lines(cs))
+        refuse_charset(w, cs);
+    else if (ba != NULL && ba->len > 0)
         split_clearsigned(w, (const char *)ba->data, ba->len, cs, NULL, 0);
     g_object_unref(mem);
 }
 
 static void walk(struct walk *w, GMimeObject *o, unsigned depth, int top);
-
-/*
- * The signed content of the multipart/signed part with boundary @bd as it
- * stands in the mail: the bytes between its first delimiter line and the
- * line end before the next one (RFC 2046: that line end belongs to the
- * delimiter), appended to @out with every line end made CRLF.
- * @return 0, or -1 when the delimiters are not found.
- */
-static int raw_signed_content(const struct walk *w, const char *bd, buf_t *out)
-{
-    const char *s = w->raw;
-    size_t n = w->rawlen, bl = strlen(bd);
-    size_t off = 0, start = 0;
-    int have_start = 0;
-    while (off < n) {
-        size_t l = text_line_len(s + off, n - off);
-        int delim = l >= bl + 2 && s[off] == '-' && s[off + 1] == '-' &&
-                    memcmp(s + off + 2, bd, bl) == 0;
-        if (delim) {
-            size_t k = off + 2 + bl;
-            if (k + 2 <= off + l && s[k] == '-' && s[k + 1] == '-')
-                k += 2;
-            while (k < off + l && (s[k] == ' ' || s[k] == '\t'))
-                k++;
-            delim = k == off + l;
-        }
-        if (delim && !have_start) {
-            have_start = 1;
-            start = text_next_line(s, n, off);
-        } else if (delim) {
-            size_t end = off;
-            if (end > start && s[end - 1] == '\n')
-                end--;
-            if (end > start && s[end - 1] == '\r')
-                end--;
-            for (size_t i = start; i < end; i++) {
-                if (s[i] == '\n' && (i == start || s[i - 1] != '\r'))
-                    buf_putc(out, '\r');
-                buf_putc(out, s[i]);
-            }
-            return 0;
-        }
-        off = text_next_line(s, n, off);
-    }
-    return -1;
-}
 
 /* The transfer-decoded content of a leaf part, appended to @out. */
 static void part_content(GMimeObject *o, buf_t *out)
@@ -613,58 +646,103 @@ static void part_content(GMimeObject *o, buf_t *out)
 }
 
 /*
- * The credentials of the content of a multipart/signed part whose pieces
- * are m->pieces[first..npieces): the signature (the second part of @mp,
- * for protocol application/pgp-signature) checked over the signed content
- * (the first part, its raw bytes in canonical form), given to exactly
- * those pieces.
+ * The first body part @content of a multipart/signed entity as GMime
+ * writes it out again: its headers and body in canonical CRLF form, the
+ * bytes RFC 3156 signs (the same serialisation as GMime's own
+ * g_mime_multipart_signed_verify()).  The caller unrefs the stream; its
+ * byte array holds the bytes.
  */
-static void add_signed_creds(struct walk *w, GMimeMultipart *mp, size_t first)
+static GMimeStream *signed_bytes(GMimeObject *content)
 {
-    if (first == w->m->npieces || g_mime_multipart_get_count(mp) < 2)
-        return;
-    const char *proto = g_mime_object_get_content_type_parameter(GMIME_OBJECT(mp),
-                                                                 "protocol");
-    if (proto == NULL || strcasecmp(proto, "application/pgp-signature") != 0)
-        return;
-    const char *bd = g_mime_multipart_get_boundary(mp);
-    buf_t content, sig;
-    buf_init(&content);
-    buf_init(&sig);
-    part_content(g_mime_multipart_get_part(mp, 1), &sig);
-    int ok = bd != NULL && *bd && raw_signed_content(w, bd, &content) == 0;
-    pgp_t *pgp = ok && sig.len > 0 ? get_pgp(w) : NULL;
-    if (pgp != NULL) {
-        pgp_sig_t *sigs = NULL;
-        size_t nsigs = 0;
-        err_t err = ERR_INIT;
-        int rc = pgp_verify_detached(pgp, content.s, content.len, sig.s, sig.len,
-                                     &w->tp, &sigs, &nsigs, &err);
-        if (rc == 0) {
-            cred_list_t creds = CRED_LIST_INIT;
-            add_sig_creds(&creds, sigs, nsigs);
-            for (size_t i = first; i < w->m->npieces; i++)
-                cred_list_append(&w->m->pieces[i].creds, &creds);
-            cred_list_free(&creds);
-        } else {
-            diag_add(&w->m->diags, DIAG_WARNING, DIAG_OBJECT, "The PGP/MIME "
-                     "signature could not be checked: %s", err_text(&err));
-        }
-        pgp_sig_free(sigs, nsigs);
-        err_free(&err);
-    }
-    buf_free(&content);
-    buf_free(&sig);
+    GMimeStream *mem = g_mime_stream_mem_new();
+    GMimeFormatOptions *fo = g_mime_format_options_new();
+    g_mime_format_options_set_newline_format(fo, GMIME_NEWLINE_FORMAT_DOS);
+    g_mime_object_write_to_stream(content, fo, mem);
+    g_mime_format_options_free(fo);
+    return mem;
 }
 
-/* multipart/signed: the signed content is walked as if it were the body. */
+/* The MIME part that the bytes of @mem (an entity) are, or NULL. */
+static GMimeObject *parse_entity(GMimeStream *mem)
+{
+    g_mime_stream_reset(mem);
+    GMimeParser *parser = g_mime_parser_new_with_stream(mem);
+    GMimeObject *o = g_mime_parser_construct_part(parser, NULL);
+    g_object_unref(parser);
+    return o;
+}
+
+/*
+ * multipart/signed.  With protocol application/pgp-signature and a
+ * signature part, the signature is checked over the bytes of the signed
+ * part (signed_bytes()), and THOSE bytes, parsed again, are walked: every
+ * piece found in them gets the signature's credentials, so what is
+ * processed as signed is exactly what was verified (never bytes found by
+ * searching the mail for a boundary line).  Otherwise (no signature part,
+ * another protocol, no verifier, a check that failed, more than
+ * MAX_SIGNED_NEST checked layers around it) the signed part is walked as
+ * it stands, without credentials.
+ */
 static void walk_signed(struct walk *w, GMimeMultipart *mp, unsigned depth)
 {
     if (g_mime_multipart_get_count(mp) < 1)
         return;
-    size_t first = w->m->npieces;
-    walk(w, g_mime_multipart_get_part(mp, 0), depth + 1, 0);
-    add_signed_creds(w, mp, first);
+    GMimeObject *content = g_mime_multipart_get_part(mp, 0);
+    const char *proto = g_mime_object_get_content_type_parameter(GMIME_OBJECT(mp),
+                                                                 "protocol");
+    buf_t sig;
+    buf_init(&sig);
+    if (g_mime_multipart_get_count(mp) >= 2 && proto != NULL &&
+        strcasecmp(proto, "application/pgp-signature") == 0)
+        part_content(g_mime_multipart_get_part(mp, 1), &sig);
+    pgp_t *pgp = sig.len > 0 ? get_pgp(w) : NULL;
+    if (pgp != NULL && w->in_signed >= MAX_SIGNED_NEST) {
+        diag_add(&w->m->diags, DIAG_WARNING, DIAG_OBJECT, "PGP/MIME signatures "
+                 "nested more than %d levels deep were not checked",
+                 MAX_SIGNED_NEST);
+        pgp = NULL;
+    }
+    if (pgp == NULL) {
+        buf_free(&sig);
+        walk(w, content, depth + 1, 0);
+        return;
+    }
+    if (!count_signed(w)) {
+        buf_free(&sig);
+        return;
+    }
+    GMimeStream *mem = signed_bytes(content);
+    GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+    pgp_sig_t *sigs = NULL;
+    size_t nsigs = 0;
+    err_t err = ERR_INIT;
+    int rc = pgp_verify_detached(pgp, (const char *)ba->data, ba->len, sig.s, sig.len,
+                                 &w->tp, &sigs, &nsigs, &err);
+    GMimeObject *verified = rc == 0 ? parse_entity(mem) : NULL;
+    if (rc != 0) {
+        diag_add(&w->m->diags, DIAG_WARNING, DIAG_OBJECT, "The PGP/MIME "
+                 "signature could not be checked: %s", err_text(&err));
+        walk(w, content, depth + 1, 0);
+    } else if (verified == NULL) {
+        diag_add(&w->m->diags, DIAG_ERROR, DIAG_OBJECT, "The signed part of a "
+                 "PGP/MIME signed message cannot be read; it was not processed");
+        w->refused = 1;
+    } else {
+        size_t first = w->m->npieces;
+        w->in_signed++;
+        walk(w, verified, depth + 1, 0);
+        w->in_signed--;
+        cred_list_t creds = CRED_LIST_INIT;
+        add_sig_creds(&creds, sigs, nsigs);
+        for (size_t i = first; i < w->m->npieces; i++)
+            cred_list_append(&w->m->pieces[i].creds, &creds);
+        cred_list_free(&creds);
+        g_object_unref(verified);
+    }
+    pgp_sig_free(sigs, nsigs);
+    err_free(&err);
+    g_object_unref(mem);
+    buf_free(&sig);
 }
 
 /*
@@ -720,7 +798,7 @@ static void walk(struct walk *w, GMimeObject *o, unsigned depth, int top)
                  "than %u levels); the parts below were not processed",
                  w->max_depth);
         w->stopped = 1;
-        w->m->over_limit = 1;
+        w->m->over_limit = MAILIN_OVER_MIME;
         return;
     }
     if (++w->nparts > w->max_parts) {
@@ -728,7 +806,7 @@ static void walk(struct walk *w, GMimeObject *o, unsigned depth, int top)
                  "The mail has too many MIME parts (more than %u); the "
                  "remaining parts were not processed", w->max_parts);
         w->stopped = 1;
-        w->m->over_limit = 1;
+        w->m->over_limit = MAILIN_OVER_MIME;
         return;
     }
     char *type = mime_type(o);
@@ -773,6 +851,8 @@ static void walk(struct walk *w, GMimeObject *o, unsigned depth, int top)
 static void explain_no_text(struct walk *w)
 {
     diag_list_t *d = &w->m->diags;
+    if (w->refused)
+        return;     /* the error that says why is there */
     if (w->seen_encrypted)
         diag_add(d, DIAG_ERROR, DIAG_OBJECT, "No valid update found: "
                  "encrypted mail is not supported");
@@ -928,8 +1008,8 @@ int mailin_parse(const char *raw, size_t len, const mailin_opts_t *opts,
     w.m = m;
     w.max_depth = opts && opts->max_depth ? opts->max_depth : DEFAULT_MAX_DEPTH;
     w.max_parts = opts && opts->max_parts ? opts->max_parts : DEFAULT_MAX_PARTS;
-    w.raw = raw + off;
-    w.rawlen = len - off;
+    w.max_signed = opts && opts->max_signed_blocks ? opts->max_signed_blocks
+                                                   : DEFAULT_MAX_SIGNED;
     w.gnupg_home = opts ? opts->gnupg_home : NULL;
     w.tp.now = opts && opts->now ? opts->now : time(NULL);
     w.tp.max_age = opts && opts->max_sig_age > 0 ? opts->max_sig_age : DEFAULT_MAX_SIG_AGE;

@@ -788,7 +788,7 @@ static void test_deep_nesting(void)
     mailin_free(m);
 
     /* an explicit, lower limit */
-    mailin_opts_t o = { 0, NULL, 5, 0, 0 };
+    mailin_opts_t o = { 0, NULL, 5, 0, 0, 0 };
     m = parse_opts(b.s, b.len, &o);
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
     CU_ASSERT_EQUAL(m->npieces, 0);
@@ -817,7 +817,7 @@ static void test_part_limit(void)
     }
     mailin_free(m);
 
-    mailin_opts_t o = { 0, NULL, 0, 10, 0 };
+    mailin_opts_t o = { 0, NULL, 0, 10, 0, 0 };
     m = parse_opts(b.s, b.len, &o);
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
     CU_ASSERT_EQUAL(m->npieces, 9);
