@@ -57,8 +57,16 @@ typedef struct pgp_sig {
                                      signing subkey (equal to fpr for a primary
                                      key signature); "" if unknown */
     time_t sigtime;             /**< signature creation time */
-    char *digest;               /**< hex SHA-256 over the signature packet
-                                     bytes (replay detection); malloc'd */
+    char *digest;               /**< the signature's replay record (store.h
+                                     store_sig_seen): hex SHA-256 over the
+                                     signing (sub)key's fingerprint, the
+                                     creation time, the hash algorithm and
+                                     the signed text in canonical text form
+                                     (CRLF, trailing white space and empty
+                                     lines dropped, dash-escapes removed):
+                                     every encoding of one signature (packet
+                                     header, lengths, unhashed subpackets,
+                                     armor) gives the same record; malloc'd */
 } pgp_sig_t;
 
 /** Time limits applied to good signatures. */

@@ -9,9 +9,10 @@
  * settable for replays).  So the status only tells good/bad/unknown-key;
  * revocation and expiry are read from the signing (sub)key itself.
  *
- * The digest of a signature (replay detection) is taken over the binary
- * signature packets, after removing the ASCII armor, so that the same
- * signature wrapped differently gives the same digest.
+ * The replay record of a signature (pgp_sig_t.digest) is keyed on what
+ * the signature says - signing key, creation time, hash algorithm, the
+ * canonical signed text - never on the bytes of its packet, so that one
+ * signature encoded or wrapped differently is still one record.
  *
  * The only process state is GPGME's own initialisation (idempotent).
  */
@@ -200,63 +201,6 @@ static int line_is(const char *s, size_t l, const char *tag)
     return l >= t && memcmp(s, tag, t) == 0 && blank(s + t, l - t);
 }
 
-static int b64val(int c)
-{
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-}
-
-/*
- * Append the binary packets of the armored block whose BEGIN line is at
- * @off of @s to @bin: armor headers skipped, base64 decoded until the
- * checksum or END line.
- */
-static void dearmor(const char *s, size_t n, size_t off, buf_t *bin)
-{
-    off = next_line(s, n, off);
-    /* armor headers: "Key: value" lines up to a blank line */
-    size_t probe = off;
-    while (probe < n) {
-        size_t l = line_len(s + probe, n - probe);
-        if (blank(s + probe, l)) {
-            off = next_line(s, n, probe);
-            break;
-        }
-        if (memchr(s + probe, ':', l) == NULL)
-            break;      /* no headers and no blank line: data starts here */
-        probe = next_line(s, n, probe);
-    }
-    unsigned acc = 0;
-    int bits = 0;
-    while (off < n) {
-        size_t l = line_len(s + off, n - off);
-        const char *ln = s + off;
-        if (l >= 5 && memcmp(ln, "-----", 5) == 0)
-            break;
-        size_t t = l;
-        while (t > 0 && isspace((unsigned char)ln[t - 1]))
-            t--;
-        if (t == 5 && ln[0] == '=')
-            break;      /* the CRC-24 line */
-        for (size_t i = 0; i < t; i++) {
-            int v = b64val((unsigned char)ln[i]);
-            if (v < 0)
-                continue;   /* padding, stray white space */
-            acc = (acc << 6) | (unsigned)v;
-            bits += 6;
-            if (bits >= 8) {
-                bits -= 8;
-                buf_putc(bin, (int)((acc >> bits) & 0xFF));
-            }
-        }
-        off = next_line(s, n, off);
-    }
-}
-
 /* Offset of the line that is exactly @tag in @s, from @from; or -1. */
 static long find_line(const char *s, size_t n, size_t from, const char *tag)
 {
@@ -270,21 +214,68 @@ static long find_line(const char *s, size_t n, size_t from, const char *tag)
     return -1;
 }
 
-/* Hex SHA-256 of the signature packets in @sig (armored or binary). */
-static char *sig_digest(const char *sig, size_t len)
+/*
+ * Feed the signed text @s (@n bytes) to @ck in a canonical form: lines
+ * (dash-escapes removed when @unescape) without trailing white space
+ * (space, tab, CR), joined with CRLF, trailing empty lines dropped.  This
+ * is the text form OpenPGP signs (RFC 4880 7.1, 5.2.1), a little coarser:
+ * every framing of one signed text that gpg still verifies - line ends,
+ * trailing white space, dash-escaping, a clearsigned block or a detached
+ * signature over the same text - gives the same bytes.
+ */
+static void canonical_update(GChecksum *ck, const char *s, size_t n, int unescape)
 {
-    buf_t bin;
-    buf_init(&bin);
-    long at = find_line(sig, len, 0, ARMOR_SIG_BEGIN);
-    if (at >= 0)
-        dearmor(sig, len, (size_t)at, &bin);
-    else
-        buf_put(&bin, sig, len);
+    size_t pending = 0, off = 0;
+    int first = 1;
+    while (off < n) {
+        size_t l = line_len(s + off, n - off);
+        const char *ln = s + off;
+        if (unescape && l >= 2 && ln[0] == '-' && ln[1] == ' ') {
+            ln += 2;
+            l -= 2;
+        }
+        while (l > 0 && (ln[l - 1] == ' ' || ln[l - 1] == '\t' || ln[l - 1] == '\r'))
+            l--;
+        if (l == 0) {
+            pending++;
+        } else {
+            if (!first)
+                pending++;
+            for (; pending > 0; pending--)
+                g_checksum_update(ck, (const guchar *)"\r\n", 2);
+            first = 0;
+            g_checksum_update(ck, (const guchar *)ln, (gssize)l);
+        }
+        off = next_line(s, n, off);
+    }
+}
+
+/* Hex SHA-256 of the canonical form of the signed text (canonical_update). */
+static char *text_digest(const char *s, size_t n, int unescape)
+{
     GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
-    g_checksum_update(ck, (const guchar *)bin.s, (gssize)bin.len);
+    canonical_update(ck, s, n, unescape);
     char *r = xstrdup(g_checksum_get_string(ck));
     g_checksum_free(ck);
-    buf_free(&bin);
+    return r;
+}
+
+/*
+ * The replay record of one good signature: hex SHA-256 over the signing
+ * (sub)key's fingerprint @fpr, the signature's creation time, its hash
+ * algorithm and the digest of the canonical signed text @textdig - what
+ * the signature says, not how its packet is encoded (header format,
+ * length encoding, unhashed subpackets, ECDSA's (r, n-s) twin, armor).
+ */
+static char *sig_record(const char *fpr, time_t sigtime, int hash_algo, const char *textdig)
+{
+    char *in = xasprintf("autodbm-sig 2\n%s\n%lld\n%d\n%s\n", fpr, (long long)sigtime,
+                         hash_algo, textdig);
+    GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
+    g_checksum_update(ck, (const guchar *)in, (gssize)strlen(in));
+    char *r = xstrdup(g_checksum_get_string(ck));
+    g_checksum_free(ck);
+    free(in);
     return r;
 }
 
@@ -296,6 +287,7 @@ struct raw_sig {
     char *fpr;              /* fingerprint or key id as reported */
     time_t sigtime;
     time_t sig_expires;
+    int hash_algo;          /* gpgme_hash_algo_t */
 };
 
 static void copy_fpr(char dst[41], const char *src)
@@ -772,10 +764,11 @@ static int verify_error(gpgme_error_t ge, err_t *err)
 
 /*
  * Run gpgme_op_verify and turn its result into pgp_sig_t entries appended
- * to *sigs; @digest is the digest each entry gets a copy of.
+ * to *sigs; @textdig is the digest of the signed text (text_digest), from
+ * which each entry's replay record is made (sig_record).
  */
 static int verify(pgp_t *p, gpgme_data_t sig, gpgme_data_t text, gpgme_data_t plain,
-                  const char *digest, const pgp_time_policy_t *tp,
+                  const char *textdig, const pgp_time_policy_t *tp,
                   pgp_sig_t **sigs, size_t *nsigs, err_t *err)
 {
     gpgme_error_t ge = gpgme_op_verify(p->ctx, sig, text, plain);
@@ -794,6 +787,7 @@ static int verify(pgp_t *p, gpgme_data_t sig, gpgme_data_t text, gpgme_data_t pl
         raw[i].fpr = xstrdup(s->fpr ? s->fpr : "");
         raw[i].sigtime = (time_t)s->timestamp;
         raw[i].sig_expires = (time_t)s->exp_timestamp;
+        raw[i].hash_algo = (int)s->hash_algo;
     }
     /* the verify result is invalid from here on (key look-ups) */
     size_t base = *nsigs;
@@ -802,7 +796,10 @@ static int verify(pgp_t *p, gpgme_data_t sig, gpgme_data_t text, gpgme_data_t pl
         pgp_sig_t *o = &(*sigs)[base + i];
         memset(o, 0, sizeof *o);
         judge(p, &raw[i], tp, o);
-        o->digest = xstrdup(digest);
+        char f[41];
+        copy_fpr(f, raw[i].fpr);
+        o->digest = sig_record(o->fpr[0] ? o->fpr : f, raw[i].sigtime, raw[i].hash_algo,
+                               textdig);
         free(raw[i].fpr);
     }
     *nsigs = base + n;
@@ -866,7 +863,7 @@ int pgp_verify_clearsigned(pgp_t *p, const char *block, size_t len,
     size_t text_off, sig_off;
     if (clearsigned_layout(block, len, &text_off, &sig_off) != 0)
         return err_set(err, ERR_SYNTAX, "not a clearsigned block");
-    char *digest = sig_digest(block + sig_off, len - sig_off);
+    char *digest = text_digest(block + text_off, sig_off - text_off, 1);
     gpgme_data_t sig = NULL, out = NULL;
     int rc;
     gpgme_error_t ge = gpgme_data_new_from_mem(&sig, block, len, 0);
@@ -890,7 +887,7 @@ int pgp_verify_detached(pgp_t *p, const char *data, size_t len,
                         const pgp_time_policy_t *tp, pgp_sig_t **sigs,
                         size_t *nsigs, err_t *err)
 {
-    char *digest = sig_digest(sigtext, siglen);
+    char *digest = text_digest(data, len, 0);
     gpgme_data_t sig = NULL, text = NULL;
     int rc;
     gpgme_error_t ge = gpgme_data_new_from_mem(&sig, sigtext, siglen, 0);
