@@ -41,6 +41,7 @@ struct kc_entry {
     char prim[41];          /* its primary key's fingerprint */
     int sk_revoked, key_revoked;
     long long sk_expires, key_expires;      /* 0: never */
+    int can_sign;           /* the (sub)key may make signatures */
 };
 
 /* The key data cache as read or built for one keyring stamp. */
@@ -327,12 +328,22 @@ static int is_hex40(const char *s)
  * than a long key id or a v4 fingerprint.
  *
  * The file: the line KEYCACHE_MAGIC, the line "stamp STAMP", one line
- * "SUBKEY-FPR PRIMARY-FPR SUB-REVOKED SUB-EXPIRES KEY-REVOKED KEY-EXPIRES"
- * per (sub)key in the order GPGME lists them, and "end N" (N entries); a
- * file that does not parse completely is rebuilt.
+ * "SUBKEY-FPR PRIMARY-FPR SUB-REVOKED SUB-EXPIRES KEY-REVOKED KEY-EXPIRES
+ * CAN-SIGN" per (sub)key in the order GPGME lists them, and "end N" (N
+ * entries); a file that does not parse completely (one of version 1, too)
+ * is rebuilt.
+ *
+ * Which key a signature belongs to (issue 10): the (sub)keys a signature's
+ * key id or fingerprint names are found in every key of the keyring, and
+ * a key may list another one's key as its subkey (a stranger's key-cert
+ * with the victim's primary key as an authentication subkey needs no
+ * signature of the victim).  So a name is bound thus (kc_choose): to the
+ * primary key of that fingerprint when there is one - a primary key is
+ * its own key, whatever else lists it; else to the one key holding it as
+ * a subkey that may sign; else (none, or several keys) to nothing.
  */
 #define KEYCACHE_FILE "autodbm-keys.cache"
-#define KEYCACHE_MAGIC "autodbm-keycache 1"
+#define KEYCACHE_MAGIC "autodbm-keycache 2"
 
 /* The key data judge() uses for one signature. */
 struct keydata {
@@ -443,17 +454,17 @@ static long long parse_num(const char *s)
 /* Parse the entry line @s (changed in place) into @e; 0 or -1. */
 static int kc_parse_entry(char *s, struct kc_entry *e)
 {
-    char *f[6], *save = NULL;
+    char *f[7], *save = NULL;
     size_t n = 0;
     for (char *t = strtok_r(s, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
-        if (n == 6)
+        if (n == 7)
             return -1;
         f[n++] = t;
     }
-    if (n != 6 || !is_hex_n(f[0], 40) || !is_hex_n(f[1], 40))
+    if (n != 7 || !is_hex_n(f[0], 40) || !is_hex_n(f[1], 40))
         return -1;
-    long long v[4];
-    for (size_t i = 0; i < 4; i++)
+    long long v[5];
+    for (size_t i = 0; i < 5; i++)
         if ((v[i] = parse_num(f[2 + i])) < 0)
             return -1;
     copy_fpr(e->sub, f[0]);
@@ -462,6 +473,7 @@ static int kc_parse_entry(char *s, struct kc_entry *e)
     e->sk_expires = v[1];
     e->key_revoked = v[2] != 0;
     e->key_expires = v[3];
+    e->can_sign = v[4] != 0;
     return 0;
 }
 
@@ -523,8 +535,8 @@ static void kc_write(const pgp_t *p)
     fprintf(fp, "%s\nstamp %s\n", KEYCACHE_MAGIC, p->kc.stamp);
     for (size_t i = 0; i < p->kc.n; i++) {
         const struct kc_entry *e = &p->kc.v[i];
-        fprintf(fp, "%s %s %d %lld %d %lld\n", e->sub, e->prim, e->sk_revoked,
-                e->sk_expires, e->key_revoked, e->key_expires);
+        fprintf(fp, "%s %s %d %lld %d %lld %d\n", e->sub, e->prim, e->sk_revoked,
+                e->sk_expires, e->key_revoked, e->key_expires, e->can_sign);
     }
     fprintf(fp, "end %zu\n", p->kc.n);
     int bad = ferror(fp);
@@ -539,6 +551,24 @@ static void kc_write(const pgp_t *p)
     free(tmp);
 }
 
+/* Add an entry to @kc for every (sub)key of @key with a v4 fingerprint. */
+static void kc_add_key(struct keycache *kc, gpgme_key_t key)
+{
+    gpgme_subkey_t pk = key->subkeys;
+    for (gpgme_subkey_t s = pk; pk && is_hex_n(pk->fpr, 40) && s; s = s->next) {
+        if (!is_hex_n(s->fpr, 40))
+            continue;       /* judged by asking gpg (not found here) */
+        struct kc_entry *e = kc_add(kc);
+        copy_fpr(e->sub, s->fpr);
+        copy_fpr(e->prim, pk->fpr);
+        e->sk_revoked = s->revoked != 0;
+        e->sk_expires = (long long)s->expires;
+        e->key_revoked = key->revoked != 0;
+        e->key_expires = (long long)pk->expires;
+        e->can_sign = s->can_sign != 0;
+    }
+}
+
 /* List every key of the home into the cache (for @stamp, taken before the
  * listing: a change meanwhile makes the result stale, never wrong) and
  * write the file; 0, or -1 when the keys could not be listed. */
@@ -549,18 +579,7 @@ static int kc_build(pgp_t *p, const char *stamp)
     gpgme_error_t ge = gpgme_op_keylist_start(p->ctx, NULL, 0);
     gpgme_key_t key;
     while (!ge && (ge = gpgme_op_keylist_next(p->ctx, &key)) == 0) {
-        gpgme_subkey_t pk = key->subkeys;
-        for (gpgme_subkey_t s = pk; pk && is_hex_n(pk->fpr, 40) && s; s = s->next) {
-            if (!is_hex_n(s->fpr, 40))
-                continue;       /* judged by asking gpg (not found here) */
-            struct kc_entry *e = kc_add(&kc);
-            copy_fpr(e->sub, s->fpr);
-            copy_fpr(e->prim, pk->fpr);
-            e->sk_revoked = s->revoked != 0;
-            e->sk_expires = (long long)s->expires;
-            e->key_revoked = key->revoked != 0;
-            e->key_expires = (long long)pk->expires;
-        }
+        kc_add_key(&kc, key);
         gpgme_key_unref(key);
     }
     gpgme_op_keylist_end(p->ctx);
@@ -596,24 +615,29 @@ static int names_fpr(const char *id, const char *fpr)
     return n > 0 && n <= f && strcasecmp(fpr + (f - n), id) == 0;
 }
 
-/* Look @id up in the cache: 1 found (@kd filled), 0 not in the keyring,
- * -1 no cache.  Several keys matching is "not found", as gpgme_get_key()
- * reports an ambiguous name. */
-static int kc_lookup(pgp_t *p, const char *id, struct keydata *kd)
+/* Bind @id among the entries @v (see "which key a signature belongs to"
+ * above): 1 found (@kd filled), 0 not. */
+static int kc_choose(const struct kc_entry *v, size_t n, const char *id, struct keydata *kd)
 {
-    if (kc_current(p) != 0)
-        return -1;
     const struct kc_entry *hit = NULL;
-    for (size_t i = 0; i < p->kc.n; i++) {
-        const struct kc_entry *e = &p->kc.v[i];
+    int ambiguous = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct kc_entry *e = &v[i];
         if (!names_fpr(id, e->sub))
+            continue;
+        if (strcmp(e->sub, e->prim) == 0) {
+            hit = e;                /* a primary key: its own key */
+            ambiguous = 0;
+            break;
+        }
+        if (!e->can_sign)
             continue;
         if (hit == NULL)
             hit = e;
         else if (strcmp(hit->prim, e->prim) != 0)
-            return 0;
+            ambiguous = 1;
     }
-    if (hit == NULL)
+    if (hit == NULL || ambiguous)
         return 0;
     memcpy(kd->fpr, hit->sub, sizeof kd->fpr);
     memcpy(kd->primary, hit->prim, sizeof kd->primary);
@@ -624,53 +648,32 @@ static int kc_lookup(pgp_t *p, const char *id, struct keydata *kd)
     return 1;
 }
 
-/* Whether @a and @b have the same primary key fingerprint. */
-static int same_key(gpgme_key_t a, gpgme_key_t b)
+/* Look @id up in the cache: 1 found (@kd filled), 0 not in the keyring
+ * or not bound to one key (kc_choose), -1 no cache. */
+static int kc_lookup(pgp_t *p, const char *id, struct keydata *kd)
 {
-    return a && b && a->subkeys && b->subkeys && a->subkeys->fpr && b->subkeys->fpr &&
-           strcmp(a->subkeys->fpr, b->subkeys->fpr) == 0;
+    if (kc_current(p) != 0)
+        return -1;
+    return kc_choose(p->kc.v, p->kc.n, id, kd);
 }
 
-/* Ask gpg for @id (what gpgme_get_key() does, on this context: no second
- * context, whose engine set-up costs a version probe): 1 found (@kd
- * filled), 0 not found or ambiguous. */
+/* Ask gpg for every key holding @id (on this context: no second context,
+ * whose engine set-up costs a version probe) and bind it as kc_lookup()
+ * does: 1 found (@kd filled), 0 not. */
 static int engine_lookup(pgp_t *p, const char *id, struct keydata *kd)
 {
-    gpgme_key_t key = NULL, k = NULL;
-    if (gpgme_op_keylist_start(p->ctx, id, 0) == 0 &&
-        gpgme_op_keylist_next(p->ctx, &k) == 0) {
-        key = k;
-        for (;;) {
-            gpgme_key_t more = NULL;
-            gpgme_error_t ge = gpgme_op_keylist_next(p->ctx, &more);
-            if (gpgme_err_code(ge) == GPG_ERR_EOF)
-                break;
-            int same = ge == 0 && same_key(key, more);
-            if (more)
-                gpgme_key_unref(more);
-            if (!same) {            /* ambiguous, or an error */
-                gpgme_key_unref(key);
-                key = NULL;
-                break;
-            }
-        }
+    struct keycache kc;
+    memset(&kc, 0, sizeof kc);
+    gpgme_key_t key;
+    gpgme_error_t ge = gpgme_op_keylist_start(p->ctx, id, 0);
+    while (!ge && (ge = gpgme_op_keylist_next(p->ctx, &key)) == 0) {
+        kc_add_key(&kc, key);
+        gpgme_key_unref(key);
     }
     gpgme_op_keylist_end(p->ctx);
-    gpgme_subkey_t sk = NULL;
-    for (gpgme_subkey_t s = key ? key->subkeys : NULL; s && !sk; s = s->next)
-        if (s->fpr && names_fpr(id, s->fpr))
-            sk = s;
-    if (sk) {
-        copy_fpr(kd->fpr, sk->fpr);
-        copy_fpr(kd->primary, key->subkeys->fpr);
-        kd->sk_revoked = sk->revoked != 0;
-        kd->sk_expires = (long long)sk->expires;
-        kd->key_revoked = key->revoked != 0;
-        kd->key_expires = (long long)key->subkeys->expires;
-    }
-    if (key)
-        gpgme_key_unref(key);
-    return sk != NULL;
+    int r = gpgme_err_code(ge) == GPG_ERR_EOF && kc_choose(kc.v, kc.n, id, kd);
+    kc_clear(&kc);
+    return r;
 }
 
 /* The key data of the (sub)key @id names: 1 found, 0 not. */
