@@ -117,6 +117,9 @@ typedef struct pgp_keyinfo {
     strv_t owners;          /**< user ids, as owner: lines */
     int secret;             /**< the data held secret key material */
     int expired, revoked;   /**< state of the primary key */
+    strv_t fprs;            /**< the fingerprints of the primary key and of
+                                 every subkey, upper-case, in key order (a
+                                 fingerprint listed twice stays twice) */
 } pgp_keyinfo_t;
 
 /** Free the strings of @k. */
@@ -156,6 +159,16 @@ int pgp_key_import_many(pgp_t *p, const char *armored, size_t len, strv_t *fprs,
  * @return 0 (also when the key was not there); ERR_CRYPTO.
  */
 int pgp_key_delete(pgp_t *p, const char *fpr, err_t *err);
+
+/**
+ * The keys of the GnuPG home that hold the (sub)key @fpr: as their primary
+ * key or as a subkey of any capability (key-cert uniqueness, keyring.h).
+ * @param fpr        a full fingerprint (40 hex digits)
+ * @param primaries  receives the primary fingerprint of each such key
+ *                   (appended, upper-case, each once)
+ * @return 0; ERR_CRYPTO when the keys could not be listed.
+ */
+int pgp_key_holders(pgp_t *p, const char *fpr, strv_t *primaries, err_t *err);
 
 /**
  * The primary key fingerprints of every public key in the GnuPG home.

@@ -688,6 +688,34 @@ static int key_lookup(pgp_t *p, const char *id, struct keydata *kd)
     return engine_lookup(p, id, kd);
 }
 
+int pgp_key_holders(pgp_t *p, const char *fpr, strv_t *primaries, err_t *err)
+{
+    struct keycache local;
+    memset(&local, 0, sizeof local);
+    const struct keycache *kc = &p->kc;
+    if (kc_current(p) != 0) {
+        /* not cached: every key holding it, from gpg */
+        gpgme_key_t key;
+        gpgme_error_t ge = gpgme_op_keylist_start(p->ctx, fpr, 0);
+        while (!ge && (ge = gpgme_op_keylist_next(p->ctx, &key)) == 0) {
+            kc_add_key(&local, key);
+            gpgme_key_unref(key);
+        }
+        gpgme_op_keylist_end(p->ctx);
+        if (gpgme_err_code(ge) != GPG_ERR_EOF) {
+            kc_clear(&local);
+            return err_set(err, ERR_CRYPTO, "listing the keys holding %s: %s", fpr,
+                           gpgme_strerror(ge));
+        }
+        kc = &local;
+    }
+    for (size_t i = 0; i < kc->n; i++)
+        if (strcasecmp(kc->v[i].sub, fpr) == 0)
+            strv_add_unique(primaries, kc->v[i].prim);
+    kc_clear(&local);
+    return 0;
+}
+
 int pgp_key_cache_update(pgp_t *p, err_t *err)
 {
     buf_t st;
@@ -922,6 +950,7 @@ void pgp_keyinfo_free(pgp_keyinfo_t *k)
     if (k == NULL)
         return;
     strv_free(&k->owners);
+    strv_free(&k->fprs);
     memset(k, 0, sizeof *k);
 }
 
@@ -939,9 +968,15 @@ static void fill_info(gpgme_key_t key, pgp_keyinfo_t *info)
         if (u->uid)
             strv_add(&info->owners, u->uid);
     info->secret = key->secret;
-    for (gpgme_subkey_t s = key->subkeys; s; s = s->next)
+    for (gpgme_subkey_t s = key->subkeys; s; s = s->next) {
         if (s->secret)
             info->secret = 1;
+        if (s->fpr) {
+            char f[41];
+            copy_fpr(f, s->fpr);
+            strv_add(&info->fprs, f);
+        }
+    }
     info->expired = key->expired;
     info->revoked = key->revoked;
 }

@@ -160,15 +160,16 @@ def hashed_key(body):
     return b'\x99' + struct.pack('>H', len(body)) + body
 
 
-def stranger_key(victim_pub):
+def stranger_key(victim_pub, tag=6):
     """The stranger's public key: his primary key and user id, and the
-    victim's primary key packet as an authentication-only subkey."""
+    victim's primary key packet (@tag 6; 14: the victim's first subkey)
+    as an authentication-only subkey."""
     seed = hashlib.sha256(b'autodbm issue 10 stranger test key').digest()
     priv = Ed25519PrivateKey.from_private_bytes(seed)
     pub32 = priv.public_key().public_bytes_raw()
     pk = key_body(pub32, KEY_TIME)
     uid = b'Stranger Example <stranger@example.org>'
-    victim = [b for t, b in packets(dearmor(victim_pub)) if t == 6][0]
+    victim = [b for t, b in packets(dearmor(victim_pub)) if t == tag][0]
     selfsig = signature(priv, pk, 0x13, hashed_key(pk) + b'\xb4' + struct.pack('>I', len(uid))
                         + uid, 0x03)
     binding = signature(priv, pk, 0x18, hashed_key(pk) + hashed_key(victim), 0x20)
@@ -256,6 +257,18 @@ def build(home):
         'mail.3': plain_mail('lockout', mc.clearsign(home, 'alice', mc.person('still mine')), 3),
         'secret': STRANGER_PW + '\nkumquat-42\n',
         'queries': '%s\n-r TP1-TEST\n' % name,
+    })
+    # the same with carol's signing subkey: found through the keyring
+    sfpr, spub = stranger_key(mc.KEYS['carol']['pub'], 14)
+    kc = ('key-cert:       PGPKEY-%s\n' % sfpr[-8:] + mc.certif(spub) +
+          'mnt-by:         STRANGER-MNT\nsource:         TEST\n')
+    write_case('lockout-subkey', {
+        'objects.rpsl': mc.objects(STRANGER_MNT),
+        'mail': plain_mail('lockout-subkey', kc + spw, 1, stranger),
+        'mail.2': plain_mail('lockout-subkey', mc.clearsign(home, 'carol',
+                                                            mc.person('still mine')), 2),
+        'secret': STRANGER_PW + '\nkumquat-42\n',
+        'queries': 'PGPKEY-%s\n-r TP1-TEST\n' % sfpr[-8:],
     })
     # control of hole 4 (a): a key-cert that is fine, in a dry run, leaves
     # no key behind: bob's signature afterwards is by an unknown key
