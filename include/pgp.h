@@ -171,6 +171,24 @@ int pgp_key_delete(pgp_t *p, const char *fpr, err_t *err);
 int pgp_key_holders(pgp_t *p, const char *fpr, strv_t *primaries, err_t *err);
 
 /**
+ * The v4 fingerprints of the primary key and of every subkey in armored
+ * public key data, read from the packets themselves without the engine
+ * or any keyring: what a key-cert's own key material holds.  The armor's
+ * base64 is decoded and the packets are walked (old- and new-format
+ * headers; partial and indeterminate lengths, which key packets never
+ * have, are refused); each public-key (tag 6) and public-subkey (tag 14)
+ * packet of version 4 gives SHA-1(0x99, two-byte length, body) (RFC 4880
+ * 12.2).  Other versions are skipped.
+ * @param armored  one or more "-----BEGIN PGP PUBLIC KEY BLOCK-----" blocks
+ * @param fprs     receives the fingerprints (appended, upper-case, in
+ *                 packet order)
+ * @return 0; ERR_SYNTAX when there is no armored key block, its base64
+ *         does not decode, or a packet is malformed or runs past the end
+ *         (@fprs may then hold those of the packets before).
+ */
+int pgp_armored_fprs(const char *armored, size_t len, strv_t *fprs, err_t *err);
+
+/**
  * The primary key fingerprints of every public key in the GnuPG home.
  * @param fprs  receives the fingerprints (appended)
  * @return 0; ERR_CRYPTO.

@@ -569,24 +569,32 @@ static void kc_add_key(struct keycache *kc, gpgme_key_t key)
     }
 }
 
+/* Entries into @kc (emptied first) for every key of the home matching
+ * @pattern (NULL: all): 0, or the GPGME error (@kc left empty). */
+static gpgme_error_t kc_list(pgp_t *p, const char *pattern, struct keycache *kc)
+{
+    memset(kc, 0, sizeof *kc);
+    gpgme_error_t ge = gpgme_op_keylist_start(p->ctx, pattern, 0);
+    gpgme_key_t key;
+    while (!ge && (ge = gpgme_op_keylist_next(p->ctx, &key)) == 0) {
+        kc_add_key(kc, key);
+        gpgme_key_unref(key);
+    }
+    gpgme_op_keylist_end(p->ctx);
+    if (gpgme_err_code(ge) == GPG_ERR_EOF)
+        return 0;
+    kc_clear(kc);
+    return ge ? ge : gpgme_error(GPG_ERR_GENERAL);
+}
+
 /* List every key of the home into the cache (for @stamp, taken before the
  * listing: a change meanwhile makes the result stale, never wrong) and
  * write the file; 0, or -1 when the keys could not be listed. */
 static int kc_build(pgp_t *p, const char *stamp)
 {
     struct keycache kc;
-    memset(&kc, 0, sizeof kc);
-    gpgme_error_t ge = gpgme_op_keylist_start(p->ctx, NULL, 0);
-    gpgme_key_t key;
-    while (!ge && (ge = gpgme_op_keylist_next(p->ctx, &key)) == 0) {
-        kc_add_key(&kc, key);
-        gpgme_key_unref(key);
-    }
-    gpgme_op_keylist_end(p->ctx);
-    if (gpgme_err_code(ge) != GPG_ERR_EOF) {
-        kc_clear(&kc);
+    if (kc_list(p, NULL, &kc) != 0)
         return -1;
-    }
     kc.stamp = xstrdup(stamp);
     kc_clear(&p->kc);
     p->kc = kc;
@@ -663,15 +671,7 @@ static int kc_lookup(pgp_t *p, const char *id, struct keydata *kd)
 static int engine_lookup(pgp_t *p, const char *id, struct keydata *kd)
 {
     struct keycache kc;
-    memset(&kc, 0, sizeof kc);
-    gpgme_key_t key;
-    gpgme_error_t ge = gpgme_op_keylist_start(p->ctx, id, 0);
-    while (!ge && (ge = gpgme_op_keylist_next(p->ctx, &key)) == 0) {
-        kc_add_key(&kc, key);
-        gpgme_key_unref(key);
-    }
-    gpgme_op_keylist_end(p->ctx);
-    int r = gpgme_err_code(ge) == GPG_ERR_EOF && kc_choose(kc.v, kc.n, id, kd);
+    int r = kc_list(p, id, &kc) == 0 && kc_choose(kc.v, kc.n, id, kd);
     kc_clear(&kc);
     return r;
 }
@@ -695,18 +695,10 @@ int pgp_key_holders(pgp_t *p, const char *fpr, strv_t *primaries, err_t *err)
     const struct keycache *kc = &p->kc;
     if (kc_current(p) != 0) {
         /* not cached: every key holding it, from gpg */
-        gpgme_key_t key;
-        gpgme_error_t ge = gpgme_op_keylist_start(p->ctx, fpr, 0);
-        while (!ge && (ge = gpgme_op_keylist_next(p->ctx, &key)) == 0) {
-            kc_add_key(&local, key);
-            gpgme_key_unref(key);
-        }
-        gpgme_op_keylist_end(p->ctx);
-        if (gpgme_err_code(ge) != GPG_ERR_EOF) {
-            kc_clear(&local);
+        gpgme_error_t ge = kc_list(p, fpr, &local);
+        if (ge)
             return err_set(err, ERR_CRYPTO, "listing the keys holding %s: %s", fpr,
                            gpgme_strerror(ge));
-        }
         kc = &local;
     }
     for (size_t i = 0; i < kc->n; i++)
@@ -1109,6 +1101,125 @@ int pgp_key_list(pgp_t *p, strv_t *fprs, err_t *err)
     gpgme_op_keylist_end(p->ctx);
     if (ge && gpgme_err_code(ge) != GPG_ERR_EOF)
         return err_set(err, ERR_CRYPTO, "listing keys: %s", gpgme_strerror(ge));
+    return 0;
+}
+
+/* The fingerprints of the key packets of the binary packets @d (@n bytes);
+ * 0 or -1 (malformed). */
+static int packet_fprs(const unsigned char *d, size_t n, strv_t *fprs)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned h = d[i++];
+        unsigned tag;
+        size_t len;
+        if (!(h & 0x80))
+            return -1;
+        if (h & 0x40) {                 /* new format */
+            tag = h & 0x3F;
+            if (i >= n)
+                return -1;
+            unsigned o = d[i];
+            if (o < 192) {
+                len = o;
+                i += 1;
+            } else if (o < 224) {
+                if (n - i < 2)
+                    return -1;
+                len = ((size_t)(o - 192) << 8) + d[i + 1] + 192;
+                i += 2;
+            } else if (o == 255) {
+                if (n - i < 5)
+                    return -1;
+                len = (size_t)d[i + 1] << 24 | (size_t)d[i + 2] << 16 |
+                      (size_t)d[i + 3] << 8 | d[i + 4];
+                i += 5;
+            } else {
+                return -1;              /* partial body length */
+            }
+        } else {                        /* old format */
+            tag = (h >> 2) & 0x0F;
+            unsigned lt = h & 3;
+            if (lt == 3)
+                return -1;              /* indeterminate length */
+            size_t ll = (size_t)1 << lt;
+            if (n - i < ll)
+                return -1;
+            len = 0;
+            for (size_t k = 0; k < ll; k++)
+                len = len << 8 | d[i + k];
+            i += ll;
+        }
+        if (len > n - i)
+            return -1;
+        if ((tag == 6 || tag == 14) && len >= 1 && d[i] == 4 && len <= 0xFFFF) {
+            unsigned char head[3] = { 0x99, (unsigned char)(len >> 8),
+                                      (unsigned char)(len & 0xFF) };
+            GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA1);
+            g_checksum_update(ck, head, 3);
+            g_checksum_update(ck, d + i, (gssize)len);
+            char f[41];
+            copy_fpr(f, g_checksum_get_string(ck));
+            g_checksum_free(ck);
+            strv_add(fprs, f);
+        }
+        i += len;
+    }
+    return 0;
+}
+
+int pgp_armored_fprs(const char *armored, size_t len, strv_t *fprs, err_t *err)
+{
+    static const char begin[] = "-----BEGIN PGP PUBLIC KEY BLOCK-----";
+    size_t blocks = 0, off = 0;
+    long at;
+    while ((at = find_line(armored, len, off, begin)) >= 0) {
+        blocks++;
+        off = next_line(armored, len, (size_t)at);
+        /* armor headers ("Version: x") up to a blank line, if any */
+        for (size_t probe = off; probe < len;) {
+            size_t l = line_len(armored + probe, len - probe);
+            if (blank(armored + probe, l)) {
+                off = next_line(armored, len, probe);
+                break;
+            }
+            if (memchr(armored + probe, ':', l) == NULL)
+                break;
+            probe = next_line(armored, len, probe);
+        }
+        buf_t b64;
+        buf_init(&b64);
+        int ended = 0;
+        while (off < len) {
+            size_t l = line_len(armored + off, len - off);
+            const char *ln = armored + off;
+            off = next_line(armored, len, off);
+            if (l >= 5 && memcmp(ln, "-----", 5) == 0) {
+                ended = 1;
+                break;
+            }
+            if (l > 0 && ln[0] == '=')
+                continue;               /* the CRC-24 line */
+            for (size_t k = 0; k < l; k++)
+                if (!isspace((unsigned char)ln[k]))
+                    buf_putc(&b64, ln[k]);
+        }
+        gsize n = 0;
+        guchar *bin = NULL;
+        int rc = 0;
+        if (!ended || b64.len == 0 || b64.len % 4 != 0)
+            rc = -1;
+        else if ((bin = g_base64_decode(b64.s, &n)) == NULL || n == 0)
+            rc = -1;
+        else
+            rc = packet_fprs(bin, n, fprs);
+        g_free(bin);
+        buf_free(&b64);
+        if (rc)
+            return err_set(err, ERR_SYNTAX, "malformed OpenPGP key data");
+    }
+    if (blocks == 0)
+        return err_set(err, ERR_SYNTAX, "no armored public key block");
     return 0;
 }
 

@@ -270,6 +270,31 @@ def build(home):
         'secret': STRANGER_PW + '\nkumquat-42\n',
         'queries': 'PGPKEY-%s\n-r TP1-TEST\n' % sfpr[-8:],
     })
+    # hole 4 (c): a subkey counts only while its key-cert's own key holds
+    # it.  carol removes her signing subkey from her key-cert (say it was
+    # stolen); a signature by it must not count any more
+    cpub = mc.KEYS['carol']['pub']
+    stripped = armor('PUBLIC KEY BLOCK', b''.join(
+        old_packet(t, b) for t, b in packets(dearmor(cpub))[:3]))     # key, uid, self-sig
+    carol_kc = mc.keycert('carol')
+    assert mc.certif(cpub) in carol_kc
+    carol_stripped = carol_kc.replace(mc.certif(cpub), mc.certif(stripped))
+    by_subkey = mc.clearsign(home, 'carol', mc.person('signed by the removed subkey'))
+    write_case('removed-subkey', {
+        'objects.rpsl': mc.objects(),
+        'mail': plain_mail('removed-subkey', carol_stripped + pw),
+        'mail.2': plain_mail('removed-subkey', by_subkey, 2),
+        'secret': 'kumquat-42\n',
+        'queries': 'PGPKEY-%s\n-r TP1-TEST\n' % mc.KEYS['carol']['id8'],
+    })
+    # the same with the keyring out of step (it still holds the subkey):
+    # the key-cert's own key decides, not the keyring
+    write_case('stale-subkey', {
+        'objects.rpsl': mc.objects().replace(carol_kc, carol_stripped),
+        'keyring': cpub,
+        'mail': plain_mail('stale-subkey', by_subkey),
+        'queries': '-r TP1-TEST\n',
+    })
     # control of hole 4 (a): a key-cert that is fine, in a dry run, leaves
     # no key behind: bob's signature afterwards is by an unknown key
     write_case('dryrun-import', {

@@ -512,6 +512,46 @@ static void test_digest_rewrapped(void)
     pgp_free(p);
 }
 
+/* pgp_armored_fprs: the key material's own fingerprints, from its packets */
+static void test_armored_fprs(void)
+{
+    CU_ASSERT_FATAL(fixtures());
+    buf_t k;
+    buf_init(&k);
+    strv_t f = STRV_INIT;
+    err_t e = ERR_INIT;
+    CU_ASSERT_EQUAL(tk_export(bob, &k), 0);
+    CU_ASSERT_EQUAL(pgp_armored_fprs(k.s, k.len, &f, &e), 0);
+    CU_ASSERT_EQUAL_FATAL(f.n, 2);
+    CU_ASSERT_STRING_EQUAL(f.v[0], tk_fpr(bob));
+    CU_ASSERT_STRING_EQUAL(f.v[1], tk_subfpr(bob));
+    /* two blocks: both keys, in order */
+    buf_t two;
+    buf_init(&two);
+    CU_ASSERT_EQUAL(tk_export(alice, &two), 0);
+    buf_put(&two, k.s, k.len);
+    strv_free(&f);
+    CU_ASSERT_EQUAL(pgp_armored_fprs(two.s, two.len, &f, &e), 0);
+    CU_ASSERT_EQUAL_FATAL(f.n, 3);
+    CU_ASSERT_STRING_EQUAL(f.v[0], tk_fpr(alice));
+    CU_ASSERT_STRING_EQUAL(f.v[1], tk_fpr(bob));
+    /* cut short inside a packet, or no key block at all: refused */
+    buf_t cut;
+    buf_init(&cut);
+    const char *b = strstr(k.s, "\n\n") + 2;
+    buf_put(&cut, k.s, (size_t)(b - k.s));
+    buf_put(&cut, b, 64);
+    buf_puts(&cut, "\n-----END PGP PUBLIC KEY BLOCK-----\n");
+    strv_free(&f);
+    CU_ASSERT_EQUAL(pgp_armored_fprs(cut.s, cut.len, &f, &e), ERR_SYNTAX);
+    CU_ASSERT_EQUAL(pgp_armored_fprs("person: X\n", 10, &f, &e), ERR_SYNTAX);
+    strv_free(&f);
+    buf_free(&cut);
+    buf_free(&two);
+    buf_free(&k);
+    err_free(&e);
+}
+
 static void test_not_clearsigned(void)
 {
     pgp_t *p = verifier();
@@ -839,6 +879,7 @@ void suite_pgp(void)
     HARNESS_ADD(s, test_digest_rewrapped);
     HARNESS_ADD(s, test_not_clearsigned);
     HARNESS_ADD(s, test_keys);
+    HARNESS_ADD(s, test_armored_fprs);
     HARNESS_ADD(s, test_key_cache);
     HARNESS_ADD(s, test_key_cache_update_and_uncached);
 }
