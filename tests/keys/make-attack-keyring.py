@@ -162,14 +162,15 @@ def hashed_key(body):
 
 def stranger_key(victim_pub, tag=6):
     """The stranger's public key: his primary key and user id, and the
-    victim's primary key packet (@tag 6; 14: the victim's first subkey)
-    as an authentication-only subkey."""
+    victim's primary key packet (@tag 6; 14: the victim's first subkey;
+    @victim_pub None: the stranger's own primary key again) as an
+    authentication-only subkey."""
     seed = hashlib.sha256(b'autodbm issue 10 stranger test key').digest()
     priv = Ed25519PrivateKey.from_private_bytes(seed)
     pub32 = priv.public_key().public_bytes_raw()
     pk = key_body(pub32, KEY_TIME)
     uid = b'Stranger Example <stranger@example.org>'
-    victim = [b for t, b in packets(dearmor(victim_pub)) if t == tag][0]
+    victim = [b for t, b in packets(dearmor(victim_pub)) if t == tag][0] if victim_pub else pk
     selfsig = signature(priv, pk, 0x13, hashed_key(pk) + b'\xb4' + struct.pack('>I', len(uid))
                         + uid, 0x03)
     binding = signature(priv, pk, 0x18, hashed_key(pk) + hashed_key(victim), 0x20)
@@ -269,6 +270,16 @@ def build(home):
                                                             mc.person('still mine')), 2),
         'secret': STRANGER_PW + '\nkumquat-42\n',
         'queries': 'PGPKEY-%s\n-r TP1-TEST\n' % sfpr[-8:],
+    })
+    # a key listing one key twice (its primary key as its subkey too)
+    sfpr, spub = stranger_key(None)
+    kc = ('key-cert:       PGPKEY-%s\n' % sfpr[-8:] + mc.certif(spub) +
+          'mnt-by:         STRANGER-MNT\nsource:         TEST\n')
+    write_case('key-twice', {
+        'objects.rpsl': mc.objects(STRANGER_MNT),
+        'mail': plain_mail('key-twice', kc + spw, 1, stranger),
+        'secret': STRANGER_PW + '\nkumquat-42\n',
+        'queries': 'PGPKEY-%s\n' % sfpr[-8:],
     })
     # hole 4 (c): a subkey counts only while its key-cert's own key holds
     # it.  carol removes her signing subkey from her key-cert (say it was
