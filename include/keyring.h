@@ -69,6 +69,12 @@ typedef struct keyring_stats {
  * imported.  Bad key-certs are reported in @diags (may be NULL) as
  * DIAG_WARNINGs naming the key-cert and counted as skipped.  Finally the
  * home's key data cache is brought up to date (pgp_key_cache_update()).
+ * Key-certs stored before keyring_check_obj() existed, or loaded, may
+ * share keys (their certif: packets tell, pgp_armored_fprs()): one whose
+ * key lists another key-cert's primary key as a subkey is not imported
+ * (skipped, with a warning: gpg would merge the other key into it), and a
+ * subkey in the keys of two key-certs is a DIAG_WARNING naming both, for
+ * the operator to delete the one that is not the key owner's.
  * @param stats  receives the counts (may be NULL; removed is kept)
  * @return 0; ERR_STORE; ERR_CRYPTO.
  */

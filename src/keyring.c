@@ -98,10 +98,104 @@ struct kc_item {
     char *text;             /* its certif: text (bulk ones) */
 };
 
+/*
+ * Key-certs whose key lists another key-cert's primary key as a subkey
+ * (stored before keyring_check_obj(), or loaded).  They are not imported:
+ * gpg finds a key by the fingerprint of any of its (sub)keys, so with such
+ * a key in the home the other key-cert's own key would be merged into it
+ * instead of imported, and its owner locked out.
+ */
+struct claims {
+    strv_t prim;            /* "FPR NAME": every key-cert's primary key */
+    strv_t subs;            /* "FPR NAME": every subkey */
+    strv_t names, why;      /* the claimants and why, in step */
+    strv_t shared;          /* warnings: a subkey of two key-certs' keys */
+};
+
+static int claims_one(int cls, const char *pkey, const char *text, size_t len, void *arg)
+{
+    (void)cls;
+    struct claims *cl = arg;
+    rpsl_obj_t *obj = NULL;
+    if (rpsl_parse(text, len, 1, 0, &obj, NULL) == 0 && obj && is_pgp_keycert(obj)) {
+        buf_t t;
+        buf_init(&t);
+        strv_t f = STRV_INIT;
+        if (keyring_certif_text(obj, &t) > 0)
+            pgp_armored_fprs(t.s, t.len, &f, NULL);   /* what it holds, as far as it parses */
+        for (size_t i = 0; i < f.n; i++) {
+            char *e = xasprintf("%s %s", f.v[i], pkey);
+            strv_add(i == 0 ? &cl->prim : &cl->subs, e);
+            free(e);
+        }
+        strv_free(&f);
+        buf_free(&t);
+    }
+    rpsl_obj_free(obj);
+    return 0;
+}
+
+static int cmp_fpr40(const void *a, const void *b)
+{
+    return strncmp(*(char *const *)a, *(char *const *)b, 40);
+}
+
+/* Fill @cl from the key-certs of @txn. @return 0 or ERR_STORE. */
+static int claims_find(store_txn_t *txn, struct claims *cl, err_t *err)
+{
+    int rc = store_each(txn, SC_KEY_CERT, claims_one, cl, err);
+    if (rc)
+        return rc;
+    strv_sort(&cl->prim);
+    strv_sort(&cl->subs);
+    for (size_t i = 1; i < cl->subs.n; i++) {
+        const char *a = cl->subs.v[i - 1], *b = cl->subs.v[i];
+        if (strncmp(a, b, 40) != 0 || strcmp(a + 41, b + 41) == 0)
+            continue;
+        /* gpg keeps both keys; a signature by the subkey counts for the
+         * one key that may sign with it, else for none (pgp.h) */
+        char *w = xasprintf("key-certs %s and %s share the subkey %.40s: a key belongs to "
+                            "one key-cert only; delete the one that is not its owner's",
+                            a + 41, b + 41, a);
+        strv_add(&cl->shared, w);
+        free(w);
+    }
+    for (size_t i = 0; i < cl->subs.n; i++) {
+        const char *sub = cl->subs.v[i];
+        char **hit = cl->prim.n ? bsearch(&sub, cl->prim.v, cl->prim.n, sizeof *cl->prim.v,
+                                          cmp_fpr40) : NULL;
+        if (hit == NULL || strcmp(*hit + 41, sub + 41) == 0)
+            continue;
+        char spaced[51];
+        char f[41];
+        memcpy(f, sub, 40);
+        f[40] = 0;
+        auth_fpr_spaced(f, spaced);
+        if (strv_add_unique(&cl->names, sub + 41)) {
+            char *w = xasprintf("its key lists the key %s of key-cert %s as a subkey: not "
+                                "imported (a key belongs to one key-cert only)",
+                                spaced, *hit + 41);
+            strv_add(&cl->why, w);
+            free(w);
+        }
+    }
+    return 0;
+}
+
+static void claims_free(struct claims *cl)
+{
+    strv_free(&cl->prim);
+    strv_free(&cl->subs);
+    strv_free(&cl->names);
+    strv_free(&cl->why);
+    strv_free(&cl->shared);
+}
+
 struct gather {
     pgp_t *pgp;
     keyring_stats_t *stats;
     diag_list_t *diags;
+    const struct claims *claims;
     buf_t armored;          /* the bulk: every usable certif: text */
     struct kc_item *v;
     size_t n, cap;
@@ -127,6 +221,12 @@ static int gather_one(int cls, const char *pkey, const char *text, size_t len, v
     }
     if (!is_pgp_keycert(obj)) {
         skip(g, pkey, "no OpenPGP key (not a PGPKEY key-cert)");
+        rpsl_obj_free(obj);
+        return 0;
+    }
+    long claim = strv_find(&g->claims->names, pkey);
+    if (claim >= 0) {
+        skip(g, pkey, g->claims->why.v[claim]);
         rpsl_obj_free(obj);
         return 0;
     }
@@ -195,8 +295,16 @@ int keyring_import_all(store_t *st, pgp_t *pgp, keyring_stats_t *stats,
     g.diags = diags;
     g.err = err;
     buf_init(&g.armored);
-    rc = store_each(txn, SC_KEY_CERT, gather_one, &g, err);
+    struct claims cl;
+    memset(&cl, 0, sizeof cl);
+    g.claims = &cl;
+    rc = claims_find(txn, &cl, err);
+    if (rc == 0)
+        rc = store_each(txn, SC_KEY_CERT, gather_one, &g, err);
     store_read_end(txn);
+    for (size_t i = 0; diags && i < cl.shared.n; i++)
+        diag_add(diags, DIAG_WARNING, DIAG_OBJECT, "%s", cl.shared.v[i]);
+    claims_free(&cl);
     strv_t got = STRV_INIT;
     if (rc == 0 && g.armored.len > 0)
         rc = pgp_key_import_many(pgp, g.armored.s, g.armored.len, &got, err);

@@ -259,6 +259,14 @@ def build(home):
         'secret': STRANGER_PW + '\nkumquat-42\n',
         'queries': '%s\n-r TP1-TEST\n' % name,
     })
+    # the stranger's key-cert already in the store (stored before the
+    # fix, or loaded): autodbm-load must not import it, else gpg merges
+    # alice's key into it; alice's signed update still succeeds
+    write_case('preexisting', {
+        'objects.rpsl': mc.objects(STRANGER_MNT, kc),
+        'mail': plain_mail('preexisting', mc.clearsign(home, 'alice', mc.person('still mine'))),
+        'queries': '-r TP1-TEST\n',
+    })
     # the same with carol's signing subkey: found through the keyring
     sfpr, spub = stranger_key(mc.KEYS['carol']['pub'], 14)
     kc = ('key-cert:       PGPKEY-%s\n' % sfpr[-8:] + mc.certif(spub) +
