@@ -7,10 +7,12 @@
  *   MD5-PW <$1$ hash>, BCRYPT-PW <$2[aby]$ hash>, CRYPT-PW <DES crypt>
  *       a password credential whose crypt_r() hash equals the hash;
  *   PGPKEY-<id>
- *       a PGP credential in state good whose fingerprint (or, for a
- *       signature by a subkey, its primary key's fingerprint) equals the
- *       fingerpr: of a key-cert in the store, whose name is that
- *       PGPKEY-<id> (short key ids are names, never proof).
+ *       a PGP credential in state good whose fingerprint equals the
+ *       fingerpr: of a key-cert in the store, or, for a signature by a
+ *       subkey, whose primary key's fingerprint does and whose subkey is
+ *       in that key-cert's own certif: key (its packets, not the
+ *       keyring); the key-cert's name must be that PGPKEY-<id> (short
+ *       key ids are names, never proof).
  * Authorisation is a pure function of the objects and the credentials.
  */
 #ifndef AUTODBM_AUTH_H
@@ -83,8 +85,8 @@ void auth_fpr_spaced(const char *fpr40, char out[51]);
 
 /**
  * The key-cert whose fingerpr: is the signing key of the PGP credential
- * @c (its fpr, else its primary key's fingerprint), whatever the
- * credential's state.
+ * @c (its fpr, else its primary key's fingerprint when the key-cert's
+ * certif: key holds the subkey fpr), whatever the credential's state.
  * @param name   only a key-cert of this name counts (NULL: any)
  * @param found  if not NULL and one is found, receives its name (malloc'd)
  * @return 1 found, 0 not (also for a credential without a full

@@ -44,8 +44,8 @@ typedef struct cred {
                                  ("" when unknown) */
     enum cred_pgp_state state; /**< CRED_PGP: verification result */
     time_t sigtime;         /**< CRED_PGP: signature creation time */
-    char *digest;           /**< CRED_PGP: hex digest of the signature
-                                 packet (replay detection), or NULL */
+    char *digest;           /**< CRED_PGP: the signature's replay record
+                                 (pgp_sig_t.digest), or NULL */
     char primary[41];       /**< CRED_PGP: fingerprint of the primary key
                                  owning the signing (sub)key, 40 upper-case
                                  hex digits; equal to fpr for a primary key

@@ -2,9 +2,10 @@
  * keyring.h - the registry's GnuPG keyring as a cache of the store.
  *
  * The public keys in the GnuPG home (pgp.h) are exactly those of the
- * key-cert objects in the store: a key-cert that is loaded or created has
- * its key imported (keyring_import_obj, keyring_import_all), a deleted one
- * has its key removed after the commit (keyring_forget_obj), and
+ * key-cert objects in the store: a key-cert that is loaded has its key
+ * imported (keyring_import_all), one created, modified or deleted by the
+ * robot has its key imported or removed after the commit
+ * (keyring_commit_obj, keyring_forget_obj), and
  * keyring_rebuild() makes the home match the store again from scratch
  * (autodbm-load --rebuild-keyring).  The store is the truth: a key in the
  * keyring without a key-cert in the store authorises nothing.
@@ -68,6 +69,12 @@ typedef struct keyring_stats {
  * imported.  Bad key-certs are reported in @diags (may be NULL) as
  * DIAG_WARNINGs naming the key-cert and counted as skipped.  Finally the
  * home's key data cache is brought up to date (pgp_key_cache_update()).
+ * Key-certs stored before keyring_check_obj() existed, or loaded, may
+ * share keys (their certif: packets tell, pgp_armored_fprs()): one whose
+ * key lists another key-cert's primary key as a subkey is not imported
+ * (skipped, with a warning: gpg would merge the other key into it), and a
+ * subkey in the keys of two key-certs is a DIAG_WARNING naming both, for
+ * the operator to delete the one that is not the key owner's.
  * @param stats  receives the counts (may be NULL; removed is kept)
  * @return 0; ERR_STORE; ERR_CRYPTO.
  */
@@ -83,6 +90,41 @@ int keyring_import_all(store_t *st, pgp_t *pgp, keyring_stats_t *stats,
  */
 int keyring_rebuild(store_t *st, pgp_t *pgp, keyring_stats_t *stats,
                     diag_list_t *diags, err_t *err);
+
+/**
+ * Whether the key @info (pgp_key_inspect() of the certif: of the key-cert
+ * @pkey, being created or modified) may be that key-cert's key.  A
+ * fingerprint - of the primary key or of any subkey - belongs to one
+ * key-cert only: none may appear twice in the key, be the fingerpr: of
+ * another key-cert in the store (@txn), or be a (sub)key of the key of
+ * another key-cert, looked up in the registry's keyring (@pgp, which holds
+ * the key of every key-cert of the store) and confirmed in the store.  A
+ * stranger's key listing the victim's key as a subkey is refused so.
+ * @param why  receives the reason when the key is refused (malloc'd; the
+ *             caller frees it), NULL when it is accepted
+ * @return 0 (see *why); ERR_STORE; ERR_CRYPTO.
+ */
+int keyring_check_obj(store_txn_t *txn, pgp_t *pgp, const char *pkey,
+                      const pgp_keyinfo_t *info, char **why, err_t *err);
+
+/**
+ * After a commit that created, modified or deleted a key-cert, bring the
+ * keyring in step with the store (a fresh read snapshot of @st): the key
+ * of the key-cert @pkey as now stored is imported - in place of the key
+ * with the same fingerprint, so subkeys and user ids it no longer has go
+ * - and the key of @old (the version before, NULL on create) is forgotten
+ * as keyring_forget_obj() does when its fingerprint changed or the
+ * key-cert is gone.  Keys are imported only here, after the commit, never
+ * during the update: a dry run, a failed object, a transaction rolled
+ * back or a temporary failure leaves nothing in the keyring.  A robot
+ * stopped between the commit and this leaves the key-cert without its key
+ * (its signatures count as by an unknown key) until keyring_rebuild().
+ * @param pkey  the key-cert's name (NULL: the name of @old, a delete)
+ * @return 0; ERR_STORE; ERR_SYNTAX (the stored certif: is not one public
+ *         key); ERR_CRYPTO.
+ */
+int keyring_commit_obj(store_t *st, pgp_t *pgp, const char *pkey, const rpsl_obj_t *old,
+                       err_t *err);
 
 /**
  * After a commit that deleted or modified the key-cert @old: remove its

@@ -57,8 +57,16 @@ typedef struct pgp_sig {
                                      signing subkey (equal to fpr for a primary
                                      key signature); "" if unknown */
     time_t sigtime;             /**< signature creation time */
-    char *digest;               /**< hex SHA-256 over the signature packet
-                                     bytes (replay detection); malloc'd */
+    char *digest;               /**< the signature's replay record (store.h
+                                     store_sig_seen): hex SHA-256 over the
+                                     signing (sub)key's fingerprint, the
+                                     creation time, the hash algorithm and
+                                     the signed text in canonical text form
+                                     (CRLF, trailing white space and empty
+                                     lines dropped, dash-escapes removed):
+                                     every encoding of one signature (packet
+                                     header, lengths, unhashed subpackets,
+                                     armor) gives the same record; malloc'd */
 } pgp_sig_t;
 
 /** Time limits applied to good signatures. */
@@ -109,6 +117,9 @@ typedef struct pgp_keyinfo {
     strv_t owners;          /**< user ids, as owner: lines */
     int secret;             /**< the data held secret key material */
     int expired, revoked;   /**< state of the primary key */
+    strv_t fprs;            /**< the fingerprints of the primary key and of
+                                 every subkey, upper-case, in key order (a
+                                 fingerprint listed twice stays twice) */
 } pgp_keyinfo_t;
 
 /** Free the strings of @k. */
@@ -148,6 +159,34 @@ int pgp_key_import_many(pgp_t *p, const char *armored, size_t len, strv_t *fprs,
  * @return 0 (also when the key was not there); ERR_CRYPTO.
  */
 int pgp_key_delete(pgp_t *p, const char *fpr, err_t *err);
+
+/**
+ * The keys of the GnuPG home that hold the (sub)key @fpr: as their primary
+ * key or as a subkey of any capability (key-cert uniqueness, keyring.h).
+ * @param fpr        a full fingerprint (40 hex digits)
+ * @param primaries  receives the primary fingerprint of each such key
+ *                   (appended, upper-case, each once)
+ * @return 0; ERR_CRYPTO when the keys could not be listed.
+ */
+int pgp_key_holders(pgp_t *p, const char *fpr, strv_t *primaries, err_t *err);
+
+/**
+ * The v4 fingerprints of the primary key and of every subkey in armored
+ * public key data, read from the packets themselves without the engine
+ * or any keyring: what a key-cert's own key material holds.  The armor's
+ * base64 is decoded and the packets are walked (old- and new-format
+ * headers; partial and indeterminate lengths, which key packets never
+ * have, are refused); each public-key (tag 6) and public-subkey (tag 14)
+ * packet of version 4 gives SHA-1(0x99, two-byte length, body) (RFC 4880
+ * 12.2).  Other versions are skipped.
+ * @param armored  one or more "-----BEGIN PGP PUBLIC KEY BLOCK-----" blocks
+ * @param fprs     receives the fingerprints (appended, upper-case, in
+ *                 packet order)
+ * @return 0; ERR_SYNTAX when there is no armored key block, its base64
+ *         does not decode, or a packet is malformed or runs past the end
+ *         (@fprs may then hold those of the packets before).
+ */
+int pgp_armored_fprs(const char *armored, size_t len, strv_t *fprs, err_t *err);
 
 /**
  * The primary key fingerprints of every public key in the GnuPG home.

@@ -99,12 +99,12 @@ typedef struct proc_opts {
     const struct rules_policy *rules; /**< business rule switches (rules.h),
                                  or NULL for the defaults */
     pgp_t *pgp;             /**< the registry's GnuPG home: key-cert objects
-                                 are inspected and their keys imported on
-                                 create/modify (a key imported for an update
-                                 that is not committed is harmless: a
-                                 signature counts only through a key-cert
-                                 in the store); NULL: key-cert creates and
-                                 modifies fail */
+                                 are inspected on create/modify and checked
+                                 against the keys of the other key-certs
+                                 (keyring_check_obj); nothing is imported
+                                 here: the caller brings the keyring in
+                                 step after the commit (keyring_commit_obj);
+                                 NULL: key-cert creates and modifies fail */
     int shed_stored;        /**< 1: results do not keep the versions they
                                  wrote (stored is NULL; notify.h loads them
                                  from the transaction), so an update's

@@ -432,8 +432,11 @@ int store_keys_used(store_txn_t *txn, int cls, const char *prefix,
 
 /*
  * Signatures that authorised a change (replay detection, issue 4): the
- * digest of each (cred_t.digest), written in the same transaction as the
- * changes it authorised.
+ * replay record of each (cred_t.digest, pgp.h: keyed on signing key,
+ * creation time, hash algorithm and signed text since issue 10; records
+ * written before, over the packet bytes, match nothing any more, which
+ * matters for at most signature_max_age after the upgrade), written in
+ * the same transaction as the changes it authorised.
  */
 
 /**

@@ -9,6 +9,8 @@
 
 #include "auth.h"
 #include "buf.h"
+#include "keyring.h"
+#include "pgp.h"
 #include "schema.h"
 
 void auth_check_init(auth_check_t *c)
@@ -102,15 +104,36 @@ static int password_matches(const cred_t *c, const char *auth_value)
 
 struct kc_find {
     const char *name;   /* wanted key-cert name, or NULL: any */
+    const char *subkey; /* a subkey its certif: must hold, or NULL */
     char *found;        /* the name of the key-cert found */
 };
 
+/* Whether the certif: of the stored key-cert @text holds the (sub)key
+ * @fpr: its own key material, read from its packets (pgp_armored_fprs),
+ * never what the keyring holds under that fingerprint. */
+static int certif_holds(const char *text, size_t len, const char *fpr)
+{
+    rpsl_obj_t *obj = NULL;
+    int hit = 0;
+    if (rpsl_parse(text, len, 1, 0, &obj, NULL) == 0 && obj) {
+        buf_t armored;
+        buf_init(&armored);
+        strv_t fprs = STRV_INIT;
+        if (keyring_certif_text(obj, &armored) > 0 &&
+            pgp_armored_fprs(armored.s, armored.len, &fprs, NULL) == 0)
+            hit = strv_find(&fprs, fpr) > 0;    /* a subkey: not the first */
+        strv_free(&fprs);
+        buf_free(&armored);
+    }
+    rpsl_obj_free(obj);
+    return hit;
+}
+
 static int kc_hit(int cls, const char *pkey, const char *text, size_t len, void *arg)
 {
-    (void)text;
-    (void)len;
     struct kc_find *k = arg;
-    if (cls == SC_KEY_CERT && (k->name == NULL || strcasecmp(pkey, k->name) == 0)) {
+    if (cls == SC_KEY_CERT && (k->name == NULL || strcasecmp(pkey, k->name) == 0) &&
+        (k->subkey == NULL || certif_holds(text, len, k->subkey))) {
         k->found = xstrdup(pkey);
         return 1;
     }
@@ -127,14 +150,15 @@ static void squeeze(char *s)
     *o = 0;
 }
 
-/* The key-cert (named @name, or any if NULL) whose fingerpr: is @fpr40. */
-static int kc_by_fpr(store_txn_t *txn, const char *name, const char *fpr40, char **found,
-                     err_t *err)
+/* The key-cert (named @name, or any if NULL) whose fingerpr: is @fpr40
+ * and, if @subkey is not NULL, whose own key holds the subkey @subkey. */
+static int kc_by_fpr(store_txn_t *txn, const char *name, const char *fpr40,
+                     const char *subkey, char **found, err_t *err)
 {
     char spaced[51];
     auth_fpr_spaced(fpr40, spaced);
     squeeze(spaced);    /* stored values have white space runs collapsed */
-    struct kc_find k = { name, NULL };
+    struct kc_find k = { name, subkey, NULL };
     int rc = store_inverse(txn, SA_FINGERPR, spaced, kc_hit, &k, err);
     if (rc != 0 && rc != 1) {
         free(k.found);
@@ -156,9 +180,12 @@ int auth_pgp_keycert(store_txn_t *txn, const char *name, const cred_t *c, char *
         *found = NULL;
     if (c->kind != CRED_PGP || strlen(c->fpr) != 40)
         return 0;
-    int rc = kc_by_fpr(txn, name, c->fpr, found, err);
+    /* a primary key's signature: the key-cert of that key; a subkey's:
+     * the key-cert of its primary key, if that key-cert's own key holds
+     * the subkey (the keyring's binding alone is not enough) */
+    int rc = kc_by_fpr(txn, name, c->fpr, NULL, found, err);
     if (rc == 0 && strlen(c->primary) == 40 && strcmp(c->primary, c->fpr) != 0)
-        rc = kc_by_fpr(txn, name, c->primary, found, err);
+        rc = kc_by_fpr(txn, name, c->primary, c->fpr, found, err);
     return rc;
 }
 

@@ -675,17 +675,17 @@ static void keycert_open(struct robot *r)
     }
 }
 
-/* After the commit: keys of deleted (or re-keyed) key-certs leave the
- * keyring (keyring.h: the store is the truth, the keyring follows it). */
+/* After the commit, and only then: keys of created or modified key-certs
+ * enter the keyring, those of deleted (or re-keyed) ones leave it
+ * (keyring.h: the store is the truth, the keyring follows it). */
 static void keycert_after_commit(struct robot *r, store_t *st)
 {
     for (size_t i = 0; r->pgp && i < r->report->n; i++) {
         const proc_result_t *x = &r->report->v[i];
-        if (x->cls != SC_KEY_CERT || !x->ok || x->old == NULL ||
-            (x->op != PROC_DELETE && x->op != PROC_MODIFY))
+        if (x->cls != SC_KEY_CERT || !x->ok || x->op == PROC_NOOP)
             continue;
         err_t e = ERR_INIT;
-        if (keyring_forget_obj(st, r->pgp, x->old, &e) != 0)
+        if (keyring_commit_obj(st, r->pgp, x->pkey, x->old, &e) != 0)
             buf_printf(&r->logextra, " keyring-warning=\"%s\"", err_text(&e));
         err_free(&e);
     }

@@ -40,6 +40,17 @@ static int is_pgp_keycert(const rpsl_obj_t *obj)
     return name == NULL || strncasecmp(name, "X509-", 5) != 0;
 }
 
+/* The fingerprint of @obj's fingerpr: (40 upper-case hex digits) into
+ * @fpr; "" when it has none. */
+static void fingerpr_of(const rpsl_obj_t *obj, char fpr[41])
+{
+    size_t n = 0;
+    for (const char *v = rpsl_obj_get(obj, "fingerpr"); v && *v && n < 40; v++)
+        if (isxdigit((unsigned char)*v))
+            fpr[n++] = (char)toupper((unsigned char)*v);
+    fpr[n == 40 ? 40 : 0] = 0;
+}
+
 int keyring_import_obj(pgp_t *pgp, const rpsl_obj_t *obj, pgp_keyinfo_t *info,
                        int *imported, err_t *err)
 {
@@ -87,10 +98,104 @@ struct kc_item {
     char *text;             /* its certif: text (bulk ones) */
 };
 
+/*
+ * Key-certs whose key lists another key-cert's primary key as a subkey
+ * (stored before keyring_check_obj(), or loaded).  They are not imported:
+ * gpg finds a key by the fingerprint of any of its (sub)keys, so with such
+ * a key in the home the other key-cert's own key would be merged into it
+ * instead of imported, and its owner locked out.
+ */
+struct claims {
+    strv_t prim;            /* "FPR NAME": every key-cert's primary key */
+    strv_t subs;            /* "FPR NAME": every subkey */
+    strv_t names, why;      /* the claimants and why, in step */
+    strv_t shared;          /* warnings: a subkey of two key-certs' keys */
+};
+
+static int claims_one(int cls, const char *pkey, const char *text, size_t len, void *arg)
+{
+    (void)cls;
+    struct claims *cl = arg;
+    rpsl_obj_t *obj = NULL;
+    if (rpsl_parse(text, len, 1, 0, &obj, NULL) == 0 && obj && is_pgp_keycert(obj)) {
+        buf_t t;
+        buf_init(&t);
+        strv_t f = STRV_INIT;
+        if (keyring_certif_text(obj, &t) > 0)
+            pgp_armored_fprs(t.s, t.len, &f, NULL);   /* what it holds, as far as it parses */
+        for (size_t i = 0; i < f.n; i++) {
+            char *e = xasprintf("%s %s", f.v[i], pkey);
+            strv_add(i == 0 ? &cl->prim : &cl->subs, e);
+            free(e);
+        }
+        strv_free(&f);
+        buf_free(&t);
+    }
+    rpsl_obj_free(obj);
+    return 0;
+}
+
+static int cmp_fpr40(const void *a, const void *b)
+{
+    return strncmp(*(char *const *)a, *(char *const *)b, 40);
+}
+
+/* Fill @cl from the key-certs of @txn. @return 0 or ERR_STORE. */
+static int claims_find(store_txn_t *txn, struct claims *cl, err_t *err)
+{
+    int rc = store_each(txn, SC_KEY_CERT, claims_one, cl, err);
+    if (rc)
+        return rc;
+    strv_sort(&cl->prim);
+    strv_sort(&cl->subs);
+    for (size_t i = 1; i < cl->subs.n; i++) {
+        const char *a = cl->subs.v[i - 1], *b = cl->subs.v[i];
+        if (strncmp(a, b, 40) != 0 || strcmp(a + 41, b + 41) == 0)
+            continue;
+        /* gpg keeps both keys; a signature by the subkey counts for the
+         * one key that may sign with it, else for none (pgp.h) */
+        char *w = xasprintf("key-certs %s and %s share the subkey %.40s: a key belongs to "
+                            "one key-cert only; delete the one that is not its owner's",
+                            a + 41, b + 41, a);
+        strv_add(&cl->shared, w);
+        free(w);
+    }
+    for (size_t i = 0; i < cl->subs.n; i++) {
+        const char *sub = cl->subs.v[i];
+        char **hit = cl->prim.n ? bsearch(&sub, cl->prim.v, cl->prim.n, sizeof *cl->prim.v,
+                                          cmp_fpr40) : NULL;
+        if (hit == NULL || strcmp(*hit + 41, sub + 41) == 0)
+            continue;
+        char spaced[51];
+        char f[41];
+        memcpy(f, sub, 40);
+        f[40] = 0;
+        auth_fpr_spaced(f, spaced);
+        if (strv_add_unique(&cl->names, sub + 41)) {
+            char *w = xasprintf("its key lists the key %s of key-cert %s as a subkey: not "
+                                "imported (a key belongs to one key-cert only)",
+                                spaced, *hit + 41);
+            strv_add(&cl->why, w);
+            free(w);
+        }
+    }
+    return 0;
+}
+
+static void claims_free(struct claims *cl)
+{
+    strv_free(&cl->prim);
+    strv_free(&cl->subs);
+    strv_free(&cl->names);
+    strv_free(&cl->why);
+    strv_free(&cl->shared);
+}
+
 struct gather {
     pgp_t *pgp;
     keyring_stats_t *stats;
     diag_list_t *diags;
+    const struct claims *claims;
     buf_t armored;          /* the bulk: every usable certif: text */
     struct kc_item *v;
     size_t n, cap;
@@ -119,6 +224,12 @@ static int gather_one(int cls, const char *pkey, const char *text, size_t len, v
         rpsl_obj_free(obj);
         return 0;
     }
+    long claim = strv_find(&g->claims->names, pkey);
+    if (claim >= 0) {
+        skip(g, pkey, g->claims->why.v[claim]);
+        rpsl_obj_free(obj);
+        return 0;
+    }
     buf_t t;
     buf_init(&t);
     keyring_certif_text(obj, &t);
@@ -129,11 +240,7 @@ static int gather_one(int cls, const char *pkey, const char *text, size_t len, v
     struct kc_item *it = &g->v[g->n++];
     memset(it, 0, sizeof *it);
     it->name = xstrdup(pkey);
-    size_t n = 0;
-    for (const char *v = rpsl_obj_get(obj, "fingerpr"); v && *v && n < 40; v++)
-        if (isxdigit((unsigned char)*v))
-            it->fpr[n++] = (char)toupper((unsigned char)*v);
-    it->fpr[n == 40 ? 40 : 0] = 0;
+    fingerpr_of(obj, it->fpr);
     static const char begin[] = "-----BEGIN PGP PUBLIC KEY BLOCK-----";
     if (t.len == 0) {
         skip(g, pkey, "the key-cert has no certif: attribute");
@@ -188,8 +295,16 @@ int keyring_import_all(store_t *st, pgp_t *pgp, keyring_stats_t *stats,
     g.diags = diags;
     g.err = err;
     buf_init(&g.armored);
-    rc = store_each(txn, SC_KEY_CERT, gather_one, &g, err);
+    struct claims cl;
+    memset(&cl, 0, sizeof cl);
+    g.claims = &cl;
+    rc = claims_find(txn, &cl, err);
+    if (rc == 0)
+        rc = store_each(txn, SC_KEY_CERT, gather_one, &g, err);
     store_read_end(txn);
+    for (size_t i = 0; diags && i < cl.shared.n; i++)
+        diag_add(diags, DIAG_WARNING, DIAG_OBJECT, "%s", cl.shared.v[i]);
+    claims_free(&cl);
     strv_t got = STRV_INIT;
     if (rc == 0 && g.armored.len > 0)
         rc = pgp_key_import_many(pgp, g.armored.s, g.armored.len, &got, err);
@@ -267,18 +382,127 @@ int keyring_rebuild(store_t *st, pgp_t *pgp, keyring_stats_t *stats,
 }
 
 struct fpr_hit {
-    int found;
+    const char *except;     /* a key-cert name that does not count, or NULL */
+    char *name;             /* the key-cert found (malloc'd) */
 };
 
 static int fpr_hit_fn(int cls, const char *pkey, const char *text, size_t len, void *arg)
 {
-    (void)pkey;
     (void)text;
     (void)len;
     struct fpr_hit *h = arg;
-    if (cls == SC_KEY_CERT)
-        h->found = 1;
-    return h->found;
+    if (cls != SC_KEY_CERT || (h->except && strcasecmp(pkey, h->except) == 0))
+        return 0;
+    h->name = xstrdup(pkey);
+    return 1;
+}
+
+/* The key-cert of @txn whose fingerpr: is @fpr (40 hex digits), other than
+ * @except: 1 (its name into *name, malloc'd, if @name), 0 none, or an
+ * ERR_* status. */
+static int keycert_of_fpr(store_txn_t *txn, const char *fpr, const char *except, char **name,
+                          err_t *err)
+{
+    char spaced[51];
+    auth_fpr_spaced(fpr, spaced);
+    char *dbl = strstr(spaced, "  ");   /* stored values: white space runs collapsed */
+    if (dbl)
+        memmove(dbl, dbl + 1, strlen(dbl + 1) + 1);
+    struct fpr_hit h = { except, NULL };
+    int rc = store_inverse(txn, SA_FINGERPR, spaced, fpr_hit_fn, &h, err);
+    if (rc != 0 && rc != 1) {
+        free(h.name);
+        return rc;
+    }
+    if (h.name == NULL)
+        return 0;
+    if (name)
+        *name = h.name;
+    else
+        free(h.name);
+    return 1;
+}
+
+int keyring_check_obj(store_txn_t *txn, pgp_t *pgp, const char *pkey,
+                      const pgp_keyinfo_t *info, char **why, err_t *err)
+{
+    *why = NULL;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && *why == NULL && i < info->fprs.n; i++) {
+        const char *f = info->fprs.v[i];
+        const char *what = i == 0 ? "primary key" : "subkey";
+        char spaced[51];
+        auth_fpr_spaced(f, spaced);
+        for (size_t k = 0; k < i && *why == NULL; k++)
+            if (strcmp(info->fprs.v[k], f) == 0)
+                *why = xasprintf("The supplied key holds the key %s twice", spaced);
+        if (*why)
+            break;
+        char *other = NULL;
+        int r = keycert_of_fpr(txn, f, pkey, &other, err);
+        if (r == 1)
+            *why = xasprintf("The %s %s of the supplied key is the key of key-cert %s: "
+                             "a key belongs to one key-cert only", what, spaced, other);
+        else if (r != 0)
+            rc = r;
+        free(other);
+        if (rc || *why)
+            break;
+        /* a (sub)key of another key-cert's key */
+        strv_t holders = STRV_INIT;
+        rc = pgp_key_holders(pgp, f, &holders, err);
+        for (size_t k = 0; rc == 0 && *why == NULL && k < holders.n; k++) {
+            if (strcmp(holders.v[k], info->fpr) == 0)
+                continue;
+            other = NULL;
+            r = keycert_of_fpr(txn, holders.v[k], pkey, &other, err);
+            if (r == 1)
+                *why = xasprintf("The %s %s of the supplied key is already a key of key-cert "
+                                 "%s: a key belongs to one key-cert only", what, spaced, other);
+            else if (r != 0)
+                rc = r;
+            free(other);
+        }
+        strv_free(&holders);
+    }
+    if (rc) {
+        free(*why);
+        *why = NULL;
+    }
+    return rc;
+}
+
+int keyring_commit_obj(store_t *st, pgp_t *pgp, const char *pkey, const rpsl_obj_t *old,
+                       err_t *err)
+{
+    if (pkey == NULL)
+        pkey = old ? rpsl_obj_get(old, "key-cert") : NULL;
+    if (pkey == NULL)
+        return 0;
+    store_txn_t *txn = NULL;
+    int rc = store_read_begin(st, &txn, err);
+    if (rc)
+        return rc;
+    rpsl_obj_t *cur = NULL;
+    rc = store_obj_load(txn, SC_KEY_CERT, pkey, &cur, err);
+    store_read_end(txn);
+    if (rc == ERR_NOTFOUND)
+        rc = 0;
+    char oldfpr[41] = "", curfpr[41] = "";
+    if (old)
+        fingerpr_of(old, oldfpr);
+    if (rc == 0 && cur && is_pgp_keycert(cur)) {
+        fingerpr_of(cur, curfpr);
+        /* the key as stored, not merged into what the keyring had */
+        if (curfpr[0])
+            rc = pgp_key_delete(pgp, curfpr, err);
+        if (rc == 0)
+            rc = keyring_import_obj(pgp, cur, NULL, NULL, err);
+    }
+    rpsl_obj_free(cur);
+    if (rc == 0 && old && (oldfpr[0] == 0 || strcmp(oldfpr, curfpr) != 0))
+        rc = keyring_forget_obj(st, pgp, old, err);
+    return rc;
 }
 
 int keyring_forget_obj(store_t *st, pgp_t *pgp, const rpsl_obj_t *old, err_t *err)
@@ -287,13 +511,8 @@ int keyring_forget_obj(store_t *st, pgp_t *pgp, const rpsl_obj_t *old, err_t *er
         return 0;
     /* the fingerprint: from fingerpr:, else from the key itself */
     char fpr[41];
-    size_t n = 0;
-    const char *v = rpsl_obj_get(old, "fingerpr");
-    for (; v && *v && n < 40; v++)
-        if (isxdigit((unsigned char)*v))
-            fpr[n++] = (char)toupper((unsigned char)*v);
-    fpr[n] = 0;
-    if (n != 40) {
+    fingerpr_of(old, fpr);
+    if (fpr[0] == 0) {
         buf_t text;
         buf_init(&text);
         keyring_certif_text(old, &text);
@@ -309,21 +528,15 @@ int keyring_forget_obj(store_t *st, pgp_t *pgp, const rpsl_obj_t *old, err_t *er
         if (fpr[0] == 0)
             return 0;
     }
-    char spaced[51];
-    auth_fpr_spaced(fpr, spaced);
-    char *dbl = strstr(spaced, "  ");   /* stored values: white space runs collapsed */
-    if (dbl)
-        memmove(dbl, dbl + 1, strlen(dbl + 1) + 1);
     store_txn_t *txn = NULL;
     int rc = store_read_begin(st, &txn, err);
     if (rc)
         return rc;
-    struct fpr_hit h = { 0 };
-    rc = store_inverse(txn, SA_FINGERPR, spaced, fpr_hit_fn, &h, err);
+    rc = keycert_of_fpr(txn, fpr, NULL, NULL, err);
     store_read_end(txn);
-    if (rc != 0 && rc != 1)
-        return rc;
-    if (h.found)
+    if (rc == 1)
         return 0;
+    if (rc)
+        return rc;
     return pgp_key_delete(pgp, fpr, err);
 }

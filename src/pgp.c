@@ -9,9 +9,10 @@
  * settable for replays).  So the status only tells good/bad/unknown-key;
  * revocation and expiry are read from the signing (sub)key itself.
  *
- * The digest of a signature (replay detection) is taken over the binary
- * signature packets, after removing the ASCII armor, so that the same
- * signature wrapped differently gives the same digest.
+ * The replay record of a signature (pgp_sig_t.digest) is keyed on what
+ * the signature says - signing key, creation time, hash algorithm, the
+ * canonical signed text - never on the bytes of its packet, so that one
+ * signature encoded or wrapped differently is still one record.
  *
  * The only process state is GPGME's own initialisation (idempotent).
  */
@@ -40,6 +41,7 @@ struct kc_entry {
     char prim[41];          /* its primary key's fingerprint */
     int sk_revoked, key_revoked;
     long long sk_expires, key_expires;      /* 0: never */
+    int can_sign;           /* the (sub)key may make signatures */
 };
 
 /* The key data cache as read or built for one keyring stamp. */
@@ -200,63 +202,6 @@ static int line_is(const char *s, size_t l, const char *tag)
     return l >= t && memcmp(s, tag, t) == 0 && blank(s + t, l - t);
 }
 
-static int b64val(int c)
-{
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-}
-
-/*
- * Append the binary packets of the armored block whose BEGIN line is at
- * @off of @s to @bin: armor headers skipped, base64 decoded until the
- * checksum or END line.
- */
-static void dearmor(const char *s, size_t n, size_t off, buf_t *bin)
-{
-    off = next_line(s, n, off);
-    /* armor headers: "Key: value" lines up to a blank line */
-    size_t probe = off;
-    while (probe < n) {
-        size_t l = line_len(s + probe, n - probe);
-        if (blank(s + probe, l)) {
-            off = next_line(s, n, probe);
-            break;
-        }
-        if (memchr(s + probe, ':', l) == NULL)
-            break;      /* no headers and no blank line: data starts here */
-        probe = next_line(s, n, probe);
-    }
-    unsigned acc = 0;
-    int bits = 0;
-    while (off < n) {
-        size_t l = line_len(s + off, n - off);
-        const char *ln = s + off;
-        if (l >= 5 && memcmp(ln, "-----", 5) == 0)
-            break;
-        size_t t = l;
-        while (t > 0 && isspace((unsigned char)ln[t - 1]))
-            t--;
-        if (t == 5 && ln[0] == '=')
-            break;      /* the CRC-24 line */
-        for (size_t i = 0; i < t; i++) {
-            int v = b64val((unsigned char)ln[i]);
-            if (v < 0)
-                continue;   /* padding, stray white space */
-            acc = (acc << 6) | (unsigned)v;
-            bits += 6;
-            if (bits >= 8) {
-                bits -= 8;
-                buf_putc(bin, (int)((acc >> bits) & 0xFF));
-            }
-        }
-        off = next_line(s, n, off);
-    }
-}
-
 /* Offset of the line that is exactly @tag in @s, from @from; or -1. */
 static long find_line(const char *s, size_t n, size_t from, const char *tag)
 {
@@ -270,21 +215,68 @@ static long find_line(const char *s, size_t n, size_t from, const char *tag)
     return -1;
 }
 
-/* Hex SHA-256 of the signature packets in @sig (armored or binary). */
-static char *sig_digest(const char *sig, size_t len)
+/*
+ * Feed the signed text @s (@n bytes) to @ck in a canonical form: lines
+ * (dash-escapes removed when @unescape) without trailing white space
+ * (space, tab, CR), joined with CRLF, trailing empty lines dropped.  This
+ * is the text form OpenPGP signs (RFC 4880 7.1, 5.2.1), a little coarser:
+ * every framing of one signed text that gpg still verifies - line ends,
+ * trailing white space, dash-escaping, a clearsigned block or a detached
+ * signature over the same text - gives the same bytes.
+ */
+static void canonical_update(GChecksum *ck, const char *s, size_t n, int unescape)
 {
-    buf_t bin;
-    buf_init(&bin);
-    long at = find_line(sig, len, 0, ARMOR_SIG_BEGIN);
-    if (at >= 0)
-        dearmor(sig, len, (size_t)at, &bin);
-    else
-        buf_put(&bin, sig, len);
+    size_t pending = 0, off = 0;
+    int first = 1;
+    while (off < n) {
+        size_t l = line_len(s + off, n - off);
+        const char *ln = s + off;
+        if (unescape && l >= 2 && ln[0] == '-' && ln[1] == ' ') {
+            ln += 2;
+            l -= 2;
+        }
+        while (l > 0 && (ln[l - 1] == ' ' || ln[l - 1] == '\t' || ln[l - 1] == '\r'))
+            l--;
+        if (l == 0) {
+            pending++;
+        } else {
+            if (!first)
+                pending++;
+            for (; pending > 0; pending--)
+                g_checksum_update(ck, (const guchar *)"\r\n", 2);
+            first = 0;
+            g_checksum_update(ck, (const guchar *)ln, (gssize)l);
+        }
+        off = next_line(s, n, off);
+    }
+}
+
+/* Hex SHA-256 of the canonical form of the signed text (canonical_update). */
+static char *text_digest(const char *s, size_t n, int unescape)
+{
     GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
-    g_checksum_update(ck, (const guchar *)bin.s, (gssize)bin.len);
+    canonical_update(ck, s, n, unescape);
     char *r = xstrdup(g_checksum_get_string(ck));
     g_checksum_free(ck);
-    buf_free(&bin);
+    return r;
+}
+
+/*
+ * The replay record of one good signature: hex SHA-256 over the signing
+ * (sub)key's fingerprint @fpr, the signature's creation time, its hash
+ * algorithm and the digest of the canonical signed text @textdig - what
+ * the signature says, not how its packet is encoded (header format,
+ * length encoding, unhashed subpackets, ECDSA's (r, n-s) twin, armor).
+ */
+static char *sig_record(const char *fpr, time_t sigtime, int hash_algo, const char *textdig)
+{
+    char *in = xasprintf("autodbm-sig 2\n%s\n%lld\n%d\n%s\n", fpr, (long long)sigtime,
+                         hash_algo, textdig);
+    GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
+    g_checksum_update(ck, (const guchar *)in, (gssize)strlen(in));
+    char *r = xstrdup(g_checksum_get_string(ck));
+    g_checksum_free(ck);
+    free(in);
     return r;
 }
 
@@ -296,6 +288,7 @@ struct raw_sig {
     char *fpr;              /* fingerprint or key id as reported */
     time_t sigtime;
     time_t sig_expires;
+    int hash_algo;          /* gpgme_hash_algo_t */
 };
 
 static void copy_fpr(char dst[41], const char *src)
@@ -335,12 +328,22 @@ static int is_hex40(const char *s)
  * than a long key id or a v4 fingerprint.
  *
  * The file: the line KEYCACHE_MAGIC, the line "stamp STAMP", one line
- * "SUBKEY-FPR PRIMARY-FPR SUB-REVOKED SUB-EXPIRES KEY-REVOKED KEY-EXPIRES"
- * per (sub)key in the order GPGME lists them, and "end N" (N entries); a
- * file that does not parse completely is rebuilt.
+ * "SUBKEY-FPR PRIMARY-FPR SUB-REVOKED SUB-EXPIRES KEY-REVOKED KEY-EXPIRES
+ * CAN-SIGN" per (sub)key in the order GPGME lists them, and "end N" (N
+ * entries); a file that does not parse completely (one of version 1, too)
+ * is rebuilt.
+ *
+ * Which key a signature belongs to (issue 10): the (sub)keys a signature's
+ * key id or fingerprint names are found in every key of the keyring, and
+ * a key may list another one's key as its subkey (a stranger's key-cert
+ * with the victim's primary key as an authentication subkey needs no
+ * signature of the victim).  So a name is bound thus (kc_choose): to the
+ * primary key of that fingerprint when there is one - a primary key is
+ * its own key, whatever else lists it; else to the one key holding it as
+ * a subkey that may sign; else (none, or several keys) to nothing.
  */
 #define KEYCACHE_FILE "autodbm-keys.cache"
-#define KEYCACHE_MAGIC "autodbm-keycache 1"
+#define KEYCACHE_MAGIC "autodbm-keycache 2"
 
 /* The key data judge() uses for one signature. */
 struct keydata {
@@ -451,17 +454,17 @@ static long long parse_num(const char *s)
 /* Parse the entry line @s (changed in place) into @e; 0 or -1. */
 static int kc_parse_entry(char *s, struct kc_entry *e)
 {
-    char *f[6], *save = NULL;
+    char *f[7], *save = NULL;
     size_t n = 0;
     for (char *t = strtok_r(s, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
-        if (n == 6)
+        if (n == 7)
             return -1;
         f[n++] = t;
     }
-    if (n != 6 || !is_hex_n(f[0], 40) || !is_hex_n(f[1], 40))
+    if (n != 7 || !is_hex_n(f[0], 40) || !is_hex_n(f[1], 40))
         return -1;
-    long long v[4];
-    for (size_t i = 0; i < 4; i++)
+    long long v[5];
+    for (size_t i = 0; i < 5; i++)
         if ((v[i] = parse_num(f[2 + i])) < 0)
             return -1;
     copy_fpr(e->sub, f[0]);
@@ -470,6 +473,7 @@ static int kc_parse_entry(char *s, struct kc_entry *e)
     e->sk_expires = v[1];
     e->key_revoked = v[2] != 0;
     e->key_expires = v[3];
+    e->can_sign = v[4] != 0;
     return 0;
 }
 
@@ -531,8 +535,8 @@ static void kc_write(const pgp_t *p)
     fprintf(fp, "%s\nstamp %s\n", KEYCACHE_MAGIC, p->kc.stamp);
     for (size_t i = 0; i < p->kc.n; i++) {
         const struct kc_entry *e = &p->kc.v[i];
-        fprintf(fp, "%s %s %d %lld %d %lld\n", e->sub, e->prim, e->sk_revoked,
-                e->sk_expires, e->key_revoked, e->key_expires);
+        fprintf(fp, "%s %s %d %lld %d %lld %d\n", e->sub, e->prim, e->sk_revoked,
+                e->sk_expires, e->key_revoked, e->key_expires, e->can_sign);
     }
     fprintf(fp, "end %zu\n", p->kc.n);
     int bad = ferror(fp);
@@ -547,35 +551,50 @@ static void kc_write(const pgp_t *p)
     free(tmp);
 }
 
+/* Add an entry to @kc for every (sub)key of @key with a v4 fingerprint. */
+static void kc_add_key(struct keycache *kc, gpgme_key_t key)
+{
+    gpgme_subkey_t pk = key->subkeys;
+    for (gpgme_subkey_t s = pk; pk && is_hex_n(pk->fpr, 40) && s; s = s->next) {
+        if (!is_hex_n(s->fpr, 40))
+            continue;       /* judged by asking gpg (not found here) */
+        struct kc_entry *e = kc_add(kc);
+        copy_fpr(e->sub, s->fpr);
+        copy_fpr(e->prim, pk->fpr);
+        e->sk_revoked = s->revoked != 0;
+        e->sk_expires = (long long)s->expires;
+        e->key_revoked = key->revoked != 0;
+        e->key_expires = (long long)pk->expires;
+        e->can_sign = s->can_sign != 0;
+    }
+}
+
+/* Entries into @kc (emptied first) for every key of the home matching
+ * @pattern (NULL: all): 0, or the GPGME error (@kc left empty). */
+static gpgme_error_t kc_list(pgp_t *p, const char *pattern, struct keycache *kc)
+{
+    memset(kc, 0, sizeof *kc);
+    gpgme_error_t ge = gpgme_op_keylist_start(p->ctx, pattern, 0);
+    gpgme_key_t key;
+    while (!ge && (ge = gpgme_op_keylist_next(p->ctx, &key)) == 0) {
+        kc_add_key(kc, key);
+        gpgme_key_unref(key);
+    }
+    gpgme_op_keylist_end(p->ctx);
+    if (gpgme_err_code(ge) == GPG_ERR_EOF)
+        return 0;
+    kc_clear(kc);
+    return ge ? ge : gpgme_error(GPG_ERR_GENERAL);
+}
+
 /* List every key of the home into the cache (for @stamp, taken before the
  * listing: a change meanwhile makes the result stale, never wrong) and
  * write the file; 0, or -1 when the keys could not be listed. */
 static int kc_build(pgp_t *p, const char *stamp)
 {
     struct keycache kc;
-    memset(&kc, 0, sizeof kc);
-    gpgme_error_t ge = gpgme_op_keylist_start(p->ctx, NULL, 0);
-    gpgme_key_t key;
-    while (!ge && (ge = gpgme_op_keylist_next(p->ctx, &key)) == 0) {
-        gpgme_subkey_t pk = key->subkeys;
-        for (gpgme_subkey_t s = pk; pk && is_hex_n(pk->fpr, 40) && s; s = s->next) {
-            if (!is_hex_n(s->fpr, 40))
-                continue;       /* judged by asking gpg (not found here) */
-            struct kc_entry *e = kc_add(&kc);
-            copy_fpr(e->sub, s->fpr);
-            copy_fpr(e->prim, pk->fpr);
-            e->sk_revoked = s->revoked != 0;
-            e->sk_expires = (long long)s->expires;
-            e->key_revoked = key->revoked != 0;
-            e->key_expires = (long long)pk->expires;
-        }
-        gpgme_key_unref(key);
-    }
-    gpgme_op_keylist_end(p->ctx);
-    if (gpgme_err_code(ge) != GPG_ERR_EOF) {
-        kc_clear(&kc);
+    if (kc_list(p, NULL, &kc) != 0)
         return -1;
-    }
     kc.stamp = xstrdup(stamp);
     kc_clear(&p->kc);
     p->kc = kc;
@@ -604,24 +623,29 @@ static int names_fpr(const char *id, const char *fpr)
     return n > 0 && n <= f && strcasecmp(fpr + (f - n), id) == 0;
 }
 
-/* Look @id up in the cache: 1 found (@kd filled), 0 not in the keyring,
- * -1 no cache.  Several keys matching is "not found", as gpgme_get_key()
- * reports an ambiguous name. */
-static int kc_lookup(pgp_t *p, const char *id, struct keydata *kd)
+/* Bind @id among the entries @v (see "which key a signature belongs to"
+ * above): 1 found (@kd filled), 0 not. */
+static int kc_choose(const struct kc_entry *v, size_t n, const char *id, struct keydata *kd)
 {
-    if (kc_current(p) != 0)
-        return -1;
     const struct kc_entry *hit = NULL;
-    for (size_t i = 0; i < p->kc.n; i++) {
-        const struct kc_entry *e = &p->kc.v[i];
+    int ambiguous = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct kc_entry *e = &v[i];
         if (!names_fpr(id, e->sub))
+            continue;
+        if (strcmp(e->sub, e->prim) == 0) {
+            hit = e;                /* a primary key: its own key */
+            ambiguous = 0;
+            break;
+        }
+        if (!e->can_sign)
             continue;
         if (hit == NULL)
             hit = e;
         else if (strcmp(hit->prim, e->prim) != 0)
-            return 0;
+            ambiguous = 1;
     }
-    if (hit == NULL)
+    if (hit == NULL || ambiguous)
         return 0;
     memcpy(kd->fpr, hit->sub, sizeof kd->fpr);
     memcpy(kd->primary, hit->prim, sizeof kd->primary);
@@ -632,53 +656,24 @@ static int kc_lookup(pgp_t *p, const char *id, struct keydata *kd)
     return 1;
 }
 
-/* Whether @a and @b have the same primary key fingerprint. */
-static int same_key(gpgme_key_t a, gpgme_key_t b)
+/* Look @id up in the cache: 1 found (@kd filled), 0 not in the keyring
+ * or not bound to one key (kc_choose), -1 no cache. */
+static int kc_lookup(pgp_t *p, const char *id, struct keydata *kd)
 {
-    return a && b && a->subkeys && b->subkeys && a->subkeys->fpr && b->subkeys->fpr &&
-           strcmp(a->subkeys->fpr, b->subkeys->fpr) == 0;
+    if (kc_current(p) != 0)
+        return -1;
+    return kc_choose(p->kc.v, p->kc.n, id, kd);
 }
 
-/* Ask gpg for @id (what gpgme_get_key() does, on this context: no second
- * context, whose engine set-up costs a version probe): 1 found (@kd
- * filled), 0 not found or ambiguous. */
+/* Ask gpg for every key holding @id (on this context: no second context,
+ * whose engine set-up costs a version probe) and bind it as kc_lookup()
+ * does: 1 found (@kd filled), 0 not. */
 static int engine_lookup(pgp_t *p, const char *id, struct keydata *kd)
 {
-    gpgme_key_t key = NULL, k = NULL;
-    if (gpgme_op_keylist_start(p->ctx, id, 0) == 0 &&
-        gpgme_op_keylist_next(p->ctx, &k) == 0) {
-        key = k;
-        for (;;) {
-            gpgme_key_t more = NULL;
-            gpgme_error_t ge = gpgme_op_keylist_next(p->ctx, &more);
-            if (gpgme_err_code(ge) == GPG_ERR_EOF)
-                break;
-            int same = ge == 0 && same_key(key, more);
-            if (more)
-                gpgme_key_unref(more);
-            if (!same) {            /* ambiguous, or an error */
-                gpgme_key_unref(key);
-                key = NULL;
-                break;
-            }
-        }
-    }
-    gpgme_op_keylist_end(p->ctx);
-    gpgme_subkey_t sk = NULL;
-    for (gpgme_subkey_t s = key ? key->subkeys : NULL; s && !sk; s = s->next)
-        if (s->fpr && names_fpr(id, s->fpr))
-            sk = s;
-    if (sk) {
-        copy_fpr(kd->fpr, sk->fpr);
-        copy_fpr(kd->primary, key->subkeys->fpr);
-        kd->sk_revoked = sk->revoked != 0;
-        kd->sk_expires = (long long)sk->expires;
-        kd->key_revoked = key->revoked != 0;
-        kd->key_expires = (long long)key->subkeys->expires;
-    }
-    if (key)
-        gpgme_key_unref(key);
-    return sk != NULL;
+    struct keycache kc;
+    int r = kc_list(p, id, &kc) == 0 && kc_choose(kc.v, kc.n, id, kd);
+    kc_clear(&kc);
+    return r;
 }
 
 /* The key data of the (sub)key @id names: 1 found, 0 not. */
@@ -691,6 +686,26 @@ static int key_lookup(pgp_t *p, const char *id, struct keydata *kd)
             return r;
     }
     return engine_lookup(p, id, kd);
+}
+
+int pgp_key_holders(pgp_t *p, const char *fpr, strv_t *primaries, err_t *err)
+{
+    struct keycache local;
+    memset(&local, 0, sizeof local);
+    const struct keycache *kc = &p->kc;
+    if (kc_current(p) != 0) {
+        /* not cached: every key holding it, from gpg */
+        gpgme_error_t ge = kc_list(p, fpr, &local);
+        if (ge)
+            return err_set(err, ERR_CRYPTO, "listing the keys holding %s: %s", fpr,
+                           gpgme_strerror(ge));
+        kc = &local;
+    }
+    for (size_t i = 0; i < kc->n; i++)
+        if (strcasecmp(kc->v[i].sub, fpr) == 0)
+            strv_add_unique(primaries, kc->v[i].prim);
+    kc_clear(&local);
+    return 0;
 }
 
 int pgp_key_cache_update(pgp_t *p, err_t *err)
@@ -772,10 +787,11 @@ static int verify_error(gpgme_error_t ge, err_t *err)
 
 /*
  * Run gpgme_op_verify and turn its result into pgp_sig_t entries appended
- * to *sigs; @digest is the digest each entry gets a copy of.
+ * to *sigs; @textdig is the digest of the signed text (text_digest), from
+ * which each entry's replay record is made (sig_record).
  */
 static int verify(pgp_t *p, gpgme_data_t sig, gpgme_data_t text, gpgme_data_t plain,
-                  const char *digest, const pgp_time_policy_t *tp,
+                  const char *textdig, const pgp_time_policy_t *tp,
                   pgp_sig_t **sigs, size_t *nsigs, err_t *err)
 {
     gpgme_error_t ge = gpgme_op_verify(p->ctx, sig, text, plain);
@@ -794,6 +810,7 @@ static int verify(pgp_t *p, gpgme_data_t sig, gpgme_data_t text, gpgme_data_t pl
         raw[i].fpr = xstrdup(s->fpr ? s->fpr : "");
         raw[i].sigtime = (time_t)s->timestamp;
         raw[i].sig_expires = (time_t)s->exp_timestamp;
+        raw[i].hash_algo = (int)s->hash_algo;
     }
     /* the verify result is invalid from here on (key look-ups) */
     size_t base = *nsigs;
@@ -802,7 +819,10 @@ static int verify(pgp_t *p, gpgme_data_t sig, gpgme_data_t text, gpgme_data_t pl
         pgp_sig_t *o = &(*sigs)[base + i];
         memset(o, 0, sizeof *o);
         judge(p, &raw[i], tp, o);
-        o->digest = xstrdup(digest);
+        char f[41];
+        copy_fpr(f, raw[i].fpr);
+        o->digest = sig_record(o->fpr[0] ? o->fpr : f, raw[i].sigtime, raw[i].hash_algo,
+                               textdig);
         free(raw[i].fpr);
     }
     *nsigs = base + n;
@@ -866,7 +886,7 @@ int pgp_verify_clearsigned(pgp_t *p, const char *block, size_t len,
     size_t text_off, sig_off;
     if (clearsigned_layout(block, len, &text_off, &sig_off) != 0)
         return err_set(err, ERR_SYNTAX, "not a clearsigned block");
-    char *digest = sig_digest(block + sig_off, len - sig_off);
+    char *digest = text_digest(block + text_off, sig_off - text_off, 1);
     gpgme_data_t sig = NULL, out = NULL;
     int rc;
     gpgme_error_t ge = gpgme_data_new_from_mem(&sig, block, len, 0);
@@ -890,7 +910,7 @@ int pgp_verify_detached(pgp_t *p, const char *data, size_t len,
                         const pgp_time_policy_t *tp, pgp_sig_t **sigs,
                         size_t *nsigs, err_t *err)
 {
-    char *digest = sig_digest(sigtext, siglen);
+    char *digest = text_digest(data, len, 0);
     gpgme_data_t sig = NULL, text = NULL;
     int rc;
     gpgme_error_t ge = gpgme_data_new_from_mem(&sig, sigtext, siglen, 0);
@@ -922,6 +942,7 @@ void pgp_keyinfo_free(pgp_keyinfo_t *k)
     if (k == NULL)
         return;
     strv_free(&k->owners);
+    strv_free(&k->fprs);
     memset(k, 0, sizeof *k);
 }
 
@@ -939,9 +960,15 @@ static void fill_info(gpgme_key_t key, pgp_keyinfo_t *info)
         if (u->uid)
             strv_add(&info->owners, u->uid);
     info->secret = key->secret;
-    for (gpgme_subkey_t s = key->subkeys; s; s = s->next)
+    for (gpgme_subkey_t s = key->subkeys; s; s = s->next) {
         if (s->secret)
             info->secret = 1;
+        if (s->fpr) {
+            char f[41];
+            copy_fpr(f, s->fpr);
+            strv_add(&info->fprs, f);
+        }
+    }
     info->expired = key->expired;
     info->revoked = key->revoked;
 }
@@ -1074,6 +1101,125 @@ int pgp_key_list(pgp_t *p, strv_t *fprs, err_t *err)
     gpgme_op_keylist_end(p->ctx);
     if (ge && gpgme_err_code(ge) != GPG_ERR_EOF)
         return err_set(err, ERR_CRYPTO, "listing keys: %s", gpgme_strerror(ge));
+    return 0;
+}
+
+/* The fingerprints of the key packets of the binary packets @d (@n bytes);
+ * 0 or -1 (malformed). */
+static int packet_fprs(const unsigned char *d, size_t n, strv_t *fprs)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned h = d[i++];
+        unsigned tag;
+        size_t len;
+        if (!(h & 0x80))
+            return -1;
+        if (h & 0x40) {                 /* new format */
+            tag = h & 0x3F;
+            if (i >= n)
+                return -1;
+            unsigned o = d[i];
+            if (o < 192) {
+                len = o;
+                i += 1;
+            } else if (o < 224) {
+                if (n - i < 2)
+                    return -1;
+                len = ((size_t)(o - 192) << 8) + d[i + 1] + 192;
+                i += 2;
+            } else if (o == 255) {
+                if (n - i < 5)
+                    return -1;
+                len = (size_t)d[i + 1] << 24 | (size_t)d[i + 2] << 16 |
+                      (size_t)d[i + 3] << 8 | d[i + 4];
+                i += 5;
+            } else {
+                return -1;              /* partial body length */
+            }
+        } else {                        /* old format */
+            tag = (h >> 2) & 0x0F;
+            unsigned lt = h & 3;
+            if (lt == 3)
+                return -1;              /* indeterminate length */
+            size_t ll = (size_t)1 << lt;
+            if (n - i < ll)
+                return -1;
+            len = 0;
+            for (size_t k = 0; k < ll; k++)
+                len = len << 8 | d[i + k];
+            i += ll;
+        }
+        if (len > n - i)
+            return -1;
+        if ((tag == 6 || tag == 14) && len >= 1 && d[i] == 4 && len <= 0xFFFF) {
+            unsigned char head[3] = { 0x99, (unsigned char)(len >> 8),
+                                      (unsigned char)(len & 0xFF) };
+            GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA1);
+            g_checksum_update(ck, head, 3);
+            g_checksum_update(ck, d + i, (gssize)len);
+            char f[41];
+            copy_fpr(f, g_checksum_get_string(ck));
+            g_checksum_free(ck);
+            strv_add(fprs, f);
+        }
+        i += len;
+    }
+    return 0;
+}
+
+int pgp_armored_fprs(const char *armored, size_t len, strv_t *fprs, err_t *err)
+{
+    static const char begin[] = "-----BEGIN PGP PUBLIC KEY BLOCK-----";
+    size_t blocks = 0, off = 0;
+    long at;
+    while ((at = find_line(armored, len, off, begin)) >= 0) {
+        blocks++;
+        off = next_line(armored, len, (size_t)at);
+        /* armor headers ("Version: x") up to a blank line, if any */
+        for (size_t probe = off; probe < len;) {
+            size_t l = line_len(armored + probe, len - probe);
+            if (blank(armored + probe, l)) {
+                off = next_line(armored, len, probe);
+                break;
+            }
+            if (memchr(armored + probe, ':', l) == NULL)
+                break;
+            probe = next_line(armored, len, probe);
+        }
+        buf_t b64;
+        buf_init(&b64);
+        int ended = 0;
+        while (off < len) {
+            size_t l = line_len(armored + off, len - off);
+            const char *ln = armored + off;
+            off = next_line(armored, len, off);
+            if (l >= 5 && memcmp(ln, "-----", 5) == 0) {
+                ended = 1;
+                break;
+            }
+            if (l > 0 && ln[0] == '=')
+                continue;               /* the CRC-24 line */
+            for (size_t k = 0; k < l; k++)
+                if (!isspace((unsigned char)ln[k]))
+                    buf_putc(&b64, ln[k]);
+        }
+        gsize n = 0;
+        guchar *bin = NULL;
+        int rc = 0;
+        if (!ended || b64.len == 0 || b64.len % 4 != 0)
+            rc = -1;
+        else if ((bin = g_base64_decode(b64.s, &n)) == NULL || n == 0)
+            rc = -1;
+        else
+            rc = packet_fprs(bin, n, fprs);
+        g_free(bin);
+        buf_free(&b64);
+        if (rc)
+            return err_set(err, ERR_SYNTAX, "malformed OpenPGP key data");
+    }
+    if (blocks == 0)
+        return err_set(err, ERR_SYNTAX, "no armored public key block");
     return 0;
 }
 

@@ -791,11 +791,14 @@ static int is_pgp_keycert_name(const char *pkey)
 
 /*
  * Check the certif: of a PGPKEY- key-cert (exactly one public key, the
- * name matching its fingerprint) and replace method:, owner: and
- * fingerpr: by the values generated from the key, at their template
- * position (after key-cert:).  @return 0 or -1 (errors added to @d).
+ * name matching its fingerprint, no (sub)key of another key-cert:
+ * keyring_check_obj) and replace method:, owner: and fingerpr: by the
+ * values generated from the key, at their template position (after
+ * key-cert:).  @return 0 or -1 (errors added to @d; a store failure in
+ * *store_rc).
  */
-static int keycert_prepare(struct ctx *c, rpsl_obj_t *o, const char *pkey, diag_list_t *d)
+static int keycert_prepare(struct ctx *c, rpsl_obj_t *o, const char *pkey, diag_list_t *d,
+                           int *store_rc, err_t *err)
 {
     long cert = rpsl_obj_find(o, "certif", 0);
     if (c->opts->pgp == NULL) {
@@ -836,6 +839,18 @@ static int keycert_prepare(struct ctx *c, rpsl_obj_t *o, const char *pkey, diag_
             diag_add(d, DIAG_ERROR, 0,
                      "The key-cert name must be %s (PGPKEY- and the last 8 hex digits of "
                      "the key's fingerprint)", want);
+            bad = 1;
+        }
+    }
+    if (!bad) {
+        char *why = NULL;
+        int rc2 = keyring_check_obj(c->txn, c->opts->pgp, pkey, &info, &why, err);
+        if (rc2) {
+            *store_rc = rc2;
+            bad = 1;
+        } else if (why) {
+            diag_add(d, DIAG_ERROR, at, "%s", why);
+            free(why);
             bad = 1;
         }
     }
@@ -1102,7 +1117,7 @@ static enum attempt attempt_item(struct ctx *c, struct item *it, int *store_rc, 
     }
 
     if (o->cls == SC_KEY_CERT && is_pgp_keycert_name(key.s) &&
-        keycert_prepare(c, o, key.s, &r->diags) != 0)
+        keycert_prepare(c, o, key.s, &r->diags, store_rc, err) != 0)
         goto leave;
 
     /* AUTO-n references, then the object's own AUTO-n key. */
@@ -1184,16 +1199,8 @@ static enum attempt attempt_item(struct ctx *c, struct item *it, int *store_rc, 
         r->submitted = NULL;
     }
     set_generated(c, o, stored, &r->diags);
-    if (o->cls == SC_KEY_CERT && is_pgp_keycert_name(key.s)) {
-        /* into the keyring now: harmless if the update is not committed */
-        err_t e = ERR_INIT;
-        if (keyring_import_obj(c->opts->pgp, o, NULL, NULL, &e) != 0) {
-            diag_add(&r->diags, DIAG_ERROR, DIAG_OBJECT, "The key could not be imported: %s",
-                     err_text(&e));
-            err_free(&e);
-            goto leave;
-        }
-    }
+    /* a key-cert's key goes into the keyring after the commit only
+     * (keyring_commit_obj): nothing of an update that is not committed */
     if ((rc = store_obj_put(c->txn, o, c->opts->now, NULL, err)) != 0) {
         *store_rc = rc;
         goto leave;

@@ -415,7 +415,8 @@ static void test_detached(void)
                                         &sigs, &n, &e), 0);
     CU_ASSERT_EQUAL_FATAL(n, 2);
     CU_ASSERT_EQUAL(sigs[1].state, CRED_PGP_BAD);
-    CU_ASSERT_STRING_EQUAL(sigs[0].digest, sigs[1].digest);
+    /* the replay record is keyed on the signed text, not the packet */
+    CU_ASSERT_STRING_NOT_EQUAL(sigs[0].digest, sigs[1].digest);
     /* no signature at all */
     CU_ASSERT_EQUAL(pgp_verify_detached(p, data, strlen(data), "garbage", 7, &tp,
                                         &sigs, &n, &e), ERR_SYNTAX);
@@ -477,19 +478,78 @@ static void test_digest_rewrapped(void)
     CU_ASSERT_EQUAL(sigs[0].state, CRED_PGP_GOOD);
     CU_ASSERT_EQUAL(sigs[1].state, CRED_PGP_GOOD);
     CU_ASSERT_STRING_EQUAL(sigs[0].digest, sigs[1].digest);
+    /* trailing white space and CRLF line ends: gpg still verifies, and
+     * it is the same signature, so the same replay record */
+    buf_reset(&other);
+    const char *hdr = strstr(block.s, "\n\n") + 2;
+    buf_put(&other, block.s, (size_t)(hdr - block.s));
+    for (const char *l = hdr; *l;) {
+        const char *nl = strchr(l, '\n');
+        size_t len = nl ? (size_t)(nl - l) : strlen(l);
+        buf_put(&other, l, len);
+        if (strncmp(l, "-----BEGIN PGP SIGNATURE", 24) == 0)
+            hdr = NULL;     /* the armor as it was */
+        buf_puts(&other, hdr ? " \t\r\n" : "\n");
+        l = nl ? nl + 1 : l + len;
+    }
+    CU_ASSERT_EQUAL(pgp_verify_clearsigned(p, other.s, other.len, &tp, &plain, &sigs,
+                                           &n, &e), 0);
+    CU_ASSERT_EQUAL_FATAL(n, 3);
+    CU_ASSERT_EQUAL(sigs[2].state, CRED_PGP_GOOD);
+    CU_ASSERT_STRING_EQUAL(sigs[0].digest, sigs[2].digest);
     /* a new signature of the same text has another digest */
     buf_reset(&other);
     CU_ASSERT_EQUAL(tk_clearsign(bob, TEXT, strlen(TEXT), &other), 0);
     CU_ASSERT_EQUAL(pgp_verify_clearsigned(p, other.s, other.len, &tp, &plain, &sigs,
                                            &n, &e), 0);
-    CU_ASSERT_EQUAL_FATAL(n, 3);
-    CU_ASSERT_STRING_NOT_EQUAL(sigs[0].digest, sigs[2].digest);
+    CU_ASSERT_EQUAL_FATAL(n, 4);
+    CU_ASSERT_STRING_NOT_EQUAL(sigs[0].digest, sigs[3].digest);
     pgp_sig_free(sigs, n);
     buf_free(&block);
     buf_free(&other);
     buf_free(&plain);
     err_free(&e);
     pgp_free(p);
+}
+
+/* pgp_armored_fprs: the key material's own fingerprints, from its packets */
+static void test_armored_fprs(void)
+{
+    CU_ASSERT_FATAL(fixtures());
+    buf_t k;
+    buf_init(&k);
+    strv_t f = STRV_INIT;
+    err_t e = ERR_INIT;
+    CU_ASSERT_EQUAL(tk_export(bob, &k), 0);
+    CU_ASSERT_EQUAL(pgp_armored_fprs(k.s, k.len, &f, &e), 0);
+    CU_ASSERT_EQUAL_FATAL(f.n, 2);
+    CU_ASSERT_STRING_EQUAL(f.v[0], tk_fpr(bob));
+    CU_ASSERT_STRING_EQUAL(f.v[1], tk_subfpr(bob));
+    /* two blocks: both keys, in order */
+    buf_t two;
+    buf_init(&two);
+    CU_ASSERT_EQUAL(tk_export(alice, &two), 0);
+    buf_put(&two, k.s, k.len);
+    strv_free(&f);
+    CU_ASSERT_EQUAL(pgp_armored_fprs(two.s, two.len, &f, &e), 0);
+    CU_ASSERT_EQUAL_FATAL(f.n, 3);
+    CU_ASSERT_STRING_EQUAL(f.v[0], tk_fpr(alice));
+    CU_ASSERT_STRING_EQUAL(f.v[1], tk_fpr(bob));
+    /* cut short inside a packet, or no key block at all: refused */
+    buf_t cut;
+    buf_init(&cut);
+    const char *b = strstr(k.s, "\n\n") + 2;
+    buf_put(&cut, k.s, (size_t)(b - k.s));
+    buf_put(&cut, b, 64);
+    buf_puts(&cut, "\n-----END PGP PUBLIC KEY BLOCK-----\n");
+    strv_free(&f);
+    CU_ASSERT_EQUAL(pgp_armored_fprs(cut.s, cut.len, &f, &e), ERR_SYNTAX);
+    CU_ASSERT_EQUAL(pgp_armored_fprs("person: X\n", 10, &f, &e), ERR_SYNTAX);
+    strv_free(&f);
+    buf_free(&cut);
+    buf_free(&two);
+    buf_free(&k);
+    err_free(&e);
 }
 
 static void test_not_clearsigned(void)
@@ -819,6 +879,7 @@ void suite_pgp(void)
     HARNESS_ADD(s, test_digest_rewrapped);
     HARNESS_ADD(s, test_not_clearsigned);
     HARNESS_ADD(s, test_keys);
+    HARNESS_ADD(s, test_armored_fprs);
     HARNESS_ADD(s, test_key_cache);
     HARNESS_ADD(s, test_key_cache_update_and_uncached);
 }
