@@ -5,7 +5,8 @@
  *
  * Checks per class and operation (auth.txt B):
  *   MNTBY  mnt-by of the new object (create) or of the stored one
- *          (modify, delete; A3), a new mntner authorising itself;
+ *          (modify, delete; A3); only a mntner being created authorises
+ *          itself with its submitted auth: lines (auth_run);
  *   PIP    inetnum/inet6num create: the closest enclosing object's
  *          mnt-lower, else its mnt-by (C4);
  *   ROUTE  route/route6 create: exact or first less specific route(6),

@@ -54,6 +54,13 @@ static char *key_of(const rpsl_obj_t *o)
     return buf_steal(&b);
 }
 
+/* The object being created, if any: the only submitted object that may
+ * stand for itself (auth_run). */
+static const rpsl_obj_t *created(const authz_req_t *q)
+{
+    return q->op == PROC_CREATE ? q->obj : NULL;
+}
+
 static int has_power(const authz_req_t *q)
 {
     return q->policy && q->policy->power_maintainers && q->policy->power_maintainers->n;
@@ -91,7 +98,8 @@ struct check {
     const char *attr;           /* the attribute they came from */
     const rpsl_obj_t *subject;  /* the object whose attribute it is */
     int parent;                 /* "Authorisation for parent ..." */
-    const rpsl_obj_t *self;     /* an object maintaining itself, or NULL */
+    const rpsl_obj_t *created;  /* an object being created that may vouch
+                                   for its own name (auth_run), or NULL */
     const strv_t *tell;         /* mntners whose upd-to: hears of a failure
                                    (NULL: @names) */
 };
@@ -106,7 +114,7 @@ static int run_check(const authz_req_t *q, const struct check *k, diag_list_t *d
 {
     auth_check_t chk;
     auth_check_init(&chk);
-    int rc = auth_run(q->txn, k->cls, k->names, k->self, q->creds, &chk, err);
+    int rc = auth_run(q->txn, k->cls, k->names, k->created, q->creds, &chk, err);
     if (rc == 0 && !chk.passed) {
         /* the database administration may authorise anything */
         int pw;
@@ -175,7 +183,9 @@ static int check_root(const authz_req_t *q, const char *attr, diag_list_t *diags
 
 /* MNTBY (auth.txt A3): create -> the new mnt-by; modify -> the stored one
  * (the new one if the stored object has none); delete -> the stored one,
- * no check at all if it has none.  *ran says whether a check applied. */
+ * no check at all if it has none.  Only a new mntner authorises itself
+ * with its submitted auth: lines; a stored one, whatever the operation,
+ * with its stored ones.  *ran says whether a check applied. */
 static int check_mntby(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, int *ran,
                        err_t *err)
 {
@@ -187,8 +197,7 @@ static int check_mntby(const authz_req_t *q, diag_list_t *diags, authz_res_t *re
     int rc = 0;
     *ran = names.n > 0;
     if (names.n) {
-        struct check k = { &names, SC_MNTNER, "mnt-by", subject, 0,
-                           q->op == PROC_DELETE ? q->old : q->obj, NULL };
+        struct check k = { &names, SC_MNTNER, "mnt-by", subject, 0, created(q), NULL };
         rc = run_check(q, &k, diags, res, NULL, err);
     }
     strv_free(&names);
@@ -744,7 +753,8 @@ static int is_object(const rpsl_obj_t *o, int cls, const char *key)
     return same;
 }
 
-/* One referenced object: its mnt-ref: maintainers must authorise. */
+/* One referenced object (the stored one; only an object being created
+ * stands for itself): its mnt-ref: maintainers must authorise. */
 static int check_one_ref(const authz_req_t *q, const rpsl_obj_t *target, diag_list_t *diags,
                          authz_res_t *res, err_t *err)
 {
@@ -752,12 +762,8 @@ static int check_one_ref(const authz_req_t *q, const rpsl_obj_t *target, diag_li
     schema_obj_values(target, SA_MNT_REF, &refs);
     int rc = 0;
     for (size_t i = 0; i < refs.n; i++) {
-        if (is_object(q->obj, SC_MNTNER, refs.v[i])) {
-            strv_add_unique(&usable, refs.v[i]);
-            continue;
-        }
         rc = store_obj_get(q->txn, SC_MNTNER, refs.v[i], NULL, err);
-        if (rc == 0)
+        if (rc == 0 || (rc == ERR_NOTFOUND && is_object(created(q), SC_MNTNER, refs.v[i])))
             strv_add_unique(&usable, refs.v[i]);
         else if (rc != ERR_NOTFOUND)
             break;
@@ -765,7 +771,7 @@ static int check_one_ref(const authz_req_t *q, const rpsl_obj_t *target, diag_li
     }
     if (rc == 0 && (usable.n || target->cls == SC_ORGANISATION)) {
         /* an organisation without usable mnt-ref: cannot be referenced */
-        struct check k = { &usable, SC_MNTNER, "mnt-ref", target, 0, q->obj, NULL };
+        struct check k = { &usable, SC_MNTNER, "mnt-ref", target, 0, created(q), NULL };
         rc = run_check(q, &k, diags, res, NULL, err);
     }
     strv_free(&refs);
@@ -787,7 +793,9 @@ static int check_refs(const authz_req_t *q, diag_list_t *diags, authz_res_t *res
                 free(id);
                 if (seen)
                     break;
-                if (is_object(q->obj, *c, added.v[i])) {
+                if (is_object(created(q), *c, added.v[i])) {
+                    /* a new object referencing itself; on modify the
+                     * stored version is loaded below */
                     rc = check_one_ref(q, q->obj, diags, res, err);
                     break;
                 }
