@@ -185,7 +185,10 @@ static int check_root(const authz_req_t *q, const char *attr, diag_list_t *diags
  * (the new one if the stored object has none); delete -> the stored one,
  * no check at all if it has none.  Only a new mntner authorises itself
  * with its submitted auth: lines; a stored one, whatever the operation,
- * with its stored ones.  *ran says whether a check applied. */
+ * with its stored ones.  A stored mntner or irt without mnt-by: (a
+ * historic import) holds its own credentials: it is modified or deleted
+ * only with its stored auth: lines, never adopted by naming another
+ * maintainer in the new mnt-by:.  *ran says whether a check applied. */
 static int check_mntby(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, int *ran,
                        err_t *err)
 {
@@ -193,13 +196,24 @@ static int check_mntby(const authz_req_t *q, diag_list_t *diags, authz_res_t *re
     if (q->op != PROC_CREATE && q->old && has_attr(q->old, SA_MNT_BY))
         subject = q->old;
     strv_t names = STRV_INIT;
-    schema_obj_values(subject, SA_MNT_BY, &names);
+    struct check k = { &names, SC_MNTNER, "mnt-by", subject, 0, created(q), NULL };
+    if (q->op != PROC_CREATE && q->old && !has_attr(q->old, SA_MNT_BY) &&
+        (q->old->cls == SC_MNTNER || q->old->cls == SC_IRT)) {
+        buf_t key;
+        buf_init(&key);
+        schema_pkey(q->old, &key);
+        strv_add(&names, key.s);
+        buf_free(&key);
+        k.cls = q->old->cls;
+        k.attr = "auth";
+        k.subject = q->old;
+    } else {
+        schema_obj_values(subject, SA_MNT_BY, &names);
+    }
     int rc = 0;
     *ran = names.n > 0;
-    if (names.n) {
-        struct check k = { &names, SC_MNTNER, "mnt-by", subject, 0, created(q), NULL };
+    if (names.n)
         rc = run_check(q, &k, diags, res, NULL, err);
-    }
     strv_free(&names);
     return rc;
 }
