@@ -472,6 +472,24 @@ def special_cases():
                      add(legacy, 'mnt-by', 'LEGACY-MNT') + '\n' + VICTIM_PW,
                      'Victim <victim@example.net>'),
         'queries': query_of(legacy), 'secret': SECRET})
+    # the victim's keys spelled otherwise (case, prefix form, no spaces,
+    # a trailing dot, leading zeros) name the same stored objects: modify,
+    # not a create the stranger's own mnt-by would authorise
+    variants = [repl(repl(V['inetnum'], 'inetnum', '192.0.2.0/24'), 'mnt-by', 'EVIL-MNT'),
+                repl(repl(V['inetnum'], 'inetnum', '192.0.2.0-192.0.2.255'), 'mnt-by', 'EVIL-MNT'),
+                repl(repl(V['inet6num'], 'inet6num', '2001:0DB8:0000::/32'), 'mnt-by', 'EVIL-MNT'),
+                repl(repl(V['route'], 'origin', 'as64500'), 'mnt-by', 'EVIL-MNT'),
+                repl(repl(V['aut-num'], 'aut-num', 'as64500'), 'mnt-by', 'EVIL-MNT'),
+                repl(repl(V['domain'], 'domain', '2.0.192.IN-ADDR.ARPA.'), 'mnt-by', 'EVIL-MNT'),
+                repl(repl(take, 'mntner', 'victim-mnt'), 'mnt-by', 'victim-mnt'),
+                repl(repl(V['person'], 'nic-hdl', 'vp1-test'), 'mnt-by', 'EVIL-MNT'),
+                repl(repl(V['as-set'], 'as-set', 'as64500:as-victim'), 'mnt-by', 'EVIL-MNT')]
+    write('key-variants', {
+        'mail': mail('attack-authz-key-variants', '\n'.join(variants) + '\n' + EVIL_PW),
+        'queries': ''.join(query_of(o) for o in [V['inetnum'], V['inet6num'], V['route'],
+                                                 V['aut-num'], V['domain'], V['mntner'],
+                                                 V['person'], V['as-set']]),
+        'secret': SECRET})
     # RIPE lets a mail create a mntner and then objects it maintains
     newm = repl(repl(RIDER, 'mntner', 'VNEW-MNT'), 'mnt-by', 'VNEW-MNT')
     newm = repl(repl(newm, 'auth', VICTIM_HASH), 'admin-c', 'VP1-TEST')
