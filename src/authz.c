@@ -768,7 +768,10 @@ static int is_object(const rpsl_obj_t *o, int cls, const char *key)
 }
 
 /* One referenced object (the stored one; only an object being created
- * stands for itself): its mnt-ref: maintainers must authorise. */
+ * stands for itself): its mnt-ref: maintainers must authorise.  Only
+ * mntners in the store count (A6: others are dropped), not even a mntner
+ * being created: a mnt-ref: left naming a deleted mntner must not pass to
+ * whoever creates one of that name. */
 static int check_one_ref(const authz_req_t *q, const rpsl_obj_t *target, diag_list_t *diags,
                          authz_res_t *res, err_t *err)
 {
@@ -777,7 +780,7 @@ static int check_one_ref(const authz_req_t *q, const rpsl_obj_t *target, diag_li
     int rc = 0;
     for (size_t i = 0; i < refs.n; i++) {
         rc = store_obj_get(q->txn, SC_MNTNER, refs.v[i], NULL, err);
-        if (rc == 0 || (rc == ERR_NOTFOUND && is_object(created(q), SC_MNTNER, refs.v[i])))
+        if (rc == 0)
             strv_add_unique(&usable, refs.v[i]);
         else if (rc != ERR_NOTFOUND)
             break;
@@ -785,7 +788,7 @@ static int check_one_ref(const authz_req_t *q, const rpsl_obj_t *target, diag_li
     }
     if (rc == 0 && (usable.n || target->cls == SC_ORGANISATION)) {
         /* an organisation without usable mnt-ref: cannot be referenced */
-        struct check k = { &usable, SC_MNTNER, "mnt-ref", target, 0, created(q), NULL };
+        struct check k = { &usable, SC_MNTNER, "mnt-ref", target, 0, NULL, NULL };
         rc = run_check(q, &k, diags, res, NULL, err);
     }
     strv_free(&refs);
