@@ -490,6 +490,21 @@ def special_cases():
                                                  V['aut-num'], V['domain'], V['mntner'],
                                                  V['person'], V['as-set']]),
         'secret': SECRET})
+    # a victim's organisation whose only mnt-ref: names a mntner that no
+    # longer exists (a historic import): nobody may reference it (A6), in
+    # particular not a stranger who creates that mntner in the mail that
+    # references it
+    dorg = repl(repl(V['organisation'], 'organisation', 'ORG-VD1-TEST'), 'mnt-ref', 'GONE-MNT')
+    gone = repl(repl(RIDER, 'mntner', 'GONE-MNT'), 'mnt-by', 'GONE-MNT')
+    write('dangling-mnt-ref', {
+        'objects.rpsl': fixture() + '\n' + dorg,
+        'mail': mail('attack-authz-dangling-mnt-ref',
+                     add(gone, 'org', 'ORG-VD1-TEST') + '\n' + EVIL_PW),
+        'queries': query_of(gone), 'secret': SECRET})
+    write('dangling-mnt-ref-control', {
+        'objects.rpsl': fixture() + '\n' + dorg,
+        'mail': mail('attack-authz-dangling-mnt-ref-control', gone + '\n' + EVIL_PW),
+        'queries': query_of(gone), 'secret': SECRET})
     # RIPE lets a mail create a mntner and then objects it maintains
     newm = repl(repl(RIDER, 'mntner', 'VNEW-MNT'), 'mnt-by', 'VNEW-MNT')
     newm = repl(repl(newm, 'auth', VICTIM_HASH), 'admin-c', 'VP1-TEST')
