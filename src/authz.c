@@ -933,9 +933,50 @@ static int check_force(const authz_req_t *q, diag_list_t *diags, authz_res_t *re
 
 /* ------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------ */
+/* KEYCERT: key-cert create                                           */
+
+static int mntner_hit(int cls, const char *pkey, const char *text, size_t len, void *arg)
+{
+    (void)text;
+    (void)len;
+    if (cls == SC_MNTNER)
+        strv_add_unique(arg, pkey);
+    return 0;
+}
+
+/*
+ * A key-cert whose name stored mntners already name in auth: (their
+ * key-cert was deleted, or never created) is a credential of those
+ * mntners the moment it exists: each of them must authorise its creation,
+ * else whoever holds a key with the same short id (32 bits, cheap to
+ * collide) could create it and sign for them.
+ */
+static int check_keycert(const authz_req_t *q, diag_list_t *diags, authz_res_t *res,
+                         err_t *err)
+{
+    buf_t key;
+    buf_init(&key);
+    strv_t users = STRV_INIT;
+    int rc = schema_pkey(q->obj, &key) == 0
+           ? store_inverse(q->txn, SA_AUTH, key.s, mntner_hit, &users, err) : 0;
+    for (size_t i = 0; rc == 0 && i < users.n; i++) {
+        strv_t one = STRV_INIT;
+        strv_add(&one, users.v[i]);
+        struct check k = { &one, SC_MNTNER, "auth", q->obj, 0, NULL, NULL };
+        rc = run_check(q, &k, diags, res, NULL, err);
+        strv_free(&one);
+    }
+    strv_free(&users);
+    buf_free(&key);
+    return rc;
+}
+
 static int check_create(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, err_t *err)
 {
     switch (q->obj->cls) {
+    case SC_KEY_CERT:
+        return check_keycert(q, diags, res, err);
     case SC_INETNUM:
     case SC_INET6NUM:
         return check_pip(q, diags, res, err);
