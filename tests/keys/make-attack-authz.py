@@ -505,6 +505,27 @@ def special_cases():
         'objects.rpsl': fixture() + '\n' + dorg,
         'mail': mail('attack-authz-dangling-mnt-ref-control', gone + '\n' + EVIL_PW),
         'queries': query_of(gone), 'secret': SECRET})
+    # a victim's mntner naming a key-cert that does not exist (deleted, or
+    # not created yet: a Warning only): a stranger with a key of that short
+    # id (carol's key stands for a colliding one) creates the key-cert and
+    # signs for the mntner in the same mail
+    squat = obj(('mntner', 'SQUAT-MNT'), ('descr', 'Names a key-cert not there'),
+                ('admin-c', 'VP1-TEST'), ('upd-to', 'squat-upd@example.net'),
+                ('auth', VICTIM_HASH), ('auth', 'PGPKEY-' + C), ('mnt-by', 'SQUAT-MNT'),
+                ('source', 'TEST'))
+    ckc = mc.keycert('carol')
+    for who, pw, kcm, sender in (('', EVIL_PW, 'EVIL-MNT', None),
+                                 ('-control', VICTIM_PW, 'VICTIM-MNT',
+                                  'Victim <victim@example.net>')):
+        name = 'keycert-squat' + who
+        body = (ckc.replace('TEST-MNT', kcm) + '\n' + pw + '\n' +
+                mc.clearsign(HOME, 'carol', repl(squat, 'upd-to', 'carol@example.com')))
+        write(name, {
+            'objects.rpsl': fixture() + '\n' + squat,
+            'keyring': mc.KEYS['carol']['pub'],
+            'mail': mail('attack-authz-' + name, body, *([sender] if sender else [])),
+            'queries': query_of(squat) + '-r -B -T key-cert PGPKEY-%s\n' % C,
+            'secret': SECRET})
     # RIPE lets a mail create a mntner and then objects it maintains
     newm = repl(repl(RIDER, 'mntner', 'VNEW-MNT'), 'mnt-by', 'VNEW-MNT')
     newm = repl(repl(newm, 'auth', VICTIM_HASH), 'admin-c', 'VP1-TEST')
