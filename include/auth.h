@@ -53,13 +53,19 @@ void auth_check_free(auth_check_t *c);
 /**
  * Run a check: any credential matching any auth: line of any of the
  * maintainers named in @names (classes @cls: SC_MNTNER, or SC_IRT for
- * mnt-irt).  Names that do not exist are skipped.  @self, if not NULL, is
- * an object being created or modified whose own auth: lines count for its
- * own name (a new mntner that maintains itself).
+ * mnt-irt).  Names that do not exist are skipped.
+ *
+ * Each name is looked up in the store first, and the STORED object's
+ * auth: lines are the ones that count (auth.txt A3: modify and delete
+ * are authorised by what is stored, never by what is submitted).
+ * @created, if not NULL, is an object being CREATED (a new mntner that
+ * maintains itself): its own auth: lines count for its own name only
+ * when the store has no object of that name.  Passing a submitted
+ * version of a stored object here therefore grants nothing.
  * @return 0 (see c->passed), or ERR_STORE.
  */
 int auth_run(store_txn_t *txn, int cls, const strv_t *names,
-             const rpsl_obj_t *self, const cred_list_t *creds,
+             const rpsl_obj_t *created, const cred_list_t *creds,
              auth_check_t *c, err_t *err);
 
 /**

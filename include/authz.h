@@ -5,7 +5,8 @@
  *
  * Checks per class and operation (auth.txt B):
  *   MNTBY  mnt-by of the new object (create) or of the stored one
- *          (modify, delete; A3), a new mntner authorising itself;
+ *          (modify, delete; A3); only a mntner being created authorises
+ *          itself with its submitted auth: lines (auth_run);
  *   PIP    inetnum/inet6num create: the closest enclosing object's
  *          mnt-lower, else its mnt-by (C4);
  *   ROUTE  route/route6 create: exact or first less specific route(6),
@@ -16,6 +17,8 @@
  *   DOM    reverse domain create: mnt-domains, else mnt-lower, else mnt-by
  *          of the exact or closest enclosing inet(6)num (C2);
  *   HSET   hierarchical set names: the parent's mnt-lower, else mnt-by (C3);
+ *   KEYCERT key-cert create: every stored mntner whose auth: already
+ *          names the new key-cert (each one a check of its own);
  *   IRT    every new mnt-irt: value: that irt's own auth: (A7);
  *   REF    every new reference to an object with mnt-ref: (A6);
  *   FORCE  delete of inetnum/inet6num/route/route6/domain after MNTBY

@@ -237,30 +237,31 @@ int auth_object_ok(store_txn_t *txn, const rpsl_obj_t *m, const cred_list_t *cre
 }
 
 int auth_run(store_txn_t *txn, int cls, const strv_t *names,
-             const rpsl_obj_t *self, const cred_list_t *creds,
+             const rpsl_obj_t *created, const cred_list_t *creds,
              auth_check_t *c, err_t *err)
 {
-    buf_t selfkey;
-    buf_init(&selfkey);
-    if (self)
-        schema_pkey(self, &selfkey);
+    buf_t newkey;
+    buf_init(&newkey);
+    if (created)
+        schema_pkey(created, &newkey);
     int rc = 0;
     for (size_t i = 0; i < names->n; i++) {
         const char *name = names->v[i];
         strv_add_unique(&c->names, name);
+        /* the stored object always wins: a submitted one only stands for
+         * a name nothing in the store has (auth.txt A3) */
         rpsl_obj_t *m = NULL;
-        int own = self && self->cls == cls && strcasecmp(selfkey.s, name) == 0;
-        if (own) {
-            m = (rpsl_obj_t *)self;
-        } else {
-            rc = store_obj_load(txn, cls, name, &m, err);
-            if (rc == ERR_NOTFOUND) {
-                rc = 0;
+        rc = store_obj_load(txn, cls, name, &m, err);
+        int own = 0;
+        if (rc == ERR_NOTFOUND) {
+            rc = 0;
+            own = created && created->cls == cls && strcasecmp(newkey.s, name) == 0;
+            if (!own)
                 continue;
-            }
-            if (rc)
-                break;
+            m = (rpsl_obj_t *)created;
         }
+        if (rc)
+            break;
         c->candidates++;
         strv_t how = STRV_INIT;
         int ok = auth_object_ok(txn, m, creds, &how, err);
@@ -279,6 +280,6 @@ int auth_run(store_txn_t *txn, int cls, const strv_t *names,
         }
         strv_free(&how);
     }
-    buf_free(&selfkey);
+    buf_free(&newkey);
     return rc;
 }

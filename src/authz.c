@@ -54,6 +54,13 @@ static char *key_of(const rpsl_obj_t *o)
     return buf_steal(&b);
 }
 
+/* The object being created, if any: the only submitted object that may
+ * stand for itself (auth_run). */
+static const rpsl_obj_t *created(const authz_req_t *q)
+{
+    return q->op == PROC_CREATE ? q->obj : NULL;
+}
+
 static int has_power(const authz_req_t *q)
 {
     return q->policy && q->policy->power_maintainers && q->policy->power_maintainers->n;
@@ -91,7 +98,8 @@ struct check {
     const char *attr;           /* the attribute they came from */
     const rpsl_obj_t *subject;  /* the object whose attribute it is */
     int parent;                 /* "Authorisation for parent ..." */
-    const rpsl_obj_t *self;     /* an object maintaining itself, or NULL */
+    const rpsl_obj_t *created;  /* an object being created that may vouch
+                                   for its own name (auth_run), or NULL */
     const strv_t *tell;         /* mntners whose upd-to: hears of a failure
                                    (NULL: @names) */
 };
@@ -106,7 +114,7 @@ static int run_check(const authz_req_t *q, const struct check *k, diag_list_t *d
 {
     auth_check_t chk;
     auth_check_init(&chk);
-    int rc = auth_run(q->txn, k->cls, k->names, k->self, q->creds, &chk, err);
+    int rc = auth_run(q->txn, k->cls, k->names, k->created, q->creds, &chk, err);
     if (rc == 0 && !chk.passed) {
         /* the database administration may authorise anything */
         int pw;
@@ -175,7 +183,12 @@ static int check_root(const authz_req_t *q, const char *attr, diag_list_t *diags
 
 /* MNTBY (auth.txt A3): create -> the new mnt-by; modify -> the stored one
  * (the new one if the stored object has none); delete -> the stored one,
- * no check at all if it has none.  *ran says whether a check applied. */
+ * no check at all if it has none.  Only a new mntner authorises itself
+ * with its submitted auth: lines; a stored one, whatever the operation,
+ * with its stored ones.  A stored mntner or irt without mnt-by: (a
+ * historic import) holds its own credentials: it is modified or deleted
+ * only with its stored auth: lines, never adopted by naming another
+ * maintainer in the new mnt-by:.  *ran says whether a check applied. */
 static int check_mntby(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, int *ran,
                        err_t *err)
 {
@@ -183,14 +196,24 @@ static int check_mntby(const authz_req_t *q, diag_list_t *diags, authz_res_t *re
     if (q->op != PROC_CREATE && q->old && has_attr(q->old, SA_MNT_BY))
         subject = q->old;
     strv_t names = STRV_INIT;
-    schema_obj_values(subject, SA_MNT_BY, &names);
+    struct check k = { &names, SC_MNTNER, "mnt-by", subject, 0, created(q), NULL };
+    if (q->op != PROC_CREATE && q->old && !has_attr(q->old, SA_MNT_BY) &&
+        (q->old->cls == SC_MNTNER || q->old->cls == SC_IRT)) {
+        buf_t key;
+        buf_init(&key);
+        schema_pkey(q->old, &key);
+        strv_add(&names, key.s);
+        buf_free(&key);
+        k.cls = q->old->cls;
+        k.attr = "auth";
+        k.subject = q->old;
+    } else {
+        schema_obj_values(subject, SA_MNT_BY, &names);
+    }
     int rc = 0;
     *ran = names.n > 0;
-    if (names.n) {
-        struct check k = { &names, SC_MNTNER, "mnt-by", subject, 0,
-                           q->op == PROC_DELETE ? q->old : q->obj, NULL };
+    if (names.n)
         rc = run_check(q, &k, diags, res, NULL, err);
-    }
     strv_free(&names);
     return rc;
 }
@@ -744,7 +767,11 @@ static int is_object(const rpsl_obj_t *o, int cls, const char *key)
     return same;
 }
 
-/* One referenced object: its mnt-ref: maintainers must authorise. */
+/* One referenced object (the stored one; only an object being created
+ * stands for itself): its mnt-ref: maintainers must authorise.  Only
+ * mntners in the store count (A6: others are dropped), not even a mntner
+ * being created: a mnt-ref: left naming a deleted mntner must not pass to
+ * whoever creates one of that name. */
 static int check_one_ref(const authz_req_t *q, const rpsl_obj_t *target, diag_list_t *diags,
                          authz_res_t *res, err_t *err)
 {
@@ -752,10 +779,6 @@ static int check_one_ref(const authz_req_t *q, const rpsl_obj_t *target, diag_li
     schema_obj_values(target, SA_MNT_REF, &refs);
     int rc = 0;
     for (size_t i = 0; i < refs.n; i++) {
-        if (is_object(q->obj, SC_MNTNER, refs.v[i])) {
-            strv_add_unique(&usable, refs.v[i]);
-            continue;
-        }
         rc = store_obj_get(q->txn, SC_MNTNER, refs.v[i], NULL, err);
         if (rc == 0)
             strv_add_unique(&usable, refs.v[i]);
@@ -765,7 +788,7 @@ static int check_one_ref(const authz_req_t *q, const rpsl_obj_t *target, diag_li
     }
     if (rc == 0 && (usable.n || target->cls == SC_ORGANISATION)) {
         /* an organisation without usable mnt-ref: cannot be referenced */
-        struct check k = { &usable, SC_MNTNER, "mnt-ref", target, 0, q->obj, NULL };
+        struct check k = { &usable, SC_MNTNER, "mnt-ref", target, 0, NULL, NULL };
         rc = run_check(q, &k, diags, res, NULL, err);
     }
     strv_free(&refs);
@@ -787,7 +810,9 @@ static int check_refs(const authz_req_t *q, diag_list_t *diags, authz_res_t *res
                 free(id);
                 if (seen)
                     break;
-                if (is_object(q->obj, *c, added.v[i])) {
+                if (is_object(created(q), *c, added.v[i])) {
+                    /* a new object referencing itself; on modify the
+                     * stored version is loaded below */
                     rc = check_one_ref(q, q->obj, diags, res, err);
                     break;
                 }
@@ -908,9 +933,50 @@ static int check_force(const authz_req_t *q, diag_list_t *diags, authz_res_t *re
 
 /* ------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------ */
+/* KEYCERT: key-cert create                                           */
+
+static int mntner_hit(int cls, const char *pkey, const char *text, size_t len, void *arg)
+{
+    (void)text;
+    (void)len;
+    if (cls == SC_MNTNER)
+        strv_add_unique(arg, pkey);
+    return 0;
+}
+
+/*
+ * A key-cert whose name stored mntners already name in auth: (their
+ * key-cert was deleted, or never created) is a credential of those
+ * mntners the moment it exists: each of them must authorise its creation,
+ * else whoever holds a key with the same short id (32 bits, cheap to
+ * collide) could create it and sign for them.
+ */
+static int check_keycert(const authz_req_t *q, diag_list_t *diags, authz_res_t *res,
+                         err_t *err)
+{
+    buf_t key;
+    buf_init(&key);
+    strv_t users = STRV_INIT;
+    int rc = schema_pkey(q->obj, &key) == 0
+           ? store_inverse(q->txn, SA_AUTH, key.s, mntner_hit, &users, err) : 0;
+    for (size_t i = 0; rc == 0 && i < users.n; i++) {
+        strv_t one = STRV_INIT;
+        strv_add(&one, users.v[i]);
+        struct check k = { &one, SC_MNTNER, "auth", q->obj, 0, NULL, NULL };
+        rc = run_check(q, &k, diags, res, NULL, err);
+        strv_free(&one);
+    }
+    strv_free(&users);
+    buf_free(&key);
+    return rc;
+}
+
 static int check_create(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, err_t *err)
 {
     switch (q->obj->cls) {
+    case SC_KEY_CERT:
+        return check_keycert(q, diags, res, err);
     case SC_INETNUM:
     case SC_INET6NUM:
         return check_pip(q, diags, res, err);

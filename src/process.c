@@ -511,6 +511,8 @@ struct refby {
     int cls;
     const char *pkey;
     int referenced;
+    strv_t excused;     /* "index" of the delete items whose objects
+                           reference it (deleted in the same update) */
 };
 
 static int refby_hit(int cls, const char *pkey, const char *text, size_t len, void *arg)
@@ -522,31 +524,52 @@ static int refby_hit(int cls, const char *pkey, const char *text, size_t len, vo
         return 0;   /* a self reference */
     for (size_t i = 0; i < r->c->nitems; i++) {
         struct item *it = &r->c->items[i];
-        if (it->deleting && it->cls == cls && it->pkey && strcasecmp(it->pkey, pkey) == 0)
-            return 0;   /* deleted in the same update */
+        if (it->deleting && it->cls == cls && it->pkey && strcasecmp(it->pkey, pkey) == 0) {
+            char *id = xasprintf("%zu", i);
+            strv_add_unique(&r->excused, id);
+            free(id);
+            return 0;   /* deleted in the same update, see is_referenced */
+        }
     }
     r->referenced = 1;
     return 1;
 }
 
+static int delete_authorised(struct ctx *c, struct item *it, int *yes, err_t *err);
+
+/*
+ * Is (@cls, @pkey) referenced by another object?  A reference from an
+ * object the same update deletes does not count (mutual references,
+ * auth.txt E5), but only when the update is authorised to delete that
+ * object: a delete the sender may not make excuses nothing.
+ */
 static int is_referenced(struct ctx *c, int cls, const char *pkey, int *referenced,
                          err_t *err)
 {
-    struct refby r = { c, cls, pkey, 0 };
+    struct refby r = { c, cls, pkey, 0, STRV_INIT };
     *referenced = 0;
     if (cls == SC_AUT_NUM)
         return 0;
+    int rc = 0;
     for (int aid = 0; aid < SA__COUNT; aid++) {
         if (!refs_class(aid, cls))
             continue;
-        int rc = store_inverse(c->txn, aid, pkey, refby_hit, &r, err);
+        rc = store_inverse(c->txn, aid, pkey, refby_hit, &r, err);
         if (rc && rc != 1)
-            return rc;
+            break;
+        rc = 0;
         if (r.referenced)
             break;
     }
+    for (size_t i = 0; rc == 0 && !r.referenced && i < r.excused.n; i++) {
+        int yes;
+        rc = delete_authorised(c, &c->items[strtoul(r.excused.v[i], NULL, 10)], &yes, err);
+        if (rc == 0 && !yes)
+            r.referenced = 1;
+    }
+    strv_free(&r.excused);
     *referenced = r.referenced;
-    return 0;
+    return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -708,6 +731,18 @@ static int authorise(struct ctx *c, struct item *it, enum proc_op op, const rpsl
     return rc;
 }
 
+/* Does the override: value @ov ("user,password[,reason]": the password is
+ * the second field) hold the configured override password? */
+static int override_matches(const struct ctx *c, const char *ov)
+{
+    const char *p = strchr(ov, ',');
+    char *pw = p ? xstrndup(p + 1, strcspn(p + 1, ",")) : xstrdup(ov);
+    int ok = auth_crypt_ok(c->opts->override_hash, pw);
+    explicit_bzero(pw, strlen(pw));
+    free(pw);
+    return ok;
+}
+
 /* override: (auth.txt A11).  Returns 1 if it grants the update. */
 static int override_ok(struct ctx *c, struct item *it)
 {
@@ -718,18 +753,50 @@ static int override_ok(struct ctx *c, struct item *it)
         diag_add(&it->res.diags, DIAG_ERROR, DIAG_OBJECT, "Override not allowed in email update");
         return -1;
     }
-    /* "user,password[,reason]": the password is the second field */
-    const char *p = strchr(ov, ',');
-    char *pw = p ? xstrndup(p + 1, strcspn(p + 1, ",")) : xstrdup(ov);
-    int ok = auth_crypt_ok(c->opts->override_hash, pw);
-    explicit_bzero(pw, strlen(pw));
-    free(pw);
-    if (!ok) {
+    if (!override_matches(c, ov)) {
         diag_add(&it->res.diags, DIAG_ERROR, DIAG_OBJECT, "Override authentication failed");
         return -1;
     }
     strv_add_unique(&it->res.auth_by, "override");
     return 1;
+}
+
+/*
+ * May the update delete the object of the delete item @it, as the store
+ * is now?  (Its stored object exists and the item's credentials, or a
+ * valid override, pass the delete's authorisation.)  Nothing is reported.
+ */
+static int delete_authorised(struct ctx *c, struct item *it, int *yes, err_t *err)
+{
+    *yes = 0;
+    const char *ov = it->para->override;
+    if (ov && c->opts->allow_override && c->opts->override_hash && override_matches(c, ov)) {
+        *yes = 1;
+        return 0;
+    }
+    rpsl_obj_t *stored = NULL;
+    int rc = store_obj_load(c->txn, it->cls, it->pkey, &stored, err);
+    if (rc == ERR_NOTFOUND)
+        return 0;
+    if (rc)
+        return rc;
+    cred_list_t usable;
+    int dropped;
+    rc = usable_creds(c, it->para->creds, &usable, &dropped, err);
+    if (rc == 0) {
+        authz_req_t q = { c->txn, PROC_DELETE, stored, stored,
+                          dropped ? &usable : it->para->creds, c->opts->authz };
+        diag_list_t d = DIAG_LIST_INIT;
+        authz_res_t a;
+        authz_res_init(&a);
+        rc = authz_run(&q, &d, &a, err);
+        *yes = rc == 0 && a.passed;
+        authz_res_free(&a);
+        diag_list_free(&d);
+    }
+    cred_list_free(&usable);
+    rpsl_obj_free(stored);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1364,7 +1431,6 @@ int proc_run(store_txn_t *txn, const proc_opts_t *opts, upd_msg_t *msg,
     }
     if (store_rc == 0)
         store_rc = record_sigs(&c, err);
-    /* A delete that failed for good no longer excuses references. */
     proc_report_t *r = xcalloc(1, sizeof *r);
     strv_init(&r->not_objects);
     diag_list_init(&r->global);
