@@ -50,6 +50,13 @@ typedef struct conf {
     unsigned max_passwords; /**< password: lines per mail (max_passwords) */
     size_t max_line_length; /**< bytes of one line of update text
                                  (max_line_length) */
+    unsigned bcrypt_max_cost; /**< highest BCRYPT-PW cost accepted on
+                                 create/modify and computed when a password
+                                 is checked (bcrypt_max_cost, 4..31) */
+    unsigned max_password_checks; /**< crypt hashes the passwords of one
+                                 mail may compute together, against all
+                                 auth: lines (max_password_checks): the
+                                 writer lock is held meanwhile */
     /* Registry policy (authz.h, rules.h). */
     strv_t power_maintainers; /**< power_maintainers = A-MNT, B-MNT: the
                                  database administration's mntners (RIPE's
@@ -73,6 +80,8 @@ typedef struct conf {
 #define CONF_DEFAULT_MAX_OBJECT_SIZE ((size_t)1 << 20)
 #define CONF_DEFAULT_MAX_PASSWORDS   20u
 #define CONF_DEFAULT_MAX_LINE_LENGTH ((size_t)64 << 10)
+#define CONF_DEFAULT_BCRYPT_MAX_COST 12u
+#define CONF_DEFAULT_MAX_PASSWORD_CHECKS 50u
 
 /** Default configuration file path when no -c and no $AUTODBM_CONF. */
 #define CONF_DEFAULT_PATH "/etc/autodbm/autodbm.conf"
@@ -82,7 +91,8 @@ typedef struct conf {
  * robot_address auto-dbm@localhost, delivery maildir, smtp_server
  * 127.0.0.1:25, outbox var/outbox, gnupg_home var/gnupg, archive
  * var/archive, map_size 1 GiB, allow_override no, no override_password,
- * signature_max_age 3600, the CONF_DEFAULT_MAX_* limits, no
+ * signature_max_age 3600, the CONF_DEFAULT_MAX_* limits, bcrypt_max_cost
+ * CONF_DEFAULT_BCRYPT_MAX_COST, no
  * power_maintainers, hierarchical_as_sets yes.
  */
 void conf_defaults(conf_t *c);

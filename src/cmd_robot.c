@@ -370,7 +370,7 @@ static int robot_unit(store_txn_t *txn, void *arg, err_t *err)
 
         authz_policy_t ap = { &r->conf.power_maintainers };
         rules_policy_t rp = { r->conf.hierarchical_as_sets, r->conf.source,
-                              &r->conf.allowed_sources };
+                              &r->conf.allowed_sources, r->conf.bcrypt_max_cost };
         proc_opts_t po = { r->conf.source, r->now, r->dry_run_opt, r->conf.allow_override,
                            r->conf.override_password, &ap, &rp, r->pgp, 1 };
         if ((rc = proc_run(txn, &po, r->upd, &r->report, err)) != 0)
@@ -698,6 +698,7 @@ int main(int argc, char **argv)
             goto leave;
         }
         limit_why = update_limit(r.upd, &r.conf);
+        upd_password_limits(r.upd, r.conf.bcrypt_max_cost, r.conf.max_password_checks);
     }
     r.limit = limit_why;
 

@@ -33,6 +33,7 @@ static const struct key keys[] = {
     { "allowed_sources", K_LIST, OFF(allowed_sources) },
     { "allow_override", K_BOOL, OFF(allow_override) },
     { "archive", K_PATH, OFF(archive) },
+    { "bcrypt_max_cost", K_COUNT, OFF(bcrypt_max_cost) },
     { "database", K_PATH, OFF(database) },
     { "delivery", K_DELIVERY, OFF(delivery) },
     { "gnupg_home", K_PATH, OFF(gnupg_home) },
@@ -45,6 +46,7 @@ static const struct key keys[] = {
     { "max_mime_parts", K_COUNT, OFF(max_mime_parts) },
     { "max_object_size", K_SIZE, OFF(max_object_size) },
     { "max_objects", K_COUNT, OFF(max_objects) },
+    { "max_password_checks", K_COUNT, OFF(max_password_checks) },
     { "max_passwords", K_COUNT, OFF(max_passwords) },
     { "outbox", K_PATH, OFF(outbox) },
     { "override_password", K_HASH, OFF(override_password) },
@@ -86,6 +88,8 @@ void conf_defaults(conf_t *c)
     c->max_object_size = CONF_DEFAULT_MAX_OBJECT_SIZE;
     c->max_passwords = CONF_DEFAULT_MAX_PASSWORDS;
     c->max_line_length = CONF_DEFAULT_MAX_LINE_LENGTH;
+    c->bcrypt_max_cost = CONF_DEFAULT_BCRYPT_MAX_COST;
+    c->max_password_checks = CONF_DEFAULT_MAX_PASSWORD_CHECKS;
 }
 
 void conf_free(conf_t *c)
@@ -334,6 +338,8 @@ int conf_load(const char *path, conf_t *c, err_t *err)
             unsigned long cnt = strtoul(v, &end, 10);
             if (end == v || *end || errno || v[0] == '-' || cnt == 0 || cnt > 100000000UL)
                 rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a positive number, got \"%s\"", path, lineno, s, v);
+            else if (k->off == OFF(bcrypt_max_cost) && (cnt < 4 || cnt > 31))
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a bcrypt cost from 4 to 31, got \"%s\"", path, lineno, s, v);
             else
                 *(unsigned *)((char *)c + k->off) = (unsigned)cnt;
             break;
