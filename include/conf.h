@@ -50,6 +50,16 @@ typedef struct conf {
     unsigned max_passwords; /**< password: lines per mail (max_passwords) */
     size_t max_line_length; /**< bytes of one line of update text
                                  (max_line_length) */
+    unsigned max_paragraphs;/**< paragraphs of update text per mail,
+                                 objects or not, counted before they are
+                                 split (max_paragraphs) */
+    unsigned max_notify_values; /**< notify:, mnt-nfy:, upd-to:, irt-nfy:
+                                 and ref-nfy: values of one object, together
+                                 (max_notify_values): beyond, the create or
+                                 modify fails */
+    unsigned max_recipients;/**< distinct addresses the notifications of
+                                 one mail go to (max_recipients): beyond,
+                                 the mail is refused, nothing applied */
     unsigned bcrypt_max_cost; /**< highest BCRYPT-PW cost accepted on
                                  create/modify and computed when a password
                                  is checked (bcrypt_max_cost, 4..31) */
@@ -80,6 +90,9 @@ typedef struct conf {
 #define CONF_DEFAULT_MAX_OBJECT_SIZE ((size_t)1 << 20)
 #define CONF_DEFAULT_MAX_PASSWORDS   20u
 #define CONF_DEFAULT_MAX_LINE_LENGTH ((size_t)64 << 10)
+#define CONF_DEFAULT_MAX_PARAGRAPHS  5000u
+#define CONF_DEFAULT_MAX_NOTIFY_VALUES 20u
+#define CONF_DEFAULT_MAX_RECIPIENTS  200u
 #define CONF_DEFAULT_BCRYPT_MAX_COST 12u
 #define CONF_DEFAULT_MAX_PASSWORD_CHECKS 50u
 

@@ -47,6 +47,8 @@ typedef struct notify_opts {
     const char *robot_address;  /**< never notified */
     const char *from;           /**< the update's From: (for "- From:") */
     time_t now;                 /**< "- Date/Time:" */
+    unsigned max_recipients;    /**< distinct addresses at most
+                                     (max_recipients); 0: no bound */
 } notify_opts_t;
 
 /**
@@ -56,7 +58,10 @@ typedef struct notify_opts {
  * @param opts  facts for the texts
  * @param out   receives the mails (appended), one per address, sorted by
  *              address
- * @return 0; ERR_STORE when a look-up failed.
+ * @return 0; ERR_LIMIT when the mails would go to more than
+ *         opts->max_recipients addresses (counted before any text is
+ *         built; nothing is appended to @out); ERR_STORE when a look-up
+ *         failed.
  */
 int notify_build(store_txn_t *txn, const proc_report_t *r,
                  const notify_opts_t *opts, notify_list_t *out, err_t *err);

@@ -44,10 +44,13 @@ static const struct key keys[] = {
     { "max_mail_size", K_SIZE, OFF(max_mail_size) },
     { "max_mime_depth", K_COUNT, OFF(max_mime_depth) },
     { "max_mime_parts", K_COUNT, OFF(max_mime_parts) },
+    { "max_notify_values", K_COUNT, OFF(max_notify_values) },
     { "max_object_size", K_SIZE, OFF(max_object_size) },
     { "max_objects", K_COUNT, OFF(max_objects) },
+    { "max_paragraphs", K_COUNT, OFF(max_paragraphs) },
     { "max_password_checks", K_COUNT, OFF(max_password_checks) },
     { "max_passwords", K_COUNT, OFF(max_passwords) },
+    { "max_recipients", K_COUNT, OFF(max_recipients) },
     { "outbox", K_PATH, OFF(outbox) },
     { "override_password", K_HASH, OFF(override_password) },
     { "power_maintainers", K_LIST, OFF(power_maintainers) },
@@ -88,6 +91,9 @@ void conf_defaults(conf_t *c)
     c->max_object_size = CONF_DEFAULT_MAX_OBJECT_SIZE;
     c->max_passwords = CONF_DEFAULT_MAX_PASSWORDS;
     c->max_line_length = CONF_DEFAULT_MAX_LINE_LENGTH;
+    c->max_paragraphs = CONF_DEFAULT_MAX_PARAGRAPHS;
+    c->max_notify_values = CONF_DEFAULT_MAX_NOTIFY_VALUES;
+    c->max_recipients = CONF_DEFAULT_MAX_RECIPIENTS;
     c->bcrypt_max_cost = CONF_DEFAULT_BCRYPT_MAX_COST;
     c->max_password_checks = CONF_DEFAULT_MAX_PASSWORD_CHECKS;
 }

@@ -57,6 +57,7 @@ struct matrix {
     const notify_opts_t *opts;
     const proc_report_t *r;
     store_txn_t *txn;
+    int over;               /* one more address than max_recipients */
 };
 
 static void matrix_free(struct matrix *m)
@@ -87,6 +88,10 @@ static void matrix_add(struct matrix *m, const char *addr, size_t res,
             break;
         }
     if (a == NULL) {
+        if (m->opts->max_recipients && m->n >= m->opts->max_recipients) {
+            m->over = 1;    /* refused as a whole: no need to go on */
+            return;
+        }
         if (m->n == m->cap) {
             m->cap = m->cap ? m->cap * 2 : 8;
             m->v = xrealloc(m->v, m->cap * sizeof *m->v);
@@ -549,6 +554,11 @@ int notify_build(store_txn_t *txn, const proc_report_t *r,
         }
     }
 
+    if (m.over) {
+        matrix_free(&m);
+        return err_set(err, ERR_LIMIT, "its notifications would go to more than %u "
+                       "addresses (max_recipients)", opts->max_recipients);
+    }
     if (m.n > 1)
         qsort(m.v, m.n, sizeof *m.v, cmp_addr);
     const char *src = opts->source ? opts->source : "RPSL";

@@ -67,3 +67,29 @@ case('attack-limits-password-checks', '',
       "mnt-by:         TEST-MNT\nsource:         TEST\n"
       "password:       guess-1\npassword:       kumquat-42\n"],
      conf='max_password_checks = 2\n', queries='-r TP1-TEST\n', secret='guess-1\nguess-2\nkumquat-42\n')
+
+def person(hdl, notify, mnt='OTHER-MNT'):
+    return (f"person:         Stranger {hdl}\naddress:        Street 1\nphone:          +31 20 123 4567\n"
+            f"e-mail:         s@evil.example\nnic-hdl:        {hdl}\n"
+            + ''.join(f"notify:         {a}\n" for a in notify)
+            + f"mnt-by:         {mnt}\nsource:         TEST\n")
+
+# 4. one object with more notify:-like values than max_notify_values (3 here)
+case('attack-limits-notify-values', '',
+     [person('NV1-TEST', [f'n{i}@evil.example' for i in range(1, 5)]) + "password:       other-pw-9\n",
+      person('NV2-TEST', [f'c{i}@evil.example' for i in range(1, 4)]) + "password:       other-pw-9\n"],
+     conf='max_notify_values = 3\n', queries='-r NV1-TEST\n-r NV2-TEST\n', secret='other-pw-9\n')
+# 5. many objects whose notifications go to more than max_recipients (5) addresses
+case('attack-limits-notify-recipients', '',
+     [person('NR1-TEST', [f'r{i}@evil.example' for i in range(1, 4)]) + '\n'
+      + person('NR2-TEST', [f'r{i}@evil.example' for i in range(3, 6)] ) + '\n'
+      + person('NR3-TEST', ['r6@evil.example']) + "password:       other-pw-9\n",
+      person('NR4-TEST', [f'r{i}@evil.example' for i in range(1, 4)]) + '\n'
+      + person('NR5-TEST', [f'r{i}@evil.example' for i in range(3, 6)]) + "password:       other-pw-9\n"],
+     conf='max_notify_values = 3\nmax_recipients = 5\n',
+     queries='-r NR1-TEST\n-r NR3-TEST\n-r NR4-TEST\n-r NR5-TEST\n', secret='other-pw-9\n')
+# 6. a mail of many one-line paragraphs (max_paragraphs 5 here)
+case('attack-limits-paragraphs', '',
+     [''.join(f"junk line {i}\n\n" for i in range(5)) + person('NP1-TEST', []) + "password:       other-pw-9\n",
+      ''.join(f"junk line {i}\n\n" for i in range(4)) + person('NP2-TEST', []) + "password:       other-pw-9\n"],
+     conf='max_paragraphs = 5\n', queries='-r NP1-TEST\n-r NP2-TEST\n', secret='other-pw-9\n')

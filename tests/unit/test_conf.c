@@ -32,6 +32,9 @@ static void test_defaults(void)
     CU_ASSERT_PTR_NULL(c.path);
     CU_ASSERT_EQUAL(c.bcrypt_max_cost, CONF_DEFAULT_BCRYPT_MAX_COST);
     CU_ASSERT_EQUAL(c.max_password_checks, CONF_DEFAULT_MAX_PASSWORD_CHECKS);
+    CU_ASSERT_EQUAL(c.max_recipients, CONF_DEFAULT_MAX_RECIPIENTS);
+    CU_ASSERT_EQUAL(c.max_notify_values, CONF_DEFAULT_MAX_NOTIFY_VALUES);
+    CU_ASSERT_EQUAL(c.max_paragraphs, CONF_DEFAULT_MAX_PARAGRAPHS);
     conf_free(&c);
 }
 
