@@ -34,22 +34,27 @@
 #include "fsutil.h"
 #include "mailin.h"
 #include "mailout.h"
+#include "syntax.h"
 
-/* A bare addr-spec we are willing to put in an envelope and a header. */
+/*
+ * A bare addr-spec we are willing to put in an envelope and a header: what
+ * syntax_email_address() (the one parser of e-mail values) returns
+ * unchanged, in ASCII (no SMTPUTF8), without control characters, angle
+ * brackets or backslashes; a space only inside a quoted local part.
+ */
 static int usable_address(const char *a)
 {
     if (a == NULL || *a == 0 || strlen(a) > 320)
         return 0;
-    const char *at = strchr(a, '@');
-    if (at == NULL || at == a || at[1] == 0 || strchr(at + 1, '@'))
-        return 0;
     for (const char *p = a; *p; p++) {
         unsigned char c = (unsigned char)*p;
-        if (c <= ' ' || c >= 127 || c == '<' || c == '>' || c == ',' || c == ';' ||
-            c == '"' || c == '(' || c == ')' || c == '\\')
+        if (c < ' ' || c >= 127 || c == '<' || c == '>' || c == '\\')
             return 0;
     }
-    return 1;
+    char *spec = syntax_email_address(a);
+    int ok = spec != NULL && strcmp(spec, a) == 0;
+    free(spec);
+    return ok;
 }
 
 /* A header value without line breaks or control characters. */

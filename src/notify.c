@@ -29,6 +29,7 @@
 #include "report.h"
 #include "schema.h"
 #include "strv.h"
+#include "syntax.h"
 
 #define TILDE_LEN 52
 #define OBJ_FLAGS (RPSL_PRINT_DISPLAY | RPSL_PRINT_FILTER_AUTH)
@@ -72,13 +73,11 @@ static void matrix_free(struct matrix *m)
     m->n = m->cap = 0;
 }
 
-/* Record that @addr is told about result @res in section @kind because
- * of @reason. */
-static void matrix_add(struct matrix *m, const char *addr, size_t res,
-                       enum nkind kind, const char *reason)
+/* Record that the bare address @addr is told about result @res in
+ * section @kind because of @reason. */
+static void matrix_add_addr(struct matrix *m, const char *addr, size_t res,
+                            enum nkind kind, const char *reason)
 {
-    if (addr == NULL || *addr == 0)
-        return;
     if (m->opts->robot_address && strcasecmp(addr, m->opts->robot_address) == 0)
         return;
     struct naddr *a = NULL;
@@ -112,6 +111,22 @@ static void matrix_add(struct matrix *m, const char *addr, size_t res,
     a->v[a->n].res = res;
     a->v[a->n].kind = kind;
     a->n++;
+}
+
+/* Record that the address of the e-mail value @value is told (as
+ * matrix_add_addr()). */
+static void matrix_add(struct matrix *m, const char *value, size_t res,
+                       enum nkind kind, const char *reason)
+{
+    if (value == NULL || *value == 0)
+        return;
+    /* "Name <a@b>" and "a@b (comment)" are told at a@b (syntax.h); a value
+     * that does not parse (loaded non-strict) is kept as it is and refused
+     * by mailout, which logs it */
+    char *spec = syntax_email_address(value);
+    const char *addr = spec ? spec : value;
+    matrix_add_addr(m, addr, res, kind, reason);
+    free(spec);
 }
 
 /* Add every value of attribute @name of @o to the matrix. */

@@ -1035,7 +1035,11 @@ static int is_addr_spec(const char *s, size_t len)
     return 1;
 }
 
-static int chk_email_value(const char *s, size_t len)
+/*
+ * An e-mail value: an addr-spec, "display name <addr-spec>" or
+ * "addr-spec (comment)".  1 and the addr-spec's span in *@as, *@al, or 0.
+ */
+static int email_addr_span(const char *s, size_t len, const char **as, size_t *al)
 {
     const char *lt;
     if (len == 0 || len > 320)
@@ -1073,7 +1077,27 @@ static int chk_email_value(const char *s, size_t len)
     trim(&s, &len);
     if (memchr(s, ' ', len) && s[0] != '"')
         return 0;
-    return is_addr_spec(s, len);
+    if (!is_addr_spec(s, len))
+        return 0;
+    *as = s;
+    *al = len;
+    return 1;
+}
+
+static int chk_email_value(const char *s, size_t len)
+{
+    const char *as;
+    size_t al;
+    return email_addr_span(s, len, &as, &al);
+}
+
+char *syntax_email_address(const char *value)
+{
+    const char *as;
+    size_t al;
+    if (value == NULL || !email_addr_span(value, strlen(value), &as, &al))
+        return NULL;
+    return xstrndup(as, al);
 }
 
 static int chk_email(const char *s, size_t len, int cls, unsigned flags,

@@ -93,3 +93,11 @@ case('attack-limits-paragraphs', '',
      [''.join(f"junk line {i}\n\n" for i in range(5)) + person('NP1-TEST', []) + "password:       other-pw-9\n",
       ''.join(f"junk line {i}\n\n" for i in range(4)) + person('NP2-TEST', []) + "password:       other-pw-9\n"],
      conf='max_paragraphs = 5\n', queries='-r NP1-TEST\n-r NP2-TEST\n', secret='other-pw-9\n')
+
+# 7. notify: values in display-name, comment and quoted-local-part forms are
+#    notified at their address (one recipient per address)
+case('attack-limits-notify-address', '',
+     [person('NA1-TEST', ['Joe Bloggs <joe@example.org>', 'jane@example.org (Jane)',
+                          '"Last, First" <lf@example.org>', '"odd..name"@example.org',
+                          'JOE@example.org']) + "password:       other-pw-9\n"],
+     conf='max_notify_values = 5\n', queries='-r NA1-TEST\n', secret='other-pw-9\n')

@@ -3,6 +3,7 @@
  * it is (also when every character would fit in Latin-1), labelled
  * charset=utf-8, and reads back unchanged.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,6 +62,40 @@ static void test_ascii_and_cyrillic(void)
     buf_free(&out);
 }
 
+/* The recipients outgoing mail accepts: bare addr-specs as the one e-mail
+ * parser (syntax_email_address) returns them, quoted local parts too;
+ * never a display name, a list, a header break or non-ASCII. */
+static void test_recipients(void)
+{
+    static const struct { const char *to; int ok; } v[] = {
+        { "someone@example.com", 1 },
+        { "\"odd..name\"@example.org", 1 },
+        { "\"a b\"@example.org", 1 },
+        { "Joe <joe@example.org>", 0 },
+        { "joe@example.org (Joe)", 0 },
+        { "a@example.org, b@example.org", 0 },
+        { "a@example.org\nBcc: x@evil.example", 0 },
+        { "us\xc3\xa9r@example.org", 0 },
+        { "\"a\\\"b\"@example.org", 0 },
+        { "", 0 },
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        mailout_msg_t m = {
+            MAILOUT_NOTIFY, "auto-dbm@example.net", v[i].to, "s", "body\n", NULL, 1767268800
+        };
+        buf_t out;
+        buf_init(&out);
+        err_t err = ERR_INIT;
+        int rc = mailout_compose(&m, &out, &err);
+        if ((rc == 0) != v[i].ok)
+            fprintf(stderr, "recipient %s: %d\n", v[i].to, rc);
+        CU_ASSERT_EQUAL(rc == 0, v[i].ok);
+        CU_ASSERT(rc == 0 || rc == ERR_SYNTAX);
+        buf_free(&out);
+        err_free(&err);
+    }
+}
+
 void suite_mailout(void);
 void suite_mailout(void)
 {
@@ -68,4 +103,5 @@ void suite_mailout(void)
     CU_pSuite s = harness_suite("mailout");
     HARNESS_ADD(s, test_latin1_range_stays_utf8);
     HARNESS_ADD(s, test_ascii_and_cyrillic);
+    HARNESS_ADD(s, test_recipients);
 }
