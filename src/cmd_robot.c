@@ -325,6 +325,21 @@ static int queue_one(store_txn_t *txn, struct robot *r, enum mailout_kind kind,
     return rc;
 }
 
+/* Queue one notification: its objects are parts shared with the other
+ * addresses told about them (mailout.h), queued once. */
+static int queue_note(store_txn_t *txn, struct robot *r, notify_mail_t *n, err_t *err)
+{
+    mailout_msg_t m = { MAILOUT_NOTIFY, r->conf.robot_address, n->to, n->subject, NULL, NULL,
+                        r->now };
+    int rc = mailout_compose_queue_segs(txn, &m, n->segs, n->nsegs, r->notes.parts, err);
+    if (rc == ERR_SYNTAX) {
+        buf_printf(&r->logextra, " unusable-address=\"%s\"", err_text(err));
+        err_free(err);
+        rc = 0;
+    }
+    return rc;
+}
+
 /*
  * The ack and the notifications are written: the objects of the report
  * are not needed any more (only the counts are, and the old version of a
@@ -397,7 +412,7 @@ static int robot_unit(store_txn_t *txn, void *arg, err_t *err)
         r->ack_subject = report_subject(r->report, r->mail->subject);
         if (!r->report->dry_run) {
             notify_opts_t no = { r->conf.source, r->conf.robot_address, r->mail->from, r->now,
-                                 r->conf.max_recipients };
+                                 r->conf.max_recipients, 1 };
             if ((rc = notify_build(txn, r->report, &no, &r->notes, err)) != 0)
                 return rc;
         }
@@ -409,8 +424,7 @@ static int robot_unit(store_txn_t *txn, void *arg, err_t *err)
         return ROBOT_ABORT;
     rc = queue_one(txn, r, MAILOUT_ACK, r->mail->reply_addr, r->ack_subject, r->ack.s, NULL, err);
     for (size_t i = 0; rc == 0 && i < r->notes.n; i++)
-        rc = queue_one(txn, r, MAILOUT_NOTIFY, r->notes.v[i].to, r->notes.v[i].subject,
-                       r->notes.v[i].body, &r->notes.v[i].body, err);
+        rc = queue_note(txn, r, &r->notes.v[i], err);
     if (rc == 0) {
         char info[64];
         proc_counts_t pc;
