@@ -481,7 +481,8 @@ struct body {
     size_t nsegs;
     notify_list_t *out;     /* shared: the parts go here; else NULL */
     long *part_of[2];       /* shared: per result, its part (change / auth
-                               entry), or -1 */
+                               entry), or -1; -2 when only one address is
+                               told about it (its text is written inline) */
 };
 
 static void body_flush(struct body *b)
@@ -516,7 +517,7 @@ static int entry_text(const struct matrix *m, size_t res, int auth, buf_t *out, 
 
 static int body_entry(const struct matrix *m, struct body *b, size_t res, int auth, err_t *err)
 {
-    if (b->out == NULL)
+    if (b->out == NULL || b->part_of[auth][res] == -2)
         return entry_text(m, res, auth, &b->cur, err);
     long pi = b->part_of[auth][res];
     if (pi < 0) {
@@ -645,8 +646,18 @@ int notify_build(store_txn_t *txn, const proc_report_t *r,
         for (int k = 0; k < 2; k++) {
             part_of[k] = xmalloc((r->n + 1) * sizeof *part_of[k]);
             for (size_t i = 0; i < r->n; i++)
-                part_of[k][i] = -1;
+                part_of[k][i] = -2;
         }
+        /* an entry becomes a part only when two or more addresses get it */
+        for (size_t i = 0; i < m.n; i++)
+            for (size_t k = 0; k < m.v[i].n; k++) {
+                long *p = &part_of[m.v[i].v[k].kind == NK_AUTH][m.v[i].v[k].res];
+                *p = *p == -2 ? -3 : -1;
+            }
+        for (int k = 0; k < 2; k++)
+            for (size_t i = 0; i < r->n; i++)
+                if (part_of[k][i] == -3)
+                    part_of[k][i] = -2;
     }
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < m.n; i++) {
