@@ -19,6 +19,7 @@
 #define AUTODBM_AUTH_H
 
 #include "cred.h"
+#include "diag.h"
 #include "err.h"
 #include "rpsl.h"
 #include "store.h"
@@ -68,12 +69,45 @@ int auth_run(store_txn_t *txn, int cls, const strv_t *names,
              const rpsl_obj_t *created, const cred_list_t *creds,
              auth_check_t *c, err_t *err);
 
+/** Results of auth_password_check(). */
+enum auth_pw_result {
+    AUTH_PW_NO = 0,         /**< no match (or not a password auth: line) */
+    AUTH_PW_MATCH = 1,      /**< the password matches */
+    AUTH_PW_TOO_COSTLY = 2, /**< a BCRYPT-PW hash of a cost above the
+                                 bound: not computed, no match */
+    AUTH_PW_NO_BUDGET = 3   /**< not computed: the mail's passwords made
+                                 max_password_checks computations already */
+};
+
 /**
- * 1 if @password hashes to the hash of the auth: value @auth_value
- * ("MD5-PW $1$...", "BCRYPT-PW $2b$...", "CRYPT-PW xxxxxxxxxxxxx"),
- * else 0.  Constant-time comparison.
+ * Does @password hash to the hash of the auth: value @auth_value
+ * ("MD5-PW $1$<salt>$<22>", "BCRYPT-PW $2[aby]$NN$<53>", "CRYPT-PW
+ * <13 DES characters>")?  Only these forms are handed to crypt_r(): no
+ * other scheme, and no hash whose cost is chosen by its writer beyond
+ * @max_cost (bcrypt's cost NN; md5crypt and DES have fixed costs).
+ * Constant-time comparison.
+ * @return enum auth_pw_result.
  */
+int auth_password_check(const char *auth_value, const char *password, unsigned max_cost);
+
+/** auth_password_check() with the default bound
+ *  (CONF_DEFAULT_BCRYPT_MAX_COST): 1 on AUTH_PW_MATCH, else 0. */
 int auth_password_ok(const char *auth_value, const char *password);
+
+/**
+ * 1 and the cost in *@cost if @auth_value is a well-formed
+ * "BCRYPT-PW $2[aby]$NN$<53>" value, else 0.
+ */
+int auth_bcrypt_cost(const char *auth_value, unsigned *cost);
+
+/**
+ * Add to @diags one warning for each BCRYPT-PW hash the passwords of
+ * @creds were not checked against because its cost is above their bound
+ * (cred_t.bcrypt_max_cost), and one when checks were skipped because the
+ * mail's budget (cred_t.checks_left) was spent: the reasons a password
+ * that may be right did not authorise.  The hash itself is never shown.
+ */
+void auth_explain_passwords(const cred_list_t *creds, diag_list_t *diags);
 
 /**
  * 1 if crypt_r(@password, @hash) reproduces the bare crypt hash @hash

@@ -53,6 +53,23 @@ typedef struct conf {
                                  (max_signed_blocks) */
     size_t max_line_length; /**< bytes of one line of update text
                                  (max_line_length) */
+    unsigned max_paragraphs;/**< paragraphs of update text per mail,
+                                 objects or not, counted before they are
+                                 split (max_paragraphs) */
+    unsigned max_notify_values; /**< notify:, mnt-nfy:, upd-to:, irt-nfy:
+                                 and ref-nfy: values of one object, together
+                                 (max_notify_values): beyond, the create or
+                                 modify fails */
+    unsigned max_recipients;/**< distinct addresses the notifications of
+                                 one mail go to (max_recipients): beyond,
+                                 the mail is refused, nothing applied */
+    unsigned bcrypt_max_cost; /**< highest BCRYPT-PW cost accepted on
+                                 create/modify and computed when a password
+                                 is checked (bcrypt_max_cost, 4..31) */
+    unsigned max_password_checks; /**< crypt hashes the passwords of one
+                                 mail may compute together, against all
+                                 auth: lines (max_password_checks): the
+                                 writer lock is held meanwhile */
     /* Registry policy (authz.h, rules.h). */
     strv_t power_maintainers; /**< power_maintainers = A-MNT, B-MNT: the
                                  database administration's mntners (RIPE's
@@ -77,6 +94,11 @@ typedef struct conf {
 #define CONF_DEFAULT_MAX_PASSWORDS   20u
 #define CONF_DEFAULT_MAX_SIGNED_BLOCKS 50u
 #define CONF_DEFAULT_MAX_LINE_LENGTH ((size_t)64 << 10)
+#define CONF_DEFAULT_MAX_PARAGRAPHS  5000u
+#define CONF_DEFAULT_MAX_NOTIFY_VALUES 20u
+#define CONF_DEFAULT_MAX_RECIPIENTS  200u
+#define CONF_DEFAULT_BCRYPT_MAX_COST 12u
+#define CONF_DEFAULT_MAX_PASSWORD_CHECKS 50u
 
 /** Default configuration file path when no -c and no $AUTODBM_CONF. */
 #define CONF_DEFAULT_PATH "/etc/autodbm/autodbm.conf"
@@ -86,7 +108,8 @@ typedef struct conf {
  * robot_address auto-dbm@localhost, delivery maildir, smtp_server
  * 127.0.0.1:25, outbox var/outbox, gnupg_home var/gnupg, archive
  * var/archive, map_size 1 GiB, allow_override no, no override_password,
- * signature_max_age 3600, the CONF_DEFAULT_MAX_* limits, no
+ * signature_max_age 3600, the CONF_DEFAULT_MAX_* limits, bcrypt_max_cost
+ * CONF_DEFAULT_BCRYPT_MAX_COST, no
  * power_maintainers, hierarchical_as_sets yes.
  */
 void conf_defaults(conf_t *c);

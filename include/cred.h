@@ -55,6 +55,14 @@ typedef struct cred {
                                  password, each prefixed '+' (matched) or
                                  '-', so one crypt is computed once per mail
                                  however many objects ask; owned */
+    unsigned bcrypt_max_cost; /**< CRED_PASSWORD: BCRYPT-PW hashes of a
+                                 higher cost are not computed (auth.h);
+                                 0: CONF_DEFAULT_BCRYPT_MAX_COST */
+    unsigned *checks_left;  /**< CRED_PASSWORD: crypt computations the
+                                 mail may still make, shared by all its
+                                 passwords (max_password_checks; owned by
+                                 the update, not the credential); NULL:
+                                 no bound */
 } cred_t;
 
 /** A list of credentials. */

@@ -8,6 +8,15 @@
  * queued for autodbm-flush (INTERFACE.md "Outgoing mail").  The one
  * exception: a recipient our own MTA refuses for good (5xx) is logged and
  * the message dropped, since retrying it could never succeed.
+ *
+ * Shared parts: text that many messages carry (the objects of a
+ * notification sent to many addresses) is queued once, as a part (a queue
+ * entry with an empty recipient, already transfer-encoded), and each
+ * message refers to it: its queued form is then a recipe (a first byte
+ * NUL, then items 'T' <8-byte length> <bytes> or 'P' <8-byte part id>),
+ * put together one message at a time at delivery.  A part leaves the queue
+ * with the last message that refers to it.  So the queue, the transaction
+ * and delivery hold each part once, however many recipients there are.
  */
 #ifndef AUTODBM_MAILOUT_H
 #define AUTODBM_MAILOUT_H
@@ -56,6 +65,38 @@ int mailout_compose(const mailout_msg_t *m, buf_t *out, err_t *err);
  */
 int mailout_compose_queue(store_txn_t *txn, const mailout_msg_t *m, buf_t *copy,
                           err_t *err);
+
+/** A text shared by several messages (mailout_compose_queue_segs()). */
+typedef struct mailout_part {
+    char *text;             /**< the text (owned by whoever made the part) */
+    size_t len;
+    uint64_t queued[2];     /**< its queue id, transfer-encoded as 7bit
+                                 ([0]) or quoted-printable ([1]); 0: not
+                                 queued yet (set by the first message that
+                                 uses it) */
+} mailout_part_t;
+
+/** One segment of a body: a text of its own, or a shared part. */
+typedef struct mailout_seg {
+    char *text;             /**< the text (owned by the caller), or NULL */
+    size_t len;
+    long part;              /**< with text NULL: index of the part */
+} mailout_seg_t;
+
+/**
+ * Compose @m (its body is ignored) with the body made of @segs, in order,
+ * and queue it for @m->to as a recipe (mailout.h "Shared parts"): each
+ * part the body uses is queued once, the first time a message needs it
+ * in that transfer encoding (@parts[i].queued is set).  Every segment must
+ * end with a newline (the encodings of the pieces then add up to the
+ * encoding of the whole).  Delivered, the message is byte for byte what
+ * mailout_compose() makes of the joined text.
+ * @return 0, ERR_SYNTAX for an unusable address (nothing queued),
+ *         ERR_TEMP, ERR_STORE.
+ */
+int mailout_compose_queue_segs(store_txn_t *txn, const mailout_msg_t *m,
+                               const mailout_seg_t *segs, size_t nsegs,
+                               mailout_part_t *parts, err_t *err);
 
 /**
  * Queue a composed message for @to in the store (write transaction).

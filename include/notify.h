@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "err.h"
+#include "mailout.h"
 #include "process.h"
 #include "store.h"
 
@@ -33,12 +34,21 @@ typedef struct notify_mail {
     char *to;           /**< the one recipient address */
     char *subject;      /**< "Notification of TEST database changes", or
                              "TEST database updates, auth error notification" */
-    char *body;         /**< the text */
+    char *body;         /**< the text; NULL with notify_opts_t.shared */
+    mailout_seg_t *segs;/**< with notify_opts_t.shared: the text as
+                             segments (each ends with a newline), the
+                             objects as parts of notify_list_t (owned);
+                             else NULL */
+    size_t nsegs;
 } notify_mail_t;
 
 typedef struct notify_list {
     notify_mail_t *v;
     size_t n, cap;
+    mailout_part_t *parts;  /**< with notify_opts_t.shared: the text of
+                                 each object entry, once, whoever is told
+                                 about it (owned) */
+    size_t nparts;
 } notify_list_t;
 
 /** Facts for the texts. */
@@ -47,6 +57,12 @@ typedef struct notify_opts {
     const char *robot_address;  /**< never notified */
     const char *from;           /**< the update's From: (for "- From:") */
     time_t now;                 /**< "- Date/Time:" */
+    unsigned max_recipients;    /**< distinct addresses at most
+                                     (max_recipients); 0: no bound */
+    int shared;                 /**< 1: the mails come as segments and
+                                     shared parts (mailout_compose_queue_segs):
+                                     an object told to many addresses is
+                                     held once; 0: each as one body */
 } notify_opts_t;
 
 /**
@@ -56,7 +72,10 @@ typedef struct notify_opts {
  * @param opts  facts for the texts
  * @param out   receives the mails (appended), one per address, sorted by
  *              address
- * @return 0; ERR_STORE when a look-up failed.
+ * @return 0; ERR_LIMIT when the mails would go to more than
+ *         opts->max_recipients addresses (counted before any text is
+ *         built; nothing is appended to @out); ERR_STORE when a look-up
+ *         failed.
  */
 int notify_build(store_txn_t *txn, const proc_report_t *r,
                  const notify_opts_t *opts, notify_list_t *out, err_t *err);

@@ -15,6 +15,9 @@
  *    ("No parent as-block found for ASn");
  *  - abuse-c: must reference a role with abuse-mailbox:;
  *  - role admin-c/tech-c may not reference the role itself;
+ *  - auth: BCRYPT-PW hashes no costlier than bcrypt_max_cost (a CPU bomb
+ *    otherwise: every wrong password would compute it);
+ *  - at most max_notify_values notify:-like values (one mail each);
  *  - source: must be the registry's own source unless the configuration
  *    allows another (allowed_sources: RIPE-only SOURCE-NONAUTH data is
  *    refused in updates by default).
@@ -42,6 +45,13 @@ typedef struct rules_policy {
     const strv_t *allowed_sources; /**< further source: values updates may
                                      use (RIPE's RIPE-NONAUTH is one);
                                      NULL or empty: none */
+    unsigned bcrypt_max_cost;   /**< auth: BCRYPT-PW hashes of a higher
+                                     cost are refused (bcrypt_max_cost);
+                                     0: CONF_DEFAULT_BCRYPT_MAX_COST */
+    unsigned max_notify_values; /**< notify:, mnt-nfy:, upd-to:, irt-nfy:
+                                     and ref-nfy: values of one object
+                                     together, at most (max_notify_values);
+                                     0: CONF_DEFAULT_MAX_NOTIFY_VALUES */
 } rules_policy_t;
 
 /**

@@ -142,6 +142,17 @@ int syntax_check(int syn, int cls, const char *value, unsigned flags,
 /** Free the strings of @res and zero it. */
 void syntax_result_free(syntax_result_t *res);
 
+/**
+ * The addr-spec of an e-mail value (the syntax of e-mail:, notify:,
+ * mnt-nfy:, upd-to:, irt-nfy:, ref-nfy:): "a@b" of "a@b", "Name <a@b>",
+ * "\"Last, First\" <a@b>" and "a@b (comment)"; a quoted local part stays
+ * quoted ("\"a b\"@c").  The one parser of these values: notifications
+ * are sent to what it returns, and outgoing mail accepts only what it
+ * returns unchanged (mailout.h).
+ * @return the addr-spec (malloc'd), or NULL if @value is not valid.
+ */
+char *syntax_email_address(const char *value);
+
 /** Name of a syntax ("nic_handle"), for messages and tests. */
 const char *syntax_name(int syn);
 

@@ -87,6 +87,8 @@ typedef struct upd_msg {
     size_t npieces;
     diag_list_t global;     /**< message-level messages (keywords, ...) */
     size_t nmistyped;       /**< lines taken for mistyped "password:" lines */
+    unsigned checks_left;   /**< crypt computations its passwords may still
+                                 make (upd_password_limits) */
 } upd_msg_t;
 
 /**
@@ -120,6 +122,14 @@ void upd_para_release(upd_para_t *p);
  * more: a transaction that is retried runs it all again.
  */
 void upd_msg_restore(upd_msg_t *m);
+
+/**
+ * Bound the password checks of @m (cred.h): BCRYPT-PW hashes of a cost
+ * above @bcrypt_max_cost are not computed, and all the passwords of the
+ * update together compute at most @max_checks crypt hashes (the counter
+ * is upd_msg_t.checks_left).
+ */
+void upd_password_limits(upd_msg_t *m, unsigned bcrypt_max_cost, unsigned max_checks);
 
 /** Free an update.  Passwords are wiped.  NULL is accepted. */
 void upd_msg_free(upd_msg_t *m);

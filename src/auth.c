@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "keyring.h"
 #include "pgp.h"
+#include "conf.h"
 #include "schema.h"
 
 void auth_check_init(auth_check_t *c)
@@ -37,28 +38,89 @@ static int const_eq(const char *a, const char *b)
     return d == 0;
 }
 
+/* Characters of crypt's base-64 alphabet. */
+static int crypt_chars(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '/')
+            return 0;
+    return 1;
+}
+
+/* The bare hash of an auth: value of scheme @scheme, or NULL. */
+static const char *scheme_hash(const char *auth_value, const char *scheme)
+{
+    size_t n = strlen(scheme);
+    if (strncasecmp(auth_value, scheme, n) != 0 || !isspace((unsigned char)auth_value[n]))
+        return NULL;
+    const char *h = auth_value + n;
+    while (isspace((unsigned char)*h))
+        h++;
+    return h;
+}
+
+/* A well-formed bcrypt hash "$2[aby]$NN$<53>"; its cost into *@cost. */
+static int bcrypt_form(const char *h, unsigned *cost)
+{
+    if (strlen(h) != 60 || h[0] != '$' || h[1] != '2' || h[2] == 0 ||
+        strchr("aby", h[2]) == NULL || h[3] != '$' || !isdigit((unsigned char)h[4]) ||
+        !isdigit((unsigned char)h[5]) || h[6] != '$' || !crypt_chars(h + 7, 53))
+        return 0;
+    *cost = (unsigned)(h[4] - '0') * 10 + (unsigned)(h[5] - '0');
+    return 1;
+}
+
+int auth_bcrypt_cost(const char *auth_value, unsigned *cost)
+{
+    const char *h = scheme_hash(auth_value, "BCRYPT-PW");
+    return h != NULL && bcrypt_form(h, cost);
+}
+
+/*
+ * The bare hash of a password auth: value that may be handed to crypt_r()
+ * into *@hash: AUTH_PW_MATCH when there is one (nothing compared yet),
+ * AUTH_PW_TOO_COSTLY when it is a bcrypt hash above @max_cost, else
+ * AUTH_PW_NO.
+ */
+static int usable_hash(const char *auth_value, unsigned max_cost, const char **hash)
+{
+    const char *h;
+    unsigned cost;
+    *hash = NULL;
+    if ((h = scheme_hash(auth_value, "MD5-PW")) != NULL) {
+        /* md5crypt: a fixed 1000 rounds */
+        if (strncmp(h, "$1$", 3) != 0)
+            return AUTH_PW_NO;
+    } else if ((h = scheme_hash(auth_value, "BCRYPT-PW")) != NULL) {
+        /* the only scheme whose cost the hash chooses: bounded */
+        if (!bcrypt_form(h, &cost))
+            return AUTH_PW_NO;
+        if (cost > max_cost)
+            return AUTH_PW_TOO_COSTLY;
+    } else if ((h = scheme_hash(auth_value, "CRYPT-PW")) != NULL) {
+        /* traditional DES only (never BSDi "_" with its iteration count) */
+        if (strlen(h) != 13 || !crypt_chars(h, 13))
+            return AUTH_PW_NO;
+    } else {
+        return AUTH_PW_NO;
+    }
+    *hash = h;
+    return AUTH_PW_MATCH;
+}
+
+int auth_password_check(const char *auth_value, const char *password, unsigned max_cost)
+{
+    const char *h;
+    int r = usable_hash(auth_value, max_cost, &h);
+    if (r != AUTH_PW_MATCH)
+        return r;
+    return auth_crypt_ok(h, password) ? AUTH_PW_MATCH : AUTH_PW_NO;
+}
+
 int auth_password_ok(const char *auth_value, const char *password)
 {
-    static const char *const schemes[] = { "MD5-PW", "BCRYPT-PW", "CRYPT-PW" };
-    const char *hash = NULL;
-    for (size_t i = 0; i < 3; i++) {
-        size_t n = strlen(schemes[i]);
-        if (strncasecmp(auth_value, schemes[i], n) == 0 && isspace((unsigned char)auth_value[n])) {
-            hash = auth_value + n;
-            while (isspace((unsigned char)*hash))
-                hash++;
-            if (i == 0 && strncmp(hash, "$1$", 3) != 0)
-                return 0;
-            if (i == 1 && strncmp(hash, "$2", 2) != 0)
-                return 0;
-            if (i == 2 && (strlen(hash) != 13 || hash[0] == '$'))
-                return 0;
-            break;
-        }
-    }
-    if (hash == NULL || *hash == 0)
-        return 0;
-    return auth_crypt_ok(hash, password);
+    return auth_password_check(auth_value, password, CONF_DEFAULT_BCRYPT_MAX_COST) ==
+           AUTH_PW_MATCH;
 }
 
 int auth_crypt_ok(const char *hash, const char *password)
@@ -85,21 +147,69 @@ void auth_fpr_spaced(const char *fpr40, char out[51])
     out[o] = 0;
 }
 
-/* auth_password_ok() remembered in the credential: a mail with many
- * objects under one maintainer computes each crypt once. */
+/* The bcrypt cost bound of a password credential. */
+static unsigned max_cost_of(const cred_t *c)
+{
+    return c->bcrypt_max_cost ? c->bcrypt_max_cost : CONF_DEFAULT_BCRYPT_MAX_COST;
+}
+
+/* auth_password_check() remembered in the credential: a mail with many
+ * objects under one maintainer computes each crypt once.  The memo marks
+ * '+' matched, '-' did not, '!' not computed (above the cost bound). */
 static int password_matches(const cred_t *c, const char *auth_value)
 {
     strv_t *memo = c->checked;
     for (size_t i = 0; memo && i < memo->n; i++)
         if (strcmp(memo->v[i] + 1, auth_value) == 0)
             return memo->v[i][0] == '+';
-    int ok = auth_password_ok(auth_value, c->password);
+    const char *h;
+    int r = usable_hash(auth_value, max_cost_of(c), &h);
+    if (r == AUTH_PW_MATCH && c->checks_left != NULL && *c->checks_left == 0)
+        r = AUTH_PW_NO_BUDGET;
+    else if (r == AUTH_PW_MATCH) {
+        if (c->checks_left != NULL)
+            (*c->checks_left)--;
+        r = auth_crypt_ok(h, c->password) ? AUTH_PW_MATCH : AUTH_PW_NO;
+    }
     if (memo) {
-        char *e = xasprintf("%c%s", ok ? '+' : '-', auth_value);
+        char mark = r == AUTH_PW_MATCH ? '+' : r == AUTH_PW_TOO_COSTLY ? '!'
+                  : r == AUTH_PW_NO_BUDGET ? '#' : '-';
+        char *e = xasprintf("%c%s", mark, auth_value);
         strv_add(memo, e);
         free(e);
     }
-    return ok;
+    return r == AUTH_PW_MATCH;
+}
+
+void auth_explain_passwords(const cred_list_t *creds, diag_list_t *diags)
+{
+    strv_t said = STRV_INIT;
+    for (size_t k = 0; k < creds->n; k++) {
+        const cred_t *c = &creds->v[k];
+        for (size_t i = 0; c->kind == CRED_PASSWORD && c->checked && i < c->checked->n; i++) {
+            unsigned cost;
+            const char *v = c->checked->v[i];
+            char *t;
+            if (v[0] == '#')
+                t = xstrdup("Passwords were not checked against every auth: line: the "
+                            "passwords of one mail compute a bounded number of hashes "
+                            "(max_password_checks). Send only the password needed, or "
+                            "split the update.");
+            else if (v[0] == '!' && auth_bcrypt_cost(v + 1, &cost))
+                t = xasprintf("A password was not checked against a BCRYPT-PW hash of "
+                              "cost %u: the registry computes costs up to %u "
+                              "(bcrypt_max_cost). Replace that auth: line with a hash "
+                              "of a lower cost.", cost, max_cost_of(c));
+            else
+                continue;
+            if (strv_find(&said, t) < 0) {
+                diag_add(diags, DIAG_WARNING, DIAG_OBJECT, "%s", t);
+                strv_add(&said, t);
+            }
+            free(t);
+        }
+    }
+    strv_free(&said);
 }
 
 struct kc_find {

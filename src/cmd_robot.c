@@ -174,11 +174,13 @@ static size_t header_block_len(const char *raw, size_t len)
 }
 
 /*
- * The limits on the update text (conf.h): line length and paragraph
- * (object) size over the pieces.  Returns a malloc'd reason or NULL.
+ * The limits on the update text (conf.h): line length, paragraph (object)
+ * size and the number of paragraphs over the pieces, before anything is
+ * split.  Returns a malloc'd reason or NULL.
  */
 static char *text_limit(const mailin_msg_t *m, const conf_t *c)
 {
+    size_t nparas = 0;
     for (size_t i = 0; i < m->npieces; i++) {
         const char *s = m->pieces[i].text, *end = s + m->pieces[i].len;
         size_t para = 0;
@@ -195,6 +197,9 @@ static char *text_limit(const mailin_msg_t *m, const conf_t *c)
                     blank = 0;
                     break;
                 }
+            if (!blank && para == 0 && ++nparas > c->max_paragraphs)
+                return xasprintf("the update text holds more than %u paragraphs "
+                                 "(max_paragraphs)", c->max_paragraphs);
             para = blank ? 0 : para + ll + 1;
             if (para > c->max_object_size)
                 return xasprintf("an object (paragraph) is larger than %zu bytes "
@@ -438,6 +443,21 @@ static int queue_one(store_txn_t *txn, struct robot *r, enum mailout_kind kind,
     return rc;
 }
 
+/* Queue one notification: its objects are parts shared with the other
+ * addresses told about them (mailout.h), queued once. */
+static int queue_note(store_txn_t *txn, struct robot *r, notify_mail_t *n, err_t *err)
+{
+    mailout_msg_t m = { MAILOUT_NOTIFY, r->conf.robot_address, n->to, n->subject, NULL, NULL,
+                        r->now };
+    int rc = mailout_compose_queue_segs(txn, &m, n->segs, n->nsegs, r->notes.parts, err);
+    if (rc == ERR_SYNTAX) {
+        buf_printf(&r->logextra, " unusable-address=\"%s\"", err_text(err));
+        err_free(err);
+        rc = 0;
+    }
+    return rc;
+}
+
 /*
  * The ack and the notifications are written: the objects of the report
  * are not needed any more (only the counts are, and the old version of a
@@ -544,7 +564,8 @@ static int robot_unit(store_txn_t *txn, void *arg, err_t *err)
 
         authz_policy_t ap = { &r->conf.power_maintainers };
         rules_policy_t rp = { r->conf.hierarchical_as_sets, r->conf.source,
-                              &r->conf.allowed_sources };
+                              &r->conf.allowed_sources, r->conf.bcrypt_max_cost,
+                              r->conf.max_notify_values };
         proc_opts_t po = { r->conf.source, r->now, r->dry_run_opt, r->conf.allow_override,
                            r->conf.override_password, &ap, &rp, r->pgp, 1 };
         if ((rc = proc_run(txn, &po, r->upd, &r->report, err)) != 0)
@@ -564,7 +585,8 @@ static int robot_unit(store_txn_t *txn, void *arg, err_t *err)
         report_ack(&o, r->report, &ro, &r->ack);
         r->ack_subject = report_subject(r->report, r->mail->subject);
         if (!r->report->dry_run) {
-            notify_opts_t no = { r->conf.source, r->conf.robot_address, r->mail->from, r->now };
+            notify_opts_t no = { r->conf.source, r->conf.robot_address, r->mail->from, r->now,
+                                 r->conf.max_recipients, 1 };
             if ((rc = notify_build(txn, r->report, &no, &r->notes, err)) != 0)
                 return rc;
         }
@@ -576,8 +598,7 @@ static int robot_unit(store_txn_t *txn, void *arg, err_t *err)
         return ROBOT_ABORT;
     rc = queue_one(txn, r, MAILOUT_ACK, r->mail->reply_addr, r->ack_subject, r->ack.s, NULL, err);
     for (size_t i = 0; rc == 0 && i < r->notes.n; i++)
-        rc = queue_one(txn, r, MAILOUT_NOTIFY, r->notes.v[i].to, r->notes.v[i].subject,
-                       r->notes.v[i].body, &r->notes.v[i].body, err);
+        rc = queue_note(txn, r, &r->notes.v[i], err);
     if (rc == 0) {
         char info[64];
         proc_counts_t pc;
@@ -876,6 +897,7 @@ int main(int argc, char **argv)
         limit_why = update_limit(r.upd, &r.conf);
         if (r.upd->nmistyped)
             buf_printf(&r.logextra, " mistyped-passwords=%zu", r.upd->nmistyped);
+        upd_password_limits(r.upd, r.conf.bcrypt_max_cost, r.conf.max_password_checks);
     }
     r.limit = limit_why;
 
@@ -909,7 +931,16 @@ int main(int argc, char **argv)
         rc = store_write(st, help_unit, &ua, &err);
     } else {
         rc = store_write(st, robot_unit, &ua, &err);
-        if (rc == ROBOT_ABORT && !r.already_handled && !dry) {
+        if (rc == ERR_LIMIT) {
+            /* beyond a limit only the processing could tell (notify.h
+             * max_recipients): nothing was kept; answer as for the others */
+            limit_why = xstrdup(err_text(&err));
+            err_free(&err);
+            r.limit = limit_why;
+            rc = store_write(st, limit_unit, &ua, &err);
+            if (rc == ROBOT_ABORT)
+                rc = 0;
+        } else if (rc == ROBOT_ABORT && !r.already_handled && !dry) {
             /* a dry run: the object changes were dropped; queue the ack */
             ua.queue_only = 1;
             rc = store_write(st, robot_unit, &ua, &err);

@@ -33,6 +33,7 @@ static const struct key keys[] = {
     { "allowed_sources", K_LIST, OFF(allowed_sources) },
     { "allow_override", K_BOOL, OFF(allow_override) },
     { "archive", K_PATH, OFF(archive) },
+    { "bcrypt_max_cost", K_COUNT, OFF(bcrypt_max_cost) },
     { "database", K_PATH, OFF(database) },
     { "delivery", K_DELIVERY, OFF(delivery) },
     { "gnupg_home", K_PATH, OFF(gnupg_home) },
@@ -43,9 +44,13 @@ static const struct key keys[] = {
     { "max_mail_size", K_SIZE, OFF(max_mail_size) },
     { "max_mime_depth", K_COUNT, OFF(max_mime_depth) },
     { "max_mime_parts", K_COUNT, OFF(max_mime_parts) },
+    { "max_notify_values", K_COUNT, OFF(max_notify_values) },
     { "max_object_size", K_SIZE, OFF(max_object_size) },
     { "max_objects", K_COUNT, OFF(max_objects) },
+    { "max_paragraphs", K_COUNT, OFF(max_paragraphs) },
+    { "max_password_checks", K_COUNT, OFF(max_password_checks) },
     { "max_passwords", K_COUNT, OFF(max_passwords) },
+    { "max_recipients", K_COUNT, OFF(max_recipients) },
     { "max_signed_blocks", K_COUNT, OFF(max_signed_blocks) },
     { "outbox", K_PATH, OFF(outbox) },
     { "override_password", K_HASH, OFF(override_password) },
@@ -88,6 +93,11 @@ void conf_defaults(conf_t *c)
     c->max_passwords = CONF_DEFAULT_MAX_PASSWORDS;
     c->max_signed_blocks = CONF_DEFAULT_MAX_SIGNED_BLOCKS;
     c->max_line_length = CONF_DEFAULT_MAX_LINE_LENGTH;
+    c->max_paragraphs = CONF_DEFAULT_MAX_PARAGRAPHS;
+    c->max_notify_values = CONF_DEFAULT_MAX_NOTIFY_VALUES;
+    c->max_recipients = CONF_DEFAULT_MAX_RECIPIENTS;
+    c->bcrypt_max_cost = CONF_DEFAULT_BCRYPT_MAX_COST;
+    c->max_password_checks = CONF_DEFAULT_MAX_PASSWORD_CHECKS;
 }
 
 void conf_free(conf_t *c)
@@ -336,6 +346,8 @@ int conf_load(const char *path, conf_t *c, err_t *err)
             unsigned long cnt = strtoul(v, &end, 10);
             if (end == v || *end || errno || v[0] == '-' || cnt == 0 || cnt > 100000000UL)
                 rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a positive number, got \"%s\"", path, lineno, s, v);
+            else if (k->off == OFF(bcrypt_max_cost) && (cnt < 4 || cnt > 31))
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a bcrypt cost from 4 to 31, got \"%s\"", path, lineno, s, v);
             else
                 *(unsigned *)((char *)c + k->off) = (unsigned)cnt;
             break;

@@ -88,10 +88,13 @@ void cred_list_append(cred_list_t *to, const cred_list_t *from)
 {
     for (size_t i = 0; i < from->n; i++) {
         const cred_t *f = &from->v[i];
-        if (f->kind == CRED_PASSWORD)
+        if (f->kind == CRED_PASSWORD) {
             cred_add_password(to, f->password, strlen(f->password));
-        else
+            to->v[to->n - 1].bcrypt_max_cost = f->bcrypt_max_cost;
+            to->v[to->n - 1].checks_left = f->checks_left;
+        } else {
             cred_add_pgp_key(to, f->fpr, f->primary, f->state, f->sigtime, f->digest);
+        }
     }
 }
 

@@ -34,22 +34,27 @@
 #include "fsutil.h"
 #include "mailin.h"
 #include "mailout.h"
+#include "syntax.h"
 
-/* A bare addr-spec we are willing to put in an envelope and a header. */
+/*
+ * A bare addr-spec we are willing to put in an envelope and a header: what
+ * syntax_email_address() (the one parser of e-mail values) returns
+ * unchanged, in ASCII (no SMTPUTF8), without control characters, angle
+ * brackets or backslashes; a space only inside a quoted local part.
+ */
 static int usable_address(const char *a)
 {
     if (a == NULL || *a == 0 || strlen(a) > 320)
         return 0;
-    const char *at = strchr(a, '@');
-    if (at == NULL || at == a || at[1] == 0 || strchr(at + 1, '@'))
-        return 0;
     for (const char *p = a; *p; p++) {
         unsigned char c = (unsigned char)*p;
-        if (c <= ' ' || c >= 127 || c == '<' || c == '>' || c == ',' || c == ';' ||
-            c == '"' || c == '(' || c == ')' || c == '\\')
+        if (c < ' ' || c >= 127 || c == '<' || c == '>' || c == '\\')
             return 0;
     }
-    return 1;
+    char *spec = syntax_email_address(a);
+    int ok = spec != NULL && strcmp(spec, a) == 0;
+    free(spec);
+    return ok;
 }
 
 /* A header value without line breaks or control characters. */
@@ -69,11 +74,13 @@ static char *clean_header(const char *s)
     return buf_steal(&b);
 }
 
-static int needs_qp(const char *body)
+/* Does the text @body (@n bytes) need quoted-printable? */
+static int needs_qp(const char *body, size_t n)
 {
     size_t line = 0;
-    for (const unsigned char *p = (const unsigned char *)body; *p; p++) {
-        if (*p >= 128)
+    const unsigned char *end = (const unsigned char *)body + n;
+    for (const unsigned char *p = (const unsigned char *)body; p < end; p++) {
+        if (*p >= 128 || *p == 0)
             return 1;
         line = *p == '\n' ? 0 : line + 1;
         if (line > 900)
@@ -143,8 +150,8 @@ static size_t encode_body(GMimeFormatOptions *fo, GMimeContentEncoding enc,
  * (g_malloc'd), the body's transfer encoding into *@enc and the format
  * options into *@fo.  @return 0, ERR_SYNTAX for an unusable address.
  */
-static int compose_head(const mailout_msg_t *m, char **head, GMimeContentEncoding *enc,
-                        GMimeFormatOptions **fo, err_t *err)
+static int compose_head(const mailout_msg_t *m, int want_qp, char **head,
+                        GMimeContentEncoding *enc, GMimeFormatOptions **fo, err_t *err)
 {
     if (!usable_address(m->to))
         return err_set(err, ERR_SYNTAX, "unusable recipient address \"%s\"", m->to ? m->to : "");
@@ -174,7 +181,7 @@ static int compose_head(const mailout_msg_t *m, char **head, GMimeContentEncodin
 
     GMimeTextPart *part = g_mime_text_part_new_with_subtype("plain");
     const char *body = m->body ? m->body : "";
-    *enc = needs_qp(body) ? GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE
+    *enc = want_qp || needs_qp(body, strlen(body)) ? GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE
                           : GMIME_CONTENT_ENCODING_7BIT;
     /* GMime writes the headers (an empty part); the body is encoded by
      * encode_body(), through the same filters GMime's writer applies: a
@@ -203,7 +210,7 @@ int mailout_compose(const mailout_msg_t *m, buf_t *out, err_t *err)
     char *s;
     GMimeContentEncoding enc;
     GMimeFormatOptions *fo;
-    int rc = compose_head(m, &s, &enc, &fo, err);
+    int rc = compose_head(m, 0, &s, &enc, &fo, err);
     if (rc)
         return rc;
     const char *body = m->body ? m->body : "";
@@ -224,7 +231,7 @@ int mailout_compose_queue(store_txn_t *txn, const mailout_msg_t *m, buf_t *copy,
     char *s;
     GMimeContentEncoding enc;
     GMimeFormatOptions *fo;
-    int rc = compose_head(m, &s, &enc, &fo, err);
+    int rc = compose_head(m, 0, &s, &enc, &fo, err);
     if (rc)
         return rc;
     const char *body = m->body ? m->body : "";
@@ -248,6 +255,109 @@ int mailout_compose_queue(store_txn_t *txn, const mailout_msg_t *m, buf_t *copy,
     return rc;
 }
 
+/* The recipe item tags and the first byte of a recipe (mailout.h). */
+#define RECIPE_MARK 0
+#define ITEM_TEXT 'T'
+#define ITEM_PART 'P'
+
+static void put_be64(unsigned char *p, uint64_t v)
+{
+    for (int i = 7; i >= 0; i--) {
+        p[i] = (unsigned char)(v & 0xff);
+        v >>= 8;
+    }
+}
+
+static uint64_t get_be64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* The text of a segment. */
+static void seg_text(const mailout_seg_t *s, const mailout_part_t *parts, const char **t,
+                     size_t *n)
+{
+    if (s->text != NULL) {
+        *t = s->text;
+        *n = s->len;
+    } else {
+        *t = parts[s->part].text;
+        *n = parts[s->part].len;
+    }
+}
+
+int mailout_compose_queue_segs(store_txn_t *txn, const mailout_msg_t *m,
+                               const mailout_seg_t *segs, size_t nsegs,
+                               mailout_part_t *parts, err_t *err)
+{
+    int qp = 0;
+    for (size_t i = 0; i < nsegs && !qp; i++) {
+        const char *t;
+        size_t n;
+        seg_text(&segs[i], parts, &t, &n);
+        qp = needs_qp(t, n);
+    }
+    mailout_msg_t head_only = *m;
+    head_only.body = NULL;
+    char *head;
+    GMimeContentEncoding enc;
+    GMimeFormatOptions *fo;
+    int rc = compose_head(&head_only, qp, &head, &enc, &fo, err);
+    if (rc)
+        return rc;
+    int e = enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
+    size_t hlen = strlen(head);
+    /* the parts first (a reserved message must be written before the next
+     * write in the transaction), each once per encoding */
+    size_t total = 1 + 9 + hlen;
+    for (size_t i = 0; rc == 0 && i < nsegs; i++) {
+        if (segs[i].text != NULL) {
+            total += 9 + encode_body(fo, enc, segs[i].text, segs[i].len, NULL, NULL);
+            continue;
+        }
+        total += 9;
+        mailout_part_t *p = &parts[segs[i].part];
+        if (p->queued[e] != 0)
+            continue;
+        size_t elen = encode_body(fo, enc, p->text, p->len, NULL, NULL);
+        void *dst = NULL;
+        rc = store_queue_reserve(txn, "", elen, &dst, &p->queued[e], err);
+        if (rc == 0)
+            encode_body(fo, enc, p->text, p->len, NULL, dst);
+    }
+    void *dst = NULL;
+    if (rc == 0)
+        rc = store_queue_reserve(txn, m->to, total, &dst, NULL, err);
+    if (rc == 0) {
+        unsigned char *d = dst;
+        *d++ = RECIPE_MARK;
+        *d++ = ITEM_TEXT;
+        put_be64(d, hlen);
+        memcpy(d + 8, head, hlen);
+        d += 8 + hlen;
+        for (size_t i = 0; i < nsegs; i++) {
+            if (segs[i].text != NULL) {
+                *d++ = ITEM_TEXT;
+                size_t n = encode_body(fo, enc, segs[i].text, segs[i].len, NULL, (char *)d + 8);
+                put_be64(d, n);
+                d += 8 + n;
+            } else {
+                *d++ = ITEM_PART;
+                put_be64(d, parts[segs[i].part].queued[e]);
+                d += 8;
+            }
+        }
+        if ((size_t)(d - (unsigned char *)dst) != total)     /* deterministic: never */
+            rc = err_set(err, ERR_STORE, "mail: encoded body changed length");
+    }
+    g_free(head);
+    g_mime_format_options_free(fo);
+    return rc;
+}
+
 int mailout_queue(store_txn_t *txn, const char *to, const char *data, size_t len,
                   err_t *err)
 {
@@ -257,17 +367,34 @@ int mailout_queue(store_txn_t *txn, const char *to, const char *data, size_t len
 /* ------------------------------------------------------------------ */
 /* Delivery                                                           */
 
+/* One piece of a message as delivered: bytes in the read snapshot. */
+struct piece {
+    const char *p;
+    size_t n;
+};
+
 struct qmsg {
     uint64_t id;
     char *rcpt;
-    char *data;
-    size_t len;
+    struct piece *pieces;   /* the message, in order (in the snapshot) */
+    size_t npieces;
+    size_t len;             /* their total length */
+    uint64_t *refs;         /* the parts it uses */
+    size_t nrefs;
     int done;       /* 1 delivered, 2 refused for good: remove */
+};
+
+struct qpart {
+    uint64_t id;
+    const char *data;       /* in the snapshot */
+    size_t len;
 };
 
 struct qlist {
     struct qmsg *v;
     size_t n, cap;
+    struct qpart *parts;    /* shared parts (empty recipient), by id */
+    size_t nparts, pcap;
     const char *maildir;    /* deliver here from the snapshot, or NULL */
     int rc;                 /* maildir: ERR_TEMP after a failure */
     err_t *err;             /* maildir: the last failure */
@@ -275,29 +402,107 @@ struct qlist {
 
 static int maildir_put(const char *dir, const struct qmsg *m, err_t *err);
 
-/* One queued message: delivered into the Maildir straight from the read
- * snapshot's mapped bytes (no copy), or copied for SMTP. */
+static void add_piece(struct qmsg *m, const char *p, size_t n)
+{
+    m->pieces = xrealloc(m->pieces, (m->npieces + 1) * sizeof *m->pieces);
+    m->pieces[m->npieces].p = p;
+    m->pieces[m->npieces].n = n;
+    m->npieces++;
+    m->len += n;
+}
+
+static const struct qpart *find_part(const struct qlist *q, uint64_t id)
+{
+    /* parts are queued before the messages using them: ids ascend */
+    size_t lo = 0, hi = q->nparts;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (q->parts[mid].id == id)
+            return &q->parts[mid];
+        if (q->parts[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* The pieces of the recipe @data (mailout.h "Shared parts").  0, or -1
+ * when it is malformed or names a part that is not queued. */
+static int read_recipe(const struct qlist *q, struct qmsg *m, const char *data, size_t len)
+{
+    const unsigned char *d = (const unsigned char *)data + 1, *end = (const unsigned char *)data + len;
+    while (d < end) {
+        if (end - d < 9)
+            return -1;
+        unsigned char tag = *d;
+        uint64_t v = get_be64(d + 1);
+        d += 9;
+        if (tag == ITEM_TEXT) {
+            if (v > (uint64_t)(end - d))
+                return -1;
+            add_piece(m, (const char *)d, (size_t)v);
+            d += v;
+        } else if (tag == ITEM_PART) {
+            const struct qpart *p = find_part(q, v);
+            m->refs = xrealloc(m->refs, (m->nrefs + 1) * sizeof *m->refs);
+            m->refs[m->nrefs++] = v;
+            if (p == NULL)
+                return -1;
+            add_piece(m, p->data, p->len);
+        } else {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* One queued entry: a shared part is remembered; a message is delivered
+ * into the Maildir straight from the read snapshot's mapped bytes (no
+ * copy), or kept (as pieces of the snapshot) for SMTP. */
 static int collect(uint64_t id, const char *rcpt, const char *data, size_t len, void *arg)
 {
     struct qlist *q = arg;
+    if (rcpt[0] == 0) {
+        if (q->nparts == q->pcap) {
+            q->pcap = q->pcap ? q->pcap * 2 : 16;
+            q->parts = xrealloc(q->parts, q->pcap * sizeof *q->parts);
+        }
+        q->parts[q->nparts].id = id;
+        q->parts[q->nparts].data = data;
+        q->parts[q->nparts].len = len;
+        q->nparts++;
+        return 0;
+    }
     if (q->n == q->cap) {
         q->cap = q->cap ? q->cap * 2 : 16;
         q->v = xrealloc(q->v, q->cap * sizeof *q->v);
     }
     struct qmsg *m = &q->v[q->n++];
+    memset(m, 0, sizeof *m);
     m->id = id;
     m->rcpt = xstrdup(rcpt);
-    m->len = len;
-    m->done = 0;
+    if (len > 0 && data[0] == RECIPE_MARK) {
+        if (read_recipe(q, m, data, len) != 0) {
+            /* never deliverable: dropped, and said so */
+            m->done = 2;
+            char *line = xasprintf("delivery: queued message %llu for <%s> refers to a part "
+                                   "that is not queued; message dropped from the queue",
+                                   (unsigned long long)id, rcpt);
+            syslog(LOG_WARNING, "%s", line);
+            if (isatty(2) || getenv("AUTODBM_LOG_STDERR"))
+                fprintf(stderr, "%s\n", line);
+            free(line);
+            return 0;
+        }
+    } else {
+        add_piece(m, data, len);
+    }
     if (q->maildir != NULL) {
-        m->data = (char *)data;
         if (maildir_put(q->maildir, m, q->err) == 0)
             m->done = 1;
         else
             q->rc = ERR_TEMP;
-        m->data = NULL;
-    } else {
-        m->data = xstrndup(data, len);
     }
     return 0;
 }
@@ -329,7 +534,10 @@ static int maildir_put(const char *dir, const struct qmsg *m, err_t *err)
     npath = xasprintf("%s/%s", new, name);
     free(name);
     fd = open(tpath, O_WRONLY | O_CREAT | O_TRUNC, 0640);
-    if (fd < 0 || fs_write_all(fd, m->data, m->len) != 0 || fsync(fd) != 0) {
+    int werr = fd < 0;
+    for (size_t i = 0; !werr && i < m->npieces; i++)
+        werr = fs_write_all(fd, m->pieces[i].p, m->pieces[i].n) != 0;
+    if (werr || fsync(fd) != 0) {
         err_set(err, ERR_IO, "%s: %s", tpath, strerror(errno));
         goto leave;
     }
@@ -358,36 +566,45 @@ leave:
     return rc;
 }
 
-/* libESMTP message callback: the whole message in one CRLF chunk. */
+/* libESMTP message callback: the whole message in one CRLF chunk, made
+ * when libESMTP asks for it and let go once it was sent, so one message
+ * at a time is held whole. */
 struct smtp_body {
+    const struct qmsg *m;
     buf_t crlf;
     int sent;
 };
 
+static void to_crlf(const char *s, size_t n, int *prev_cr, buf_t *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n' && !*prev_cr)
+            buf_putc(out, '\r');
+        buf_putc(out, s[i]);
+        *prev_cr = s[i] == '\r';
+    }
+}
+
 static const char *body_cb(void **ctx, int *len, void *arg)
 {
     struct smtp_body *b = arg;
+    (void)ctx;
     if (len == NULL) {      /* rewind */
         b->sent = 0;
         return NULL;
     }
-    (void)ctx;
     if (b->sent) {
+        buf_free(&b->crlf);
         *len = 0;
         return NULL;
     }
+    buf_reset(&b->crlf);
+    int prev_cr = 0;
+    for (size_t i = 0; i < b->m->npieces; i++)
+        to_crlf(b->m->pieces[i].p, b->m->pieces[i].n, &prev_cr, &b->crlf);
     b->sent = 1;
     *len = (int)b->crlf.len;
-    return b->crlf.s;
-}
-
-static void to_crlf(const char *s, size_t n, buf_t *out)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\n' && (i == 0 || s[i - 1] != '\r'))
-            buf_putc(out, '\r');
-        buf_putc(out, s[i]);
-    }
+    return b->crlf.s ? b->crlf.s : "";
 }
 
 /* Deliver the batch over SMTP; mark delivered messages done. */
@@ -404,8 +621,10 @@ static int smtp_send(const conf_t *conf, struct qlist *q, unsigned *refused, err
     smtp_message_t *msgs = xcalloc(q->n + 1, sizeof *msgs);
     smtp_recipient_t *rcpts = xcalloc(q->n + 1, sizeof *rcpts);
     for (size_t i = 0; i < q->n; i++) {
+        if (q->v[i].done)
+            continue;
+        bodies[i].m = &q->v[i];
         buf_init(&bodies[i].crlf);
-        to_crlf(q->v[i].data, q->v[i].len, &bodies[i].crlf);
         msgs[i] = smtp_add_message(session);
         smtp_set_reverse_path(msgs[i], conf->robot_address);
         smtp_set_messagecb(msgs[i], body_cb, &bodies[i]);
@@ -418,6 +637,8 @@ static int smtp_send(const conf_t *conf, struct qlist *q, unsigned *refused, err
                      smtp_strerror(smtp_errno(), ebuf, sizeof ebuf));
     }
     for (size_t i = 0; i < q->n; i++) {
+        if (msgs[i] == NULL)
+            continue;
         const smtp_status_t *ms = smtp_message_transfer_status(msgs[i]);
         const smtp_status_t *rs = smtp_recipient_status(rcpts[i]);
         if (ms && ms->code / 100 == 2 && rs && rs->code / 100 == 2) {
@@ -445,6 +666,8 @@ static int smtp_send(const conf_t *conf, struct qlist *q, unsigned *refused, err
     return rc;
 }
 
+/* Remove the delivered (or dropped) messages, then every part no message
+ * left in the queue refers to. */
 static int remove_done(store_txn_t *txn, void *arg, err_t *err)
 {
     struct qlist *q = arg;
@@ -452,6 +675,17 @@ static int remove_done(store_txn_t *txn, void *arg, err_t *err)
         if (!q->v[i].done)
             continue;
         int rc = store_queue_del(txn, q->v[i].id, err);
+        if (rc && rc != ERR_NOTFOUND)
+            return rc;
+    }
+    for (size_t k = 0; k < q->nparts; k++) {
+        int used = 0;
+        for (size_t i = 0; i < q->n && !used; i++)
+            for (size_t r = 0; !q->v[i].done && r < q->v[i].nrefs && !used; r++)
+                used = q->v[i].refs[r] == q->parts[k].id;
+        if (used)
+            continue;
+        int rc = store_queue_del(txn, q->parts[k].id, err);
         if (rc && rc != ERR_NOTFOUND)
             return rc;
     }
@@ -470,22 +704,25 @@ int mailout_flush(store_t *st, const conf_t *conf, mailout_stats_t *stats, err_t
         close(lfd);
         return err_set(err, ERR_TEMP, "flush lock: %s", strerror(errno));
     }
-    struct qlist q = { NULL, 0, 0, NULL, 0, err };
+    struct qlist q;
+    memset(&q, 0, sizeof q);
+    q.err = err;
     if (conf->delivery == CONF_DELIVERY_MAILDIR)
         q.maildir = conf->outbox;
     store_txn_t *txn = NULL;
+    /* The messages are delivered from the read snapshot's mapped bytes:
+     * it stays open until they are sent. */
     int rc = store_read_begin(st, &txn, err);
-    if (rc == 0) {
+    if (rc == 0)
         rc = store_queue_each(txn, collect, &q, err);
-        store_read_end(txn);
-    }
     unsigned refused = 0;
-    if (rc == 0 && q.n > 0) {
-        if (conf->delivery == CONF_DELIVERY_MAILDIR) {
-            rc = q.rc;      /* delivered by collect() */
-        } else {
-            rc = smtp_send(conf, &q, &refused, err);
-        }
+    if (rc == 0 && q.n > 0 && conf->delivery != CONF_DELIVERY_MAILDIR)
+        rc = smtp_send(conf, &q, &refused, err);
+    else if (rc == 0)
+        rc = q.rc;      /* delivered by collect() */
+    if (txn != NULL)
+        store_read_end(txn);
+    if (q.n > 0 || q.nparts > 0) {
         err_t e2 = ERR_INIT;
         int rc2 = store_write(st, remove_done, &q, &e2);
         if (rc2 && rc == 0) {
@@ -500,9 +737,11 @@ int mailout_flush(store_t *st, const conf_t *conf, mailout_stats_t *stats, err_t
         else if (q.v[i].done == 0)
             stats->deferred++;
         free(q.v[i].rcpt);
-        free(q.v[i].data);
+        free(q.v[i].pieces);
+        free(q.v[i].refs);
     }
     free(q.v);
+    free(q.parts);
     if (rc == 0 && stats->deferred)
         rc = err_set(err, ERR_TEMP, "%u messages left queued", stats->deferred);
     flock(lfd, LOCK_UN);

@@ -29,6 +29,7 @@
 #include "report.h"
 #include "schema.h"
 #include "strv.h"
+#include "syntax.h"
 
 #define TILDE_LEN 52
 #define OBJ_FLAGS (RPSL_PRINT_DISPLAY | RPSL_PRINT_FILTER_AUTH)
@@ -57,6 +58,7 @@ struct matrix {
     const notify_opts_t *opts;
     const proc_report_t *r;
     store_txn_t *txn;
+    int over;               /* one more address than max_recipients */
 };
 
 static void matrix_free(struct matrix *m)
@@ -71,13 +73,11 @@ static void matrix_free(struct matrix *m)
     m->n = m->cap = 0;
 }
 
-/* Record that @addr is told about result @res in section @kind because
- * of @reason. */
-static void matrix_add(struct matrix *m, const char *addr, size_t res,
-                       enum nkind kind, const char *reason)
+/* Record that the bare address @addr is told about result @res in
+ * section @kind because of @reason. */
+static void matrix_add_addr(struct matrix *m, const char *addr, size_t res,
+                            enum nkind kind, const char *reason)
 {
-    if (addr == NULL || *addr == 0)
-        return;
     if (m->opts->robot_address && strcasecmp(addr, m->opts->robot_address) == 0)
         return;
     struct naddr *a = NULL;
@@ -87,6 +87,10 @@ static void matrix_add(struct matrix *m, const char *addr, size_t res,
             break;
         }
     if (a == NULL) {
+        if (m->opts->max_recipients && m->n >= m->opts->max_recipients) {
+            m->over = 1;    /* refused as a whole: no need to go on */
+            return;
+        }
         if (m->n == m->cap) {
             m->cap = m->cap ? m->cap * 2 : 8;
             m->v = xrealloc(m->v, m->cap * sizeof *m->v);
@@ -107,6 +111,22 @@ static void matrix_add(struct matrix *m, const char *addr, size_t res,
     a->v[a->n].res = res;
     a->v[a->n].kind = kind;
     a->n++;
+}
+
+/* Record that the address of the e-mail value @value is told (as
+ * matrix_add_addr()). */
+static void matrix_add(struct matrix *m, const char *value, size_t res,
+                       enum nkind kind, const char *reason)
+{
+    if (value == NULL || *value == 0)
+        return;
+    /* "Name <a@b>" and "a@b (comment)" are told at a@b (syntax.h); a value
+     * that does not parse (loaded non-strict) is kept as it is and refused
+     * by mailout, which logs it */
+    char *spec = syntax_email_address(value);
+    const char *addr = spec ? spec : value;
+    matrix_add_addr(m, addr, res, kind, reason);
+    free(spec);
 }
 
 /* Add every value of attribute @name of @o to the matrix. */
@@ -453,9 +473,81 @@ static void section_intro(enum nkind k, const char *src, buf_t *out)
     buf_putc(out, '\n');
 }
 
-static int mail_body(const struct matrix *m, const struct naddr *a,
-                     int has_auth, buf_t *out, err_t *err)
+/* A mail's text as it is built: one buffer, or (shared) segments whose
+ * object entries are parts of the list, built once for every address. */
+struct body {
+    buf_t cur;              /* text since the last part */
+    mailout_seg_t *segs;
+    size_t nsegs;
+    notify_list_t *out;     /* shared: the parts go here; else NULL */
+    long *part_of[2];       /* shared: per result, its part (change / auth
+                               entry), or -1; -2 when only one address is
+                               told about it (its text is written inline) */
+};
+
+static void body_flush(struct body *b)
 {
+    if (b->cur.len == 0)
+        return;
+    b->segs = xrealloc(b->segs, (b->nsegs + 1) * sizeof *b->segs);
+    b->segs[b->nsegs].len = b->cur.len;
+    b->segs[b->nsegs].text = buf_steal(&b->cur);
+    b->segs[b->nsegs].part = -1;
+    b->nsegs++;
+}
+
+/* The entry of result @res (an authorisation failure when @auth, else a
+ * change) into @out. */
+static int entry_text(const struct matrix *m, size_t res, int auth, buf_t *out, err_t *err)
+{
+    const proc_result_t *x = &m->r->v[res];
+    if (auth) {
+        entry_auth(x, out);
+        return 0;
+    }
+    const rpsl_obj_t *nv;
+    rpsl_obj_t *loaded;
+    int rc = new_version(m->txn, x, &loaded, &nv, err);
+    if (rc != 0)
+        return rc;
+    entry_change(x, nv, out);
+    rpsl_obj_free(loaded);
+    return 0;
+}
+
+static int body_entry(const struct matrix *m, struct body *b, size_t res, int auth, err_t *err)
+{
+    if (b->out == NULL || b->part_of[auth][res] == -2)
+        return entry_text(m, res, auth, &b->cur, err);
+    long pi = b->part_of[auth][res];
+    if (pi < 0) {
+        buf_t t;
+        buf_init(&t);
+        int rc = entry_text(m, res, auth, &t, err);
+        if (rc != 0) {
+            buf_free(&t);
+            return rc;
+        }
+        notify_list_t *l = b->out;
+        l->parts = xrealloc(l->parts, (l->nparts + 1) * sizeof *l->parts);
+        memset(&l->parts[l->nparts], 0, sizeof *l->parts);
+        l->parts[l->nparts].len = t.len;
+        l->parts[l->nparts].text = buf_steal(&t);
+        pi = b->part_of[auth][res] = (long)l->nparts++;
+    }
+    body_flush(b);
+    b->segs = xrealloc(b->segs, (b->nsegs + 1) * sizeof *b->segs);
+    b->segs[b->nsegs].text = NULL;
+    b->segs[b->nsegs].len = 0;
+    b->segs[b->nsegs].part = pi;
+    b->nsegs++;
+    return 0;
+}
+
+static int mail_body(const struct matrix *m, const struct naddr *a,
+                     int has_auth, struct body *b, err_t *err)
+{
+    buf_t *out = &b->cur;
     const char *src = m->opts->source ? m->opts->source : "RPSL";
     buf_printf(out, "This is to notify you of %s the %s database.\n\n",
                has_auth ? "an update that failed authorisation in"
@@ -478,18 +570,9 @@ static int mail_body(const struct matrix *m, const struct naddr *a,
                 section_intro((enum nkind)k, src, out);
                 any = 1;
             }
-            const proc_result_t *x = &m->r->v[a->v[i].res];
-            if (k == NK_AUTH) {
-                entry_auth(x, out);
-                continue;
-            }
-            const rpsl_obj_t *nv;
-            rpsl_obj_t *loaded;
-            int rc = new_version(m->txn, x, &loaded, &nv, err);
+            int rc = body_entry(m, b, a->v[i].res, k == NK_AUTH, err);
             if (rc != 0)
                 return rc;
-            entry_change(x, nv, out);
-            rpsl_obj_free(loaded);
         }
     }
     tilde_line(out);
@@ -519,6 +602,7 @@ static void list_push(notify_list_t *l, char *to, char *subject, char *body)
         l->cap = l->cap ? l->cap * 2 : 8;
         l->v = xrealloc(l->v, l->cap * sizeof *l->v);
     }
+    memset(&l->v[l->n], 0, sizeof l->v[l->n]);
     l->v[l->n].to = to;
     l->v[l->n].subject = subject;
     l->v[l->n].body = body;
@@ -549,10 +633,34 @@ int notify_build(store_txn_t *txn, const proc_report_t *r,
         }
     }
 
+    if (m.over) {
+        matrix_free(&m);
+        return err_set(err, ERR_LIMIT, "its notifications would go to more than %u "
+                       "addresses (max_recipients)", opts->max_recipients);
+    }
     if (m.n > 1)
         qsort(m.v, m.n, sizeof *m.v, cmp_addr);
     const char *src = opts->source ? opts->source : "RPSL";
-    for (size_t i = 0; i < m.n; i++) {
+    long *part_of[2] = { NULL, NULL };
+    if (opts->shared) {
+        for (int k = 0; k < 2; k++) {
+            part_of[k] = xmalloc((r->n + 1) * sizeof *part_of[k]);
+            for (size_t i = 0; i < r->n; i++)
+                part_of[k][i] = -2;
+        }
+        /* an entry becomes a part only when two or more addresses get it */
+        for (size_t i = 0; i < m.n; i++)
+            for (size_t k = 0; k < m.v[i].n; k++) {
+                long *p = &part_of[m.v[i].v[k].kind == NK_AUTH][m.v[i].v[k].res];
+                *p = *p == -2 ? -3 : -1;
+            }
+        for (int k = 0; k < 2; k++)
+            for (size_t i = 0; i < r->n; i++)
+                if (part_of[k][i] == -3)
+                    part_of[k][i] = -2;
+    }
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < m.n; i++) {
         struct naddr *a = &m.v[i];
         if (a->n > 1)
             qsort(a->v, a->n, sizeof *a->v, cmp_entry);
@@ -560,21 +668,36 @@ int notify_build(store_txn_t *txn, const proc_report_t *r,
         for (size_t k = 0; k < a->n; k++)
             if (a->v[k].kind == NK_AUTH)
                 has_auth = 1;
-        buf_t body;
-        buf_init(&body);
-        int rc = mail_body(&m, a, has_auth, &body, err);
+        struct body b;
+        memset(&b, 0, sizeof b);
+        buf_init(&b.cur);
+        b.out = opts->shared ? out : NULL;
+        b.part_of[0] = part_of[0];
+        b.part_of[1] = part_of[1];
+        rc = mail_body(&m, a, has_auth, &b, err);
         if (rc != 0) {
-            buf_free(&body);
-            matrix_free(&m);
-            return rc;
+            buf_free(&b.cur);
+            for (size_t k = 0; k < b.nsegs; k++)
+                free(b.segs[k].text);
+            free(b.segs);
+            break;
         }
         char *subject = has_auth
             ? xasprintf("%s database updates, auth error notification", src)
             : xasprintf("Notification of %s database changes", src);
-        list_push(out, xstrdup(a->addr), subject, buf_steal(&body));
+        if (opts->shared) {
+            body_flush(&b);
+            list_push(out, xstrdup(a->addr), subject, NULL);
+            out->v[out->n - 1].segs = b.segs;
+            out->v[out->n - 1].nsegs = b.nsegs;
+        } else {
+            list_push(out, xstrdup(a->addr), subject, buf_steal(&b.cur));
+        }
     }
+    free(part_of[0]);
+    free(part_of[1]);
     matrix_free(&m);
-    return 0;
+    return rc;
 }
 
 void notify_list_free(notify_list_t *l)
@@ -585,10 +708,17 @@ void notify_list_free(notify_list_t *l)
         free(l->v[i].to);
         free(l->v[i].subject);
         free(l->v[i].body);
+        for (size_t k = 0; k < l->v[i].nsegs; k++)
+            free(l->v[i].segs[k].text);
+        free(l->v[i].segs);
     }
     free(l->v);
+    for (size_t k = 0; k < l->nparts; k++)
+        free(l->parts[k].text);
+    free(l->parts);
     l->v = NULL;
-    l->n = l->cap = 0;
+    l->parts = NULL;
+    l->n = l->cap = l->nparts = 0;
 }
 
 /* ------------------------------------------------------------------ */

@@ -725,6 +725,8 @@ static int authorise(struct ctx *c, struct item *it, enum proc_op op, const rpsl
     for (size_t i = 0; i < a.upd_to.n; i++)
         strv_add_unique(&r->upd_to, a.upd_to.v[i]);
     authz_res_free(&a);
+    if (rc == 0 && !*passed)
+        auth_explain_passwords(q.creds, &r->diags);
     cred_list_free(&usable);
     if (rc == 0 && !*passed)
         rc = explain_sigs(c, it->para->creds, &r->diags, err);

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "auth.h"
 #include "authz.h"
+#include "conf.h"
 #include "buf.h"
 #include "ipaddr.h"
 #include "rules.h"
@@ -374,6 +376,39 @@ static void source_allowed(const rpsl_obj_t *o, const rules_policy_t *policy,
              schema_class_name(o->cls));
 }
 
+/* auth: BCRYPT-PW hashes whose cost is above the bound: every password
+ * checked against one would cost 2^cost rounds. */
+static void bcrypt_cost(const rpsl_obj_t *o, const rules_policy_t *policy, diag_list_t *d)
+{
+    unsigned max = policy && policy->bcrypt_max_cost ? policy->bcrypt_max_cost
+                                                     : CONF_DEFAULT_BCRYPT_MAX_COST;
+    for (size_t i = 0; i < o->nattrs; i++) {
+        unsigned cost;
+        if (strcasecmp(o->attrs[i].name, "auth") == 0 &&
+            auth_bcrypt_cost(o->attrs[i].value, &cost) && cost > max)
+            diag_add(d, DIAG_ERROR, (int)i, "BCRYPT-PW cost %u is above %u, the highest "
+                     "this registry accepts (bcrypt_max_cost)", cost, max);
+    }
+}
+
+/* notify:, mnt-nfy:, upd-to:, irt-nfy:, ref-nfy: each value is a mail
+ * sent on every change: at most max_notify_values of them together. */
+static void notify_values(const rpsl_obj_t *o, const rules_policy_t *policy, diag_list_t *d)
+{
+    static const char *const names[] = { "notify", "mnt-nfy", "upd-to", "irt-nfy", "ref-nfy" };
+    unsigned max = policy && policy->max_notify_values ? policy->max_notify_values
+                                                       : CONF_DEFAULT_MAX_NOTIFY_VALUES;
+    size_t n = 0;
+    for (size_t i = 0; i < o->nattrs; i++)
+        for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+            if (strcasecmp(o->attrs[i].name, names[k]) == 0)
+                n++;
+    if (n > max)
+        diag_add(d, DIAG_ERROR, DIAG_OBJECT, "The object has %zu notify:, mnt-nfy:, upd-to:, "
+                 "irt-nfy: and ref-nfy: values together, more than %u (max_notify_values)",
+                 n, max);
+}
+
 int rules_check(store_txn_t *txn, enum proc_op op, const rpsl_obj_t *obj,
                 const rpsl_obj_t *old, const rules_policy_t *policy,
                 diag_list_t *diags, err_t *err)
@@ -381,6 +416,8 @@ int rules_check(store_txn_t *txn, enum proc_op op, const rpsl_obj_t *obj,
     int rc = 0;
     source_allowed(obj, policy, diags);
     role_self_reference(obj, diags);
+    bcrypt_cost(obj, policy, diags);
+    notify_values(obj, policy, diags);
     if (op == PROC_CREATE) {
         as_set_short_name(obj, policy, diags);
         origin_reserved(obj, diags);

@@ -1035,7 +1035,11 @@ static int is_addr_spec(const char *s, size_t len)
     return 1;
 }
 
-static int chk_email_value(const char *s, size_t len)
+/*
+ * An e-mail value: an addr-spec, "display name <addr-spec>" or
+ * "addr-spec (comment)".  1 and the addr-spec's span in *@as, *@al, or 0.
+ */
+static int email_addr_span(const char *s, size_t len, const char **as, size_t *al)
 {
     const char *lt;
     if (len == 0 || len > 320)
@@ -1073,7 +1077,27 @@ static int chk_email_value(const char *s, size_t len)
     trim(&s, &len);
     if (memchr(s, ' ', len) && s[0] != '"')
         return 0;
-    return is_addr_spec(s, len);
+    if (!is_addr_spec(s, len))
+        return 0;
+    *as = s;
+    *al = len;
+    return 1;
+}
+
+static int chk_email_value(const char *s, size_t len)
+{
+    const char *as;
+    size_t al;
+    return email_addr_span(s, len, &as, &al);
+}
+
+char *syntax_email_address(const char *value)
+{
+    const char *as;
+    size_t al;
+    if (value == NULL || !email_addr_span(value, strlen(value), &as, &al))
+        return NULL;
+    return xstrndup(as, al);
 }
 
 static int chk_email(const char *s, size_t len, int cls, unsigned flags,
@@ -1257,7 +1281,6 @@ static int chk_auth(const char *s, size_t len, int cls, unsigned flags,
     size_t hl = sp ? len - kl - 1 : 0;
     (void)cls;
     (void)flags;
-    (void)res;
     if (sp == NULL)
         return is_pgpkey(s, len) || is_x509(s, len) || is_auto_key(s, len, 0);
     if (eq_ci(s, kl, "MD5-PW")) {
@@ -1275,10 +1298,18 @@ static int chk_auth(const char *s, size_t len, int cls, unsigned flags,
         }
     }
     if (eq_ci(s, kl, "BCRYPT-PW")) {
-        /* $2a$NN$<53>, also $2b$ and $2y$ */
-        return hl == 60 && h[0] == '$' && h[1] == '2' && strchr("aby", h[2]) && h[2] &&
-               h[3] == '$' && is_digit((unsigned char)h[4]) && is_digit((unsigned char)h[5]) &&
-               h[6] == '$' && crypt_chars(h + 7, 53);
+        /* $2a$NN$<53>, also $2b$ and $2y$; NN from 04 to 31, bcrypt's own
+         * range (rules.h bounds it further: bcrypt_max_cost) */
+        if (!(hl == 60 && h[0] == '$' && h[1] == '2' && strchr("aby", h[2]) && h[2] &&
+              h[3] == '$' && is_digit((unsigned char)h[4]) &&
+              is_digit((unsigned char)h[5]) && h[6] == '$' && crypt_chars(h + 7, 53)))
+            return 0;
+        unsigned cost = (unsigned)(h[4] - '0') * 10 + (unsigned)(h[5] - '0');
+        if (cost < 4 || cost > 31) {
+            set_error(res, "BCRYPT-PW cost must be from 04 to 31, not %02u", cost);
+            return 0;
+        }
+        return 1;
     }
     if (eq_ci(s, kl, "CRYPT-PW"))
         return hl == 13 && crypt_chars(h, hl);

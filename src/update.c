@@ -359,6 +359,19 @@ static void wipe_free(char *s)
     free(s);
 }
 
+void upd_password_limits(upd_msg_t *m, unsigned bcrypt_max_cost, unsigned max_checks)
+{
+    if (m == NULL)
+        return;
+    m->checks_left = max_checks;
+    for (size_t i = 0; i < m->npieces; i++)
+        for (size_t k = 0; k < m->creds[i].n; k++)
+            if (m->creds[i].v[k].kind == CRED_PASSWORD) {
+                m->creds[i].v[k].bcrypt_max_cost = bcrypt_max_cost;
+                m->creds[i].v[k].checks_left = &m->checks_left;
+            }
+}
+
 void upd_msg_free(upd_msg_t *m)
 {
     if (m == NULL)

@@ -53,10 +53,61 @@ static void test_password_schemes(void)
     CU_ASSERT_EQUAL(auth_password_ok("PGPKEY-12345678", "secret"), 0);
 }
 
+/* bcrypt's cost is the hash writer's choice: beyond the bound it is never
+ * computed (cost 19 takes ~30 s, 31 ~30 h). */
+#define B10 "$2b$10$QAyEchd.Fr/gmJjH8nC8HO6B/nh0gA.ymn5VAUeC2sLIQVzW14m5W"
+#define B19 "$2b$19$abcdefghijklmnopqrstuOabcdefghijklmnopqrstuvwxyz01234"
+static void test_bcrypt_cost(void)
+{
+    unsigned cost = 0;
+    CU_ASSERT_EQUAL(auth_password_check("BCRYPT-PW " B10, "stranger-pw", 12), AUTH_PW_MATCH);
+    CU_ASSERT_EQUAL(auth_password_check("BCRYPT-PW " B10, "wrong", 12), AUTH_PW_NO);
+    CU_ASSERT_EQUAL(auth_password_check("BCRYPT-PW " B10, "stranger-pw", 9), AUTH_PW_TOO_COSTLY);
+    CU_ASSERT_EQUAL(auth_password_check("BCRYPT-PW " B19, "x", 12), AUTH_PW_TOO_COSTLY);
+    CU_ASSERT_EQUAL(auth_password_ok("BCRYPT-PW " B19, "x"), 0);
+    CU_ASSERT_EQUAL(auth_bcrypt_cost("BCRYPT-PW " B19, &cost), 1);
+    CU_ASSERT_EQUAL(cost, 19);
+    CU_ASSERT_EQUAL(auth_bcrypt_cost("MD5-PW " HASH, &cost), 0);
+    /* other crypt_r schemes with a cost of their writer's choosing are
+     * never handed to crypt_r(): no answer, however long it would take */
+    CU_ASSERT_EQUAL(auth_password_check("BCRYPT-PW $5$rounds=999999999$salt$abc", "x", 31),
+                    AUTH_PW_NO);
+    CU_ASSERT_EQUAL(auth_password_check("MD5-PW $6$rounds=999999999$salt$abc", "x", 31),
+                    AUTH_PW_NO);
+    CU_ASSERT_EQUAL(auth_password_check("CRYPT-PW _/...salt", "x", 31), AUTH_PW_NO);
+    CU_ASSERT_EQUAL(auth_password_check("CRYPT-PW $y$j9T$abc", "x", 31), AUTH_PW_NO);
+    CU_ASSERT_EQUAL(auth_password_check("BCRYPT-PW $2$19$abc", "x", 31), AUTH_PW_NO);
+}
+
+/* The mail's budget of crypt computations, shared by its passwords, and
+ * the warnings that say why a password was not checked. */
+static void test_password_budget(void)
+{
+    rpsl_obj_t *m = mntner("auth: MD5-PW " HASH "\nauth: BCRYPT-PW " B19 "\n");
+    unsigned left = 1;
+    cred_list_t c = CRED_LIST_INIT;
+    cred_add_password(&c, "wrong", 5);
+    cred_add_password(&c, "secret", 6);
+    c.v[0].checks_left = c.v[1].checks_left = &left;
+    CU_ASSERT_EQUAL(auth_object_ok(NULL, m, &c, NULL, NULL), 0);   /* budget spent on "wrong" */
+    CU_ASSERT_EQUAL(left, 0);
+    diag_list_t d;
+    diag_list_init(&d);
+    auth_explain_passwords(&c, &d);
+    CU_ASSERT_EQUAL(diag_count(&d, DIAG_WARNING), 2);   /* budget, cost 19 */
+    for (size_t i = 0; i < d.n; i++)
+        CU_ASSERT_PTR_NULL(strstr(d.v[i].text, "abcdefghij"));    /* no hash shown */
+    diag_list_free(&d);
+    cred_list_free(&c);
+    rpsl_obj_free(m);
+}
+
 void suite_auth(void);
 void suite_auth(void)
 {
     CU_pSuite s = harness_suite("auth");
     HARNESS_ADD(s, test_repeated_checks);
     HARNESS_ADD(s, test_password_schemes);
+    HARNESS_ADD(s, test_bcrypt_cost);
+    HARNESS_ADD(s, test_password_budget);
 }

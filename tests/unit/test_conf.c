@@ -30,6 +30,11 @@ static void test_defaults(void)
     CU_ASSERT_EQUAL(c.delivery, CONF_DELIVERY_MAILDIR);
     CU_ASSERT_EQUAL(c.signature_max_age, 3600);
     CU_ASSERT_PTR_NULL(c.path);
+    CU_ASSERT_EQUAL(c.bcrypt_max_cost, CONF_DEFAULT_BCRYPT_MAX_COST);
+    CU_ASSERT_EQUAL(c.max_password_checks, CONF_DEFAULT_MAX_PASSWORD_CHECKS);
+    CU_ASSERT_EQUAL(c.max_recipients, CONF_DEFAULT_MAX_RECIPIENTS);
+    CU_ASSERT_EQUAL(c.max_notify_values, CONF_DEFAULT_MAX_NOTIFY_VALUES);
+    CU_ASSERT_EQUAL(c.max_paragraphs, CONF_DEFAULT_MAX_PARAGRAPHS);
     conf_free(&c);
 }
 
@@ -100,6 +105,8 @@ static void test_errors(void)
     expect_error("override_password = secret\n", ":1: override_password");
     expect_error("signature_max_age = 1h\n", ":1: signature_max_age");
     expect_error("signature_max_age = -5\n", ":1: signature_max_age");
+    expect_error("bcrypt_max_cost = 3\n", ":1: bcrypt_max_cost: expected a bcrypt cost");
+    expect_error("bcrypt_max_cost = 32\n", ":1: bcrypt_max_cost: expected a bcrypt cost");
 }
 
 static void test_missing_file(void)

@@ -146,7 +146,7 @@ static proc_result_t *nt_add(proc_report_t *r, enum proc_op op, int ok,
 }
 
 static const notify_opts_t nt_opts = {
-    "TEST", "ROBOT@example.net", "Joe <joe@example.net>", NOW
+    "TEST", "ROBOT@example.net", "Joe <joe@example.net>", NOW, 0, 0
 };
 
 static void nt_build(store_txn_t *txn, const proc_report_t *r, notify_list_t *l)
@@ -237,7 +237,7 @@ static void test_matrix(void)
     proc_result_t *x = nt_add(r, PROC_DELETE, 1, P5, NULL);
     x->delete_reason = xstrdup("not needed any more");
 
-    notify_list_t l = { NULL, 0, 0 };
+    notify_list_t l = { NULL, 0, 0, NULL, 0 };
     nt_build(txn, r, &l);
     CU_ASSERT_EQUAL_FATAL(l.n, 4);
     CU_ASSERT_STRING_EQUAL(l.v[0].to, "a-nfy@example.net");
@@ -291,7 +291,7 @@ static void test_modify_text(void)
     store_t *st = nt_store(&txn);
     proc_report_t *r = nt_report();
     nt_add(r, PROC_MODIFY, 1, P2_OLD, P2_NEW);
-    notify_list_t l = { NULL, 0, 0 };
+    notify_list_t l = { NULL, 0, 0, NULL, 0 };
     nt_build(txn, r, &l);
     CU_ASSERT_EQUAL_FATAL(l.n, 2);
     CU_ASSERT_STRING_EQUAL(l.v[0].to, "old@example.net");
@@ -365,7 +365,7 @@ static void test_auth_failure(void)
                "source:  TEST\n");
     x->auth_failed = 1;
 
-    notify_list_t l = { NULL, 0, 0 };
+    notify_list_t l = { NULL, 0, 0, NULL, 0 };
     nt_build(txn, r, &l);
     CU_ASSERT_EQUAL_FATAL(l.n, 3);
     CU_ASSERT_STRING_EQUAL(l.v[0].to, "a-upd@example.net");
@@ -414,7 +414,7 @@ static void test_robot_and_dry_run(void)
            "notify:  robot@EXAMPLE.net\n"
            "mnt-by:  C-MNT\n"
            "source:  TEST\n");
-    notify_list_t l = { NULL, 0, 0 };
+    notify_list_t l = { NULL, 0, 0, NULL, 0 };
     nt_build(txn, r, &l);
     CU_ASSERT_EQUAL_FATAL(l.n, 1);
     CU_ASSERT_STRING_EQUAL(l.v[0].to, "Shared@Example.NET");
@@ -451,7 +451,7 @@ static void test_deleted_mntner(void)
         "source:  TEST\n";
     nt_add(r, PROC_DELETE, 1, p9, NULL);
     nt_add(r, PROC_DELETE, 1, d, NULL);
-    notify_list_t l = { NULL, 0, 0 };
+    notify_list_t l = { NULL, 0, 0, NULL, 0 };
     nt_build(txn, r, &l);
     CU_ASSERT_EQUAL_FATAL(l.n, 1);
     CU_ASSERT_STRING_EQUAL(l.v[0].to, "d-nfy@example.net");
@@ -488,7 +488,7 @@ static void test_references(void)
            "netname: NET2\n"
            "mnt-irt: irt-x\n"
            "source:  TEST\n");
-    notify_list_t l = { NULL, 0, 0 };
+    notify_list_t l = { NULL, 0, 0, NULL, 0 };
     nt_build(txn, r, &l);
     CU_ASSERT_EQUAL_FATAL(l.n, 3);
     CU_ASSERT_STRING_EQUAL(l.v[0].to, "a-nfy@example.net");
@@ -574,6 +574,66 @@ static void test_diff(void)
     buf_free(&b);
 }
 
+/* Shared mode: the same texts as segments over parts, each object entry
+ * built once however many addresses are told about it; and the bound on
+ * the addresses (max_recipients), found before any text is built. */
+static void test_shared_and_bound(void)
+{
+    store_txn_t *txn;
+    store_t *st = nt_store(&txn);
+    proc_report_t *r = nt_report();
+    nt_add(r, PROC_CREATE, 1, NULL,
+           "person:  Person Many\n"
+           "address: Street 1\n"
+           "phone:   +31 20 1234567\n"
+           "nic-hdl: PM-TEST\n"
+           "notify:  m1@example.net\n"
+           "notify:  Em Two <m2@example.net>\n"
+           "notify:  m3@example.net (three)\n"
+           "mnt-by:  A-MNT\n"
+           "source:  TEST\n");
+    nt_add(r, PROC_MODIFY, 1, P2_OLD, P2_NEW);
+
+    notify_list_t plain = { NULL, 0, 0, NULL, 0 }, shared = { NULL, 0, 0, NULL, 0 };
+    nt_build(txn, r, &plain);
+    notify_opts_t o = nt_opts;
+    o.shared = 1;
+    err_t e = ERR_INIT;
+    CU_ASSERT_EQUAL_FATAL(notify_build(txn, r, &o, &shared, &e), 0);
+    CU_ASSERT_EQUAL_FATAL(plain.n, shared.n);
+    CU_ASSERT(plain.n >= 5);
+    CU_ASSERT_EQUAL(shared.nparts, 2);      /* two objects: two parts */
+    for (size_t i = 0; i < shared.n; i++) {
+        CU_ASSERT_PTR_NULL(shared.v[i].body);
+        CU_ASSERT_STRING_EQUAL(shared.v[i].to, plain.v[i].to);
+        buf_t j;
+        buf_init(&j);
+        for (size_t k = 0; k < shared.v[i].nsegs; k++) {
+            const mailout_seg_t *g = &shared.v[i].segs[k];
+            const char *t = g->text ? g->text : shared.parts[g->part].text;
+            size_t n = g->text ? g->len : shared.parts[g->part].len;
+            CU_ASSERT(n > 0 && t[n - 1] == '\n');   /* mailout's condition */
+            buf_put(&j, t, n);
+        }
+        CU_ASSERT_STRING_EQUAL(j.s, plain.v[i].body);
+        buf_free(&j);
+    }
+    CU_ASSERT_STRING_EQUAL(shared.v[0].to, "a-nfy@example.net");
+    notify_list_free(&shared);
+
+    /* one address more than allowed: ERR_LIMIT, nothing built */
+    o.max_recipients = (unsigned)plain.n - 1;
+    CU_ASSERT_EQUAL(notify_build(txn, r, &o, &shared, &e), ERR_LIMIT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err_text(&e), "max_recipients"));
+    CU_ASSERT_EQUAL(shared.n, 0);
+    err_free(&e);
+    o.max_recipients = (unsigned)plain.n;
+    CU_ASSERT_EQUAL(notify_build(txn, r, &o, &shared, &e), 0);
+    CU_ASSERT_EQUAL(shared.n, plain.n);
+    notify_list_free(&shared);
+    nt_done(st, txn, r, &plain);
+}
+
 void suite_notify(void);
 
 void suite_notify(void)
@@ -586,4 +646,5 @@ void suite_notify(void)
     HARNESS_ADD(s, test_references);
     HARNESS_ADD(s, test_deleted_mntner);
     HARNESS_ADD(s, test_diff);
+    HARNESS_ADD(s, test_shared_and_bound);
 }

@@ -105,6 +105,10 @@ static const scase_t cases[] = {
     { SYN_AUTH_SCHEME, SC_MNTNER, 0, "MD5-PW $1$123456789$hzX7XTL84DtBkCWhBZE2c/", 0, NULL, NULL },
     { SYN_AUTH_SCHEME, SC_MNTNER, 0,
       "BCRYPT-PW $2x$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW", 0, NULL, NULL },
+    { SYN_AUTH_SCHEME, SC_MNTNER, 0,     /* bcrypt's own cost range: 04..31 */
+      "BCRYPT-PW $2b$03$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW", 0, NULL, NULL },
+    { SYN_AUTH_SCHEME, SC_MNTNER, 0,
+      "BCRYPT-PW $2b$32$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW", 0, NULL, NULL },
     { SYN_AUTH_SCHEME, SC_MNTNER, 0, "CRYPT-PW HXl7NoVHJ4fx", 0, NULL, NULL },
     { SYN_AUTH_SCHEME, SC_MNTNER, 0, "PGPKEY-A8D16B7", 0, NULL, NULL },
     { SYN_AUTH_SCHEME, SC_MNTNER, 0, "X509-0", 0, NULL, NULL },
@@ -845,12 +849,38 @@ static void test_corpus_ripe_test_db(void)
     free(text);
 }
 
+/* The addr-spec of e-mail values: what notifications are sent to. */
+static void test_email_address(void)
+{
+    static const char *const v[][2] = {
+        { "noc@example.net", "noc@example.net" },
+        { "First Last <first.last+tag@example.net>", "first.last+tag@example.net" },
+        { "\"Last, First\" <fl@example.net>", "fl@example.net" },
+        { "jane@example.org (Jane)", "jane@example.org" },
+        { "\"odd..name\"@example.org", "\"odd..name\"@example.org" },
+        { "a@b.c, d@e.f", NULL },
+        { "Joe <joe@example.org", NULL },
+        { "", NULL },
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        char *a = syntax_email_address(v[i][0]);
+        if (v[i][1] == NULL) {
+            CU_ASSERT_PTR_NULL(a);
+        } else {
+            CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+            CU_ASSERT_STRING_EQUAL(a, v[i][1]);
+        }
+        free(a);
+    }
+}
+
 void suite_syntax(void);
 
 void suite_syntax(void)
 {
     CU_pSuite s = harness_suite("syntax");
     HARNESS_ADD(s, test_cases);
+    HARNESS_ADD(s, test_email_address);
     HARNESS_ADD(s, test_every_syntax_covered);
     HARNESS_ADD(s, test_names);
     HARNESS_ADD(s, test_empty_and_unknown);
