@@ -1184,6 +1184,13 @@ static enum attempt attempt_item(struct ctx *c, struct item *it, int *store_rc, 
                  "Key %s already used (AUTO-nnn must be unique per update message)", it->auto_def);
         goto leave;
     }
+    if (o->cls == SC_ORGANISATION && !exists && !autokey) {
+        /* a new organisation's key is chosen by the registry (auth.txt
+         * D5); a chosen one is kept only by autodbm-load */
+        diag_add(&r->diags, DIAG_ERROR, 0, "Syntax error in %s (must be AUTO-nnn for create)",
+                 o->attrs[0].value);
+        goto leave;
+    }
 
     if (o->cls == SC_KEY_CERT && is_pgp_keycert_name(key.s) &&
         keycert_prepare(c, o, key.s, &r->diags, store_rc, err) != 0)
