@@ -44,7 +44,9 @@ static int has_attr(const rpsl_obj_t *o, int aid)
     return o != NULL && rpsl_obj_find_aid(o, aid, 0) >= 0;
 }
 
-/* "[person] TP1-TEST" (no person name) for messages. */
+/* "[person] TP1-TEST" for authorisation messages: RIPE prints the key
+ * alone here (RpslObject.getKey), the person's or role's name only in the
+ * ack's form of the key (proc_key_display). */
 static char *key_of(const rpsl_obj_t *o)
 {
     buf_t b;

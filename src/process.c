@@ -1005,8 +1005,10 @@ static enum attempt attempt_delete(struct ctx *c, struct item *it, rpsl_obj_t *o
     rpsl_obj_t *stored = NULL;
     int rc = store_obj_load(c->txn, o->cls, pkey, &stored, err);
     if (rc == ERR_NOTFOUND) {
-        diag_add(&r->diags, DIAG_ERROR, DIAG_OBJECT, "Object [%s] %s does not exist in the database",
-                 schema_class_name(o->cls), pkey);
+        /* the ack's form of the key, a person's or role's name included */
+        char *k = proc_key_display(o);
+        diag_add(&r->diags, DIAG_ERROR, DIAG_OBJECT, "Object %s does not exist in the database", k);
+        free(k);
         return fail(r);
     }
     if (rc) {
@@ -1015,8 +1017,9 @@ static enum attempt attempt_delete(struct ctx *c, struct item *it, rpsl_obj_t *o
     }
     r->old = stored;
     if (!objects_equal(o, stored)) {
-        diag_add(&r->diags, DIAG_ERROR, DIAG_OBJECT, "Object [%s] %s doesn't match version in database",
-                 schema_class_name(o->cls), pkey);
+        char *k = proc_key_display(o);
+        diag_add(&r->diags, DIAG_ERROR, DIAG_OBJECT, "Object %s doesn't match version in database", k);
+        free(k);
         return fail(r);
     }
     int referenced;
@@ -1025,6 +1028,7 @@ static enum attempt attempt_delete(struct ctx *c, struct item *it, rpsl_obj_t *o
         return fail(r);
     }
     if (referenced) {
+        /* here RIPE prints the key alone (UpdateMessages.objectInUse) */
         diag_add(&r->diags, DIAG_ERROR, DIAG_OBJECT, "Object [%s] %s is referenced from other objects",
                  schema_class_name(o->cls), pkey);
         return fail(r);
