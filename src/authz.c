@@ -601,7 +601,7 @@ static int check_autnum(const authz_req_t *q, diag_list_t *diags, authz_res_t *r
     int rc = authz_as_block(q->txn, asn, &key, NULL, err);
     if (rc)
         return rc;
-    if (key == NULL)        /* rules.c reports a missing block */
+    if (key == NULL)        /* rules.c refuses it: no block */
         return check_root(q, "mnt-lower", diags, res, err);
     rpsl_obj_t *blk = NULL;
     rc = store_obj_load(q->txn, SC_AS_BLOCK, key, &blk, err);
@@ -610,7 +610,8 @@ static int check_autnum(const authz_req_t *q, diag_list_t *diags, authz_res_t *r
         return 0;
     if (rc)
         return rc;
-    rc = check_attr(q, blk, has_attr(blk, SA_MNT_LOWER) ? SA_MNT_LOWER : SA_MNT_BY, 1,
+    /* RIPE names the as-block without "parent" (AutnumAuthentication) */
+    rc = check_attr(q, blk, has_attr(blk, SA_MNT_LOWER) ? SA_MNT_LOWER : SA_MNT_BY, 0,
                     diags, res, err);
     rpsl_obj_free(blk);
     return rc;

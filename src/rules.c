@@ -69,16 +69,17 @@ static int set_parent_exists(store_txn_t *txn, const rpsl_obj_t *o, diag_list_t 
     return rc;
 }
 
-/* aut-num create: a covering as-block, when the registry has as-blocks. */
+/* aut-num create: a covering as-block (auth.txt B, PAS), also in a
+ * registry that has no as-block at all: AS numbers are handed out by
+ * loading or creating as-blocks first. */
 static int autnum_block(store_txn_t *txn, const rpsl_obj_t *o, diag_list_t *d, err_t *err)
 {
     uint32_t asn;
     if (authz_parse_asn(o->attrs[0].value, &asn) != 0)
         return 0;
     char *key = NULL;
-    int any = 0;
-    int rc = authz_as_block(txn, asn, &key, &any, err);
-    if (rc == 0 && key == NULL && any)
+    int rc = authz_as_block(txn, asn, &key, NULL, err);
+    if (rc == 0 && key == NULL)
         diag_add(d, DIAG_ERROR, DIAG_OBJECT, "No parent as-block found for AS%lu",
                  (unsigned long)asn);
     free(key);

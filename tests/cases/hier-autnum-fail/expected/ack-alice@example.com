@@ -45,7 +45,7 @@ tech-c:         TP1-TEST
 mnt-by:         TEST-MNT
 source:         TEST
 
-***Error:   Authorisation for parent [as-block] AS64496 - AS64511 failed
+***Error:   Authorisation for [as-block] AS64496 - AS64511 failed
             using "mnt-lower:"
             not authenticated by: LOWER-MNT
 
