@@ -47,7 +47,15 @@ void report_ack(const report_origin_t *o, const proc_report_t *r,
  */
 char *report_subject(const proc_report_t *r, const char *orig_subject);
 
-/** Append the HELP/HOWTO answer body (for @source). */
+/**
+ * The subject of the HELP/HOWTO answer: "SUCCESS: <subject>" (RIPE's
+ * form; the body of such a mail is ignored, nothing can fail).
+ * @return a malloc'd string.
+ */
+char *report_help_subject(const char *orig_subject);
+
+/** Append the HELP/HOWTO answer body (for @source): RIPE's sentence that
+ *  the body of the mail was ignored, then the help text. */
 void report_help(const report_origin_t *o, const report_opts_t *opts,
                  buf_t *out);
 

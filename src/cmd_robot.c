@@ -619,7 +619,7 @@ static int help_unit(store_txn_t *txn, void *arg, err_t *err)
     report_origin_t o = origin(r);
     report_opts_t ro = { r->conf.source, AUTODBM_VERSION, r->host, r->now };
     report_help(&o, &ro, &body);
-    char *subject = xasprintf("Re: %s", r->mail->subject ? r->mail->subject : "");
+    char *subject = report_help_subject(r->mail->subject);
     int rc = queue_one(txn, r, MAILOUT_ACK, r->mail->reply_addr, subject, body.s, NULL, err);
     if (rc == 0)
         rc = seen_record(txn, u, "help", 4, err);
@@ -929,6 +929,8 @@ int main(int argc, char **argv)
             rc = 0;
     } else if (help && !dry) {
         rc = store_write(st, help_unit, &ua, &err);
+    } else if (help) {
+        /* -n: only the help text is printed (below); the body is ignored */
     } else {
         rc = store_write(st, robot_unit, &ua, &err);
         if (rc == ERR_LIMIT) {
@@ -968,6 +970,9 @@ int main(int argc, char **argv)
             report_origin_t o = origin(&r);
             report_opts_t ro = { r.conf.source, AUTODBM_VERSION, r.host, r.now };
             report_help(&o, &ro, &r.ack);
+            char *subject = report_help_subject(r.mail->subject);
+            printf("Subject: %s\n\n", subject);
+            free(subject);
         } else {
             printf("Subject: %s\n\n", r.ack_subject);
         }

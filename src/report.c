@@ -292,12 +292,9 @@ void report_ack(const report_origin_t *o, const proc_report_t *r,
     footer(opts, "email update", out);
 }
 
-char *report_subject(const proc_report_t *r, const char *orig_subject)
+/* "SUCCESS: <subject>" or "FAILED: <subject>", line breaks blanked. */
+static char *outcome_subject(int success, const char *orig_subject)
 {
-    int success = r != NULL && r->n > 0;
-    for (size_t i = 0; success && i < r->n; i++)
-        if (!r->v[i].ok)
-            success = 0;
     buf_t b;
     buf_init(&b);
     buf_puts(&b, success ? "SUCCESS: " : "FAILED: ");
@@ -307,12 +304,29 @@ char *report_subject(const proc_report_t *r, const char *orig_subject)
     return buf_steal(&b);
 }
 
+char *report_subject(const proc_report_t *r, const char *orig_subject)
+{
+    int success = r != NULL && r->n > 0;
+    for (size_t i = 0; success && i < r->n; i++)
+        if (!r->v[i].ok)
+            success = 0;
+    return outcome_subject(success, orig_subject);
+}
+
+char *report_help_subject(const char *orig_subject)
+{
+    return outcome_subject(1, orig_subject);
+}
+
 void report_help(const report_origin_t *o, const report_opts_t *opts,
                  buf_t *out)
 {
     const char *src = source_name(opts);
     quote_origin(o, out);
     buf_printf(out,
+        "You have requested Help information from the %s Database,\n"
+        "therefore the body of your message has been ignored.\n"
+        "\n"
         "HOW TO UPDATE THE %s DATABASE\n"
         "\n"
         "Send the objects you want to create, change or delete in the body\n"
@@ -371,7 +385,7 @@ void report_help(const report_origin_t *o, const report_opts_t *opts,
         "new organisation objects as their key; the database chooses the\n"
         "handle, and other objects in the same mail may refer to it by the\n"
         "same AUTO- name.\n"
-        "\n", src, src);
+        "\n", src, src, src);
     footer(opts, "email help request", out);
 }
 

@@ -382,6 +382,13 @@ static void test_subject(void)
     CU_ASSERT_STRING_EQUAL(s, "FAILED: my update");
     free(s);
     proc_report_free(r);
+    /* HELP/HOWTO answers: always SUCCESS, line breaks blanked */
+    s = report_help_subject("help\r\n me");
+    CU_ASSERT_STRING_EQUAL(s, "SUCCESS: help   me");
+    free(s);
+    s = report_help_subject(NULL);
+    CU_ASSERT_STRING_EQUAL(s, "SUCCESS: ");
+    free(s);
 }
 
 static void test_no_headers_empty_report(void)
@@ -435,6 +442,10 @@ static void test_help(void)
     buf_init(&b);
     report_help(&rp_origin, &rp_opts, &b);
     CU_ASSERT(strncmp(b.s, HEADER, strlen(HEADER)) == 0);
+    /* RIPE's sentence first (help.vm), with the registry's name */
+    const char *ignored = "You have requested Help information from the TEST Database,\n"
+                          "therefore the body of your message has been ignored.\n\n";
+    CU_ASSERT(strncmp(b.s + strlen(HEADER), ignored, strlen(ignored)) == 0);
     CU_ASSERT(strstr(b.s, "TEST database") != NULL);
     CU_ASSERT(strstr(b.s, "password:") != NULL);
     CU_ASSERT(strstr(b.s, "delete:") != NULL);

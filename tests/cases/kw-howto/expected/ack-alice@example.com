@@ -1,6 +1,6 @@
 Date: Thu, 01 Jan 2026 12:00:00 +0000
 From: auto-dbm@example.net
-Subject: Re: HOWTO
+Subject: SUCCESS: HOWTO
 To: alice@example.com
 Message-Id: <MASKED>
 In-Reply-To: <kw-howto.20260101115800@example.com>
@@ -15,6 +15,9 @@ Content-Transfer-Encoding: 7bit
 >  Date:       Thu, 01 Jan 2026 11:58:00 +0000
 >  Reply-To:   Alice Example <alice@example.com>
 >  Message-ID: <kw-howto.20260101115800@example.com>
+
+You have requested Help information from the TEST Database,
+therefore the body of your message has been ignored.
 
 HOW TO UPDATE THE TEST DATABASE
 
