@@ -381,10 +381,10 @@ void report_help(const report_origin_t *o, const report_opts_t *opts,
         "  says what would have happened, but nothing is changed and no\n"
         "  notification is sent.\n"
         "\n"
-        "New person and role objects may use AUTO-1, AUTO-2 ... as nic-hdl,\n"
-        "new organisation objects as their key; the database chooses the\n"
-        "handle, and other objects in the same mail may refer to it by the\n"
-        "same AUTO- name.\n"
+        "New person and role objects may use AUTO-1, AUTO-2 ... as nic-hdl;\n"
+        "new organisation objects must use one as their key.  The database\n"
+        "chooses the handle, and other objects in the same mail may refer\n"
+        "to it by the same AUTO- name.\n"
         "\n", src, src, src);
     footer(opts, "email help request", out);
 }

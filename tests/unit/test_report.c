@@ -457,7 +457,7 @@ static void test_help(void)
      * for mntner objects (they have no nic-hdl:) */
     CU_ASSERT(strstr(b.s, "maintainer objects may use AUTO") == NULL);
     CU_ASSERT(strstr(b.s, "New person and role objects may use AUTO-1") != NULL);
-    CU_ASSERT(strstr(b.s, "new organisation objects as their key") != NULL);
+    CU_ASSERT(strstr(b.s, "new organisation objects must use one as their key") != NULL);
     CU_ASSERT(strstr(b.s, "Handled email help request (TEST, 2026-04-14T11:33:44Z)\n") != NULL);
     rp_check_lines(b.s);
     buf_free(&b);

@@ -73,10 +73,10 @@ Trying an update without changing anything
   says what would have happened, but nothing is changed and no
   notification is sent.
 
-New person and role objects may use AUTO-1, AUTO-2 ... as nic-hdl,
-new organisation objects as their key; the database chooses the
-handle, and other objects in the same mail may refer to it by the
-same AUTO- name.
+New person and role objects may use AUTO-1, AUTO-2 ... as nic-hdl;
+new organisation objects must use one as their key.  The database
+chooses the handle, and other objects in the same mail may refer
+to it by the same AUTO- name.
 
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
 
