@@ -988,6 +988,37 @@ static enum attempt fail(proc_result_t *r)
     return ATTEMPT_FAIL;
 }
 
+/*
+ * Item @it has just replaced or deleted the version @prev of the object
+ * (@it->cls, @pkey).  When @prev was written by an earlier object of this
+ * same update whose result kept no copy (shed_stored), that result gets
+ * @prev as its stored version: it can no longer be loaded from the
+ * transaction, and the notifications of a create followed by a delete
+ * (or a modify) of one object in one mail need it (process.h, stored).
+ * A version this update wrote carries last-modified: now (set_generated),
+ * so other versions are not looked for.
+ */
+static void keep_replaced(struct ctx *c, const struct item *it, const char *pkey,
+                          const rpsl_obj_t *prev)
+{
+    if (!c->opts->shed_stored || c->dry_run || prev == NULL)
+        return;
+    char now[21];
+    iso_time(c->opts->now, now);
+    const char *lm = rpsl_obj_get(prev, "last-modified");
+    if (lm == NULL || strcmp(lm, now) != 0)
+        return;
+    for (size_t i = 0; i < c->nitems; i++) {
+        struct item *w = &c->items[i];
+        proc_result_t *x = &w->res;
+        if (w == it || !w->ok || x->stored != NULL || x->pkey == NULL || w->cls != it->cls ||
+            (x->op != PROC_CREATE && x->op != PROC_MODIFY) || strcasecmp(x->pkey, pkey) != 0)
+            continue;
+        x->stored = rpsl_obj_dup(prev);
+        return;
+    }
+}
+
 static enum attempt attempt_delete(struct ctx *c, struct item *it, rpsl_obj_t *o,
                                    const char *pkey, int *store_rc, err_t *err)
 {
@@ -1047,6 +1078,7 @@ static enum attempt attempt_delete(struct ctx *c, struct item *it, rpsl_obj_t *o
         *store_rc = rc;
         return fail(r);
     }
+    keep_replaced(c, it, pkey, stored);
     return ATTEMPT_OK;
 }
 
@@ -1274,6 +1306,7 @@ static enum attempt attempt_item(struct ctx *c, struct item *it, int *store_rc, 
         *store_rc = rc;
         goto leave;
     }
+    keep_replaced(c, it, key.s, stored);
     r->old = stored;
     stored = NULL;
     r->pkey = xstrdup(key.s);
@@ -1416,6 +1449,7 @@ int proc_run(store_txn_t *txn, const proc_opts_t *opts, upd_msg_t *msg,
 
     int store_rc = 0;
     int progress = 1;
+    size_t seq = 0;
     while (progress && store_rc == 0) {
         progress = 0;
         for (size_t i = 0; i < c.nitems && store_rc == 0; i++) {
@@ -1425,6 +1459,7 @@ int proc_run(store_txn_t *txn, const proc_opts_t *opts, upd_msg_t *msg,
             enum attempt a = attempt_item(&c, it, &store_rc, err);
             if (a == ATTEMPT_OK) {
                 it->ok = 1;
+                it->res.seq = ++seq;
                 progress = 1;
                 /* final: the result holds what the report needs */
                 upd_para_release(it->para);
