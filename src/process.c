@@ -363,11 +363,14 @@ static int refs_class(int aid, int cls)
 }
 
 /*
- * Replace AUTO-n references of @o by the keys their definers generated.
+ * Replace AUTO-n references of @o (the object of item @self) by the keys
+ * their definers generated; a reference to @self's own AUTO-n key by the
+ * key generated for it in this attempt (self references are judged
+ * later: allowed for org:, refused for a role's admin-c:/tech-c:).
  * @return ATTEMPT_OK, ATTEMPT_DEFER (a definer has not succeeded yet) or
  *         ATTEMPT_FAIL (errors added to @d).
  */
-static enum attempt resolve_autos(struct ctx *c, rpsl_obj_t *o,
+static enum attempt resolve_autos(struct ctx *c, const struct item *self, rpsl_obj_t *o,
                                   diag_list_t *d)
 {
     enum attempt result = ATTEMPT_OK;
@@ -406,7 +409,7 @@ static enum attempt resolve_autos(struct ctx *c, rpsl_obj_t *o,
                 buf_puts(&nv, v);
                 continue;
             }
-            if (!def->ok || def->auto_key == NULL) {
+            if ((def != self && !def->ok) || def->auto_key == NULL) {
                 if (result == ATTEMPT_OK)
                     result = ATTEMPT_DEFER;
                 buf_puts(&nv, v);
@@ -1221,12 +1224,8 @@ static enum attempt attempt_item(struct ctx *c, struct item *it, int *store_rc, 
         keycert_prepare(c, o, key.s, &r->diags, store_rc, err) != 0)
         goto leave;
 
-    /* AUTO-n references, then the object's own AUTO-n key. */
-    enum attempt ar = resolve_autos(c, o, &r->diags);
-    if (ar != ATTEMPT_OK) {
-        res = ar;
-        goto leave;
-    }
+    /* The object's own AUTO-n key, then AUTO-n references (its own key
+     * among them: an organisation may name itself in org:). */
     if (autokey) {
         char *gen = NULL;
         if ((rc = generate_key(c, it, o, key.s, &gen, err)) != 0) {
@@ -1240,6 +1239,11 @@ static enum attempt attempt_item(struct ctx *c, struct item *it, int *store_rc, 
         it->auto_key = gen;
         buf_reset(&key);
         schema_pkey(o, &key);
+    }
+    enum attempt ar = resolve_autos(c, it, o, &r->diags);
+    if (ar != ATTEMPT_OK) {
+        res = ar;
+        goto leave;
     }
 
     int failed = 0;
