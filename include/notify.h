@@ -74,8 +74,9 @@ typedef struct notify_opts {
  *              address
  * @return 0; ERR_LIMIT when the mails would go to more than
  *         opts->max_recipients addresses (counted before any text is
- *         built; nothing is appended to @out); ERR_STORE when a look-up
- *         failed.
+ *         built; nothing is appended to @out); the store's status
+ *         (ERR_TEMP, ERR_STORE, ...) when a look-up failed; ERR_SOFTWARE
+ *         when the version a result wrote is not in @txn (a bug).
  */
 int notify_build(store_txn_t *txn, const proc_report_t *r,
                  const notify_opts_t *opts, notify_list_t *out, err_t *err);

@@ -60,9 +60,12 @@ typedef struct proc_result {
     rpsl_obj_t *old;        /**< the stored version before (modify, delete,
                                  noop), or NULL */
     rpsl_obj_t *stored;     /**< the version written (create, modify), or
-                                 NULL (always NULL under
-                                 proc_opts.shed_stored: load it again
-                                 from the transaction by cls and pkey) */
+                                 NULL (NULL under proc_opts.shed_stored:
+                                 load it again from the transaction by
+                                 cls and pkey; except when a later
+                                 object of the update replaced or
+                                 deleted that version: then it is kept
+                                 here, as it cannot be loaded) */
     char *pkey;             /**< the primary key written (create, modify;
                                  AUTO-n replaced), or NULL */
     diag_list_t diags;      /**< messages about this object */
@@ -74,6 +77,11 @@ typedef struct proc_result {
     strv_t upd_to;          /**< maintainers whose upd-to: must be told
                                  (the candidates of failed checks) */
     size_t para;            /**< index of its paragraph in the upd_msg_t */
+    size_t seq;             /**< when it succeeded: 1 for the first object
+                                 applied, 2 for the next, ... (an object
+                                 retried in a later pass comes after
+                                 those of the earlier passes); 0 when it
+                                 failed */
 } proc_result_t;
 
 /** The outcome of a whole update. */

@@ -11,8 +11,8 @@
  * (process), write the ack (report) and the notifications (notify),
  * queue all outgoing mail in the store (mailout) and record the mail as
  * handled; commit; then deliver what is queued.  If anything fails before
- * the commit, nothing is kept and the exit status is 75 so the MTA
- * retries.  Delivery failures after the commit leave the mail queued for
+ * the commit, nothing is kept; what happens then is the exit-code policy
+ * below.  Delivery failures after the commit leave the mail queued for
  * autodbm-flush; the exit status is still 0.
  *
  * Options:
@@ -27,6 +27,22 @@
  * no reply address); 75 try again later (also for an unreadable or
  * invalid configuration: the operator fixes it, the MTA keeps the mail);
  * 64 usage.
+ *
+ * Exit-code policy (robot_transient() decides it, in one place): 75 only
+ * for causes that go away, so that the MTA's retry can succeed - the
+ * store busy, locked, full or unwritable, a disk or read error, memory
+ * (ERR_TEMP, ERR_IO, ERR_NOMEM), a configuration that does not read, a
+ * store that cannot be opened or locked (no answer can be queued
+ * without it).  A failure of the processing that would repeat on every
+ * retry (a bug, a stored state the robot cannot read: ERR_STORE,
+ * ERR_SOFTWARE, and ERR_NOTFOUND, ERR_SYNTAX, ... where they cannot
+ * happen) is an internal error: nothing of the update is applied, the
+ * sender gets a FAILED ack ("Unexpected error occurred ... (reference
+ * REF)"), the mail is recorded as handled (a redelivery is not answered
+ * again), the detail is logged with outcome=internal-error ref=REF and
+ * the archive path of the mail (whose files are named after REF), and
+ * the exit status is 0.  REF is a digest of the mail's identity.  Only
+ * when that answer cannot be queued either is the status 75.
  */
 #include <errno.h>
 #include <malloc.h>
@@ -80,6 +96,7 @@ struct robot {
     int mid_reused;             /* the Message-ID came with another mail before */
     buf_t ack_raw;              /* the composed ack as queued (archive) */
     const char *limit;          /* why the mail is beyond a limit, or NULL */
+    const char *ref;            /* the reference of this run (mail_ref()) */
     buf_t logextra;             /* warnings for the one log line */
 };
 
@@ -629,12 +646,12 @@ static int help_unit(store_txn_t *txn, void *arg, err_t *err)
 }
 
 /*
- * A mail beyond a limit: answer with an error ack naming the limit,
- * apply nothing, send no notification; record it as handled.
+ * Answer the mail with an error ack holding the one message @text, apply
+ * nothing, send no notification; record it as handled with @seen.
  */
-static int limit_unit(store_txn_t *txn, void *arg, err_t *err)
+static int refuse(store_txn_t *txn, struct unit_arg *u, const char *text, const char *seen,
+                  err_t *err)
 {
-    struct unit_arg *u = arg;
     struct robot *r = u->r;
     reset_outputs(r);
     int rc = seen_check(txn, u, &r->already_handled, err);
@@ -645,9 +662,7 @@ static int limit_unit(store_txn_t *txn, void *arg, err_t *err)
     r->report = xcalloc(1, sizeof *r->report);
     diag_list_init(&r->report->global);
     strv_init(&r->report->not_objects);
-    diag_add(&r->report->global, DIAG_ERROR, DIAG_OBJECT,
-             "The mail was not processed: %s. Nothing was changed. Please split the "
-             "update into smaller mails.", r->limit);
+    diag_add(&r->report->global, DIAG_ERROR, DIAG_OBJECT, "%s", text);
     report_origin_t o = origin(r);
     report_opts_t ro = { r->conf.source, AUTODBM_VERSION, r->host, r->now };
     report_ack(&o, r->report, &ro, &r->ack);
@@ -656,7 +671,38 @@ static int limit_unit(store_txn_t *txn, void *arg, err_t *err)
         return ROBOT_ABORT;
     rc = queue_one(txn, r, MAILOUT_ACK, r->mail->reply_addr, r->ack_subject, r->ack.s, NULL, err);
     if (rc == 0)
-        rc = seen_record(txn, u, "limit", 5, err);
+        rc = seen_record(txn, u, seen, strlen(seen), err);
+    return rc;
+}
+
+/* A mail beyond a limit: refused with a message naming the limit. */
+static int limit_unit(store_txn_t *txn, void *arg, err_t *err)
+{
+    struct unit_arg *u = arg;
+    char *text = xasprintf("The mail was not processed: %s. Nothing was changed. Please "
+                           "split the update into smaller mails.", u->r->limit);
+    int rc = refuse(txn, u, text, "limit", err);
+    free(text);
+    return rc;
+}
+
+/*
+ * A mail whose processing failed for a reason that is not transient
+ * (robot_transient()): refused with RIPE's "Unexpected error occurred"
+ * and the reference under which the failure is logged.
+ */
+static int internal_unit(store_txn_t *txn, void *arg, err_t *err)
+{
+    struct unit_arg *u = arg;
+    struct robot *r = u->r;
+    char *text = xasprintf("Unexpected error occurred: an internal error stopped the "
+                           "processing of this mail (reference %s). Nothing was changed. "
+                           "Please contact the %s database administration and quote the "
+                           "reference.", r->ref, r->conf.source);
+    char *seen = xasprintf("internal %s", r->ref);
+    int rc = refuse(txn, u, text, seen, err);
+    free(text);
+    free(seen);
     return rc;
 }
 
@@ -668,15 +714,33 @@ static long elapsed_ms(const struct timespec *t0)
     return (long)((t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000);
 }
 
-/* The archive tag of this run: a digest of the mail's identity and the pid. */
-static char *archive_tag(const char *identity)
+/* The reference of a mail in the log, the archive and an internal-error
+ * ack: a digest of its identity (the same for every delivery of it). */
+static char *mail_ref(const char *identity)
 {
     unsigned long long h = 1469598103934665603ULL;
     for (const char *p = identity; *p; p++) {
         h ^= (unsigned char)*p;
         h *= 1099511628211ULL;
     }
-    return xasprintf("%016llx-%ld", h, (long)getpid());
+    return xasprintf("%016llx", h);
+}
+
+/*
+ * The exit-code policy: is the failure @code of the processing
+ * transient, so that the same mail may succeed when the MTA delivers it
+ * again?  Yes for ERR_TEMP (the store busy, locked or full, or
+ * unwritable: EACCES, EROFS, ENOSPC, EIO; store.c), ERR_IO and
+ * ERR_NOMEM: nothing is kept and the robot exits 75.  Anything else
+ * (ERR_STORE: any other LMDB failure or a stored state that does not
+ * read, ERR_SOFTWARE, and ERR_NOTFOUND, ERR_SYNTAX, ... from a step where
+ * they cannot happen) would fail the same way on every retry: the mail
+ * is answered with a FAILED ack naming an internal error and the mail's
+ * reference, and the robot exits 0 (see the header).
+ */
+static int robot_transient(int code)
+{
+    return code == ERR_TEMP || code == ERR_IO || code == ERR_NOMEM;
 }
 
 /* Open the registry's GnuPG home when the update holds a key-cert object
@@ -785,6 +849,8 @@ int main(int argc, char **argv)
     buf_init(&raw);
     store_t *st = NULL;
     char *identity = NULL, *mid_key = NULL, *abase = NULL, *limit_why = NULL;
+    char *ref = NULL, *internal_why = NULL;
+    int internal = 0;           /* answered as an internal error */
     int opened = 0;
     mailin_init();
     int too_big = 0;
@@ -814,8 +880,11 @@ int main(int argc, char **argv)
         identity = r.mail ? mail_identity(raw.s, plen) : NULL;
         if (r.mail && r.mail->message_id && *r.mail->message_id)
             mid_key = xasprintf("mid:%s", r.mail->message_id);
+        ref = mail_ref(identity ? identity : "not-a-mail");
+        r.ref = ref;
         if (!dry && !parse_only && r.conf.archive) {
-            char *tag = archive_tag(identity ? identity : "not-a-mail");
+            /* the pid keeps the files of two runs apart */
+            char *tag = xasprintf("%s-%ld", ref, (long)getpid());
             abase = archive_base(r.conf.archive, r.now, tag);
             free(tag);
             err_t aerr = ERR_INIT;
@@ -950,6 +1019,21 @@ int main(int argc, char **argv)
             rc = 0;
         }
     }
+    if (rc && rc != ROBOT_ABORT && !robot_transient(rc)) {
+        /* it would fail again on every retry: answer it (robot_transient) */
+        internal_why = xstrdup(err_text(&err));
+        err_free(&err);
+        rc = store_write(st, internal_unit, &ua, &err);
+        if (rc == ROBOT_ABORT)
+            rc = 0;
+        if (rc) {
+            char *both = xasprintf("%s; then, answering it: %s", internal_why, err_text(&err));
+            err_set(&err, rc, "%s", both);
+            free(both);
+            free(internal_why);
+            internal_why = NULL;
+        }
+    }
     if (rc) {
         outcome = "tempfail";
         reason = xstrdup(err_text(&err));
@@ -960,13 +1044,25 @@ int main(int argc, char **argv)
     if (r.mid_reused)
         buf_printf(&r.logextra, " message-id-reused=\"handled before with another mail: "
                    "handled as a new mail\"");
+    if (internal_why && !r.already_handled) {
+        /* the detail for the operator, under the reference the sender has */
+        internal = 1;
+        outcome = "internal-error";
+        reason = internal_why;
+        internal_why = NULL;
+        prio = LOG_ERR;
+        buf_printf(&r.logextra, " ref=%s", ref);
+        if (abase)
+            buf_printf(&r.logextra, " archive=%s.in", abase);
+    }
     if (r.already_handled) {
         outcome = "already-handled";
         reason = xstrdup("redelivered: not applied or answered again");
         prio = LOG_NOTICE;
     } else if (dry) {
-        outcome = "dry-run";
-        if (help) {
+        if (!internal)
+            outcome = "dry-run";
+        if (help && !internal) {
             report_origin_t o = origin(&r);
             report_opts_t ro = { r.conf.source, AUTODBM_VERSION, r.host, r.now };
             report_help(&o, &ro, &r.ack);
@@ -978,6 +1074,8 @@ int main(int argc, char **argv)
         }
         fwrite(r.ack.s, 1, r.ack.len, stdout);
         goto leave;
+    } else if (internal) {
+        /* answered as an internal error (above) */
     } else if (limit_why) {
         outcome = "refused";
         reason = xstrdup(limit_why);
@@ -1037,6 +1135,8 @@ leave:
     free(mid_key);
     free(abase);
     free(limit_why);
+    free(internal_why);
+    free(ref);
     free(reason);
     reset_outputs(&r);
     pgp_free(r.pgp);

@@ -8,7 +8,8 @@
  * mnt-nfy:) and references added or removed (irt-nfy:, ref-nfy:).
  * Addresses are compared case-insensitively, the robot's own address is
  * dropped.  Then one mail per address, sorted by address, listing exactly
- * its entries, section by section, in message order.
+ * its entries, section by section, in the order the changes were made
+ * (failures in message order).
  *
  * Objects are printed in display form with auth: hashes filtered; the
  * update's passwords are never part of a report, so they cannot leak.
@@ -43,6 +44,7 @@ enum nkind { NK_AUTH = 0, NK_CHANGE = 1, NK_REF = 2, NK__COUNT };
 struct nentry {
     size_t res;             /* index in proc_report_t.v */
     enum nkind kind;
+    size_t seq;             /* its proc_result_t.seq (the order of changes) */
 };
 
 struct naddr {
@@ -110,6 +112,7 @@ static void matrix_add_addr(struct matrix *m, const char *addr, size_t res,
     }
     a->v[a->n].res = res;
     a->v[a->n].kind = kind;
+    a->v[a->n].seq = m->r->v[res].seq;
     a->n++;
 }
 
@@ -192,7 +195,7 @@ static int tell_object(struct matrix *m, int cls, const char *name,
         err_t e = ERR_INIT;
         int rc = store_obj_load(m->txn, cls, name, &loaded, &e);
         if (rc != 0 && rc != ERR_NOTFOUND) {
-            rc = err_set(err, ERR_STORE, "notify: loading %s %s: %s",
+            rc = err_set(err, rc, "notify: loading %s %s: %s",
                          schema_class_name(cls), name, err_text(&e));
             err_free(&e);
             return rc;
@@ -255,7 +258,10 @@ static int new_version(store_txn_t *txn, const proc_result_t *x, rpsl_obj_t **tm
         err_t e = ERR_INIT;
         int rc = store_obj_load(txn, x->cls, x->pkey, tmp, &e);
         if (rc != 0) {
-            rc = err_set(err, ERR_STORE, "notify: loading %s %s again: %s",
+            /* missing: the update wrote it, so that is a bug, not the
+             * store's state (a busy or failing store keeps its status) */
+            rc = err_set(err, rc == ERR_NOTFOUND ? ERR_SOFTWARE : rc,
+                         "notify: loading %s %s again: %s",
                          schema_class_name(x->cls), x->pkey, err_text(&e));
             err_free(&e);
             return rc;
@@ -580,11 +586,17 @@ static int mail_body(const struct matrix *m, const struct naddr *a,
     return 0;
 }
 
+/* Entries by section; in a section in the order the changes were made
+ * (proc_result_t.seq: an object created and deleted in one mail, listed
+ * the other way round, is told as created, then deleted), failures
+ * (seq 0) in message order. */
 static int cmp_entry(const void *pa, const void *pb)
 {
     const struct nentry *a = pa, *b = pb;
     if (a->kind != b->kind)
         return a->kind < b->kind ? -1 : 1;
+    if (a->seq != b->seq)
+        return a->seq < b->seq ? -1 : 1;
     if (a->res != b->res)
         return a->res < b->res ? -1 : 1;
     return 0;

@@ -363,11 +363,14 @@ static int refs_class(int aid, int cls)
 }
 
 /*
- * Replace AUTO-n references of @o by the keys their definers generated.
+ * Replace AUTO-n references of @o (the object of item @self) by the keys
+ * their definers generated; a reference to @self's own AUTO-n key by the
+ * key generated for it in this attempt (self references are judged
+ * later: allowed for org:, refused for a role's admin-c:/tech-c:).
  * @return ATTEMPT_OK, ATTEMPT_DEFER (a definer has not succeeded yet) or
  *         ATTEMPT_FAIL (errors added to @d).
  */
-static enum attempt resolve_autos(struct ctx *c, rpsl_obj_t *o,
+static enum attempt resolve_autos(struct ctx *c, const struct item *self, rpsl_obj_t *o,
                                   diag_list_t *d)
 {
     enum attempt result = ATTEMPT_OK;
@@ -406,7 +409,7 @@ static enum attempt resolve_autos(struct ctx *c, rpsl_obj_t *o,
                 buf_puts(&nv, v);
                 continue;
             }
-            if (!def->ok || def->auto_key == NULL) {
+            if ((def != self && !def->ok) || def->auto_key == NULL) {
                 if (result == ATTEMPT_OK)
                     result = ATTEMPT_DEFER;
                 buf_puts(&nv, v);
@@ -988,6 +991,37 @@ static enum attempt fail(proc_result_t *r)
     return ATTEMPT_FAIL;
 }
 
+/*
+ * Item @it has just replaced or deleted the version @prev of the object
+ * (@it->cls, @pkey).  When @prev was written by an earlier object of this
+ * same update whose result kept no copy (shed_stored), that result gets
+ * @prev as its stored version: it can no longer be loaded from the
+ * transaction, and the notifications of a create followed by a delete
+ * (or a modify) of one object in one mail need it (process.h, stored).
+ * A version this update wrote carries last-modified: now (set_generated),
+ * so other versions are not looked for.
+ */
+static void keep_replaced(struct ctx *c, const struct item *it, const char *pkey,
+                          const rpsl_obj_t *prev)
+{
+    if (!c->opts->shed_stored || c->dry_run || prev == NULL)
+        return;
+    char now[21];
+    iso_time(c->opts->now, now);
+    const char *lm = rpsl_obj_get(prev, "last-modified");
+    if (lm == NULL || strcmp(lm, now) != 0)
+        return;
+    for (size_t i = 0; i < c->nitems; i++) {
+        struct item *w = &c->items[i];
+        proc_result_t *x = &w->res;
+        if (w == it || !w->ok || x->stored != NULL || x->pkey == NULL || w->cls != it->cls ||
+            (x->op != PROC_CREATE && x->op != PROC_MODIFY) || strcasecmp(x->pkey, pkey) != 0)
+            continue;
+        x->stored = rpsl_obj_dup(prev);
+        return;
+    }
+}
+
 static enum attempt attempt_delete(struct ctx *c, struct item *it, rpsl_obj_t *o,
                                    const char *pkey, int *store_rc, err_t *err)
 {
@@ -1051,6 +1085,7 @@ static enum attempt attempt_delete(struct ctx *c, struct item *it, rpsl_obj_t *o
         *store_rc = rc;
         return fail(r);
     }
+    keep_replaced(c, it, pkey, stored);
     return ATTEMPT_OK;
 }
 
@@ -1200,12 +1235,8 @@ static enum attempt attempt_item(struct ctx *c, struct item *it, int *store_rc, 
         keycert_prepare(c, o, key.s, &r->diags, store_rc, err) != 0)
         goto leave;
 
-    /* AUTO-n references, then the object's own AUTO-n key. */
-    enum attempt ar = resolve_autos(c, o, &r->diags);
-    if (ar != ATTEMPT_OK) {
-        res = ar;
-        goto leave;
-    }
+    /* The object's own AUTO-n key, then AUTO-n references (its own key
+     * among them: an organisation may name itself in org:). */
     if (autokey) {
         char *gen = NULL;
         if ((rc = generate_key(c, it, o, key.s, &gen, err)) != 0) {
@@ -1219,6 +1250,11 @@ static enum attempt attempt_item(struct ctx *c, struct item *it, int *store_rc, 
         it->auto_key = gen;
         buf_reset(&key);
         schema_pkey(o, &key);
+    }
+    enum attempt ar = resolve_autos(c, it, o, &r->diags);
+    if (ar != ATTEMPT_OK) {
+        res = ar;
+        goto leave;
     }
 
     int failed = 0;
@@ -1285,6 +1321,7 @@ static enum attempt attempt_item(struct ctx *c, struct item *it, int *store_rc, 
         *store_rc = rc;
         goto leave;
     }
+    keep_replaced(c, it, key.s, stored);
     r->old = stored;
     stored = NULL;
     r->pkey = xstrdup(key.s);
@@ -1427,6 +1464,7 @@ int proc_run(store_txn_t *txn, const proc_opts_t *opts, upd_msg_t *msg,
 
     int store_rc = 0;
     int progress = 1;
+    size_t seq = 0;
     while (progress && store_rc == 0) {
         progress = 0;
         for (size_t i = 0; i < c.nitems && store_rc == 0; i++) {
@@ -1436,6 +1474,7 @@ int proc_run(store_txn_t *txn, const proc_opts_t *opts, upd_msg_t *msg,
             enum attempt a = attempt_item(&c, it, &store_rc, err);
             if (a == ATTEMPT_OK) {
                 it->ok = 1;
+                it->res.seq = ++seq;
                 progress = 1;
                 /* final: the result holds what the report needs */
                 upd_para_release(it->para);

@@ -35,8 +35,8 @@ static void role_self_reference(const rpsl_obj_t *o, diag_list_t *d)
     for (size_t i = 0; i < o->nattrs; i++)
         if ((o->attrs[i].aid == SA_ADMIN_C || o->attrs[i].aid == SA_TECH_C) &&
             strcasecmp(o->attrs[i].value, self) == 0)
-            diag_add(d, DIAG_ERROR, (int)i, "Self reference is not allowed for attribute \"%s\"",
-                     o->attrs[i].name);
+            diag_add(d, DIAG_ERROR, (int)i,
+                     "Self reference is not allowed for attribute type \"%s\"", o->attrs[i].name);
 }
 
 /* ------------------------------------------------------------------ */

@@ -229,8 +229,9 @@ struct store_batch {
 
 /**
  * The status for an LMDB or system error code.
- * @return ERR_TEMP for full/busy/locked/unwritable conditions, else
- *         ERR_STORE.
+ * @return ERR_TEMP for full/busy/locked/unwritable conditions and a lack
+ *         of memory (they may pass: the robot's mail is retried), else
+ *         ERR_STORE (the robot answers an internal error).
  */
 static int lmdb_status(int rc)
 {
@@ -246,6 +247,7 @@ static int lmdb_status(int rc)
     case EDEADLK:
     case ENOSPC:
     case EIO:
+    case ENOMEM:
         return ERR_TEMP;
     default:
         return ERR_STORE;

@@ -396,6 +396,78 @@ static void test_shed_and_retry(void)
     store_close(st);
 }
 
+/*
+ * shed_stored and one object changed again later in the same update: the
+ * result that wrote a version later replaced or deleted keeps that
+ * version (it cannot be loaded again); seq gives the order of the
+ * changes, not the order of the message.
+ */
+static void test_shed_replaced(void)
+{
+    store_t *st = new_store();
+    const char *text = "password: secret\n\n"
+        "person: Gone Person\ne-mail: gp@example.net\nnic-hdl: GP1-TEST\n"
+        "mnt-by: TEST-MNT\nsource: TEST\ndelete: gone\n\n"
+        "person: Gone Person\ne-mail: gp@example.net\nnic-hdl: GP1-TEST\n"
+        "mnt-by: TEST-MNT\nsource: TEST\n\n"
+        "person: Kept Person\ne-mail: kp@example.net\nnic-hdl: KP1-TEST\n"
+        "mnt-by: TEST-MNT\nsource: TEST\n\n"
+        "person: Kept Person\ne-mail: kp2@example.net\nnic-hdl: KP1-TEST\n"
+        "mnt-by: TEST-MNT\nsource: TEST\n";
+    upd_piece_t p = { text, strlen(text), NULL };
+    struct shed_run u = { NULL, NULL, 0 };
+    CU_ASSERT_EQUAL_FATAL(upd_split(&p, 1, "", &u.m, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(store_write(st, shed_unit, &u, NULL), 0);
+    proc_report_t *r = u.r;
+    CU_ASSERT_EQUAL_FATAL(r->n, 4);
+    for (size_t i = 0; i < r->n; i++)
+        CU_ASSERT_EQUAL(r->v[i].ok, 1);
+    /* the delete listed first came second: after the create */
+    CU_ASSERT_EQUAL(r->v[0].op, PROC_DELETE);
+    CU_ASSERT_EQUAL(r->v[1].op, PROC_CREATE);
+    CU_ASSERT(r->v[1].seq < r->v[0].seq);
+    CU_ASSERT(r->v[0].seq > r->v[3].seq);   /* in a later pass */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r->v[1].stored);
+    CU_ASSERT_STRING_EQUAL(rpsl_obj_get(r->v[1].stored, "nic-hdl"), "GP1-TEST");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r->v[0].old);
+    /* created, then modified: the create keeps the version it wrote, the
+     * modify (still current) keeps none */
+    CU_ASSERT_EQUAL(r->v[2].op, PROC_CREATE);
+    CU_ASSERT_EQUAL(r->v[3].op, PROC_MODIFY);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r->v[2].stored);
+    CU_ASSERT_STRING_EQUAL(rpsl_obj_get(r->v[2].stored, "e-mail"), "kp@example.net");
+    CU_ASSERT_PTR_NULL(r->v[3].stored);
+    CU_ASSERT_EQUAL(r->v[2].seq + 1, r->v[3].seq);
+    CU_ASSERT(!exists(st, SC_PERSON, "GP1-TEST"));
+    CU_ASSERT(exists(st, SC_PERSON, "KP1-TEST"));
+    proc_report_free(r);
+    upd_msg_free(u.m);
+    store_close(st);
+}
+
+/* An AUTO-n key referenced by its own object: an organisation's org:
+ * is resolved to its generated key; a role's admin-c:/tech-c: fail. */
+static void test_auto_self_reference(void)
+{
+    store_t *st = new_store();
+    proc_report_t *r = process(st, "password: secret\n\n"
+        "organisation: AUTO-1\norg-name: Self Org\norg-type: OTHER\naddress: Street\n"
+        "e-mail: so@example.net\norg: AUTO-1\nmnt-ref: TEST-MNT\nmnt-by: TEST-MNT\n"
+        "source: TEST\n\n"
+        "role: Self Role\ne-mail: sr@example.net\nadmin-c: AUTO-2\ntech-c: AUTO-2\n"
+        "nic-hdl: AUTO-2\nmnt-by: TEST-MNT\nsource: TEST\n", "");
+    CU_ASSERT_EQUAL_FATAL(r->n, 2);
+    CU_ASSERT_EQUAL(r->v[0].ok, 1);
+    CU_ASSERT_STRING_EQUAL(r->v[0].pkey, "ORG-SO1-TEST");
+    CU_ASSERT(exists(st, SC_ORGANISATION, "ORG-SO1-TEST"));
+    CU_ASSERT_EQUAL(r->v[1].ok, 0);
+    CU_ASSERT(has_diag(&r->v[1], "Self reference is not allowed for attribute type \"admin-c\""));
+    CU_ASSERT(has_diag(&r->v[1], "Self reference is not allowed for attribute type \"tech-c\""));
+    CU_ASSERT(!has_diag(&r->v[1], "Unexpected error occurred"));
+    proc_report_free(r);
+    store_close(st);
+}
+
 void suite_process(void);
 void suite_process(void)
 {
@@ -411,4 +483,6 @@ void suite_process(void)
     HARNESS_ADD(s, test_keyword_new);
     HARNESS_ADD(s, test_override);
     HARNESS_ADD(s, test_shed_and_retry);
+    HARNESS_ADD(s, test_shed_replaced);
+    HARNESS_ADD(s, test_auto_self_reference);
 }

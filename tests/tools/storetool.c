@@ -1,0 +1,138 @@
+/*
+ * storetool.c - craft stored states the robot must survive (test tool
+ * only; tests/cmd/internal_error.sh).
+ *
+ *   storetool spoil DBDIR KEY
+ *       replace the text of the current version of the object whose
+ *       primary key is KEY (upper case, any class) by a line that is no
+ *       attribute: the object still exists (store_obj_get finds it) but
+ *       no longer reads (store_obj_load fails), the state a store is in
+ *       when a bug or an older version wrote text the parser refuses.
+ *       Exit 0; 1 when KEY is not found or the store cannot be written;
+ *       2 for usage.
+ *
+ * Works on LMDB directly, on the on-disk format 3 described at the top
+ * of src/store.c (objects: okey -> journal serial; journal: serial ->
+ * op(1) time(8) code(1) PKEY NUL text), and refuses any other format.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lmdb.h>
+
+#define STORE_FORMAT 3
+#define BAD_TEXT "this line is not an attribute\n"
+
+static int fail(const char *what, int rc)
+{
+    fprintf(stderr, "storetool: %s: %s\n", what, mdb_strerror(rc));
+    return 1;
+}
+
+static int spoil(const char *dir, const char *key)
+{
+    MDB_env *env;
+    MDB_txn *txn = NULL;
+    MDB_dbi objects, journal, meta;
+    MDB_cursor *cur = NULL;
+    MDB_val k, v;
+    int rc, found = 0;
+    size_t kl = strlen(key);
+
+    if ((rc = mdb_env_create(&env)) != 0)
+        return fail("env", rc);
+    mdb_env_set_maxdbs(env, 32);
+    if ((rc = mdb_env_open(env, dir, 0, 0640)) != 0) {
+        mdb_env_close(env);
+        return fail(dir, rc);
+    }
+    if ((rc = mdb_txn_begin(env, NULL, 0, &txn)) != 0 ||
+        (rc = mdb_dbi_open(txn, "meta", 0, &meta)) != 0 ||
+        (rc = mdb_dbi_open(txn, "objects", 0, &objects)) != 0 ||
+        (rc = mdb_dbi_open(txn, "journal", 0, &journal)) != 0)
+        goto lmdb_fail;
+    k.mv_data = "store.format";
+    k.mv_size = strlen("store.format");
+    if ((rc = mdb_get(txn, meta, &k, &v)) != 0)
+        goto lmdb_fail;
+    const uint8_t *f = v.mv_data;
+    if (v.mv_size != 4 || ((uint32_t)f[0] << 24 | (uint32_t)f[1] << 16 |
+                           (uint32_t)f[2] << 8 | f[3]) != STORE_FORMAT) {
+        fprintf(stderr, "storetool: not a format %d store\n", STORE_FORMAT);
+        mdb_txn_abort(txn);
+        mdb_env_close(env);
+        return 1;
+    }
+    /* the okey is a class code byte, the key and a NUL byte */
+    if ((rc = mdb_cursor_open(txn, objects, &cur)) != 0)
+        goto lmdb_fail;
+    uint8_t serial[8];
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        const char *ok = k.mv_data;
+        if (k.mv_size == kl + 2 && memcmp(ok + 1, key, kl) == 0 && ok[kl + 1] == 0 &&
+            v.mv_size == sizeof serial) {
+            memcpy(serial, v.mv_data, sizeof serial);
+            found = 1;
+            break;
+        }
+    }
+    mdb_cursor_close(cur);
+    if (!found) {
+        fprintf(stderr, "storetool: no object %s\n", key);
+        mdb_txn_abort(txn);
+        mdb_env_close(env);
+        return 1;
+    }
+    k.mv_data = serial;
+    k.mv_size = sizeof serial;
+    if ((rc = mdb_get(txn, journal, &k, &v)) != 0)
+        goto lmdb_fail;
+    const char *e = v.mv_data;
+    const char *nul = v.mv_size > 10 ? memchr(e + 10, 0, v.mv_size - 10) : NULL;
+    if (nul == NULL) {
+        fprintf(stderr, "storetool: journal entry of %s is not format %d\n", key,
+                STORE_FORMAT);
+        mdb_txn_abort(txn);
+        mdb_env_close(env);
+        return 1;
+    }
+    size_t hl = (size_t)(nul - e) + 1;
+    size_t nl = hl + strlen(BAD_TEXT);
+    char *nv = malloc(nl);
+    if (nv == NULL) {
+        mdb_txn_abort(txn);
+        mdb_env_close(env);
+        return 1;
+    }
+    memcpy(nv, e, hl);
+    memcpy(nv + hl, BAD_TEXT, strlen(BAD_TEXT));
+    v.mv_data = nv;
+    v.mv_size = nl;
+    rc = mdb_put(txn, journal, &k, &v, 0);
+    free(nv);
+    if (rc != 0)
+        goto lmdb_fail;
+    rc = mdb_txn_commit(txn);
+    txn = NULL;
+    if (rc != 0)
+        goto lmdb_fail;
+    mdb_env_close(env);
+    return 0;
+
+lmdb_fail:
+    if (txn != NULL)
+        mdb_txn_abort(txn);
+    mdb_env_close(env);
+    return fail(key, rc);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 4 && strcmp(argv[1], "spoil") == 0)
+        return spoil(argv[2], argv[3]);
+    fprintf(stderr, "usage: storetool spoil DBDIR KEY\n");
+    return 2;
+}
