@@ -48,7 +48,8 @@ notify:         xp1-notify@example.net
 mnt-by:         TEST-MNT
 source:         TEST
 
-***Error:   Object [person] XP1-TEST does not exist in the database
+***Error:   Object [person] XP1-TEST   Extra Person does not exist in the
+            database
 
 ---
 Create FAILED: [person] XP1-TEST   Extra Person
