@@ -84,14 +84,17 @@ typedef struct pgp_time_policy {
  * @param tp        time policy: a good signature older than max_age becomes
  *                  CRED_PGP_TOO_OLD, one further than max_future ahead
  *                  CRED_PGP_FUTURE
- * @param plain     receives the signed text, dash-escaping removed, LF line
- *                  ends (appended)
+ * @param plain     receives the signed text as gpg hashed it: dash-escaping
+ *                  and trailing white space removed, LF line ends (appended)
  * @param sigs      receives one entry per signature (appended); free each
  *                  with pgp_sig_free()
  * @param nsigs     receives the number of entries
  * @return 0 when the block could be processed (whatever the states);
  *         ERR_SYNTAX when it is not a clearsigned block; ERR_CRYPTO on an
- *         engine failure.
+ *         engine failure, or for a block framed so that gpg would hash
+ *         other text than the one handed on (an armor header other than
+ *         "Hash:", a line of five dashes before the BEGIN PGP SIGNATURE
+ *         line); nothing is verified then.
  */
 int pgp_verify_clearsigned(pgp_t *p, const char *block, size_t len,
                            const pgp_time_policy_t *tp, buf_t *plain,

@@ -834,10 +834,22 @@ static int verify(pgp_t *p, gpgme_data_t sig, gpgme_data_t text, gpgme_data_t pl
  * Find the structure of a clearsigned block: @text_off receives where the
  * signed text starts (after the armor headers and the blank line),
  * @sig_off where the "-----BEGIN PGP SIGNATURE-----" line starts.
- * @return 0 or -1.
+ *
+ * The text must be delimited exactly as gpg delimits what it hashes, so
+ * that the text handed on is the text verified.  gpg ends the cleartext
+ * at the first line that starts with five dashes, whatever follows them
+ * (it only logs "unexpected armor"), and then verifies every signature
+ * armored after that line - and after the next one - over the text
+ * before it; so that line must be the BEGIN PGP SIGNATURE line.  gpg ends
+ * the armor headers at the first line that is not a valid "Hash:" header
+ * (logged, not hashed), and "NotDashEscaped:" makes it hash "- " lines
+ * and trailing white space as they stand; so every header line must be a
+ * "Hash:" line.  A block framed otherwise is refused (@why says why).
+ * @return 0; -1 when @b is not a clearsigned block; -2 when it is one
+ *         framed in a way refused here.
  */
 static int clearsigned_layout(const char *b, size_t n, size_t *text_off,
-                              size_t *sig_off)
+                              size_t *sig_off, const char **why)
 {
     size_t off = 0;
     while (off < n && blank(b + off, line_len(b + off, n - off)))
@@ -846,24 +858,46 @@ static int clearsigned_layout(const char *b, size_t n, size_t *text_off,
         return -1;
     off = next_line(b, n, off);
     /* armor headers ("Hash: SHA256") up to a blank line */
+    int bad_header = 0;
     for (;;) {
         if (off >= n)
             return -1;
         size_t l = line_len(b + off, n - off);
         int is_blank = blank(b + off, l);
+        if (!is_blank && (l < 5 || memcmp(b + off, "Hash:", 5) != 0))
+            bad_header = 1;
         off = next_line(b, n, off);
         if (is_blank)
             break;
     }
-    long s = find_line(b, n, off, ARMOR_SIG_BEGIN);
-    if (s < 0 || find_line(b, n, (size_t)s, ARMOR_SIG_END) < 0)
+    /* the signed text up to the first line of five dashes */
+    size_t s = off, l = 0;
+    for (; s < n; s = next_line(b, n, s)) {
+        l = line_len(b + s, n - s);
+        if (l >= 5 && memcmp(b + s, "-----", 5) == 0)
+            break;
+    }
+    if (s >= n || find_line(b, n, s, ARMOR_SIG_END) < 0)
         return -1;
+    if (bad_header) {
+        *why = "an armor header line other than \"Hash:\" (gpg would not hash the "
+               "text as it is read here)";
+        return -2;
+    }
+    if (!line_is(b + s, l, ARMOR_SIG_BEGIN)) {
+        *why = "the signed text ends at a line starting with five dashes that is not "
+               "the signature's BEGIN line (gpg verifies only the text before it)";
+        return -2;
+    }
     *text_off = off;
-    *sig_off = (size_t)s;
+    *sig_off = s;
     return 0;
 }
 
-/* The signed text of [off, end): dash-escapes removed, LF line ends. */
+/*
+ * The signed text of [off, end) as gpg hashes it: dash-escapes removed,
+ * trailing white space (space, tab, CR) dropped, LF line ends.
+ */
 static void clear_text(const char *b, size_t off, size_t end, buf_t *plain)
 {
     while (off < end) {
@@ -873,6 +907,8 @@ static void clear_text(const char *b, size_t off, size_t end, buf_t *plain)
             ln += 2;
             l -= 2;
         }
+        while (l > 0 && (ln[l - 1] == ' ' || ln[l - 1] == '\t' || ln[l - 1] == '\r'))
+            l--;
         buf_put(plain, ln, l);
         buf_putc(plain, '\n');
         off = next_line(b, end, off);
@@ -884,8 +920,12 @@ int pgp_verify_clearsigned(pgp_t *p, const char *block, size_t len,
                            pgp_sig_t **sigs, size_t *nsigs, err_t *err)
 {
     size_t text_off, sig_off;
-    if (clearsigned_layout(block, len, &text_off, &sig_off) != 0)
+    const char *why = NULL;
+    int layout = clearsigned_layout(block, len, &text_off, &sig_off, &why);
+    if (layout == -1)
         return err_set(err, ERR_SYNTAX, "not a clearsigned block");
+    if (layout != 0)
+        return err_set(err, ERR_CRYPTO, "the clearsigned block is refused: %s", why);
     char *digest = text_digest(block + text_off, sig_off - text_off, 1);
     gpgme_data_t sig = NULL, out = NULL;
     int rc;

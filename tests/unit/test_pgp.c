@@ -578,6 +578,81 @@ static void test_not_clearsigned(void)
     pgp_free(p);
 }
 
+/*
+ * gpg ends the signed text at the first line of five dashes and then
+ * verifies every signature armored after it over the text before it: a
+ * block of alice's text, her signature under a BEGIN line gpg calls
+ * "unexpected armor", the stranger's text and her signature again under
+ * the right BEGIN line verifies in gpg.  It must be refused, not read
+ * as her text plus his; so must a "NotDashEscaped:" header.
+ */
+static void test_clearsigned_framing(void)
+{
+    pgp_t *p = verifier();
+    buf_t block, evil;
+    buf_init(&block);
+    buf_init(&evil);
+    CU_ASSERT_EQUAL_FATAL(tk_clearsign(alice, TEXT, strlen(TEXT), &block), 0);
+    const char *sig = strstr(block.s, "-----BEGIN PGP SIGNATURE-----\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sig);
+    const char *body = sig + strlen("-----BEGIN PGP SIGNATURE-----\n");
+    const char *end = strstr(body, "-----END PGP SIGNATURE-----");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(end);
+    static const char *const early[] = {
+        "-----BEGIN PGP SIGNATURE----- x\n", "-----BEGIN PGP MESSAGE-----\n", "-----\n",
+    };
+    pgp_time_policy_t tp = { time(NULL), 3600, 3600 };
+    for (size_t i = 0; i < sizeof early / sizeof *early; i++) {
+        buf_reset(&evil);
+        buf_put(&evil, block.s, (size_t)(sig - block.s));
+        buf_puts(&evil, early[i]);
+        buf_put(&evil, body, (size_t)(end - body));
+        buf_puts(&evil, "-----END PGP MESSAGE-----\n\nmntner: EVIL-MNT\n\n"
+                        "-----BEGIN PGP SIGNATURE-----\n");
+        buf_puts(&evil, body);
+        buf_t plain;
+        buf_init(&plain);
+        pgp_sig_t *sigs = NULL;
+        size_t n = 0;
+        err_t e = ERR_INIT;
+        CU_ASSERT_EQUAL(pgp_verify_clearsigned(p, evil.s, evil.len, &tp, &plain, &sigs,
+                                               &n, &e), ERR_CRYPTO);
+        CU_ASSERT_EQUAL(n, 0);
+        CU_ASSERT_EQUAL(plain.len, 0);
+        pgp_sig_free(sigs, n);
+        buf_free(&plain);
+        err_free(&e);
+    }
+    /* NotDashEscaped: gpg would hash "- " lines as they stand */
+    buf_reset(&evil);
+    const char *hash = strstr(block.s, "Hash:");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(hash);
+    buf_put(&evil, block.s, (size_t)(hash - block.s));
+    buf_puts(&evil, "NotDashEscaped: You need GnuPG to verify this message\n");
+    buf_puts(&evil, hash);
+    buf_t plain;
+    buf_init(&plain);
+    pgp_sig_t *sigs = NULL;
+    size_t n = 0;
+    err_t e = ERR_INIT;
+    CU_ASSERT_EQUAL(pgp_verify_clearsigned(p, evil.s, evil.len, &tp, &plain, &sigs, &n,
+                                           &e), ERR_CRYPTO);
+    CU_ASSERT_EQUAL(n, 0);
+    /* the block as alice made it verifies, and its text is hers */
+    err_free(&e);
+    CU_ASSERT_EQUAL(pgp_verify_clearsigned(p, block.s, block.len, &tp, &plain, &sigs, &n,
+                                           &e), 0);
+    CU_ASSERT_EQUAL_FATAL(n, 1);
+    CU_ASSERT_EQUAL(sigs[0].state, CRED_PGP_GOOD);
+    CU_ASSERT_STRING_EQUAL(plain.s, TEXT);
+    pgp_sig_free(sigs, n);
+    buf_free(&plain);
+    err_free(&e);
+    buf_free(&block);
+    buf_free(&evil);
+    pgp_free(p);
+}
+
 static int listed(pgp_t *p, const char *fpr)
 {
     strv_t v;
@@ -878,6 +953,7 @@ void suite_pgp(void)
     HARNESS_ADD(s, test_detached);
     HARNESS_ADD(s, test_digest_rewrapped);
     HARNESS_ADD(s, test_not_clearsigned);
+    HARNESS_ADD(s, test_clearsigned_framing);
     HARNESS_ADD(s, test_keys);
     HARNESS_ADD(s, test_armored_fprs);
     HARNESS_ADD(s, test_key_cache);

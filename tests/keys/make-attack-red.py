@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""make-attack-red.py - write the red-team cases tests/cases/attack-red-*/
+(issue 10: an outside attacker's review of the fixed robot) from the test
+keys of this folder, with the helpers of make-cases.py and the cast of
+make-attack-mime.py (alice the victim, bob the stranger with EVIL-MNT).
+
+usage: tests/keys/make-attack-red.py        (from anywhere)
+It rewrites every file but expected/ of the attack-red-* cases; expected/
+is then written with tests/cases/run --update and must be read before it
+is committed.
+"""
+import importlib.util
+import os
+import shutil
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _load(name, file):
+    spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, file))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+mc = _load('make_cases', 'make-cases.py')
+am = _load('make_attack_mime', 'make-attack-mime.py')
+am.mc = mc          # one KEYS table for both
+am.KEYS = mc.KEYS
+KEYS = mc.KEYS
+MALLORY = am.MALLORY
+ALICE = am.ALICE
+QUERIES = am.QUERIES
+
+
+def mail(name, entity, n=1, frm=MALLORY):
+    return am.headers(name, n, frm).replace('attack-mime-', 'attack-red-') + entity
+
+
+def registry():
+    return am.registry().replace('make-attack-mime.py', 'make-attack-red.py')
+
+
+def write_case(name, files):
+    d = os.path.join(mc.CASES, 'attack-red-' + name)
+    if os.path.isdir(d):
+        for f in os.listdir(d):
+            if f != 'expected':
+                os.remove(os.path.join(d, f))
+    os.makedirs(d, exist_ok=True)
+    for f, t in files.items():
+        with open(os.path.join(d, f), 'w', newline='', encoding='latin-1') as fp:
+            fp.write(t)
+
+
+def main():
+    home = tempfile.mkdtemp()
+    try:
+        mc.setup(home)
+        build(home)
+    finally:
+        shutil.rmtree(home)
+
+
+def build(home):
+    def clearsign(key, t):
+        return mc.clearsign(home, key, t)
+
+    EVIL = am.evil_mntner()
+    text = am.text
+
+    # --- the signed text of a clearsigned block ends where gpg ends it ---
+    # gpg ends the cleartext at the first line starting with five dashes
+    # ("unexpected armor" is only logged), reads the signature that
+    # follows, and then verifies every further armored signature over the
+    # same text.  So a block whose BEGIN line is not exact, then alice's
+    # signature, then the stranger's text, then her signature again under
+    # an exact BEGIN line, verifies; the signed text must stop at the
+    # first dashed line, as gpg's does.  Control: alice's block as she
+    # sent it.
+    CS = clearsign('alice', am.upd_person('inline change signed by alice'))
+    head, rest = CS.split('-----BEGIN PGP SIGNATURE-----\n', 1)
+    sigbody = rest.split('-----END PGP SIGNATURE-----\n', 1)[0]
+    for what, begin, end in (
+            ('early-end', '-----BEGIN PGP SIGNATURE----- x\n', '-----END PGP SIGNATURE----- x\n'),
+            ('early-end-message', '-----BEGIN PGP MESSAGE-----\n', '-----END PGP MESSAGE-----\n'),
+            ('early-end-dashes', '-----\n', '-----\n')):
+        block = (head + begin + sigbody + end + '\n' + EVIL + '\n' +
+                 '-----BEGIN PGP SIGNATURE-----\n' + sigbody + '-----END PGP SIGNATURE-----\n')
+        write_case(what, {
+            'objects.rpsl': registry(),
+            'mail': mail(what, text(block)),
+            'mail.2': mail(what, text(CS), 2, ALICE),
+            'queries': QUERIES,
+        })
+
+
+if __name__ == '__main__':
+    main()
