@@ -69,11 +69,14 @@ typedef struct pgp_sig {
                                      armor) gives the same record; malloc'd */
 } pgp_sig_t;
 
-/** Time limits applied to good signatures. */
+/** Time limits applied to good signatures, and how many one check takes. */
 typedef struct pgp_time_policy {
     time_t now;                 /**< the current time */
     long max_age;               /**< seconds a signature may be old (3600) */
     long max_future;            /**< seconds it may be ahead (3600) */
+    size_t max_sigs;            /**< signature packets one block or part
+                                     may hold (0: no bound); more is
+                                     ERR_LIMIT, nothing verified */
 } pgp_time_policy_t;
 
 /**
@@ -94,7 +97,10 @@ typedef struct pgp_time_policy {
  *         engine failure, or for a block framed so that gpg would hash
  *         other text than the one handed on (an armor header other than
  *         "Hash:", a line of five dashes before the BEGIN PGP SIGNATURE
- *         line); nothing is verified then.
+ *         line); nothing is verified then.  The signature armor must hold
+ *         signature packets only (no compressed packet, no text around
+ *         it; ERR_SYNTAX), at most tp->max_sigs (ERR_LIMIT); gpg is given
+ *         those packets armored again, never the armor as it came.
  */
 int pgp_verify_clearsigned(pgp_t *p, const char *block, size_t len,
                            const pgp_time_policy_t *tp, buf_t *plain,
@@ -103,6 +109,8 @@ int pgp_verify_clearsigned(pgp_t *p, const char *block, size_t len,
 /**
  * Verify a detached signature (PGP/MIME, RFC 3156) over exactly @data.
  * The caller passes the signed part's raw bytes in canonical form (CRLF).
+ * @sig is one armored signature or binary packets, signature packets
+ * only, at most tp->max_sigs of them (see pgp_verify_clearsigned()).
  * @return as pgp_verify_clearsigned().
  */
 int pgp_verify_detached(pgp_t *p, const char *data, size_t len,

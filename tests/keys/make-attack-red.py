@@ -9,10 +9,12 @@ It rewrites every file but expected/ of the attack-red-* cases; expected/
 is then written with tests/cases/run --update and must be read before it
 is committed.
 """
+import base64
 import importlib.util
 import os
 import shutil
 import tempfile
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -52,6 +54,36 @@ def write_case(name, files):
     for f, t in files.items():
         with open(os.path.join(d, f), 'w', newline='', encoding='latin-1') as fp:
             fp.write(t)
+
+
+def armor_packets(data):
+    """@data (binary packets) as a signature armor, CRC-24 included."""
+    crc = 0xB704CE
+    for b in data:
+        crc ^= b << 16
+        for _ in range(8):
+            crc <<= 1
+            if crc & 0x1000000:
+                crc ^= 0x1864CFB
+    b64 = base64.b64encode(data).decode()
+    lines = [b64[i:i + 64] for i in range(0, len(b64), 64)]
+    return ('-----BEGIN PGP SIGNATURE-----\n\n' + '\n'.join(lines) + '\n=' +
+            base64.b64encode((crc & 0xFFFFFF).to_bytes(3, 'big')).decode() +
+            '\n-----END PGP SIGNATURE-----\n')
+
+
+def sig_packet(armored):
+    """The binary packets of the signature armor @armored."""
+    body = armored.split('-----BEGIN PGP SIGNATURE-----\n', 1)[1].split('-----END', 1)[0]
+    return base64.b64decode(''.join(l for l in body.split('\n')
+                                    if l and ':' not in l and not l.startswith('=')))
+
+
+def compressed(data):
+    """@data in one compressed data packet (ZIP, new format)."""
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    body = bytes([1]) + c.compress(data) + c.flush()
+    return bytes([0xC0 | 8, 255]) + len(body).to_bytes(4, 'big') + body
 
 
 def main():
@@ -94,6 +126,30 @@ def build(home):
             'mail.2': mail(what, text(CS), 2, ALICE),
             'queries': QUERIES,
         })
+
+    # --- one signature block, many signatures ---
+    # gpg checks every signature packet of a block: alice's detached
+    # signature 20000 times in one compressed packet is 3 KB of mail and
+    # 40 s of gpg (a 10 MB mail: hours), behind the writer lock's queue.
+    # A signature must be signature packets only.  Control: her mail.
+    P = text(am.upd_person('harmless change signed by alice'))
+    PSIG = mc.detach(home, 'alice', mc.crlf(P).encode())
+    bomb = armor_packets(compressed(sig_packet(PSIG) * 20000))
+    write_case('sig-compressed', {
+        'objects.rpsl': registry(),
+        'mail': mail('sig-compressed', am.signed(P, bomb), frm=ALICE),
+        'mail.2': mail('sig-compressed', am.signed(P, PSIG), 2, ALICE),
+        'queries': QUERIES,
+    })
+    # uncompressed, 51 copies in one clearsigned block: max_signed_blocks
+    # (50) counts signatures, not blocks.  Control: the block with one.
+    many = armor_packets(sig_packet(CS) * 51)
+    write_case('sig-many-inline', {
+        'objects.rpsl': registry(),
+        'mail': mail('sig-many-inline', text(head + many), frm=ALICE),
+        'mail.2': mail('sig-many-inline', text(CS), 2, ALICE),
+        'queries': QUERIES,
+    })
 
 
 if __name__ == '__main__':
