@@ -404,12 +404,15 @@ static int sig_packets(const char *s, size_t n, buf_t *bin, size_t *count)
                 ok = line_is(ln, l, ARMOR_SIG_END);
                 break;
             }
-            for (size_t k = 0; k < l && ok == 0; k++)
-                if (!b64_char((unsigned char)ln[k]))
+            for (size_t k = 0; k < l && ok == 0; k++) {
+                unsigned char c = (unsigned char)ln[k];
+                if (b64_char(c))
+                    buf_putc(&b64, c);
+                else if (c != ' ' && c != '\t')
                     ok = -1;
+            }
             if (ok)
                 break;
-            buf_put(&b64, ln, l);
         }
         while (ok > 0 && off < n) {             /* nothing after the armor */
             if (!blank(s + off, line_len(s + off, n - off)))

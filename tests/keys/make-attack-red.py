@@ -4,7 +4,9 @@
 keys of this folder, with the helpers of make-cases.py and the cast of
 make-attack-mime.py (alice the victim, bob the stranger with EVIL-MNT).
 
-usage: tests/keys/make-attack-red.py        (from anywhere)
+usage: tests/keys/make-attack-red.py [--unfixed]       (from anywhere)
+--unfixed also writes the cases of weaknesses not fixed yet
+(attack-red-keycert-squat: they fail until the weakness is fixed).
 It rewrites every file but expected/ of the attack-red-* cases; expected/
 is then written with tests/cases/run --update and must be read before it
 is committed.
@@ -13,6 +15,7 @@ import base64
 import importlib.util
 import os
 import shutil
+import sys
 import tempfile
 import zlib
 
@@ -28,7 +31,8 @@ def _load(name, file):
 
 mc = _load('make_cases', 'make-cases.py')
 am = _load('make_attack_mime', 'make-attack-mime.py')
-am.mc = mc          # one KEYS table for both
+ak = _load('make_attack_keyring', 'make-attack-keyring.py')
+am.mc = ak.mc = mc          # one KEYS table for all
 am.KEYS = mc.KEYS
 KEYS = mc.KEYS
 MALLORY = am.MALLORY
@@ -149,6 +153,37 @@ def build(home):
         'mail': mail('sig-many-inline', text(head + many), frm=ALICE),
         'mail.2': mail('sig-many-inline', text(CS), 2, ALICE),
         'queries': QUERIES,
+    })
+
+
+    if '--unfixed' in sys.argv:
+        build_unfixed(home)
+
+
+def build_unfixed(home):
+    """Cases of weaknesses not fixed yet (written with --unfixed only, so
+    that the suite stays an assertion of what holds)."""
+    CS = mc.clearsign(home, 'alice', am.upd_person('inline change signed by alice'))
+    text = am.text
+    # --- the stranger registers the victim's key first ---
+    # alice has no key-cert yet (she is about to register her key, which
+    # is public).  The stranger's key-cert lists her primary key as an
+    # authentication subkey, bound by his own signature; then TEST-MNT
+    # (by password) creates alice's key-cert, and alice signs.
+    sfpr, spub = ak.stranger_key(KEYS['alice']['pub'])
+    kc = ('key-cert:       PGPKEY-%s\n' % sfpr[-8:] + mc.certif(spub) +
+          'mnt-by:         EVIL-MNT\nsource:         TEST\n')
+    objs = registry().replace(mc.keycert('alice') + '\n', '')
+    assert mc.keycert('alice') not in objs
+    write_case('keycert-squat', {
+        'objects.rpsl': objs.replace('EVIL-MNT\n', 'EVIL-MNT\nauth:           MD5-PW '
+                                     '$1$StRaNgEr$rizP7DbXu5gANmh8WDaqj.\n', 1),
+        'mail': mail('keycert-squat', text(kc + 'password: stranger-secret-7\n')),
+        'mail.2': mail('keycert-squat', text(mc.keycert('alice') +
+                                             'password: kumquat-42\n'), 2, ALICE),
+        'mail.3': mail('keycert-squat', text(CS), 3, ALICE),
+        'secret': 'stranger-secret-7\nkumquat-42\n',
+        'queries': 'PGPKEY-%s\nPGPKEY-%s\n-r TP1-TEST\n' % (sfpr[-8:], KEYS['alice']['id8']),
     })
 
 
