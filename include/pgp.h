@@ -189,13 +189,18 @@ int pgp_key_holders(pgp_t *p, const char *fpr, strv_t *primaries, err_t *err);
  * headers; partial and indeterminate lengths, which key packets never
  * have, are refused); each public-key (tag 6) and public-subkey (tag 14)
  * packet of version 4 gives SHA-1(0x99, two-byte length, body) (RFC 4880
- * 12.2).  Other versions are skipped.
+ * 12.2).  Other versions are skipped.  Only the packets public key
+ * material is made of are accepted (public key and subkey, user ID, user
+ * attribute, signature, trust, marker): a compressed packet would hide
+ * keys from this walk, and gpg unpacks kilobytes of it into megabytes of
+ * signatures to check (minutes of one import).
  * @param armored  one or more "-----BEGIN PGP PUBLIC KEY BLOCK-----" blocks
  * @param fprs     receives the fingerprints (appended, upper-case, in
  *                 packet order)
  * @return 0; ERR_SYNTAX when there is no armored key block, its base64
- *         does not decode, or a packet is malformed or runs past the end
- *         (@fprs may then hold those of the packets before).
+ *         does not decode, or a packet is malformed, runs past the end or
+ *         is of another type (@fprs may then hold those of the packets
+ *         before).
  */
 int pgp_armored_fprs(const char *armored, size_t len, strv_t *fprs, err_t *err);
 

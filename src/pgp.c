@@ -1388,6 +1388,11 @@ static int packet_fprs(const unsigned char *d, size_t n, strv_t *fprs)
     while (i < n) {
         if (packet_next(d, n, &i, &tag, &len) != 0)
             return -1;
+        /* signature, public key, trust, user ID, subkey, user attribute,
+         * marker: nothing else (no compressed packet) */
+        if (tag != 2 && tag != 6 && tag != 12 && tag != 13 && tag != 14 && tag != 17 &&
+            tag != 10)
+            return -1;
         if ((tag == 6 || tag == 14) && len >= 1 && d[i] == 4 && len <= 0xFFFF) {
             unsigned char head[3] = { 0x99, (unsigned char)(len >> 8),
                                       (unsigned char)(len & 0xFF) };

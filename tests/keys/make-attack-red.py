@@ -156,6 +156,30 @@ def build(home):
     })
 
 
+    # --- a key-cert whose key comes in a compressed packet ---
+    # gpg unpacks it on import: bob's key with its user ID and
+    # self-signature 20000 times is 14 KB compressed, 3.5 MB unpacked and
+    # a minute of gpg (quadratic: a 1 MB key-cert, hours).  The stranger
+    # (password of EVIL-MNT) submits it; control: the plain key.
+    pk = ak.packets(ak.dearmor(KEYS['bob']['pub']))
+    assert [t for t, _ in pk][:3] == [6, 13, 2]
+    raw = [ak.old_packet(t, b) for t, b in pk]
+    unpacked = raw[0] + (raw[1] + raw[2]) * 2000 + b''.join(raw[3:])
+    zkey = ak.armor('PUBLIC KEY BLOCK', compressed(unpacked))
+    bobkc = mc.keycert('bob', generated=False).replace('TEST-MNT', 'EVIL-MNT')
+    evilpw = registry().replace('\n' + mc.keycert('bob').replace('TEST-MNT', 'EVIL-MNT'), '')
+    assert 'key-cert:       PGPKEY-%s' % KEYS['bob']['id8'] not in evilpw
+    write_case('keycert-compressed', {
+        'objects.rpsl': evilpw.replace('EVIL-MNT\n', 'EVIL-MNT\nauth:           MD5-PW '
+                                       '$1$StRaNgEr$rizP7DbXu5gANmh8WDaqj.\n', 1),
+        'mail': mail('keycert-compressed', text(bobkc.replace(mc.certif(KEYS['bob']['pub']),
+                                                              mc.certif(zkey)) +
+                                                'password: stranger-secret-7\n')),
+        'mail.2': mail('keycert-compressed', text(bobkc + 'password: stranger-secret-7\n'), 2),
+        'secret': 'stranger-secret-7\n',
+        'queries': 'PGPKEY-%s\n' % KEYS['bob']['id8'],
+    })
+
     if '--unfixed' in sys.argv:
         build_unfixed(home)
 
