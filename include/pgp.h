@@ -98,9 +98,10 @@ typedef struct pgp_time_policy {
  *         other text than the one handed on (an armor header other than
  *         "Hash:", a line of five dashes before the BEGIN PGP SIGNATURE
  *         line); nothing is verified then.  The signature armor must hold
- *         signature packets only (no compressed packet, no text around
- *         it; ERR_SYNTAX), at most tp->max_sigs (ERR_LIMIT); gpg is given
- *         those packets armored again, never the armor as it came.
+ *         signature packets only (no compressed packet; ERR_SYNTAX), at
+ *         most tp->max_sigs (ERR_LIMIT); gpg is given those packets
+ *         armored again, never the armor as it came (text after it is
+ *         ignored).
  */
 int pgp_verify_clearsigned(pgp_t *p, const char *block, size_t len,
                            const pgp_time_policy_t *tp, buf_t *plain,
@@ -109,8 +110,9 @@ int pgp_verify_clearsigned(pgp_t *p, const char *block, size_t len,
 /**
  * Verify a detached signature (PGP/MIME, RFC 3156) over exactly @data.
  * The caller passes the signed part's raw bytes in canonical form (CRLF).
- * @sig is one armored signature or binary packets, signature packets
- * only, at most tp->max_sigs of them (see pgp_verify_clearsigned()).
+ * @sig is binary packets or holds an armored signature (its first one is
+ * read, text around it ignored): signature packets only, at most
+ * tp->max_sigs of them (see pgp_verify_clearsigned()).
  * @return as pgp_verify_clearsigned().
  */
 int pgp_verify_detached(pgp_t *p, const char *data, size_t len,

@@ -360,27 +360,26 @@ static int b64_char(int c)
 }
 
 /*
- * The signature data @s (@n bytes) - one ASCII armor "BEGIN PGP
- * SIGNATURE" with only blank lines around it, or binary packets - decoded
- * strictly into @bin, and the number of its packets into *@count.  Every
- * packet must be a signature packet: a compressed packet can hold
- * millions of them in a few kilobytes, and gpg checks every one.
- * @return 0 or -1 (malformed, other packets, text around the armor).
+ * The signature data @s (@n bytes) - the first ASCII armor "BEGIN PGP
+ * SIGNATURE" in it, or binary packets - decoded strictly into @bin, and
+ * the number of its packets into *@count.  Every packet must be a
+ * signature packet: a compressed packet can hold millions of them in a
+ * few kilobytes, and gpg checks every one.  Text around the armor is
+ * ignored: gpg is given only what is decoded here.
+ * @return 0 or -1 (malformed, other packets).
  */
 static int sig_packets(const char *s, size_t n, buf_t *bin, size_t *count)
 {
     *count = 0;
-    size_t off = 0;
-    while (off < n && blank(s + off, line_len(s + off, n - off)))
-        off = next_line(s, n, off);
-    if (off >= n)
+    if (n == 0)
         return -1;
-    if (((unsigned char)s[off] & 0x80) && off == 0) {
+    if ((unsigned char)s[0] & 0x80) {
         buf_put(bin, s, n);                     /* binary packets */
     } else {
-        if (!line_is(s + off, line_len(s + off, n - off), ARMOR_SIG_BEGIN))
+        long at = find_line(s, n, 0, ARMOR_SIG_BEGIN);
+        if (at < 0)
             return -1;
-        off = next_line(s, n, off);
+        size_t off = next_line(s, n, (size_t)at);
         off = armor_headers_end(s, n, off);
         buf_t b64;
         buf_init(&b64);
@@ -413,11 +412,6 @@ static int sig_packets(const char *s, size_t n, buf_t *bin, size_t *count)
             }
             if (ok)
                 break;
-        }
-        while (ok > 0 && off < n) {             /* nothing after the armor */
-            if (!blank(s + off, line_len(s + off, n - off)))
-                ok = 0;
-            off = next_line(s, n, off);
         }
         gsize bn = 0;
         guchar *raw = NULL;
@@ -488,7 +482,7 @@ static int checked_sigs(const char *s, size_t n, const pgp_time_policy_t *tp, bu
 {
     size_t count = 0;
     if (sig_packets(s, n, bin, &count) != 0)
-        return err_set(err, ERR_SYNTAX, "the signature is not one armored run of "
+        return err_set(err, ERR_SYNTAX, "the signature is not an armored run of "
                        "signature packets");
     if (tp->max_sigs > 0 && count > tp->max_sigs)
         return err_set(err, ERR_LIMIT, "%zu signatures in one block, more than the %zu "

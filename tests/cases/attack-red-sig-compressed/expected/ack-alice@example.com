@@ -34,7 +34,7 @@ DETAILED EXPLANATION:
 ***Warning: Invalid keyword(s) found: update
 ***Warning: All keywords were ignored
 ***Warning: The PGP/MIME signature could not be checked: the signature is not
-            one armored run of signature packets
+            an armored run of signature packets
 
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
 The following object(s) were found to have ERRORS:
