@@ -69,11 +69,14 @@ typedef struct pgp_sig {
                                      armor) gives the same record; malloc'd */
 } pgp_sig_t;
 
-/** Time limits applied to good signatures. */
+/** Time limits applied to good signatures, and how many one check takes. */
 typedef struct pgp_time_policy {
     time_t now;                 /**< the current time */
     long max_age;               /**< seconds a signature may be old (3600) */
     long max_future;            /**< seconds it may be ahead (3600) */
+    size_t max_sigs;            /**< signature packets one block or part
+                                     may hold (0: no bound); more is
+                                     ERR_LIMIT, nothing verified */
 } pgp_time_policy_t;
 
 /**
@@ -84,14 +87,21 @@ typedef struct pgp_time_policy {
  * @param tp        time policy: a good signature older than max_age becomes
  *                  CRED_PGP_TOO_OLD, one further than max_future ahead
  *                  CRED_PGP_FUTURE
- * @param plain     receives the signed text, dash-escaping removed, LF line
- *                  ends (appended)
+ * @param plain     receives the signed text as gpg hashed it: dash-escaping
+ *                  and trailing white space removed, LF line ends (appended)
  * @param sigs      receives one entry per signature (appended); free each
  *                  with pgp_sig_free()
  * @param nsigs     receives the number of entries
  * @return 0 when the block could be processed (whatever the states);
  *         ERR_SYNTAX when it is not a clearsigned block; ERR_CRYPTO on an
- *         engine failure.
+ *         engine failure, or for a block framed so that gpg would hash
+ *         other text than the one handed on (an armor header other than
+ *         "Hash:", a line of five dashes before the BEGIN PGP SIGNATURE
+ *         line); nothing is verified then.  The signature armor must hold
+ *         signature packets only (no compressed packet; ERR_SYNTAX), at
+ *         most tp->max_sigs (ERR_LIMIT); gpg is given those packets
+ *         armored again, never the armor as it came (text after it is
+ *         ignored).
  */
 int pgp_verify_clearsigned(pgp_t *p, const char *block, size_t len,
                            const pgp_time_policy_t *tp, buf_t *plain,
@@ -100,6 +110,9 @@ int pgp_verify_clearsigned(pgp_t *p, const char *block, size_t len,
 /**
  * Verify a detached signature (PGP/MIME, RFC 3156) over exactly @data.
  * The caller passes the signed part's raw bytes in canonical form (CRLF).
+ * @sig is binary packets or holds an armored signature (its first one is
+ * read, text around it ignored): signature packets only, at most
+ * tp->max_sigs of them (see pgp_verify_clearsigned()).
  * @return as pgp_verify_clearsigned().
  */
 int pgp_verify_detached(pgp_t *p, const char *data, size_t len,
@@ -178,13 +191,18 @@ int pgp_key_holders(pgp_t *p, const char *fpr, strv_t *primaries, err_t *err);
  * headers; partial and indeterminate lengths, which key packets never
  * have, are refused); each public-key (tag 6) and public-subkey (tag 14)
  * packet of version 4 gives SHA-1(0x99, two-byte length, body) (RFC 4880
- * 12.2).  Other versions are skipped.
+ * 12.2).  Other versions are skipped.  Only the packets public key
+ * material is made of are accepted (public key and subkey, user ID, user
+ * attribute, signature, trust, marker): a compressed packet would hide
+ * keys from this walk, and gpg unpacks kilobytes of it into megabytes of
+ * signatures to check (minutes of one import).
  * @param armored  one or more "-----BEGIN PGP PUBLIC KEY BLOCK-----" blocks
  * @param fprs     receives the fingerprints (appended, upper-case, in
  *                 packet order)
  * @return 0; ERR_SYNTAX when there is no armored key block, its base64
- *         does not decode, or a packet is malformed or runs past the end
- *         (@fprs may then hold those of the packets before).
+ *         does not decode, or a packet is malformed, runs past the end or
+ *         is of another type (@fprs may then hold those of the packets
+ *         before).
  */
 int pgp_armored_fprs(const char *armored, size_t len, strv_t *fprs, err_t *err);
 

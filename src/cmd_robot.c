@@ -932,7 +932,7 @@ int main(int argc, char **argv)
         limit_why = xasprintf("it is larger than %zu bytes (max_mail_size)",
                               r.conf.max_mail_size);
     else if (r.mail->over_limit == MAILIN_OVER_SIGNED)
-        limit_why = xasprintf("it has more than %u PGP signed blocks "
+        limit_why = xasprintf("it has more than %u PGP signatures "
                               "(max_signed_blocks)", r.conf.max_signed_blocks);
     else if (r.mail->over_limit)
         limit_why = xasprintf("its MIME structure is beyond max_mime_depth (%u) or "

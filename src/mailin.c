@@ -475,23 +475,49 @@ static pgp_t *get_pgp(struct walk *w)
     return w->pgp;
 }
 
-/*
- * Count one more signature check.  Beyond max_signed the walk stops with
- * an error (the robot refuses the mail, mailin.h).
- * @return 1 when the check may be made, 0 when the limit is hit.
- */
-static int count_signed(struct walk *w)
+/* The walk stops at the max_signed bound: the robot refuses the mail. */
+static void over_signed(struct walk *w)
 {
-    if (++w->nsigned <= w->max_signed)
-        return 1;
     if (!w->stopped)
         diag_add(&w->m->diags, DIAG_ERROR, DIAG_OBJECT, "The mail has more than "
-                 "%u PGP signed blocks (max_signed_blocks); it was not processed",
+                 "%u PGP signatures (max_signed_blocks); it was not processed",
                  w->max_signed);
     w->stopped = 1;
     w->refused = 1;
     w->m->over_limit = MAILIN_OVER_SIGNED;
+}
+
+/*
+ * Count one more signature check.  Beyond max_signed the walk stops with
+ * an error (the robot refuses the mail, mailin.h).  Otherwise w->tp
+ * allows the check as many signatures as are left of max_signed (one
+ * block may hold several; count_more() counts them after the check).
+ * @return 1 when the check may be made, 0 when the limit is hit.
+ */
+static int count_signed(struct walk *w)
+{
+    if (++w->nsigned <= w->max_signed) {
+        w->tp.max_sigs = (size_t)(w->max_signed - w->nsigned) + 1;
+        return 1;
+    }
+    over_signed(w);
     return 0;
+}
+
+/*
+ * After a check of @n signatures (counted once by count_signed()): count
+ * the others; a check refused for holding too many (@rc ERR_LIMIT) stops
+ * the walk.  @return 1 to go on, 0 when the limit is hit.
+ */
+static int count_more(struct walk *w, int rc, size_t n)
+{
+    if (rc == ERR_LIMIT) {
+        over_signed(w);
+        return 0;
+    }
+    if (n > 1)
+        w->nsigned += (unsigned)(n - 1);
+    return 1;
 }
 
 /* Signed text in charset @cs is not processed: the error says why. */
@@ -584,6 +610,12 @@ static void split_clearsigned(struct walk *w, const char *s, size_t n, const cha
         int rc = pgp ? pgp_verify_clearsigned(pgp, s + off, end - off, &w->tp, &plain,
                                               &sigs, &nsigs, &err)
                      : ERR_CRYPTO;
+        if (pgp != NULL && !count_more(w, rc, nsigs)) {
+            pgp_sig_free(sigs, nsigs);
+            buf_free(&plain);
+            err_free(&err);
+            return;
+        }
         if (rc == 0 && !charset_keeps_lines(cs)) {
             add_segment(w, s + seg, off - seg, cs, creds);
             refuse_charset(w, cs);
@@ -719,7 +751,9 @@ static void walk_signed(struct walk *w, GMimeMultipart *mp, unsigned depth)
     int rc = pgp_verify_detached(pgp, (const char *)ba->data, ba->len, sig.s, sig.len,
                                  &w->tp, &sigs, &nsigs, &err);
     GMimeObject *verified = rc == 0 ? parse_entity(mem) : NULL;
-    if (rc != 0) {
+    if (!count_more(w, rc, nsigs)) {
+        /* nothing of it is processed */
+    } else if (rc != 0) {
         diag_add(&w->m->diags, DIAG_WARNING, DIAG_OBJECT, "The PGP/MIME "
                  "signature could not be checked: %s", err_text(&err));
         walk(w, content, depth + 1, 0);

@@ -280,6 +280,216 @@ static char *sig_record(const char *fpr, time_t sigtime, int hash_algo, const ch
     return r;
 }
 
+/* ---- packets ---------------------------------------------------------- */
+
+/*
+ * Read the header of the OpenPGP packet at *@i of @d (@n bytes): its tag
+ * into *@tag, its body length into *@len, *@i moved to its body, which
+ * lies wholly within @d.  Partial and indeterminate lengths are refused.
+ * @return 0 or -1.
+ */
+static int packet_next(const unsigned char *d, size_t n, size_t *i, unsigned *tag,
+                       size_t *len)
+{
+    size_t k = *i;
+    if (k >= n)
+        return -1;
+    unsigned h = d[k++];
+    if (!(h & 0x80))
+        return -1;
+    if (h & 0x40) {                     /* new format */
+        *tag = h & 0x3F;
+        if (k >= n)
+            return -1;
+        unsigned o = d[k];
+        if (o < 192) {
+            *len = o;
+            k += 1;
+        } else if (o < 224) {
+            if (n - k < 2)
+                return -1;
+            *len = ((size_t)(o - 192) << 8) + d[k + 1] + 192;
+            k += 2;
+        } else if (o == 255) {
+            if (n - k < 5)
+                return -1;
+            *len = (size_t)d[k + 1] << 24 | (size_t)d[k + 2] << 16 |
+                   (size_t)d[k + 3] << 8 | d[k + 4];
+            k += 5;
+        } else {
+            return -1;                  /* partial body length */
+        }
+    } else {                            /* old format */
+        *tag = (h >> 2) & 0x0F;
+        unsigned lt = h & 3;
+        if (lt == 3)
+            return -1;                  /* indeterminate length */
+        size_t ll = (size_t)1 << lt;
+        if (n - k < ll)
+            return -1;
+        *len = 0;
+        for (size_t m = 0; m < ll; m++)
+            *len = *len << 8 | d[k + m];
+        k += ll;
+    }
+    if (*len > n - k)
+        return -1;
+    *i = k;
+    return 0;
+}
+
+/* Past the armor headers ("Version: x") at @off of @s (@n bytes) and the
+ * blank line after them, if there are any; else @off. */
+static size_t armor_headers_end(const char *s, size_t n, size_t off)
+{
+    for (size_t probe = off; probe < n;) {
+        size_t l = line_len(s + probe, n - probe);
+        if (blank(s + probe, l))
+            return next_line(s, n, probe);
+        if (memchr(s + probe, ':', l) == NULL)
+            break;
+        probe = next_line(s, n, probe);
+    }
+    return off;
+}
+
+/* Whether @c is a character of the base64 alphabet (padding included). */
+static int b64_char(int c)
+{
+    return isalnum(c) || c == '+' || c == '/' || c == '=';
+}
+
+/*
+ * The signature data @s (@n bytes) - the first ASCII armor "BEGIN PGP
+ * SIGNATURE" in it, or binary packets - decoded strictly into @bin, and
+ * the number of its packets into *@count.  Every packet must be a
+ * signature packet: a compressed packet can hold millions of them in a
+ * few kilobytes, and gpg checks every one.  Text around the armor is
+ * ignored: gpg is given only what is decoded here.
+ * @return 0 or -1 (malformed, other packets).
+ */
+static int sig_packets(const char *s, size_t n, buf_t *bin, size_t *count)
+{
+    *count = 0;
+    if (n == 0)
+        return -1;
+    if ((unsigned char)s[0] & 0x80) {
+        buf_put(bin, s, n);                     /* binary packets */
+    } else {
+        long at = find_line(s, n, 0, ARMOR_SIG_BEGIN);
+        if (at < 0)
+            return -1;
+        size_t off = next_line(s, n, (size_t)at);
+        off = armor_headers_end(s, n, off);
+        buf_t b64;
+        buf_init(&b64);
+        int ok = 0;
+        while (off < n) {
+            size_t l = line_len(s + off, n - off);
+            const char *ln = s + off;
+            off = next_line(s, n, off);
+            while (l > 0 && (ln[l - 1] == ' ' || ln[l - 1] == '\t'))
+                l--;
+            if (l > 0 && ln[0] == '=') {        /* the CRC-24 line, then END */
+                while (off < n && blank(s + off, line_len(s + off, n - off)))
+                    off = next_line(s, n, off);
+                if (off >= n)
+                    break;
+                l = line_len(s + off, n - off);
+                ln = s + off;
+                off = next_line(s, n, off);
+            }
+            if (l >= 5 && memcmp(ln, "-----", 5) == 0) {
+                ok = line_is(ln, l, ARMOR_SIG_END);
+                break;
+            }
+            for (size_t k = 0; k < l && ok == 0; k++) {
+                unsigned char c = (unsigned char)ln[k];
+                if (b64_char(c))
+                    buf_putc(&b64, c);
+                else if (c != ' ' && c != '\t')
+                    ok = -1;
+            }
+            if (ok)
+                break;
+        }
+        gsize bn = 0;
+        guchar *raw = NULL;
+        if (ok > 0 && b64.len > 0 && b64.len % 4 == 0 &&
+            (raw = g_base64_decode(b64.s, &bn)) != NULL && bn > 0)
+            buf_put(bin, raw, bn);
+        else
+            ok = 0;
+        g_free(raw);
+        buf_free(&b64);
+        if (ok <= 0)
+            return -1;
+    }
+    const unsigned char *d = (const unsigned char *)bin->s;
+    size_t i = 0, len;
+    unsigned tag;
+    while (i < bin->len) {
+        if (packet_next(d, bin->len, &i, &tag, &len) != 0 || tag != 2)
+            return -1;
+        i += len;
+        (*count)++;
+    }
+    return *count > 0 ? 0 : -1;
+}
+
+/* CRC-24 of @d (@n bytes), RFC 4880 6.1. */
+static unsigned long crc24(const unsigned char *d, size_t n)
+{
+    unsigned long crc = 0xB704CEUL;
+    for (size_t i = 0; i < n; i++) {
+        crc ^= (unsigned long)d[i] << 16;
+        for (int k = 0; k < 8; k++) {
+            crc <<= 1;
+            if (crc & 0x1000000UL)
+                crc ^= 0x1864CFBUL;
+        }
+    }
+    return crc & 0xFFFFFFUL;
+}
+
+/* Append the signature packets @bin armored again (what sig_packets()
+ * read, and only that) to @out. */
+static void armor_sig(const buf_t *bin, buf_t *out)
+{
+    buf_puts(out, ARMOR_SIG_BEGIN "\n\n");
+    gchar *b = g_base64_encode((const guchar *)bin->s, bin->len);
+    size_t bl = strlen(b);
+    for (size_t i = 0; i < bl; i += 64) {
+        buf_put(out, b + i, bl - i < 64 ? bl - i : 64);
+        buf_putc(out, '\n');
+    }
+    g_free(b);
+    unsigned long c = crc24((const unsigned char *)bin->s, bin->len);
+    unsigned char cb[3] = { (unsigned char)(c >> 16), (unsigned char)(c >> 8),
+                            (unsigned char)c };
+    gchar *cs = g_base64_encode(cb, 3);
+    buf_printf(out, "=%s\n" ARMOR_SIG_END "\n", cs);
+    g_free(cs);
+}
+
+/*
+ * The signatures @s (@n bytes) for gpg: decoded by sig_packets() into
+ * @bin; refused when malformed, or holding more than @tp->max_sigs.
+ * @return 0, ERR_SYNTAX, ERR_LIMIT.
+ */
+static int checked_sigs(const char *s, size_t n, const pgp_time_policy_t *tp, buf_t *bin,
+                        err_t *err)
+{
+    size_t count = 0;
+    if (sig_packets(s, n, bin, &count) != 0)
+        return err_set(err, ERR_SYNTAX, "the signature is not an armored run of "
+                       "signature packets");
+    if (tp->max_sigs > 0 && count > tp->max_sigs)
+        return err_set(err, ERR_LIMIT, "%zu signatures in one block, more than the %zu "
+                       "allowed", count, tp->max_sigs);
+    return 0;
+}
+
 /* ---- signatures ------------------------------------------------------- */
 
 /* What GPGME said about one signature, copied out of its result. */
@@ -834,10 +1044,22 @@ static int verify(pgp_t *p, gpgme_data_t sig, gpgme_data_t text, gpgme_data_t pl
  * Find the structure of a clearsigned block: @text_off receives where the
  * signed text starts (after the armor headers and the blank line),
  * @sig_off where the "-----BEGIN PGP SIGNATURE-----" line starts.
- * @return 0 or -1.
+ *
+ * The text must be delimited exactly as gpg delimits what it hashes, so
+ * that the text handed on is the text verified.  gpg ends the cleartext
+ * at the first line that starts with five dashes, whatever follows them
+ * (it only logs "unexpected armor"), and then verifies every signature
+ * armored after that line - and after the next one - over the text
+ * before it; so that line must be the BEGIN PGP SIGNATURE line.  gpg ends
+ * the armor headers at the first line that is not a valid "Hash:" header
+ * (logged, not hashed), and "NotDashEscaped:" makes it hash "- " lines
+ * and trailing white space as they stand; so every header line must be a
+ * "Hash:" line.  A block framed otherwise is refused (@why says why).
+ * @return 0; -1 when @b is not a clearsigned block; -2 when it is one
+ *         framed in a way refused here.
  */
 static int clearsigned_layout(const char *b, size_t n, size_t *text_off,
-                              size_t *sig_off)
+                              size_t *sig_off, const char **why)
 {
     size_t off = 0;
     while (off < n && blank(b + off, line_len(b + off, n - off)))
@@ -846,24 +1068,46 @@ static int clearsigned_layout(const char *b, size_t n, size_t *text_off,
         return -1;
     off = next_line(b, n, off);
     /* armor headers ("Hash: SHA256") up to a blank line */
+    int bad_header = 0;
     for (;;) {
         if (off >= n)
             return -1;
         size_t l = line_len(b + off, n - off);
         int is_blank = blank(b + off, l);
+        if (!is_blank && (l < 5 || memcmp(b + off, "Hash:", 5) != 0))
+            bad_header = 1;
         off = next_line(b, n, off);
         if (is_blank)
             break;
     }
-    long s = find_line(b, n, off, ARMOR_SIG_BEGIN);
-    if (s < 0 || find_line(b, n, (size_t)s, ARMOR_SIG_END) < 0)
+    /* the signed text up to the first line of five dashes */
+    size_t s = off, l = 0;
+    for (; s < n; s = next_line(b, n, s)) {
+        l = line_len(b + s, n - s);
+        if (l >= 5 && memcmp(b + s, "-----", 5) == 0)
+            break;
+    }
+    if (s >= n || find_line(b, n, s, ARMOR_SIG_END) < 0)
         return -1;
+    if (bad_header) {
+        *why = "an armor header line other than \"Hash:\" (gpg would not hash the "
+               "text as it is read here)";
+        return -2;
+    }
+    if (!line_is(b + s, l, ARMOR_SIG_BEGIN)) {
+        *why = "the signed text ends at a line starting with five dashes that is not "
+               "the signature's BEGIN line (gpg verifies only the text before it)";
+        return -2;
+    }
     *text_off = off;
-    *sig_off = (size_t)s;
+    *sig_off = s;
     return 0;
 }
 
-/* The signed text of [off, end): dash-escapes removed, LF line ends. */
+/*
+ * The signed text of [off, end) as gpg hashes it: dash-escapes removed,
+ * trailing white space (space, tab, CR) dropped, LF line ends.
+ */
 static void clear_text(const char *b, size_t off, size_t end, buf_t *plain)
 {
     while (off < end) {
@@ -873,6 +1117,8 @@ static void clear_text(const char *b, size_t off, size_t end, buf_t *plain)
             ln += 2;
             l -= 2;
         }
+        while (l > 0 && (ln[l - 1] == ' ' || ln[l - 1] == '\t' || ln[l - 1] == '\r'))
+            l--;
         buf_put(plain, ln, l);
         buf_putc(plain, '\n');
         off = next_line(b, end, off);
@@ -884,12 +1130,27 @@ int pgp_verify_clearsigned(pgp_t *p, const char *block, size_t len,
                            pgp_sig_t **sigs, size_t *nsigs, err_t *err)
 {
     size_t text_off, sig_off;
-    if (clearsigned_layout(block, len, &text_off, &sig_off) != 0)
+    const char *why = NULL;
+    int layout = clearsigned_layout(block, len, &text_off, &sig_off, &why);
+    if (layout == -1)
         return err_set(err, ERR_SYNTAX, "not a clearsigned block");
+    if (layout != 0)
+        return err_set(err, ERR_CRYPTO, "the clearsigned block is refused: %s", why);
+    buf_t bin, rebuilt;
+    buf_init(&bin);
+    buf_init(&rebuilt);
+    int rc = checked_sigs(block + sig_off, len - sig_off, tp, &bin, err);
+    if (rc != 0) {
+        buf_free(&bin);
+        return rc;
+    }
+    /* gpg gets the signature packets as read and counted here */
+    buf_put(&rebuilt, block, sig_off);
+    armor_sig(&bin, &rebuilt);
+    buf_free(&bin);
     char *digest = text_digest(block + text_off, sig_off - text_off, 1);
     gpgme_data_t sig = NULL, out = NULL;
-    int rc;
-    gpgme_error_t ge = gpgme_data_new_from_mem(&sig, block, len, 0);
+    gpgme_error_t ge = gpgme_data_new_from_mem(&sig, rebuilt.s, rebuilt.len, 0);
     if (!ge)
         ge = gpgme_data_new(&out);
     if (ge) {
@@ -902,6 +1163,7 @@ int pgp_verify_clearsigned(pgp_t *p, const char *block, size_t len,
     gpgme_data_release(sig);
     gpgme_data_release(out);
     free(digest);
+    buf_free(&rebuilt);
     return rc;
 }
 
@@ -910,10 +1172,16 @@ int pgp_verify_detached(pgp_t *p, const char *data, size_t len,
                         const pgp_time_policy_t *tp, pgp_sig_t **sigs,
                         size_t *nsigs, err_t *err)
 {
+    buf_t bin;
+    buf_init(&bin);
+    int rc = checked_sigs(sigtext, siglen, tp, &bin, err);
+    if (rc != 0) {
+        buf_free(&bin);
+        return rc;
+    }
     char *digest = text_digest(data, len, 0);
     gpgme_data_t sig = NULL, text = NULL;
-    int rc;
-    gpgme_error_t ge = gpgme_data_new_from_mem(&sig, sigtext, siglen, 0);
+    gpgme_error_t ge = gpgme_data_new_from_mem(&sig, bin.s, bin.len, 0);
     if (!ge)
         ge = gpgme_data_new_from_mem(&text, data, len, 0);
     if (ge)
@@ -923,6 +1191,7 @@ int pgp_verify_detached(pgp_t *p, const char *data, size_t len,
     gpgme_data_release(sig);
     gpgme_data_release(text);
     free(digest);
+    buf_free(&bin);
     return rc;
 }
 
@@ -1108,49 +1377,15 @@ int pgp_key_list(pgp_t *p, strv_t *fprs, err_t *err)
  * 0 or -1 (malformed). */
 static int packet_fprs(const unsigned char *d, size_t n, strv_t *fprs)
 {
-    size_t i = 0;
+    size_t i = 0, len;
+    unsigned tag;
     while (i < n) {
-        unsigned h = d[i++];
-        unsigned tag;
-        size_t len;
-        if (!(h & 0x80))
+        if (packet_next(d, n, &i, &tag, &len) != 0)
             return -1;
-        if (h & 0x40) {                 /* new format */
-            tag = h & 0x3F;
-            if (i >= n)
-                return -1;
-            unsigned o = d[i];
-            if (o < 192) {
-                len = o;
-                i += 1;
-            } else if (o < 224) {
-                if (n - i < 2)
-                    return -1;
-                len = ((size_t)(o - 192) << 8) + d[i + 1] + 192;
-                i += 2;
-            } else if (o == 255) {
-                if (n - i < 5)
-                    return -1;
-                len = (size_t)d[i + 1] << 24 | (size_t)d[i + 2] << 16 |
-                      (size_t)d[i + 3] << 8 | d[i + 4];
-                i += 5;
-            } else {
-                return -1;              /* partial body length */
-            }
-        } else {                        /* old format */
-            tag = (h >> 2) & 0x0F;
-            unsigned lt = h & 3;
-            if (lt == 3)
-                return -1;              /* indeterminate length */
-            size_t ll = (size_t)1 << lt;
-            if (n - i < ll)
-                return -1;
-            len = 0;
-            for (size_t k = 0; k < ll; k++)
-                len = len << 8 | d[i + k];
-            i += ll;
-        }
-        if (len > n - i)
+        /* signature, public key, trust, user ID, subkey, user attribute,
+         * marker: nothing else (no compressed packet) */
+        if (tag != 2 && tag != 6 && tag != 12 && tag != 13 && tag != 14 && tag != 17 &&
+            tag != 10)
             return -1;
         if ((tag == 6 || tag == 14) && len >= 1 && d[i] == 4 && len <= 0xFFFF) {
             unsigned char head[3] = { 0x99, (unsigned char)(len >> 8),
@@ -1176,17 +1411,7 @@ int pgp_armored_fprs(const char *armored, size_t len, strv_t *fprs, err_t *err)
     while ((at = find_line(armored, len, off, begin)) >= 0) {
         blocks++;
         off = next_line(armored, len, (size_t)at);
-        /* armor headers ("Version: x") up to a blank line, if any */
-        for (size_t probe = off; probe < len;) {
-            size_t l = line_len(armored + probe, len - probe);
-            if (blank(armored + probe, l)) {
-                off = next_line(armored, len, probe);
-                break;
-            }
-            if (memchr(armored + probe, ':', l) == NULL)
-                break;
-            probe = next_line(armored, len, probe);
-        }
+        off = armor_headers_end(armored, len, off);
         buf_t b64;
         buf_init(&b64);
         int ended = 0;

@@ -886,10 +886,25 @@ static int keycert_prepare(struct ctx *c, rpsl_obj_t *o, const char *pkey, diag_
     memset(&info, 0, sizeof info);
     strv_init(&info.owners);
     err_t e = ERR_INIT;
-    int rc = pgp_key_inspect(c->opts->pgp, text.s, text.len, &nkeys, &info, &e);
+    /* plain public key packets only, before gpg reads them (a compressed
+     * packet unpacks into minutes of gpg; pgp_armored_fprs); secret key
+     * material is refused without gpg */
+    int secret = text.s != NULL && strstr(text.s, "-----BEGIN PGP PRIVATE KEY BLOCK-----");
+    strv_t plain = STRV_INIT;
+    int plain_ok = secret || pgp_armored_fprs(text.s, text.len, &plain, NULL) == 0;
+    strv_free(&plain);
+    int rc = plain_ok && !secret
+                 ? pgp_key_inspect(c->opts->pgp, text.s, text.len, &nkeys, &info, &e)
+                 : 0;
     int at = cert >= 0 ? (int)cert : DIAG_OBJECT;
     int bad = 1;
-    if (rc == ERR_CRYPTO)
+    if (secret)
+        diag_add(d, DIAG_ERROR, at,
+                 "The supplied object holds a secret key: submit the public key only");
+    else if (!plain_ok)
+        diag_add(d, DIAG_ERROR, at, "The key could not be read: the certif: must hold "
+                 "one armored public key block of plain key packets (no compressed data)");
+    else if (rc == ERR_CRYPTO)
         diag_add(d, DIAG_ERROR, at, "The key could not be read: %s", err_text(&e));
     else if (rc != 0 || nkeys == 0)
         diag_add(d, DIAG_ERROR, at, "The supplied object has no key");

@@ -13,6 +13,11 @@
 
 #include <gpgme.h>
 
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstrict-prototypes"
+#include <glib.h>
+#pragma GCC diagnostic pop
+
 #include "buf.h"
 #include "harness.h"
 #include "pgp.h"
@@ -225,7 +230,7 @@ static pgp_sig_t *check_clear(pgp_t *p, tk_signer_t *s, time_t now, buf_t *plain
     buf_t block;
     buf_init(&block);
     CU_ASSERT_EQUAL(tk_clearsign(s, TEXT, strlen(TEXT), &block), 0);
-    pgp_time_policy_t tp = { now, 3600, 3600 };
+    pgp_time_policy_t tp = { now, 3600, 3600, 0 };
     pgp_sig_t *sigs = NULL;
     size_t n = 0;
     err_t e = ERR_INIT;
@@ -273,7 +278,7 @@ static void test_tampered(void)
     char *at = strstr(block.s, "Somewhere");
     CU_ASSERT_PTR_NOT_NULL_FATAL(at);
     at[0] = 'N';
-    pgp_time_policy_t tp = { time(NULL), 3600, 3600 };
+    pgp_time_policy_t tp = { time(NULL), 3600, 3600, 0 };
     pgp_sig_t *sigs = NULL;
     size_t n = 0;
     CU_ASSERT_EQUAL(pgp_verify_clearsigned(p, block.s, block.len, &tp, &plain, &sigs,
@@ -357,7 +362,7 @@ static void test_revoked_key(void)
     memset(&info, 0, sizeof info);
     CU_ASSERT_EQUAL(pgp_key_import(p, key.s, key.len, &info, &e), 0);
     CU_ASSERT_EQUAL(info.revoked, 1);
-    pgp_time_policy_t tp = { time(NULL), 3600, 3600 };
+    pgp_time_policy_t tp = { time(NULL), 3600, 3600, 0 };
     pgp_sig_t *sigs = NULL;
     size_t n = 0;
     CU_ASSERT_EQUAL(pgp_verify_clearsigned(p, block.s, block.len, &tp, &plain, &sigs,
@@ -400,7 +405,7 @@ static void test_detached(void)
     buf_t sig;
     buf_init(&sig);
     CU_ASSERT_EQUAL(tk_detach(alice, data, strlen(data), &sig), 0);
-    pgp_time_policy_t tp = { time(NULL), 3600, 3600 };
+    pgp_time_policy_t tp = { time(NULL), 3600, 3600, 0 };
     pgp_sig_t *sigs = NULL;
     size_t n = 0;
     err_t e = ERR_INIT;
@@ -466,7 +471,7 @@ static void test_digest_rewrapped(void)
     CU_ASSERT_EQUAL(tk_clearsign(alice, TEXT, strlen(TEXT), &block), 0);
     rewrap(block.s, 20, &other);
     CU_ASSERT_STRING_NOT_EQUAL(block.s, other.s);
-    pgp_time_policy_t tp = { time(NULL), 3600, 3600 };
+    pgp_time_policy_t tp = { time(NULL), 3600, 3600, 0 };
     pgp_sig_t *sigs = NULL;
     size_t n = 0;
     err_t e = ERR_INIT;
@@ -561,7 +566,7 @@ static void test_not_clearsigned(void)
         "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nperson: X\n"
         "-----BEGIN PGP SIGNATURE-----\n\n-----END PGP SIGNATURE-----\n",
     };
-    pgp_time_policy_t tp = { time(NULL), 3600, 3600 };
+    pgp_time_policy_t tp = { time(NULL), 3600, 3600, 0 };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         buf_t plain;
         buf_init(&plain);
@@ -575,6 +580,164 @@ static void test_not_clearsigned(void)
         buf_free(&plain);
         err_free(&e);
     }
+    pgp_free(p);
+}
+
+/*
+ * gpg ends the signed text at the first line of five dashes and then
+ * verifies every signature armored after it over the text before it: a
+ * block of alice's text, her signature under a BEGIN line gpg calls
+ * "unexpected armor", the stranger's text and her signature again under
+ * the right BEGIN line verifies in gpg.  It must be refused, not read
+ * as her text plus his; so must a "NotDashEscaped:" header.
+ */
+static void test_clearsigned_framing(void)
+{
+    pgp_t *p = verifier();
+    buf_t block, evil;
+    buf_init(&block);
+    buf_init(&evil);
+    CU_ASSERT_EQUAL_FATAL(tk_clearsign(alice, TEXT, strlen(TEXT), &block), 0);
+    const char *sig = strstr(block.s, "-----BEGIN PGP SIGNATURE-----\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sig);
+    const char *body = sig + strlen("-----BEGIN PGP SIGNATURE-----\n");
+    const char *end = strstr(body, "-----END PGP SIGNATURE-----");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(end);
+    static const char *const early[] = {
+        "-----BEGIN PGP SIGNATURE----- x\n", "-----BEGIN PGP MESSAGE-----\n", "-----\n",
+    };
+    pgp_time_policy_t tp = { time(NULL), 3600, 3600, 0 };
+    for (size_t i = 0; i < sizeof early / sizeof *early; i++) {
+        buf_reset(&evil);
+        buf_put(&evil, block.s, (size_t)(sig - block.s));
+        buf_puts(&evil, early[i]);
+        buf_put(&evil, body, (size_t)(end - body));
+        buf_puts(&evil, "-----END PGP MESSAGE-----\n\nmntner: EVIL-MNT\n\n"
+                        "-----BEGIN PGP SIGNATURE-----\n");
+        buf_puts(&evil, body);
+        buf_t plain;
+        buf_init(&plain);
+        pgp_sig_t *sigs = NULL;
+        size_t n = 0;
+        err_t e = ERR_INIT;
+        CU_ASSERT_EQUAL(pgp_verify_clearsigned(p, evil.s, evil.len, &tp, &plain, &sigs,
+                                               &n, &e), ERR_CRYPTO);
+        CU_ASSERT_EQUAL(n, 0);
+        CU_ASSERT_EQUAL(plain.len, 0);
+        pgp_sig_free(sigs, n);
+        buf_free(&plain);
+        err_free(&e);
+    }
+    /* NotDashEscaped: gpg would hash "- " lines as they stand */
+    buf_reset(&evil);
+    const char *hash = strstr(block.s, "Hash:");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(hash);
+    buf_put(&evil, block.s, (size_t)(hash - block.s));
+    buf_puts(&evil, "NotDashEscaped: You need GnuPG to verify this message\n");
+    buf_puts(&evil, hash);
+    buf_t plain;
+    buf_init(&plain);
+    pgp_sig_t *sigs = NULL;
+    size_t n = 0;
+    err_t e = ERR_INIT;
+    CU_ASSERT_EQUAL(pgp_verify_clearsigned(p, evil.s, evil.len, &tp, &plain, &sigs, &n,
+                                           &e), ERR_CRYPTO);
+    CU_ASSERT_EQUAL(n, 0);
+    /* the block as alice made it verifies, and its text is hers */
+    err_free(&e);
+    CU_ASSERT_EQUAL(pgp_verify_clearsigned(p, block.s, block.len, &tp, &plain, &sigs, &n,
+                                           &e), 0);
+    CU_ASSERT_EQUAL_FATAL(n, 1);
+    CU_ASSERT_EQUAL(sigs[0].state, CRED_PGP_GOOD);
+    CU_ASSERT_STRING_EQUAL(plain.s, TEXT);
+    pgp_sig_free(sigs, n);
+    buf_free(&plain);
+    err_free(&e);
+    buf_free(&block);
+    buf_free(&evil);
+    pgp_free(p);
+}
+
+/* The binary packets of the armored signature @a. */
+static void unarmor(const char *a, buf_t *bin)
+{
+    const char *b = strstr(a, "\n\n");
+    buf_t b64;
+    buf_init(&b64);
+    for (const char *l = b ? b + 2 : a; *l && *l != '-' && *l != '=';) {
+        const char *nl = strchr(l, '\n');
+        size_t len = nl ? (size_t)(nl - l) : strlen(l);
+        buf_put(&b64, l, len);
+        l = nl ? nl + 1 : l + len;
+    }
+    gsize n = 0;
+    guchar *d = g_base64_decode(b64.s ? b64.s : "", &n);
+    buf_put(bin, d, n);
+    g_free(d);
+    buf_free(&b64);
+}
+
+/*
+ * gpg checks every signature packet it is given: a signature must be
+ * signature packets only (a compressed packet holds thousands in a few
+ * bytes), in one armor, and no more than tp->max_sigs of them.
+ */
+static void test_signature_packets(void)
+{
+    pgp_t *p = verifier();
+    static const char DATA[] = "person: X\r\n";
+    buf_t sig, bin, two, pkt;
+    buf_init(&sig);
+    buf_init(&bin);
+    buf_init(&two);
+    buf_init(&pkt);
+    CU_ASSERT_EQUAL_FATAL(tk_detach(alice, DATA, strlen(DATA), &sig), 0);
+    unarmor(sig.s, &bin);
+    CU_ASSERT_FATAL(bin.len > 2 && ((unsigned char)bin.s[0] & 0x80));
+    pgp_time_policy_t tp = { time(NULL), 3600, 3600, 1 };
+    pgp_sig_t *sigs = NULL;
+    size_t n = 0;
+    err_t e = ERR_INIT;
+    /* armored and binary: one good signature */
+    CU_ASSERT_EQUAL(pgp_verify_detached(p, DATA, strlen(DATA), sig.s, sig.len, &tp, &sigs,
+                                        &n, &e), 0);
+    CU_ASSERT_EQUAL(pgp_verify_detached(p, DATA, strlen(DATA), bin.s, bin.len, &tp, &sigs,
+                                        &n, &e), 0);
+    CU_ASSERT_EQUAL_FATAL(n, 2);
+    CU_ASSERT_EQUAL(sigs[1].state, CRED_PGP_GOOD);
+    /* two packets: beyond max_sigs 1, within 2 */
+    buf_put(&two, bin.s, bin.len);
+    buf_put(&two, bin.s, bin.len);
+    CU_ASSERT_EQUAL(pgp_verify_detached(p, DATA, strlen(DATA), two.s, two.len, &tp, &sigs,
+                                        &n, &e), ERR_LIMIT);
+    err_free(&e);
+    tp.max_sigs = 2;
+    CU_ASSERT_EQUAL(pgp_verify_detached(p, DATA, strlen(DATA), two.s, two.len, &tp, &sigs,
+                                        &n, &e), 0);
+    CU_ASSERT_EQUAL(n, 4);
+    /* the signature in a compressed packet (uncompressed, algorithm 0) */
+    buf_putc(&pkt, (char)(0xC0 | 8));
+    buf_putc(&pkt, (char)(bin.len + 1));
+    buf_putc(&pkt, 0);
+    buf_put(&pkt, bin.s, bin.len);
+    CU_ASSERT_FATAL(bin.len + 1 < 192);
+    CU_ASSERT_EQUAL(pgp_verify_detached(p, DATA, strlen(DATA), pkt.s, pkt.len, &tp, &sigs,
+                                        &n, &e), ERR_SYNTAX);
+    err_free(&e);
+    /* two armors: the first is read, the rest is not given to gpg */
+    buf_reset(&two);
+    buf_puts(&two, "a footer\n");
+    buf_put(&two, sig.s, sig.len);
+    buf_put(&two, sig.s, sig.len);
+    CU_ASSERT_EQUAL(pgp_verify_detached(p, DATA, strlen(DATA), two.s, two.len, &tp, &sigs,
+                                        &n, &e), 0);
+    CU_ASSERT_EQUAL(n, 5);
+    pgp_sig_free(sigs, n);
+    err_free(&e);
+    buf_free(&sig);
+    buf_free(&bin);
+    buf_free(&two);
+    buf_free(&pkt);
     pgp_free(p);
 }
 
@@ -878,6 +1041,8 @@ void suite_pgp(void)
     HARNESS_ADD(s, test_detached);
     HARNESS_ADD(s, test_digest_rewrapped);
     HARNESS_ADD(s, test_not_clearsigned);
+    HARNESS_ADD(s, test_clearsigned_framing);
+    HARNESS_ADD(s, test_signature_packets);
     HARNESS_ADD(s, test_keys);
     HARNESS_ADD(s, test_armored_fprs);
     HARNESS_ADD(s, test_key_cache);

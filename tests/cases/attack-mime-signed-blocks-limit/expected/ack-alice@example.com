@@ -31,7 +31,7 @@ Number of objects processed with errors:   0
 
 DETAILED EXPLANATION:
 
-***Error:   The mail was not processed: it has more than 2 PGP signed blocks
+***Error:   The mail was not processed: it has more than 2 PGP signatures
             (max_signed_blocks). Nothing was changed. Please split the update
             into smaller mails.
 
