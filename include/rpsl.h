@@ -7,8 +7,10 @@
  * parsed object its meaning (rpsl_obj.cls, rpsl_attr.aid).
  *
  * Lexical rules (RFC 2622 as RIPE applies them):
- *  - an attribute line starts in column 0 with a name followed directly by
- *    ':'; names are case-insensitive and kept lower-case;
+ *  - an attribute line starts in column 0 with a name followed by ':';
+ *    names are case-insensitive and kept lower-case; blanks between the
+ *    name and the ':' are part of the name ("address :" is the unknown
+ *    attribute "address ", as RIPE reads it);
  *  - a continuation line starts with a space, a tab or '+'; '+' alone is a
  *    blank continuation;
  *  - '#' to the end of a physical line (not in column 0) is an end-of-line
@@ -90,6 +92,18 @@ enum rpsl_parse_flags {
  */
 int rpsl_parse(const char *text, size_t len, unsigned lineno, unsigned flags,
                rpsl_obj_t **out, diag_list_t *diags);
+
+/**
+ * Where the object in a paragraph ends when lines that are neither
+ * attributes nor continuations follow it (RIPE processes the object and
+ * lists those lines as not processed).
+ * @param text  the paragraph (need not be NUL-terminated)
+ * @param len   its length
+ * @return the offset of the first such line when it and every line after
+ *         it are no attribute lines (only then: a stray line between
+ *         attributes stays an error of the object); else @len.
+ */
+size_t rpsl_object_extent(const char *text, size_t len);
 
 /**
  * Find the next paragraph in a text buffer: paragraphs are separated by

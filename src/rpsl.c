@@ -79,6 +79,27 @@ static int is_name_char(int c)
     return is_alpha(c) || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
+/*
+ * If the line [p, le) is an attribute line, return where its ':' is, else
+ * NULL.  The name is letters, digits, '-' and '_' (a leading '*' for the
+ * short forms), starting with a letter; blanks between the name and the
+ * ':' belong to the name ("address :" names the unknown "address "), as
+ * RIPE reads it.
+ */
+static char *attr_colon(const char *p, const char *le)
+{
+    const char *q = p;
+    if (q < le && *q == '*')
+        q++;
+    if (q >= le || !is_alpha((unsigned char)*q))
+        return NULL;
+    while (q < le && is_name_char((unsigned char)*q))
+        q++;
+    while (q < le && (*q == ' ' || *q == '\t'))
+        q++;
+    return q < le && *q == ':' ? (char *)q : NULL;
+}
+
 rpsl_obj_t *rpsl_obj_new(void)
 {
     rpsl_obj_t *o = xcalloc(1, sizeof *o);
@@ -256,12 +277,8 @@ int rpsl_parse(const char *text, size_t len, unsigned lineno, unsigned flags,
             continue;
         }
         /* An attribute line: name ':' value */
-        char *q = p;
-        if (*q == '*')
-            q++;
-        while (q < le && is_name_char((unsigned char)*q))
-            q++;
-        if (q == p || q >= le || *q != ':' || (*p != '*' && !is_alpha((unsigned char)*p))) {
+        char *q = attr_colon(p, le);
+        if (q == NULL) {
             if (first)
                 goto notobj;
             diag_add(diags, DIAG_ERROR, DIAG_OBJECT,
@@ -299,6 +316,35 @@ int rpsl_parse(const char *text, size_t len, unsigned lineno, unsigned flags,
 notobj:
     rpsl_obj_free(o);
     return ERR_SYNTAX;
+}
+
+size_t rpsl_object_extent(const char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+    const char *stray = NULL;   /* the first line that is no attribute */
+    int first = 1;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        const char *next = nl ? nl + 1 : end;
+        if (le > p && le[-1] == '\r')
+            le--;
+        if (le > p) {
+            int attr = attr_colon(p, le) != NULL;
+            if (first) {
+                if (!attr)
+                    return len;         /* not an object at all */
+                first = 0;
+            } else if (stray == NULL) {
+                if (!attr && !is_cont_char(*p))
+                    stray = p;
+            } else if (attr) {
+                return len;             /* an attribute after it */
+            }
+        }
+        p = next;
+    }
+    return stray ? (size_t)(stray - text) : len;
 }
 
 static int line_is_blank(const char *s, const char *e)
