@@ -153,6 +153,15 @@ void rpsl_obj_remove(rpsl_obj_t *o, size_t idx);
  * replaced; '\n' in @value starts continuation lines).  aid is kept.
  */
 void rpsl_obj_set_value(rpsl_obj_t *o, size_t idx, const char *value);
+/**
+ * Replace each control character of attribute @idx by '?': C0 but tab,
+ * DEL, and C1 (U+0080 .. U+009F, two bytes in UTF-8).  Comments always;
+ * the line texts too if @text.  Every line stays where it is (no line is
+ * added, removed or joined); the processing value is computed again.
+ * @return the number of characters replaced (0: the attribute is as it was).
+ */
+size_t rpsl_attr_replace_controls(rpsl_obj_t *o, size_t idx, int text);
+
 /** Rename attribute @idx (the name is lower-cased).  aid is kept. */
 void rpsl_obj_set_name(rpsl_obj_t *o, size_t idx, const char *name);
 

@@ -227,8 +227,17 @@ int schema_classify(rpsl_obj_t *o, diag_list_t *diags);
 /**
  * Check a classified object against its template and the syntax of each
  * value.  Key values are normalised in place where RIPE does (inetnum
- * prefixes to ranges, IPv6 canonical text, upper-case status/source, ...)
- * with the Info RIPE prints.  Messages use RIPE's texts ("Mandatory
+ * prefixes to ranges, short IPv4 prefixes such as "193.0.1/24" expanded,
+ * IPv6 canonical text, upper-case status/source, ...) with the Info RIPE
+ * prints.  Strict mode also: replaces control characters by '?' in the
+ * values of free-text attributes (address, descr, remarks, reg-nr, text)
+ * and in the comments of all but certif:, with the Warning 'Attribute
+ * "x:" has been converted to "y"' (rpsl_attr_replace_controls(); no line
+ * is added or joined); strips a comment from the class line with the
+ * Info asking for remarks:; refuses "source: X # Filtered" (pasted whois
+ * output, "Cannot submit filtered whois output for updates"); accepts
+ * created:/last-modified: more than once (the update engine replaces
+ * every supplied one).  Messages use RIPE's texts ("Mandatory
  * attribute "x" is missing", "Attribute "x" appears more than once",
  * "\"x\" is not a known RPSL attribute", "Syntax error in <value>").
  * @param o       the object (o->cls must be set)

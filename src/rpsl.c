@@ -496,6 +496,57 @@ void rpsl_obj_set_value(rpsl_obj_t *o, size_t idx, const char *value)
     set_lines(o, &o->attrs[idx], value ? value : "");
 }
 
+/*
+ * Copy @s into @o's arena with every control character replaced by '?'
+ * (see rpsl_attr_replace_controls()); *n counts the replacements.
+ */
+static const char *replaced_copy(rpsl_obj_t *o, const char *s, size_t *n)
+{
+    size_t len = 0;
+    int any = 0;
+    for (; s[len]; len++) {
+        unsigned char c = (unsigned char)s[len];
+        any |= c < 0x20 || c == 0x7f || c == 0xc2;
+    }
+    if (!any)
+        return s;       /* the common case: nothing to copy */
+    char *d = arena_alloc(o->arena, len + 1), *w = d;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7f) {
+            *w++ = '?';
+            (*n)++;
+        } else if (c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+                   (unsigned char)s[i + 1] <= 0x9f) {
+            *w++ = '?';         /* U+0080 .. U+009F */
+            i++;
+            (*n)++;
+        } else {
+            *w++ = (char)c;
+        }
+    }
+    *w = 0;
+    return d;
+}
+
+size_t rpsl_attr_replace_controls(rpsl_obj_t *o, size_t idx, int text)
+{
+    if (idx >= o->nattrs)
+        return 0;
+    rpsl_attr_t *a = &o->attrs[idx];
+    size_t n = 0;
+    for (size_t i = 0; i < a->nlines; i++) {
+        /* the lines array is the attribute's own, in the arena */
+        if (text)
+            a->lines[i].text = replaced_copy(o, a->lines[i].text, &n);
+        if (a->lines[i].comment)
+            a->lines[i].comment = replaced_copy(o, a->lines[i].comment, &n);
+    }
+    if (n)
+        make_value(o->arena, a);
+    return n;
+}
+
 void rpsl_obj_set_name(rpsl_obj_t *o, size_t idx, const char *name)
 {
     if (idx >= o->nattrs)

@@ -265,6 +265,21 @@ static void test_spaced_name_and_extent(void)
     CU_ASSERT_EQUAL(rpsl_object_extent(t, strlen(t)), strlen(t));
 }
 
+static void test_replace_controls(void)
+{
+    rpsl_obj_t *o = parse("address: a\001b # c\033d\n e\302\205f\tg\nremarks: ok\n", NULL);
+    CU_ASSERT_EQUAL_FATAL(o->nattrs, 2);
+    CU_ASSERT_EQUAL(rpsl_attr_replace_controls(o, 1, 1), 0);
+    CU_ASSERT_EQUAL(rpsl_attr_replace_controls(o, 0, 0), 1);    /* the comment */
+    CU_ASSERT_STRING_EQUAL(o->attrs[0].lines[0].comment, "c?d");
+    CU_ASSERT_STRING_EQUAL(o->attrs[0].lines[0].text, "a\001b");
+    CU_ASSERT_EQUAL(rpsl_attr_replace_controls(o, 0, 1), 2);
+    CU_ASSERT_EQUAL(o->attrs[0].nlines, 2);                     /* no line added */
+    CU_ASSERT_STRING_EQUAL(o->attrs[0].lines[1].text, "e?f\tg");
+    CU_ASSERT_STRING_EQUAL(o->attrs[0].value, "a?b e?f g");
+    rpsl_obj_free(o);
+}
+
 void suite_rpsl(void);
 void suite_rpsl(void)
 {
@@ -280,4 +295,5 @@ void suite_rpsl(void)
     HARNESS_ADD(s, test_list);
     HARNESS_ADD(s, test_filter_auth);
     HARNESS_ADD(s, test_spaced_name_and_extent);
+    HARNESS_ADD(s, test_replace_controls);
 }
