@@ -114,6 +114,17 @@ static int blank(const char *s, const char *e)
     return 1;
 }
 
+/* 1 if [s, e) is one or more spaces and tabs, nothing else. */
+static int spaces_tabs(const char *s, const char *e)
+{
+    if (s == e)
+        return 0;
+    for (; s < e; s++)
+        if (*s != ' ' && *s != '\t')
+            return 0;
+    return 1;
+}
+
 static upd_para_t *new_para(upd_msg_t *m, size_t *cap)
 {
     if (m->nparas == *cap) {
@@ -227,13 +238,14 @@ static void split_piece(upd_msg_t *m, size_t *cap, size_t piece,
         const char *le = e;
         if (le > p && le[-1] == '\r')
             le--;
-        if (le == p) {
+        if (blank(p, le) && !spaces_tabs(p, le)) {
+            /* empty (or holding other white space, such as a form feed) */
             finish_para(m, cap, piece, &c);
             p = next;
             continue;
         }
         if (blank(p, le)) {
-            /* white space only: a blank continuation line inside an
+            /* spaces and tabs only: a blank continuation line inside an
              * object (printed as '+'), nothing before or after one */
             if (c.text.len > 0) {
                 buf_put(&c.text, p, (size_t)(le - p));
