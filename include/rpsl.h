@@ -94,6 +94,13 @@ int rpsl_parse(const char *text, size_t len, unsigned lineno, unsigned flags,
                rpsl_obj_t **out, diag_list_t *diags);
 
 /**
+ * Whether a line (without its line end) is an attribute line: a name,
+ * optional blanks, ':' (see the lexical rules above).
+ * @return 1 or 0.
+ */
+int rpsl_is_attr_line(const char *line, size_t len);
+
+/**
  * Where the object in a paragraph ends when lines that are neither
  * attributes nor continuations follow it (RIPE processes the object and
  * lists those lines as not processed).

@@ -5,11 +5,11 @@
  * Input is front-end neutral (the mail robot, later syncupdates): a list
  * of pieces of text, each with the credentials that came with it, and a
  * subject.  Rules (ARCHITECTURE.md "message", auth.txt E1-E3, E6):
- *  - paragraphs are separated by empty lines (or lines of white space
- *    other than spaces and tabs, such as a form feed); a line of spaces
- *    and tabs only inside a paragraph is a blank continuation line of the
- *    attribute before it (RIPE's '+'), and is dropped at the start or end
- *    of one;
+ *  - paragraphs are separated by blank lines, except that a line of
+ *    spaces and tabs only inside an object (a paragraph whose first line
+ *    is an attribute line) is a blank continuation line of the attribute
+ *    before it (RIPE's '+'); such lines at the end of an object are
+ *    dropped;
  *  - "password: x" lines (anywhere) are passwords of the piece they stand
  *    in: added to that piece's credentials, removed from the text, never
  *    stored or echoed;

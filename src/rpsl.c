@@ -318,6 +318,11 @@ notobj:
     return ERR_SYNTAX;
 }
 
+int rpsl_is_attr_line(const char *line, size_t len)
+{
+    return attr_colon(line, line + len) != NULL;
+}
+
 size_t rpsl_object_extent(const char *text, size_t len)
 {
     const char *p = text, *end = text + len;

@@ -238,19 +238,18 @@ static void split_piece(upd_msg_t *m, size_t *cap, size_t piece,
         const char *le = e;
         if (le > p && le[-1] == '\r')
             le--;
-        if (blank(p, le) && !spaces_tabs(p, le)) {
-            /* empty (or holding other white space, such as a form feed) */
-            finish_para(m, cap, piece, &c);
-            p = next;
-            continue;
-        }
         if (blank(p, le)) {
-            /* spaces and tabs only: a blank continuation line inside an
-             * object (printed as '+'), nothing before or after one */
-            if (c.text.len > 0) {
+            if (spaces_tabs(p, le) && c.text.len > 0 &&
+                rpsl_is_attr_line(c.text.s, strcspn(c.text.s, "\n"))) {
+                /* spaces and tabs only inside an object: a blank
+                 * continuation line (printed as '+'); dropped at its end */
                 buf_put(&c.text, p, (size_t)(le - p));
                 buf_putc(&c.text, '\n');
                 c.held += (size_t)(le - p) + 1;
+            } else {
+                /* empty, other white space (a form feed), or spaces in
+                 * text that is no object: the paragraph ends */
+                finish_para(m, cap, piece, &c);
             }
             p = next;
             continue;

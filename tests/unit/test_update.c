@@ -70,6 +70,12 @@ static void test_blank_lines_and_strays(void)
     CU_ASSERT_EQUAL(upd_object_count(m), 2);
     upd_msg_free(m);
 
+    /* spaces after text that is no object still end it */
+    m = split1("Dear robot,\n  \nperson: C D\nsource: TEST\n", "");
+    CU_ASSERT_EQUAL(m->nparas, 2);
+    CU_ASSERT_EQUAL(upd_object_count(m), 1);
+    upd_msg_free(m);
+
     /* a form feed line still separates paragraphs */
     m = split1("person: A B\nsource: TEST\n\f\nperson: C D\nsource: TEST\n", "");
     CU_ASSERT_EQUAL(m->nparas, 2);

@@ -49,6 +49,12 @@ Create SUCCEEDED: [person] NP2-TEST   Second Person
 
 
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+The following paragraph(s) do not look like objects
+and were NOT PROCESSED:
+
+Dear robot, please add these:
+
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
 
 This answer comes from the update robot of the TEST database.
 For assistance or clarification please contact the TEST database
