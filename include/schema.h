@@ -174,9 +174,13 @@ enum schema_mode {
                                  are checked; unknown attributes, missing
                                  mandatory ones and other syntax errors
                                  are accepted silently */
-    SCHEMA_CREATE = 2       /**< bit, or'ed to a mode: the object is being
+    SCHEMA_CREATE = 2,      /**< bit, or'ed to a mode: the object is being
                                  created, values are checked with
                                  SYNTAX_CREATE (creation-only rules) */
+    SCHEMA_AS_GIVEN = 4     /**< bit: the object is stored as it is (a
+                                 load), no generated created:/last-modified:
+                                 replace the supplied ones, so these may
+                                 not repeat either */
 };
 
 /** Class id for a class name (case-insensitive), or -1. */
@@ -237,14 +241,16 @@ int schema_classify(rpsl_obj_t *o, diag_list_t *diags);
  * Info asking for remarks:; refuses "source: X # Filtered" (pasted whois
  * output, "Cannot submit filtered whois output for updates"); accepts
  * created:/last-modified: more than once (the update engine replaces
- * every supplied one).  Messages use RIPE's texts ("Mandatory
- * attribute "x" is missing", "Attribute "x" appears more than once",
- * "\"x\" is not a known RPSL attribute", "Syntax error in <value>").
+ * every supplied one) unless SCHEMA_AS_GIVEN.  Messages use RIPE's texts
+ * ("Mandatory attribute "x" is missing", "Attribute "x" appears more
+ * than once", "\"x\" is not a known RPSL attribute", "Syntax error in
+ * <value>").
  * @param o       the object (o->cls must be set)
  * @param mode    SCHEMA_STRICT or SCHEMA_NON_STRICT, optionally or'ed with
  *                SCHEMA_CREATE (the primary key attributes are then checked
  *                with SYNTAX_CREATE, and a new nic-hdl's suffix with
- *                syntax_nic_hdl_suffix_ok() against @source)
+ *                syntax_nic_hdl_suffix_ok() against @source) and/or
+ *                SCHEMA_AS_GIVEN (autodbm-load)
  * @param source  the registry's source name (source: must equal it,
  *                case-insensitively), or NULL to accept any valid source
  * @param diags   where the messages go (attribute-level where possible)

@@ -71,6 +71,7 @@ struct vctx {
     unsigned synflags;      /* enum syntax_flags for syntax_check() */
     const char *source;     /* configured source or NULL */
     int source_seen;        /* the first source: has been compared */
+    int as_given;           /* SCHEMA_AS_GIVEN */
 };
 
 /* Add a diagnostic (and count errors). */
@@ -465,7 +466,8 @@ static void validate_strict(struct vctx *v)
             report(v, DIAG_ERROR, DIAG_OBJECT, "Mandatory attribute \"%s\" "
                    "is missing", schema_attr_name(tmpl[i].aid));
         else if (c > 1 && tmpl[i].card == SK_SINGLE &&
-                 tmpl[i].aid != SA_CREATED && tmpl[i].aid != SA_LAST_MODIFIED)
+                 (v->as_given || (tmpl[i].aid != SA_CREATED &&
+                                  tmpl[i].aid != SA_LAST_MODIFIED)))
             /* (supplied created:/last-modified: are all replaced by the
              * generated values, with a warning, as RIPE does) */
             report(v, DIAG_ERROR, DIAG_OBJECT, "Attribute \"%s\" appears "
@@ -528,6 +530,7 @@ int schema_validate(rpsl_obj_t *o, enum schema_mode mode, const char *source,
     v.diags = diags;
     v.source = source;
     v.synflags = (mode & SCHEMA_CREATE) ? SYNTAX_CREATE : 0;
+    v.as_given = (mode & SCHEMA_AS_GIVEN) != 0;
     if (o->cls < 0 || o->cls >= SC__COUNT) {
         report(&v, DIAG_ERROR, DIAG_OBJECT, "Unknown object type");
         return v.nerrors;
