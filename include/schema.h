@@ -178,9 +178,11 @@ enum schema_mode {
                                  created, values are checked with
                                  SYNTAX_CREATE (creation-only rules) */
     SCHEMA_AS_GIVEN = 4     /**< bit: the object is stored as it is (a
-                                 load), no generated created:/last-modified:
+                                 load): no generated created:/last-modified:
                                  replace the supplied ones, so these may
-                                 not repeat either */
+                                 not repeat either; control characters are
+                                 not converted (a syntax error in free
+                                 text) and a class line keeps its comment */
 };
 
 /** Class id for a class name (case-insensitive), or -1. */
@@ -241,10 +243,11 @@ int schema_classify(rpsl_obj_t *o, diag_list_t *diags);
  * Info asking for remarks:; refuses "source: X # Filtered" (pasted whois
  * output, "Cannot submit filtered whois output for updates"); accepts
  * created:/last-modified: more than once (the update engine replaces
- * every supplied one) unless SCHEMA_AS_GIVEN.  Messages use RIPE's texts
- * ("Mandatory attribute "x" is missing", "Attribute "x" appears more
- * than once", "\"x\" is not a known RPSL attribute", "Syntax error in
- * <value>").
+ * every supplied one).  SCHEMA_AS_GIVEN turns off the conversion, the
+ * comment stripping and the repeated created:/last-modified:.  Messages
+ * use RIPE's texts ("Mandatory attribute "x" is missing", "Attribute "x"
+ * appears more than once", "\"x\" is not a known RPSL attribute",
+ * "Syntax error in <value>").
  * @param o       the object (o->cls must be set)
  * @param mode    SCHEMA_STRICT or SCHEMA_NON_STRICT, optionally or'ed with
  *                SCHEMA_CREATE (the primary key attributes are then checked

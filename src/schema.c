@@ -447,10 +447,12 @@ static void validate_strict(struct vctx *v)
         counts[a->aid]++;
         if (t->req == SR_GENERATED)
             continue;
-        convert_controls(v, i);
+        /* an update's conversions; a load stores the object as given */
+        if (!v->as_given)
+            convert_controls(v, i);
         if (t->keys & SKEY_PRIMARY)
             sanitize_key(v, i);
-        else if (i == 0 && has_comment(a))
+        else if (i == 0 && !v->as_given && has_comment(a))
             sanitize_key(v, i);     /* the class line: "person: X # c" */
         if (a->aid == SA_SOURCE)
             check_source(v, i, 1);
