@@ -7,8 +7,10 @@
  * parsed object its meaning (rpsl_obj.cls, rpsl_attr.aid).
  *
  * Lexical rules (RFC 2622 as RIPE applies them):
- *  - an attribute line starts in column 0 with a name followed directly by
- *    ':'; names are case-insensitive and kept lower-case;
+ *  - an attribute line starts in column 0 with a name followed by ':';
+ *    names are case-insensitive and kept lower-case; blanks between the
+ *    name and the ':' are part of the name ("address :" is the unknown
+ *    attribute "address ", as RIPE reads it);
  *  - a continuation line starts with a space, a tab or '+'; '+' alone is a
  *    blank continuation;
  *  - '#' to the end of a physical line (not in column 0) is an end-of-line
@@ -92,6 +94,25 @@ int rpsl_parse(const char *text, size_t len, unsigned lineno, unsigned flags,
                rpsl_obj_t **out, diag_list_t *diags);
 
 /**
+ * Whether a line (without its line end) is an attribute line: a name,
+ * optional blanks, ':' (see the lexical rules above).
+ * @return 1 or 0.
+ */
+int rpsl_is_attr_line(const char *line, size_t len);
+
+/**
+ * Where the object in a paragraph ends when lines that are neither
+ * attributes nor continuations follow it (RIPE processes the object and
+ * lists those lines as not processed).
+ * @param text  the paragraph (need not be NUL-terminated)
+ * @param len   its length
+ * @return the offset of the first such line when it and every line after
+ *         it are no attribute lines (only then: a stray line between
+ *         attributes stays an error of the object); else @len.
+ */
+size_t rpsl_object_extent(const char *text, size_t len);
+
+/**
  * Find the next paragraph in a text buffer: paragraphs are separated by
  * one or more blank lines (empty or white space only).
  * @param text    the whole buffer
@@ -139,6 +160,15 @@ void rpsl_obj_remove(rpsl_obj_t *o, size_t idx);
  * replaced; '\n' in @value starts continuation lines).  aid is kept.
  */
 void rpsl_obj_set_value(rpsl_obj_t *o, size_t idx, const char *value);
+/**
+ * Replace each control character of attribute @idx by '?': C0 but tab,
+ * DEL, and C1 (U+0080 .. U+009F, two bytes in UTF-8).  Comments always;
+ * the line texts too if @text.  Every line stays where it is (no line is
+ * added, removed or joined); the processing value is computed again.
+ * @return the number of characters replaced (0: the attribute is as it was).
+ */
+size_t rpsl_attr_replace_controls(rpsl_obj_t *o, size_t idx, int text);
+
 /** Rename attribute @idx (the name is lower-cased).  aid is kept. */
 void rpsl_obj_set_name(rpsl_obj_t *o, size_t idx, const char *name);
 

@@ -174,9 +174,15 @@ enum schema_mode {
                                  are checked; unknown attributes, missing
                                  mandatory ones and other syntax errors
                                  are accepted silently */
-    SCHEMA_CREATE = 2       /**< bit, or'ed to a mode: the object is being
+    SCHEMA_CREATE = 2,      /**< bit, or'ed to a mode: the object is being
                                  created, values are checked with
                                  SYNTAX_CREATE (creation-only rules) */
+    SCHEMA_AS_GIVEN = 4     /**< bit: the object is stored as it is (a
+                                 load): no generated created:/last-modified:
+                                 replace the supplied ones, so these may
+                                 not repeat either; control characters are
+                                 not converted (a syntax error in free
+                                 text) and a class line keeps its comment */
 };
 
 /** Class id for a class name (case-insensitive), or -1. */
@@ -227,15 +233,27 @@ int schema_classify(rpsl_obj_t *o, diag_list_t *diags);
 /**
  * Check a classified object against its template and the syntax of each
  * value.  Key values are normalised in place where RIPE does (inetnum
- * prefixes to ranges, IPv6 canonical text, upper-case status/source, ...)
- * with the Info RIPE prints.  Messages use RIPE's texts ("Mandatory
- * attribute "x" is missing", "Attribute "x" appears more than once",
- * "\"x\" is not a known RPSL attribute", "Syntax error in <value>").
+ * prefixes to ranges, short IPv4 prefixes such as "193.0.1/24" expanded,
+ * IPv6 canonical text, upper-case status/source, ...) with the Info RIPE
+ * prints.  Strict mode also: replaces control characters by '?' in the
+ * values of free-text attributes (address, descr, remarks, reg-nr, text)
+ * and in the comments of all but certif:, with the Warning 'Attribute
+ * "x:" has been converted to "y"' (rpsl_attr_replace_controls(); no line
+ * is added or joined); strips a comment from the class line with the
+ * Info asking for remarks:; refuses "source: X # Filtered" (pasted whois
+ * output, "Cannot submit filtered whois output for updates"); accepts
+ * created:/last-modified: more than once (the update engine replaces
+ * every supplied one).  SCHEMA_AS_GIVEN turns off the conversion, the
+ * comment stripping and the repeated created:/last-modified:.  Messages
+ * use RIPE's texts ("Mandatory attribute "x" is missing", "Attribute "x"
+ * appears more than once", "\"x\" is not a known RPSL attribute",
+ * "Syntax error in <value>").
  * @param o       the object (o->cls must be set)
  * @param mode    SCHEMA_STRICT or SCHEMA_NON_STRICT, optionally or'ed with
  *                SCHEMA_CREATE (the primary key attributes are then checked
  *                with SYNTAX_CREATE, and a new nic-hdl's suffix with
- *                syntax_nic_hdl_suffix_ok() against @source)
+ *                syntax_nic_hdl_suffix_ok() against @source) and/or
+ *                SCHEMA_AS_GIVEN (autodbm-load)
  * @param source  the registry's source name (source: must equal it,
  *                case-insensitively), or NULL to accept any valid source
  * @param diags   where the messages go (attribute-level where possible)

@@ -5,7 +5,11 @@
  * Input is front-end neutral (the mail robot, later syncupdates): a list
  * of pieces of text, each with the credentials that came with it, and a
  * subject.  Rules (ARCHITECTURE.md "message", auth.txt E1-E3, E6):
- *  - paragraphs are separated by blank lines;
+ *  - paragraphs are separated by blank lines, except that a line of
+ *    spaces and tabs only inside an object (a paragraph whose first line
+ *    is an attribute line) is a blank continuation line of the attribute
+ *    before it (RIPE's '+'); such lines at the end of an object are
+ *    dropped;
  *  - "password: x" lines (anywhere) are passwords of the piece they stand
  *    in: added to that piece's credentials, removed from the text, never
  *    stored or echoed;
@@ -21,10 +25,19 @@
  *    error "Multiple reasons specified for DELETE operation");
  *  - "dry-run:" anywhere makes the whole message a dry run;
  *  - "override:" lines are kept with their paragraph (the caller decides
- *    whether override is allowed);
- *  - a paragraph whose first line is an attribute of a known class is an
- *    object (parsed and classified); any other paragraph that is not only
- *    pseudo-attributes is "not an object" and kept verbatim for the ack;
+ *    whether override is allowed); "override :" (blanks before the ':',
+ *    which would otherwise be an unknown attribute echoed in the ack) is
+ *    removed and never used, counted in nmistyped_override, with one
+ *    warning;
+ *  - a paragraph whose first line is an attribute of a known class, with
+ *    at least one more attribute, is an object (parsed and classified);
+ *    any other paragraph that is not only pseudo-attributes is "not an
+ *    object" and kept verbatim for the ack, with its delete: lines (a
+ *    class line alone is not an object; neither is "delete: reason"
+ *    alone, listed as it is);
+ *  - lines that are neither attributes nor continuations directly after
+ *    an object, with no attribute after them (rpsl_object_extent()), end
+ *    the object: they are a "not an object" paragraph of their own;
  *  - Subject: NEW, HELP, HOWTO, DIFF (whole subject, case-insensitive);
  *    empty subject: no keyword; anything else: Warnings "Invalid
  *    keyword(s) found: <subject>" and "All keywords were ignored".
@@ -87,6 +100,7 @@ typedef struct upd_msg {
     size_t npieces;
     diag_list_t global;     /**< message-level messages (keywords, ...) */
     size_t nmistyped;       /**< lines taken for mistyped "password:" lines */
+    size_t nmistyped_override; /**< "override :" lines (removed, unused) */
     unsigned checks_left;   /**< crypt computations its passwords may still
                                  make (upd_password_limits) */
 } upd_msg_t;

@@ -301,7 +301,7 @@ static void one_paragraph(const struct load *ld, struct job *j, const char *p,
         goto drop;
     }
     if (diag_count(&d, DIAG_ERROR) > 0 ||
-        schema_validate(o, ld->mode, ld->source, &d) > 0) {
+        schema_validate(o, ld->mode | SCHEMA_AS_GIVEN, ld->source, &d) > 0) {
         report(ld, j, o, &d);
         j->errors++;
         goto drop;

@@ -79,6 +79,27 @@ static int is_name_char(int c)
     return is_alpha(c) || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
+/*
+ * If the line [p, le) is an attribute line, return where its ':' is, else
+ * NULL.  The name is letters, digits, '-' and '_' (a leading '*' for the
+ * short forms), starting with a letter; blanks between the name and the
+ * ':' belong to the name ("address :" names the unknown "address "), as
+ * RIPE reads it.
+ */
+static char *attr_colon(const char *p, const char *le)
+{
+    const char *q = p;
+    if (q < le && *q == '*')
+        q++;
+    if (q >= le || !is_alpha((unsigned char)*q))
+        return NULL;
+    while (q < le && is_name_char((unsigned char)*q))
+        q++;
+    while (q < le && (*q == ' ' || *q == '\t'))
+        q++;
+    return q < le && *q == ':' ? (char *)q : NULL;
+}
+
 rpsl_obj_t *rpsl_obj_new(void)
 {
     rpsl_obj_t *o = xcalloc(1, sizeof *o);
@@ -256,12 +277,8 @@ int rpsl_parse(const char *text, size_t len, unsigned lineno, unsigned flags,
             continue;
         }
         /* An attribute line: name ':' value */
-        char *q = p;
-        if (*q == '*')
-            q++;
-        while (q < le && is_name_char((unsigned char)*q))
-            q++;
-        if (q == p || q >= le || *q != ':' || (*p != '*' && !is_alpha((unsigned char)*p))) {
+        char *q = attr_colon(p, le);
+        if (q == NULL) {
             if (first)
                 goto notobj;
             diag_add(diags, DIAG_ERROR, DIAG_OBJECT,
@@ -299,6 +316,40 @@ int rpsl_parse(const char *text, size_t len, unsigned lineno, unsigned flags,
 notobj:
     rpsl_obj_free(o);
     return ERR_SYNTAX;
+}
+
+int rpsl_is_attr_line(const char *line, size_t len)
+{
+    return attr_colon(line, line + len) != NULL;
+}
+
+size_t rpsl_object_extent(const char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+    const char *stray = NULL;   /* the first line that is no attribute */
+    int first = 1;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        const char *next = nl ? nl + 1 : end;
+        if (le > p && le[-1] == '\r')
+            le--;
+        if (le > p) {
+            int attr = attr_colon(p, le) != NULL;
+            if (first) {
+                if (!attr)
+                    return len;         /* not an object at all */
+                first = 0;
+            } else if (stray == NULL) {
+                if (!attr && !is_cont_char(*p))
+                    stray = p;
+            } else if (attr) {
+                return len;             /* an attribute after it */
+            }
+        }
+        p = next;
+    }
+    return stray ? (size_t)(stray - text) : len;
 }
 
 static int line_is_blank(const char *s, const char *e)
@@ -448,6 +499,57 @@ void rpsl_obj_set_value(rpsl_obj_t *o, size_t idx, const char *value)
     if (idx >= o->nattrs)
         return;
     set_lines(o, &o->attrs[idx], value ? value : "");
+}
+
+/*
+ * Copy @s into @o's arena with every control character replaced by '?'
+ * (see rpsl_attr_replace_controls()); *n counts the replacements.
+ */
+static const char *replaced_copy(rpsl_obj_t *o, const char *s, size_t *n)
+{
+    size_t len = 0;
+    int any = 0;
+    for (; s[len]; len++) {
+        unsigned char c = (unsigned char)s[len];
+        any |= c < 0x20 || c == 0x7f || c == 0xc2;
+    }
+    if (!any)
+        return s;       /* the common case: nothing to copy */
+    char *d = arena_alloc(o->arena, len + 1), *w = d;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7f) {
+            *w++ = '?';
+            (*n)++;
+        } else if (c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+                   (unsigned char)s[i + 1] <= 0x9f) {
+            *w++ = '?';         /* U+0080 .. U+009F */
+            i++;
+            (*n)++;
+        } else {
+            *w++ = (char)c;
+        }
+    }
+    *w = 0;
+    return d;
+}
+
+size_t rpsl_attr_replace_controls(rpsl_obj_t *o, size_t idx, int text)
+{
+    if (idx >= o->nattrs)
+        return 0;
+    rpsl_attr_t *a = &o->attrs[idx];
+    size_t n = 0;
+    for (size_t i = 0; i < a->nlines; i++) {
+        /* the lines array is the attribute's own, in the arena */
+        if (text)
+            a->lines[i].text = replaced_copy(o, a->lines[i].text, &n);
+        if (a->lines[i].comment)
+            a->lines[i].comment = replaced_copy(o, a->lines[i].comment, &n);
+    }
+    if (n)
+        make_value(o->arena, a);
+    return n;
 }
 
 void rpsl_obj_set_name(rpsl_obj_t *o, size_t idx, const char *name)

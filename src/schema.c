@@ -71,6 +71,7 @@ struct vctx {
     unsigned synflags;      /* enum syntax_flags for syntax_check() */
     const char *source;     /* configured source or NULL */
     int source_seen;        /* the first source: has been compared */
+    int as_given;           /* SCHEMA_AS_GIVEN */
 };
 
 /* Add a diagnostic (and count errors). */
@@ -108,6 +109,18 @@ static int has_comment(const rpsl_attr_t *a)
 
     for (i = 0; i < a->nlines; i++)
         if (a->lines[i].comment != NULL)
+            return 1;
+    return 0;
+}
+
+/* 1 if an end-of-line comment of @a says "Filtered" (whois output). */
+static int comment_filtered(const rpsl_attr_t *a)
+{
+    size_t i;
+
+    for (i = 0; i < a->nlines; i++)
+        if (a->lines[i].comment != NULL &&
+            strcasestr(a->lines[i].comment, "filtered") != NULL)
             return 1;
     return 0;
 }
@@ -191,6 +204,42 @@ static void sanitize_key(struct vctx *v, size_t idx)
     if (comment)
         report(v, DIAG_INFO, (int)idx, "Please use the \"remarks:\" attribute "
                "instead of end of line comment on primary key");
+}
+
+/*
+ * Control characters the registry does not keep (rpsl.h
+ * rpsl_attr_replace_controls()) become '?' with RIPE's warning: in the
+ * whole value of a free-text attribute, in the comments of any other
+ * (a control character in a structured value stays a syntax error, and
+ * certif: lines are never changed).  Lines are neither added nor joined.
+ */
+static void convert_controls(struct vctx *v, size_t idx)
+{
+    const rpsl_attr_t *a = &v->o->attrs[idx];
+    int syn = schema_attr_syntax(a->aid);
+    buf_t shown;
+    size_t i;
+
+    if (syn == SYN_CERTIF)
+        return;
+    if (rpsl_attr_replace_controls(v->o, idx, syn == SYN_FREE_FORM) == 0)
+        return;
+    /* the value as converted, with its comments (they may be what changed) */
+    buf_init(&shown);
+    for (i = 0; i < a->nlines; i++) {
+        const rpsl_line_t *l = &a->lines[i];
+
+        if (l->text[0] != 0) {
+            if (shown.len > 0)
+                buf_putc(&shown, ' ');
+            buf_puts(&shown, l->text);
+        }
+        if (l->comment != NULL)
+            buf_printf(&shown, "%s# %s", shown.len > 0 ? " " : "", l->comment);
+    }
+    report(v, DIAG_WARNING, (int)idx, "Attribute \"%s:\" has been converted "
+           "to \"%s\"", a->name, shown.s);
+    buf_free(&shown);
 }
 
 /*
@@ -332,7 +381,10 @@ static void check_source(struct vctx *v, size_t idx, int strict)
     size_t i, slen;
     int lower = 0;
 
-    if (strict && has_comment(&o->attrs[idx]))
+    if (strict && comment_filtered(&o->attrs[idx]))
+        report(v, DIAG_ERROR, DIAG_OBJECT, "Cannot submit filtered whois "
+               "output for updates");
+    else if (strict && has_comment(&o->attrs[idx]))
         report(v, DIAG_ERROR, DIAG_OBJECT, "End of line comments not allowed "
                "on \"source:\" attribute");
     if (!check_value(v, idx, 0))
@@ -395,8 +447,13 @@ static void validate_strict(struct vctx *v)
         counts[a->aid]++;
         if (t->req == SR_GENERATED)
             continue;
+        /* an update's conversions; a load stores the object as given */
+        if (!v->as_given)
+            convert_controls(v, i);
         if (t->keys & SKEY_PRIMARY)
             sanitize_key(v, i);
+        else if (i == 0 && !v->as_given && has_comment(a))
+            sanitize_key(v, i);     /* the class line: "person: X # c" */
         if (a->aid == SA_SOURCE)
             check_source(v, i, 1);
         else
@@ -410,7 +467,11 @@ static void validate_strict(struct vctx *v)
         if (c == 0 && tmpl[i].req == SR_MANDATORY)
             report(v, DIAG_ERROR, DIAG_OBJECT, "Mandatory attribute \"%s\" "
                    "is missing", schema_attr_name(tmpl[i].aid));
-        else if (c > 1 && tmpl[i].card == SK_SINGLE)
+        else if (c > 1 && tmpl[i].card == SK_SINGLE &&
+                 (v->as_given || (tmpl[i].aid != SA_CREATED &&
+                                  tmpl[i].aid != SA_LAST_MODIFIED)))
+            /* (supplied created:/last-modified: are all replaced by the
+             * generated values, with a warning, as RIPE does) */
             report(v, DIAG_ERROR, DIAG_OBJECT, "Attribute \"%s\" appears "
                    "more than once", schema_attr_name(tmpl[i].aid));
     }
@@ -471,6 +532,7 @@ int schema_validate(rpsl_obj_t *o, enum schema_mode mode, const char *source,
     v.diags = diags;
     v.source = source;
     v.synflags = (mode & SCHEMA_CREATE) ? SYNTAX_CREATE : 0;
+    v.as_given = (mode & SCHEMA_AS_GIVEN) != 0;
     if (o->cls < 0 || o->cls >= SC__COUNT) {
         report(&v, DIAG_ERROR, DIAG_OBJECT, "Unknown object type");
         return v.nerrors;

@@ -670,6 +670,39 @@ static int class_af(int cls)
     return 0;
 }
 
+/*
+ * A short IPv4 prefix, fewer than four octets before the '/' ("193.0.1/24",
+ * "194.0/28"): put the full form ("193.0.1.0/24") in @out (reset first)
+ * and return 1; anything else: 0.  RIPE expands these with an Info.
+ */
+static int expand_short_v4(const char *s, size_t len, buf_t *out)
+{
+    const char *slash = memchr(s, '/', len);
+    size_t octets = 1, digits = 0;
+    if (slash == NULL || slash == s)
+        return 0;
+    for (const char *p = s; p < slash; p++) {
+        if (*p == '.') {
+            if (digits == 0)
+                return 0;
+            octets++;
+            digits = 0;
+        } else if (is_digit((unsigned char)*p) && digits < 3) {
+            digits++;
+        } else {
+            return 0;
+        }
+    }
+    if (digits == 0 || octets >= 4)
+        return 0;
+    buf_reset(out);
+    buf_put(out, s, (size_t)(slash - s));
+    for (; octets < 4; octets++)
+        buf_puts(out, ".0");
+    buf_put(out, slash, len - (size_t)(slash - s));
+    return 1;
+}
+
 static int chk_ipv4(const char *s, size_t len, int cls, unsigned flags,
                     syntax_result_t *res)
 {
@@ -677,7 +710,11 @@ static int chk_ipv4(const char *s, size_t len, int cls, unsigned flags,
     buf_t b;
     (void)cls;
     (void)flags;
-    if (ip_parse_v4_range(s, len, &r) != 0)
+    buf_init(&b);
+    int bad = expand_short_v4(s, len, &b) ? ip_parse_v4_range(b.s, b.len, &r)
+                                          : ip_parse_v4_range(s, len, &r);
+    buf_free(&b);
+    if (bad)
         return 0;
     buf_init(&b);
     ip_format_range(&r, &b);
@@ -724,7 +761,12 @@ static int chk_route_common(const char *s, size_t len, unsigned flags,
     ip_range_t r;
     int plen;
     buf_t b;
-    if (ip_parse_prefix(s, len, af, 1, &r, &plen) != 0)
+    buf_init(&b);
+    int bad = af == 4 && expand_short_v4(s, len, &b)
+        ? ip_parse_prefix(b.s, b.len, af, 1, &r, &plen)
+        : ip_parse_prefix(s, len, af, 1, &r, &plen);
+    buf_free(&b);
+    if (bad)
         return 0;
     if ((flags & SYNTAX_CREATE) && plen < (af == 4 ? 8 : 12)) {
         set_error(res, "Automatic creation of route objects of this size is not "

@@ -16,7 +16,8 @@
 /* Released paragraphs shorter than this keep their text as it is. */
 #define PACK_MIN 4096
 
-enum pseudo { P_NONE, P_PASSWORD, P_DELETE, P_DRYRUN, P_OVERRIDE, P_MISTYPED };
+enum pseudo { P_NONE, P_PASSWORD, P_DELETE, P_DRYRUN, P_OVERRIDE, P_MISTYPED,
+              P_MISTYPED_OVERRIDE };
 
 /* Names of a mistyped "password:" are 4 to 10 bytes (2 edits from 6 or 8). */
 #define MISTYPED_MIN 4
@@ -91,6 +92,17 @@ static enum pseudo pseudo_line(const char *s, const char *e, const char **val,
             return names[i].p;
         }
     }
+    /* "override :" would be the unknown attribute "override " (rpsl.h),
+     * echoed with its secret: removed instead, never used */
+    size_t n = strlen("override");
+    if ((size_t)(e - s) > n && strncasecmp(s, "override", n) == 0 &&
+        (s[n] == ' ' || s[n] == '\t')) {
+        const char *q = s + n;
+        while (q < e && (*q == ' ' || *q == '\t'))
+            q++;
+        if (q < e && *q == ':')
+            return P_MISTYPED_OVERRIDE;
+    }
     return mistyped_password(s, e) ? P_MISTYPED : P_NONE;
 }
 
@@ -98,6 +110,17 @@ static int blank(const char *s, const char *e)
 {
     for (; s < e; s++)
         if (!isspace((unsigned char)*s))
+            return 0;
+    return 1;
+}
+
+/* 1 if [s, e) is one or more spaces and tabs, nothing else. */
+static int spaces_tabs(const char *s, const char *e)
+{
+    if (s == e)
+        return 0;
+    for (; s < e; s++)
+        if (*s != ' ' && *s != '\t')
             return 0;
     return 1;
 }
@@ -117,44 +140,83 @@ static upd_para_t *new_para(upd_msg_t *m, size_t *cap)
 /* Paragraph being collected. */
 struct collect {
     buf_t text;             /* lines without pseudo-attributes */
+    buf_t deletes;          /* its delete: lines verbatim */
+    size_t held;            /* bytes of text that are lines of white space
+                               only, not yet followed by another line */
     char *reason;
     unsigned ndelete;
     char *override;
     int any;                /* any line at all (pseudo or not) */
 };
 
+/* Add a paragraph that is not an object, its text a copy of @text. */
+static void add_not_object(upd_msg_t *m, size_t *cap, size_t piece,
+                           const char *text, size_t len)
+{
+    upd_para_t *p = new_para(m, cap);
+    p->piece = piece;
+    diag_list_free(&p->diags);
+    p->text = xstrndup(text, len);
+    m->nparas++;
+}
+
 static void finish_para(upd_msg_t *m, size_t *cap, size_t piece,
                         struct collect *c)
 {
     if (!c->any)
         return;
+    /* lines of white space at the end continue nothing: dropped */
+    if (c->held) {
+        c->text.len -= c->held;
+        c->text.s[c->text.len] = 0;
+    }
     if (blank(c->text.s, c->text.s + c->text.len)) {
         /* only pseudo-attributes */
         if (c->override)
             diag_add(&m->global, DIAG_WARNING, DIAG_OBJECT,
                      "An override password was found not attached to an object and was ignored");
+        /* "delete: reason" alone is no object: listed as it was */
+        if (c->ndelete)
+            add_not_object(m, cap, piece, c->deletes.s, c->deletes.len);
         free(c->reason);
         free(c->override);
         goto reset;
     }
+    /* An object directly followed by lines that are not attributes: the
+     * object ends before them, they are a paragraph of their own. */
+    size_t olen = rpsl_object_extent(c->text.s, c->text.len);
     upd_para_t *p = new_para(m, cap);
     p->piece = piece;
     p->delete_reason = c->reason;
     p->ndelete = c->ndelete;
     p->override = c->override;
     rpsl_obj_t *o = NULL;
-    if (rpsl_parse(c->text.s, c->text.len, 1, 0, &o, &p->diags) == 0 &&
-        schema_classify(o, &p->diags) == 0) {
+    if (rpsl_parse(c->text.s, olen, 1, 0, &o, &p->diags) == 0 &&
+        schema_classify(o, &p->diags) == 0 && o->nattrs > 1) {
         p->obj = o;
         m->nobjects++;
-    } else {
-        rpsl_obj_free(o);
-        diag_list_free(&p->diags);
+        p->text = xstrndup(c->text.s, olen);
+        m->nparas++;
+        if (olen < c->text.len)
+            add_not_object(m, cap, piece, c->text.s + olen, c->text.len - olen);
+        goto reset;
+    }
+    /* not an object (a class line alone is none either): listed with
+     * its delete: lines */
+    rpsl_obj_free(o);
+    diag_list_free(&p->diags);
+    if (c->ndelete) {
+        buf_put(&c->text, c->deletes.s, c->deletes.len);
+        free(p->delete_reason);
+        p->delete_reason = NULL;
+        p->ndelete = 0;
     }
     p->text = buf_steal(&c->text);
     m->nparas++;
 reset:
     buf_reset(&c->text);
+    buf_reset(&c->deletes);
+    c->held = 0;
     c->reason = NULL;
     c->override = NULL;
     c->ndelete = 0;
@@ -167,6 +229,7 @@ static void split_piece(upd_msg_t *m, size_t *cap, size_t piece,
     struct collect c;
     memset(&c, 0, sizeof c);
     buf_init(&c.text);
+    buf_init(&c.deletes);
     const char *p = text, *end = text + len;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -176,7 +239,18 @@ static void split_piece(upd_msg_t *m, size_t *cap, size_t piece,
         if (le > p && le[-1] == '\r')
             le--;
         if (blank(p, le)) {
-            finish_para(m, cap, piece, &c);
+            if (spaces_tabs(p, le) && c.text.len > 0 &&
+                rpsl_is_attr_line(c.text.s, strcspn(c.text.s, "\n"))) {
+                /* spaces and tabs only inside an object: a blank
+                 * continuation line (printed as '+'); dropped at its end */
+                buf_put(&c.text, p, (size_t)(le - p));
+                buf_putc(&c.text, '\n');
+                c.held += (size_t)(le - p) + 1;
+            } else {
+                /* empty, other white space (a form feed), or spaces in
+                 * text that is no object: the paragraph ends */
+                finish_para(m, cap, piece, &c);
+            }
             p = next;
             continue;
         }
@@ -192,6 +266,8 @@ static void split_piece(upd_msg_t *m, size_t *cap, size_t piece,
             m->dry_run = 1;
             break;
         case P_DELETE:
+            buf_put(&c.deletes, p, (size_t)(le - p));
+            buf_putc(&c.deletes, '\n');
             c.ndelete++;
             if (c.reason == NULL)
                 c.reason = xstrndup(v, vlen);
@@ -203,15 +279,20 @@ static void split_piece(upd_msg_t *m, size_t *cap, size_t piece,
         case P_MISTYPED:
             m->nmistyped++;
             break;
+        case P_MISTYPED_OVERRIDE:
+            m->nmistyped_override++;
+            break;
         case P_NONE:
             buf_put(&c.text, p, (size_t)(le - p));
             buf_putc(&c.text, '\n');
+            c.held = 0;
             break;
         }
         p = next;
     }
     finish_para(m, cap, piece, &c);
     buf_free(&c.text);
+    buf_free(&c.deletes);
 }
 
 static void read_keyword(upd_msg_t *m, const char *subject)
@@ -269,6 +350,10 @@ int upd_split(const upd_piece_t *pieces, size_t n, const char *subject,
                  "\"passwd:\" or \"password :\") were removed from the update and not used "
                  "as passwords; write \"password: <your password>\" at the start of a line",
                  m->nmistyped);
+    if (m->nmistyped_override)
+        diag_add(&m->global, DIAG_WARNING, DIAG_OBJECT,
+                 "%zu line(s) looking like a mistyped \"override:\" (\"override :\") "
+                 "were removed from the update and not used", m->nmistyped_override);
     *out = m;
     return 0;
 }

@@ -245,6 +245,41 @@ static void test_attrs_sized(void)
     buf_free(&big);
 }
 
+static void test_spaced_name_and_extent(void)
+{
+    /* "address :" is the unknown attribute "address " (as RIPE reads it) */
+    rpsl_obj_t *o = parse("person: A\naddress : x\nsource: TEST\n", NULL);
+    CU_ASSERT_EQUAL_FATAL(o->nattrs, 3);
+    CU_ASSERT_STRING_EQUAL(o->attrs[1].name, "address ");
+    CU_ASSERT_STRING_EQUAL(o->attrs[1].value, "x");
+    rpsl_obj_free(o);
+
+    const char *t = "person: A\nsource: TEST\nstray words\n  more\nand more\n";
+    CU_ASSERT_EQUAL(rpsl_object_extent(t, strlen(t)), strlen("person: A\nsource: TEST\n"));
+    /* an attribute after the stray line: no split */
+    t = "person: A\nstray words\nsource: TEST\n";
+    CU_ASSERT_EQUAL(rpsl_object_extent(t, strlen(t)), strlen(t));
+    t = "not an object\nperson: A\n";
+    CU_ASSERT_EQUAL(rpsl_object_extent(t, strlen(t)), strlen(t));
+    t = "person: A\n \n+\nsource: TEST";
+    CU_ASSERT_EQUAL(rpsl_object_extent(t, strlen(t)), strlen(t));
+}
+
+static void test_replace_controls(void)
+{
+    rpsl_obj_t *o = parse("address: a\001b # c\033d\n e\302\205f\tg\nremarks: ok\n", NULL);
+    CU_ASSERT_EQUAL_FATAL(o->nattrs, 2);
+    CU_ASSERT_EQUAL(rpsl_attr_replace_controls(o, 1, 1), 0);
+    CU_ASSERT_EQUAL(rpsl_attr_replace_controls(o, 0, 0), 1);    /* the comment */
+    CU_ASSERT_STRING_EQUAL(o->attrs[0].lines[0].comment, "c?d");
+    CU_ASSERT_STRING_EQUAL(o->attrs[0].lines[0].text, "a\001b");
+    CU_ASSERT_EQUAL(rpsl_attr_replace_controls(o, 0, 1), 2);
+    CU_ASSERT_EQUAL(o->attrs[0].nlines, 2);                     /* no line added */
+    CU_ASSERT_STRING_EQUAL(o->attrs[0].lines[1].text, "e?f\tg");
+    CU_ASSERT_STRING_EQUAL(o->attrs[0].value, "a?b e?f g");
+    rpsl_obj_free(o);
+}
+
 void suite_rpsl(void);
 void suite_rpsl(void)
 {
@@ -259,4 +294,6 @@ void suite_rpsl(void)
     HARNESS_ADD(s, test_edit);
     HARNESS_ADD(s, test_list);
     HARNESS_ADD(s, test_filter_auth);
+    HARNESS_ADD(s, test_spaced_name_and_extent);
+    HARNESS_ADD(s, test_replace_controls);
 }

@@ -680,6 +680,21 @@ static void test_repeated_single(void)
             char *msg = xasprintf("Attribute \"%s\" appears more than once",
                                   schema_attr_name(t[i].aid));
             int errs = strict_errors(o, &d);
+            if (t[i].aid == SA_CREATED || t[i].aid == SA_LAST_MODIFIED) {
+                /* supplied ones are all replaced: several are accepted,
+                 * but not in an object stored as given (a load) */
+                CU_ASSERT_EQUAL(errs, 0);
+                CU_ASSERT_FALSE(has_diag(&d, DIAG_ERROR, DIAG_OBJECT, msg));
+                CU_ASSERT(schema_validate(o, SCHEMA_STRICT | SCHEMA_AS_GIVEN,
+                                          NULL, &d) >= 1);
+                CU_ASSERT(has_diag(&d, DIAG_ERROR, DIAG_OBJECT, msg));
+                rpsl_obj_free(o);
+                diag_list_free(&d);
+                free(msg);
+                free(val);
+                tried++;
+                continue;
+            }
             CU_ASSERT(errs >= 1);
             CU_ASSERT(has_diag(&d, DIAG_ERROR, DIAG_OBJECT, msg));
             if (!has_diag(&d, DIAG_ERROR, DIAG_OBJECT, msg))

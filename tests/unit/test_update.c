@@ -44,6 +44,53 @@ static void test_paragraphs(void)
 
 /* Mistyped "password:" lines (update.h): removed, counted, no credential;
  * everything else stays. */
+static void test_blank_lines_and_strays(void)
+{
+    upd_msg_t *m = split1("person: A B\naddress: x\n \t\naddress: y\nsource: TEST\n  \n\n"
+                          "person: Lonely\n\n"
+                          "delete: why\npassword: pw\n\n"
+                          "person: C D\nsource: TEST\nstray line\n", "");
+    CU_ASSERT_EQUAL_FATAL(m->nparas, 5);
+    /* the line of blanks continues address: x; the trailing one is gone */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m->paras[0].obj);
+    CU_ASSERT_EQUAL(m->paras[0].obj->nattrs, 4);
+    CU_ASSERT_EQUAL(m->paras[0].obj->attrs[1].nlines, 2);
+    CU_ASSERT_STRING_EQUAL(m->paras[0].text,
+                           "person: A B\naddress: x\n \t\naddress: y\nsource: TEST\n");
+    /* a class line alone, and delete: alone, are no objects */
+    CU_ASSERT_PTR_NULL(m->paras[1].obj);
+    CU_ASSERT_STRING_EQUAL(m->paras[1].text, "person: Lonely\n");
+    CU_ASSERT_PTR_NULL(m->paras[2].obj);
+    CU_ASSERT_STRING_EQUAL(m->paras[2].text, "delete: why\n");
+    /* stray lines after an object: a paragraph of their own */
+    CU_ASSERT_PTR_NOT_NULL(m->paras[3].obj);
+    CU_ASSERT_STRING_EQUAL(m->paras[3].text, "person: C D\nsource: TEST\n");
+    CU_ASSERT_PTR_NULL(m->paras[4].obj);
+    CU_ASSERT_STRING_EQUAL(m->paras[4].text, "stray line\n");
+    CU_ASSERT_EQUAL(upd_object_count(m), 2);
+    upd_msg_free(m);
+
+    /* spaces after text that is no object still end it */
+    m = split1("Dear robot,\n  \nperson: C D\nsource: TEST\n", "");
+    CU_ASSERT_EQUAL(m->nparas, 2);
+    CU_ASSERT_EQUAL(upd_object_count(m), 1);
+    upd_msg_free(m);
+
+    /* a form feed line still separates paragraphs */
+    m = split1("person: A B\nsource: TEST\n\f\nperson: C D\nsource: TEST\n", "");
+    CU_ASSERT_EQUAL(m->nparas, 2);
+    CU_ASSERT_EQUAL(upd_object_count(m), 2);
+    upd_msg_free(m);
+
+    /* "override :" is no attribute "override " echoed with its secret */
+    m = split1("person: A B\noverride :  u,ov-secret\nsource: TEST\n", "");
+    CU_ASSERT_EQUAL_FATAL(m->nparas, 1);
+    CU_ASSERT_PTR_NULL(strstr(m->paras[0].text, "ov-secret"));
+    CU_ASSERT_PTR_NULL(m->paras[0].override);
+    CU_ASSERT_EQUAL(m->nmistyped_override, 1);
+    upd_msg_free(m);
+}
+
 static void test_mistyped_passwords(void)
 {
     static const char *const mistyped[] = {
@@ -145,6 +192,7 @@ void suite_update(void)
 {
     CU_pSuite s = harness_suite("update");
     HARNESS_ADD(s, test_paragraphs);
+    HARNESS_ADD(s, test_blank_lines_and_strays);
     HARNESS_ADD(s, test_pieces_keep_their_passwords);
     HARNESS_ADD(s, test_mistyped_passwords);
     HARNESS_ADD(s, test_pseudo);
