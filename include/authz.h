@@ -14,6 +14,10 @@
  *          their prefix ranges), else mnt-lower (less specific only), else
  *          mnt-by (C1);
  *   PAS    aut-num create: the covering as-block's mnt-lower, else mnt-by;
+ *   ASBLK  as-block create: every stored as-block the new one would take
+ *          ASNs from (around it, equal to it or partly overlapping; not
+ *          one strictly inside it): its mnt-lower, else mnt-by, a check
+ *          each; none overlapping: the root (power maintainers);
  *   DOM    reverse domain create: mnt-domains, else mnt-lower, else mnt-by
  *          of the exact or closest enclosing inet(6)num (C2);
  *   HSET   hierarchical set names: the parent's mnt-lower, else mnt-by (C3);

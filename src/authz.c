@@ -9,10 +9,11 @@
  * Hierarchical checks (create only, A4) find the object that owns the
  * space the new object lives in: an address look-up for inet(6)num,
  * route(6) and reverse domains, a walk over the as-blocks for aut-num,
- * the name up to the last ':' for hierarchical set names.  When the
- * registry has no such object at all (a small registry has no 0/0 root),
- * the configured power maintainers stand in for the root's owner; with
- * none configured the check does not apply.
+ * the name up to the last ':' for hierarchical set names, the stored
+ * as-blocks a new as-block overlaps.  When the registry has no such
+ * object at all (a small registry has no 0/0 root), the configured power
+ * maintainers stand in for the root's owner; with none configured the
+ * check does not apply.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -615,6 +616,63 @@ static int check_autnum(const authz_req_t *q, diag_list_t *diags, authz_res_t *r
 }
 
 /* ------------------------------------------------------------------ */
+/* as-block create                                                    */
+
+struct overlaps {
+    uint32_t lo, hi;        /* the new block */
+    strv_t keys;            /* stored blocks it would take ASNs from */
+    int any;                /* a stored block overlaps it */
+};
+
+static int overlap_hit(int cls, const char *pkey, const char *text, size_t len, void *arg)
+{
+    (void)cls;
+    (void)text;
+    (void)len;
+    struct overlaps *x = arg;
+    uint32_t lo, hi;
+    if (authz_parse_as_block(pkey, &lo, &hi) != 0 || hi < x->lo || lo > x->hi)
+        return 0;
+    x->any = 1;
+    /* a stored block strictly inside the new one keeps its ASNs (the
+     * smallest covering block decides, authz_as_block); any other one
+     * (around it, equal to it, partly overlapping) loses some to it */
+    if (lo >= x->lo && hi <= x->hi && (lo != x->lo || hi != x->hi))
+        return 0;
+    strv_add_unique(&x->keys, pkey);
+    return 0;
+}
+
+/* A new as-block becomes the smallest block of the ASNs it covers: each
+ * stored block it takes ASNs from must authorise it (mnt-lower else
+ * mnt-by, as for an aut-num in it); with none at all, the power
+ * maintainers stand in for the root. */
+static int check_asblock(const authz_req_t *q, diag_list_t *diags, authz_res_t *res,
+                         err_t *err)
+{
+    struct overlaps x = { 0, 0, STRV_INIT, 0 };
+    if (authz_parse_as_block(q->obj->attrs[0].value, &x.lo, &x.hi) != 0)
+        return 0;
+    int rc = store_each(q->txn, SC_AS_BLOCK, overlap_hit, &x, err);
+    if (rc == 0 && !x.any)
+        rc = check_root(q, "mnt-lower", diags, res, err);
+    for (size_t i = 0; rc == 0 && i < x.keys.n; i++) {
+        rpsl_obj_t *blk = NULL;
+        rc = store_obj_load(q->txn, SC_AS_BLOCK, x.keys.v[i], &blk, err);
+        if (rc == ERR_NOTFOUND) {
+            rc = 0;
+            continue;
+        }
+        if (rc == 0)
+            rc = check_attr(q, blk, has_attr(blk, SA_MNT_LOWER) ? SA_MNT_LOWER : SA_MNT_BY, 1,
+                            diags, res, err);
+        rpsl_obj_free(blk);
+    }
+    strv_free(&x.keys);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
 /* HSET: hierarchical set names (C3)                                  */
 
 int authz_set_parent(const rpsl_obj_t *o, char **parent, int *cls)
@@ -987,6 +1045,8 @@ static int check_create(const authz_req_t *q, diag_list_t *diags, authz_res_t *r
         return check_domain(q, diags, res, err);
     case SC_AUT_NUM:
         return check_autnum(q, diags, res, err);
+    case SC_AS_BLOCK:
+        return check_asblock(q, diags, res, err);
     case SC_AS_SET:
     case SC_ROUTE_SET:
     case SC_RTR_SET:
