@@ -12,7 +12,10 @@
  *   ROUTE  route/route6 create: exact or first less specific route(6),
  *          else exact or first less specific inet(6)num: mnt-routes (with
  *          their prefix ranges), else mnt-lower (less specific only), else
- *          mnt-by (C1);
+ *          mnt-by (C1); when the level is less specific routes and an
+ *          inet(6)num lies between them and the new prefix, that
+ *          inet(6)num's check as well (a route made where nothing covered
+ *          it must not stand in for a more specific holder);
  *   PAS    aut-num create: the covering as-block's mnt-lower, else mnt-by;
  *   ASBLK  as-block create: every stored as-block the new one would take
  *          ASNs from (around it, equal to it or partly overlapping; not

@@ -372,38 +372,13 @@ static int mnt_routes_covers(const char *v, const ip_range_t *r, int len)
     return 0;
 }
 
-static int check_route(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, err_t *err)
+/* The check of one level of candidates @v (@n > 0) of the new route @r
+ * (prefix length @plen), @exact when they have its very prefix: steps 2-4
+ * of C1. */
+static int check_route_level(const authz_req_t *q, rpsl_obj_t **v, size_t n, int exact,
+                             const ip_range_t *r, int plen, diag_list_t *diags,
+                             authz_res_t *res, err_t *err)
 {
-    ip_range_t r;
-    if (schema_obj_range(q->obj, &r) != 0)
-        return 0;
-    int plen = ip_range_prefixlen(&r);
-    int inet = q->obj->cls == SC_ROUTE ? SC_INETNUM : SC_INET6NUM;
-    rpsl_obj_t **v;
-    size_t n;
-    int exact = 1;
-    int rc = addr_objs(q, q->obj->cls, &r, STORE_EXACT, 0, &v, &n, err);
-    if (rc == 0 && n == 0) {
-        free(v);
-        exact = 0;
-        rc = addr_objs(q, q->obj->cls, &r, STORE_LESS_ALL, 1, &v, &n, err);
-    }
-    if (rc == 0 && n == 0) {
-        free(v);
-        exact = 1;
-        rc = addr_objs(q, inet, &r, STORE_EXACT, 0, &v, &n, err);
-    }
-    if (rc == 0 && n == 0) {
-        free(v);
-        exact = 0;
-        rc = addr_objs(q, inet, &r, STORE_LESS_ONE, 0, &v, &n, err);
-    }
-    if (rc)
-        return rc;
-    if (n == 0) {
-        free(v);
-        return check_root(q, "mnt-routes", diags, res, err);
-    }
     int routes = 0, lower = 0;
     for (size_t i = 0; i < n; i++) {
         routes |= has_attr(v[i], SA_MNT_ROUTES);
@@ -417,7 +392,7 @@ static int check_route(const authz_req_t *q, diag_list_t *diags, authz_res_t *re
             if (o->attrs[k].aid != aid)
                 continue;
             if (aid == SA_MNT_ROUTES) {
-                if (mnt_routes_covers(o->attrs[k].value, &r, plen)) {
+                if (mnt_routes_covers(o->attrs[k].value, r, plen)) {
                     const char *val = o->attrs[k].value;
                     char *name = xstrndup(val, strcspn(val, " \t{"));
                     strv_add_unique(&names, name);
@@ -436,8 +411,73 @@ static int check_route(const authz_req_t *q, diag_list_t *diags, authz_res_t *re
             break;
         }
     struct check k = { &names, SC_MNTNER, schema_attr_name(aid), subject, 0, NULL, NULL };
-    rc = run_check(q, &k, diags, res, NULL, err);
+    int rc = run_check(q, &k, diags, res, NULL, err);
     strv_free(&names);
+    return rc;
+}
+
+/* The exact or closest enclosing inet(6)num of @r: *@exact says which. */
+static int route_inetnums(const authz_req_t *q, const ip_range_t *r, rpsl_obj_t ***v,
+                          size_t *n, int *exact, err_t *err)
+{
+    int inet = q->obj->cls == SC_ROUTE ? SC_INETNUM : SC_INET6NUM;
+    *exact = 1;
+    int rc = addr_objs(q, inet, r, STORE_EXACT, 0, v, n, err);
+    if (rc == 0 && *n == 0) {
+        free(*v);
+        *exact = 0;
+        rc = addr_objs(q, inet, r, STORE_LESS_ONE, 0, v, n, err);
+    }
+    return rc;
+}
+
+/*
+ * ROUTE (C1).  When the level found is less specific routes and an
+ * inet(6)num lies between them and the new prefix, that inet(6)num's
+ * check applies too: a covering route may have been created where
+ * nothing covered it (no root object, no power maintainers) after, or
+ * before, someone else's inet(6)num inside it, and must not stand in for
+ * that inet(6)num's mnt-routes.
+ */
+static int check_route(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, err_t *err)
+{
+    ip_range_t r;
+    if (schema_obj_range(q->obj, &r) != 0)
+        return 0;
+    int plen = ip_range_prefixlen(&r);
+    rpsl_obj_t **v;
+    size_t n;
+    int exact = 1, of_routes = 1;
+    int rc = addr_objs(q, q->obj->cls, &r, STORE_EXACT, 0, &v, &n, err);
+    if (rc == 0 && n == 0) {
+        free(v);
+        exact = 0;
+        rc = addr_objs(q, q->obj->cls, &r, STORE_LESS_ALL, 1, &v, &n, err);
+    }
+    if (rc == 0 && n == 0) {
+        free(v);
+        of_routes = 0;
+        rc = route_inetnums(q, &r, &v, &n, &exact, err);
+    }
+    if (rc)
+        return rc;
+    if (n == 0) {
+        free(v);
+        return check_root(q, "mnt-routes", diags, res, err);
+    }
+    rc = check_route_level(q, v, n, exact, &r, plen, diags, res, err);
+    ip_range_t rr;
+    if (rc == 0 && of_routes && !exact && schema_obj_range(v[0], &rr) == 0) {
+        rpsl_obj_t **w;
+        size_t m;
+        int wexact;
+        ip_range_t ir;
+        rc = route_inetnums(q, &r, &w, &m, &wexact, err);
+        if (rc == 0 && m > 0 && schema_obj_range(w[0], &ir) == 0 &&
+            ip_range_contains(&rr, &ir) && !ip_range_equal(&rr, &ir))
+            rc = check_route_level(q, w, m, wexact, &r, plen, diags, res, err);
+        objs_free(w, m);
+    }
     objs_free(v, n);
     return rc;
 }
