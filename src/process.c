@@ -1416,8 +1416,21 @@ int proc_run(store_txn_t *txn, const proc_opts_t *opts, upd_msg_t *msg,
 
     int store_rc = 0;
     int progress = 1;
+    unsigned passes = 0;
     while (progress && store_rc == 0) {
         progress = 0;
+        /* a pass is a full check of every object left: bounded, or a
+         * chain of objects each naming the next (one success a pass)
+         * costs objects x bytes */
+        size_t left = 0;
+        for (size_t i = 0; i < c.nitems; i++)
+            left += !c.items[i].ok;
+        if (left && opts->max_passes && passes++ == opts->max_passes) {
+            store_rc = err_set(err, ERR_LIMIT, "its objects would need more than %u passes "
+                               "(max_passes): put each object after the ones it names",
+                               opts->max_passes);
+            break;
+        }
         for (size_t i = 0; i < c.nitems && store_rc == 0; i++) {
             struct item *it = &c.items[i];
             if (it->ok)
