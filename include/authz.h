@@ -24,8 +24,9 @@
  *   DOM    reverse domain create: mnt-domains, else mnt-lower, else mnt-by
  *          of the exact or closest enclosing inet(6)num (C2);
  *   HSET   hierarchical set names: the parent's mnt-lower, else mnt-by (C3);
- *   KEYCERT key-cert create: every stored mntner whose auth: already
- *          names the new key-cert (each one a check of its own);
+ *   KEYCERT key-cert create, and modify or delete of a stored key-cert
+ *          without mnt-by: (instead of MNTBY): every stored mntner whose
+ *          auth: names the key-cert (each one a check of its own);
  *   IRT    every new mnt-irt: value: that irt's own auth: (A7);
  *   REF    every new reference to an object with mnt-ref: (A6);
  *   FORCE  delete of inetnum/inet6num/route/route6/domain after MNTBY

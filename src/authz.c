@@ -180,6 +180,44 @@ static int check_root(const authz_req_t *q, const char *attr, diag_list_t *diags
 }
 
 /* ------------------------------------------------------------------ */
+/* Key-certs named in auth:                                           */
+
+static int mntner_hit(int cls, const char *pkey, const char *text, size_t len, void *arg)
+{
+    (void)text;
+    (void)len;
+    if (cls == SC_MNTNER)
+        strv_add_unique(arg, pkey);
+    return 0;
+}
+
+/*
+ * The stored mntners whose auth: names the key-cert @kc hold it as a
+ * credential: each of them must authorise (a check of its own).  *users
+ * receives how many there are.
+ */
+static int check_keycert_users(const authz_req_t *q, const rpsl_obj_t *kc, diag_list_t *diags,
+                               authz_res_t *res, size_t *users, err_t *err)
+{
+    buf_t key;
+    buf_init(&key);
+    strv_t names = STRV_INIT;
+    int rc = schema_pkey(kc, &key) == 0
+           ? store_inverse(q->txn, SA_AUTH, key.s, mntner_hit, &names, err) : 0;
+    for (size_t i = 0; rc == 0 && i < names.n; i++) {
+        strv_t one = STRV_INIT;
+        strv_add(&one, names.v[i]);
+        struct check k = { &one, SC_MNTNER, "auth", kc, 0, NULL, NULL };
+        rc = run_check(q, &k, diags, res, NULL, err);
+        strv_free(&one);
+    }
+    *users = names.n;
+    strv_free(&names);
+    buf_free(&key);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
 /* MNTBY                                                              */
 
 /* MNTBY (auth.txt A3): create -> the new mnt-by; modify -> the stored one
@@ -189,10 +227,23 @@ static int check_root(const authz_req_t *q, const char *attr, diag_list_t *diags
  * with its stored ones.  A stored mntner or irt without mnt-by: (a
  * historic import) holds its own credentials: it is modified or deleted
  * only with its stored auth: lines, never adopted by naming another
- * maintainer in the new mnt-by:.  *ran says whether a check applied. */
+ * maintainer in the new mnt-by:; so is a stored key-cert without mnt-by:
+ * that stored mntners name in auth: (check_keycert_users).  *ran says
+ * whether a check applied. */
 static int check_mntby(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, int *ran,
                        err_t *err)
 {
+    if (q->op != PROC_CREATE && q->old && !has_attr(q->old, SA_MNT_BY) &&
+        q->old->cls == SC_KEY_CERT) {
+        /* a stored key-cert without mnt-by: (a historic import) that
+         * mntners name in auth: is their credential: changed only with
+         * each of them, never adopted by naming a maintainer */
+        size_t users;
+        int rc = check_keycert_users(q, q->old, diags, res, &users, err);
+        *ran = users > 0;
+        if (rc || users)
+            return rc;
+    }
     const rpsl_obj_t *subject = q->obj;
     if (q->op != PROC_CREATE && q->old && has_attr(q->old, SA_MNT_BY))
         subject = q->old;
@@ -1030,44 +1081,18 @@ static int check_force(const authz_req_t *q, diag_list_t *diags, authz_res_t *re
 }
 
 /* ------------------------------------------------------------------ */
-
-/* ------------------------------------------------------------------ */
 /* KEYCERT: key-cert create                                           */
 
-static int mntner_hit(int cls, const char *pkey, const char *text, size_t len, void *arg)
-{
-    (void)text;
-    (void)len;
-    if (cls == SC_MNTNER)
-        strv_add_unique(arg, pkey);
-    return 0;
-}
-
-/*
- * A key-cert whose name stored mntners already name in auth: (their
- * key-cert was deleted, or never created) is a credential of those
- * mntners the moment it exists: each of them must authorise its creation,
- * else whoever holds a key with the same short id (32 bits, cheap to
- * collide) could create it and sign for them.
- */
+/* A key-cert whose name stored mntners already
+ * name in auth: (their key-cert was deleted, or never created) is a
+ * credential of those mntners the moment it exists: each of them must
+ * authorise its creation, else whoever holds a key with the same short id
+ * (32 bits, cheap to collide) could create it and sign for them. */
 static int check_keycert(const authz_req_t *q, diag_list_t *diags, authz_res_t *res,
                          err_t *err)
 {
-    buf_t key;
-    buf_init(&key);
-    strv_t users = STRV_INIT;
-    int rc = schema_pkey(q->obj, &key) == 0
-           ? store_inverse(q->txn, SA_AUTH, key.s, mntner_hit, &users, err) : 0;
-    for (size_t i = 0; rc == 0 && i < users.n; i++) {
-        strv_t one = STRV_INIT;
-        strv_add(&one, users.v[i]);
-        struct check k = { &one, SC_MNTNER, "auth", q->obj, 0, NULL, NULL };
-        rc = run_check(q, &k, diags, res, NULL, err);
-        strv_free(&one);
-    }
-    strv_free(&users);
-    buf_free(&key);
-    return rc;
+    size_t users;
+    return check_keycert_users(q, q->obj, diags, res, &users, err);
 }
 
 static int check_create(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, err_t *err)
