@@ -27,6 +27,10 @@
  *   KEYCERT key-cert create, and modify or delete of a stored key-cert
  *          without mnt-by: (instead of MNTBY): every stored mntner whose
  *          auth: names the key-cert (each one a check of its own);
+ *   MNTNER mntner create: each stored object that already names the new
+ *          mntner in mnt-by:, mnt-lower:, mnt-routes: or mnt-domains: (a
+ *          dangling reference): its other mnt-by: maintainers, a check
+ *          each (none: the power maintainers only);
  *   IRT    every new mnt-irt: value: that irt's own auth: (A7);
  *   REF    every new reference to an object with mnt-ref: (A6);
  *   FORCE  delete of inetnum/inet6num/route/route6/domain after MNTBY

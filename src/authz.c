@@ -1081,6 +1081,68 @@ static int check_force(const authz_req_t *q, diag_list_t *diags, authz_res_t *re
 }
 
 /* ------------------------------------------------------------------ */
+/* MNTNER: mntner create                                              */
+
+static int obj_hit(int cls, const char *pkey, const char *text, size_t len, void *arg)
+{
+    (void)text;
+    (void)len;
+    char *id = xasprintf("%d %s", cls, pkey);
+    strv_add_unique(arg, id);
+    free(id);
+    return 0;
+}
+
+/*
+ * A mntner whose name stored objects still name in mnt-by:, mnt-lower:,
+ * mnt-routes: or mnt-domains: (a historic import, or a maintainer deleted
+ * while an object named it) holds those objects the moment it exists:
+ * the other mnt-by: maintainers of each such object must authorise its
+ * creation (none: only the power maintainers can), else whoever creates
+ * the name first adopts them.
+ */
+static int check_mntner_name(const authz_req_t *q, diag_list_t *diags, authz_res_t *res,
+                             err_t *err)
+{
+    static const int held[] = { SA_MNT_BY, SA_MNT_LOWER, SA_MNT_ROUTES, SA_MNT_DOMAINS };
+    buf_t key;
+    buf_init(&key);
+    strv_t ids = STRV_INIT;
+    int rc = schema_pkey(q->obj, &key);
+    if (rc != 0) {
+        buf_free(&key);
+        return 0;
+    }
+    for (size_t a = 0; rc == 0 && a < sizeof held / sizeof *held; a++)
+        rc = store_inverse(q->txn, held[a], key.s, obj_hit, &ids, err);
+    for (size_t i = 0; rc == 0 && i < ids.n; i++) {
+        char *sp;
+        int cls = (int)strtol(ids.v[i], &sp, 10);
+        rpsl_obj_t *o = NULL;
+        rc = store_obj_load(q->txn, cls, sp + 1, &o, err);
+        if (rc == ERR_NOTFOUND) {
+            rc = 0;
+            continue;
+        }
+        if (rc)
+            break;
+        strv_t all = STRV_INIT, names = STRV_INIT;
+        schema_obj_values(o, SA_MNT_BY, &all);
+        for (size_t k = 0; k < all.n; k++)
+            if (strcasecmp(all.v[k], key.s) != 0)
+                strv_add(&names, all.v[k]);
+        struct check k = { &names, SC_MNTNER, "mnt-by", o, 0, NULL, NULL };
+        rc = run_check(q, &k, diags, res, NULL, err);
+        strv_free(&all);
+        strv_free(&names);
+        rpsl_obj_free(o);
+    }
+    strv_free(&ids);
+    buf_free(&key);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
 /* KEYCERT: key-cert create                                           */
 
 /* A key-cert whose name stored mntners already
@@ -1098,6 +1160,8 @@ static int check_keycert(const authz_req_t *q, diag_list_t *diags, authz_res_t *
 static int check_create(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, err_t *err)
 {
     switch (q->obj->cls) {
+    case SC_MNTNER:
+        return check_mntner_name(q, diags, res, err);
     case SC_KEY_CERT:
         return check_keycert(q, diags, res, err);
     case SC_INETNUM:
