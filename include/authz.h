@@ -27,7 +27,8 @@
  *   KEYCERT key-cert create, and modify or delete of a stored key-cert
  *          without mnt-by: (instead of MNTBY): every stored mntner whose
  *          auth: names the key-cert (each one a check of its own);
- *   MNTNER mntner create: each stored object that already names the new
+ *   MNTNER mntner create: a name in power_maintainers needs the power
+ *          maintainers (none stored: refused); each stored object that already names the new
  *          mntner in mnt-by:, mnt-lower:, mnt-routes: or mnt-domains: (a
  *          dangling reference): its other mnt-by: maintainers, a check
  *          each (none: the power maintainers only);

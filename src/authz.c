@@ -1094,7 +1094,9 @@ static int obj_hit(int cls, const char *pkey, const char *text, size_t len, void
 }
 
 /*
- * A mntner whose name stored objects still name in mnt-by:, mnt-lower:,
+ * A mntner named in power_maintainers needs the power maintainers that
+ * exist (none: it is loaded by the operator, never created by mail).  A
+ * mntner whose name stored objects still name in mnt-by:, mnt-lower:,
  * mnt-routes: or mnt-domains: (a historic import, or a maintainer deleted
  * while an object named it) holds those objects the moment it exists:
  * the other mnt-by: maintainers of each such object must authorise its
@@ -1112,6 +1114,20 @@ static int check_mntner_name(const authz_req_t *q, diag_list_t *diags, authz_res
     if (rc != 0) {
         buf_free(&key);
         return 0;
+    }
+    if (is_power(q, key.s)) {
+        /* a configured power maintainer not in the store yet: whoever
+         * created it would be the database administration */
+        int ok;
+        rc = power_ok(q, &res->by, &ok, err);
+        if (rc == 0 && !ok) {
+            res->passed = 0;
+            for (size_t i = 0; i < q->policy->power_maintainers->n; i++)
+                strv_add_unique(&res->upd_to, q->policy->power_maintainers->v[i]);
+            diag_add(diags, DIAG_ERROR, DIAG_OBJECT,
+                     "Creating power maintainer %s requires administrative authorisation",
+                     key.s);
+        }
     }
     for (size_t a = 0; rc == 0 && a < sizeof held / sizeof *held; a++)
         rc = store_inverse(q->txn, held[a], key.s, obj_hit, &ids, err);
