@@ -12,13 +12,26 @@
  *   ROUTE  route/route6 create: exact or first less specific route(6),
  *          else exact or first less specific inet(6)num: mnt-routes (with
  *          their prefix ranges), else mnt-lower (less specific only), else
- *          mnt-by (C1);
+ *          mnt-by (C1); when the level is less specific routes and an
+ *          inet(6)num lies between them and the new prefix, that
+ *          inet(6)num's check as well (a route made where nothing covered
+ *          it must not stand in for a more specific holder);
  *   PAS    aut-num create: the covering as-block's mnt-lower, else mnt-by;
+ *   ASBLK  as-block create: every stored as-block the new one would take
+ *          ASNs from (around it, equal to it or partly overlapping; not
+ *          one strictly inside it): its mnt-lower, else mnt-by, a check
+ *          each; none overlapping: the root (power maintainers);
  *   DOM    reverse domain create: mnt-domains, else mnt-lower, else mnt-by
  *          of the exact or closest enclosing inet(6)num (C2);
  *   HSET   hierarchical set names: the parent's mnt-lower, else mnt-by (C3);
- *   KEYCERT key-cert create: every stored mntner whose auth: already
- *          names the new key-cert (each one a check of its own);
+ *   KEYCERT key-cert create, and modify or delete of a stored key-cert
+ *          without mnt-by: (instead of MNTBY): every stored mntner whose
+ *          auth: names the key-cert (each one a check of its own);
+ *   MNTNER mntner create: a name in power_maintainers needs the power
+ *          maintainers (none stored: refused); each stored object that already names the new
+ *          mntner in mnt-by:, mnt-lower:, mnt-routes: or mnt-domains: (a
+ *          dangling reference): its other mnt-by: maintainers, a check
+ *          each (none: the power maintainers only);
  *   IRT    every new mnt-irt: value: that irt's own auth: (A7);
  *   REF    every new reference to an object with mnt-ref: (A6);
  *   FORCE  delete of inetnum/inet6num/route/route6/domain after MNTBY

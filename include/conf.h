@@ -70,6 +70,12 @@ typedef struct conf {
                                  mail may compute together, against all
                                  auth: lines (max_password_checks): the
                                  writer lock is held meanwhile */
+    unsigned max_passes;    /**< passes over the objects of one mail
+                                 (max_passes): objects that fail are tried
+                                 again while another one succeeded, each
+                                 pass costing a full check of every object
+                                 left; beyond, the mail is refused, nothing
+                                 applied */
     /* Registry policy (authz.h, rules.h). */
     strv_t power_maintainers; /**< power_maintainers = A-MNT, B-MNT: the
                                  database administration's mntners (RIPE's
@@ -99,6 +105,7 @@ typedef struct conf {
 #define CONF_DEFAULT_MAX_RECIPIENTS  200u
 #define CONF_DEFAULT_BCRYPT_MAX_COST 12u
 #define CONF_DEFAULT_MAX_PASSWORD_CHECKS 50u
+#define CONF_DEFAULT_MAX_PASSES      10u
 
 /** Default configuration file path when no -c and no $AUTODBM_CONF. */
 #define CONF_DEFAULT_PATH "/etc/autodbm/autodbm.conf"

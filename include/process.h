@@ -118,6 +118,11 @@ typedef struct proc_opts {
                                  from the transaction), so an update's
                                  objects are not all held at once; ignored
                                  on a dry run, whose ack shows them */
+    unsigned max_passes;    /**< passes over the objects that may be
+                                 needed (failed objects are tried again
+                                 while another one succeeded); one more
+                                 makes proc_run() fail with ERR_LIMIT;
+                                 0: no bound */
 } proc_opts_t;
 
 /**
@@ -132,7 +137,9 @@ typedef struct proc_opts {
  * @param err   error text on failure
  * @return 0 when every object was handled (successfully or not);
  *         ERR_TEMP/ERR_STORE when the store failed (the caller aborts
- *         the transaction and the mail is retried).
+ *         the transaction and the mail is retried); ERR_LIMIT when the
+ *         objects need more than opts->max_passes passes (the caller
+ *         aborts the transaction and refuses the mail).
  */
 int proc_run(store_txn_t *txn, const proc_opts_t *opts, upd_msg_t *msg,
              proc_report_t **out, err_t *err);

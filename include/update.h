@@ -101,8 +101,11 @@ typedef struct upd_msg {
     diag_list_t global;     /**< message-level messages (keywords, ...) */
     size_t nmistyped;       /**< lines taken for mistyped "password:" lines */
     size_t nmistyped_override; /**< "override :" lines (removed, unused) */
-    unsigned checks_left;   /**< crypt computations its passwords may still
-                                 make (upd_password_limits) */
+    unsigned checks_left;   /**< crypt computations its passwords (and its
+                                 override: lines) may still make
+                                 (upd_password_limits) */
+    int checks_bounded;     /**< 1 once upd_password_limits() set the budget
+                                 (else checks_left is not used) */
 } upd_msg_t;
 
 /**

@@ -9,10 +9,11 @@
  * Hierarchical checks (create only, A4) find the object that owns the
  * space the new object lives in: an address look-up for inet(6)num,
  * route(6) and reverse domains, a walk over the as-blocks for aut-num,
- * the name up to the last ':' for hierarchical set names.  When the
- * registry has no such object at all (a small registry has no 0/0 root),
- * the configured power maintainers stand in for the root's owner; with
- * none configured the check does not apply.
+ * the name up to the last ':' for hierarchical set names, the stored
+ * as-blocks a new as-block overlaps.  When the registry has no such
+ * object at all (a small registry has no 0/0 root), the configured power
+ * maintainers stand in for the root's owner; with none configured the
+ * check does not apply.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -181,6 +182,44 @@ static int check_root(const authz_req_t *q, const char *attr, diag_list_t *diags
 }
 
 /* ------------------------------------------------------------------ */
+/* Key-certs named in auth:                                           */
+
+static int mntner_hit(int cls, const char *pkey, const char *text, size_t len, void *arg)
+{
+    (void)text;
+    (void)len;
+    if (cls == SC_MNTNER)
+        strv_add_unique(arg, pkey);
+    return 0;
+}
+
+/*
+ * The stored mntners whose auth: names the key-cert @kc hold it as a
+ * credential: each of them must authorise (a check of its own).  *users
+ * receives how many there are.
+ */
+static int check_keycert_users(const authz_req_t *q, const rpsl_obj_t *kc, diag_list_t *diags,
+                               authz_res_t *res, size_t *users, err_t *err)
+{
+    buf_t key;
+    buf_init(&key);
+    strv_t names = STRV_INIT;
+    int rc = schema_pkey(kc, &key) == 0
+           ? store_inverse(q->txn, SA_AUTH, key.s, mntner_hit, &names, err) : 0;
+    for (size_t i = 0; rc == 0 && i < names.n; i++) {
+        strv_t one = STRV_INIT;
+        strv_add(&one, names.v[i]);
+        struct check k = { &one, SC_MNTNER, "auth", kc, 0, NULL, NULL };
+        rc = run_check(q, &k, diags, res, NULL, err);
+        strv_free(&one);
+    }
+    *users = names.n;
+    strv_free(&names);
+    buf_free(&key);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
 /* MNTBY                                                              */
 
 /* MNTBY (auth.txt A3): create -> the new mnt-by; modify -> the stored one
@@ -190,10 +229,23 @@ static int check_root(const authz_req_t *q, const char *attr, diag_list_t *diags
  * with its stored ones.  A stored mntner or irt without mnt-by: (a
  * historic import) holds its own credentials: it is modified or deleted
  * only with its stored auth: lines, never adopted by naming another
- * maintainer in the new mnt-by:.  *ran says whether a check applied. */
+ * maintainer in the new mnt-by:; so is a stored key-cert without mnt-by:
+ * that stored mntners name in auth: (check_keycert_users).  *ran says
+ * whether a check applied. */
 static int check_mntby(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, int *ran,
                        err_t *err)
 {
+    if (q->op != PROC_CREATE && q->old && !has_attr(q->old, SA_MNT_BY) &&
+        q->old->cls == SC_KEY_CERT) {
+        /* a stored key-cert without mnt-by: (a historic import) that
+         * mntners name in auth: is their credential: changed only with
+         * each of them, never adopted by naming a maintainer */
+        size_t users;
+        int rc = check_keycert_users(q, q->old, diags, res, &users, err);
+        *ran = users > 0;
+        if (rc || users)
+            return rc;
+    }
     const rpsl_obj_t *subject = q->obj;
     if (q->op != PROC_CREATE && q->old && has_attr(q->old, SA_MNT_BY))
         subject = q->old;
@@ -373,38 +425,13 @@ static int mnt_routes_covers(const char *v, const ip_range_t *r, int len)
     return 0;
 }
 
-static int check_route(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, err_t *err)
+/* The check of one level of candidates @v (@n > 0) of the new route @r
+ * (prefix length @plen), @exact when they have its very prefix: steps 2-4
+ * of C1. */
+static int check_route_level(const authz_req_t *q, rpsl_obj_t **v, size_t n, int exact,
+                             const ip_range_t *r, int plen, diag_list_t *diags,
+                             authz_res_t *res, err_t *err)
 {
-    ip_range_t r;
-    if (schema_obj_range(q->obj, &r) != 0)
-        return 0;
-    int plen = ip_range_prefixlen(&r);
-    int inet = q->obj->cls == SC_ROUTE ? SC_INETNUM : SC_INET6NUM;
-    rpsl_obj_t **v;
-    size_t n;
-    int exact = 1;
-    int rc = addr_objs(q, q->obj->cls, &r, STORE_EXACT, 0, &v, &n, err);
-    if (rc == 0 && n == 0) {
-        free(v);
-        exact = 0;
-        rc = addr_objs(q, q->obj->cls, &r, STORE_LESS_ALL, 1, &v, &n, err);
-    }
-    if (rc == 0 && n == 0) {
-        free(v);
-        exact = 1;
-        rc = addr_objs(q, inet, &r, STORE_EXACT, 0, &v, &n, err);
-    }
-    if (rc == 0 && n == 0) {
-        free(v);
-        exact = 0;
-        rc = addr_objs(q, inet, &r, STORE_LESS_ONE, 0, &v, &n, err);
-    }
-    if (rc)
-        return rc;
-    if (n == 0) {
-        free(v);
-        return check_root(q, "mnt-routes", diags, res, err);
-    }
     int routes = 0, lower = 0;
     for (size_t i = 0; i < n; i++) {
         routes |= has_attr(v[i], SA_MNT_ROUTES);
@@ -418,7 +445,7 @@ static int check_route(const authz_req_t *q, diag_list_t *diags, authz_res_t *re
             if (o->attrs[k].aid != aid)
                 continue;
             if (aid == SA_MNT_ROUTES) {
-                if (mnt_routes_covers(o->attrs[k].value, &r, plen)) {
+                if (mnt_routes_covers(o->attrs[k].value, r, plen)) {
                     const char *val = o->attrs[k].value;
                     char *name = xstrndup(val, strcspn(val, " \t{"));
                     strv_add_unique(&names, name);
@@ -437,8 +464,73 @@ static int check_route(const authz_req_t *q, diag_list_t *diags, authz_res_t *re
             break;
         }
     struct check k = { &names, SC_MNTNER, schema_attr_name(aid), subject, 0, NULL, NULL };
-    rc = run_check(q, &k, diags, res, NULL, err);
+    int rc = run_check(q, &k, diags, res, NULL, err);
     strv_free(&names);
+    return rc;
+}
+
+/* The exact or closest enclosing inet(6)num of @r: *@exact says which. */
+static int route_inetnums(const authz_req_t *q, const ip_range_t *r, rpsl_obj_t ***v,
+                          size_t *n, int *exact, err_t *err)
+{
+    int inet = q->obj->cls == SC_ROUTE ? SC_INETNUM : SC_INET6NUM;
+    *exact = 1;
+    int rc = addr_objs(q, inet, r, STORE_EXACT, 0, v, n, err);
+    if (rc == 0 && *n == 0) {
+        free(*v);
+        *exact = 0;
+        rc = addr_objs(q, inet, r, STORE_LESS_ONE, 0, v, n, err);
+    }
+    return rc;
+}
+
+/*
+ * ROUTE (C1).  When the level found is less specific routes and an
+ * inet(6)num lies between them and the new prefix, that inet(6)num's
+ * check applies too: a covering route may have been created where
+ * nothing covered it (no root object, no power maintainers) after, or
+ * before, someone else's inet(6)num inside it, and must not stand in for
+ * that inet(6)num's mnt-routes.
+ */
+static int check_route(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, err_t *err)
+{
+    ip_range_t r;
+    if (schema_obj_range(q->obj, &r) != 0)
+        return 0;
+    int plen = ip_range_prefixlen(&r);
+    rpsl_obj_t **v;
+    size_t n;
+    int exact = 1, of_routes = 1;
+    int rc = addr_objs(q, q->obj->cls, &r, STORE_EXACT, 0, &v, &n, err);
+    if (rc == 0 && n == 0) {
+        free(v);
+        exact = 0;
+        rc = addr_objs(q, q->obj->cls, &r, STORE_LESS_ALL, 1, &v, &n, err);
+    }
+    if (rc == 0 && n == 0) {
+        free(v);
+        of_routes = 0;
+        rc = route_inetnums(q, &r, &v, &n, &exact, err);
+    }
+    if (rc)
+        return rc;
+    if (n == 0) {
+        free(v);
+        return check_root(q, "mnt-routes", diags, res, err);
+    }
+    rc = check_route_level(q, v, n, exact, &r, plen, diags, res, err);
+    ip_range_t rr;
+    if (rc == 0 && of_routes && !exact && schema_obj_range(v[0], &rr) == 0) {
+        rpsl_obj_t **w;
+        size_t m;
+        int wexact;
+        ip_range_t ir;
+        rc = route_inetnums(q, &r, &w, &m, &wexact, err);
+        if (rc == 0 && m > 0 && schema_obj_range(w[0], &ir) == 0 &&
+            ip_range_contains(&rr, &ir) && !ip_range_equal(&rr, &ir))
+            rc = check_route_level(q, w, m, wexact, &r, plen, diags, res, err);
+        objs_free(w, m);
+    }
     objs_free(v, n);
     return rc;
 }
@@ -614,6 +706,63 @@ static int check_autnum(const authz_req_t *q, diag_list_t *diags, authz_res_t *r
     rc = check_attr(q, blk, has_attr(blk, SA_MNT_LOWER) ? SA_MNT_LOWER : SA_MNT_BY, 0,
                     diags, res, err);
     rpsl_obj_free(blk);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* as-block create                                                    */
+
+struct overlaps {
+    uint32_t lo, hi;        /* the new block */
+    strv_t keys;            /* stored blocks it would take ASNs from */
+    int any;                /* a stored block overlaps it */
+};
+
+static int overlap_hit(int cls, const char *pkey, const char *text, size_t len, void *arg)
+{
+    (void)cls;
+    (void)text;
+    (void)len;
+    struct overlaps *x = arg;
+    uint32_t lo, hi;
+    if (authz_parse_as_block(pkey, &lo, &hi) != 0 || hi < x->lo || lo > x->hi)
+        return 0;
+    x->any = 1;
+    /* a stored block strictly inside the new one keeps its ASNs (the
+     * smallest covering block decides, authz_as_block); any other one
+     * (around it, equal to it, partly overlapping) loses some to it */
+    if (lo >= x->lo && hi <= x->hi && (lo != x->lo || hi != x->hi))
+        return 0;
+    strv_add_unique(&x->keys, pkey);
+    return 0;
+}
+
+/* A new as-block becomes the smallest block of the ASNs it covers: each
+ * stored block it takes ASNs from must authorise it (mnt-lower else
+ * mnt-by, as for an aut-num in it); with none at all, the power
+ * maintainers stand in for the root. */
+static int check_asblock(const authz_req_t *q, diag_list_t *diags, authz_res_t *res,
+                         err_t *err)
+{
+    struct overlaps x = { 0, 0, STRV_INIT, 0 };
+    if (authz_parse_as_block(q->obj->attrs[0].value, &x.lo, &x.hi) != 0)
+        return 0;
+    int rc = store_each(q->txn, SC_AS_BLOCK, overlap_hit, &x, err);
+    if (rc == 0 && !x.any)
+        rc = check_root(q, "mnt-lower", diags, res, err);
+    for (size_t i = 0; rc == 0 && i < x.keys.n; i++) {
+        rpsl_obj_t *blk = NULL;
+        rc = store_obj_load(q->txn, SC_AS_BLOCK, x.keys.v[i], &blk, err);
+        if (rc == ERR_NOTFOUND) {
+            rc = 0;
+            continue;
+        }
+        if (rc == 0)
+            rc = check_attr(q, blk, has_attr(blk, SA_MNT_LOWER) ? SA_MNT_LOWER : SA_MNT_BY, 1,
+                            diags, res, err);
+        rpsl_obj_free(blk);
+    }
+    strv_free(&x.keys);
     return rc;
 }
 
@@ -935,49 +1084,103 @@ static int check_force(const authz_req_t *q, diag_list_t *diags, authz_res_t *re
 }
 
 /* ------------------------------------------------------------------ */
+/* MNTNER: mntner create                                              */
 
-/* ------------------------------------------------------------------ */
-/* KEYCERT: key-cert create                                           */
-
-static int mntner_hit(int cls, const char *pkey, const char *text, size_t len, void *arg)
+static int obj_hit(int cls, const char *pkey, const char *text, size_t len, void *arg)
 {
     (void)text;
     (void)len;
-    if (cls == SC_MNTNER)
-        strv_add_unique(arg, pkey);
+    char *id = xasprintf("%d %s", cls, pkey);
+    strv_add_unique(arg, id);
+    free(id);
     return 0;
 }
 
 /*
- * A key-cert whose name stored mntners already name in auth: (their
- * key-cert was deleted, or never created) is a credential of those
- * mntners the moment it exists: each of them must authorise its creation,
- * else whoever holds a key with the same short id (32 bits, cheap to
- * collide) could create it and sign for them.
+ * A mntner named in power_maintainers needs the power maintainers that
+ * exist (none: it is loaded by the operator, never created by mail).  A
+ * mntner whose name stored objects still name in mnt-by:, mnt-lower:,
+ * mnt-routes: or mnt-domains: (a historic import, or a maintainer deleted
+ * while an object named it) holds those objects the moment it exists:
+ * the other mnt-by: maintainers of each such object must authorise its
+ * creation (none: only the power maintainers can), else whoever creates
+ * the name first adopts them.
  */
+static int check_mntner_name(const authz_req_t *q, diag_list_t *diags, authz_res_t *res,
+                             err_t *err)
+{
+    static const int held[] = { SA_MNT_BY, SA_MNT_LOWER, SA_MNT_ROUTES, SA_MNT_DOMAINS };
+    buf_t key;
+    buf_init(&key);
+    strv_t ids = STRV_INIT;
+    int rc = schema_pkey(q->obj, &key);
+    if (rc != 0) {
+        buf_free(&key);
+        return 0;
+    }
+    if (is_power(q, key.s)) {
+        /* a configured power maintainer not in the store yet: whoever
+         * created it would be the database administration */
+        int ok;
+        rc = power_ok(q, &res->by, &ok, err);
+        if (rc == 0 && !ok) {
+            res->passed = 0;
+            for (size_t i = 0; i < q->policy->power_maintainers->n; i++)
+                strv_add_unique(&res->upd_to, q->policy->power_maintainers->v[i]);
+            diag_add(diags, DIAG_ERROR, DIAG_OBJECT,
+                     "Creating power maintainer %s requires administrative authorisation",
+                     key.s);
+        }
+    }
+    for (size_t a = 0; rc == 0 && a < sizeof held / sizeof *held; a++)
+        rc = store_inverse(q->txn, held[a], key.s, obj_hit, &ids, err);
+    for (size_t i = 0; rc == 0 && i < ids.n; i++) {
+        char *sp;
+        int cls = (int)strtol(ids.v[i], &sp, 10);
+        rpsl_obj_t *o = NULL;
+        rc = store_obj_load(q->txn, cls, sp + 1, &o, err);
+        if (rc == ERR_NOTFOUND) {
+            rc = 0;
+            continue;
+        }
+        if (rc)
+            break;
+        strv_t all = STRV_INIT, names = STRV_INIT;
+        schema_obj_values(o, SA_MNT_BY, &all);
+        for (size_t k = 0; k < all.n; k++)
+            if (strcasecmp(all.v[k], key.s) != 0)
+                strv_add(&names, all.v[k]);
+        struct check k = { &names, SC_MNTNER, "mnt-by", o, 0, NULL, NULL };
+        rc = run_check(q, &k, diags, res, NULL, err);
+        strv_free(&all);
+        strv_free(&names);
+        rpsl_obj_free(o);
+    }
+    strv_free(&ids);
+    buf_free(&key);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* KEYCERT: key-cert create                                           */
+
+/* A key-cert whose name stored mntners already
+ * name in auth: (their key-cert was deleted, or never created) is a
+ * credential of those mntners the moment it exists: each of them must
+ * authorise its creation, else whoever holds a key with the same short id
+ * (32 bits, cheap to collide) could create it and sign for them. */
 static int check_keycert(const authz_req_t *q, diag_list_t *diags, authz_res_t *res,
                          err_t *err)
 {
-    buf_t key;
-    buf_init(&key);
-    strv_t users = STRV_INIT;
-    int rc = schema_pkey(q->obj, &key) == 0
-           ? store_inverse(q->txn, SA_AUTH, key.s, mntner_hit, &users, err) : 0;
-    for (size_t i = 0; rc == 0 && i < users.n; i++) {
-        strv_t one = STRV_INIT;
-        strv_add(&one, users.v[i]);
-        struct check k = { &one, SC_MNTNER, "auth", q->obj, 0, NULL, NULL };
-        rc = run_check(q, &k, diags, res, NULL, err);
-        strv_free(&one);
-    }
-    strv_free(&users);
-    buf_free(&key);
-    return rc;
+    size_t users;
+    return check_keycert_users(q, q->obj, diags, res, &users, err);
 }
 
 static int check_create(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, err_t *err)
 {
     switch (q->obj->cls) {
+    case SC_MNTNER:
+        return check_mntner_name(q, diags, res, err);
     case SC_KEY_CERT:
         return check_keycert(q, diags, res, err);
     case SC_INETNUM:
@@ -990,6 +1193,8 @@ static int check_create(const authz_req_t *q, diag_list_t *diags, authz_res_t *r
         return check_domain(q, diags, res, err);
     case SC_AUT_NUM:
         return check_autnum(q, diags, res, err);
+    case SC_AS_BLOCK:
+        return check_asblock(q, diags, res, err);
     case SC_AS_SET:
     case SC_ROUTE_SET:
     case SC_RTR_SET:

@@ -584,7 +584,8 @@ static int robot_unit(store_txn_t *txn, void *arg, err_t *err)
                               &r->conf.allowed_sources, r->conf.bcrypt_max_cost,
                               r->conf.max_notify_values };
         proc_opts_t po = { r->conf.source, r->now, r->dry_run_opt, r->conf.allow_override,
-                           r->conf.override_password, &ap, &rp, r->pgp, 1 };
+                           r->conf.override_password, &ap, &rp, r->pgp, 1,
+                           r->conf.max_passes };
         if ((rc = proc_run(txn, &po, r->upd, &r->report, err)) != 0)
             return rc;
         /* the objects let go during processing were small blocks in the
@@ -1004,7 +1005,8 @@ int main(int argc, char **argv)
         rc = store_write(st, robot_unit, &ua, &err);
         if (rc == ERR_LIMIT) {
             /* beyond a limit only the processing could tell (notify.h
-             * max_recipients): nothing was kept; answer as for the others */
+             * max_recipients, process.h max_passes): nothing was kept;
+             * answer as for the others */
             limit_why = xstrdup(err_text(&err));
             err_free(&err);
             r.limit = limit_why;

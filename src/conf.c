@@ -48,6 +48,7 @@ static const struct key keys[] = {
     { "max_object_size", K_SIZE, OFF(max_object_size) },
     { "max_objects", K_COUNT, OFF(max_objects) },
     { "max_paragraphs", K_COUNT, OFF(max_paragraphs) },
+    { "max_passes", K_COUNT, OFF(max_passes) },
     { "max_password_checks", K_COUNT, OFF(max_password_checks) },
     { "max_passwords", K_COUNT, OFF(max_passwords) },
     { "max_recipients", K_COUNT, OFF(max_recipients) },
@@ -98,6 +99,7 @@ void conf_defaults(conf_t *c)
     c->max_recipients = CONF_DEFAULT_MAX_RECIPIENTS;
     c->bcrypt_max_cost = CONF_DEFAULT_BCRYPT_MAX_COST;
     c->max_password_checks = CONF_DEFAULT_MAX_PASSWORD_CHECKS;
+    c->max_passes = CONF_DEFAULT_MAX_PASSES;
 }
 
 void conf_free(conf_t *c)

@@ -44,6 +44,8 @@ struct item {
     char *pkey;             /* normalised primary key (delete items) */
     long space;             /* keyspace of the generated key, or -1 */
     unsigned long num;      /* its number */
+    int ov_state;           /* its override: checked? 0 not yet, 1 matched,
+                               -1 did not, -2 not computed (budget spent) */
 };
 
 /* Numbers already used under one AUTO-n key prefix ("AG", "ORG-EO"),
@@ -736,15 +738,29 @@ static int authorise(struct ctx *c, struct item *it, enum proc_op op, const rpsl
     return rc;
 }
 
-/* Does the override: value @ov ("user,password[,reason]": the password is
- * the second field) hold the configured override password? */
-static int override_matches(const struct ctx *c, const char *ov)
+/* Does the override: value of @it ("user,password[,reason]": the password
+ * is the second field) hold the configured override password?  Computed
+ * once per item, from the mail's crypt budget (upd_password_limits): each
+ * object of a mail may carry an override: line, and the override hash may
+ * be costly. */
+static int override_matches(struct ctx *c, struct item *it)
 {
+    if (it->ov_state != 0)
+        return it->ov_state == 1;
+    if (c->msg->checks_bounded) {
+        if (c->msg->checks_left == 0) {
+            it->ov_state = -2;
+            return 0;
+        }
+        c->msg->checks_left--;
+    }
+    const char *ov = it->para->override;
     const char *p = strchr(ov, ',');
     char *pw = p ? xstrndup(p + 1, strcspn(p + 1, ",")) : xstrdup(ov);
     int ok = auth_crypt_ok(c->opts->override_hash, pw);
     explicit_bzero(pw, strlen(pw));
     free(pw);
+    it->ov_state = ok ? 1 : -1;
     return ok;
 }
 
@@ -758,8 +774,12 @@ static int override_ok(struct ctx *c, struct item *it)
         diag_add(&it->res.diags, DIAG_ERROR, DIAG_OBJECT, "Override not allowed in email update");
         return -1;
     }
-    if (!override_matches(c, ov)) {
+    if (!override_matches(c, it)) {
         diag_add(&it->res.diags, DIAG_ERROR, DIAG_OBJECT, "Override authentication failed");
+        if (it->ov_state == -2)
+            diag_add(&it->res.diags, DIAG_WARNING, DIAG_OBJECT,
+                     "The override password was not checked: the passwords of one mail "
+                     "compute a bounded number of hashes (max_password_checks)");
         return -1;
     }
     strv_add_unique(&it->res.auth_by, "override");
@@ -775,7 +795,7 @@ static int delete_authorised(struct ctx *c, struct item *it, int *yes, err_t *er
 {
     *yes = 0;
     const char *ov = it->para->override;
-    if (ov && c->opts->allow_override && c->opts->override_hash && override_matches(c, ov)) {
+    if (ov && c->opts->allow_override && c->opts->override_hash && override_matches(c, it)) {
         *yes = 1;
         return 0;
     }
@@ -1480,8 +1500,21 @@ int proc_run(store_txn_t *txn, const proc_opts_t *opts, upd_msg_t *msg,
     int store_rc = 0;
     int progress = 1;
     size_t seq = 0;
+    unsigned passes = 0;
     while (progress && store_rc == 0) {
         progress = 0;
+        /* a pass is a full check of every object left: bounded, or a
+         * chain of objects each naming the next (one success a pass)
+         * costs objects x bytes */
+        size_t left = 0;
+        for (size_t i = 0; i < c.nitems; i++)
+            left += !c.items[i].ok;
+        if (left && opts->max_passes && passes++ == opts->max_passes) {
+            store_rc = err_set(err, ERR_LIMIT, "its objects would need more than %u passes "
+                               "(max_passes): put each object after the ones it names",
+                               opts->max_passes);
+            break;
+        }
         for (size_t i = 0; i < c.nitems && store_rc == 0; i++) {
             struct item *it = &c.items[i];
             if (it->ok)

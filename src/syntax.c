@@ -1058,8 +1058,17 @@ static int is_addr_spec(const char *s, size_t len)
         size_t dl = len - at - 1, j = 0;
         if (dl == 0)
             return 0;
-        if (d[0] == '[')
-            return d[dl - 1] == ']' && dl > 2;
+        if (d[0] == '[') {
+            /* an address literal ("[192.0.2.1]", "[IPv6:2001:db8::1]"):
+             * nothing else inside, never a list or a second address */
+            if (d[dl - 1] != ']' || dl <= 2)
+                return 0;
+            for (j = 1; j + 1 < dl; j++)
+                if (!is_alnum((unsigned char)d[j]) && d[j] != '.' && d[j] != ':' &&
+                    d[j] != '-')
+                    return 0;
+            return 1;
+        }
         while (j < dl) {
             size_t start = j;
             while (j < dl && d[j] != '.') {

@@ -449,6 +449,7 @@ void upd_password_limits(upd_msg_t *m, unsigned bcrypt_max_cost, unsigned max_ch
     if (m == NULL)
         return;
     m->checks_left = max_checks;
+    m->checks_bounded = 1;
     for (size_t i = 0; i < m->npieces; i++)
         for (size_t k = 0; k < m->creds[i].n; k++)
             if (m->creds[i].v[k].kind == CRED_PASSWORD) {

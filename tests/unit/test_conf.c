@@ -35,6 +35,7 @@ static void test_defaults(void)
     CU_ASSERT_EQUAL(c.max_recipients, CONF_DEFAULT_MAX_RECIPIENTS);
     CU_ASSERT_EQUAL(c.max_notify_values, CONF_DEFAULT_MAX_NOTIFY_VALUES);
     CU_ASSERT_EQUAL(c.max_paragraphs, CONF_DEFAULT_MAX_PARAGRAPHS);
+    CU_ASSERT_EQUAL(c.max_passes, CONF_DEFAULT_MAX_PASSES);
     conf_free(&c);
 }
 

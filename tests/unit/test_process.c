@@ -67,7 +67,7 @@ static int run_unit(store_txn_t *txn, void *arg, err_t *err)
     int rc = upd_split(&p, 1, u->subject, &m, err);
     if (rc == 0) {
         proc_opts_t o = { "TEST", 1767268800 /* 2026-01-01T12:00:00Z */, 0,
-                          u->override_hash != NULL, u->override_hash, NULL, NULL, NULL, 0 };
+                          u->override_hash != NULL, u->override_hash, NULL, NULL, NULL, 0, 0 };
         proc_report_free(u->r);
         u->r = NULL;
         rc = proc_run(txn, &o, m, &u->r, err);
@@ -325,7 +325,7 @@ struct shed_run {
 static int shed_unit(store_txn_t *txn, void *arg, err_t *err)
 {
     struct shed_run *u = arg;
-    proc_opts_t o = { "TEST", 1767268800, 0, 0, NULL, NULL, NULL, NULL, 1 };
+    proc_opts_t o = { "TEST", 1767268800, 0, 0, NULL, NULL, NULL, NULL, 1, 0 };
     proc_report_free(u->r);
     u->r = NULL;
     int rc = proc_run(txn, &o, u->m, &u->r, err);

@@ -869,6 +869,12 @@ static void test_email_address(void)
         { "jane@example.org (Jane)", "jane@example.org" },
         { "\"odd..name\"@example.org", "\"odd..name\"@example.org" },
         { "a@b.c, d@e.f", NULL },
+        { "noc@[192.0.2.1]", "noc@[192.0.2.1]" },
+        { "\"noc\"@[IPv6:2001:db8::1]", "\"noc\"@[IPv6:2001:db8::1]" },
+        /* an address literal holds one address, never a list */
+        { "\"x\"@[a], evil@example.org, \"y\"@[b]", NULL },
+        { "\"x\"@[a] Bcc: z@example.org]", NULL },
+        { "\"x\"@[a\"b]", NULL },
         { "Joe <joe@example.org", NULL },
         { "", NULL },
     };
