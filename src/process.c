@@ -931,7 +931,8 @@ static int keycert_prepare(struct ctx *c, rpsl_obj_t *o, const char *pkey, diag_
     }
     if (!bad) {
         char *why = NULL;
-        int rc2 = keyring_check_obj(c->txn, c->opts->pgp, pkey, &info, &why, err);
+        strv_t warn = STRV_INIT;
+        int rc2 = keyring_check_obj(c->txn, c->opts->pgp, pkey, &info, &why, &warn, err);
         if (rc2) {
             *store_rc = rc2;
             bad = 1;
@@ -939,7 +940,11 @@ static int keycert_prepare(struct ctx *c, rpsl_obj_t *o, const char *pkey, diag_
             diag_add(d, DIAG_ERROR, at, "%s", why);
             free(why);
             bad = 1;
+        } else {
+            for (size_t i = 0; i < warn.n; i++)
+                diag_add(d, DIAG_WARNING, at, "%s", warn.v[i]);
         }
+        strv_free(&warn);
     }
     if (bad) {
         pgp_keyinfo_free(&info);
