@@ -450,7 +450,7 @@ int keyring_check_obj(store_txn_t *txn, pgp_t *pgp, const char *pkey,
             break;
         /* a (sub)key of another key-cert's key */
         strv_t holders = STRV_INIT;
-        rc = pgp_key_holders(pgp, f, &holders, err);
+        rc = pgp_key_holders(pgp, f, 1, &holders, err);
         for (size_t k = 0; rc == 0 && *why == NULL && k < holders.n; k++) {
             if (strcmp(holders.v[k], info->fpr) == 0)
                 continue;
@@ -490,7 +490,8 @@ static int drop_claimants(store_t *st, pgp_t *pgp, const char *pkey, const char 
                           strv_t *warn, err_t *err)
 {
     strv_t holders = STRV_INIT;
-    int rc = pgp_key_holders(pgp, fpr, &holders, err);
+    /* from gpg: the cache is stale after each key-cert of the mail */
+    int rc = pgp_key_holders(pgp, fpr, 0, &holders, err);
     for (size_t i = 0; rc == 0 && i < holders.n; i++) {
         if (strcasecmp(holders.v[i], fpr) == 0)
             continue;
