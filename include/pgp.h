@@ -130,6 +130,9 @@ typedef struct pgp_keyinfo {
     strv_t owners;          /**< user ids, as owner: lines */
     int secret;             /**< the data held secret key material */
     int expired, revoked;   /**< state of the primary key */
+    int invalid;            /**< gpg found no user ID with a valid
+                                 self-signature: whoever made the key did
+                                 not prove to hold its primary key */
     strv_t fprs;            /**< the fingerprints of the primary key and of
                                  every subkey, upper-case, in key order (a
                                  fingerprint listed twice stays twice) */

@@ -1240,6 +1240,7 @@ static void fill_info(gpgme_key_t key, pgp_keyinfo_t *info)
     }
     info->expired = key->expired;
     info->revoked = key->revoked;
+    info->invalid = key->invalid;
 }
 
 /* Whether @s holds an armored secret key block. */

@@ -915,6 +915,9 @@ static int keycert_prepare(struct ctx *c, rpsl_obj_t *o, const char *pkey, diag_
         diag_add(d, DIAG_ERROR, at, "The supplied object has multiple keys");
     else if (info.revoked)
         diag_add(d, DIAG_ERROR, at, "The supplied key is revoked");
+    else if (info.invalid)
+        diag_add(d, DIAG_ERROR, at, "The supplied key has no user ID with a valid "
+                 "self-signature: the key's owner signs its user ID with its primary key");
     else
         bad = 0;
     err_free(&e);
