@@ -77,6 +77,22 @@ def registry(*extra):
     return objs
 
 
+def unproven_key(victim_pub):
+    """A key whose primary key is the victim's (signing) subkey packet,
+    re-tagged, with a user ID whose "self-signature" is made by another
+    key: no secret of the victim's, and no proof of holding the key."""
+    import hashlib
+    import struct
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    sub = [b for t, b in ak.packets(ak.dearmor(victim_pub)) if t == 14][0]
+    priv = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b'not the victim').digest())
+    uid = b'Stranger Example <stranger@example.org>'
+    sig = ak.signature(priv, sub, 0x13, ak.hashed_key(sub) + b'\xb4' +
+                       struct.pack('>I', len(uid)) + uid, 0x03)
+    data = ak.old_packet(6, sub) + ak.old_packet(13, uid) + ak.old_packet(2, sig)
+    return ak.fingerprint(sub), ak.armor('PUBLIC KEY BLOCK', data)
+
+
 def build(home):
     text = am.text
     spw = 'password: %s\n' % STRANGER_PW
@@ -140,6 +156,34 @@ def build(home):
         'mail.2': mail('keycert-one-mail', text(CS), 2, ALICE),
         'secret': STRANGER_PW + '\nkumquat-42\n',
         'queries': queries,
+    })
+
+    # carol's signing subkey as the primary key of the stranger's
+    # key-cert (a user ID "self-signed" by another key: gpg finds it
+    # invalid).  The owner of a primary key wins only when she proved to
+    # hold it: such a key is refused, so carol keeps her key, and, when
+    # the stranger comes first, her key-cert create still succeeds
+    ufpr, upub = unproven_key(KEYS['carol']['pub'])
+    uname = 'PGPKEY-' + ufpr[-8:]
+    unproven = ('key-cert:       %s\n' % uname + mc.certif(upub) +
+                'mnt-by:         EVIL-MNT\nsource:         TEST\n')
+    CSC = mc.clearsign(home, 'carol', mc.person('inline change signed by carol'))
+    cqueries = '%s\nPGPKEY-%s\n-r TP1-TEST\n' % (uname, KEYS['carol']['id8'])
+    write_case('unproven-primary', {
+        'objects.rpsl': registry(),
+        'mail': mail('unproven-primary', text(unproven + spw)),
+        'mail.2': mail('unproven-primary', text(CSC), 2, ALICE),
+        'secret': STRANGER_PW + '\nkumquat-42\n',
+        'queries': cqueries,
+    })
+    write_case('unproven-primary-first', {
+        'objects.rpsl': registry().replace(mc.keycert('carol') + '\n', ''),
+        'mail': mail('unproven-primary-first', text(unproven + spw)),
+        'mail.2': mail('unproven-primary-first',
+                       text(mc.keycert('carol') + 'password: kumquat-42\n'), 2, ALICE),
+        'mail.3': mail('unproven-primary-first', text(CSC), 3, ALICE),
+        'secret': STRANGER_PW + '\nkumquat-42\n',
+        'queries': cqueries,
     })
 
 
