@@ -100,12 +100,21 @@ int keyring_rebuild(store_t *st, pgp_t *pgp, keyring_stats_t *stats,
  * another key-cert, looked up in the registry's keyring (@pgp, which holds
  * the key of every key-cert of the store) and confirmed in the store.  A
  * stranger's key listing the victim's key as a subkey is refused so.
- * @param why  receives the reason when the key is refused (malloc'd; the
- *             caller frees it), NULL when it is accepted
+ * One exception: the primary key of @info may be a subkey of another
+ * key-cert's key (a stranger who listed the victim's public key as a
+ * subkey before she registered it).  Only the holder of a primary key has
+ * proven possession, so the key is accepted, with a warning in @warn
+ * naming the other key-cert, which loses its key from the keyring at the
+ * commit (keyring_commit_obj) as in autodbm-load (keyring_import_all).
+ * A subkey shared with another key-cert's key stays refused.
+ * @param why   receives the reason when the key is refused (malloc'd; the
+ *              caller frees it), NULL when it is accepted
+ * @param warn  receives warnings for the ack when it is accepted (may be
+ *              NULL)
  * @return 0 (see *why); ERR_STORE; ERR_CRYPTO.
  */
 int keyring_check_obj(store_txn_t *txn, pgp_t *pgp, const char *pkey,
-                      const pgp_keyinfo_t *info, char **why, err_t *err);
+                      const pgp_keyinfo_t *info, char **why, strv_t *warn, err_t *err);
 
 /**
  * After a commit that created, modified or deleted a key-cert, bring the
@@ -114,17 +123,23 @@ int keyring_check_obj(store_txn_t *txn, pgp_t *pgp, const char *pkey,
  * with the same fingerprint, so subkeys and user ids it no longer has go
  * - and the key of @old (the version before, NULL on create) is forgotten
  * as keyring_forget_obj() does when its fingerprint changed or the
- * key-cert is gone.  Keys are imported only here, after the commit, never
- * during the update: a dry run, a failed object, a transaction rolled
- * back or a temporary failure leaves nothing in the keyring.  A robot
+ * key-cert is gone.  Before the import, every other key in the keyring
+ * that holds the primary key of @pkey as a subkey is deleted from the
+ * keyring (gpg would merge the key into it; keyring_check_obj()), each
+ * with a warning in @warn naming the key-cert that loses its key; that
+ * key-cert stays in the store.  Keys are imported only here, after the
+ * commit, never during the update: a dry run, a failed object, a
+ * transaction rolled back or a temporary failure leaves nothing in the
+ * keyring.  A robot
  * stopped between the commit and this leaves the key-cert without its key
  * (its signatures count as by an unknown key) until keyring_rebuild().
  * @param pkey  the key-cert's name (NULL: the name of @old, a delete)
+ * @param warn  receives the warnings for the log line (may be NULL)
  * @return 0; ERR_STORE; ERR_SYNTAX (the stored certif: is not one public
  *         key); ERR_CRYPTO.
  */
 int keyring_commit_obj(store_t *st, pgp_t *pgp, const char *pkey, const rpsl_obj_t *old,
-                       err_t *err);
+                       strv_t *warn, err_t *err);
 
 /**
  * After a commit that deleted or modified the key-cert @old: remove its

@@ -130,6 +130,9 @@ typedef struct pgp_keyinfo {
     strv_t owners;          /**< user ids, as owner: lines */
     int secret;             /**< the data held secret key material */
     int expired, revoked;   /**< state of the primary key */
+    int invalid;            /**< gpg found no user ID with a valid
+                                 self-signature: whoever made the key did
+                                 not prove to hold its primary key */
     strv_t fprs;            /**< the fingerprints of the primary key and of
                                  every subkey, upper-case, in key order (a
                                  fingerprint listed twice stays twice) */
@@ -177,11 +180,15 @@ int pgp_key_delete(pgp_t *p, const char *fpr, err_t *err);
  * The keys of the GnuPG home that hold the (sub)key @fpr: as their primary
  * key or as a subkey of any capability (key-cert uniqueness, keyring.h).
  * @param fpr        a full fingerprint (40 hex digits)
+ * @param cached     1: from the home's key data cache (rebuilt, listing
+ *                   every key, when the keyring changed since); 0: asking
+ *                   gpg for the keys holding @fpr only (cheaper right
+ *                   after a change of the keyring)
  * @param primaries  receives the primary fingerprint of each such key
  *                   (appended, upper-case, each once)
  * @return 0; ERR_CRYPTO when the keys could not be listed.
  */
-int pgp_key_holders(pgp_t *p, const char *fpr, strv_t *primaries, err_t *err);
+int pgp_key_holders(pgp_t *p, const char *fpr, int cached, strv_t *primaries, err_t *err);
 
 /**
  * The v4 fingerprints of the primary key and of every subkey in armored

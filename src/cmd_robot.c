@@ -771,8 +771,12 @@ static void keycert_after_commit(struct robot *r, store_t *st)
         if (x->cls != SC_KEY_CERT || !x->ok || x->op == PROC_NOOP)
             continue;
         err_t e = ERR_INIT;
-        if (keyring_commit_obj(st, r->pgp, x->pkey, x->old, &e) != 0)
+        strv_t warn = STRV_INIT;
+        if (keyring_commit_obj(st, r->pgp, x->pkey, x->old, &warn, &e) != 0)
             buf_printf(&r->logextra, " keyring-warning=\"%s\"", err_text(&e));
+        for (size_t k = 0; k < warn.n; k++)
+            buf_printf(&r->logextra, " keyring-warning=\"%s\"", warn.v[k]);
+        strv_free(&warn);
         err_free(&e);
     }
 }

@@ -424,7 +424,7 @@ static int keycert_of_fpr(store_txn_t *txn, const char *fpr, const char *except,
 }
 
 int keyring_check_obj(store_txn_t *txn, pgp_t *pgp, const char *pkey,
-                      const pgp_keyinfo_t *info, char **why, err_t *err)
+                      const pgp_keyinfo_t *info, char **why, strv_t *warn, err_t *err)
 {
     *why = NULL;
     int rc = 0;
@@ -450,16 +450,27 @@ int keyring_check_obj(store_txn_t *txn, pgp_t *pgp, const char *pkey,
             break;
         /* a (sub)key of another key-cert's key */
         strv_t holders = STRV_INIT;
-        rc = pgp_key_holders(pgp, f, &holders, err);
+        rc = pgp_key_holders(pgp, f, 1, &holders, err);
         for (size_t k = 0; rc == 0 && *why == NULL && k < holders.n; k++) {
             if (strcmp(holders.v[k], info->fpr) == 0)
                 continue;
             other = NULL;
             r = keycert_of_fpr(txn, holders.v[k], pkey, &other, err);
-            if (r == 1)
+            if (r == 1 && i == 0) {
+                /* the supplied primary key is only a subkey of the other
+                 * key: its owner wins (keyring_commit_obj) */
+                if (warn) {
+                    char *w = xasprintf("The primary key %s of the supplied key is a subkey of "
+                                        "key-cert %s: the key belongs to this key-cert, and "
+                                        "%s authorises nothing until its maintainer removes "
+                                        "that subkey from it", spaced, other, other);
+                    strv_add_unique(warn, w);
+                    free(w);
+                }
+            } else if (r == 1) {
                 *why = xasprintf("The %s %s of the supplied key is already a key of key-cert "
                                  "%s: a key belongs to one key-cert only", what, spaced, other);
-            else if (r != 0)
+            } else if (r != 0)
                 rc = r;
             free(other);
         }
@@ -472,8 +483,41 @@ int keyring_check_obj(store_txn_t *txn, pgp_t *pgp, const char *pkey,
     return rc;
 }
 
+/* Delete from the keyring every key other than @fpr's own that holds
+ * @fpr (a primary key of a key-cert) as a subkey, each named in @warn
+ * (may be NULL): gpg would merge the key @fpr into such a key on import. */
+static int drop_claimants(store_t *st, pgp_t *pgp, const char *pkey, const char *fpr,
+                          strv_t *warn, err_t *err)
+{
+    strv_t holders = STRV_INIT;
+    /* from gpg: the cache is stale after each key-cert of the mail */
+    int rc = pgp_key_holders(pgp, fpr, 0, &holders, err);
+    for (size_t i = 0; rc == 0 && i < holders.n; i++) {
+        if (strcasecmp(holders.v[i], fpr) == 0)
+            continue;
+        rc = pgp_key_delete(pgp, holders.v[i], err);
+        if (rc != 0 || warn == NULL)
+            continue;
+        /* the key-cert that loses its key, for the log */
+        char *other = NULL;
+        store_txn_t *txn = NULL;
+        if (store_read_begin(st, &txn, NULL) == 0) {
+            keycert_of_fpr(txn, holders.v[i], pkey, &other, NULL);
+            store_read_end(txn);
+        }
+        char *w = xasprintf("the key %s of key-cert %s was deleted from the keyring: it "
+                            "holds the primary key of key-cert %s as a subkey",
+                            holders.v[i], other ? other : "(none)", pkey);
+        strv_add(warn, w);
+        free(w);
+        free(other);
+    }
+    strv_free(&holders);
+    return rc;
+}
+
 int keyring_commit_obj(store_t *st, pgp_t *pgp, const char *pkey, const rpsl_obj_t *old,
-                       err_t *err)
+                       strv_t *warn, err_t *err)
 {
     if (pkey == NULL)
         pkey = old ? rpsl_obj_get(old, "key-cert") : NULL;
@@ -493,8 +537,12 @@ int keyring_commit_obj(store_t *st, pgp_t *pgp, const char *pkey, const rpsl_obj
         fingerpr_of(old, oldfpr);
     if (rc == 0 && cur && is_pgp_keycert(cur)) {
         fingerpr_of(cur, curfpr);
-        /* the key as stored, not merged into what the keyring had */
+        /* the key as stored, not merged into what the keyring had: nor
+         * into another key listing it as a subkey (the primary key's
+         * owner wins, keyring_check_obj) */
         if (curfpr[0])
+            rc = drop_claimants(st, pgp, pkey, curfpr, warn, err);
+        if (rc == 0 && curfpr[0])
             rc = pgp_key_delete(pgp, curfpr, err);
         if (rc == 0)
             rc = keyring_import_obj(pgp, cur, NULL, NULL, err);

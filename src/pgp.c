@@ -898,12 +898,12 @@ static int key_lookup(pgp_t *p, const char *id, struct keydata *kd)
     return engine_lookup(p, id, kd);
 }
 
-int pgp_key_holders(pgp_t *p, const char *fpr, strv_t *primaries, err_t *err)
+int pgp_key_holders(pgp_t *p, const char *fpr, int cached, strv_t *primaries, err_t *err)
 {
     struct keycache local;
     memset(&local, 0, sizeof local);
     const struct keycache *kc = &p->kc;
-    if (kc_current(p) != 0) {
+    if (!cached || kc_current(p) != 0) {
         /* not cached: every key holding it, from gpg */
         gpgme_error_t ge = kc_list(p, fpr, &local);
         if (ge)
@@ -1240,6 +1240,7 @@ static void fill_info(gpgme_key_t key, pgp_keyinfo_t *info)
     }
     info->expired = key->expired;
     info->revoked = key->revoked;
+    info->invalid = key->invalid;
 }
 
 /* Whether @s holds an armored secret key block. */

@@ -935,6 +935,9 @@ static int keycert_prepare(struct ctx *c, rpsl_obj_t *o, const char *pkey, diag_
         diag_add(d, DIAG_ERROR, at, "The supplied object has multiple keys");
     else if (info.revoked)
         diag_add(d, DIAG_ERROR, at, "The supplied key is revoked");
+    else if (info.invalid)
+        diag_add(d, DIAG_ERROR, at, "The supplied key has no user ID with a valid "
+                 "self-signature: the key's owner signs its user ID with its primary key");
     else
         bad = 0;
     err_free(&e);
@@ -951,7 +954,8 @@ static int keycert_prepare(struct ctx *c, rpsl_obj_t *o, const char *pkey, diag_
     }
     if (!bad) {
         char *why = NULL;
-        int rc2 = keyring_check_obj(c->txn, c->opts->pgp, pkey, &info, &why, err);
+        strv_t warn = STRV_INIT;
+        int rc2 = keyring_check_obj(c->txn, c->opts->pgp, pkey, &info, &why, &warn, err);
         if (rc2) {
             *store_rc = rc2;
             bad = 1;
@@ -959,7 +963,11 @@ static int keycert_prepare(struct ctx *c, rpsl_obj_t *o, const char *pkey, diag_
             diag_add(d, DIAG_ERROR, at, "%s", why);
             free(why);
             bad = 1;
+        } else {
+            for (size_t i = 0; i < warn.n; i++)
+                diag_add(d, DIAG_WARNING, at, "%s", warn.v[i]);
         }
+        strv_free(&warn);
     }
     if (bad) {
         pgp_keyinfo_free(&info);

@@ -4,9 +4,9 @@
 keys of this folder, with the helpers of make-cases.py and the cast of
 make-attack-mime.py (alice the victim, bob the stranger with EVIL-MNT).
 
-usage: tests/keys/make-attack-red.py [--unfixed]       (from anywhere)
---unfixed also writes the cases of weaknesses not fixed yet
-(attack-red-keycert-squat: they fail until the weakness is fixed).
+usage: tests/keys/make-attack-red.py        (from anywhere)
+(The key-cert squatting weakness found by the red team is fixed; its
+cases are written by make-attack-squat.py.)
 It rewrites every file but expected/ of the attack-red-* cases; expected/
 is then written with tests/cases/run --update and must be read before it
 is committed.
@@ -15,7 +15,6 @@ import base64
 import importlib.util
 import os
 import shutil
-import sys
 import tempfile
 import zlib
 
@@ -178,36 +177,6 @@ def build(home):
         'mail.2': mail('keycert-compressed', text(bobkc + 'password: stranger-secret-7\n'), 2),
         'secret': 'stranger-secret-7\n',
         'queries': 'PGPKEY-%s\n' % KEYS['bob']['id8'],
-    })
-
-    if '--unfixed' in sys.argv:
-        build_unfixed(home)
-
-
-def build_unfixed(home):
-    """Cases of weaknesses not fixed yet (written with --unfixed only, so
-    that the suite stays an assertion of what holds)."""
-    CS = mc.clearsign(home, 'alice', am.upd_person('inline change signed by alice'))
-    text = am.text
-    # --- the stranger registers the victim's key first ---
-    # alice has no key-cert yet (she is about to register her key, which
-    # is public).  The stranger's key-cert lists her primary key as an
-    # authentication subkey, bound by his own signature; then TEST-MNT
-    # (by password) creates alice's key-cert, and alice signs.
-    sfpr, spub = ak.stranger_key(KEYS['alice']['pub'])
-    kc = ('key-cert:       PGPKEY-%s\n' % sfpr[-8:] + mc.certif(spub) +
-          'mnt-by:         EVIL-MNT\nsource:         TEST\n')
-    objs = registry().replace(mc.keycert('alice') + '\n', '')
-    assert mc.keycert('alice') not in objs
-    write_case('keycert-squat', {
-        'objects.rpsl': objs.replace('EVIL-MNT\n', 'EVIL-MNT\nauth:           MD5-PW '
-                                     '$1$StRaNgEr$rizP7DbXu5gANmh8WDaqj.\n', 1),
-        'mail': mail('keycert-squat', text(kc + 'password: stranger-secret-7\n')),
-        'mail.2': mail('keycert-squat', text(mc.keycert('alice') +
-                                             'password: kumquat-42\n'), 2, ALICE),
-        'mail.3': mail('keycert-squat', text(CS), 3, ALICE),
-        'secret': 'stranger-secret-7\nkumquat-42\n',
-        'queries': 'PGPKEY-%s\nPGPKEY-%s\n-r TP1-TEST\n' % (sfpr[-8:], KEYS['alice']['id8']),
     })
 
 
