@@ -25,10 +25,11 @@
  *    error "Multiple reasons specified for DELETE operation");
  *  - "dry-run:" anywhere makes the whole message a dry run;
  *  - "override:" lines are kept with their paragraph (the caller decides
- *    whether override is allowed); "override :" (blanks before the ':',
- *    which would otherwise be an unknown attribute echoed in the ack) is
- *    removed and never used, counted in nmistyped_override, with one
- *    warning;
+ *    whether override is allowed); a line that looks like a mistyped
+ *    "override:" (the same rule as for "password:": "override :",
+ *    "overide:", "overrid:"), which would otherwise be an unknown
+ *    attribute echoed with its secret in the ack, is removed and never
+ *    used, counted in nmistyped_override, with one warning;
  *  - a paragraph whose first line is an attribute of a known class, with
  *    at least one more attribute, is an object (parsed and classified);
  *    any other paragraph that is not only pseudo-attributes is "not an
@@ -100,7 +101,8 @@ typedef struct upd_msg {
     size_t npieces;
     diag_list_t global;     /**< message-level messages (keywords, ...) */
     size_t nmistyped;       /**< lines taken for mistyped "password:" lines */
-    size_t nmistyped_override; /**< "override :" lines (removed, unused) */
+    size_t nmistyped_override; /**< mistyped "override:" lines (removed,
+                                    unused) */
     unsigned checks_left;   /**< crypt computations its passwords (and its
                                  override: lines) may still make
                                  (upd_password_limits) */

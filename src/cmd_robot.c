@@ -971,6 +971,8 @@ int main(int argc, char **argv)
         limit_why = update_limit(r.upd, &r.conf);
         if (r.upd->nmistyped)
             buf_printf(&r.logextra, " mistyped-passwords=%zu", r.upd->nmistyped);
+        if (r.upd->nmistyped_override)
+            buf_printf(&r.logextra, " mistyped-overrides=%zu", r.upd->nmistyped_override);
         upd_password_limits(r.upd, r.conf.bcrypt_max_cost, r.conf.max_password_checks);
     }
     r.limit = limit_why;

@@ -19,7 +19,8 @@
 enum pseudo { P_NONE, P_PASSWORD, P_DELETE, P_DRYRUN, P_OVERRIDE, P_MISTYPED,
               P_MISTYPED_OVERRIDE };
 
-/* Names of a mistyped "password:" are 4 to 10 bytes (2 edits from 6 or 8). */
+/* Names of a mistyped "password:" or "override:" are 4 to 10 bytes (2
+ * edits from 6 or 8). */
 #define MISTYPED_MIN 4
 #define MISTYPED_MAX 10
 
@@ -52,8 +53,12 @@ static size_t edit_distance(const char *a, size_t n, const char *b)
     return d[n][m];
 }
 
-/* Whether the line [s, e) looks like a mistyped "password:" line (update.h). */
-static int mistyped_password(const char *s, const char *e)
+/*
+ * Whether the line [s, e) looks like a mistyped "@word:" line (update.h):
+ * optional blanks, a name within 2 edits of one of @words (a NULL-ended
+ * list), optional blanks, a colon.
+ */
+static int mistyped(const char *s, const char *e, const char *const *words)
 {
     while (s < e && (*s == ' ' || *s == '\t'))
         s++;
@@ -65,7 +70,10 @@ static int mistyped_password(const char *s, const char *e)
         s++;
     if (s == e || *s != ':' || n < MISTYPED_MIN || n > MISTYPED_MAX)
         return 0;
-    return edit_distance(name, n, "password") <= 2 || edit_distance(name, n, "passwd") <= 2;
+    for (; *words; words++)
+        if (edit_distance(name, n, *words) <= 2)
+            return 1;
+    return 0;
 }
 
 /*
@@ -92,18 +100,13 @@ static enum pseudo pseudo_line(const char *s, const char *e, const char **val,
             return names[i].p;
         }
     }
-    /* "override :" would be the unknown attribute "override " (rpsl.h),
-     * echoed with its secret: removed instead, never used */
-    size_t n = strlen("override");
-    if ((size_t)(e - s) > n && strncasecmp(s, "override", n) == 0 &&
-        (s[n] == ' ' || s[n] == '\t')) {
-        const char *q = s + n;
-        while (q < e && (*q == ' ' || *q == '\t'))
-            q++;
-        if (q < e && *q == ':')
-            return P_MISTYPED_OVERRIDE;
-    }
-    return mistyped_password(s, e) ? P_MISTYPED : P_NONE;
+    /* a near miss ("pasword:", "password :", "overide:") would be an
+     * unknown attribute, echoed with its secret: removed, never used */
+    static const char *const pw[] = { "password", "passwd", NULL };
+    static const char *const ov[] = { "override", NULL };
+    if (mistyped(s, e, pw))
+        return P_MISTYPED;
+    return mistyped(s, e, ov) ? P_MISTYPED_OVERRIDE : P_NONE;
 }
 
 static int blank(const char *s, const char *e)
@@ -352,7 +355,8 @@ int upd_split(const upd_piece_t *pieces, size_t n, const char *subject,
                  m->nmistyped);
     if (m->nmistyped_override)
         diag_add(&m->global, DIAG_WARNING, DIAG_OBJECT,
-                 "%zu line(s) looking like a mistyped \"override:\" (\"override :\") "
+                 "%zu line(s) looking like a mistyped \"override:\" (such as \"overide:\" "
+                 "or \"override :\") "
                  "were removed from the update and not used", m->nmistyped_override);
     *out = m;
     return 0;

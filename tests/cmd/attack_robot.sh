@@ -125,4 +125,22 @@ check "no file or directory of the archive is open to group or others" \
     sh -c "test -z \"\$(find '$D/archive' -perm /077)\""
 # a leftover .tmp of mode 0644: tests/unit/test_archive.c
 
+# ------------------------------------ mistyped password: and override: lines
+D=$T/mistyped
+mkconf "$D"
+mail typo@example.com NP3-TEST | sed -e 's/^password: .*/pasword:        kumquat-99\
+password :      kumquat-98\
+overide:        admin,kumquat-97\
+override :      admin,kumquat-96\
+password:       kumquat-42/' > "$T/typo.mail"
+robot "$D" < "$T/typo.mail"
+check "mistyped password: lines are counted in the log line" \
+    grep -q 'mistyped-passwords=2' "$D/log"
+check "mistyped override: lines are counted in the log line" \
+    grep -q 'mistyped-overrides=2' "$D/log"
+check "none of their values is logged or answered" \
+    sh -c "! grep -rq 'kumquat-9' '$D/log' '$D/outbox'"
+check "the genuine password still authorises the person" \
+    grep -q 'Create SUCCEEDED: \[person\] NP3-TEST' "$D"/outbox/new/*
+
 echo "1..$n"

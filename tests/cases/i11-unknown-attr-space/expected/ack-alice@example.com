@@ -31,8 +31,8 @@ Number of objects processed with errors:   1
 
 DETAILED EXPLANATION:
 
-***Warning: 1 line(s) looking like a mistyped "override:" ("override :") were
-            removed from the update and not used
+***Warning: 1 line(s) looking like a mistyped "override:" (such as "overide:"
+            or "override :") were removed from the update and not used
 
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
 The following object(s) were found to have ERRORS:
