@@ -63,6 +63,12 @@ typedef struct conf {
     unsigned max_recipients;/**< distinct addresses the notifications of
                                  one mail go to (max_recipients): beyond,
                                  the mail is refused, nothing applied */
+    size_t max_notify_bytes;/**< bytes of the notification mails of one
+                                 mail together, each as delivered (headers
+                                 and encoded body), an object told to many
+                                 addresses counted once per address
+                                 (max_notify_bytes): beyond, the mail is
+                                 refused, nothing applied */
     unsigned bcrypt_max_cost; /**< highest BCRYPT-PW cost accepted on
                                  create/modify and computed when a password
                                  is checked (bcrypt_max_cost, 4..31) */
@@ -103,6 +109,9 @@ typedef struct conf {
 #define CONF_DEFAULT_MAX_PARAGRAPHS  5000u
 #define CONF_DEFAULT_MAX_NOTIFY_VALUES 20u
 #define CONF_DEFAULT_MAX_RECIPIENTS  200u
+/* 64M: six times a full max_mail_size mail; a 1,000-object mail of 1M
+ * told to a handful of addresses makes a few MB */
+#define CONF_DEFAULT_MAX_NOTIFY_BYTES ((size_t)64 << 20)
 #define CONF_DEFAULT_BCRYPT_MAX_COST 12u
 #define CONF_DEFAULT_MAX_PASSWORD_CHECKS 50u
 #define CONF_DEFAULT_MAX_PASSES      10u

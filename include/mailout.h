@@ -74,6 +74,12 @@ typedef struct mailout_part {
                                  ([0]) or quoted-printable ([1]); 0: not
                                  queued yet (set by the first message that
                                  uses it) */
+    size_t size[2];         /**< 1 + its transfer-encoded length, 7bit
+                                 ([0]) or quoted-printable ([1]); 0: not
+                                 measured yet (set by mailout_segs_size()) */
+    int qp;                 /**< 0: not looked at yet; 1: 7bit will do;
+                                 2: needs quoted-printable (set by the first
+                                 message that uses it) */
 } mailout_part_t;
 
 /** One segment of a body: a text of its own, or a shared part. */
@@ -97,6 +103,20 @@ typedef struct mailout_seg {
 int mailout_compose_queue_segs(store_txn_t *txn, const mailout_msg_t *m,
                                const mailout_seg_t *segs, size_t nsegs,
                                mailout_part_t *parts, err_t *err);
+
+/**
+ * The size of the message mailout_compose_queue_segs() makes of @m and
+ * @segs, as delivered (header block and transfer-encoded body), without
+ * composing the body: each part is measured once per encoding and the
+ * length kept in @parts[i].size, so measuring many messages that share a
+ * part reads it once.  The Message-ID: is new for every message; its
+ * length, and so the size, may differ by a few bytes from host to host.
+ * @param size  receives the size; 0 when the address is unusable
+ * @return 0, ERR_SYNTAX for an unusable address (such a message is never
+ *         queued: mailout_compose_queue_segs() refuses it too).
+ */
+int mailout_segs_size(const mailout_msg_t *m, const mailout_seg_t *segs, size_t nsegs,
+                      mailout_part_t *parts, size_t *size, err_t *err);
 
 /**
  * Queue a composed message for @to in the store (write transaction).

@@ -59,6 +59,9 @@ typedef struct notify_opts {
     time_t now;                 /**< "- Date/Time:" */
     unsigned max_recipients;    /**< distinct addresses at most
                                      (max_recipients); 0: no bound */
+    size_t max_notify_bytes;    /**< bytes of all the mails together, each
+                                     as delivered (mailout_segs_size()), at
+                                     most (max_notify_bytes); 0: no bound */
     int shared;                 /**< 1: the mails come as segments and
                                      shared parts (mailout_compose_queue_segs):
                                      an object told to many addresses is
@@ -74,7 +77,10 @@ typedef struct notify_opts {
  *              address
  * @return 0; ERR_LIMIT when the mails would go to more than
  *         opts->max_recipients addresses (counted before any text is
- *         built; nothing is appended to @out); the store's status
+ *         built) or would make more than opts->max_notify_bytes bytes
+ *         (counted mail by mail as they are built: the building stops at
+ *         the first mail beyond); nothing is appended to @out then, nor
+ *         on any other error; the store's status
  *         (ERR_TEMP, ERR_STORE, ...) when a look-up failed; ERR_SOFTWARE
  *         when the version a result wrote is not in @txn (a bug).
  */

@@ -604,7 +604,7 @@ static int robot_unit(store_txn_t *txn, void *arg, err_t *err)
         r->ack_subject = report_subject(r->report, r->mail->subject);
         if (!r->report->dry_run) {
             notify_opts_t no = { r->conf.source, r->conf.robot_address, r->mail->from, r->now,
-                                 r->conf.max_recipients, 1 };
+                                 r->conf.max_recipients, r->conf.max_notify_bytes, 1 };
             if ((rc = notify_build(txn, r->report, &no, &r->notes, err)) != 0)
                 return rc;
         }
@@ -1011,8 +1011,8 @@ int main(int argc, char **argv)
         rc = store_write(st, robot_unit, &ua, &err);
         if (rc == ERR_LIMIT) {
             /* beyond a limit only the processing could tell (notify.h
-             * max_recipients, process.h max_passes): nothing was kept;
-             * answer as for the others */
+             * max_recipients and max_notify_bytes, process.h max_passes):
+             * nothing was kept; answer as for the others */
             limit_why = xstrdup(err_text(&err));
             err_free(&err);
             r.limit = limit_why;

@@ -44,6 +44,7 @@ static const struct key keys[] = {
     { "max_mail_size", K_SIZE, OFF(max_mail_size) },
     { "max_mime_depth", K_COUNT, OFF(max_mime_depth) },
     { "max_mime_parts", K_COUNT, OFF(max_mime_parts) },
+    { "max_notify_bytes", K_SIZE, OFF(max_notify_bytes) },
     { "max_notify_values", K_COUNT, OFF(max_notify_values) },
     { "max_object_size", K_SIZE, OFF(max_object_size) },
     { "max_objects", K_COUNT, OFF(max_objects) },
@@ -97,6 +98,7 @@ void conf_defaults(conf_t *c)
     c->max_paragraphs = CONF_DEFAULT_MAX_PARAGRAPHS;
     c->max_notify_values = CONF_DEFAULT_MAX_NOTIFY_VALUES;
     c->max_recipients = CONF_DEFAULT_MAX_RECIPIENTS;
+    c->max_notify_bytes = CONF_DEFAULT_MAX_NOTIFY_BYTES;
     c->bcrypt_max_cost = CONF_DEFAULT_BCRYPT_MAX_COST;
     c->max_password_checks = CONF_DEFAULT_MAX_PASSWORD_CHECKS;
     c->max_passes = CONF_DEFAULT_MAX_PASSES;

@@ -276,30 +276,60 @@ static uint64_t get_be64(const unsigned char *p)
     return v;
 }
 
-/* The text of a segment. */
-static void seg_text(const mailout_seg_t *s, const mailout_part_t *parts, const char **t,
-                     size_t *n)
+/* Does the body made of @segs need quoted-printable?  A part is looked
+ * at once (mailout_part_t.qp). */
+static int segs_need_qp(const mailout_seg_t *segs, size_t nsegs, mailout_part_t *parts)
 {
-    if (s->text != NULL) {
-        *t = s->text;
-        *n = s->len;
-    } else {
-        *t = parts[s->part].text;
-        *n = parts[s->part].len;
+    for (size_t i = 0; i < nsegs; i++) {
+        if (segs[i].text != NULL) {
+            if (needs_qp(segs[i].text, segs[i].len))
+                return 1;
+            continue;
+        }
+        mailout_part_t *p = &parts[segs[i].part];
+        if (p->qp == 0)
+            p->qp = needs_qp(p->text, p->len) ? 2 : 1;
+        if (p->qp == 2)
+            return 1;
     }
+    return 0;
+}
+
+int mailout_segs_size(const mailout_msg_t *m, const mailout_seg_t *segs, size_t nsegs,
+                      mailout_part_t *parts, size_t *size, err_t *err)
+{
+    *size = 0;
+    mailout_msg_t head_only = *m;
+    head_only.body = NULL;
+    char *head;
+    GMimeContentEncoding enc;
+    GMimeFormatOptions *fo;
+    int rc = compose_head(&head_only, segs_need_qp(segs, nsegs, parts), &head, &enc, &fo, err);
+    if (rc)
+        return rc;
+    int e = enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
+    size_t total = strlen(head);
+    for (size_t i = 0; i < nsegs; i++) {
+        if (segs[i].text != NULL) {
+            total += encode_body(fo, enc, segs[i].text, segs[i].len, NULL, NULL);
+            continue;
+        }
+        mailout_part_t *p = &parts[segs[i].part];
+        if (p->size[e] == 0)
+            p->size[e] = 1 + encode_body(fo, enc, p->text, p->len, NULL, NULL);
+        total += p->size[e] - 1;
+    }
+    g_free(head);
+    g_mime_format_options_free(fo);
+    *size = total;
+    return 0;
 }
 
 int mailout_compose_queue_segs(store_txn_t *txn, const mailout_msg_t *m,
                                const mailout_seg_t *segs, size_t nsegs,
                                mailout_part_t *parts, err_t *err)
 {
-    int qp = 0;
-    for (size_t i = 0; i < nsegs && !qp; i++) {
-        const char *t;
-        size_t n;
-        seg_text(&segs[i], parts, &t, &n);
-        qp = needs_qp(t, n);
-    }
+    int qp = segs_need_qp(segs, nsegs, parts);
     mailout_msg_t head_only = *m;
     head_only.body = NULL;
     char *head;

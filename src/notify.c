@@ -621,6 +621,47 @@ static void list_push(notify_list_t *l, char *to, char *subject, char *body)
     l->n++;
 }
 
+/* Drop the mails and parts of @l from the @n-th and the @np-th on. */
+static void list_truncate(notify_list_t *l, size_t n, size_t np)
+{
+    for (size_t i = n; i < l->n; i++) {
+        free(l->v[i].to);
+        free(l->v[i].subject);
+        free(l->v[i].body);
+        for (size_t k = 0; k < l->v[i].nsegs; k++)
+            free(l->v[i].segs[k].text);
+        free(l->v[i].segs);
+    }
+    for (size_t k = np; k < l->nparts; k++)
+        free(l->parts[k].text);
+    l->n = n;
+    l->nparts = np;
+}
+
+/* Add the size of the mail @n of @l as delivered (mailout_segs_size(),
+ * the parts measured once) to *@bytes: ERR_LIMIT beyond
+ * opts->max_notify_bytes. */
+static int count_bytes(const notify_opts_t *opts, notify_list_t *l, const notify_mail_t *n,
+                       size_t *bytes, err_t *err)
+{
+    mailout_msg_t msg = { MAILOUT_NOTIFY, opts->robot_address, n->to, n->subject, NULL, NULL,
+                          opts->now };
+    mailout_seg_t whole = { n->body, n->body ? strlen(n->body) : 0, -1 };
+    size_t size;
+    err_t e = ERR_INIT;
+    /* ERR_SYNTAX: an unusable address, never queued (size 0) */
+    if (n->segs != NULL)
+        mailout_segs_size(&msg, n->segs, n->nsegs, l->parts, &size, &e);
+    else
+        mailout_segs_size(&msg, &whole, 1, l->parts, &size, &e);
+    err_free(&e);
+    *bytes += size;
+    if (*bytes > opts->max_notify_bytes)
+        return err_set(err, ERR_LIMIT, "its notifications would make more than %zu bytes of "
+                       "mail (max_notify_bytes)", opts->max_notify_bytes);
+    return 0;
+}
+
 int notify_build(store_txn_t *txn, const proc_report_t *r,
                  const notify_opts_t *opts, notify_list_t *out, err_t *err)
 {
@@ -672,6 +713,7 @@ int notify_build(store_txn_t *txn, const proc_report_t *r,
                     part_of[k][i] = -2;
     }
     int rc = 0;
+    size_t n0 = out->n, np0 = out->nparts, bytes = 0;
     for (size_t i = 0; rc == 0 && i < m.n; i++) {
         struct naddr *a = &m.v[i];
         if (a->n > 1)
@@ -705,7 +747,11 @@ int notify_build(store_txn_t *txn, const proc_report_t *r,
         } else {
             list_push(out, xstrdup(a->addr), subject, buf_steal(&b.cur));
         }
+        if (opts->max_notify_bytes)
+            rc = count_bytes(opts, out, &out->v[out->n - 1], &bytes, err);
     }
+    if (rc != 0)
+        list_truncate(out, n0, np0);
     free(part_of[0]);
     free(part_of[1]);
     matrix_free(&m);
@@ -716,17 +762,8 @@ void notify_list_free(notify_list_t *l)
 {
     if (l == NULL)
         return;
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->v[i].to);
-        free(l->v[i].subject);
-        free(l->v[i].body);
-        for (size_t k = 0; k < l->v[i].nsegs; k++)
-            free(l->v[i].segs[k].text);
-        free(l->v[i].segs);
-    }
+    list_truncate(l, 0, 0);
     free(l->v);
-    for (size_t k = 0; k < l->nparts; k++)
-        free(l->parts[k].text);
     free(l->parts);
     l->v = NULL;
     l->parts = NULL;

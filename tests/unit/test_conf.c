@@ -33,6 +33,7 @@ static void test_defaults(void)
     CU_ASSERT_EQUAL(c.bcrypt_max_cost, CONF_DEFAULT_BCRYPT_MAX_COST);
     CU_ASSERT_EQUAL(c.max_password_checks, CONF_DEFAULT_MAX_PASSWORD_CHECKS);
     CU_ASSERT_EQUAL(c.max_recipients, CONF_DEFAULT_MAX_RECIPIENTS);
+    CU_ASSERT_EQUAL(c.max_notify_bytes, (size_t)64 << 20);
     CU_ASSERT_EQUAL(c.max_notify_values, CONF_DEFAULT_MAX_NOTIFY_VALUES);
     CU_ASSERT_EQUAL(c.max_paragraphs, CONF_DEFAULT_MAX_PARAGRAPHS);
     CU_ASSERT_EQUAL(c.max_passes, CONF_DEFAULT_MAX_PASSES);

@@ -103,7 +103,7 @@ static void test_recipients(void)
  * part are delivered byte for byte as mailout_compose() makes each joined
  * text, in 7bit and in quoted-printable (non-ASCII, '=', trailing blanks,
  * a line over 900 bytes in the part), and the part leaves the queue with
- * the last message. */
+ * the last message; mailout_segs_size() is their size as delivered. */
 struct segq {
     const mailout_seg_t *segs;
     size_t nsegs;
@@ -154,7 +154,7 @@ static void check_shared(const char *head, const char *part, const char *tail, i
     err_t e = ERR_INIT;
     CU_ASSERT_EQUAL_FATAL(fs_mkdirs(c.database, 0700), 0);
     CU_ASSERT_EQUAL_FATAL(store_open(c.database, 0, &st, &e), 0);
-    mailout_part_t parts[1] = { { xstrdup(part), strlen(part), { 0, 0 } } };
+    mailout_part_t parts[1] = { { xstrdup(part), strlen(part), { 0, 0 }, { 0, 0 }, 0 } };
     mailout_seg_t segs[3] = { { (char *)head, strlen(head), -1 }, { NULL, 0, 0 },
                               { (char *)tail, strlen(tail), -1 } };
     struct segq q = { segs, 3, parts, { "a@example.org", "b@example.org" } };
@@ -172,6 +172,15 @@ static void check_shared(const char *head, const char *part, const char *tail, i
     mailout_msg_t m = { MAILOUT_NOTIFY, "auto-dbm@example.net", "a@example.org", "s", joined,
                         NULL, 1767268800 };
     CU_ASSERT_EQUAL(mailout_compose(&m, &want, &e), 0);
+    /* measured without composing: the size of the message as delivered
+     * (the Message-ID of one process has one length); twice the same */
+    size_t size = 0;
+    for (int i = 0; i < 2; i++) {
+        CU_ASSERT_EQUAL(mailout_segs_size(&m, segs, 3, parts, &size, &e), 0);
+        CU_ASSERT_EQUAL(size, want.len);
+    }
+    CU_ASSERT_NOT_EQUAL(parts[0].size[tag == 2], 0);
+    CU_ASSERT_EQUAL(parts[0].size[tag != 2], 0);
 
     mailout_stats_t ms;
     CU_ASSERT_EQUAL(mailout_flush(st, &c, &ms, &e), 0);
@@ -200,6 +209,7 @@ static void check_shared(const char *head, const char *part, const char *tail, i
     CU_ASSERT_PTR_NOT_NULL_FATAL(next);
     CU_ASSERT_PTR_NOT_NULL(strstr(next, "\nTo: "));
     CU_ASSERT_STRING_EQUAL(body_of(next), wb);
+    CU_ASSERT_EQUAL(got.len, 2 * size);
     CU_ASSERT_EQUAL(strstr(want.s, "quoted-printable") != NULL, tag == 2);
     CU_ASSERT_EQUAL(strstr(got.s, "quoted-printable") != NULL, tag == 2);
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "mailin.h"
 #include "notify.h"
 #include "process.h"
 #include "schema.h"
@@ -146,7 +147,7 @@ static proc_result_t *nt_add(proc_report_t *r, enum proc_op op, int ok,
 }
 
 static const notify_opts_t nt_opts = {
-    "TEST", "ROBOT@example.net", "Joe <joe@example.net>", NOW, 0, 0
+    "TEST", "ROBOT@example.net", "Joe <joe@example.net>", NOW, 0, 0, 0
 };
 
 static void nt_build(store_txn_t *txn, const proc_report_t *r, notify_list_t *l)
@@ -575,8 +576,9 @@ static void test_diff(void)
 }
 
 /* Shared mode: the same texts as segments over parts, each object entry
- * built once however many addresses are told about it; and the bound on
- * the addresses (max_recipients), found before any text is built. */
+ * built once however many addresses are told about it; the bound on the
+ * addresses (max_recipients), found before any text is built; and the
+ * bound on the bytes of the mails as delivered (max_notify_bytes). */
 static void test_shared_and_bound(void)
 {
     store_txn_t *txn;
@@ -631,6 +633,33 @@ static void test_shared_and_bound(void)
     CU_ASSERT_EQUAL(notify_build(txn, r, &o, &shared, &e), 0);
     CU_ASSERT_EQUAL(shared.n, plain.n);
     notify_list_free(&shared);
+
+    /* the bytes of all the mails as delivered (max_notify_bytes), shared
+     * or not: one byte less than they make is ERR_LIMIT, nothing kept */
+    size_t total = 0;
+    for (size_t i = 0; i < plain.n; i++) {
+        mailout_msg_t m = { MAILOUT_NOTIFY, o.robot_address, plain.v[i].to,
+                            plain.v[i].subject, plain.v[i].body, NULL, o.now };
+        buf_t w;
+        buf_init(&w);
+        CU_ASSERT_EQUAL(mailout_compose(&m, &w, &e), 0);
+        total += w.len;
+        buf_free(&w);
+    }
+    o.max_recipients = 0;
+    for (int sh = 0; sh < 2; sh++) {
+        o.shared = sh;
+        o.max_notify_bytes = total - 1;
+        CU_ASSERT_EQUAL(notify_build(txn, r, &o, &shared, &e), ERR_LIMIT);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err_text(&e), "max_notify_bytes"));
+        CU_ASSERT_EQUAL(shared.n, 0);
+        CU_ASSERT_EQUAL(shared.nparts, 0);
+        err_free(&e);
+        o.max_notify_bytes = total;
+        CU_ASSERT_EQUAL(notify_build(txn, r, &o, &shared, &e), 0);
+        CU_ASSERT_EQUAL(shared.n, plain.n);
+        notify_list_free(&shared);
+    }
     nt_done(st, txn, r, &plain);
 }
 
@@ -638,6 +667,7 @@ void suite_notify(void);
 
 void suite_notify(void)
 {
+    mailin_init();      /* GMime (max_notify_bytes measures the mails) */
     CU_pSuite s = harness_suite("notify");
     HARNESS_ADD(s, test_matrix);
     HARNESS_ADD(s, test_modify_text);
