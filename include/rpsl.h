@@ -108,7 +108,9 @@ int rpsl_is_attr_line(const char *line, size_t len);
  * @param len   its length
  * @return the offset of the first such line when it and every line after
  *         it are no attribute lines (only then: a stray line between
- *         attributes stays an error of the object); else @len.
+ *         attributes stays an error of the object), less the lines of
+ *         only white space just before it (they continue nothing); else
+ *         @len.
  */
 size_t rpsl_object_extent(const char *text, size_t len);
 

@@ -72,7 +72,10 @@ enum upd_keyword {
 typedef struct upd_para {
     rpsl_obj_t *obj;        /**< classified object, or NULL if not an object */
     char *text;             /**< the paragraph verbatim, pseudo-attribute
-                                 lines removed (for "NOT PROCESSED") */
+                                 lines removed but, in a paragraph that is
+                                 no object, its delete: lines (for "NOT
+                                 PROCESSED" and "do not look like
+                                 objects") */
     size_t piece;           /**< index of the piece it came from */
     const cred_list_t *creds; /**< that piece's credentials (owned by the
                                  upd_msg_t); never NULL */

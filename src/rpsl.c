@@ -323,10 +323,20 @@ int rpsl_is_attr_line(const char *line, size_t len)
     return attr_colon(line, line + len) != NULL;
 }
 
+static int line_is_blank(const char *s, const char *e)
+{
+    for (; s < e; s++)
+        if (!is_blank((unsigned char)*s))
+            return 0;
+    return 1;
+}
+
 size_t rpsl_object_extent(const char *text, size_t len)
 {
     const char *p = text, *end = text + len;
     const char *stray = NULL;   /* the first line that is no attribute */
+    const char *keep = text;    /* the end of the last line before it that
+                                   is not only white space */
     int first = 1;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -346,18 +356,13 @@ size_t rpsl_object_extent(const char *text, size_t len)
             } else if (attr) {
                 return len;             /* an attribute after it */
             }
+            if (stray == NULL && !line_is_blank(p, le))
+                keep = next;
         }
         p = next;
     }
-    return stray ? (size_t)(stray - text) : len;
-}
-
-static int line_is_blank(const char *s, const char *e)
-{
-    for (; s < e; s++)
-        if (!is_blank((unsigned char)*s))
-            return 0;
-    return 1;
+    /* white space lines before the stray ones continue nothing */
+    return stray ? (size_t)(keep - text) : len;
 }
 
 int rpsl_next_paragraph(const char *text, size_t len, size_t *pos,

@@ -200,8 +200,19 @@ static void finish_para(upd_msg_t *m, size_t *cap, size_t piece,
         m->nobjects++;
         p->text = xstrndup(c->text.s, olen);
         m->nparas++;
-        if (olen < c->text.len)
-            add_not_object(m, cap, piece, c->text.s + olen, c->text.len - olen);
+        if (olen < c->text.len) {
+            /* the white space lines between continue nothing */
+            size_t from = olen;
+            while (from < c->text.len) {
+                const char *nl = memchr(c->text.s + from, '\n', c->text.len - from);
+                size_t next = nl ? (size_t)(nl - c->text.s) + 1 : c->text.len;
+                if (!blank(c->text.s + from, c->text.s + next))
+                    break;
+                from = next;
+            }
+            if (from < c->text.len)
+                add_not_object(m, cap, piece, c->text.s + from, c->text.len - from);
+        }
         goto reset;
     }
     /* not an object (a class line alone is none either): listed with

@@ -9,8 +9,10 @@
  *
  * Checked after upd_split(): every paragraph belongs to an existing
  * piece and points at that piece's credentials; no pseudo-attribute line
- * (password:, delete:, dry-run:, override:) and no blank line is left in
- * a paragraph's text; objects are classified and survive the print/parse
+ * (password:, dry-run:, override:; delete: only in a paragraph that is
+ * no object) and no empty line is left in
+ * a paragraph's text, nor a line of only white space at its start or end
+ * (inside an object such a line is a continuation line); objects are classified and survive the print/parse
  * round trip; a piece keeps the credentials it came with (passwords found
  * in the text are added); the keyword agrees with the subject.
  */
@@ -30,8 +32,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const pseudo[] = { "password:", "delete:", "dry-run:", "override:" };
 
-/* @has_nul: the input holds a NUL byte, which cuts the C string short. */
-static void check_para_text(const char *t, int has_nul)
+/* @has_nul: the input holds a NUL byte, which cuts the C string short;
+ * @object: the paragraph is an object (a paragraph that is none is
+ * listed with its delete: lines, as RIPE lists it). */
+static void check_para_text(const char *t, int has_nul, int object)
 {
     FZ_CHECK(t[0] != 0 || has_nul);
     const char *p = t;
@@ -44,9 +48,14 @@ static void check_para_text(const char *t, int has_nul)
         for (const char *q = p; q < e; q++)
             if (!isspace((unsigned char)*q))
                 blank = 0;
-        FZ_CHECK(!blank);
+        /* an empty line always ends a paragraph; a line of only spaces
+         * or tabs inside an object is a continuation line (RIPE's "+"),
+         * never its first or last line */
+        FZ_CHECK(e > p);
+        FZ_CHECK(!blank || (p > t && (e[1] != 0 || has_nul)));
         for (size_t i = 0; i < sizeof pseudo / sizeof *pseudo; i++)
-            FZ_CHECK(strncasecmp(p, pseudo[i], strlen(pseudo[i])) != 0);
+            FZ_CHECK(strncasecmp(p, pseudo[i], strlen(pseudo[i])) != 0 ||
+                     (!object && strcmp(pseudo[i], "delete:") == 0));
         p = e + 1;
     }
 }
@@ -136,7 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         last_piece = pa->piece;
         FZ_CHECK(pa->creds == &m->creds[pa->piece]);
         FZ_CHECK(pa->text != NULL);
-        check_para_text(pa->text, has_nul);
+        check_para_text(pa->text, has_nul, pa->obj != NULL);
         FZ_CHECK((pa->ndelete == 0) == (pa->delete_reason == NULL));
         if (pa->obj) {
             nobj++;

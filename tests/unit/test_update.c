@@ -70,6 +70,16 @@ static void test_blank_lines_and_strays(void)
     CU_ASSERT_EQUAL(upd_object_count(m), 2);
     upd_msg_free(m);
 
+    /* lines of white space between an object and stray lines belong to
+     * neither (found by fuzz_update) */
+    m = split1("person: C D\nsource: TEST\n\t\t\n \nstray line\n\t*\n", "");
+    CU_ASSERT_EQUAL_FATAL(m->nparas, 2);
+    CU_ASSERT_PTR_NOT_NULL(m->paras[0].obj);
+    CU_ASSERT_STRING_EQUAL(m->paras[0].text, "person: C D\nsource: TEST\n");
+    CU_ASSERT_PTR_NULL(m->paras[1].obj);
+    CU_ASSERT_STRING_EQUAL(m->paras[1].text, "stray line\n\t*\n");
+    upd_msg_free(m);
+
     /* spaces after text that is no object still end it */
     m = split1("Dear robot,\n  \nperson: C D\nsource: TEST\n", "");
     CU_ASSERT_EQUAL(m->nparas, 2);
