@@ -60,7 +60,17 @@ echo "robot bench: preloading $PRELOAD generated objects and the demo registry"
 "$here/work/gen" -n "$PRELOAD" > "$work/preload.db" 2>/dev/null
 "$bin/autodbm-load" -c "$conf" -q --non-strict "$work/preload.db" > /dev/null
 "$bin/autodbm-load" -c "$conf" -q "$top/conf/demo/registry.rpsl" > /dev/null
-rm -f "$work/preload.db"
+# the (c) shapes create aut-nums AS42000xxxxx: an aut-num needs a covering
+# as-block
+cat > "$work/as-block.rpsl" <<'EOF'
+as-block:       AS4200000000 - AS4294967294
+descr:          Private 32-bit AS numbers, for the bench
+mnt-by:         DEMO-MNT
+mnt-lower:      DEMO-MNT
+source:         TEST
+EOF
+"$bin/autodbm-load" -c "$conf" -q "$work/as-block.rpsl" > /dev/null
+rm -f "$work/preload.db" "$work/as-block.rpsl"
 
 # mail_head ID: the header of a bench mail
 mail_head() {
