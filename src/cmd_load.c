@@ -46,20 +46,31 @@
  * the parsers; the reader's end (or an unreadable file) ends the writer
  * once the chunks before it are written.
  *
+ * Owner (issue 12): files the loader creates in the store or the GnuPG
+ * home belong to the user it runs as, and the robot, running as the
+ * registry's user, could not write them (every mail deferred).  So it
+ * refuses to run (exit 77) when its effective user is not the owner of
+ * the database directory or of gnupg_home - or, for one that does not
+ * exist yet, of its parent directory when that belongs to a user other
+ * than root - unless --ignore-owner is given.
+ *
  * Exit status: 0 when every object loaded; 65 (EX_DATAERR) when some
  * objects were rejected; 75 (EX_TEMPFAIL) when the store could not be
  * written (the batch in progress is not committed; a load into an empty
  * store that fails leaves it marked incomplete: load it again into an
  * empty directory); 66 for an unreadable file (the files before it are
- * loaded); 64 for usage errors; 78 for configuration errors.
+ * loaded); 64 for usage errors; 77 when run by another user than the
+ * store's owner; 78 for configuration errors.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
@@ -148,7 +159,7 @@ struct load {
 static void usage(FILE *fp)
 {
     fprintf(fp, "usage: autodbm-load [-c conf] [--non-strict] [-q] [--rebuild-keyring] "
-                "[FILE...]\n"
+                "[--ignore-owner] [FILE...]\n"
                 "       autodbm-load -h | -V\n");
 }
 
@@ -625,14 +636,75 @@ static int keyring_step(store_t *st, const conf_t *conf, int rebuild, int quiet,
     return ex;
 }
 
+/* The name of user @uid into @out ("uid N" if it has none). */
+static void user_name(uid_t uid, buf_t *out)
+{
+    struct passwd *pw = getpwuid(uid);     /* before any thread starts */
+    if (pw && pw->pw_name)
+        buf_printf(out, "%s (uid %lu)", pw->pw_name, (unsigned long)uid);
+    else
+        buf_printf(out, "uid %lu", (unsigned long)uid);
+}
+
+/*
+ * The owner check (see the top) of directory @dir (@what: "store",
+ * "GnuPG home").  @return 0 when the loader may write there, EX_NOPERM
+ * (the reason printed) when not.
+ */
+static int owner_check(const char *what, const char *dir)
+{
+    struct stat sb;
+    buf_t path, mine, theirs;
+    buf_init(&path);
+    buf_puts(&path, dir);
+    int exists = stat(dir, &sb) == 0;
+    if (!exists) {
+        /* not there yet: its parent, when a user (not root) owns it */
+        while (path.len > 1 && path.s[path.len - 1] == '/')
+            buf_truncate(&path, path.len - 1);
+        char *slash = strrchr(path.s, '/');
+        if (slash == NULL) {
+            buf_reset(&path);
+            buf_puts(&path, ".");
+        } else {
+            buf_truncate(&path, slash == path.s ? 1 : (size_t)(slash - path.s));
+        }
+        if (stat(path.s, &sb) != 0 || sb.st_uid == 0) {
+            buf_free(&path);
+            return 0;
+        }
+    }
+    int ex = 0;
+    uid_t me = geteuid();
+    if (sb.st_uid != me) {
+        buf_init(&mine);
+        buf_init(&theirs);
+        user_name(me, &mine);
+        user_name(sb.st_uid, &theirs);
+        struct passwd *pw = getpwuid(sb.st_uid);
+        fprintf(stderr, "autodbm-load: the %s %s%s%s belongs to %s, but autodbm-load runs "
+                "as %s: the robot could not write the files it would create; run it as "
+                "that user (runuser -u %s -- autodbm-load ...), or give --ignore-owner\n",
+                what, dir, exists ? "" : " does not exist yet and its parent ",
+                exists ? "" : path.s, theirs.s, mine.s,
+                pw && pw->pw_name ? pw->pw_name : "USER");
+        buf_free(&mine);
+        buf_free(&theirs);
+        ex = EX_NOPERM;
+    }
+    buf_free(&path);
+    return ex;
+}
+
 int main(int argc, char **argv)
 {
     const char *conf_opt = NULL;
-    int non_strict = 0, quiet = 0, rebuild_keyring = 0;
+    int non_strict = 0, quiet = 0, rebuild_keyring = 0, ignore_owner = 0;
     static const struct option longopts[] = {
         { "non-strict", no_argument, NULL, 'N' },
         { "quiet", no_argument, NULL, 'q' },
         { "rebuild-keyring", no_argument, NULL, 'K' },
+        { "ignore-owner", no_argument, NULL, 'O' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 }
@@ -644,6 +716,7 @@ int main(int argc, char **argv)
         case 'N': non_strict = 1; break;
         case 'q': quiet = 1; break;
         case 'K': rebuild_keyring = 1; break;
+        case 'O': ignore_owner = 1; break;
         case 'h': usage(stdout); return EX_OK;
         case 'V': printf("autodbm-load %s\n", AUTODBM_VERSION); return EX_OK;
         default: usage(stderr); return EX_USAGE;
@@ -662,6 +735,16 @@ int main(int argc, char **argv)
         conf_free(&conf);
         err_free(&err);
         return rc == ERR_IO ? EX_CONFIG : err_sysexit(rc);
+    }
+    if (!ignore_owner) {
+        int oex = owner_check("store", conf.database);
+        if (oex == 0)
+            oex = owner_check("GnuPG home", conf.gnupg_home);
+        if (oex) {
+            conf_free(&conf);
+            err_free(&err);
+            return oex;
+        }
     }
     if (optind >= argc) {       /* --rebuild-keyring alone */
         int kex = keyring_step(NULL, &conf, 1, quiet, EX_OK);

@@ -101,6 +101,29 @@ check "strict: a key-cert not named after its key is refused (65)" sh -c "test $
 check "non-strict: loaded without fingerpr:, with a warning" sh -c "test $rc -eq 0 && grep -q 'warning: key-cert PGPKEY-DEADBEEF loaded without fingerpr: (The key-cert name must be' '$T/err' && ! '$BIN/autodbm-query' $C PGPKEY-DEADBEEF | grep -q '^fingerpr:'"
 rm -rf "$T/db" "$T/gnupg"
 
+# Owner (issue 12): run by another user than the store's owner, the load
+# is refused (77) before anything is written; the store's own user, or
+# --ignore-owner, loads.  (The tests run as root: the store is nobody's.)
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+    chmod 711 "$T"      # nobody passes through to its directory
+    mkdir -p "$T/own/db" && chown nobody "$T/own/db"
+    printf 'source = TEST\ndatabase = db\ngnupg_home = gnupg\n' > "$T/own/autodbm.conf"
+    "$BIN/autodbm-load" -c "$T/own/autodbm.conf" "$SRC/conf/demo/registry.rpsl" >"$T/out" 2>"$T/err"; rc=$?
+    check "root loading into nobody's store is refused (77)" test $rc -eq 77
+    check "... naming the owner and the fix" grep -q "belongs to nobody (uid [0-9]*), but autodbm-load runs as root (uid 0).*runuser -u nobody -- autodbm-load .*--ignore-owner" "$T/err"
+    check "... and nothing is written" test ! -e "$T/own/db/data.mdb"
+    "$BIN/autodbm-load" -c "$T/own/autodbm.conf" --rebuild-keyring >"$T/out" 2>"$T/err"; rc=$?
+    check "--rebuild-keyring is refused too (77)" test $rc -eq 77
+    rm -rf "$T/own/db"; chown nobody "$T/own"
+    "$BIN/autodbm-load" -c "$T/own/autodbm.conf" "$SRC/conf/demo/registry.rpsl" >"$T/out" 2>"$T/err"; rc=$?
+    check "a store to be created in nobody's directory is refused (77)" sh -c "test $rc -eq 77 && grep -q 'does not exist yet and its parent .* belongs to nobody' '$T/err' && test ! -e '$T/own/db'"
+    su -s /bin/sh nobody -c "'$BIN/autodbm-load' -c '$T/own/autodbm.conf' '$SRC/conf/demo/registry.rpsl'" >"$T/out" 2>"$T/err"; rc=$?
+    check "control: the owner itself loads (0)" sh -c "test $rc -eq 0 && grep -qx 'loaded 10 objects, 0 errors' '$T/out'"
+    "$BIN/autodbm-load" -c "$T/own/autodbm.conf" --ignore-owner "$SRC/conf/demo/registry.rpsl" >"$T/out" 2>"$T/err"; rc=$?
+    check "--ignore-owner overrides the check" test $rc -eq 0
+fi
+check "control: the same user loads into its own store" sh -c "'$BIN/autodbm-load' $C '$SRC/conf/demo/registry.rpsl' >/dev/null 2>&1"
+
 # The RIPE test database (legacy data: non-strict).
 if [ -f "$CORPUS/ripe-TEST.db" ]; then
     "$BIN/autodbm-load" $C --non-strict "$CORPUS/ripe-TEST.db" >"$T/out" 2>"$T/err"; rc=$?
