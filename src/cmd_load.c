@@ -1,7 +1,8 @@
 /*
  * cmd_load.c - autodbm-load: bulk-load RPSL dump files into the store.
  *
- * usage: autodbm-load [-c conf] [--non-strict] [-q] [--rebuild-keyring] [FILE...]
+ * usage: autodbm-load [-c conf] [--non-strict] [-q] [--rebuild-keyring]
+ *                     [--ignore-owner] [FILE...]
  *
  * After the load, the OpenPGP key of every key-cert in the store is
  * imported into the registry's GnuPG home (keyring_import_all); with
