@@ -153,4 +153,33 @@ int keyring_commit_obj(store_t *st, pgp_t *pgp, const char *pkey, const rpsl_obj
  */
 int keyring_forget_obj(store_t *st, pgp_t *pgp, const rpsl_obj_t *old, err_t *err);
 
+/** Whether the key-cert name @pkey is a PGPKEY- one (holds an OpenPGP key). */
+int keyring_is_pgp_name(const char *pkey);
+
+/**
+ * The key of the PGPKEY- key-cert @o (named @pkey), as a key-cert create
+ * or modify checks it - the robot (process.c) and autodbm-load alike: its
+ * certif: holds exactly one armored public key of plain key packets (no
+ * secret key, no compressed data), not revoked, with a user ID the primary
+ * key self-signed, and @pkey is PGPKEY- plus the last 8 hex digits of its
+ * fingerprint.  It does not look at other key-certs (keyring_check_obj()).
+ * @param info  receives the key (pgp_key_inspect(); the caller frees it
+ *              with pgp_keyinfo_free(), also on failure)
+ * @param d     receives the reasons as DIAG_ERRORs (at the first certif:,
+ *              or at the class line for the name)
+ * @return 0 when the key is usable, -1 when not (see @d).
+ */
+int keyring_keycert_key(pgp_t *pgp, const rpsl_obj_t *o, const char *pkey,
+                        pgp_keyinfo_t *info, diag_list_t *d);
+
+/**
+ * Replace method:, owner: and fingerpr: of the key-cert @o by the values
+ * generated from its key @info (keyring_keycert_key()): "PGP", one owner:
+ * per user ID, the spaced fingerprint, right after the class line.
+ * Supplied values that differ from the generated ones give the DIAG_WARNING
+ * "Supplied attribute 'NAME' has been replaced with a generated value" in
+ * @d.  The fingerpr: is what binds a signing key to the key-cert (auth.h).
+ */
+void keyring_keycert_generate(rpsl_obj_t *o, const pgp_keyinfo_t *info, diag_list_t *d);
+
 #endif

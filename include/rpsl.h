@@ -220,7 +220,8 @@ void rpsl_print_attr(const rpsl_attr_t *a, buf_t *out, unsigned flags);
 
 /**
  * Compare two attribute values as RIPE compares them for delete and noop
- * detection: case-insensitive, white space folded (the processing values).
+ * detection: case-insensitive, white space folded (the processing values;
+ * a run of blanks in either equals one in the other).
  * @return 1 if equal, 0 if not.
  */
 int rpsl_value_equal(const char *a, const char *b);

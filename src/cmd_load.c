@@ -1,7 +1,8 @@
 /*
  * cmd_load.c - autodbm-load: bulk-load RPSL dump files into the store.
  *
- * usage: autodbm-load [-c conf] [--non-strict] [-q] [--rebuild-keyring] [FILE...]
+ * usage: autodbm-load [-c conf] [--non-strict] [-q] [--rebuild-keyring]
+ *                     [--ignore-owner] [FILE...]
  *
  * After the load, the OpenPGP key of every key-cert in the store is
  * imported into the registry's GnuPG home (keyring_import_all); with
@@ -17,6 +18,21 @@
  * "FILE:LINE: message" on stderr and skipped; it never aborts the load.
  * Lines starting with '#' or '%' are comments.
  *
+ * Key-certs (issue 12): a PGPKEY- key-cert gets method:, owner: and
+ * fingerpr: generated from its certif: as the robot generates them
+ * (keyring_keycert_key, keyring_keycert_generate: one implementation),
+ * in both modes, so that the key it holds authorises signatures (auth.h
+ * binds a signature to a key-cert by fingerpr:).  Supplied values that
+ * differ are replaced, with a warning "FILE:LINE: warning: Supplied
+ * attribute 'fingerpr' has been replaced with a generated value".  A
+ * key-cert whose key the robot would refuse (no key, several keys, a
+ * secret or compressed key, revoked, no self-signed user ID, a name that
+ * is not its fingerprint's) is an error in strict mode; --non-strict
+ * loads it without fingerpr:, with a warning: it authorises nothing.
+ * Keys shared between key-certs are left to keyring_import_all() as
+ * before (whatever the dump order).  Each parser thread has its own
+ * GPGME context (pgp_t), made on its first key-cert.
+ *
  * Threads: a reader thread reads the files and cuts them into chunks of
  * whole paragraphs (about 1 MiB, numbered in file order); one parser
  * thread per processor (at most MAX_PARSERS) takes chunks in turn and
@@ -31,20 +47,31 @@
  * the parsers; the reader's end (or an unreadable file) ends the writer
  * once the chunks before it are written.
  *
+ * Owner (issue 12): files the loader creates in the store or the GnuPG
+ * home belong to the user it runs as, and the robot, running as the
+ * registry's user, could not write them (every mail deferred).  So it
+ * refuses to run (exit 77) when its effective user is not the owner of
+ * the database directory or of gnupg_home - or, for one that does not
+ * exist yet, of its parent directory when that belongs to a user other
+ * than root - unless --ignore-owner is given.
+ *
  * Exit status: 0 when every object loaded; 65 (EX_DATAERR) when some
  * objects were rejected; 75 (EX_TEMPFAIL) when the store could not be
  * written (the batch in progress is not committed; a load into an empty
  * store that fails leaves it marked incomplete: load it again into an
  * empty directory); 66 for an unreadable file (the files before it are
- * loaded); 64 for usage errors; 78 for configuration errors.
+ * loaded); 64 for usage errors; 77 when run by another user than the
+ * store's owner; 78 for configuration errors.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
@@ -111,6 +138,9 @@ struct queue {
 /* State of one load run (set up by main). */
 struct load {
     const char *source;
+    const char *gnupg_home;
+    pthread_mutex_t pgp_mu; /* pgp_new() one thread at a time (GPGME's
+                               process-wide set-up) */
     enum schema_mode mode;
     store_t *st;
     int progress;           /* print progress on stderr (a terminal) */
@@ -130,7 +160,7 @@ struct load {
 static void usage(FILE *fp)
 {
     fprintf(fp, "usage: autodbm-load [-c conf] [--non-strict] [-q] [--rebuild-keyring] "
-                "[FILE...]\n"
+                "[--ignore-owner] [FILE...]\n"
                 "       autodbm-load -h | -V\n");
 }
 
@@ -265,10 +295,78 @@ static void report(const struct load *ld, struct job *j, const rpsl_obj_t *o,
     }
 }
 
+/* A parser thread's own state. */
+struct parser_state {
+    struct load *ld;
+    pgp_t *pgp;             /* made on the first key-cert */
+    int pgp_tried;
+    buf_t pgp_err;          /* why there is no pgp */
+};
+
+/*
+ * Parser: the generated attributes of the key-cert @o (see the top).
+ * Messages go to @j->msgs.  @return 0 to load @o, -1 to reject it.
+ */
+static int keycert_step(struct parser_state *ps, struct job *j, rpsl_obj_t *o, unsigned lineno)
+{
+    const struct load *ld = ps->ld;
+    buf_t key;
+    buf_init(&key);
+    if (schema_pkey(o, &key) != 0 || !keyring_is_pgp_name(key.s)) {
+        buf_free(&key);
+        return 0;           /* X509- key-certs are stored as given */
+    }
+    if (!ps->pgp_tried) {
+        err_t e = ERR_INIT;
+        ps->pgp_tried = 1;
+        pthread_mutex_lock(&ps->ld->pgp_mu);
+        if (pgp_new(ld->gnupg_home, &ps->pgp, &e) != 0)
+            buf_puts(&ps->pgp_err, err_text(&e));
+        pthread_mutex_unlock(&ps->ld->pgp_mu);
+        err_free(&e);
+    }
+    if (ps->pgp == NULL) {
+        if (!ld->quiet)
+            buf_printf(&j->msgs, "%s:%u: OpenPGP is not available, key-cert %s cannot be "
+                       "checked: %s\n", j->file, lineno, key.s, ps->pgp_err.s);
+        buf_free(&key);
+        return -1;
+    }
+    diag_list_t d = DIAG_LIST_INIT;
+    pgp_keyinfo_t info;
+    memset(&info, 0, sizeof info);
+    strv_init(&info.owners);
+    int rc = keyring_keycert_key(ps->pgp, o, key.s, &info, &d);
+    if (rc == 0)
+        keyring_keycert_generate(o, &info, &d);
+    if (rc != 0 && ld->mode == SCHEMA_NON_STRICT) {
+        /* mirrored data: kept, but its fingerpr: is not believed */
+        long i;
+        while ((i = rpsl_obj_find(o, "fingerpr", 0)) >= 0)
+            rpsl_obj_remove(o, (size_t)i);
+        for (size_t k = 0; !ld->quiet && k < d.n; k++)
+            buf_printf(&j->msgs, "%s:%u: warning: key-cert %s loaded without fingerpr: "
+                       "(%s): it authorises no signature\n", j->file, lineno, key.s,
+                       d.v[k].text);
+        rc = 0;
+    } else if (rc != 0) {
+        report(ld, j, o, &d);
+    } else {
+        for (size_t k = 0; !ld->quiet && k < d.n; k++)
+            if (d.v[k].sev == DIAG_WARNING)
+                buf_printf(&j->msgs, "%s:%u: warning: %s\n", j->file, lineno, d.v[k].text);
+    }
+    pgp_keyinfo_free(&info);
+    diag_list_free(&d);
+    buf_free(&key);
+    return rc;
+}
+
 /* Parser: parse, check and prepare one paragraph of chunk @j. */
-static void one_paragraph(const struct load *ld, struct job *j, const char *p,
+static void one_paragraph(struct parser_state *ps, struct job *j, const char *p,
                           size_t len, unsigned lineno)
 {
+    const struct load *ld = ps->ld;
     rpsl_obj_t *o = NULL;
     diag_list_t d = DIAG_LIST_INIT;
     j->seen++;
@@ -306,6 +404,10 @@ static void one_paragraph(const struct load *ld, struct job *j, const char *p,
         j->errors++;
         goto drop;
     }
+    if (o->cls == SC_KEY_CERT && keycert_step(ps, j, o, lineno) != 0) {
+        j->errors++;
+        goto drop;
+    }
     err_t e = ERR_INIT;
     if (store_batch_add(j->batch, ld->st, o, &e) != 0) {
         if (!ld->quiet)
@@ -319,8 +421,9 @@ drop:
 }
 
 /* Parser: every paragraph of chunk @j (skipped after a store failure). */
-static void parse_job(struct load *ld, struct job *j)
+static void parse_job(struct parser_state *ps, struct job *j)
 {
+    struct load *ld = ps->ld;
     size_t pos = 0, plen;
     unsigned lineno = j->lineno, pline;
     const char *start;
@@ -334,19 +437,24 @@ static void parse_job(struct load *ld, struct job *j)
     while (rpsl_next_paragraph(j->text.s, j->text.len, &pos, &lineno,
                                RPSL_PARSE_SKIP_COMMENT_LINES, &start, &plen,
                                &pline))
-        one_paragraph(ld, j, start, plen, pline);
+        one_paragraph(ps, j, start, plen, pline);
 }
 
 /* A parser thread: chunks until there are no more. */
 static void *parser(void *arg)
 {
-    struct load *ld = arg;
+    struct parser_state ps;
+    memset(&ps, 0, sizeof ps);
+    ps.ld = arg;
+    buf_init(&ps.pgp_err);
     struct job *j;
 
-    while ((j = q_take_ready(&ld->q)) != NULL) {
-        parse_job(ld, j);
-        q_put_done(&ld->q, j);
+    while ((j = q_take_ready(&ps.ld->q)) != NULL) {
+        parse_job(&ps, j);
+        q_put_done(&ps.ld->q, j);
     }
+    pgp_free(ps.pgp);
+    buf_free(&ps.pgp_err);
     return NULL;
 }
 
@@ -529,14 +637,75 @@ static int keyring_step(store_t *st, const conf_t *conf, int rebuild, int quiet,
     return ex;
 }
 
+/* The name of user @uid into @out ("uid N" if it has none). */
+static void user_name(uid_t uid, buf_t *out)
+{
+    struct passwd *pw = getpwuid(uid);     /* before any thread starts */
+    if (pw && pw->pw_name)
+        buf_printf(out, "%s (uid %lu)", pw->pw_name, (unsigned long)uid);
+    else
+        buf_printf(out, "uid %lu", (unsigned long)uid);
+}
+
+/*
+ * The owner check (see the top) of directory @dir (@what: "store",
+ * "GnuPG home").  @return 0 when the loader may write there, EX_NOPERM
+ * (the reason printed) when not.
+ */
+static int owner_check(const char *what, const char *dir)
+{
+    struct stat sb;
+    buf_t path, mine, theirs;
+    buf_init(&path);
+    buf_puts(&path, dir);
+    int exists = stat(dir, &sb) == 0;
+    if (!exists) {
+        /* not there yet: its parent, when a user (not root) owns it */
+        while (path.len > 1 && path.s[path.len - 1] == '/')
+            buf_truncate(&path, path.len - 1);
+        char *slash = strrchr(path.s, '/');
+        if (slash == NULL) {
+            buf_reset(&path);
+            buf_puts(&path, ".");
+        } else {
+            buf_truncate(&path, slash == path.s ? 1 : (size_t)(slash - path.s));
+        }
+        if (stat(path.s, &sb) != 0 || sb.st_uid == 0) {
+            buf_free(&path);
+            return 0;
+        }
+    }
+    int ex = 0;
+    uid_t me = geteuid();
+    if (sb.st_uid != me) {
+        buf_init(&mine);
+        buf_init(&theirs);
+        user_name(me, &mine);
+        user_name(sb.st_uid, &theirs);
+        struct passwd *pw = getpwuid(sb.st_uid);
+        fprintf(stderr, "autodbm-load: the %s %s%s%s belongs to %s, but autodbm-load runs "
+                "as %s: the robot could not write the files it would create; run it as "
+                "that user (runuser -u %s -- autodbm-load ...), or give --ignore-owner\n",
+                what, dir, exists ? "" : " does not exist yet and its parent ",
+                exists ? "" : path.s, theirs.s, mine.s,
+                pw && pw->pw_name ? pw->pw_name : "USER");
+        buf_free(&mine);
+        buf_free(&theirs);
+        ex = EX_NOPERM;
+    }
+    buf_free(&path);
+    return ex;
+}
+
 int main(int argc, char **argv)
 {
     const char *conf_opt = NULL;
-    int non_strict = 0, quiet = 0, rebuild_keyring = 0;
+    int non_strict = 0, quiet = 0, rebuild_keyring = 0, ignore_owner = 0;
     static const struct option longopts[] = {
         { "non-strict", no_argument, NULL, 'N' },
         { "quiet", no_argument, NULL, 'q' },
         { "rebuild-keyring", no_argument, NULL, 'K' },
+        { "ignore-owner", no_argument, NULL, 'O' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 }
@@ -548,6 +717,7 @@ int main(int argc, char **argv)
         case 'N': non_strict = 1; break;
         case 'q': quiet = 1; break;
         case 'K': rebuild_keyring = 1; break;
+        case 'O': ignore_owner = 1; break;
         case 'h': usage(stdout); return EX_OK;
         case 'V': printf("autodbm-load %s\n", AUTODBM_VERSION); return EX_OK;
         default: usage(stderr); return EX_USAGE;
@@ -567,6 +737,16 @@ int main(int argc, char **argv)
         err_free(&err);
         return rc == ERR_IO ? EX_CONFIG : err_sysexit(rc);
     }
+    if (!ignore_owner) {
+        int oex = owner_check("store", conf.database);
+        if (oex == 0)
+            oex = owner_check("GnuPG home", conf.gnupg_home);
+        if (oex) {
+            conf_free(&conf);
+            err_free(&err);
+            return oex;
+        }
+    }
     if (optind >= argc) {       /* --rebuild-keyring alone */
         int kex = keyring_step(NULL, &conf, 1, quiet, EX_OK);
         conf_free(&conf);
@@ -577,6 +757,8 @@ int main(int argc, char **argv)
     struct load ld;
     memset(&ld, 0, sizeof ld);
     ld.source = conf.source;
+    ld.gnupg_home = conf.gnupg_home;
+    pthread_mutex_init(&ld.pgp_mu, NULL);
     ld.mode = non_strict ? SCHEMA_NON_STRICT : SCHEMA_STRICT;
     ld.progress = isatty(2) && !quiet;
     ld.quiet = quiet;
@@ -662,6 +844,7 @@ leave:
     }
     buf_free(&ld.carry);
     pthread_mutex_destroy(&ld.q.mu);
+    pthread_mutex_destroy(&ld.pgp_mu);
     pthread_cond_destroy(&ld.q.cv);
     store_close(ld.st);
     conf_free(&conf);

@@ -876,82 +876,28 @@ static void set_generated(struct ctx *c, rpsl_obj_t *o, const rpsl_obj_t *old,
 /* ------------------------------------------------------------------ */
 /* key-cert objects                                                   */
 
-static int is_pgp_keycert_name(const char *pkey)
-{
-    return strncasecmp(pkey, "PGPKEY-", 7) == 0;
-}
-
 /*
- * Check the certif: of a PGPKEY- key-cert (exactly one public key, the
- * name matching its fingerprint, no (sub)key of another key-cert:
- * keyring_check_obj) and replace method:, owner: and fingerpr: by the
- * values generated from the key, at their template position (after
- * key-cert:).  @return 0 or -1 (errors added to @d; a store failure in
- * *store_rc).
+ * Check the certif: of a PGPKEY- key-cert (keyring_keycert_key: exactly
+ * one public key, the name matching its fingerprint; then no (sub)key of
+ * another key-cert: keyring_check_obj) and replace method:, owner: and
+ * fingerpr: by the values generated from the key (keyring_keycert_generate,
+ * shared with autodbm-load).  @return 0 or -1 (errors added to @d; a store
+ * failure in *store_rc).
  */
 static int keycert_prepare(struct ctx *c, rpsl_obj_t *o, const char *pkey, diag_list_t *d,
                            int *store_rc, err_t *err)
 {
-    long cert = rpsl_obj_find(o, "certif", 0);
     if (c->opts->pgp == NULL) {
         diag_add(d, DIAG_ERROR, DIAG_OBJECT,
                  "OpenPGP is not available: key-cert objects cannot be checked");
         return -1;
     }
-    buf_t text;
-    buf_init(&text);
-    keyring_certif_text(o, &text);
-    size_t nkeys = 0;
     pgp_keyinfo_t info;
     memset(&info, 0, sizeof info);
     strv_init(&info.owners);
-    err_t e = ERR_INIT;
-    /* plain public key packets only, before gpg reads them (a compressed
-     * packet unpacks into minutes of gpg; pgp_armored_fprs); secret key
-     * material is refused without gpg */
-    int secret = text.s != NULL && strstr(text.s, "-----BEGIN PGP PRIVATE KEY BLOCK-----");
-    strv_t plain = STRV_INIT;
-    int plain_ok = secret || pgp_armored_fprs(text.s, text.len, &plain, NULL) == 0;
-    strv_free(&plain);
-    int rc = plain_ok && !secret
-                 ? pgp_key_inspect(c->opts->pgp, text.s, text.len, &nkeys, &info, &e)
-                 : 0;
+    int bad = keyring_keycert_key(c->opts->pgp, o, pkey, &info, d) != 0;
+    long cert = rpsl_obj_find(o, "certif", 0);
     int at = cert >= 0 ? (int)cert : DIAG_OBJECT;
-    int bad = 1;
-    if (secret)
-        diag_add(d, DIAG_ERROR, at,
-                 "The supplied object holds a secret key: submit the public key only");
-    else if (!plain_ok)
-        diag_add(d, DIAG_ERROR, at, "The key could not be read: the certif: must hold "
-                 "one armored public key block of plain key packets (no compressed data)");
-    else if (rc == ERR_CRYPTO)
-        diag_add(d, DIAG_ERROR, at, "The key could not be read: %s", err_text(&e));
-    else if (rc != 0 || nkeys == 0)
-        diag_add(d, DIAG_ERROR, at, "The supplied object has no key");
-    else if (info.secret)
-        diag_add(d, DIAG_ERROR, at,
-                 "The supplied object holds a secret key: submit the public key only");
-    else if (nkeys > 1)
-        diag_add(d, DIAG_ERROR, at, "The supplied object has multiple keys");
-    else if (info.revoked)
-        diag_add(d, DIAG_ERROR, at, "The supplied key is revoked");
-    else if (info.invalid)
-        diag_add(d, DIAG_ERROR, at, "The supplied key has no user ID with a valid "
-                 "self-signature: the key's owner signs its user ID with its primary key");
-    else
-        bad = 0;
-    err_free(&e);
-    buf_free(&text);
-    if (!bad) {
-        char want[16];
-        pgp_keycert_name(info.fpr, want);
-        if (strcasecmp(want, pkey) != 0) {
-            diag_add(d, DIAG_ERROR, 0,
-                     "The key-cert name must be %s (PGPKEY- and the last 8 hex digits of "
-                     "the key's fingerprint)", want);
-            bad = 1;
-        }
-    }
     if (!bad) {
         char *why = NULL;
         strv_t warn = STRV_INIT;
@@ -969,54 +915,10 @@ static int keycert_prepare(struct ctx *c, rpsl_obj_t *o, const char *pkey, diag_
         }
         strv_free(&warn);
     }
-    if (bad) {
-        pgp_keyinfo_free(&info);
-        return -1;
-    }
-    char spaced[51];
-    auth_fpr_spaced(info.fpr, spaced);
-    /* the generated values, in template order */
-    strv_t names = STRV_INIT, values = STRV_INIT;
-    strv_add(&names, "method");
-    strv_add(&values, "PGP");
-    for (size_t i = 0; i < info.owners.n; i++) {
-        strv_add(&names, "owner");
-        strv_add(&values, info.owners.v[i]);
-    }
-    strv_add(&names, "fingerpr");
-    strv_add(&values, spaced);
-    static const char *const gen[] = { "method", "owner", "fingerpr" };
-    for (size_t g = 0; g < 3; g++) {
-        /* supplied values that differ from the generated ones: a warning */
-        size_t k = 0, nsup = 0;
-        int differs = 0;
-        long i;
-        while ((i = rpsl_obj_find(o, gen[g], 0)) >= 0) {
-            while (k < names.n && strcmp(names.v[k], gen[g]) != 0)
-                k++;
-            if (k >= names.n || !rpsl_value_equal(o->attrs[i].value, values.v[k]))
-                differs = 1;
-            k++;
-            nsup++;
-            rpsl_obj_remove(o, (size_t)i);
-        }
-        size_t ngen = 0;
-        for (size_t x = 0; x < names.n; x++)
-            ngen += strcmp(names.v[x], gen[g]) == 0;
-        if (nsup && (differs || nsup != ngen))
-            diag_add(d, DIAG_WARNING, DIAG_OBJECT,
-                     "Supplied attribute '%s' has been replaced with a generated value", gen[g]);
-    }
-    for (size_t x = 0; x < names.n; x++) {
-        size_t i = rpsl_obj_insert(o, 1 + x, names.v[x], values.v[x]);
-        o->attrs[i].aid = strcmp(names.v[x], "method") == 0  ? SA_METHOD
-                          : strcmp(names.v[x], "owner") == 0 ? SA_OWNER
-                                                             : SA_FINGERPR;
-    }
-    strv_free(&names);
-    strv_free(&values);
+    if (!bad)
+        keyring_keycert_generate(o, &info, d);
     pgp_keyinfo_free(&info);
-    return 0;
+    return bad ? -1 : 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1274,7 +1176,7 @@ static enum attempt attempt_item(struct ctx *c, struct item *it, int *store_rc, 
         goto leave;
     }
 
-    if (o->cls == SC_KEY_CERT && is_pgp_keycert_name(key.s) &&
+    if (o->cls == SC_KEY_CERT && keyring_is_pgp_name(key.s) &&
         keycert_prepare(c, o, key.s, &r->diags, store_rc, err) != 0)
         goto leave;
 

@@ -732,5 +732,22 @@ void rpsl_print(const rpsl_obj_t *o, buf_t *out, unsigned flags)
 
 int rpsl_value_equal(const char *a, const char *b)
 {
-    return strcasecmp(a, b) == 0;
+    /* processing values are folded already; a generated value ("AAAA
+     * BBBB  CCCC", a fingerprint) may not be: runs of blanks compare as
+     * one */
+    for (;;) {
+        if ((*a == ' ' || *a == '\t') && (*b == ' ' || *b == '\t')) {
+            while (*a == ' ' || *a == '\t')
+                a++;
+            while (*b == ' ' || *b == '\t')
+                b++;
+            continue;
+        }
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return 0;
+        if (*a == 0)
+            return 1;
+        a++;
+        b++;
+    }
 }

@@ -70,6 +70,60 @@ rm -rf "$T/db"
 "$BIN/autodbm-load" $C "$T/demo.rpsl.gz" >"$T/out" 2>"$T/err"; rc=$?
 check "gzip dump loads" sh -c "test $rc -eq 0 && grep -qx 'loaded 10 objects, 0 errors' '$T/out'"
 
+# Key-certs (issue 12): method:, owner:, fingerpr: generated from certif:
+# as the robot does; a wrong one replaced with a warning; a key the robot
+# would refuse: an error (strict), loaded without fingerpr: (non-strict).
+# kc NAME KEYFILE [EXTRA-LINES]: a key-cert paragraph
+kc() {
+    printf 'key-cert:       %s\n%s' "$1" "${3:-}"
+    sed -e 's/^/certif:         /' -e 's/ *$//' "$SRC/tests/keys/$2"
+    printf 'mnt-by:         DEMO-MNT\nsource:         TEST\n\n'
+}
+{ kc PGPKEY-AAC53B23 alice.pub.asc
+  kc PGPKEY-3E5007CE bob.pub.asc 'fingerpr:       0EC8 43E0 414C FDC6 98AC  AE52 FBC7 3F79 AAC5 3B23
+'
+} > "$T/kc.rpsl"
+rm -rf "$T/db" "$T/gnupg"
+"$BIN/autodbm-load" $C "$T/kc.rpsl" >"$T/out" 2>"$T/err"; rc=$?
+check "key-certs load strictly (exit 0)" sh -c "test $rc -eq 0 && grep -qx 'loaded 2 objects, 0 errors' '$T/out'"
+"$BIN/autodbm-query" $C PGPKEY-AAC53B23 > "$T/q" 2>&1
+check "a key-cert without fingerpr: gets it" grep -qx "fingerpr: *0EC8 43E0 414C FDC6 98AC  AE52 FBC7 3F79 AAC5 3B23" "$T/q"
+check "... and method: and owner:" sh -c "grep -qx 'method: *PGP' '$T/q' && grep -qx 'owner: *Alice Example <alice@example.com>' '$T/q'"
+"$BIN/autodbm-query" $C PGPKEY-3E5007CE > "$T/q" 2>&1
+check "a wrong fingerpr: is replaced by the key's" sh -c "grep -qx 'fingerpr: *A291 9B07 EFBE DB5D 47B3  2D76 498F A4D6 3E50 07CE' '$T/q' && ! grep -q 0EC8 '$T/q'"
+check "... with a warning naming file and line" grep -qx "$T/kc.rpsl:14: warning: Supplied attribute 'fingerpr' has been replaced with a generated value" "$T/err"
+kc PGPKEY-DEADBEEF bob.pub.asc 'fingerpr:       A291 9B07 EFBE DB5D 47B3  2D76 498F A4D6 3E50 07CE
+' > "$T/kc2.rpsl"
+rm -rf "$T/db" "$T/gnupg"
+"$BIN/autodbm-load" $C "$T/kc2.rpsl" >"$T/out" 2>"$T/err"; rc=$?
+check "strict: a key-cert not named after its key is refused (65)" sh -c "test $rc -eq 65 && grep -q \"^$T/kc2.rpsl:1: The key-cert name must be PGPKEY-3E5007CE\" '$T/err'"
+"$BIN/autodbm-load" $C --non-strict "$T/kc2.rpsl" >"$T/out" 2>"$T/err"; rc=$?
+check "non-strict: loaded without fingerpr:, with a warning" sh -c "test $rc -eq 0 && grep -q 'warning: key-cert PGPKEY-DEADBEEF loaded without fingerpr: (The key-cert name must be' '$T/err' && ! '$BIN/autodbm-query' $C PGPKEY-DEADBEEF | grep -q '^fingerpr:'"
+rm -rf "$T/db" "$T/gnupg"
+
+# Owner (issue 12): run by another user than the store's owner, the load
+# is refused (77) before anything is written; the store's own user, or
+# --ignore-owner, loads.  (The tests run as root: the store is nobody's.)
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+    chmod 711 "$T"      # nobody passes through to its directory
+    mkdir -p "$T/own/db" && chown nobody "$T/own/db"
+    printf 'source = TEST\ndatabase = db\ngnupg_home = gnupg\n' > "$T/own/autodbm.conf"
+    "$BIN/autodbm-load" -c "$T/own/autodbm.conf" "$SRC/conf/demo/registry.rpsl" >"$T/out" 2>"$T/err"; rc=$?
+    check "root loading into nobody's store is refused (77)" test $rc -eq 77
+    check "... naming the owner and the fix" grep -q "belongs to nobody (uid [0-9]*), but autodbm-load runs as root (uid 0).*runuser -u nobody -- autodbm-load .*--ignore-owner" "$T/err"
+    check "... and nothing is written" test ! -e "$T/own/db/data.mdb"
+    "$BIN/autodbm-load" -c "$T/own/autodbm.conf" --rebuild-keyring >"$T/out" 2>"$T/err"; rc=$?
+    check "--rebuild-keyring is refused too (77)" test $rc -eq 77
+    rm -rf "$T/own/db"; chown nobody "$T/own"
+    "$BIN/autodbm-load" -c "$T/own/autodbm.conf" "$SRC/conf/demo/registry.rpsl" >"$T/out" 2>"$T/err"; rc=$?
+    check "a store to be created in nobody's directory is refused (77)" sh -c "test $rc -eq 77 && grep -q 'does not exist yet and its parent .* belongs to nobody' '$T/err' && test ! -e '$T/own/db'"
+    su -s /bin/sh nobody -c "'$BIN/autodbm-load' -c '$T/own/autodbm.conf' '$SRC/conf/demo/registry.rpsl'" >"$T/out" 2>"$T/err"; rc=$?
+    check "control: the owner itself loads (0)" sh -c "test $rc -eq 0 && grep -qx 'loaded 10 objects, 0 errors' '$T/out'"
+    "$BIN/autodbm-load" -c "$T/own/autodbm.conf" --ignore-owner "$SRC/conf/demo/registry.rpsl" >"$T/out" 2>"$T/err"; rc=$?
+    check "--ignore-owner overrides the check" test $rc -eq 0
+fi
+check "control: the same user loads into its own store" sh -c "'$BIN/autodbm-load' $C '$SRC/conf/demo/registry.rpsl' >/dev/null 2>&1"
+
 # The RIPE test database (legacy data: non-strict).
 if [ -f "$CORPUS/ripe-TEST.db" ]; then
     "$BIN/autodbm-load" $C --non-strict "$CORPUS/ripe-TEST.db" >"$T/out" 2>"$T/err"; rc=$?

@@ -2,7 +2,8 @@
 # replay.sh - contrib/autodbm-replay: a single mail, an mbox (split, order,
 # From_ line to Return-Path, bounces not answered), a Maildir (oldest
 # first, -r removes handled mails), temporary failures (stop, -k),
-# other exit codes, -n, -q, usage errors.
+# other exit codes, -n, -q, usage errors; the robot's archive (its root or
+# a day folder: .in files only, at any depth; issue 12), -V.
 # Run by tests/run-check with AUTODBM_BIN; prints "ok N NAME" / "not ok N NAME".
 set -u
 BIN=${AUTODBM_BIN:?}
@@ -145,3 +146,33 @@ $R -n -r "$T/dry.mail" >"$T/out" 2>"$T/err"; rc=$?
 check "-n with -r refused (64)" test $rc -eq 64
 $REPLAY -b "$T/nonexistent" "$T/dry.mail" >"$T/out" 2>"$T/err"; rc=$?
 check "a missing robot: exit 66" test $rc -eq 66
+
+# 8. the robot's archive (issue 12): its .in files only, at any depth, in
+# time order, into a fresh store; the .ack files are not mails
+sed -e "s|^database = .*|database = db2|" -e "s|^archive = .*|archive = archive2|" \
+    "$T/autodbm.conf" > "$T/fresh.conf"
+"$BIN/autodbm-load" -c "$T/fresh.conf" "$SRC/conf/demo/registry.rpsl" >/dev/null
+A=$T/arch
+mkdir -p "$A/2026-01-01" "$A/2026-01-02"
+mail ar-1 "Fay <fay@example.net>" "ar create" "archive one" > "$A/2026-01-01/235959.b7e1.in"
+echo "Subject: SUCCESS: ar create" > "$A/2026-01-01/235959.b7e1.ack"
+mail ar-2 "Fay <fay@example.net>" "ar modify" "archive two" > "$A/2026-01-02/000001.0a3c.in"
+echo "Subject: SUCCESS: ar modify" > "$A/2026-01-02/000001.0a3c.ack"
+RF="$REPLAY -b $BIN/autodbm -c $T/fresh.conf -t 2026-01-01T12:00:00Z"
+$RF -r "$A" >"$T/out" 2>"$T/err"; rc=$?
+check "archive root: exit 0, its two .in files (not 0 mails)" sh -c "test $rc -eq 0 && grep -qx 'replay: 2 mails: 2 handled, 0 temporary failures, 0 other exit codes, 0 not run' '$T/out'"
+check "archive root: in time order, create before modify" sh -c "sed -n 1p '$T/out' | grep -q '2026-01-01/235959.b7e1.in: handled' && '$BIN/autodbm-query' -c '$T/fresh.conf' -r RP1-TEST | grep -q 'archive two'"
+check "archive root: says what it found" grep -q "^autodbm-replay: $A: 2 mails (an archive: .* 2 other files skipped" "$T/err"
+check "archive: -r removes nothing from it" sh -c "test \$(find '$A' -type f | grep -c '') -eq 4 && grep -q 'does not remove' '$T/err'"
+$RF "$A/2026-01-02" >"$T/out" 2>"$T/err"; rc=$?
+check "a day folder: its .in file only, not the .ack" sh -c "test $rc -eq 0 && grep -qx 'replay: 1 mails: 1 handled, 0 temporary failures, 0 other exit codes, 0 not run' '$T/out' && ! grep -q '[.]ack' '$T/out'"
+mkdir -p "$T/plain/sub"
+mail pl-1 "Fay <fay@example.net>" "plain" "plain one" > "$T/plain/sub/m1"
+$RF "$T/plain" >"$T/out" 2>"$T/err"; rc=$?
+check "a directory of subdirectories: says none found and why" sh -c "grep -qx 'replay: 0 mails: 0 handled, 0 temporary failures, 0 other exit codes, 0 not run' '$T/out' && grep -q '$T/plain: 0 mails (a directory: .* 1 subdirectories not entered)' '$T/err'"
+$RF -q "$A" >"$T/out" 2>"$T/err"; rc=$?
+check "-q: no found line" test ! -s "$T/err"
+
+# 9. -V: the version, as the other programs print theirs
+check "-V prints the version" sh -c "$REPLAY -b '$BIN/autodbm' -V | grep -qx \"autodbm-replay \$('$BIN/autodbm' -V | sed -n '1s/^autodbm //p')\""
+check "-V names an autodbm version" sh -c "$REPLAY -b '$BIN/autodbm' -V | grep -q '^autodbm-replay [0-9]'"

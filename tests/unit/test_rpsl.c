@@ -280,6 +280,19 @@ static void test_replace_controls(void)
     rpsl_obj_free(o);
 }
 
+static void test_value_equal(void)
+{
+    CU_ASSERT_TRUE(rpsl_value_equal("PGP", "pgp"));
+    /* a generated fingerprint against the folded value of one supplied */
+    CU_ASSERT_TRUE(rpsl_value_equal("0EC8 43E0 414C FDC6 98AC  AE52 FBC7",
+                                    "0ec8 43e0 414c fdc6 98ac ae52 fbc7"));
+    CU_ASSERT_TRUE(rpsl_value_equal("a \t b", "a b"));
+    CU_ASSERT_FALSE(rpsl_value_equal("ab", "a b"));
+    CU_ASSERT_FALSE(rpsl_value_equal("a b", "a bc"));
+    CU_ASSERT_FALSE(rpsl_value_equal("a", ""));
+    CU_ASSERT_TRUE(rpsl_value_equal("", ""));
+}
+
 void suite_rpsl(void);
 void suite_rpsl(void)
 {
@@ -296,4 +309,5 @@ void suite_rpsl(void)
     HARNESS_ADD(s, test_filter_auth);
     HARNESS_ADD(s, test_spaced_name_and_extent);
     HARNESS_ADD(s, test_replace_controls);
+    HARNESS_ADD(s, test_value_equal);
 }

@@ -40,9 +40,6 @@ The following object(s) were processed SUCCESSFULLY:
 ---
 Create SUCCEEDED: [key-cert] PGPKEY-3E5007CE
 
-***Warning: Supplied attribute 'fingerpr' has been replaced with a generated
-            value
-
 ***Info:    Authorised by password for TEST-MNT
 
 ***Info:    Dry-run performed, no changes to the database have been made

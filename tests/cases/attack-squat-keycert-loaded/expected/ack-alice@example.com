@@ -39,9 +39,10 @@ The following object(s) were processed SUCCESSFULLY:
 
 ---
 Create SUCCEEDED: [key-cert] PGPKEY-AAC53B23
-
-***Warning: Supplied attribute 'fingerpr' has been replaced with a generated
-            value
+***Warning: The primary key 0EC8 43E0 414C FDC6 98AC  AE52 FBC7 3F79 AAC5 3B23
+            of the supplied key is a subkey of key-cert PGPKEY-B844B815: the
+            key belongs to this key-cert, and PGPKEY-B844B815 authorises
+            nothing until its maintainer removes that subkey from it
 
 ***Info:    Authorised by password for TEST-MNT
 

@@ -44,9 +44,6 @@ Create SUCCEEDED: [key-cert] PGPKEY-AAC53B23
             key belongs to this key-cert, and PGPKEY-B844B815 authorises
             nothing until its maintainer removes that subkey from it
 
-***Warning: Supplied attribute 'fingerpr' has been replaced with a generated
-            value
-
 ***Info:    Authorised by password for TEST-MNT
 
 

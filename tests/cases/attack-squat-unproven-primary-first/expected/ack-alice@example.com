@@ -40,9 +40,6 @@ The following object(s) were processed SUCCESSFULLY:
 ---
 Create SUCCEEDED: [key-cert] PGPKEY-8F924A80
 
-***Warning: Supplied attribute 'fingerpr' has been replaced with a generated
-            value
-
 ***Info:    Authorised by password for TEST-MNT
 
 
