@@ -4,7 +4,20 @@
 #   make check      unit tests + command tests, then the same under ASan+UBSan
 #   make demo       load the demo registry and run a sample through it
 #   make bench      benchmarks (tests/bench/), prints figures
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local SYSCONFDIR=PREFIX/etc DESTDIR=
+#
+# Dependencies: make and make install only check them (contrib/install-deps
+# --check: what is missing and the apt-get line that installs it, then
+# stop); make demo, make check and the other test targets install what is
+# missing (contrib/install-deps --if-missing, apt-get).
+#
+# PREFIX and SYSCONFDIR are compiled in: the default configuration file is
+# SYSCONFDIR/autodbm/autodbm.conf (/usr/local/etc/autodbm/autodbm.conf by
+# default; PREFIX=/usr puts it in /etc/autodbm, as Debian does).  Build and
+# install with the same values (make PREFIX=/opt/autodbm; make install
+# PREFIX=/opt/autodbm): a change of SYSCONFDIR rebuilds what depends on it.
+# make install writes the installed paths into the recipes (maildrop/),
+# the man pages and autodbm-replay, which name the default ones.
 #
 # Library modules are src/*.c except src/cmd_*.c, which are the programs'
 # main files: src/cmd_load.c becomes bin/autodbm-load, and so on.
@@ -14,7 +27,7 @@ DESTDIR  ?=
 SBINDIR  ?= $(PREFIX)/sbin
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
-SYSCONFDIR ?= $(PREFIX)/etc
+SYSCONFDIR ?= $(if $(filter /usr /usr/,$(PREFIX)),/etc,$(PREFIX)/etc)
 
 BUILD    ?= build
 BIN      ?= bin
@@ -28,14 +41,14 @@ CC       ?= cc
 OPT      ?= -O2
 CFLAGS_BASE = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror \
 	      -Wshadow -Wstrict-prototypes -Wmissing-prototypes -g $(OPT) \
-	      -Iinclude -DAUTODBM_VERSION='"$(VERSION)"'
+	      -Iinclude -DAUTODBM_VERSION='"$(VERSION)"' \
+	      -DAUTODBM_SYSCONFDIR='"$(SYSCONFDIR)"'
 ifneq ($(SANITIZE),)
 CFLAGS_BASE += -fsanitize=address,undefined -fno-omit-frame-pointer \
 	       -fno-sanitize-recover=undefined
 LDFLAGS_SAN := -fsanitize=address,undefined
 endif
-# Expanded when a recipe runs, after the dependency check has installed
-# what was missing.
+# Expanded when a recipe runs, after the dependency check (or install).
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 TEST_CFLAGS = $(shell pkg-config --cflags $(TESTPKGS))
@@ -52,20 +65,35 @@ UNIT_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tobj/%.o,$(UNIT_SRCS))
 UNIT_RUN  := $(BUILD)/unit-tests
 HDRS      := $(wildcard include/*.h)
 
-.PHONY: all progs check check-run unit demo bench install clean deps fuzz \
-	valgrind
+.PHONY: all progs check check-run unit demo bench install clean deps \
+	deps-check fuzz valgrind
 
-all: deps
+all: deps-check
 	@$(MAKE) --no-print-directory progs
 
+# Installs (apt-get) what is missing: for the test and demo targets only.
 deps:
 	@contrib/install-deps --if-missing
+
+# Reports what the build lacks and stops; installs nothing.
+deps-check:
+	@contrib/install-deps --check bin:$(firstword $(CC)) bin:ar $(PKGS)
 
 progs: $(PROGS)
 
 $(BUILD)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+# conf.c compiles SYSCONFDIR in (the default configuration file): this
+# file holds the value and changes only when the value does.
+$(BUILD)/sysconfdir: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(SYSCONFDIR)' > $@.tmp
+	@cmp -s $@.tmp $@ 2>/dev/null || mv $@.tmp $@; rm -f $@.tmp
+$(BUILD)/obj/conf.o: $(BUILD)/sysconfdir
+.PHONY: FORCE
+FORCE:
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
@@ -119,18 +147,27 @@ bench: deps
 	@$(MAKE) --no-print-directory progs
 	@$(MAKE) --no-print-directory -C tests/bench
 
+# autodbm-query, the users' command, goes to BINDIR; the rest to SBINDIR.
+# The recipes (maildrop/), the man pages and autodbm-replay name the
+# default paths (/usr/local/sbin, /usr/local/bin, /usr/local/etc/autodbm):
+# they are installed with this installation's paths instead.
+INSTALL_PATHS = sed -e 's|/usr/local/etc/autodbm|$(SYSCONFDIR)/autodbm|g' \
+		    -e 's|/usr/local/sbin\([/:]\)|$(SBINDIR)\1|g' \
+		    -e 's|/usr/local/bin\([/:]\)|$(BINDIR)\1|g'
+# install_sub SRC DEST MODE: SRC through INSTALL_PATHS into DEST
+install_sub = $(INSTALL_PATHS) $(1) > $(2).tmp && chmod $(3) $(2).tmp && mv $(2).tmp $(2)
+
 install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
-		$(DESTDIR)$(SYSCONFDIR)/autodbm
-	for p in $(PROGS); do install -m 0755 $$p $(DESTDIR)$(SBINDIR)/; done
+		$(DESTDIR)$(SYSCONFDIR)/autodbm/maildrop
+	for p in $(filter-out %/autodbm-query,$(PROGS)); do install -m 0755 $$p $(DESTDIR)$(SBINDIR)/; done
+	install -m 0755 $(BIN)/autodbm-query $(DESTDIR)$(BINDIR)/
 	install -m 0644 conf/autodbm.conf.example $(DESTDIR)$(SYSCONFDIR)/autodbm/
-	install -m 0755 contrib/autodbm-replay $(DESTDIR)$(SBINDIR)/
-	install -d $(DESTDIR)$(SYSCONFDIR)/autodbm/maildrop
-	for f in maildrop/*; do install -m 0644 $$f $(DESTDIR)$(SYSCONFDIR)/autodbm/maildrop/; done
-	for m in contrib/man/*.1; do [ -f "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man1/; done; true
-	for m in contrib/man/*.5; do [ -f "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done; true
-	for m in contrib/man/*.8; do [ -f "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/; done; true
+	$(call install_sub,contrib/autodbm-replay,$(DESTDIR)$(SBINDIR)/autodbm-replay,0755)
+	for f in maildrop/*; do $(call install_sub,$$f,$(DESTDIR)$(SYSCONFDIR)/autodbm/$$f,0644); done
+	for m in contrib/man/*.[158]; do [ -f "$$m" ] || continue; \
+		$(call install_sub,$$m,$(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/},0644); done
 
 clean:
 	rm -rf build bin var

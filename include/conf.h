@@ -116,8 +116,13 @@ typedef struct conf {
 #define CONF_DEFAULT_MAX_PASSWORD_CHECKS 50u
 #define CONF_DEFAULT_MAX_PASSES      10u
 
-/** Default configuration file path when no -c and no $AUTODBM_CONF. */
-#define CONF_DEFAULT_PATH "/etc/autodbm/autodbm.conf"
+/** The build's SYSCONFDIR (Makefile: PREFIX/etc, /etc for PREFIX=/usr). */
+#ifndef AUTODBM_SYSCONFDIR
+#define AUTODBM_SYSCONFDIR "/usr/local/etc"
+#endif
+/** Default configuration file path when no -c and no $AUTODBM_CONF:
+ *  SYSCONFDIR/autodbm/autodbm.conf, fixed at build time. */
+#define CONF_DEFAULT_PATH AUTODBM_SYSCONFDIR "/autodbm/autodbm.conf"
 
 /**
  * Fill @c with the embedded defaults: source TEST, database var/db,
