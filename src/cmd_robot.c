@@ -66,6 +66,7 @@
 #include "cred.h"
 #include "err.h"
 #include "keyring.h"
+#include "logline.h"
 #include "mailin.h"
 #include "mailout.h"
 #include "notify.h"
@@ -97,7 +98,9 @@ struct robot {
     buf_t ack_raw;              /* the composed ack as queued (archive) */
     const char *limit;          /* why the mail is beyond a limit, or NULL */
     const char *ref;            /* the reference of this run (mail_ref()) */
-    buf_t logextra;             /* warnings for the one log line */
+    buf_t logextra;             /* more pairs of the one log line (logline_kv()) */
+    long seen_time;             /* already_handled: when (0: not recorded) */
+    char *seen_info;            /* already_handled: the rest of its record */
 };
 
 static void usage(FILE *fp)
@@ -106,18 +109,17 @@ static void usage(FILE *fp)
                 "       autodbm -h | -V\n");
 }
 
-static void logmsg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void logmsg(int prio, const char *fmt, ...)
+/*
+ * Exit 75: the one line on standard error that the MTA shows as the
+ * reason it keeps the mail (Postfix pipe(8) puts it in the deferral,
+ * mailq shows it): "autodbm: temporary failure: REASON", on one line.
+ */
+static void say_tempfail(const char *reason)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = xvasprintf(fmt, ap);
-    va_end(ap);
-    syslog(prio, "%s", s);
-    if (isatty(2) || getenv("AUTODBM_LOG_STDERR"))
-        fprintf(stderr, "autodbm: %s\n", s);
-    free(s);
+    fputs("autodbm: temporary failure: ", stderr);
+    for (const unsigned char *p = (const unsigned char *)(reason ? reason : "unknown"); *p; p++)
+        fputc(*p < 0x20 || *p == 0x7f ? ' ' : *p, stderr);
+    fputc('\n', stderr);
 }
 
 /* Parse "2026-04-14T11:33:44Z".  Returns 0 or -1. */
@@ -453,7 +455,7 @@ static int queue_one(store_txn_t *txn, struct robot *r, enum mailout_kind kind,
         *owned = NULL;
     }
     if (rc == ERR_SYNTAX) {
-        buf_printf(&r->logextra, " unusable-address=\"%s\"", err_text(err));
+        logline_kv(&r->logextra, "unusable-address", "%s", err_text(err));
         err_free(err);
         rc = 0;
     }
@@ -468,7 +470,7 @@ static int queue_note(store_txn_t *txn, struct robot *r, notify_mail_t *n, err_t
                         r->now };
     int rc = mailout_compose_queue_segs(txn, &m, n->segs, n->nsegs, r->notes.parts, err);
     if (rc == ERR_SYNTAX) {
-        buf_printf(&r->logextra, " unusable-address=\"%s\"", err_text(err));
+        logline_kv(&r->logextra, "unusable-address", "%s", err_text(err));
         err_free(err);
         rc = 0;
     }
@@ -707,6 +709,16 @@ static int internal_unit(store_txn_t *txn, void *arg, err_t *err)
     return rc;
 }
 
+/* The first error of the mail as a whole in @rep (what the ack says
+ * first), or "No valid update found". */
+static const char *first_error(const proc_report_t *rep)
+{
+    for (size_t i = 0; i < rep->global.n; i++)
+        if (rep->global.v[i].sev == DIAG_ERROR)
+            return rep->global.v[i].text;
+    return "No valid update found";
+}
+
 /* Milliseconds since @t0 (CLOCK_MONOTONIC). */
 static long elapsed_ms(const struct timespec *t0)
 {
@@ -755,7 +767,7 @@ static void keycert_open(struct robot *r)
             continue;
         err_t e = ERR_INIT;
         if (pgp_new(r->conf.gnupg_home, &r->pgp, &e) != 0)
-            buf_printf(&r->logextra, " gnupg-error=\"%s\"", err_text(&e));
+            logline_kv(&r->logextra, "gnupg-error", "%s", err_text(&e));
         err_free(&e);
         return;
     }
@@ -773,9 +785,9 @@ static void keycert_after_commit(struct robot *r, store_t *st)
         err_t e = ERR_INIT;
         strv_t warn = STRV_INIT;
         if (keyring_commit_obj(st, r->pgp, x->pkey, x->old, &warn, &e) != 0)
-            buf_printf(&r->logextra, " keyring-warning=\"%s\"", err_text(&e));
+            logline_kv(&r->logextra, "keyring-warning", "%s", err_text(&e));
         for (size_t k = 0; k < warn.n; k++)
-            buf_printf(&r->logextra, " keyring-warning=\"%s\"", warn.v[k]);
+            logline_kv(&r->logextra, "keyring-warning", "%s", warn.v[k]);
         strv_free(&warn);
         err_free(&e);
     }
@@ -833,9 +845,16 @@ int main(int argc, char **argv)
     int ex = EX_OK, rc;
     rc = conf_open(conf_opt, &r.conf, &err);
     if (rc) {
-        logmsg(LOG_ERR, "outcome=tempfail reason=\"configuration: %s\" time=%ldms",
-               err_text(&err), elapsed_ms(&t0));
-        fprintf(stderr, "autodbm: %s\n", err_text(&err));
+        char *why = xasprintf("configuration: %s", err_text(&err));
+        buf_t line;
+        buf_init(&line);
+        logline_kv(&line, "outcome", "tempfail");
+        logline_kv(&line, "reason", "%s", why);
+        logline_kv(&line, "time", "%ldms", elapsed_ms(&t0));
+        logline_emit(LOG_ERR, &line);
+        buf_free(&line);
+        say_tempfail(why);
+        free(why);
         conf_free(&r.conf);
         err_free(&err);
         buf_free(&r.ack);
@@ -970,16 +989,16 @@ int main(int argc, char **argv)
         }
         limit_why = update_limit(r.upd, &r.conf);
         if (r.upd->nmistyped)
-            buf_printf(&r.logextra, " mistyped-passwords=%zu", r.upd->nmistyped);
+            logline_kv(&r.logextra, "mistyped-passwords", "%zu", r.upd->nmistyped);
         if (r.upd->nmistyped_override)
-            buf_printf(&r.logextra, " mistyped-overrides=%zu", r.upd->nmistyped_override);
+            logline_kv(&r.logextra, "mistyped-overrides", "%zu", r.upd->nmistyped_override);
         upd_password_limits(r.upd, r.conf.bcrypt_max_cost, r.conf.max_password_checks);
     }
     r.limit = limit_why;
 
     if ((rc = store_open_size(r.conf.database, 0, r.conf.map_size, &st, &err)) != 0) {
         outcome = "tempfail";
-        reason = xasprintf("store: %s", err_text(&err));
+        reason = xstrdup(err_text(&err));
         prio = LOG_ERR;
         ex = EX_TEMPFAIL;
         goto leave;
@@ -989,7 +1008,7 @@ int main(int argc, char **argv)
      * robot it had to kill. */
     if ((rc = store_lock(st, (int)r.conf.lock_timeout, &err)) != 0) {
         outcome = "tempfail";
-        reason = xasprintf("store: %s", err_text(&err));
+        reason = xstrdup(err_text(&err));
         prio = LOG_ERR;
         ex = EX_TEMPFAIL;
         goto leave;
@@ -1050,8 +1069,7 @@ int main(int argc, char **argv)
         goto leave;
     }
     if (r.mid_reused)
-        buf_printf(&r.logextra, " message-id-reused=\"handled before with another mail: "
-                   "handled as a new mail\"");
+        logline_kv(&r.logextra, "message-id-reused", "yes");
     if (internal_why && !r.already_handled) {
         /* the detail for the operator, under the reference the sender has */
         internal = 1;
@@ -1059,9 +1077,9 @@ int main(int argc, char **argv)
         reason = internal_why;
         internal_why = NULL;
         prio = LOG_ERR;
-        buf_printf(&r.logextra, " ref=%s", ref);
+        logline_kv(&r.logextra, "ref", "%s", ref);
         if (abase)
-            buf_printf(&r.logextra, " archive=%s.in", abase);
+            logline_kv(&r.logextra, "archive", "%s.in", abase);
     }
     if (r.already_handled) {
         outcome = "already-handled";
@@ -1093,18 +1111,26 @@ int main(int argc, char **argv)
     } else if (r.report) {
         proc_counts_t pc;
         proc_count(r.report, &pc);
-        outcome = r.report->dry_run ? "dry-run" : "applied";
+        if (pc.found == 0) {
+            /* answered FAILED: "No valid update found" or why not */
+            outcome = "no-update";
+            reason = xstrdup(first_error(r.report));
+        } else {
+            outcome = r.report->dry_run ? "dry-run" : "applied";
+        }
         if (!r.report->dry_run)
             keycert_after_commit(&r, st);
-        buf_printf(&r.logextra, " objects=%u ok=%u failed=%u notifications=%zu", pc.found,
-                   pc.ok, pc.failed, r.notes.n);
+        logline_kv(&r.logextra, "objects", "%u", pc.found);
+        logline_kv(&r.logextra, "ok", "%u", pc.ok);
+        logline_kv(&r.logextra, "failed", "%u", pc.failed);
+        logline_kv(&r.logextra, "notifications", "%zu", r.notes.n);
     }
     /* The ack as queued, next to the mail in the archive.  Committed
      * already: a failure here is a logged warning, not a reason to retry. */
     if (abase && r.ack_raw.len) {
         err_t aerr = ERR_INIT;
         if (archive_write(abase, "ack", r.ack_raw.s, r.ack_raw.len, &aerr) != 0) {
-            buf_printf(&r.logextra, " archive-warning=\"%s\"", err_text(&aerr));
+            logline_kv(&r.logextra, "archive-warning", "%s", err_text(&aerr));
             prio = LOG_WARNING;
         }
         err_free(&aerr);
@@ -1120,24 +1146,38 @@ leave:
         mailout_stats_t ms = { 0, 0 };
         err_t derr = ERR_INIT;
         if (mailout_flush(st, &r.conf, &ms, &derr) != 0) {
-            buf_printf(&r.logextra, " delivered=%u queued=%u delivery: %u delivered, %u left "
-                       "queued: %s", ms.delivered, ms.deferred, ms.delivered, ms.deferred,
-                       err_text(&derr));
+            logline_kv(&r.logextra, "delivered", "%u", ms.delivered);
+            logline_kv(&r.logextra, "queued", "%u", ms.deferred);
+            logline_kv(&r.logextra, "delivery-error", "%s", err_text(&derr));
             if (prio == LOG_INFO)
                 prio = LOG_WARNING;
         } else {
-            buf_printf(&r.logextra, " delivered=%u queued=0", ms.delivered);
+            logline_kv(&r.logextra, "delivered", "%u", ms.delivered);
+            logline_kv(&r.logextra, "queued", "0");
         }
         err_free(&derr);
     }
     if (!parse_only) {
         const char *mid = r.mail && r.mail->message_id ? r.mail->message_id : "none";
         const char *from = r.mail && r.mail->from_addr ? r.mail->from_addr : "none";
-        logmsg(prio, "message-id=%s from=%s size=%zu%s outcome=%s%s%s%s%s time=%ldms", mid,
-               from, raw_len ? raw_len : raw.len, too_big ? "+" : "", outcome, reason ? " reason=\"" : "",
-               reason ? reason : "", reason ? "\"" : "", r.logextra.s ? r.logextra.s : "",
-               elapsed_ms(&t0));
+        buf_t line;
+        buf_init(&line);
+        logline_kv(&line, "message-id", "%s", mid);
+        logline_kv(&line, "from", "%s", from);
+        logline_kv(&line, "size", "%zu%s", raw_len ? raw_len : raw.len, too_big ? "+" : "");
+        logline_kv(&line, "outcome", "%s", outcome);
+        if (reason)
+            logline_kv(&line, "reason", "%s", reason);
+        if (r.logextra.len) {
+            buf_putc(&line, ' ');
+            buf_put(&line, r.logextra.s, r.logextra.len);
+        }
+        logline_kv(&line, "time", "%ldms", elapsed_ms(&t0));
+        logline_emit(prio, &line);
+        buf_free(&line);
     }
+    if (ex == EX_TEMPFAIL)
+        say_tempfail(reason);
     store_close(st);
     free(identity);
     free(mid_key);

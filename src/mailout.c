@@ -32,6 +32,7 @@
 
 #include "buf.h"
 #include "fsutil.h"
+#include "logline.h"
 #include "mailin.h"
 #include "mailout.h"
 #include "syntax.h"
@@ -516,13 +517,14 @@ static int collect(uint64_t id, const char *rcpt, const char *data, size_t len, 
         if (read_recipe(q, m, data, len) != 0) {
             /* never deliverable: dropped, and said so */
             m->done = 2;
-            char *line = xasprintf("delivery: queued message %llu for <%s> refers to a part "
-                                   "that is not queued; message dropped from the queue",
-                                   (unsigned long long)id, rcpt);
-            syslog(LOG_WARNING, "%s", line);
-            if (isatty(2) || getenv("AUTODBM_LOG_STDERR"))
-                fprintf(stderr, "%s\n", line);
-            free(line);
+            buf_t line;
+            buf_init(&line);
+            logline_kv(&line, "delivery", "dropped");
+            logline_kv(&line, "queue-id", "%llu", (unsigned long long)id);
+            logline_kv(&line, "to", "%s", rcpt);
+            logline_kv(&line, "reason", "it refers to a part that is not queued");
+            logline_emit(LOG_WARNING, &line);
+            buf_free(&line);
             return 0;
         }
     } else {
@@ -679,13 +681,15 @@ static int smtp_send(const conf_t *conf, struct qlist *q, unsigned *refused, err
             q->v[i].done = 2;
             (*refused)++;
             const char *t = rs->text ? rs->text : "";
-            char *line = xasprintf("delivery: smtp %s refused <%s> for good: %d %.*s;"
-                                   " message dropped from the queue", conf->smtp_server,
-                                   q->v[i].rcpt, rs->code, (int)strcspn(t, "\r\n"), t);
-            syslog(LOG_WARNING, "%s", line);
-            if (isatty(2) || getenv("AUTODBM_LOG_STDERR"))
-                fprintf(stderr, "%s\n", line);
-            free(line);
+            buf_t line;
+            buf_init(&line);
+            logline_kv(&line, "delivery", "dropped");
+            logline_kv(&line, "queue-id", "%llu", (unsigned long long)q->v[i].id);
+            logline_kv(&line, "to", "%s", q->v[i].rcpt);
+            logline_kv(&line, "reason", "smtp %s refused it for good: %d %.*s",
+                       conf->smtp_server, rs->code, (int)strcspn(t, "\r\n"), t);
+            logline_emit(LOG_WARNING, &line);
+            buf_free(&line);
         }
         buf_free(&bodies[i].crlf);
     }
