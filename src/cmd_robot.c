@@ -122,6 +122,23 @@ static void say_tempfail(const char *reason)
     fputc('\n', stderr);
 }
 
+/*
+ * autodbm -n of a mail handled before: there is no ack to show, say why
+ * on standard error: "autodbm: already handled on TIME (RECORD): ...".
+ */
+static void say_handled(const struct robot *r)
+{
+    char when[32] = "";
+    time_t t = (time_t)r->seen_time;
+    struct tm tm;
+    if (t > 0 && gmtime_r(&t, &tm) != NULL)
+        strftime(when, sizeof when, " on %Y-%m-%dT%H:%M:%SZ", &tm);
+    fprintf(stderr, "autodbm: already handled%s (%s): a redelivery of this mail is "
+            "neither applied nor answered again; nothing to show\n",
+            when[0] ? when : " (when is not recorded)",
+            r->seen_info && *r->seen_info ? r->seen_info : "no record");
+}
+
 /* Parse "2026-04-14T11:33:44Z".  Returns 0 or -1. */
 static int parse_time(const char *s, time_t *out)
 {
@@ -519,6 +536,24 @@ struct unit_arg {
  */
 #define LEGACY_SEEN_MAX (7L * 24 * 3600)
 
+/* Keep when and how a mail was handled from its record @info ("TIME
+ * REST", or without TIME in records written before it was there). */
+static void seen_when(struct robot *r, const buf_t *info)
+{
+    char *s = xstrndup(info->s, strcspn(info->s, "\n"));
+    char *e = s;
+    long t = strtol(s, &e, 10);
+    free(r->seen_info);
+    if (t > 0 && e != s && (*e == ' ' || *e == 0)) {
+        r->seen_time = t;
+        r->seen_info = xstrdup(*e ? e + 1 : "");
+    } else {
+        r->seen_time = 0;
+        r->seen_info = xstrdup(s);
+    }
+    free(s);
+}
+
 /*
  * Was this mail handled before?  *@handled is set when the identity
  * (mail_identity()) is recorded, or when a record of its Message-ID
@@ -533,15 +568,20 @@ static int seen_check(store_txn_t *txn, struct unit_arg *u, int *handled, err_t 
     *handled = 0;
     u->mid_seen = 0;
     r->mid_reused = 0;
-    int rc = store_seen_get(txn, u->identity, NULL, err);
-    if (rc == 0) {
-        *handled = 1;
-        return 0;
-    }
-    if (rc != ERR_NOTFOUND || u->mid_key == NULL)
-        return rc == ERR_NOTFOUND ? 0 : rc;
     buf_t info;
     buf_init(&info);
+    int rc = store_seen_get(txn, u->identity, &info, err);
+    if (rc == 0) {
+        *handled = 1;
+        seen_when(r, &info);
+        buf_free(&info);
+        return 0;
+    }
+    if (rc != ERR_NOTFOUND || u->mid_key == NULL) {
+        buf_free(&info);
+        return rc == ERR_NOTFOUND ? 0 : rc;
+    }
+    buf_reset(&info);
     rc = store_seen_get(txn, u->mid_key, &info, err);
     if (rc == 0) {
         u->mid_seen = 1;
@@ -552,6 +592,7 @@ static int seen_check(store_txn_t *txn, struct unit_arg *u, int *handled, err_t 
         if (t > 0 && *e == ' ' && labs(r->now - t) <= LEGACY_SEEN_MAX) {
             *handled = 1;
             r->mid_reused = 0;
+            seen_when(r, &info);
         }
     }
     buf_free(&info);
@@ -566,6 +607,17 @@ static int seen_record(store_txn_t *txn, const struct unit_arg *u, const char *i
     int rc = store_seen_put(txn, u->identity, info, len, err);
     if (rc == 0 && u->mid_key != NULL && !u->mid_seen)
         rc = store_seen_put(txn, u->mid_key, u->identity, strlen(u->identity), err);
+    return rc;
+}
+
+/* seen_record() with "NOW @what" (the time the mail was handled, for
+ * autodbm -n of it later). */
+static int seen_record_now(store_txn_t *txn, const struct unit_arg *u, const char *what,
+                           err_t *err)
+{
+    char *info = xasprintf("%ld %s", (long)u->r->now, what);
+    int rc = seen_record(txn, u, info, strlen(info), err);
+    free(info);
     return rc;
 }
 
@@ -642,7 +694,7 @@ static int help_unit(store_txn_t *txn, void *arg, err_t *err)
     char *subject = report_help_subject(r->mail->subject);
     int rc = queue_one(txn, r, MAILOUT_ACK, r->mail->reply_addr, subject, body.s, NULL, err);
     if (rc == 0)
-        rc = seen_record(txn, u, "help", 4, err);
+        rc = seen_record_now(txn, u, "help", err);
     free(subject);
     buf_free(&body);
     return rc;
@@ -674,7 +726,7 @@ static int refuse(store_txn_t *txn, struct unit_arg *u, const char *text, const 
         return ROBOT_ABORT;
     rc = queue_one(txn, r, MAILOUT_ACK, r->mail->reply_addr, r->ack_subject, r->ack.s, NULL, err);
     if (rc == 0)
-        rc = seen_record(txn, u, seen, strlen(seen), err);
+        rc = seen_record_now(txn, u, seen, err);
     return rc;
 }
 
@@ -1085,6 +1137,8 @@ int main(int argc, char **argv)
         outcome = "already-handled";
         reason = xstrdup("redelivered: not applied or answered again");
         prio = LOG_NOTICE;
+        if (dry)
+            say_handled(&r);
     } else if (dry) {
         if (!internal)
             outcome = "dry-run";
@@ -1194,6 +1248,7 @@ leave:
     buf_free(&r.ack);
     buf_free(&r.ack_raw);
     buf_free(&r.logextra);
+    free(r.seen_info);
     buf_free(&raw);
     conf_free(&r.conf);
     err_free(&err);
