@@ -90,14 +90,20 @@ static int needs_qp(const char *body, size_t n)
     return 0;
 }
 
-static char *new_message_id(time_t now)
+/* A new Message-ID: "TIME.RANDOM.PID@DOMAIN", DOMAIN that of @from (the
+ * robot's address, usable_address()), else the host name. */
+static char *new_message_id(time_t now, const char *from)
 {
     unsigned char r[12];
     if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
         memset(r, 0, sizeof r);
     char host[256];
-    if (gethostname(host, sizeof host) != 0 || host[0] == 0)
+    const char *at = from ? strrchr(from, '@') : NULL;
+    if (at != NULL && at[1] != 0 && strlen(at + 1) < sizeof host) {
+        snprintf(host, sizeof host, "%s", at + 1);
+    } else if (gethostname(host, sizeof host) != 0 || host[0] == 0) {
         snprintf(host, sizeof host, "localhost");
+    }
     host[sizeof host - 1] = 0;
     buf_t b;
     buf_init(&b);
@@ -168,7 +174,7 @@ static int compose_head(const mailout_msg_t *m, int want_qp, char **head,
     GDateTime *dt = g_date_time_new_from_unix_utc((gint64)m->date);
     g_mime_message_set_date(msg, dt);
     g_date_time_unref(dt);
-    char *mid = new_message_id(m->date);
+    char *mid = new_message_id(m->date, m->from);
     g_mime_message_set_message_id(msg, mid);
     free(mid);
     if (m->in_reply_to && *m->in_reply_to) {
