@@ -39,7 +39,7 @@ int archive_write(const char *base, const char *suffix, const void *data,
     char *tmp = xasprintf("%s.%s.tmp", base, suffix);
     int rc = 0, fd = -1;
     if (slash && fs_mkdirs(dir, ARCHIVE_DIR_MODE) != 0) {
-        rc = err_set(err, ERR_IO, "archive %s: %s", dir, strerror(errno));
+        rc = err_set(err, ERR_IO, "archive: %s: %s", dir, strerror(errno));
         goto leave;
     }
     /* fchmod: a .tmp left by a crash (or an older version) keeps its mode
@@ -47,17 +47,17 @@ int archive_write(const char *base, const char *suffix, const void *data,
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, ARCHIVE_FILE_MODE);
     if (fd < 0 || fchmod(fd, ARCHIVE_FILE_MODE) != 0 || fs_write_all(fd, data, len) != 0 ||
         fsync(fd) != 0) {
-        rc = err_set(err, ERR_IO, "archive %s: %s", tmp, strerror(errno));
+        rc = err_set(err, ERR_IO, "archive: %s: %s", tmp, strerror(errno));
         goto leave;
     }
     if (close(fd) != 0) {
         fd = -1;
-        rc = err_set(err, ERR_IO, "archive %s: %s", tmp, strerror(errno));
+        rc = err_set(err, ERR_IO, "archive: %s: %s", tmp, strerror(errno));
         goto leave;
     }
     fd = -1;
     if (rename(tmp, path) != 0) {
-        rc = err_set(err, ERR_IO, "archive %s: %s", path, strerror(errno));
+        rc = err_set(err, ERR_IO, "archive: %s: %s", path, strerror(errno));
         goto leave;
     }
     int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY);

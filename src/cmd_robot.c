@@ -66,6 +66,7 @@
 #include "cred.h"
 #include "err.h"
 #include "keyring.h"
+#include "logline.h"
 #include "mailin.h"
 #include "mailout.h"
 #include "notify.h"
@@ -97,7 +98,9 @@ struct robot {
     buf_t ack_raw;              /* the composed ack as queued (archive) */
     const char *limit;          /* why the mail is beyond a limit, or NULL */
     const char *ref;            /* the reference of this run (mail_ref()) */
-    buf_t logextra;             /* warnings for the one log line */
+    buf_t logextra;             /* more pairs of the one log line (logline_kv()) */
+    long seen_time;             /* already_handled: when (0: not recorded) */
+    char *seen_info;            /* already_handled: the rest of its record */
 };
 
 static void usage(FILE *fp)
@@ -106,18 +109,34 @@ static void usage(FILE *fp)
                 "       autodbm -h | -V\n");
 }
 
-static void logmsg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void logmsg(int prio, const char *fmt, ...)
+/*
+ * Exit 75: the one line on standard error that the MTA shows as the
+ * reason it keeps the mail (Postfix pipe(8) puts it in the deferral,
+ * mailq shows it): "autodbm: temporary failure: REASON", on one line.
+ */
+static void say_tempfail(const char *reason)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = xvasprintf(fmt, ap);
-    va_end(ap);
-    syslog(prio, "%s", s);
-    if (isatty(2) || getenv("AUTODBM_LOG_STDERR"))
-        fprintf(stderr, "autodbm: %s\n", s);
-    free(s);
+    fputs("autodbm: temporary failure: ", stderr);
+    for (const unsigned char *p = (const unsigned char *)(reason ? reason : "unknown"); *p; p++)
+        fputc(*p < 0x20 || *p == 0x7f ? ' ' : *p, stderr);
+    fputc('\n', stderr);
+}
+
+/*
+ * autodbm -n of a mail handled before: there is no ack to show, say why
+ * on standard error: "autodbm: already handled on TIME (RECORD): ...".
+ */
+static void say_handled(const struct robot *r)
+{
+    char when[32] = "";
+    time_t t = (time_t)r->seen_time;
+    struct tm tm;
+    if (t > 0 && gmtime_r(&t, &tm) != NULL)
+        strftime(when, sizeof when, " on %Y-%m-%dT%H:%M:%SZ", &tm);
+    fprintf(stderr, "autodbm: already handled%s (%s): a redelivery of this mail is "
+            "neither applied nor answered again; nothing to show\n",
+            when[0] ? when : " (when is not recorded)",
+            r->seen_info && *r->seen_info ? r->seen_info : "no record");
 }
 
 /* Parse "2026-04-14T11:33:44Z".  Returns 0 or -1. */
@@ -453,7 +472,7 @@ static int queue_one(store_txn_t *txn, struct robot *r, enum mailout_kind kind,
         *owned = NULL;
     }
     if (rc == ERR_SYNTAX) {
-        buf_printf(&r->logextra, " unusable-address=\"%s\"", err_text(err));
+        logline_kv(&r->logextra, "unusable-address", "%s", err_text(err));
         err_free(err);
         rc = 0;
     }
@@ -468,7 +487,7 @@ static int queue_note(store_txn_t *txn, struct robot *r, notify_mail_t *n, err_t
                         r->now };
     int rc = mailout_compose_queue_segs(txn, &m, n->segs, n->nsegs, r->notes.parts, err);
     if (rc == ERR_SYNTAX) {
-        buf_printf(&r->logextra, " unusable-address=\"%s\"", err_text(err));
+        logline_kv(&r->logextra, "unusable-address", "%s", err_text(err));
         err_free(err);
         rc = 0;
     }
@@ -517,6 +536,24 @@ struct unit_arg {
  */
 #define LEGACY_SEEN_MAX (7L * 24 * 3600)
 
+/* Keep when and how a mail was handled from its record @info ("TIME
+ * REST", or without TIME in records written before it was there). */
+static void seen_when(struct robot *r, const buf_t *info)
+{
+    char *s = xstrndup(info->s, strcspn(info->s, "\n"));
+    char *e = s;
+    long t = strtol(s, &e, 10);
+    free(r->seen_info);
+    if (t > 0 && e != s && (*e == ' ' || *e == 0)) {
+        r->seen_time = t;
+        r->seen_info = xstrdup(*e ? e + 1 : "");
+    } else {
+        r->seen_time = 0;
+        r->seen_info = xstrdup(s);
+    }
+    free(s);
+}
+
 /*
  * Was this mail handled before?  *@handled is set when the identity
  * (mail_identity()) is recorded, or when a record of its Message-ID
@@ -531,15 +568,20 @@ static int seen_check(store_txn_t *txn, struct unit_arg *u, int *handled, err_t 
     *handled = 0;
     u->mid_seen = 0;
     r->mid_reused = 0;
-    int rc = store_seen_get(txn, u->identity, NULL, err);
-    if (rc == 0) {
-        *handled = 1;
-        return 0;
-    }
-    if (rc != ERR_NOTFOUND || u->mid_key == NULL)
-        return rc == ERR_NOTFOUND ? 0 : rc;
     buf_t info;
     buf_init(&info);
+    int rc = store_seen_get(txn, u->identity, &info, err);
+    if (rc == 0) {
+        *handled = 1;
+        seen_when(r, &info);
+        buf_free(&info);
+        return 0;
+    }
+    if (rc != ERR_NOTFOUND || u->mid_key == NULL) {
+        buf_free(&info);
+        return rc == ERR_NOTFOUND ? 0 : rc;
+    }
+    buf_reset(&info);
     rc = store_seen_get(txn, u->mid_key, &info, err);
     if (rc == 0) {
         u->mid_seen = 1;
@@ -550,6 +592,7 @@ static int seen_check(store_txn_t *txn, struct unit_arg *u, int *handled, err_t 
         if (t > 0 && *e == ' ' && labs(r->now - t) <= LEGACY_SEEN_MAX) {
             *handled = 1;
             r->mid_reused = 0;
+            seen_when(r, &info);
         }
     }
     buf_free(&info);
@@ -564,6 +607,17 @@ static int seen_record(store_txn_t *txn, const struct unit_arg *u, const char *i
     int rc = store_seen_put(txn, u->identity, info, len, err);
     if (rc == 0 && u->mid_key != NULL && !u->mid_seen)
         rc = store_seen_put(txn, u->mid_key, u->identity, strlen(u->identity), err);
+    return rc;
+}
+
+/* seen_record() with "NOW @what" (the time the mail was handled, for
+ * autodbm -n of it later). */
+static int seen_record_now(store_txn_t *txn, const struct unit_arg *u, const char *what,
+                           err_t *err)
+{
+    char *info = xasprintf("%ld %s", (long)u->r->now, what);
+    int rc = seen_record(txn, u, info, strlen(info), err);
+    free(info);
     return rc;
 }
 
@@ -640,7 +694,7 @@ static int help_unit(store_txn_t *txn, void *arg, err_t *err)
     char *subject = report_help_subject(r->mail->subject);
     int rc = queue_one(txn, r, MAILOUT_ACK, r->mail->reply_addr, subject, body.s, NULL, err);
     if (rc == 0)
-        rc = seen_record(txn, u, "help", 4, err);
+        rc = seen_record_now(txn, u, "help", err);
     free(subject);
     buf_free(&body);
     return rc;
@@ -672,7 +726,7 @@ static int refuse(store_txn_t *txn, struct unit_arg *u, const char *text, const 
         return ROBOT_ABORT;
     rc = queue_one(txn, r, MAILOUT_ACK, r->mail->reply_addr, r->ack_subject, r->ack.s, NULL, err);
     if (rc == 0)
-        rc = seen_record(txn, u, seen, strlen(seen), err);
+        rc = seen_record_now(txn, u, seen, err);
     return rc;
 }
 
@@ -705,6 +759,16 @@ static int internal_unit(store_txn_t *txn, void *arg, err_t *err)
     free(text);
     free(seen);
     return rc;
+}
+
+/* The first error of the mail as a whole in @rep (what the ack says
+ * first), or "No valid update found". */
+static const char *first_error(const proc_report_t *rep)
+{
+    for (size_t i = 0; i < rep->global.n; i++)
+        if (rep->global.v[i].sev == DIAG_ERROR)
+            return rep->global.v[i].text;
+    return "No valid update found";
 }
 
 /* Milliseconds since @t0 (CLOCK_MONOTONIC). */
@@ -755,7 +819,7 @@ static void keycert_open(struct robot *r)
             continue;
         err_t e = ERR_INIT;
         if (pgp_new(r->conf.gnupg_home, &r->pgp, &e) != 0)
-            buf_printf(&r->logextra, " gnupg-error=\"%s\"", err_text(&e));
+            logline_kv(&r->logextra, "gnupg-error", "%s", err_text(&e));
         err_free(&e);
         return;
     }
@@ -773,9 +837,9 @@ static void keycert_after_commit(struct robot *r, store_t *st)
         err_t e = ERR_INIT;
         strv_t warn = STRV_INIT;
         if (keyring_commit_obj(st, r->pgp, x->pkey, x->old, &warn, &e) != 0)
-            buf_printf(&r->logextra, " keyring-warning=\"%s\"", err_text(&e));
+            logline_kv(&r->logextra, "keyring-warning", "%s", err_text(&e));
         for (size_t k = 0; k < warn.n; k++)
-            buf_printf(&r->logextra, " keyring-warning=\"%s\"", warn.v[k]);
+            logline_kv(&r->logextra, "keyring-warning", "%s", warn.v[k]);
         strv_free(&warn);
         err_free(&e);
     }
@@ -833,9 +897,16 @@ int main(int argc, char **argv)
     int ex = EX_OK, rc;
     rc = conf_open(conf_opt, &r.conf, &err);
     if (rc) {
-        logmsg(LOG_ERR, "outcome=tempfail reason=\"configuration: %s\" time=%ldms",
-               err_text(&err), elapsed_ms(&t0));
-        fprintf(stderr, "autodbm: %s\n", err_text(&err));
+        char *why = xasprintf("configuration: %s", err_text(&err));
+        buf_t line;
+        buf_init(&line);
+        logline_kv(&line, "outcome", "tempfail");
+        logline_kv(&line, "reason", "%s", why);
+        logline_kv(&line, "time", "%ldms", elapsed_ms(&t0));
+        logline_emit(LOG_ERR, &line);
+        buf_free(&line);
+        say_tempfail(why);
+        free(why);
         conf_free(&r.conf);
         err_free(&err);
         buf_free(&r.ack);
@@ -970,16 +1041,16 @@ int main(int argc, char **argv)
         }
         limit_why = update_limit(r.upd, &r.conf);
         if (r.upd->nmistyped)
-            buf_printf(&r.logextra, " mistyped-passwords=%zu", r.upd->nmistyped);
+            logline_kv(&r.logextra, "mistyped-passwords", "%zu", r.upd->nmistyped);
         if (r.upd->nmistyped_override)
-            buf_printf(&r.logextra, " mistyped-overrides=%zu", r.upd->nmistyped_override);
+            logline_kv(&r.logextra, "mistyped-overrides", "%zu", r.upd->nmistyped_override);
         upd_password_limits(r.upd, r.conf.bcrypt_max_cost, r.conf.max_password_checks);
     }
     r.limit = limit_why;
 
     if ((rc = store_open_size(r.conf.database, 0, r.conf.map_size, &st, &err)) != 0) {
         outcome = "tempfail";
-        reason = xasprintf("store: %s", err_text(&err));
+        reason = xstrdup(err_text(&err));
         prio = LOG_ERR;
         ex = EX_TEMPFAIL;
         goto leave;
@@ -989,7 +1060,7 @@ int main(int argc, char **argv)
      * robot it had to kill. */
     if ((rc = store_lock(st, (int)r.conf.lock_timeout, &err)) != 0) {
         outcome = "tempfail";
-        reason = xasprintf("store: %s", err_text(&err));
+        reason = xstrdup(err_text(&err));
         prio = LOG_ERR;
         ex = EX_TEMPFAIL;
         goto leave;
@@ -1050,8 +1121,7 @@ int main(int argc, char **argv)
         goto leave;
     }
     if (r.mid_reused)
-        buf_printf(&r.logextra, " message-id-reused=\"handled before with another mail: "
-                   "handled as a new mail\"");
+        logline_kv(&r.logextra, "message-id-reused", "yes");
     if (internal_why && !r.already_handled) {
         /* the detail for the operator, under the reference the sender has */
         internal = 1;
@@ -1059,14 +1129,16 @@ int main(int argc, char **argv)
         reason = internal_why;
         internal_why = NULL;
         prio = LOG_ERR;
-        buf_printf(&r.logextra, " ref=%s", ref);
+        logline_kv(&r.logextra, "ref", "%s", ref);
         if (abase)
-            buf_printf(&r.logextra, " archive=%s.in", abase);
+            logline_kv(&r.logextra, "archive", "%s.in", abase);
     }
     if (r.already_handled) {
         outcome = "already-handled";
         reason = xstrdup("redelivered: not applied or answered again");
         prio = LOG_NOTICE;
+        if (dry)
+            say_handled(&r);
     } else if (dry) {
         if (!internal)
             outcome = "dry-run";
@@ -1093,18 +1165,26 @@ int main(int argc, char **argv)
     } else if (r.report) {
         proc_counts_t pc;
         proc_count(r.report, &pc);
-        outcome = r.report->dry_run ? "dry-run" : "applied";
+        if (pc.found == 0) {
+            /* answered FAILED: "No valid update found" or why not */
+            outcome = "no-update";
+            reason = xstrdup(first_error(r.report));
+        } else {
+            outcome = r.report->dry_run ? "dry-run" : "applied";
+        }
         if (!r.report->dry_run)
             keycert_after_commit(&r, st);
-        buf_printf(&r.logextra, " objects=%u ok=%u failed=%u notifications=%zu", pc.found,
-                   pc.ok, pc.failed, r.notes.n);
+        logline_kv(&r.logextra, "objects", "%u", pc.found);
+        logline_kv(&r.logextra, "ok", "%u", pc.ok);
+        logline_kv(&r.logextra, "failed", "%u", pc.failed);
+        logline_kv(&r.logextra, "notifications", "%zu", r.notes.n);
     }
     /* The ack as queued, next to the mail in the archive.  Committed
      * already: a failure here is a logged warning, not a reason to retry. */
     if (abase && r.ack_raw.len) {
         err_t aerr = ERR_INIT;
         if (archive_write(abase, "ack", r.ack_raw.s, r.ack_raw.len, &aerr) != 0) {
-            buf_printf(&r.logextra, " archive-warning=\"%s\"", err_text(&aerr));
+            logline_kv(&r.logextra, "archive-warning", "%s", err_text(&aerr));
             prio = LOG_WARNING;
         }
         err_free(&aerr);
@@ -1120,24 +1200,38 @@ leave:
         mailout_stats_t ms = { 0, 0 };
         err_t derr = ERR_INIT;
         if (mailout_flush(st, &r.conf, &ms, &derr) != 0) {
-            buf_printf(&r.logextra, " delivered=%u queued=%u delivery: %u delivered, %u left "
-                       "queued: %s", ms.delivered, ms.deferred, ms.delivered, ms.deferred,
-                       err_text(&derr));
+            logline_kv(&r.logextra, "delivered", "%u", ms.delivered);
+            logline_kv(&r.logextra, "queued", "%u", ms.deferred);
+            logline_kv(&r.logextra, "delivery-error", "%s", err_text(&derr));
             if (prio == LOG_INFO)
                 prio = LOG_WARNING;
         } else {
-            buf_printf(&r.logextra, " delivered=%u queued=0", ms.delivered);
+            logline_kv(&r.logextra, "delivered", "%u", ms.delivered);
+            logline_kv(&r.logextra, "queued", "0");
         }
         err_free(&derr);
     }
     if (!parse_only) {
         const char *mid = r.mail && r.mail->message_id ? r.mail->message_id : "none";
         const char *from = r.mail && r.mail->from_addr ? r.mail->from_addr : "none";
-        logmsg(prio, "message-id=%s from=%s size=%zu%s outcome=%s%s%s%s%s time=%ldms", mid,
-               from, raw_len ? raw_len : raw.len, too_big ? "+" : "", outcome, reason ? " reason=\"" : "",
-               reason ? reason : "", reason ? "\"" : "", r.logextra.s ? r.logextra.s : "",
-               elapsed_ms(&t0));
+        buf_t line;
+        buf_init(&line);
+        logline_kv(&line, "message-id", "%s", mid);
+        logline_kv(&line, "from", "%s", from);
+        logline_kv(&line, "size", "%zu%s", raw_len ? raw_len : raw.len, too_big ? "+" : "");
+        logline_kv(&line, "outcome", "%s", outcome);
+        if (reason)
+            logline_kv(&line, "reason", "%s", reason);
+        if (r.logextra.len) {
+            buf_putc(&line, ' ');
+            buf_put(&line, r.logextra.s, r.logextra.len);
+        }
+        logline_kv(&line, "time", "%ldms", elapsed_ms(&t0));
+        logline_emit(prio, &line);
+        buf_free(&line);
     }
+    if (ex == EX_TEMPFAIL)
+        say_tempfail(reason);
     store_close(st);
     free(identity);
     free(mid_key);
@@ -1154,6 +1248,7 @@ leave:
     buf_free(&r.ack);
     buf_free(&r.ack_raw);
     buf_free(&r.logextra);
+    free(r.seen_info);
     buf_free(&raw);
     conf_free(&r.conf);
     err_free(&err);

@@ -32,6 +32,7 @@
 
 #include "buf.h"
 #include "fsutil.h"
+#include "logline.h"
 #include "mailin.h"
 #include "mailout.h"
 #include "syntax.h"
@@ -89,14 +90,20 @@ static int needs_qp(const char *body, size_t n)
     return 0;
 }
 
-static char *new_message_id(time_t now)
+/* A new Message-ID: "TIME.RANDOM.PID@DOMAIN", DOMAIN that of @from (the
+ * robot's address, usable_address()), else the host name. */
+static char *new_message_id(time_t now, const char *from)
 {
     unsigned char r[12];
     if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
         memset(r, 0, sizeof r);
     char host[256];
-    if (gethostname(host, sizeof host) != 0 || host[0] == 0)
+    const char *at = from ? strrchr(from, '@') : NULL;
+    if (at != NULL && at[1] != 0 && strlen(at + 1) < sizeof host) {
+        snprintf(host, sizeof host, "%s", at + 1);
+    } else if (gethostname(host, sizeof host) != 0 || host[0] == 0) {
         snprintf(host, sizeof host, "localhost");
+    }
     host[sizeof host - 1] = 0;
     buf_t b;
     buf_init(&b);
@@ -167,7 +174,7 @@ static int compose_head(const mailout_msg_t *m, int want_qp, char **head,
     GDateTime *dt = g_date_time_new_from_unix_utc((gint64)m->date);
     g_mime_message_set_date(msg, dt);
     g_date_time_unref(dt);
-    char *mid = new_message_id(m->date);
+    char *mid = new_message_id(m->date, m->from);
     g_mime_message_set_message_id(msg, mid);
     free(mid);
     if (m->in_reply_to && *m->in_reply_to) {
@@ -516,13 +523,14 @@ static int collect(uint64_t id, const char *rcpt, const char *data, size_t len, 
         if (read_recipe(q, m, data, len) != 0) {
             /* never deliverable: dropped, and said so */
             m->done = 2;
-            char *line = xasprintf("delivery: queued message %llu for <%s> refers to a part "
-                                   "that is not queued; message dropped from the queue",
-                                   (unsigned long long)id, rcpt);
-            syslog(LOG_WARNING, "%s", line);
-            if (isatty(2) || getenv("AUTODBM_LOG_STDERR"))
-                fprintf(stderr, "%s\n", line);
-            free(line);
+            buf_t line;
+            buf_init(&line);
+            logline_kv(&line, "delivery", "dropped");
+            logline_kv(&line, "queue-id", "%llu", (unsigned long long)id);
+            logline_kv(&line, "to", "%s", rcpt);
+            logline_kv(&line, "reason", "it refers to a part that is not queued");
+            logline_emit(LOG_WARNING, &line);
+            buf_free(&line);
             return 0;
         }
     } else {
@@ -679,13 +687,15 @@ static int smtp_send(const conf_t *conf, struct qlist *q, unsigned *refused, err
             q->v[i].done = 2;
             (*refused)++;
             const char *t = rs->text ? rs->text : "";
-            char *line = xasprintf("delivery: smtp %s refused <%s> for good: %d %.*s;"
-                                   " message dropped from the queue", conf->smtp_server,
-                                   q->v[i].rcpt, rs->code, (int)strcspn(t, "\r\n"), t);
-            syslog(LOG_WARNING, "%s", line);
-            if (isatty(2) || getenv("AUTODBM_LOG_STDERR"))
-                fprintf(stderr, "%s\n", line);
-            free(line);
+            buf_t line;
+            buf_init(&line);
+            logline_kv(&line, "delivery", "dropped");
+            logline_kv(&line, "queue-id", "%llu", (unsigned long long)q->v[i].id);
+            logline_kv(&line, "to", "%s", q->v[i].rcpt);
+            logline_kv(&line, "reason", "smtp %s refused it for good: %d %.*s",
+                       conf->smtp_server, rs->code, (int)strcspn(t, "\r\n"), t);
+            logline_emit(LOG_WARNING, &line);
+            buf_free(&line);
         }
         buf_free(&bodies[i].crlf);
     }

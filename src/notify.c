@@ -367,7 +367,12 @@ static void tilde_line(buf_t *out)
     buf_putc(out, '\n');
 }
 
-/* "Mon Apr 14 11:33:44 2026Z", independent of the locale. */
+/*
+ * The time of an e-mail update as RIPE's notifications print it (Java's
+ * "EEE MMM dd HH:mm:ss z yyyy" in UTC, ripe/syncupdates.txt section 6):
+ * "Tue Apr 04 11:33:44 UTC 2026", independent of the locale.  (The
+ * "...2026Z" form is that of syncupdates.)
+ */
 static void date_time(time_t t, buf_t *out)
 {
     static const char *const dow[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
@@ -375,10 +380,10 @@ static void date_time(time_t t, buf_t *out)
                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
     struct tm tm;
     if (gmtime_r(&t, &tm) == NULL) {
-        buf_puts(out, "Thu Jan 1 00:00:00 1970Z");
+        buf_puts(out, "Thu Jan 01 00:00:00 UTC 1970");
         return;
     }
-    buf_printf(out, "%s %s %d %02d:%02d:%02d %dZ", dow[tm.tm_wday % 7],
+    buf_printf(out, "%s %s %02d %02d:%02d:%02d UTC %d", dow[tm.tm_wday % 7],
                mon[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour, tm.tm_min,
                tm.tm_sec, tm.tm_year + 1900);
 }
@@ -562,7 +567,8 @@ static int mail_body(const struct matrix *m, const struct naddr *a,
     for (size_t i = 0; i < a->reasons.n; i++)
         buf_printf(out, "    %s\n", a->reasons.v[i]);
     buf_puts(out, "\nThe update was sent by:\n\n");
-    buf_printf(out, "- From: %s\n", m->opts->from ? m->opts->from : "(unknown)");
+    /* RIPE's e-mail origin: the values line up after "- Date/Time: " */
+    buf_printf(out, "- From:      %s\n", m->opts->from ? m->opts->from : "(unknown)");
     buf_puts(out, "- Date/Time: ");
     date_time(m->opts->now, out);
     buf_puts(out, "\n\n");

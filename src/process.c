@@ -1146,7 +1146,9 @@ static enum attempt attempt_item(struct ctx *c, struct item *it, int *store_rc, 
         }
         exists = rc == 0;
     }
-    r->op = exists ? PROC_MODIFY : PROC_CREATE;
+    /* keyword NEW: a create, also of an object that exists (it fails
+     * below as one: auth.txt E1) */
+    r->op = exists && c->msg->keyword != UPD_KW_NEW ? PROC_MODIFY : PROC_CREATE;
 
     unsigned mode = SCHEMA_STRICT | (exists ? 0 : SCHEMA_CREATE);
     schema_validate(o, (enum schema_mode)mode, c->opts->source, &r->diags);

@@ -675,6 +675,26 @@ abort:
     return rc;
 }
 
+/*
+ * The file of the environment @dir that mdb_env_open() with @envflags
+ * could not open as it needs it, for its error message: lock.mdb
+ * (read-write, opened first), then data.mdb (read-write, read-only
+ * under MDB_RDONLY); else @dir itself (a missing file it could not
+ * create there, or another cause).  Malloc'd.
+ */
+static char *env_culprit(const char *dir, unsigned envflags)
+{
+    static const char *const files[] = { "lock.mdb", "data.mdb" };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char *path = xasprintf("%s/%s", dir, files[i]);
+        int mode = i == 1 && (envflags & MDB_RDONLY) ? R_OK : R_OK | W_OK;
+        if (access(path, mode) != 0 && errno != ENOENT)
+            return path;
+        free(path);
+    }
+    return xstrdup(dir);
+}
+
 int store_open_size(const char *dir, unsigned flags, size_t mapsize,
                     store_t **out, err_t *err)
 {
@@ -731,11 +751,10 @@ int store_open_size(const char *dir, unsigned flags, size_t mapsize,
         envflags |= MDB_NOSYNC | MDB_NOMETASYNC | MDB_NORDAHEAD;
     rc = mdb_env_open(st->env, dir, envflags, 0640);
     if (rc) {
-        if (rc == ENOENT || rc == ENOTDIR)
-            rc = err_set(err, ERR_IO, "store: %s: %s", dir, mdb_strerror(rc));
-        else
-            rc = err_set(err, lmdb_status(rc), "store: %s: %s", dir,
-                         mdb_strerror(rc));
+        char *what = env_culprit(dir, envflags);
+        rc = err_set(err, rc == ENOENT || rc == ENOTDIR ? ERR_IO : lmdb_status(rc),
+                     "store: %s: %s", what, mdb_strerror(rc));
+        free(what);
         goto leave;
     }
     /* Adopt the size recorded in the store (it may have grown), but never

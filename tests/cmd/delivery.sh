@@ -92,7 +92,9 @@ CA=$T/a/autodbm.conf
 AUTODBM_LOG_STDERR=1 "$BIN/autodbm" -c "$CA" -t 2026-01-01T12:00:00Z \
     < "$SRC/conf/demo/sample.mail" >"$T/robot.out" 2>"$T/robot.err"; rc=$?
 check "no SMTP server: the mail is still handled (exit 0)" test $rc -eq 0
-check "no SMTP server: the failed delivery is logged" grep -q "delivery: .*4 left queued" "$T/robot.err"
+check "no SMTP server: the failed delivery is logged" grep -q "delivered=0 queued=4 delivery-error=\"" "$T/robot.err"
+LC="awk -f $SRC/tests/tools/logcheck.awk -v readme=$SRC/README"
+check "... in a strict key=value line (README Logging)" $LC "$T/robot.err"
 check "the update was applied" sh -c "'$BIN/autodbm-query' -c '$CA' -r 192.0.2.192 | grep -q DEMO-CUSTOMER-C"
 "$BIN/autodbm-flush" -c "$CA" >"$T/flush.out" 2>"$T/flush.err"; rc=$?
 check "autodbm-flush without a server exits 75" test $rc -eq 75
@@ -142,7 +144,9 @@ AUTODBM_LOG_STDERR=1 "$BIN/autodbm" -c "$CB" -t 2026-01-01T12:00:00Z \
 check "with 550 and 451 recipients the robot exits 0" test $rc -eq 0
 check "the other two were delivered" test "$(envelope_to "$T/sink2")" = "$(printf 'admin@example.net\nhostmaster@example.net')"
 check "the 550 recipient was tried" grep -q "RCPT <security@peer.example> 550" "$T/sink2.log"
-check "the refused message is logged with its recipient" grep -q "refused <security@peer.example> for good: 550" "$T/robot.err"
+check "the refused message is logged with its recipient" \
+    grep -q "delivery=dropped queue-id=[0-9]* to=security@peer.example reason=\"smtp 127.0.0.1:$PORT refused it for good: 550" "$T/robot.err"
+check "... in a strict key=value line (README Logging)" $LC "$T/robot.err"
 "$BIN/autodbm-flush" -c "$CB" >"$T/flush.out" 2>"$T/flush.err"; rc=$?
 check "the 451 message stays queued (flush exits 75)" test $rc -eq 75
 check "... only it: 1 left queued, the 550 one was dropped" grep -qx "delivered 0, left queued 1" "$T/flush.out"

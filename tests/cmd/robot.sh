@@ -90,6 +90,12 @@ snapshot "$CO" "$T/after"
 check "-n does not mark the mail handled: the real run applies it" \
     sh -c "test $rc -eq 0 && ! cmp -s '$T/before' '$T/after' && grep -q '^inetnum: *192.0.2.192 - 192.0.2.255' '$T/after'"
 check "... and answers it (4 messages)" test "$(ls "$T/o/outbox/new" | wc -l)" -eq 4
+check "... each with a Message-ID in the robot's domain (robot_address), not the host's" \
+    test "$(cat "$T/o/outbox/new/"* | grep -ci '^Message-Id: <[^@]*@example.net>$')" -eq 4
+"$BIN/autodbm" -c "$CO" -n -t 2026-01-02T08:00:00Z < "$MAIL" >"$T/out" 2>"$T/err"; rc=$?
+check "-n of a mail handled before: exit 0, nothing on stdout" sh -c "test $rc -eq 0 && test ! -s '$T/out'"
+check "... says on stderr that it was handled, and when (one line)" \
+    sh -c "test \$(grep -c '' '$T/err') -eq 1 && grep -q '^autodbm: already handled on 2026-01-01T12:00:00Z (ok=2 failed=1): ' '$T/err'"
 
 # ---------------------------------------------------------------- -p
 # RIPE's parser tests (shared/corpus/ripe-mails/INDEX.txt) for the unsigned

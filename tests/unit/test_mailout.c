@@ -26,6 +26,22 @@ static void compose(const char *body, buf_t *out)
     err_free(&err);
 }
 
+/* The Message-ID names the robot's domain (of its From: address), not
+ * the host the robot runs on. */
+static void test_message_id_domain(void)
+{
+    buf_t out;
+    buf_init(&out);
+    compose("x\n", &out);
+    const char *mid = strstr(out.s, "\nMessage-Id: <");
+    CU_ASSERT_PTR_NOT_NULL(mid);
+    if (mid != NULL) {
+        size_t len = strcspn(mid + 1, "\r\n");
+        CU_ASSERT(len > 13 && strncmp(mid + 1 + len - 13, "@example.net>", 13) == 0);
+    }
+    buf_free(&out);
+}
+
 /* Text that fits in Latin-1 stays UTF-8 (it was re-encoded as ISO-8859-1
  * but labelled utf-8). */
 static void test_latin1_range_stays_utf8(void)
@@ -241,6 +257,7 @@ void suite_mailout(void)
 {
     mailin_init();      /* GMime; never shut down (see suite_mailin) */
     CU_pSuite s = harness_suite("mailout");
+    HARNESS_ADD(s, test_message_id_domain);
     HARNESS_ADD(s, test_latin1_range_stays_utf8);
     HARNESS_ADD(s, test_ascii_and_cyrillic);
     HARNESS_ADD(s, test_recipients);

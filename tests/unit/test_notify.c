@@ -247,8 +247,8 @@ static void test_matrix(void)
     CU_ASSERT_STRING_EQUAL(l.v[3].to, "shared@example.net");
     for (size_t i = 0; i < l.n; i++) {
         CU_ASSERT_STRING_EQUAL(l.v[i].subject, "Notification of TEST database changes");
-        CU_ASSERT(strstr(l.v[i].body, "\n- From: Joe <joe@example.net>\n"
-                                      "- Date/Time: Tue Apr 14 11:33:44 2026Z\n") != NULL);
+        CU_ASSERT(strstr(l.v[i].body, "\n- From:      Joe <joe@example.net>\n"
+                                      "- Date/Time: Tue Apr 14 11:33:44 UTC 2026\n") != NULL);
         CU_ASSERT(strstr(l.v[i].body, "REQUESTED FOR") == NULL);
         CU_ASSERT(strstr(l.v[i].body, "P3-TEST") == NULL);
         CU_ASSERT(strstr(l.v[i].body, "robot@") == NULL);
@@ -305,8 +305,8 @@ static void test_modify_text(void)
         "\n"
         "The update was sent by:\n"
         "\n"
-        "- From: Joe <joe@example.net>\n"
-        "- Date/Time: Tue Apr 14 11:33:44 2026Z\n"
+        "- From:      Joe <joe@example.net>\n"
+        "- Date/Time: Tue Apr 14 11:33:44 UTC 2026\n"
         "\n"
         "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
         "The following object(s) in the TEST database, which you either\n"

@@ -16,8 +16,8 @@ You receive this mail because your address is listed in:
 
 The update was sent by:
 
-- From: Alice Example <alice@example.com>
-- Date/Time: Thu Jan 1 12:00:00 2026Z
+- From:      Alice Example <alice@example.com>
+- Date/Time: Thu Jan 01 12:00:00 UTC 2026
 
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
 The following object(s) in the TEST database, which you either

@@ -25,8 +25,8 @@ Number of objects processed successfully:  0
   Delete:         0
   No Operation:   0
 Number of objects processed with errors:   1
-  Create:         0
-  Modify:         1
+  Create:         1
+  Modify:         0
   Delete:         0
 
 DETAILED EXPLANATION:
@@ -36,7 +36,7 @@ DETAILED EXPLANATION:
 The following object(s) were found to have ERRORS:
 
 ---
-Modify FAILED: [person] TP1-TEST   Test Person
+Create FAILED: [person] TP1-TEST   Test Person
 
 person:         Test Person
 address:        Example Street 11
