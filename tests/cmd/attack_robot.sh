@@ -26,16 +26,7 @@ n=0
 TIME=2026-01-01T12:00:00Z      # 1767268800
 # mkconf DIR: a maildir configuration below DIR with the cases' registry
 mkconf() {
-    mkdir -p "$1"
-    cat > "$1/autodbm.conf" <<CONF
-source = TEST
-database = db
-robot_address = auto-dbm@example.net
-delivery = maildir
-outbox = outbox
-gnupg_home = gnupg
-archive = archive
-CONF
+    maildir_conf "$1/autodbm.conf" "gnupg_home = gnupg" "archive = archive"
     "$BIN/autodbm-load" -q -c "$1/autodbm.conf" --non-strict \
         "$SRC/tests/cases/redelivery/objects.rpsl" >/dev/null
 }

@@ -19,14 +19,7 @@ n=0
 case $BIN in */asan/*) flood=${FLOOD_ASAN:-50} ;; *) flood=${FLOOD:-300} ;; esac
 
 mkdir -p "$T/r"
-cat > "$T/r/autodbm.conf" <<CONF
-source = TEST
-database = db
-robot_address = auto-dbm@example.net
-delivery = maildir
-outbox = outbox
-archive = archive
-CONF
+maildir_conf "$T/r/autodbm.conf" "archive = archive"
 C=$T/r/autodbm.conf
 "$BIN/autodbm-load" -c "$C" "$SRC/conf/demo/registry.rpsl" >/dev/null
 export AUTODBM_LOG_STDERR=1

@@ -35,17 +35,7 @@ check "tests/tools/storetool.c builds" test -x "$T/storetool"
 
 # mkconf DIR [EXTRA-LINE]: a maildir configuration with a small registry
 mkconf() {
-    mkdir -p "$1"
-    cat > "$1/autodbm.conf" <<CONF
-source = TEST
-database = db
-robot_address = auto-dbm@example.net
-delivery = maildir
-outbox = outbox
-gnupg_home = gnupg
-archive = archive
-${2:-}
-CONF
+    maildir_conf "$1/autodbm.conf" "gnupg_home = gnupg" "archive = archive" "${2:-}"
     "$BIN/autodbm-load" -q -c "$1/autodbm.conf" --non-strict \
         "$SRC/tests/cases/auto-organisation/objects.rpsl" >/dev/null 2>&1
 }

@@ -11,15 +11,7 @@ trap 'rm -rf "$T"' EXIT
 n=0
 . "$(dirname "$0")/check.inc"
 
-cat > "$T/autodbm.conf" <<CONF
-source = TEST
-database = db
-robot_address = auto-dbm@example.net
-delivery = maildir
-outbox = outbox
-gnupg_home = gnupg
-archive = archive
-CONF
+maildir_conf "$T/autodbm.conf" "gnupg_home = gnupg" "archive = archive"
 C="-c $T/autodbm.conf"
 
 "$BIN/autodbm-load" $C "$SRC/conf/demo/registry.rpsl" >"$T/out" 2>"$T/err"; rc=$?

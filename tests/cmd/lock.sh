@@ -14,15 +14,7 @@ n=0
 if ! command -v flock >/dev/null 2>&1; then
     echo "not ok 1 flock(1) is needed for this test (util-linux)"; exit 1
 fi
-cat > "$T/autodbm.conf" <<CONF
-source = TEST
-database = db
-robot_address = auto-dbm@example.net
-delivery = maildir
-outbox = outbox
-archive = none
-lock_timeout = 2
-CONF
+maildir_conf "$T/autodbm.conf" "archive = none" "lock_timeout = 2"
 C="-c $T/autodbm.conf"
 "$BIN/autodbm-load" -q $C "$SRC/conf/demo/registry.rpsl" >/dev/null
 check "the loader leaves a writer lock file" test -f "$T/db/writer.lock"

@@ -60,15 +60,7 @@ check "... each is listed in the README's Logging paragraph" $LC "$T/outlines"
 
 # ------------------------------------------------ the robot's lines
 mkdir -p "$T/r"
-cat > "$T/r/autodbm.conf" <<CONF
-source = TEST
-database = db
-robot_address = auto-dbm@example.net
-delivery = maildir
-outbox = outbox
-archive = archive
-lock_timeout = 1
-CONF
+maildir_conf "$T/r/autodbm.conf" "archive = archive" "lock_timeout = 1"
 "$BIN/autodbm-load" -q -c "$T/r/autodbm.conf" "$SRC/conf/demo/registry.rpsl" >/dev/null
 export AUTODBM_LOG_STDERR=1
 # robot [CONF] < MAIL: one run, its stderr appended to $T/log and in $T/err

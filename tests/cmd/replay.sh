@@ -25,15 +25,7 @@ acks() {
 }
 outbox_count() { ls "$T/outbox/new" 2>/dev/null | grep -c ''; }
 
-cat > "$T/autodbm.conf" <<CONF
-source = TEST
-database = db
-robot_address = auto-dbm@example.net
-delivery = maildir
-outbox = outbox
-gnupg_home = gnupg
-archive = archive
-CONF
+maildir_conf "$T/autodbm.conf" "gnupg_home = gnupg" "archive = archive"
 C="-c $T/autodbm.conf"
 "$BIN/autodbm-load" $C "$SRC/conf/demo/registry.rpsl" >/dev/null
 R="$REPLAY -b $BIN/autodbm $C -t 2026-01-01T12:00:00Z"

@@ -18,16 +18,7 @@ skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
 
 # mkconf DIR: a maildir configuration below DIR with the demo registry
 mkconf() {
-    mkdir -p "$1"
-    cat > "$1/autodbm.conf" <<CONF
-source = TEST
-database = db
-robot_address = auto-dbm@example.net
-delivery = maildir
-outbox = outbox
-gnupg_home = gnupg
-archive = archive
-CONF
+    maildir_conf "$1/autodbm.conf" "gnupg_home = gnupg" "archive = archive"
     "$BIN/autodbm-load" -c "$1/autodbm.conf" "$SRC/conf/demo/registry.rpsl" >/dev/null
 }
 # snapshot CONF FILE: what the queries show of the demo registry and the queue

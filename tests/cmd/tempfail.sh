@@ -28,17 +28,7 @@ chmod 755 "$T"
 
 # mkconf DIR [EXTRA-LINE]: the demo registry below DIR
 mkconf() {
-    mkdir -p "$1"
-    cat > "$1/autodbm.conf" <<CONF
-source = TEST
-database = db
-robot_address = auto-dbm@example.net
-delivery = maildir
-outbox = outbox
-archive = archive
-lock_timeout = 1
-${2:-}
-CONF
+    maildir_conf "$1/autodbm.conf" "archive = archive" "lock_timeout = 1" "${2:-}"
     "$BIN/autodbm-load" -q -c "$1/autodbm.conf" "$SRC/conf/demo/registry.rpsl" >/dev/null
 }
 # as_other CMD...: run CMD as a user permissions apply to
