@@ -27,9 +27,10 @@ enum pseudo { P_NONE, P_PASSWORD, P_DELETE, P_DRYRUN, P_OVERRIDE, P_MISTYPED,
 /*
  * The optimal string alignment distance (insert, delete, substitute, swap
  * two neighbours) of @a (@n bytes, at most MISTYPED_MAX, ASCII
- * upper-case folded) and the lower-case @b (at most MISTYPED_MAX).
+ * upper-case folded) and the lower-case @b (at most MISTYPED_MAX), or
+ * @limit + 1 for any distance above @limit.
  */
-static size_t edit_distance(const char *a, size_t n, const char *b)
+static size_t edit_distance(const char *a, size_t n, const char *b, size_t limit)
 {
     size_t m = strlen(b);
     size_t d[MISTYPED_MAX + 1][MISTYPED_MAX + 1];
@@ -37,7 +38,8 @@ static size_t edit_distance(const char *a, size_t n, const char *b)
         d[i][0] = i;
     for (size_t j = 0; j <= m; j++)
         d[0][j] = j;
-    for (size_t i = 1; i <= n; i++)
+    for (size_t i = 1; i <= n; i++) {
+        size_t rowmin = d[i][0];
         for (size_t j = 1; j <= m; j++) {
             char ai = (char)tolower((unsigned char)a[i - 1]);
             size_t best = d[i - 1][j - 1] + (ai != b[j - 1]);
@@ -49,7 +51,15 @@ static size_t edit_distance(const char *a, size_t n, const char *b)
                 tolower((unsigned char)a[i - 2]) == b[j - 1] && d[i - 2][j - 2] + 1 < best)
                 best = d[i - 2][j - 2] + 1;
             d[i][j] = best;
+            if (best < rowmin)
+                rowmin = best;
         }
+        /* the row minima never decrease (a row is at most one more
+         * than the one before, so a swap two rows back gives no less):
+         * once past @limit the answer is too */
+        if (rowmin > limit)
+            return limit + 1;
+    }
     return d[n][m];
 }
 
@@ -70,8 +80,15 @@ static int mistyped(const char *s, const char *e, const char *const *words)
         s++;
     if (s == e || *s != ':' || n < MISTYPED_MIN || n > MISTYPED_MAX)
         return 0;
+    /* a known attribute is never a near miss (none is within 3 edits of
+     * the words): most lines stop here */
+    char known[MISTYPED_MAX + 1];
+    memcpy(known, name, n);
+    known[n] = 0;
+    if (schema_attr_by_name(known) >= 0)
+        return 0;
     for (; *words; words++)
-        if (edit_distance(name, n, *words) <= 2)
+        if (edit_distance(name, n, *words, 2) <= 2)
             return 1;
     return 0;
 }
