@@ -35,7 +35,6 @@ spec = importlib.util.spec_from_file_location('make_cases', os.path.join(HERE, '
 mc = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(mc)
 
-CASES = os.path.join(HERE, '..', 'cases')
 
 VICTIM_HASH = 'MD5-PW $1$ViCtImSa$H7qi2hzuEzYMcF6D.yOo7/'       # victim-pw-1
 EVIL_HASH = 'MD5-PW $1$EvIlSaLt$dGT76hMXv6sIssAl3OVCk1'         # evil-pw-6
@@ -214,17 +213,9 @@ WRITTEN = []
 
 
 def write(name, files):
-    d = os.path.join(CASES, 'attack-authz-' + name)
-    if os.path.isdir(d):
-        for f in os.listdir(d):
-            if f != 'expected':
-                os.remove(os.path.join(d, f))
-    os.makedirs(d, exist_ok=True)
     files = dict(files)
     files.setdefault('objects.rpsl', fixture())
-    for f, text in files.items():
-        with open(os.path.join(d, f), 'w') as fp:
-            fp.write(text)
+    mc.write_case(name, files, 'attack-authz-')
     WRITTEN.append('attack-authz-' + name)
 
 

@@ -28,14 +28,11 @@ import base64
 import hashlib
 import importlib.util
 import os
-import shutil
 import struct
-import tempfile
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CASES = os.path.join(HERE, '..', 'cases')
 
 _spec = importlib.util.spec_from_file_location('make_cases', os.path.join(HERE, 'make-cases.py'))
 mc = importlib.util.module_from_spec(_spec)
@@ -205,13 +202,7 @@ def reencode_clearsigned(text, how):
 
 def write_case(name, files):
     """tests/cases/attack-keyring-NAME/ holds @files (and its expected/)."""
-    d = os.path.join(CASES, 'attack-keyring-' + name)
-    os.makedirs(d, exist_ok=True)
-    for stale in set(os.listdir(d)) - set(files) - {'expected'}:
-        os.remove(os.path.join(d, stale))
-    for f, text in files.items():
-        with open(os.path.join(d, f), 'w') as fp:
-            fp.write(text)
+    mc.write_case(name, files, 'attack-keyring-')
 
 
 def plain_mail(name, body, n=1, sender='Alice Example <alice@example.com>'):
@@ -327,12 +318,7 @@ def build(home):
 
 
 def main():
-    home = tempfile.mkdtemp()
-    try:
-        mc.setup(home)
-        build(home)
-    finally:
-        shutil.rmtree(home)
+    mc.run(build)
 
 
 if __name__ == '__main__':

@@ -23,8 +23,6 @@ import base64
 import importlib.util
 import os
 import quopri
-import shutil
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location('make_cases', os.path.join(HERE, 'make-cases.py'))
@@ -106,24 +104,12 @@ def upd_person(remark):
 
 
 def write_case(name, files):
-    d = os.path.join(mc.CASES, 'attack-mime-' + name)
-    if os.path.isdir(d):
-        for f in os.listdir(d):
-            if f != 'expected':
-                os.remove(os.path.join(d, f))
-    os.makedirs(d, exist_ok=True)
-    for f, t in files.items():
-        with open(os.path.join(d, f), 'w', newline='', encoding='latin-1') as fp:
-            fp.write(t)     # mails are ASCII but for windows-1252 bytes
+    # mails are ASCII but for windows-1252 bytes
+    mc.write_case(name, files, 'attack-mime-', 'latin-1')
 
 
 def main():
-    home = tempfile.mkdtemp()
-    try:
-        mc.setup(home)
-        build(home)
-    finally:
-        shutil.rmtree(home)
+    mc.run(build)
 
 
 def build(home):

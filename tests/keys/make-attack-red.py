@@ -14,8 +14,6 @@ is committed.
 import base64
 import importlib.util
 import os
-import shutil
-import tempfile
 import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -48,15 +46,7 @@ def registry():
 
 
 def write_case(name, files):
-    d = os.path.join(mc.CASES, 'attack-red-' + name)
-    if os.path.isdir(d):
-        for f in os.listdir(d):
-            if f != 'expected':
-                os.remove(os.path.join(d, f))
-    os.makedirs(d, exist_ok=True)
-    for f, t in files.items():
-        with open(os.path.join(d, f), 'w', newline='', encoding='latin-1') as fp:
-            fp.write(t)
+    mc.write_case(name, files, 'attack-red-', 'latin-1')
 
 
 def armor_packets(data):
@@ -90,12 +80,7 @@ def compressed(data):
 
 
 def main():
-    home = tempfile.mkdtemp()
-    try:
-        mc.setup(home)
-        build(home)
-    finally:
-        shutil.rmtree(home)
+    mc.run(build)
 
 
 def build(home):

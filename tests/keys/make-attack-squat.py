@@ -45,13 +45,7 @@ def mail(name, entity, n=1, frm=MALLORY):
 
 
 def write_case(name, files):
-    d = os.path.join(mc.CASES, 'attack-squat-' + name)
-    os.makedirs(d, exist_ok=True)
-    for stale in set(os.listdir(d)) - set(files) - {'expected'}:
-        os.remove(os.path.join(d, stale))
-    for f, t in files.items():
-        with open(os.path.join(d, f), 'w') as fp:
-            fp.write(t)
+    mc.write_case(name, files, 'attack-squat-')
 
 
 def evil_mntner(extra_auth=''):

@@ -159,25 +159,31 @@ def pgpmime_mail(home, name, key, part, n=1):
             '%s\n--%s--\n' % (b, part, b, sig.rstrip('\n'), b))
 
 
-def write_case(name, files):
-    d = os.path.join(CASES, 'pgp-' + name)
-    if os.path.isdir(d):
-        for f in os.listdir(d):
-            if f != 'expected':
-                os.remove(os.path.join(d, f))
+def write_case(name, files, prefix='pgp-', encoding=None):
+    """tests/cases/PREFIX+NAME/ holds exactly @files (and its expected/);
+    the other generators (make-attack-*.py, ...) write theirs with it."""
+    d = os.path.join(CASES, prefix + name)
     os.makedirs(d, exist_ok=True)
+    for stale in set(os.listdir(d)) - set(files) - {'expected'}:
+        os.remove(os.path.join(d, stale))
     for f, text in files.items():
-        with open(os.path.join(d, f), 'w') as fp:
+        with open(os.path.join(d, f), 'w', newline='', encoding=encoding) as fp:
             fp.write(text)
 
 
-def main():
+def run(build):
+    """The test keys in a throwaway GnuPG home, build(home), then the home
+    removed: every generator's main."""
     home = tempfile.mkdtemp()
     try:
         setup(home)
         build(home)
     finally:
         shutil.rmtree(home)
+
+
+def main():
+    run(build)
 
 
 def build(home):

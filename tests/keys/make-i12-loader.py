@@ -23,8 +23,6 @@ committing.
 """
 import importlib.util
 import os
-import shutil
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location('make_cases', os.path.join(HERE, 'make-cases.py'))
@@ -55,13 +53,7 @@ def objects(*keycerts):
 
 
 def write_case(name, files):
-    d = os.path.join(mc.CASES, 'loader-keycert-' + name)
-    os.makedirs(d, exist_ok=True)
-    for stale in set(os.listdir(d)) - set(files) - {'expected'}:
-        os.remove(os.path.join(d, stale))
-    for f, t in files.items():
-        with open(os.path.join(d, f), 'w') as fp:
-            fp.write(t)
+    mc.write_case(name, files, 'loader-keycert-')
 
 
 def build(home):
@@ -81,12 +73,7 @@ def build(home):
 
 
 def main():
-    home = tempfile.mkdtemp()
-    try:
-        mc.setup(home)
-        build(home)
-    finally:
-        shutil.rmtree(home)
+    mc.run(build)
 
 
 if __name__ == '__main__':
