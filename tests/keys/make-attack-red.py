@@ -51,17 +51,11 @@ def write_case(name, files):
 
 def armor_packets(data):
     """@data (binary packets) as a signature armor, CRC-24 included."""
-    crc = 0xB704CE
-    for b in data:
-        crc ^= b << 16
-        for _ in range(8):
-            crc <<= 1
-            if crc & 0x1000000:
-                crc ^= 0x1864CFB
+    crc = ak.crc24(data)
     b64 = base64.b64encode(data).decode()
     lines = [b64[i:i + 64] for i in range(0, len(b64), 64)]
     return ('-----BEGIN PGP SIGNATURE-----\n\n' + '\n'.join(lines) + '\n=' +
-            base64.b64encode((crc & 0xFFFFFF).to_bytes(3, 'big')).decode() +
+            base64.b64encode(crc.to_bytes(3, 'big')).decode() +
             '\n-----END PGP SIGNATURE-----\n')
 
 
