@@ -360,6 +360,63 @@ static int b64_char(int c)
 }
 
 /*
+ * Decode strictly the body of the ASCII armor whose BEGIN line ends at
+ * *@off in @s (@n bytes): armor headers, lines of base64 (blanks
+ * allowed), an optional CRC-24 line ("=...") and then the line @end_tag.
+ * Any other line, or a character outside the base64 alphabet, makes the
+ * armor malformed.  The data is appended to @bin; *@off is moved past the
+ * END line.
+ * @return 0, or -1 (malformed, empty, no END line).
+ */
+static int armor_decode(const char *s, size_t n, size_t *off, const char *end_tag, buf_t *bin)
+{
+    size_t o = armor_headers_end(s, n, *off);
+    buf_t b64;
+    buf_init(&b64);
+    int ok = 0;
+    while (o < n) {
+        size_t l = line_len(s + o, n - o);
+        const char *ln = s + o;
+        o = next_line(s, n, o);
+        while (l > 0 && (ln[l - 1] == ' ' || ln[l - 1] == '\t'))
+            l--;
+        if (l > 0 && ln[0] == '=') {            /* the CRC-24 line, then END */
+            while (o < n && blank(s + o, line_len(s + o, n - o)))
+                o = next_line(s, n, o);
+            if (o >= n)
+                break;
+            l = line_len(s + o, n - o);
+            ln = s + o;
+            o = next_line(s, n, o);
+        }
+        if (l >= 5 && memcmp(ln, "-----", 5) == 0) {
+            ok = line_is(ln, l, end_tag);
+            break;
+        }
+        for (size_t k = 0; k < l && ok == 0; k++) {
+            unsigned char c = (unsigned char)ln[k];
+            if (b64_char(c))
+                buf_putc(&b64, c);
+            else if (c != ' ' && c != '\t')
+                ok = -1;
+        }
+        if (ok)
+            break;
+    }
+    gsize bn = 0;
+    guchar *raw = NULL;
+    if (ok > 0 && b64.len > 0 && b64.len % 4 == 0 &&
+        (raw = g_base64_decode(b64.s, &bn)) != NULL && bn > 0)
+        buf_put(bin, raw, bn);
+    else
+        ok = 0;
+    g_free(raw);
+    buf_free(&b64);
+    *off = o;
+    return ok > 0 ? 0 : -1;
+}
+
+/*
  * The signature data @s (@n bytes) - the first ASCII armor "BEGIN PGP
  * SIGNATURE" in it, or binary packets - decoded strictly into @bin, and
  * the number of its packets into *@count.  Every packet must be a
@@ -380,49 +437,7 @@ static int sig_packets(const char *s, size_t n, buf_t *bin, size_t *count)
         if (at < 0)
             return -1;
         size_t off = next_line(s, n, (size_t)at);
-        off = armor_headers_end(s, n, off);
-        buf_t b64;
-        buf_init(&b64);
-        int ok = 0;
-        while (off < n) {
-            size_t l = line_len(s + off, n - off);
-            const char *ln = s + off;
-            off = next_line(s, n, off);
-            while (l > 0 && (ln[l - 1] == ' ' || ln[l - 1] == '\t'))
-                l--;
-            if (l > 0 && ln[0] == '=') {        /* the CRC-24 line, then END */
-                while (off < n && blank(s + off, line_len(s + off, n - off)))
-                    off = next_line(s, n, off);
-                if (off >= n)
-                    break;
-                l = line_len(s + off, n - off);
-                ln = s + off;
-                off = next_line(s, n, off);
-            }
-            if (l >= 5 && memcmp(ln, "-----", 5) == 0) {
-                ok = line_is(ln, l, ARMOR_SIG_END);
-                break;
-            }
-            for (size_t k = 0; k < l && ok == 0; k++) {
-                unsigned char c = (unsigned char)ln[k];
-                if (b64_char(c))
-                    buf_putc(&b64, c);
-                else if (c != ' ' && c != '\t')
-                    ok = -1;
-            }
-            if (ok)
-                break;
-        }
-        gsize bn = 0;
-        guchar *raw = NULL;
-        if (ok > 0 && b64.len > 0 && b64.len % 4 == 0 &&
-            (raw = g_base64_decode(b64.s, &bn)) != NULL && bn > 0)
-            buf_put(bin, raw, bn);
-        else
-            ok = 0;
-        g_free(raw);
-        buf_free(&b64);
-        if (ok <= 0)
+        if (armor_decode(s, n, &off, ARMOR_SIG_END, bin) != 0)
             return -1;
     }
     const unsigned char *d = (const unsigned char *)bin->s;
@@ -1407,40 +1422,18 @@ static int packet_fprs(const unsigned char *d, size_t n, strv_t *fprs)
 int pgp_armored_fprs(const char *armored, size_t len, strv_t *fprs, err_t *err)
 {
     static const char begin[] = "-----BEGIN PGP PUBLIC KEY BLOCK-----";
+    static const char end[] = "-----END PGP PUBLIC KEY BLOCK-----";
     size_t blocks = 0, off = 0;
     long at;
     while ((at = find_line(armored, len, off, begin)) >= 0) {
         blocks++;
         off = next_line(armored, len, (size_t)at);
-        off = armor_headers_end(armored, len, off);
-        buf_t b64;
-        buf_init(&b64);
-        int ended = 0;
-        while (off < len) {
-            size_t l = line_len(armored + off, len - off);
-            const char *ln = armored + off;
-            off = next_line(armored, len, off);
-            if (l >= 5 && memcmp(ln, "-----", 5) == 0) {
-                ended = 1;
-                break;
-            }
-            if (l > 0 && ln[0] == '=')
-                continue;               /* the CRC-24 line */
-            for (size_t k = 0; k < l; k++)
-                if (!isspace((unsigned char)ln[k]))
-                    buf_putc(&b64, ln[k]);
-        }
-        gsize n = 0;
-        guchar *bin = NULL;
-        int rc = 0;
-        if (!ended || b64.len == 0 || b64.len % 4 != 0)
-            rc = -1;
-        else if ((bin = g_base64_decode(b64.s, &n)) == NULL || n == 0)
-            rc = -1;
-        else
-            rc = packet_fprs(bin, n, fprs);
-        g_free(bin);
-        buf_free(&b64);
+        buf_t bin;
+        buf_init(&bin);
+        int rc = armor_decode(armored, len, &off, end, &bin);
+        if (rc == 0)
+            rc = packet_fprs((const unsigned char *)bin.s, bin.len, fprs);
+        buf_free(&bin);
         if (rc)
             return err_set(err, ERR_SYNTAX, "malformed OpenPGP key data");
     }
