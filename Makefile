@@ -19,8 +19,16 @@
 # make install writes the installed paths into the recipes (maildrop/),
 # the man pages and autodbm-replay, which name the default ones.
 #
-# Library modules are src/*.c except src/cmd_*.c, which are the programs'
-# main files: src/cmd_load.c becomes bin/autodbm-load, and so on.
+# The source tree shows the layers (README "Architecture"): src/util,
+# src/rpsl, src/store and src/registry each build into their own static
+# library (build/lib/libLAYER.a) and a program links them in that order
+# from the top down, so a lower layer calling into a higher one fails to
+# link.  include/LAYER/ holds the layer's headers.  Every other folder of
+# src/ is one program: src/robot becomes bin/autodbm, src/load
+# bin/autodbm-load, and so on; its main.c holds main(), its other files
+# (with headers in include/PROGRAM/) are its own input adapters.
+# build/libautodbm.a has every library object and the programs' adapters
+# (not their mains): the test tools and benchmarks link it.
 
 PREFIX   ?= /usr/local
 DESTDIR  ?=
@@ -42,28 +50,36 @@ OPT      ?= -O2
 CFLAGS_BASE = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror \
 	      -Wshadow -Wstrict-prototypes -Wmissing-prototypes -g $(OPT) \
 	      -Iinclude -DAUTODBM_VERSION='"$(VERSION)"' \
-	      -DAUTODBM_SYSCONFDIR='"$(SYSCONFDIR)"'
+	      -DAUTODBM_SYSCONFDIR='"$(SYSCONFDIR)"' -MMD -MP
 ifneq ($(SANITIZE),)
 CFLAGS_BASE += -fsanitize=address,undefined -fno-omit-frame-pointer \
 	       -fno-sanitize-recover=undefined
 LDFLAGS_SAN := -fsanitize=address,undefined
 endif
-# Expanded when a recipe runs, after the dependency check (or install).
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
-TEST_CFLAGS = $(shell pkg-config --cflags $(TESTPKGS))
-TEST_LIBS   = $(shell pkg-config --libs $(TESTPKGS))
+# pkg-config runs once per make, when a recipe first needs its answer
+# (after the dependency check or install): each variable replaces itself
+# with its value on first use.
+PKG_CFLAGS  = $(eval PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
+PKG_LIBS    = $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
+TEST_CFLAGS = $(eval TEST_CFLAGS := $(shell pkg-config --cflags $(TESTPKGS)))$(TEST_CFLAGS)
+TEST_LIBS   = $(eval TEST_LIBS := $(shell pkg-config --libs $(TESTPKGS)))$(TEST_LIBS)
 
-LIB_SRCS  := $(filter-out src/cmd_%.c,$(wildcard src/*.c))
-LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+LAYERS    := util rpsl store registry
+PROG_DIRS := $(filter-out $(LAYERS),$(notdir $(wildcard src/*)))
+LAYER_LIBS := $(foreach l,$(LAYERS),$(BUILD)/lib/lib$(l).a)
+# link order: the top layer first
+LINK_LIBS := $(foreach l,registry store rpsl util,$(BUILD)/lib/lib$(l).a)
+LIB_SRCS  := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
+ADAPTER_SRCS := $(filter-out %/main.c,$(foreach p,$(PROG_DIRS),$(wildcard src/$(p)/*.c)))
+ADAPTER_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(ADAPTER_SRCS))
+ALL_SRCS  := $(wildcard src/*/*.c)
+ALL_OBJS  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(ALL_SRCS))
 LIB       := $(BUILD)/libautodbm.a
-CMD_SRCS  := $(wildcard src/cmd_*.c)
-PROGS     := $(patsubst src/cmd_%.c,$(BIN)/autodbm-%,$(CMD_SRCS))
-PROGS     := $(subst autodbm-robot,autodbm,$(PROGS))
-UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+progname   = $(if $(filter robot,$(1)),autodbm,autodbm-$(1))
+PROGS     := $(foreach p,$(PROG_DIRS),$(BIN)/$(call progname,$(p)))
+UNIT_SRCS := $(wildcard tests/unit/*/test_*.c)
 UNIT_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tobj/%.o,$(UNIT_SRCS))
 UNIT_RUN  := $(BUILD)/unit-tests
-HDRS      := $(wildcard include/*.h)
 
 .PHONY: all progs check check-run unit demo bench install clean deps \
 	deps-check fuzz valgrind
@@ -81,7 +97,7 @@ deps-check:
 
 progs: $(PROGS)
 
-$(BUILD)/obj/%.o: src/%.c $(HDRS)
+$(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -91,41 +107,52 @@ $(BUILD)/sysconfdir: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(SYSCONFDIR)' > $@.tmp
 	@cmp -s $@.tmp $@ 2>/dev/null || mv $@.tmp $@; rm -f $@.tmp
-$(BUILD)/obj/conf.o: $(BUILD)/sysconfdir
+$(BUILD)/obj/registry/conf.o: $(BUILD)/sysconfdir
 .PHONY: FORCE
 FORCE:
 
-$(LIB): $(LIB_OBJS)
+define layer_rule
+$(BUILD)/lib/lib$(1).a: $(patsubst src/%.c,$(BUILD)/obj/%.o,$(wildcard src/$(1)/*.c))
+	@mkdir -p $$(dir $$@)
+	@rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach l,$(LAYERS),$(eval $(call layer_rule,$(l))))
+
+$(LIB): $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(ADAPTER_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BIN)/autodbm-%: $(BUILD)/obj/cmd_%.o $(LIB)
+# bin/autodbm-P: src/P/*.c, then the layers from the top down.
+define prog_rule
+$(BIN)/$(call progname,$(1)): $(patsubst src/%.c,$(BUILD)/obj/%.o,$(wildcard src/$(1)/*.c)) $(LINK_LIBS)
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS_SAN) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$$(CC) $$(LDFLAGS_SAN) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+endef
+$(foreach p,$(PROG_DIRS),$(eval $(call prog_rule,$(p))))
 
-$(BIN)/autodbm: $(BUILD)/obj/cmd_robot.o $(LIB)
-	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS_SAN) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
-
-# The unit test runner: one binary, every suite of tests/unit/test_*.c.
+# The unit test runner: one binary, every suite of tests/unit/*/test_*.c
+# (one folder per layer, and one per program for its adapters).
 # A file test_foo.c defines `void suite_foo(void)` that adds its CUnit suite.
 $(BUILD)/suites.inc: $(UNIT_SRCS)
 	@mkdir -p $(dir $@)
 	@for f in $(UNIT_SRCS); do n=$${f##*/test_}; echo "SUITE($${n%.c})"; done > $@.tmp
 	@cmp -s $@.tmp $@ 2>/dev/null || mv $@.tmp $@; rm -f $@.tmp
 
-$(BUILD)/tobj/%.o: tests/unit/%.c $(HDRS) tests/unit/harness.h
+$(BUILD)/tobj/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(PKG_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) -Itests/unit -c -o $@ $<
 
-$(BUILD)/tobj/run.o: tests/unit/run.c $(BUILD)/suites.inc tests/unit/harness.h
+$(BUILD)/tobj/run.o: tests/unit/run.c $(BUILD)/suites.inc
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(TEST_CFLAGS) $(CFLAGS) -Itests/unit -I$(BUILD) -c -o $@ $<
 
-$(UNIT_RUN): $(BUILD)/tobj/run.o $(UNIT_OBJS) $(LIB)
+$(UNIT_RUN): $(BUILD)/tobj/run.o $(UNIT_OBJS) $(ADAPTER_OBJS) $(LINK_LIBS)
 	$(CC) $(LDFLAGS_SAN) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(PKG_LIBS)
 
-unit: $(UNIT_RUN) $(PROGS)
+-include $(ALL_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(BUILD)/tobj/run.d
+
+unit: $(UNIT_RUN) $(PROGS) $(LIB)
 
 # make check: the plain build, then the sanitizer build, both through
 # tests/run-check, which prints the closing "N passed, N failed" line.
@@ -188,12 +215,12 @@ FUZZ_NAMES   := mailin rpsl update pgpkey
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		-fno-omit-frame-pointer
 FUZZ_CFLAGS   = $(filter-out -Werror $(OPT),$(CFLAGS_BASE)) -O1 $(FUZZ_SAN)
-FUZZ_LIB_OBJS := $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(LIB_SRCS))
+FUZZ_LIB_OBJS := $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(LIB_SRCS) $(ADAPTER_SRCS))
 FUZZ_BINS    := $(patsubst %,$(FUZZ_BUILD)/fuzz-%,$(FUZZ_NAMES))
 
 # Library objects: warnings shown but not fatal (clang warns about things
 # gcc, the -Werror gate of the normal build, does not).
-$(FUZZ_BUILD)/obj/%.o: src/%.c $(HDRS)
+$(FUZZ_BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
 
@@ -202,7 +229,7 @@ $(FUZZ_BUILD)/libautodbm.a: $(FUZZ_LIB_OBJS)
 	ar rcs $@ $^
 
 # The harnesses themselves build with -Werror.
-$(FUZZ_BUILD)/hobj/%.o: tests/fuzz/%.c tests/fuzz/fuzz_common.h $(HDRS)
+$(FUZZ_BUILD)/hobj/%.o: tests/fuzz/%.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror -fsanitize=fuzzer-no-link $(PKG_CFLAGS) \
 		-Itests/fuzz -c -o $@ $<
@@ -212,6 +239,7 @@ $(FUZZ_BUILD)/fuzz-%: $(FUZZ_BUILD)/hobj/fuzz_%.o $(FUZZ_BUILD)/hobj/fuzz_common
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
 
 .SECONDARY: $(patsubst %,$(FUZZ_BUILD)/hobj/fuzz_%.o,$(FUZZ_NAMES))
+-include $(FUZZ_LIB_OBJS:.o=.d) $(wildcard $(FUZZ_BUILD)/hobj/*.d)
 .PHONY: fuzz-build fuzz-long
 fuzz-build: $(FUZZ_BINS)
 

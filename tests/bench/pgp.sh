@@ -25,7 +25,7 @@
 #       same mail without its signature (the robot without any OpenPGP
 #       work; refused for want of credentials, so no object is created)
 #       and `gpg --version` (what GPGME runs to probe the engine: twice
-#       per process that verifies, see src/pgp.c).
+#       per process that verifies, see src/registry/pgp.c).
 #   (b) a 1,000-object signed mail (1,000 persons, AUTO-n): median of 3
 #       (timeit); target < 0.5 s
 #

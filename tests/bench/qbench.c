@@ -27,11 +27,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "buf.h"
-#include "err.h"
-#include "ipaddr.h"
-#include "schema.h"
-#include "store.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/ipaddr.h"
+#include "rpsl/schema.h"
+#include "store/store.h"
 
 /* A list of sample strings of one kind. */
 typedef struct list {

@@ -1,6 +1,6 @@
 #!/bin/sh
 # internal_error.sh - a failure that would repeat on every retry is
-# answered, never left to the MTA (cmd_robot.c, exit-code policy):
+# answered, never left to the MTA (src/robot/main.c, exit-code policy):
 #   - a store holding an object whose text no longer reads (crafted with
 #     tests/tools/storetool.c) and a mail modifying that object: exit 0
 #     (not 75), one FAILED ack naming an internal error and a reference,

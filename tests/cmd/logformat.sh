@@ -1,6 +1,6 @@
 #!/bin/sh
 # logformat.sh - the log lines are machine-parseable (README "Logging",
-# include/logline.h): tests/tools/logcheck.awk, the strict reader, refuses
+# include/util/logline.h): tests/tools/logcheck.awk, the strict reader, refuses
 # what is not KEY=VALUE with quoted and escaped values and keys the
 # README does not list; every key and outcome the sources write is
 # listed; and lines of the robot with awkward values (a Message-ID with
@@ -49,11 +49,11 @@ bad "a line for people of an unknown form" 'autodbm: something happened'
 bad "a line without the program" 'outcome=applied'
 
 # ------------------------------------------------ the sources' keys and outcomes are listed
-sed -n 's/.*logline_kv([^,]*, "\([a-z0-9-]*\)".*/\1/p' "$SRC"/src/*.c | sort -u > "$T/keys"
+sed -n 's/.*logline_kv([^,]*, "\([a-z0-9-]*\)".*/\1/p' "$SRC"/src/*/*.c | sort -u > "$T/keys"
 check "the sources write keys (found $(wc -l < "$T/keys"))" test "$(wc -l < "$T/keys")" -ge 20
 sed 's/^\(.*\)$/autodbm: \1=x/; s/^autodbm: outcome=x$/autodbm: outcome=applied/' "$T/keys" > "$T/keylines"
 check "... each is listed in the README's Logging paragraph" $LC "$T/keylines"
-grep -o 'outcome = [^;]*' "$SRC/src/cmd_robot.c" | grep -o '"[a-z-]*"' | tr -d '"' | sort -u > "$T/outcomes"
+grep -o 'outcome = [^;]*' "$SRC/src/robot/main.c" | grep -o '"[a-z-]*"' | tr -d '"' | sort -u > "$T/outcomes"
 check "the robot sets outcomes (found $(wc -l < "$T/outcomes"))" test "$(wc -l < "$T/outcomes")" -ge 9
 sed 's/^\(.*\)$/autodbm: outcome=\1/' "$T/outcomes" > "$T/outlines"
 check "... each is listed in the README's Logging paragraph" $LC "$T/outlines"

@@ -5,7 +5,7 @@
 #     autodbm-query, autodbm-flush from AUTODBM_BIN; contrib/autodbm-replay)
 #     appears in its page contrib/man/PROGRAM.[158] (a missing page is a
 #     "# skipped" line, not a failure);
-#   - every configuration key of src/conf.c appears in autodbm.conf(5) and
+#   - every configuration key of src/registry/conf.c appears in autodbm.conf(5) and
 #     in conf/autodbm.conf.example (set or commented out);
 #   - the Postfix service in autodbm(8)'s example has the flags of
 #     maildrop/postfix-master.cf.
@@ -66,7 +66,7 @@ for prog in autodbm autodbm-load autodbm-query autodbm-flush autodbm-replay; do
 done
 
 # The configuration keys: the names of conf.c's key table.
-sed -n 's/^ *{ "\([a-z_0-9]*\)", K_.*/\1/p' "$SRC/src/conf.c" > "$T/keys"
+sed -n 's/^ *{ "\([a-z_0-9]*\)", K_.*/\1/p' "$SRC/src/registry/conf.c" > "$T/keys"
 check "conf.c's key table read (more than 20 keys)" test "$(wc -l < "$T/keys")" -gt 20
 keys_in() { # FILE PATTERN-PREFIX PATTERN-SUFFIX: every key matches
     missing=
@@ -76,9 +76,9 @@ keys_in() { # FILE PATTERN-PREFIX PATTERN-SUFFIX: every key matches
     [ -z "$missing" ] || { echo "missing in $1:$missing"; return 1; }
 }
 plain "$MAN/autodbm.conf.5" > "$T/conf5.txt"
-check "every key of src/conf.c is in autodbm.conf(5)" \
+check "every key of src/registry/conf.c is in autodbm.conf(5)" \
     keys_in "$T/conf5.txt" '(^|[^a-z_])' '([^a-z_]|$)'
-check "every key of src/conf.c is in conf/autodbm.conf.example" \
+check "every key of src/registry/conf.c is in conf/autodbm.conf.example" \
     keys_in "$SRC/conf/autodbm.conf.example" '^#? ?' ' *='
 # archive's entry (up to the next .TP) says what "none" does
 sed -n '/^\.B archive$/,/^\.TP/p' "$T/conf5.txt" > "$T/archive.txt"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # notify_matrix.sh - the notification matrix (seeds/notifications.txt),
-# checked against a table computed here, independently of src/notify.c,
+# checked against a table computed here, independently of src/registry/notify.c,
 # from the objects themselves.
 #
 # Replays tests/cases/matrix-overlap (one mail, five objects whose notify:,

@@ -143,7 +143,7 @@ check "-p on a registry: the piece is printed, the store unchanged, nothing sent
     sh -c "test $prc -eq 0 && grep -q '^person: *Jane Doe' '$T/p.out' && cmp -s '$T/before' '$T/after' && test \$(ls '$T/o/outbox/new' | wc -l) -eq 4"
 
 # ---------------------------------------------------------------- exit 75
-# An unusable configuration: the mail must be kept (cmd_robot.c), so 75.
+# An unusable configuration: the mail must be kept (src/robot/main.c), so 75.
 "$BIN/autodbm" -c "$T/missing.conf" -t "$TIME" < "$MAIL" >"$T/out" 2>"$T/err"; rc=$?
 check "a missing configuration file exits 75 (mail kept)" test $rc -eq 75
 check "... naming the file" grep -q "missing.conf" "$T/err"

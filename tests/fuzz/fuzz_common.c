@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "fuzz_common.h"
 
 void fz_fail(const char *file, int line, const char *what)

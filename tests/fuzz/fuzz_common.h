@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
-#include "rpsl.h"
+#include "util/diag.h"
+#include "rpsl/rpsl.h"
 
 /** Abort with a message naming the violated property. */
 #define FZ_CHECK(cond)                                                      \

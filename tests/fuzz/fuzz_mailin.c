@@ -16,8 +16,8 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "mailin.h"
-#include "update.h"
+#include "robot/mailin.h"
+#include "registry/update.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -17,11 +17,11 @@
 #include <glib.h>
 #pragma GCC diagnostic pop
 
-#include "buf.h"
-#include "err.h"
+#include "util/buf.h"
+#include "util/err.h"
 #include "fuzz_common.h"
-#include "pgp.h"
-#include "strv.h"
+#include "registry/pgp.h"
+#include "util/strv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

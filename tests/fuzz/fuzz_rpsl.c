@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "fuzz_common.h"
-#include "ipaddr.h"
-#include "rpsl.h"
-#include "schema.h"
+#include "util/ipaddr.h"
+#include "rpsl/rpsl.h"
+#include "rpsl/schema.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

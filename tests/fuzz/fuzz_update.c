@@ -23,8 +23,8 @@
 #include <strings.h>
 
 #include "fuzz_common.h"
-#include "schema.h"
-#include "update.h"
+#include "rpsl/schema.h"
+#include "registry/update.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

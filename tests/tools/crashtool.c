@@ -22,9 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "err.h"
-#include "schema.h"
-#include "store.h"
+#include "util/err.h"
+#include "rpsl/schema.h"
+#include "store/store.h"
 
 static int do_kill(int argc, char **argv)
 {

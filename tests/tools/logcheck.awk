@@ -1,7 +1,7 @@
 # logcheck.awk - a strict reader of the log lines of autodbm and
 # autodbm-flush as they echo them to standard error
 # (AUTODBM_LOG_STDERR=1): "PROGRAM: KEY=VALUE KEY=VALUE ...", the grammar
-# of include/logline.h.  Every key must be listed in the README's
+# of include/util/logline.h.  Every key must be listed in the README's
 # "Logging" paragraph (a line "    KEY=  ...") and every outcome= value
 # among the values listed under outcome= there ("      VALUE  ...").
 #

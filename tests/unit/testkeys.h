@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "buf.h"
+#include "util/buf.h"
 
 /** A key pair that signs: its own GnuPG home and GPGME context. */
 typedef struct tk_signer tk_signer_t;

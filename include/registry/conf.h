@@ -1,0 +1,167 @@
+/*
+ * conf.h - the configuration file (INTERFACE.md "Configuration file").
+ *
+ * Format: "key = value" lines, '#' starts a comment line, blank lines
+ * ignored.  Relative paths are resolved against the directory of the
+ * file.  Unknown keys and bad values are errors naming the file and line.
+ * Without a file (conf_defaults()) the embedded defaults apply, with
+ * paths relative to the current directory.
+ *
+ * Ownership: conf_t is filled by conf_load()/conf_defaults() and owns its
+ * strings; release with conf_free().
+ */
+#ifndef AUTODBM_CONF_H
+#define AUTODBM_CONF_H
+
+#include <stddef.h>
+
+#include "util/err.h"
+#include "util/strv.h"
+
+/** Outgoing mail delivery methods. */
+enum conf_delivery { CONF_DELIVERY_SMTP, CONF_DELIVERY_MAILDIR };
+
+/** The configuration.  All paths are absolute or relative to the cwd. */
+typedef struct conf {
+    char *path;             /**< the file read, or NULL for defaults */
+    char *source;           /**< source: of this registry ("TEST") */
+    char *database;         /**< LMDB directory */
+    char *robot_address;    /**< From: of acks and notifications */
+    int delivery;           /**< enum conf_delivery */
+    char *smtp_server;      /**< host:port */
+    char *outbox;           /**< Maildir for delivery = maildir */
+    char *gnupg_home;       /**< the registry's private GnuPG home */
+    char *archive;          /**< where incoming mails and acks are kept;
+                                 NULL when switched off ("archive = none") */
+    size_t map_size;        /**< initial LMDB map size in bytes */
+    int allow_override;     /**< override: lines accepted by mail (default
+                                 no: "Override not allowed in email update") */
+    char *override_password;/**< crypt hash ($1$, $2b$ or DES) the override
+                                 password must match; NULL: none */
+    long signature_max_age; /**< seconds a PGP signature may be old
+                                 (signature_max_age, default 3600) */
+    /* Limits on incoming mail (README "Limits").  Beyond any of them the
+     * mail is answered with an error ack and nothing is applied. */
+    size_t max_mail_size;   /**< bytes of one mail (max_mail_size) */
+    unsigned max_mime_depth;/**< MIME nesting levels (max_mime_depth) */
+    unsigned max_mime_parts;/**< MIME parts of one mail (max_mime_parts) */
+    unsigned max_objects;   /**< objects (paragraphs) per mail (max_objects) */
+    size_t max_object_size; /**< bytes of one paragraph (max_object_size) */
+    unsigned max_passwords; /**< password: lines per mail (max_passwords) */
+    unsigned max_signed_blocks; /**< PGP signatures checked per mail: inline
+                                 clearsigned blocks and PGP/MIME parts
+                                 (max_signed_blocks) */
+    size_t max_line_length; /**< bytes of one line of update text
+                                 (max_line_length) */
+    unsigned max_paragraphs;/**< paragraphs of update text per mail,
+                                 objects or not, counted before they are
+                                 split (max_paragraphs) */
+    unsigned max_notify_values; /**< notify:, mnt-nfy:, upd-to:, irt-nfy:
+                                 and ref-nfy: values of one object, together
+                                 (max_notify_values): beyond, the create or
+                                 modify fails */
+    unsigned max_recipients;/**< distinct addresses the notifications of
+                                 one mail go to (max_recipients): beyond,
+                                 the mail is refused, nothing applied */
+    size_t max_notify_bytes;/**< bytes of the notification mails of one
+                                 mail together, each as delivered (headers
+                                 and encoded body), an object told to many
+                                 addresses counted once per address
+                                 (max_notify_bytes): beyond, the mail is
+                                 refused, nothing applied */
+    unsigned bcrypt_max_cost; /**< highest BCRYPT-PW cost accepted on
+                                 create/modify and computed when a password
+                                 is checked (bcrypt_max_cost, 4..31) */
+    unsigned max_password_checks; /**< crypt hashes the passwords of one
+                                 mail may compute together, against all
+                                 auth: lines (max_password_checks): the
+                                 writer lock is held meanwhile */
+    unsigned max_passes;    /**< passes over the objects of one mail
+                                 (max_passes): objects that fail are tried
+                                 again while another one succeeded, each
+                                 pass costing a full check of every object
+                                 left; beyond, the mail is refused, nothing
+                                 applied */
+    /* Registry policy (authz.h, rules.h). */
+    strv_t power_maintainers; /**< power_maintainers = A-MNT, B-MNT: the
+                                 database administration's mntners (RIPE's
+                                 RIPE-NCC-HM-MNT ...); empty by default */
+    strv_t allowed_sources; /**< allowed_sources = TEST-NONAUTH, ...: source:
+                                 values besides `source` that updates may
+                                 use (default none) */
+    long lock_timeout;      /**< lock_timeout = seconds a writer waits for
+                                 the store's writer lock before giving up
+                                 with a temporary failure (default 300,
+                                 below Postfix's pipe time limit) */
+    int hierarchical_as_sets; /**< hierarchical_as_sets = yes|no: new
+                                 as-sets need an AS1:AS-X name (default yes) */
+} conf_t;
+
+/** Default limits (see conf_t and README "Limits"). */
+#define CONF_DEFAULT_MAX_MAIL_SIZE   ((size_t)10 << 20)
+#define CONF_DEFAULT_MAX_MIME_DEPTH  32u
+#define CONF_DEFAULT_MAX_MIME_PARTS  1000u
+#define CONF_DEFAULT_MAX_OBJECTS     1000u
+#define CONF_DEFAULT_MAX_OBJECT_SIZE ((size_t)1 << 20)
+#define CONF_DEFAULT_MAX_PASSWORDS   20u
+#define CONF_DEFAULT_MAX_SIGNED_BLOCKS 50u
+#define CONF_DEFAULT_MAX_LINE_LENGTH ((size_t)64 << 10)
+#define CONF_DEFAULT_MAX_PARAGRAPHS  5000u
+#define CONF_DEFAULT_MAX_NOTIFY_VALUES 20u
+#define CONF_DEFAULT_MAX_RECIPIENTS  200u
+/* 64M: six times a full max_mail_size mail; a 1,000-object mail of 1M
+ * told to a handful of addresses makes a few MB */
+#define CONF_DEFAULT_MAX_NOTIFY_BYTES ((size_t)64 << 20)
+#define CONF_DEFAULT_BCRYPT_MAX_COST 12u
+#define CONF_DEFAULT_MAX_PASSWORD_CHECKS 50u
+#define CONF_DEFAULT_MAX_PASSES      10u
+
+/** The build's SYSCONFDIR (Makefile: PREFIX/etc, /etc for PREFIX=/usr). */
+#ifndef AUTODBM_SYSCONFDIR
+#define AUTODBM_SYSCONFDIR "/usr/local/etc"
+#endif
+/** Default configuration file path when no -c and no $AUTODBM_CONF:
+ *  SYSCONFDIR/autodbm/autodbm.conf, fixed at build time. */
+#define CONF_DEFAULT_PATH AUTODBM_SYSCONFDIR "/autodbm/autodbm.conf"
+
+/**
+ * Fill @c with the embedded defaults: source TEST, database var/db,
+ * robot_address auto-dbm@localhost, delivery maildir, smtp_server
+ * 127.0.0.1:25, outbox var/outbox, gnupg_home var/gnupg, archive
+ * var/archive, map_size 1 GiB, allow_override no, no override_password,
+ * signature_max_age 3600, the CONF_DEFAULT_MAX_* limits, bcrypt_max_cost
+ * CONF_DEFAULT_BCRYPT_MAX_COST, no
+ * power_maintainers, hierarchical_as_sets yes.
+ */
+void conf_defaults(conf_t *c);
+
+/**
+ * Read the configuration file @path over the defaults.
+ * @param path  the file
+ * @param c     filled in (conf_free() it, also after a failure)
+ * @param err   on failure "FILE:LINE: message"
+ * @return 0; ERR_IO if the file cannot be read; ERR_CONF for a syntax
+ *         error, an unknown key or a bad value.
+ */
+int conf_load(const char *path, conf_t *c, err_t *err);
+
+/**
+ * The configuration path a program should use: @opt (the -c argument)
+ * if not NULL, else $AUTODBM_CONF if set and non-empty, else
+ * CONF_DEFAULT_PATH if that file exists, else NULL (embedded defaults).
+ */
+const char *conf_path(const char *opt);
+
+/**
+ * What every program does at start: conf_path(@opt), then conf_load()
+ * of that file, or conf_defaults() when there is none.
+ * @param opt  the -c argument, or NULL
+ * @param c    filled in (conf_free() it, also after a failure)
+ * @return as conf_load(); 0 with the defaults.
+ */
+int conf_open(const char *opt, conf_t *c, err_t *err);
+
+/** Release the strings of @c. */
+void conf_free(conf_t *c);
+
+#endif

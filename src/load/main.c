@@ -1,0 +1,854 @@
+/*
+ * main.c - autodbm-load: bulk-load RPSL dump files into the store.
+ *
+ * usage: autodbm-load [-c conf] [--non-strict] [-q] [--rebuild-keyring]
+ *                     [--ignore-owner] [FILE...]
+ *
+ * After the load, the OpenPGP key of every key-cert in the store is
+ * imported into the registry's GnuPG home (keyring_import_all); with
+ * --rebuild-keyring the home is emptied first (keyring_rebuild), and
+ * without FILEs that is all it does.  Key-certs whose key cannot be
+ * imported are reported as "autodbm-load: key-cert NAME: ..." warnings.
+ *
+ * Each file (plain text or gzip, read through zlib which passes plain
+ * files through) is read in chunks; blank-line separated paragraphs are
+ * parsed, classified and validated (strict by default, --non-strict for
+ * mirrored or legacy data) and prepared for the store (store_batch_add:
+ * printed text, index keys).  An object with errors is reported as
+ * "FILE:LINE: message" on stderr and skipped; it never aborts the load.
+ * Lines starting with '#' or '%' are comments.
+ *
+ * Key-certs (issue 12): a PGPKEY- key-cert gets method:, owner: and
+ * fingerpr: generated from its certif: as the robot generates them
+ * (keyring_keycert_key, keyring_keycert_generate: one implementation),
+ * in both modes, so that the key it holds authorises signatures (auth.h
+ * binds a signature to a key-cert by fingerpr:).  Supplied values that
+ * differ are replaced, with a warning "FILE:LINE: warning: Supplied
+ * attribute 'fingerpr' has been replaced with a generated value".  A
+ * key-cert whose key the robot would refuse (no key, several keys, a
+ * secret or compressed key, revoked, no self-signed user ID, a name that
+ * is not its fingerprint's) is an error in strict mode; --non-strict
+ * loads it without fingerpr:, with a warning: it authorises nothing.
+ * Keys shared between key-certs are left to keyring_import_all() as
+ * before (whatever the dump order).  Each parser thread has its own
+ * GPGME context (pgp_t), made on its first key-cert.
+ *
+ * Threads: a reader thread reads the files and cuts them into chunks of
+ * whole paragraphs (about 1 MiB, numbered in file order); one parser
+ * thread per processor (at most MAX_PARSERS) takes chunks in turn and
+ * does all of the above for each, collecting the prepared objects and
+ * the error messages of its chunk; the main thread (the writer) takes
+ * the parsed chunks in file order, prints their messages (so they come
+ * in file order, as one thread would print them) and writes their
+ * objects (store_bulk_put; LMDB write transactions stay on that one
+ * thread), and finishes with store_bulk_end, which into an empty store
+ * appends the sorted objects, history and indexes (see store.h).  At
+ * most NJOBS chunks are in flight.  A write failure stops the reader and
+ * the parsers; the reader's end (or an unreadable file) ends the writer
+ * once the chunks before it are written.
+ *
+ * Owner (issue 12): files the loader creates in the store or the GnuPG
+ * home belong to the user it runs as, and the robot, running as the
+ * registry's user, could not write them (every mail deferred).  So it
+ * refuses to run (exit 77) when its effective user is not the owner of
+ * the database directory or of gnupg_home - or, for one that does not
+ * exist yet, of its parent directory when that belongs to a user other
+ * than root - unless --ignore-owner is given.
+ *
+ * Exit status: 0 when every object loaded; 65 (EX_DATAERR) when some
+ * objects were rejected; 75 (EX_TEMPFAIL) when the store could not be
+ * written (the batch in progress is not committed; a load into an empty
+ * store that fails leaves it marked incomplete: load it again into an
+ * empty directory); 66 for an unreadable file (the files before it are
+ * loaded); 64 for usage errors; 77 when run by another user than the
+ * store's owner; 78 for configuration errors.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "util/buf.h"
+#include "registry/conf.h"
+#include "util/diag.h"
+#include "util/err.h"
+#include "registry/keyring.h"
+#include "registry/pgp.h"
+#include "rpsl/rpsl.h"
+#include "rpsl/schema.h"
+#include "store/store.h"
+
+/** Chunks of input in flight: being read, parsed, waiting, written. */
+#define NJOBS 8
+/** The most parser threads (one per processor, at least one). */
+#define MAX_PARSERS 4
+/** Bytes read per chunk (a chunk ends at the last blank line in it). */
+#define CHUNK (1u << 20)
+
+/** Where a chunk (struct job) is in the pipeline. */
+enum job_state {
+    JOB_FREE,       /**< the reader may fill it */
+    JOB_READY,      /**< read, waiting for a parser */
+    JOB_BUSY,       /**< being parsed */
+    JOB_DONE        /**< parsed, waiting for the writer */
+};
+
+/**
+ * One chunk of input: complete paragraphs of one file and what became of
+ * them: the prepared objects and the messages about rejected ones.
+ */
+struct job {
+    enum job_state state;
+    const char *file;
+    buf_t text;             /**< complete paragraphs */
+    unsigned lineno;        /**< line number of the first line of text */
+    store_batch_t *batch;   /**< objects prepared from text, in order */
+    buf_t msgs;             /**< error messages, in file order */
+    size_t seen, errors;    /**< objects seen, rejected */
+};
+
+/**
+ * The pipeline between the reader thread, the parser threads and the
+ * writer (main) thread.  Chunk number s lives in jobs[s % NJOBS]; the
+ * reader fills chunks in order, parsers take them in order (and finish
+ * in any order), the writer takes them in order.  One mutex guards the
+ * states and counters; every change is broadcast on the one condition.
+ */
+struct queue {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct job jobs[NJOBS];
+    uint64_t next_read;     /**< the chunk the reader fills next */
+    uint64_t next_parse;    /**< the chunk the next parser takes */
+    uint64_t next_write;    /**< the chunk the writer takes next */
+    int done;               /**< the reader has finished */
+    int stop;               /**< the writer failed: stop reading, parsing */
+};
+
+/* State of one load run (set up by main). */
+struct load {
+    const char *source;
+    const char *gnupg_home;
+    pthread_mutex_t pgp_mu; /* pgp_new() one thread at a time (GPGME's
+                               process-wide set-up) */
+    enum schema_mode mode;
+    store_t *st;
+    int progress;           /* print progress on stderr (a terminal) */
+    int quiet;
+    char **files;
+    int nfiles;
+    struct queue q;
+    /* reader thread only */
+    buf_t carry;            /* bytes read after the last chunk's end */
+    int rc;                 /* reader status, err */
+    err_t err;
+    /* writer (main) thread only */
+    size_t errors, seen, loaded;
+    time_t last_progress;
+};
+
+static void usage(FILE *fp)
+{
+    fprintf(fp, "usage: autodbm-load [-c conf] [--non-strict] [-q] [--rebuild-keyring] "
+                "[--ignore-owner] [FILE...]\n"
+                "       autodbm-load -h | -V\n");
+}
+
+static void progress(struct load *ld, int final)
+{
+    if (!ld->progress)
+        return;
+    time_t t = time(NULL);
+    if (!final && t == ld->last_progress)
+        return;
+    ld->last_progress = t;
+    fprintf(stderr, "\r%zu objects read, %zu loaded, %zu errors%s", ld->seen,
+            ld->loaded, ld->errors, final ? "\n" : "");
+    fflush(stderr);
+}
+
+/* Reader: the next chunk to fill (NULL once the writer failed). */
+static struct job *q_take_free(struct queue *q)
+{
+    struct job *j;
+    pthread_mutex_lock(&q->mu);
+    for (;;) {
+        j = &q->jobs[q->next_read % NJOBS];
+        if (q->stop || j->state == JOB_FREE)
+            break;
+        pthread_cond_wait(&q->cv, &q->mu);
+    }
+    if (q->stop)
+        j = NULL;
+    pthread_mutex_unlock(&q->mu);
+    return j;
+}
+
+/* Reader: chunk @j (from q_take_free) is filled: parsers may take it. */
+static void q_put_ready(struct queue *q, struct job *j)
+{
+    pthread_mutex_lock(&q->mu);
+    j->state = JOB_READY;
+    q->next_read++;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* Reader: no more chunks. */
+static void q_finish(struct queue *q)
+{
+    pthread_mutex_lock(&q->mu);
+    q->done = 1;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* Parser: the next chunk to parse; NULL when the reader is done and
+ * every chunk has been taken. */
+static struct job *q_take_ready(struct queue *q)
+{
+    struct job *j = NULL;
+    pthread_mutex_lock(&q->mu);
+    for (;;) {
+        if (q->next_parse < q->next_read) {
+            j = &q->jobs[q->next_parse % NJOBS];
+            q->next_parse++;
+            j->state = JOB_BUSY;
+            break;
+        }
+        if (q->done)
+            break;
+        pthread_cond_wait(&q->cv, &q->mu);
+    }
+    pthread_mutex_unlock(&q->mu);
+    return j;
+}
+
+/* Parser: chunk @j is parsed. */
+static void q_put_done(struct queue *q, struct job *j)
+{
+    pthread_mutex_lock(&q->mu);
+    j->state = JOB_DONE;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* Writer: the next chunk in order once parsed; NULL when all are done.
+ * @stop: the store failed, tell the reader and the parsers. */
+static struct job *q_take_done(struct queue *q, int stop)
+{
+    struct job *j = NULL;
+    pthread_mutex_lock(&q->mu);
+    if (stop && !q->stop) {
+        q->stop = 1;
+        pthread_cond_broadcast(&q->cv);
+    }
+    for (;;) {
+        struct job *n = &q->jobs[q->next_write % NJOBS];
+        if (q->next_write < q->next_read && n->state == JOB_DONE) {
+            j = n;
+            break;
+        }
+        if (q->done && q->next_write == q->next_read)
+            break;
+        pthread_cond_wait(&q->cv, &q->mu);
+    }
+    pthread_mutex_unlock(&q->mu);
+    return j;
+}
+
+/* Writer: chunk @j is written; the reader may reuse it. */
+static void q_give_free(struct queue *q, struct job *j)
+{
+    store_batch_clear(j->batch);
+    buf_reset(&j->msgs);
+    j->seen = j->errors = 0;
+    pthread_mutex_lock(&q->mu);
+    j->state = JOB_FREE;
+    q->next_write++;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+static void report(const struct load *ld, struct job *j, const rpsl_obj_t *o,
+                   const diag_list_t *d)
+{
+    if (ld->quiet)
+        return;
+    for (size_t i = 0; i < d->n; i++) {
+        if (d->v[i].sev != DIAG_ERROR)
+            continue;
+        unsigned line = o->lineno;
+        if (d->v[i].attr >= 0 && (size_t)d->v[i].attr < o->nattrs)
+            line = o->attrs[d->v[i].attr].lineno;
+        buf_printf(&j->msgs, "%s:%u: %s\n", j->file, line, d->v[i].text);
+    }
+}
+
+/* A parser thread's own state. */
+struct parser_state {
+    struct load *ld;
+    pgp_t *pgp;             /* made on the first key-cert */
+    int pgp_tried;
+    buf_t pgp_err;          /* why there is no pgp */
+};
+
+/*
+ * Parser: the generated attributes of the key-cert @o (see the top).
+ * Messages go to @j->msgs.  @return 0 to load @o, -1 to reject it.
+ */
+static int keycert_step(struct parser_state *ps, struct job *j, rpsl_obj_t *o, unsigned lineno)
+{
+    const struct load *ld = ps->ld;
+    buf_t key;
+    buf_init(&key);
+    if (schema_pkey(o, &key) != 0 || !keyring_is_pgp_name(key.s)) {
+        buf_free(&key);
+        return 0;           /* X509- key-certs are stored as given */
+    }
+    if (!ps->pgp_tried) {
+        err_t e = ERR_INIT;
+        ps->pgp_tried = 1;
+        pthread_mutex_lock(&ps->ld->pgp_mu);
+        if (pgp_new(ld->gnupg_home, &ps->pgp, &e) != 0)
+            buf_puts(&ps->pgp_err, err_text(&e));
+        pthread_mutex_unlock(&ps->ld->pgp_mu);
+        err_free(&e);
+    }
+    if (ps->pgp == NULL) {
+        if (!ld->quiet)
+            buf_printf(&j->msgs, "%s:%u: OpenPGP is not available, key-cert %s cannot be "
+                       "checked: %s\n", j->file, lineno, key.s, ps->pgp_err.s);
+        buf_free(&key);
+        return -1;
+    }
+    diag_list_t d = DIAG_LIST_INIT;
+    pgp_keyinfo_t info;
+    memset(&info, 0, sizeof info);
+    strv_init(&info.owners);
+    int rc = keyring_keycert_key(ps->pgp, o, key.s, &info, &d);
+    if (rc == 0)
+        keyring_keycert_generate(o, &info, &d);
+    if (rc != 0 && ld->mode == SCHEMA_NON_STRICT) {
+        /* mirrored data: kept, but its fingerpr: is not believed */
+        long i;
+        while ((i = rpsl_obj_find(o, "fingerpr", 0)) >= 0)
+            rpsl_obj_remove(o, (size_t)i);
+        for (size_t k = 0; !ld->quiet && k < d.n; k++)
+            buf_printf(&j->msgs, "%s:%u: warning: key-cert %s loaded without fingerpr: "
+                       "(%s): it authorises no signature\n", j->file, lineno, key.s,
+                       d.v[k].text);
+        rc = 0;
+    } else if (rc != 0) {
+        report(ld, j, o, &d);
+    } else {
+        for (size_t k = 0; !ld->quiet && k < d.n; k++)
+            if (d.v[k].sev == DIAG_WARNING)
+                buf_printf(&j->msgs, "%s:%u: warning: %s\n", j->file, lineno, d.v[k].text);
+    }
+    pgp_keyinfo_free(&info);
+    diag_list_free(&d);
+    buf_free(&key);
+    return rc;
+}
+
+/* Parser: parse, check and prepare one paragraph of chunk @j. */
+static void one_paragraph(struct parser_state *ps, struct job *j, const char *p,
+                          size_t len, unsigned lineno)
+{
+    const struct load *ld = ps->ld;
+    rpsl_obj_t *o = NULL;
+    diag_list_t d = DIAG_LIST_INIT;
+    j->seen++;
+    int rc = rpsl_parse(p, len, lineno, RPSL_PARSE_SKIP_COMMENT_LINES, &o, &d);
+    if (rc == ERR_SYNTAX) {
+        /* Only comment lines: not an object, not an error either. */
+        int only_comments = 1;
+        for (size_t i = 0; i < len; i++)
+            if ((i == 0 || p[i - 1] == '\n') && p[i] != '#' && p[i] != '%' && p[i] != '\n') {
+                only_comments = 0;
+                break;
+            }
+        if (only_comments) {
+            j->seen--;
+            diag_list_free(&d);
+            return;
+        }
+        if (!ld->quiet)
+            buf_printf(&j->msgs, "%s:%u: paragraph does not look like an "
+                       "object\n", j->file, lineno);
+        j->errors++;
+        diag_list_free(&d);
+        return;
+    }
+    if (schema_classify(o, &d) != 0) {
+        if (!ld->quiet)
+            buf_printf(&j->msgs, "%s:%u: unknown object class \"%s\"\n",
+                       j->file, lineno, o->attrs[0].name);
+        j->errors++;
+        goto drop;
+    }
+    if (diag_count(&d, DIAG_ERROR) > 0 ||
+        schema_validate(o, ld->mode | SCHEMA_AS_GIVEN, ld->source, &d) > 0) {
+        report(ld, j, o, &d);
+        j->errors++;
+        goto drop;
+    }
+    if (o->cls == SC_KEY_CERT && keycert_step(ps, j, o, lineno) != 0) {
+        j->errors++;
+        goto drop;
+    }
+    err_t e = ERR_INIT;
+    if (store_batch_add(j->batch, ld->st, o, &e) != 0) {
+        if (!ld->quiet)
+            buf_printf(&j->msgs, "%s:%u: %s\n", j->file, lineno, err_text(&e));
+        j->errors++;
+    }
+    err_free(&e);
+drop:
+    diag_list_free(&d);
+    rpsl_obj_free(o);
+}
+
+/* Parser: every paragraph of chunk @j (skipped after a store failure). */
+static void parse_job(struct parser_state *ps, struct job *j)
+{
+    struct load *ld = ps->ld;
+    size_t pos = 0, plen;
+    unsigned lineno = j->lineno, pline;
+    const char *start;
+    int stop;
+
+    pthread_mutex_lock(&ld->q.mu);
+    stop = ld->q.stop;
+    pthread_mutex_unlock(&ld->q.mu);
+    if (stop)
+        return;
+    while (rpsl_next_paragraph(j->text.s, j->text.len, &pos, &lineno,
+                               RPSL_PARSE_SKIP_COMMENT_LINES, &start, &plen,
+                               &pline))
+        one_paragraph(ps, j, start, plen, pline);
+}
+
+/* A parser thread: chunks until there are no more. */
+static void *parser(void *arg)
+{
+    struct parser_state ps;
+    memset(&ps, 0, sizeof ps);
+    ps.ld = arg;
+    buf_init(&ps.pgp_err);
+    struct job *j;
+
+    while ((j = q_take_ready(&ps.ld->q)) != NULL) {
+        parse_job(&ps, j);
+        q_put_done(&ps.ld->q, j);
+    }
+    pgp_free(ps.pgp);
+    buf_free(&ps.pgp_err);
+    return NULL;
+}
+
+/*
+ * Reader: the end of the last complete paragraph in @s (@len bytes; the
+ * first @from bytes are known to hold none): the offset just after the
+ * last blank line, or 0 if there is none.
+ */
+static size_t last_boundary(const char *s, size_t len, size_t from)
+{
+    size_t i = len, low = from > 1 ? from : 1;
+
+    while (i > low) {
+        i--;
+        if (s[i] == '\n') {
+            size_t k = i;
+            while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t' || s[k - 1] == '\r'))
+                k--;
+            if (k > 0 && s[k - 1] == '\n')
+                return i + 1;
+        }
+    }
+    return 0;
+}
+
+/* Number of line ends in @s (@len bytes). */
+static unsigned count_lines(const char *s, size_t len)
+{
+    unsigned n = 0;
+    const char *e = s + len, *p = s;
+
+    while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+        n++;
+        p++;
+    }
+    return n;
+}
+
+/*
+ * Reader: read @file and hand it to the parsers in chunks of complete
+ * paragraphs (a paragraph is complete once a blank line follows it, or
+ * at end of file).  @return 0, ERR_NOTFOUND / ERR_IO (in ld->err),
+ * ERR_TEMP when the writer stopped.
+ */
+static int load_file(struct load *ld, const char *file)
+{
+    err_t *err = &ld->err;
+    gzFile gz = strcmp(file, "-") == 0 ? gzdopen(dup(0), "rb") : gzopen(file, "rb");
+    if (gz == NULL)
+        return err_set(err, ERR_NOTFOUND, "%s: %s", file, strerror(errno ? errno : ENOMEM));
+    gzbuffer(gz, 256 * 1024);
+    unsigned lineno = 1;
+    int rc = 0, eof = 0;
+    buf_reset(&ld->carry);
+    while (!eof && rc == 0) {
+        struct job *j = q_take_free(&ld->q);
+        if (j == NULL) {
+            rc = ERR_TEMP;
+            break;
+        }
+        buf_reset(&j->text);
+        buf_put(&j->text, ld->carry.s, ld->carry.len);
+        buf_reset(&ld->carry);
+        size_t limit = 0;
+        while (rc == 0) {
+            size_t had = j->text.len;
+            buf_reserve(&j->text, CHUNK);
+            int n = gzread(gz, j->text.s + j->text.len, CHUNK);
+            if (n < 0) {
+                int zerr;
+                const char *msg = gzerror(gz, &zerr);
+                rc = err_set(err, ERR_IO, "%s: %s", file, zerr == Z_ERRNO ? strerror(errno) : msg);
+                break;
+            }
+            j->text.len += (size_t)n;
+            j->text.s[j->text.len] = 0;
+            if (n == 0) {
+                eof = 1;
+                limit = j->text.len;
+                break;
+            }
+            if ((limit = last_boundary(j->text.s, j->text.len, had)) > 0)
+                break;
+        }
+        if (rc != 0 || limit == 0)
+            break;      /* the chunk stays free */
+        buf_put(&ld->carry, j->text.s + limit, j->text.len - limit);
+        buf_truncate(&j->text, limit);
+        j->file = file;
+        j->lineno = lineno;
+        lineno += count_lines(j->text.s, limit);
+        q_put_ready(&ld->q, j);
+    }
+    gzclose(gz);
+    return rc;
+}
+
+/* The reader thread: every file in order, then the end of the queue. */
+static void *reader(void *arg)
+{
+    struct load *ld = arg;
+    int rc = 0;
+    for (int i = 0; i < ld->nfiles && rc == 0; i++)
+        rc = load_file(ld, ld->files[i]);
+    /* what was read before an unreadable file is still loaded */
+    ld->rc = rc == ERR_TEMP ? 0 : rc;   /* ERR_TEMP: the writer's error */
+    q_finish(&ld->q);
+    return NULL;
+}
+
+/*
+ * The writer: in file order, print the messages of each chunk and store
+ * its objects; after a store failure the remaining chunks are only
+ * drained.  @return 0, or the store's status (in @err).
+ */
+static int writer(struct load *ld, store_bulk_t *bk, err_t *err)
+{
+    struct job *j;
+    int rc = 0;
+    while ((j = q_take_done(&ld->q, rc != 0)) != NULL) {
+        if (j->msgs.len > 0)
+            fputs(j->msgs.s, stderr);
+        ld->seen += j->seen;
+        ld->errors += j->errors;
+        if (rc == 0) {
+            rc = store_bulk_put(bk, j->batch, err);
+            ld->loaded = store_bulk_count(bk);
+        }
+        q_give_free(&ld->q, j);
+        progress(ld, 0);
+    }
+    return rc;
+}
+
+/* ---- issue 4: key-cert keys into the GnuPG home after the load ---- */
+
+/*
+ * Import the key-certs' keys of @st (all of them: rebuild first empties
+ * the home).  @st NULL: open the store of @conf.  Returns the exit status
+ * (@ex when all went well; 75 when GnuPG or the store failed).
+ */
+static int keyring_step(store_t *st, const conf_t *conf, int rebuild, int quiet, int ex)
+{
+    err_t err = ERR_INIT;
+    store_t *own = NULL;
+    pgp_t *pgp = NULL;
+    diag_list_t diags = DIAG_LIST_INIT;
+    keyring_stats_t ks;
+    memset(&ks, 0, sizeof ks);
+    int rc = 0;
+    if (st == NULL && (rc = store_open_size(conf->database, 0, conf->map_size, &own, &err)) == 0)
+        st = own;
+    size_t nkc = 0;
+    if (rc == 0 && !rebuild) {
+        store_txn_t *txn = NULL;
+        if ((rc = store_read_begin(st, &txn, &err)) == 0) {
+            nkc = store_count(txn, SC_KEY_CERT);
+            store_read_end(txn);
+        }
+    }
+    if (rc == 0 && (rebuild || nkc > 0)) {
+        rc = pgp_new(conf->gnupg_home, &pgp, &err);
+        if (rc == 0)
+            rc = rebuild ? keyring_rebuild(st, pgp, &ks, &diags, &err)
+                         : keyring_import_all(st, pgp, &ks, &diags, &err);
+        for (size_t i = 0; i < diags.n; i++)
+            fprintf(stderr, "autodbm-load: %s\n", diags.v[i].text);
+        if (rc == 0 && !quiet)
+            printf("keyring: removed %zu, imported %zu, skipped %zu\n", ks.removed,
+                   ks.imported, ks.skipped);
+    }
+    if (rc) {
+        fprintf(stderr, "autodbm-load: keyring: %s\n", err_text(&err));
+        ex = EX_TEMPFAIL;
+    }
+    diag_list_free(&diags);
+    pgp_free(pgp);
+    store_close(own);
+    err_free(&err);
+    return ex;
+}
+
+/* The name of user @uid into @out ("uid N" if it has none). */
+static void user_name(uid_t uid, buf_t *out)
+{
+    struct passwd *pw = getpwuid(uid);     /* before any thread starts */
+    if (pw && pw->pw_name)
+        buf_printf(out, "%s (uid %lu)", pw->pw_name, (unsigned long)uid);
+    else
+        buf_printf(out, "uid %lu", (unsigned long)uid);
+}
+
+/*
+ * The owner check (see the top) of directory @dir (@what: "store",
+ * "GnuPG home").  @return 0 when the loader may write there, EX_NOPERM
+ * (the reason printed) when not.
+ */
+static int owner_check(const char *what, const char *dir)
+{
+    struct stat sb;
+    buf_t path, mine, theirs;
+    buf_init(&path);
+    buf_puts(&path, dir);
+    int exists = stat(dir, &sb) == 0;
+    if (!exists) {
+        /* not there yet: its parent, when a user (not root) owns it */
+        while (path.len > 1 && path.s[path.len - 1] == '/')
+            buf_truncate(&path, path.len - 1);
+        char *slash = strrchr(path.s, '/');
+        if (slash == NULL) {
+            buf_reset(&path);
+            buf_puts(&path, ".");
+        } else {
+            buf_truncate(&path, slash == path.s ? 1 : (size_t)(slash - path.s));
+        }
+        if (stat(path.s, &sb) != 0 || sb.st_uid == 0) {
+            buf_free(&path);
+            return 0;
+        }
+    }
+    int ex = 0;
+    uid_t me = geteuid();
+    if (sb.st_uid != me) {
+        buf_init(&mine);
+        buf_init(&theirs);
+        user_name(me, &mine);
+        user_name(sb.st_uid, &theirs);
+        struct passwd *pw = getpwuid(sb.st_uid);
+        fprintf(stderr, "autodbm-load: the %s %s%s%s belongs to %s, but autodbm-load runs "
+                "as %s: the robot could not write the files it would create; run it as "
+                "that user (runuser -u %s -- autodbm-load ...), or give --ignore-owner\n",
+                what, dir, exists ? "" : " does not exist yet and its parent ",
+                exists ? "" : path.s, theirs.s, mine.s,
+                pw && pw->pw_name ? pw->pw_name : "USER");
+        buf_free(&mine);
+        buf_free(&theirs);
+        ex = EX_NOPERM;
+    }
+    buf_free(&path);
+    return ex;
+}
+
+int main(int argc, char **argv)
+{
+    const char *conf_opt = NULL;
+    int non_strict = 0, quiet = 0, rebuild_keyring = 0, ignore_owner = 0;
+    static const struct option longopts[] = {
+        { "non-strict", no_argument, NULL, 'N' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "rebuild-keyring", no_argument, NULL, 'K' },
+        { "ignore-owner", no_argument, NULL, 'O' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 }
+    };
+    int c;
+    while ((c = getopt_long(argc, argv, "c:qhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c': conf_opt = optarg; break;
+        case 'N': non_strict = 1; break;
+        case 'q': quiet = 1; break;
+        case 'K': rebuild_keyring = 1; break;
+        case 'O': ignore_owner = 1; break;
+        case 'h': usage(stdout); return EX_OK;
+        case 'V': printf("autodbm-load %s\n", AUTODBM_VERSION); return EX_OK;
+        default: usage(stderr); return EX_USAGE;
+        }
+    }
+    if (optind >= argc && !rebuild_keyring) {
+        usage(stderr);
+        return EX_USAGE;
+    }
+
+    conf_t conf;
+    err_t err = ERR_INIT;
+    int rc = conf_open(conf_opt, &conf, &err);
+    if (rc) {
+        fprintf(stderr, "autodbm-load: %s\n", err_text(&err));
+        conf_free(&conf);
+        err_free(&err);
+        return rc == ERR_IO ? EX_CONFIG : err_sysexit(rc);
+    }
+    if (!ignore_owner) {
+        int oex = owner_check("store", conf.database);
+        if (oex == 0)
+            oex = owner_check("GnuPG home", conf.gnupg_home);
+        if (oex) {
+            conf_free(&conf);
+            err_free(&err);
+            return oex;
+        }
+    }
+    if (optind >= argc) {       /* --rebuild-keyring alone */
+        int kex = keyring_step(NULL, &conf, 1, quiet, EX_OK);
+        conf_free(&conf);
+        err_free(&err);
+        return kex;
+    }
+
+    struct load ld;
+    memset(&ld, 0, sizeof ld);
+    ld.source = conf.source;
+    ld.gnupg_home = conf.gnupg_home;
+    pthread_mutex_init(&ld.pgp_mu, NULL);
+    ld.mode = non_strict ? SCHEMA_NON_STRICT : SCHEMA_STRICT;
+    ld.progress = isatty(2) && !quiet;
+    ld.quiet = quiet;
+    ld.files = argv + optind;
+    ld.nfiles = argc - optind;
+    ld.err = (err_t)ERR_INIT;
+    buf_init(&ld.carry);
+    pthread_mutex_init(&ld.q.mu, NULL);
+    pthread_cond_init(&ld.q.cv, NULL);
+    for (int i = 0; i < NJOBS; i++) {
+        ld.q.jobs[i].state = JOB_FREE;
+        buf_init(&ld.q.jobs[i].text);
+        buf_init(&ld.q.jobs[i].msgs);
+        ld.q.jobs[i].batch = store_batch_new();
+    }
+
+    int ex = EX_OK;
+    store_bulk_t *bk = NULL;
+    rc = store_open_size(conf.database, STORE_BULK, conf.map_size, &ld.st, &err);
+    if (rc == 0)
+        rc = store_lock(ld.st, -1, &err);   /* robots wait (and give up) meanwhile */
+    if (rc == 0)
+        rc = store_bulk_begin(ld.st, time(NULL), &bk, &err);
+    if (rc) {
+        fprintf(stderr, "autodbm-load: %s\n", err_text(&err));
+        ex = err_sysexit(rc);
+        goto leave;
+    }
+    /* one parser per processor; the reader and the writer mostly wait */
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    int want = ncpu < 1 ? 1 : ncpu > MAX_PARSERS ? MAX_PARSERS : (int)ncpu;
+    int nparsers = 0;
+    pthread_t th, pth[MAX_PARSERS];
+    while (nparsers < want &&
+           pthread_create(&pth[nparsers], NULL, parser, &ld) == 0)
+        nparsers++;
+    if (nparsers == 0 || pthread_create(&th, NULL, reader, &ld) != 0) {
+        fprintf(stderr, "autodbm-load: cannot start the %s thread\n",
+                nparsers == 0 ? "parser" : "reader");
+        q_finish(&ld.q);
+        for (int i = 0; i < nparsers; i++)
+            pthread_join(pth[i], NULL);
+        ex = EX_OSERR;
+        goto leave;
+    }
+    rc = writer(&ld, bk, &err);
+    pthread_join(th, NULL);
+    for (int i = 0; i < nparsers; i++)
+        pthread_join(pth[i], NULL);
+    size_t loaded = 0;
+    if (rc == 0) {
+        loaded = store_bulk_count(bk);
+        rc = store_bulk_end(bk, &err);
+        bk = NULL;
+        if (rc)
+            loaded = 0;
+    }
+    if (ld.rc) {
+        fprintf(stderr, "autodbm-load: %s\n", err_text(&ld.err));
+        ex = ld.rc == ERR_NOTFOUND || ld.rc == ERR_IO ? EX_NOINPUT
+                                                     : err_sysexit(ld.rc);
+    }
+    if (rc) {
+        fprintf(stderr, "autodbm-load: %s\n", err_text(&err));
+        ex = err_sysexit(rc);
+    } else if ((rc = store_sync(ld.st, &err)) != 0) {
+        fprintf(stderr, "autodbm-load: %s\n", err_text(&err));
+        ex = EX_TEMPFAIL;
+    }
+    ld.loaded = loaded;
+    progress(&ld, 1);
+    printf("loaded %zu objects, %zu errors\n", loaded, ld.errors);
+    if (ex == EX_OK && ld.errors)
+        ex = EX_DATAERR;
+    if (ex == EX_OK || ex == EX_DATAERR)
+        ex = keyring_step(ld.st, &conf, rebuild_keyring, quiet, ex);   /* issue 4 */
+leave:
+    store_bulk_free(bk);
+    for (int i = 0; i < NJOBS; i++) {
+        buf_free(&ld.q.jobs[i].text);
+        buf_free(&ld.q.jobs[i].msgs);
+        store_batch_free(ld.q.jobs[i].batch);
+    }
+    buf_free(&ld.carry);
+    pthread_mutex_destroy(&ld.q.mu);
+    pthread_mutex_destroy(&ld.pgp_mu);
+    pthread_cond_destroy(&ld.q.cv);
+    store_close(ld.st);
+    conf_free(&conf);
+    err_free(&err);
+    err_free(&ld.err);
+    return ex;
+}

@@ -1,0 +1,395 @@
+/*
+ * conf.c - the configuration file (see conf.h).
+ *
+ * The parser reads the whole file, then walks it line by line.  Each key
+ * has a type (string, path, delivery method, size); paths are resolved
+ * against the file's directory.  The first error stops the load and is
+ * reported as "FILE:LINE: message".
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "util/buf.h"
+#include "registry/conf.h"
+
+enum kind { K_STRING, K_PATH, K_DELIVERY, K_SIZE, K_HOSTPORT, K_ADDRESS, K_BOOL, K_HASH,
+            K_SECONDS, K_COUNT, K_LIST };
+
+struct key {
+    const char *name;
+    enum kind kind;
+    size_t off;     /* offset of the member in conf_t */
+};
+
+#define OFF(m) offsetof(conf_t, m)
+
+static const struct key keys[] = {
+    { "allowed_sources", K_LIST, OFF(allowed_sources) },
+    { "allow_override", K_BOOL, OFF(allow_override) },
+    { "archive", K_PATH, OFF(archive) },
+    { "bcrypt_max_cost", K_COUNT, OFF(bcrypt_max_cost) },
+    { "database", K_PATH, OFF(database) },
+    { "delivery", K_DELIVERY, OFF(delivery) },
+    { "gnupg_home", K_PATH, OFF(gnupg_home) },
+    { "hierarchical_as_sets", K_BOOL, OFF(hierarchical_as_sets) },
+    { "lock_timeout", K_SECONDS, OFF(lock_timeout) },
+    { "map_size", K_SIZE, OFF(map_size) },
+    { "max_line_length", K_SIZE, OFF(max_line_length) },
+    { "max_mail_size", K_SIZE, OFF(max_mail_size) },
+    { "max_mime_depth", K_COUNT, OFF(max_mime_depth) },
+    { "max_mime_parts", K_COUNT, OFF(max_mime_parts) },
+    { "max_notify_bytes", K_SIZE, OFF(max_notify_bytes) },
+    { "max_notify_values", K_COUNT, OFF(max_notify_values) },
+    { "max_object_size", K_SIZE, OFF(max_object_size) },
+    { "max_objects", K_COUNT, OFF(max_objects) },
+    { "max_paragraphs", K_COUNT, OFF(max_paragraphs) },
+    { "max_passes", K_COUNT, OFF(max_passes) },
+    { "max_password_checks", K_COUNT, OFF(max_password_checks) },
+    { "max_passwords", K_COUNT, OFF(max_passwords) },
+    { "max_recipients", K_COUNT, OFF(max_recipients) },
+    { "max_signed_blocks", K_COUNT, OFF(max_signed_blocks) },
+    { "outbox", K_PATH, OFF(outbox) },
+    { "override_password", K_HASH, OFF(override_password) },
+    { "power_maintainers", K_LIST, OFF(power_maintainers) },
+    { "robot_address", K_ADDRESS, OFF(robot_address) },
+    { "signature_max_age", K_SECONDS, OFF(signature_max_age) },
+    { "smtp_server", K_HOSTPORT, OFF(smtp_server) },
+    { "source", K_STRING, OFF(source) },
+};
+
+static void set_str(conf_t *c, size_t off, char *v)
+{
+    char **p = (char **)((char *)c + off);
+    free(*p);
+    *p = v;
+}
+
+void conf_defaults(conf_t *c)
+{
+    memset(c, 0, sizeof *c);
+    c->source = xstrdup("TEST");
+    c->database = xstrdup("var/db");
+    c->robot_address = xstrdup("auto-dbm@localhost");
+    c->delivery = CONF_DELIVERY_MAILDIR;
+    c->smtp_server = xstrdup("127.0.0.1:25");
+    c->outbox = xstrdup("var/outbox");
+    c->gnupg_home = xstrdup("var/gnupg");
+    c->archive = xstrdup("var/archive");
+    c->map_size = (size_t)1 << 30;
+    c->signature_max_age = 3600;
+    c->lock_timeout = 300;
+    c->hierarchical_as_sets = 1;
+    strv_init(&c->power_maintainers);
+    strv_init(&c->allowed_sources);
+    c->max_mail_size = CONF_DEFAULT_MAX_MAIL_SIZE;
+    c->max_mime_depth = CONF_DEFAULT_MAX_MIME_DEPTH;
+    c->max_mime_parts = CONF_DEFAULT_MAX_MIME_PARTS;
+    c->max_objects = CONF_DEFAULT_MAX_OBJECTS;
+    c->max_object_size = CONF_DEFAULT_MAX_OBJECT_SIZE;
+    c->max_passwords = CONF_DEFAULT_MAX_PASSWORDS;
+    c->max_signed_blocks = CONF_DEFAULT_MAX_SIGNED_BLOCKS;
+    c->max_line_length = CONF_DEFAULT_MAX_LINE_LENGTH;
+    c->max_paragraphs = CONF_DEFAULT_MAX_PARAGRAPHS;
+    c->max_notify_values = CONF_DEFAULT_MAX_NOTIFY_VALUES;
+    c->max_recipients = CONF_DEFAULT_MAX_RECIPIENTS;
+    c->max_notify_bytes = CONF_DEFAULT_MAX_NOTIFY_BYTES;
+    c->bcrypt_max_cost = CONF_DEFAULT_BCRYPT_MAX_COST;
+    c->max_password_checks = CONF_DEFAULT_MAX_PASSWORD_CHECKS;
+    c->max_passes = CONF_DEFAULT_MAX_PASSES;
+}
+
+void conf_free(conf_t *c)
+{
+    free(c->path);
+    free(c->source);
+    free(c->database);
+    free(c->robot_address);
+    free(c->smtp_server);
+    free(c->outbox);
+    free(c->gnupg_home);
+    free(c->archive);
+    free(c->override_password);
+    strv_free(&c->power_maintainers);
+    strv_free(&c->allowed_sources);
+    memset(c, 0, sizeof *c);
+}
+
+int conf_open(const char *opt, conf_t *c, err_t *err)
+{
+    const char *path = conf_path(opt);
+    if (path)
+        return conf_load(path, c, err);
+    conf_defaults(c);
+    return 0;
+}
+
+const char *conf_path(const char *opt)
+{
+    struct stat st;
+    if (opt)
+        return opt;
+    const char *e = getenv("AUTODBM_CONF");
+    if (e && *e)
+        return e;
+    if (stat(CONF_DEFAULT_PATH, &st) == 0)
+        return CONF_DEFAULT_PATH;
+    return NULL;
+}
+
+/* Parse "64M", "1G", "4096" into bytes.  Returns 0 or -1. */
+static int parse_size(const char *v, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (end == v || errno || v[0] == '-')
+        return -1;
+    unsigned shift = 0;
+    switch (toupper((unsigned char)*end)) {
+    case 0: break;
+    case 'K': shift = 10; end++; break;
+    case 'M': shift = 20; end++; break;
+    case 'G': shift = 30; end++; break;
+    case 'T': shift = 40; end++; break;
+    default: return -1;
+    }
+    if ((*end == 'B' || *end == 'b') && shift)
+        end++;
+    if (*end || n == 0 || n > (SIZE_MAX >> shift))
+        return -1;
+    *out = (size_t)n << shift;
+    return 0;
+}
+
+static int valid_source(const char *v)
+{
+    if (!isalpha((unsigned char)v[0]))
+        return 0;
+    size_t n = strlen(v);
+    if (n > 80 || !isalnum((unsigned char)v[n - 1]))
+        return 0;
+    for (const char *p = v; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+            return 0;
+    return 1;
+}
+
+static int valid_hostport(const char *v)
+{
+    const char *colon = strrchr(v, ':');
+    if (colon == NULL || colon == v || colon[1] == 0)
+        return 0;
+    for (const char *p = colon + 1; *p; p++)
+        if (!isdigit((unsigned char)*p))
+            return 0;
+    long port = strtol(colon + 1, NULL, 10);
+    return port > 0 && port < 65536;
+}
+
+static int valid_address(const char *v)
+{
+    const char *at = strchr(v, '@');
+    if (at == NULL || at == v || at[1] == 0 || strchr(at + 1, '@'))
+        return 0;
+    for (const char *p = v; *p; p++)
+        if (isspace((unsigned char)*p) || *p == '<' || *p == '>' || *p == ',')
+            return 0;
+    return 1;
+}
+
+static char *resolve(const char *dir, const char *v)
+{
+    if (v[0] == '/' || dir == NULL)
+        return xstrdup(v);
+    return xasprintf("%s/%s", dir, v);
+}
+
+int conf_load(const char *path, conf_t *c, err_t *err)
+{
+    conf_defaults(c);
+    c->path = xstrdup(path);
+
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL)
+        return err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
+    buf_t text;
+    buf_init(&text);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+        buf_put(&text, chunk, n);
+    int rerr = ferror(fp);
+    fclose(fp);
+    if (rerr) {
+        buf_free(&text);
+        return err_set(err, ERR_IO, "%s: read error", path);
+    }
+
+    char *dir = NULL;
+    const char *slash = strrchr(path, '/');
+    if (slash)
+        dir = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+
+    /* Paths in the defaults are relative to the file's directory too. */
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+        if (keys[k].kind == K_PATH) {
+            char **p = (char **)((char *)c + keys[k].off);
+            set_str(c, keys[k].off, resolve(dir, *p));
+        }
+
+    int rc = ERR_OK;
+    unsigned lineno = 0;
+    char *line = text.s;
+    while (line && *line) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = 0;
+        lineno++;
+        char *s = line;
+        line = nl ? nl + 1 : NULL;
+        while (isspace((unsigned char)*s))
+            s++;
+        char *e = s + strlen(s);
+        while (e > s && isspace((unsigned char)e[-1]))
+            *--e = 0;
+        if (*s == 0 || *s == '#')
+            continue;
+        char *eq = strchr(s, '=');
+        if (eq == NULL) {
+            rc = err_set(err, ERR_CONF, "%s:%u: expected \"key = value\"", path, lineno);
+            break;
+        }
+        char *ke = eq;
+        while (ke > s && isspace((unsigned char)ke[-1]))
+            ke--;
+        *ke = 0;
+        char *v = eq + 1;
+        while (isspace((unsigned char)*v))
+            v++;
+        const struct key *k = NULL;
+        for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+            if (strcmp(keys[i].name, s) == 0)
+                k = &keys[i];
+        if (k == NULL) {
+            rc = err_set(err, ERR_CONF, "%s:%u: unknown key \"%s\"", path, lineno, s);
+            break;
+        }
+        if (*v == 0) {
+            rc = err_set(err, ERR_CONF, "%s:%u: %s: empty value", path, lineno, s);
+            break;
+        }
+        switch (k->kind) {
+        case K_STRING:
+            if (!valid_source(v)) {
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: invalid value \"%s\"", path, lineno, s, v);
+                break;
+            }
+            set_str(c, k->off, xstrdup(v));
+            for (char *p = *(char **)((char *)c + k->off); *p; p++)
+                *p = (char)toupper((unsigned char)*p);
+            break;
+        case K_PATH:
+            if (k->off == OFF(archive) && strcmp(v, "none") == 0)
+                set_str(c, k->off, NULL);   /* archiving switched off */
+            else
+                set_str(c, k->off, resolve(dir, v));
+            break;
+        case K_ADDRESS:
+            if (!valid_address(v)) {
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: not a mail address: \"%s\"", path, lineno, s, v);
+                break;
+            }
+            set_str(c, k->off, xstrdup(v));
+            break;
+        case K_HOSTPORT:
+            if (!valid_hostport(v)) {
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: expected host:port, got \"%s\"", path, lineno, s, v);
+                break;
+            }
+            set_str(c, k->off, xstrdup(v));
+            break;
+        case K_DELIVERY:
+            if (strcmp(v, "smtp") == 0)
+                c->delivery = CONF_DELIVERY_SMTP;
+            else if (strcmp(v, "maildir") == 0)
+                c->delivery = CONF_DELIVERY_MAILDIR;
+            else
+                rc = err_set(err, ERR_CONF, "%s:%u: delivery: expected smtp or maildir, got \"%s\"", path, lineno, v);
+            break;
+        case K_BOOL: {
+            int *b = (int *)((char *)c + k->off);
+            if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+                *b = 1;
+            else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
+                *b = 0;
+            else
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: expected yes or no, got \"%s\"", path, lineno, s, v);
+            break;
+        }
+        case K_HASH:
+            if (!(strncmp(v, "$1$", 3) == 0 || strncmp(v, "$2", 2) == 0 ||
+                  (strlen(v) == 13 && v[0] != '$'))) {
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a crypt hash ($1$..., $2b$... or DES)", path, lineno, s);
+                break;
+            }
+            set_str(c, k->off, xstrdup(v));
+            break;
+        case K_SIZE:
+            if (parse_size(v, (size_t *)((char *)c + k->off)) != 0)
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a size such as 512M or 4G, got \"%s\"", path, lineno, s, v);
+            break;
+        case K_COUNT: {
+            char *end;
+            errno = 0;
+            unsigned long cnt = strtoul(v, &end, 10);
+            if (end == v || *end || errno || v[0] == '-' || cnt == 0 || cnt > 100000000UL)
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a positive number, got \"%s\"", path, lineno, s, v);
+            else if (k->off == OFF(bcrypt_max_cost) && (cnt < 4 || cnt > 31))
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a bcrypt cost from 4 to 31, got \"%s\"", path, lineno, s, v);
+            else
+                *(unsigned *)((char *)c + k->off) = (unsigned)cnt;
+            break;
+        }
+        case K_LIST: {
+            /* names (maintainers, sources) separated by commas and/or blanks */
+            strv_t *l = (strv_t *)((char *)c + k->off);
+            strv_free(l);
+            for (char *p = v; *p && rc == 0;) {
+                size_t len = strcspn(p, ", \t");
+                for (size_t i = 0; i < len; i++)
+                    if (!isalnum((unsigned char)p[i]) && p[i] != '-' && p[i] != '_')
+                        rc = err_set(err, ERR_CONF, "%s:%u: %s: not a list of names: \"%s\"", path, lineno, s, v);
+                if (len && rc == 0) {
+                    size_t at = strv_addn(l, p, len);
+                    for (char *q = l->v[at]; *q; q++)
+                        *q = (char)toupper((unsigned char)*q);
+                }
+                p += len;
+                p += strspn(p, ", \t");
+            }
+            break;
+        }
+        case K_SECONDS: {
+            char *end;
+            errno = 0;
+            long secs = strtol(v, &end, 10);
+            if (end == v || *end || errno || secs <= 0)
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a number of seconds, got \"%s\"", path, lineno, s, v);
+            else
+                *(long *)((char *)c + k->off) = secs;
+            break;
+        }
+        }
+        if (rc)
+            break;
+    }
+    free(dir);
+    buf_free(&text);
+    return rc;
+}

@@ -1,0 +1,159 @@
+/*
+ * test_conf.c - configuration files: defaults, keys, relative paths, and
+ * errors that name the file and line.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "registry/conf.h"
+#include "harness.h"
+
+static char *write_conf(const char *text)
+{
+    const char *dir = harness_tmpdir();
+    char *path = xasprintf("%s/autodbm.conf", dir);
+    FILE *fp = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    fputs(text, fp);
+    fclose(fp);
+    return path;
+}
+
+static void test_defaults(void)
+{
+    conf_t c;
+    conf_defaults(&c);
+    CU_ASSERT_STRING_EQUAL(c.source, "TEST");
+    CU_ASSERT_STRING_EQUAL(c.database, "var/db");
+    CU_ASSERT_EQUAL(c.delivery, CONF_DELIVERY_MAILDIR);
+    CU_ASSERT_EQUAL(c.signature_max_age, 3600);
+    CU_ASSERT_PTR_NULL(c.path);
+    CU_ASSERT_EQUAL(c.bcrypt_max_cost, CONF_DEFAULT_BCRYPT_MAX_COST);
+    CU_ASSERT_EQUAL(c.max_password_checks, CONF_DEFAULT_MAX_PASSWORD_CHECKS);
+    CU_ASSERT_EQUAL(c.max_recipients, CONF_DEFAULT_MAX_RECIPIENTS);
+    CU_ASSERT_EQUAL(c.max_notify_bytes, (size_t)64 << 20);
+    CU_ASSERT_EQUAL(c.max_notify_values, CONF_DEFAULT_MAX_NOTIFY_VALUES);
+    CU_ASSERT_EQUAL(c.max_paragraphs, CONF_DEFAULT_MAX_PARAGRAPHS);
+    CU_ASSERT_EQUAL(c.max_passes, CONF_DEFAULT_MAX_PASSES);
+    conf_free(&c);
+}
+
+static void test_load(void)
+{
+    char *path = write_conf("# registry\n\n source = test-db \n"
+                            "database = db\nrobot_address = auto-dbm@example.net\n"
+                            "delivery = smtp\nsmtp_server = 127.0.0.1:2525\n"
+                            "outbox = /abs/outbox\nmap_size = 64M\nallow_override = yes\n"
+                            "override_password = $1$abcdefgh$cHJi5PXp/ki/ktXzqlk6I1\n"
+                            "signature_max_age = 7200\n"
+                            "allowed_sources = test-nonauth, OTHER\n");
+    conf_t c;
+    err_t e = ERR_INIT;
+    CU_ASSERT_EQUAL(conf_load(path, &c, &e), 0);
+    CU_ASSERT_STRING_EQUAL(c.source, "TEST-DB");
+    char *dir = xstrndup(path, strrchr(path, '/') - path);
+    char *want = xasprintf("%s/db", dir);
+    CU_ASSERT_STRING_EQUAL(c.database, want);
+    free(want);
+    want = xasprintf("%s/var/gnupg", dir);  /* a default, resolved too */
+    CU_ASSERT_STRING_EQUAL(c.gnupg_home, want);
+    free(want);
+    CU_ASSERT_STRING_EQUAL(c.outbox, "/abs/outbox");
+    CU_ASSERT_STRING_EQUAL(c.robot_address, "auto-dbm@example.net");
+    CU_ASSERT_EQUAL(c.delivery, CONF_DELIVERY_SMTP);
+    CU_ASSERT_STRING_EQUAL(c.smtp_server, "127.0.0.1:2525");
+    CU_ASSERT_EQUAL(c.map_size, (size_t)64 << 20);
+    CU_ASSERT_EQUAL(c.allow_override, 1);
+    CU_ASSERT_EQUAL_FATAL(c.allowed_sources.n, 2);
+    CU_ASSERT_STRING_EQUAL(c.allowed_sources.v[0], "TEST-NONAUTH");
+    CU_ASSERT_STRING_EQUAL(c.allowed_sources.v[1], "OTHER");
+    CU_ASSERT_STRING_EQUAL(c.override_password, "$1$abcdefgh$cHJi5PXp/ki/ktXzqlk6I1");
+    CU_ASSERT_EQUAL(c.signature_max_age, 7200);
+    conf_free(&c);
+    err_free(&e);
+    free(dir);
+    free(path);
+}
+
+static void expect_error(const char *text, const char *needle)
+{
+    char *path = write_conf(text);
+    conf_t c;
+    err_t e = ERR_INIT;
+    CU_ASSERT_EQUAL(conf_load(path, &c, &e), ERR_CONF);
+    char *where = xasprintf("%s:", path);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err_text(&e), where));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err_text(&e), needle));
+    free(where);
+    conf_free(&c);
+    err_free(&e);
+    free(path);
+}
+
+static void test_errors(void)
+{
+    expect_error("source = TEST\nfrobnicate = 1\n", ":2: unknown key \"frobnicate\"");
+    expect_error("delivery = pigeon\n", ":1: delivery");
+    expect_error("\n\nsource\n", ":3: expected");
+    expect_error("robot_address = nobody\n", ":1: robot_address");
+    expect_error("smtp_server = localhost\n", ":1: smtp_server");
+    expect_error("map_size = lots\n", ":1: map_size");
+    expect_error("source = \n", ":1: source: empty value");
+    expect_error("source = bad source\n", ":1: source");
+    expect_error("allow_override = maybe\n", ":1: allow_override");
+    expect_error("allowed_sources = a b!c\n", ":1: allowed_sources");
+    expect_error("override_password = secret\n", ":1: override_password");
+    expect_error("signature_max_age = 1h\n", ":1: signature_max_age");
+    expect_error("signature_max_age = -5\n", ":1: signature_max_age");
+    expect_error("bcrypt_max_cost = 3\n", ":1: bcrypt_max_cost: expected a bcrypt cost");
+    expect_error("bcrypt_max_cost = 32\n", ":1: bcrypt_max_cost: expected a bcrypt cost");
+}
+
+static void test_missing_file(void)
+{
+    conf_t c;
+    err_t e = ERR_INIT;
+    CU_ASSERT_EQUAL(conf_load("/nonexistent/autodbm.conf", &c, &e), ERR_IO);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err_text(&e), "/nonexistent/autodbm.conf"));
+    conf_free(&c);
+    err_free(&e);
+}
+
+static void test_path_choice(void)
+{
+    CU_ASSERT_STRING_EQUAL(conf_path("x.conf"), "x.conf");
+    setenv("AUTODBM_CONF", "/env/autodbm.conf", 1);
+    CU_ASSERT_STRING_EQUAL(conf_path(NULL), "/env/autodbm.conf");
+    unsetenv("AUTODBM_CONF");
+}
+
+/* The example shipped in conf/ is a valid configuration. */
+static void test_shipped_example(void)
+{
+    char *path = xasprintf("%s/conf/autodbm.conf.example", harness_srcdir());
+    conf_t c;
+    err_t e = ERR_INIT;
+    int rc = conf_load(path, &c, &e);
+    if (rc)
+        fprintf(stderr, "%s\n", err_text(&e));
+    CU_ASSERT_EQUAL(rc, 0);
+    CU_ASSERT_EQUAL(c.delivery, CONF_DELIVERY_SMTP);
+    CU_ASSERT_STRING_EQUAL(c.database, "/var/lib/autodbm/db");
+    conf_free(&c);
+    err_free(&e);
+    free(path);
+}
+
+void suite_conf(void);
+void suite_conf(void)
+{
+    CU_pSuite s = harness_suite("conf");
+    HARNESS_ADD(s, test_defaults);
+    HARNESS_ADD(s, test_load);
+    HARNESS_ADD(s, test_errors);
+    HARNESS_ADD(s, test_missing_file);
+    HARNESS_ADD(s, test_path_choice);
+    HARNESS_ADD(s, test_shipped_example);
+}

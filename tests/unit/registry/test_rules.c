@@ -1,0 +1,93 @@
+/*
+ * test_rules.c - the pure helpers of the business rules and the
+ * authorisation module: reserved origin ASNs, the status hierarchy
+ * (syntax.txt section 4), as-block and hierarchical set name parsing.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "registry/authz.h"
+#include "harness.h"
+#include "registry/rules.h"
+#include "rpsl/schema.h"
+
+static void test_reserved_asn(void)
+{
+    CU_ASSERT(rules_asn_reserved(0));
+    CU_ASSERT(rules_asn_reserved(23456));
+    CU_ASSERT(rules_asn_reserved(65000));
+    CU_ASSERT(rules_asn_reserved(65535));
+    CU_ASSERT(rules_asn_reserved(4200000000u));
+    CU_ASSERT(rules_asn_reserved(4294967295u));
+    CU_ASSERT(!rules_asn_reserved(3333));
+    CU_ASSERT(!rules_asn_reserved(64500));      /* documentation: allowed */
+    CU_ASSERT(!rules_asn_reserved(65536));
+}
+
+static void test_status_hierarchy(void)
+{
+    CU_ASSERT(rules_status_allowed(SC_INETNUM, "ASSIGNED PA", "ALLOCATED PA"));
+    CU_ASSERT(rules_status_allowed(SC_INETNUM, "assigned pa", "sub-allocated pa"));
+    CU_ASSERT(!rules_status_allowed(SC_INETNUM, "ASSIGNED PA", "ASSIGNED PA"));
+    CU_ASSERT(!rules_status_allowed(SC_INETNUM, "ALLOCATED PA", "ALLOCATED PA"));
+    CU_ASSERT(rules_status_allowed(SC_INETNUM, "LEGACY", "LEGACY"));
+    CU_ASSERT(rules_status_allowed(SC_INET6NUM, "ASSIGNED", "ALLOCATED-BY-LIR"));
+    CU_ASSERT(!rules_status_allowed(SC_INET6NUM, "ASSIGNED PI", "ALLOCATED-BY-LIR"));
+    CU_ASSERT(!rules_status_allowed(SC_INETNUM, "NONSENSE", "ALLOCATED PA"));
+    CU_ASSERT(!rules_status_allowed(SC_INETNUM, "ASSIGNED PA", NULL));
+    CU_ASSERT(authz_status_ncc_only(SC_INETNUM, "ALLOCATED PA"));
+    CU_ASSERT(!authz_status_ncc_only(SC_INETNUM, "ASSIGNED PA"));
+    CU_ASSERT(authz_status_ncc_only(SC_INET6NUM, "ASSIGNED PI"));
+}
+
+static void test_as_numbers(void)
+{
+    uint32_t a, lo, hi;
+    CU_ASSERT(authz_parse_asn("AS64500", &a) == 0 && a == 64500);
+    CU_ASSERT(authz_parse_asn("as4294967295", &a) == 0 && a == 4294967295u);
+    CU_ASSERT(authz_parse_asn("AS4294967296", &a) != 0);
+    CU_ASSERT(authz_parse_asn("AS64500:AS-X", &a) != 0);
+    CU_ASSERT(authz_parse_as_block("AS64496 - AS64511", &lo, &hi) == 0 &&
+              lo == 64496 && hi == 64511);
+    CU_ASSERT(authz_parse_as_block("AS1-AS2", &lo, &hi) == 0 && lo == 1 && hi == 2);
+    CU_ASSERT(authz_parse_as_block("AS1 - 2", &lo, &hi) != 0);
+}
+
+static void set_parent(const char *text, const char *want, int want_cls)
+{
+    rpsl_obj_t *o = NULL;
+    CU_ASSERT_FATAL(rpsl_parse(text, strlen(text), 1, 0, &o, NULL) == 0 && o != NULL);
+    CU_ASSERT_FATAL(schema_classify(o, NULL) == 0);
+    char *p = NULL;
+    int cls = -1;
+    int r = authz_set_parent(o, &p, &cls);
+    if (want == NULL) {
+        CU_ASSERT(r == 0 && p == NULL);
+    } else {
+        CU_ASSERT(r == 1);
+        CU_ASSERT(p != NULL && strcmp(p, want) == 0);
+        CU_ASSERT(cls == want_cls);
+    }
+    free(p);
+    rpsl_obj_free(o);
+}
+
+static void test_set_parents(void)
+{
+    set_parent("as-set: AS65000:AS-CUSTOMERS\nsource: TEST\n", "AS65000", SC_AUT_NUM);
+    set_parent("as-set: AS1:AS-A:AS-B\nsource: TEST\n", "AS1:AS-A", SC_AS_SET);
+    set_parent("route-set: RS-A:RS-B\nsource: TEST\n", "RS-A", SC_ROUTE_SET);
+    set_parent("filter-set: AS1:FLTR-X\nsource: TEST\n", "AS1", SC_AUT_NUM);
+    set_parent("rtr-set: RTRS-FLAT\nsource: TEST\n", NULL, 0);
+    set_parent("person: X\nsource: TEST\n", NULL, 0);
+}
+
+void suite_rules(void);
+void suite_rules(void)
+{
+    CU_pSuite s = harness_suite("rules");
+    HARNESS_ADD(s, test_reserved_asn);
+    HARNESS_ADD(s, test_status_hierarchy);
+    HARNESS_ADD(s, test_as_numbers);
+    HARNESS_ADD(s, test_set_parents);
+}
