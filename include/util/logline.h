@@ -15,10 +15,8 @@
  *     bare  = 1*[A-Za-z0-9@._:/+<>-]
  *     quoted = DQUOTE *(any byte but DQUOTE and "\" / "\" escape) DQUOTE
  *
- * logline_kv() is the one writer of a pair; logline_emit() hands a line
- * to syslog(3) (the program has called openlog()) and, when standard
- * error is a terminal or $AUTODBM_LOG_STDERR is set, to standard error
- * as "PROGRAM: LINE".
+ * logline_kv() is the one writer of a pair; msg_kv() (util/msg.h) logs
+ * the line.
  */
 #ifndef AUTODBM_LOGLINE_H
 #define AUTODBM_LOGLINE_H
@@ -37,12 +35,5 @@
 void logline_kv(buf_t *line, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/**
- * Log @line with syslog priority @prio, and echo it to standard error
- * (see the header).
- * @param prio  LOG_INFO, LOG_NOTICE, LOG_WARNING, LOG_ERR, ...
- * @param line  the pairs (logline_kv()); an empty line is not logged
- */
-void logline_emit(int prio, const buf_t *line);
 
 #endif

@@ -18,6 +18,7 @@
 #include "registry/conf.h"
 #include "util/err.h"
 #include "registry/mailout.h"
+#include "util/msg.h"
 #include "store/store.h"
 
 static void usage(FILE *fp)
@@ -53,6 +54,7 @@ int main(int argc, char **argv)
     }
     int ex = EX_OK;
     store_t *st = NULL;
+    msg_open("autodbm-flush", MSG_STDERR | MSG_SYSLOG);
     mailout_init();
     rc = store_open_size(conf.database, 0, conf.map_size, &st, &err);
     if (rc) {
@@ -74,6 +76,7 @@ int main(int argc, char **argv)
     }
     store_close(st);
     mailout_shutdown();
+    msg_close();
     conf_free(&conf);
     err_free(&err);
     return ex;

@@ -29,6 +29,7 @@
 #include "util/buf.h"
 #include "registry/conf.h"
 #include "util/err.h"
+#include "util/hash.h"
 #include "util/ipaddr.h"
 #include "rpsl/rpsl.h"
 #include "rpsl/schema.h"
@@ -84,13 +85,7 @@ static const char *const contact_attrs[] = {
 
 static size_t str_hash(const char *s)
 {
-    size_t h = 14695981039346656037u;
-
-    for (; *s; s++) {
-        h ^= (unsigned char) *s;
-        h *= 1099511628211u;
-    }
-    return h;
+    return (size_t)hash_fnv1a64(s);
 }
 
 static void strset_init(strset_t *s)

@@ -33,6 +33,7 @@
 #include "util/buf.h"
 #include "util/fsutil.h"
 #include "util/logline.h"
+#include "util/msg.h"
 #include "registry/mailout.h"
 #include "rpsl/syntax.h"
 
@@ -538,7 +539,7 @@ static int collect(uint64_t id, const char *rcpt, const char *data, size_t len, 
             logline_kv(&line, "queue-id", "%llu", (unsigned long long)id);
             logline_kv(&line, "to", "%s", rcpt);
             logline_kv(&line, "reason", "it refers to a part that is not queued");
-            logline_emit(LOG_WARNING, &line);
+            msg_kv(LOG_WARNING, &line);
             buf_free(&line);
             return 0;
         }
@@ -703,7 +704,7 @@ static int smtp_send(const conf_t *conf, struct qlist *q, unsigned *refused, err
             logline_kv(&line, "to", "%s", q->v[i].rcpt);
             logline_kv(&line, "reason", "smtp %s refused it for good: %d %.*s",
                        conf->smtp_server, rs->code, (int)strcspn(t, "\r\n"), t);
-            logline_emit(LOG_WARNING, &line);
+            msg_kv(LOG_WARNING, &line);
             buf_free(&line);
         }
         buf_free(&bodies[i].crlf);

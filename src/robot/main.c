@@ -67,6 +67,8 @@
 #include "util/err.h"
 #include "registry/keyring.h"
 #include "util/logline.h"
+#include "util/hash.h"
+#include "util/msg.h"
 #include "robot/mailin.h"
 #include "registry/mailout.h"
 #include "registry/notify.h"
@@ -783,12 +785,7 @@ static long elapsed_ms(const struct timespec *t0)
  * ack: a digest of its identity (the same for every delivery of it). */
 static char *mail_ref(const char *identity)
 {
-    unsigned long long h = 1469598103934665603ULL;
-    for (const char *p = identity; *p; p++) {
-        h ^= (unsigned char)*p;
-        h *= 1099511628211ULL;
-    }
-    return xasprintf("%016llx", h);
+    return xasprintf("%016llx", (unsigned long long)hash_fnv1a64(identity));
 }
 
 /*
@@ -871,7 +868,7 @@ int main(int argc, char **argv)
     }
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    openlog("autodbm", LOG_PID, LOG_MAIL);
+    msg_open("autodbm", MSG_STDERR | MSG_SYSLOG);
 
     struct robot r;
     memset(&r, 0, sizeof r);
@@ -903,7 +900,7 @@ int main(int argc, char **argv)
         logline_kv(&line, "outcome", "tempfail");
         logline_kv(&line, "reason", "%s", why);
         logline_kv(&line, "time", "%ldms", elapsed_ms(&t0));
-        logline_emit(LOG_ERR, &line);
+        msg_kv(LOG_ERR, &line);
         buf_free(&line);
         say_tempfail(why);
         free(why);
@@ -1227,7 +1224,7 @@ leave:
             buf_put(&line, r.logextra.s, r.logextra.len);
         }
         logline_kv(&line, "time", "%ldms", elapsed_ms(&t0));
-        logline_emit(prio, &line);
+        msg_kv(prio, &line);
         buf_free(&line);
     }
     if (ex == EX_TEMPFAIL)
@@ -1252,6 +1249,6 @@ leave:
     buf_free(&raw);
     conf_free(&r.conf);
     err_free(&err);
-    closelog();
+    msg_close();
     return ex;
 }

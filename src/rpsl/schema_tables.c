@@ -11,7 +11,7 @@
  *
  * Name look-up: schema_attr_by_name() runs for every attribute of every
  * object loaded, so it is a hash table rather than a scan: attr_hash[]
- * holds every long and short name at slot name_hash(name) % ATTR_HASH_SIZE
+ * holds every long and short name at slot hash_fnv1a32_lower(name) % ATTR_HASH_SIZE
  * with linear probing (the entries were placed in enum order, long name
  * before short name; the longest probe sequence is 5 slots).  The unit
  * tests look up every long and short name in upper and lower case, so a
@@ -22,6 +22,7 @@
 
 #include "rpsl/schema.h"
 #include "rpsl/syntax.h"
+#include "util/hash.h"
 
 /* One attribute of syntax.txt section 8. */
 struct attr_def {
@@ -838,18 +839,6 @@ static inline unsigned char lower(unsigned char c)
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c - 'A' + 'a') : c;
 }
 
-/* FNV-1a over the lower-cased bytes of @s. */
-static uint32_t name_hash(const char *s)
-{
-    uint32_t h = 2166136261u;
-
-    for (; *s; s++) {
-        h ^= lower((unsigned char)*s);
-        h *= 16777619u;
-    }
-    return h;
-}
-
 /* 1 if @lc (a lower-case table name) equals @s, ignoring the case of @s. */
 static int name_equal(const char *lc, const char *s)
 {
@@ -865,7 +854,7 @@ int schema_attr_by_name(const char *name)
 
     if (name == NULL || *name == 0)
         return -1;
-    i = name_hash(name) % ATTR_HASH_SIZE;
+    i = hash_fnv1a32_lower(name) % ATTR_HASH_SIZE;
     while (attr_hash[i].name != NULL) {
         if (name_equal(attr_hash[i].name, name))
             return attr_hash[i].aid;

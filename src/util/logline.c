@@ -57,12 +57,3 @@ void logline_kv(buf_t *line, const char *key, const char *fmt, ...)
     buf_putc(line, '"');
     free(v);
 }
-
-void logline_emit(int prio, const buf_t *line)
-{
-    if (line->len == 0)
-        return;
-    syslog(prio, "%s", line->s);
-    if (isatty(2) || getenv("AUTODBM_LOG_STDERR"))
-        fprintf(stderr, "%s: %s\n", program_invocation_short_name, line->s);
-}
