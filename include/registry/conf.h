@@ -157,7 +157,10 @@ const char *conf_path(const char *opt);
  * of that file, or conf_defaults() when there is none.
  * @param opt  the -c argument, or NULL
  * @param c    filled in (conf_free() it, also after a failure)
- * @return as conf_load(); 0 with the defaults.
+ * @param err  on failure the text of conf_load()
+ * @return 0 (also with the defaults); ERR_CONF for every failure,
+ *         an unreadable or missing file included (every program exits
+ *         EX_CONFIG for it, see err_sysexit()).
  */
 int conf_open(const char *opt, conf_t *c, err_t *err);
 

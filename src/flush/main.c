@@ -30,6 +30,7 @@ int main(int argc, char **argv)
 {
     const char *conf_opt = NULL;
     int quiet = 0, c;
+    msg_open("autodbm-flush", MSG_STDERR | MSG_SYSLOG);
     while ((c = getopt(argc, argv, "c:qhV")) != -1) {
         switch (c) {
         case 'c': conf_opt = optarg; break;
@@ -47,18 +48,18 @@ int main(int argc, char **argv)
     err_t err = ERR_INIT;
     int rc = conf_open(conf_opt, &conf, &err);
     if (rc) {
-        fprintf(stderr, "autodbm-flush: %s\n", err_text(&err));
+        msg_error("%s", err_text(&err));
         conf_free(&conf);
         err_free(&err);
-        return EX_CONFIG;
+        msg_close();
+        return err_sysexit(rc);     /* ERR_CONF: EX_CONFIG */
     }
     int ex = EX_OK;
     store_t *st = NULL;
-    msg_open("autodbm-flush", MSG_STDERR | MSG_SYSLOG);
     mailout_init();
     rc = store_open_size(conf.database, 0, conf.map_size, &st, &err);
     if (rc) {
-        fprintf(stderr, "autodbm-flush: %s\n", err_text(&err));
+        msg_error("%s", err_text(&err));
         ex = EX_TEMPFAIL;
     } else {
         mailout_stats_t ms = { 0, 0 };
@@ -70,7 +71,7 @@ int main(int argc, char **argv)
         if (!quiet)
             printf("delivered %u, left queued %u\n", ms.delivered, ms.deferred);
         if (rc) {
-            fprintf(stderr, "autodbm-flush: %s\n", err_text(&err));
+            msg_error("%s", err_text(&err));
             ex = EX_TEMPFAIL;
         }
     }

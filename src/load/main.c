@@ -82,6 +82,7 @@
 #include "registry/conf.h"
 #include "util/diag.h"
 #include "util/err.h"
+#include "util/msg.h"
 #include "registry/keyring.h"
 #include "registry/pgp.h"
 #include "rpsl/rpsl.h"
@@ -621,13 +622,13 @@ static int keyring_step(store_t *st, const conf_t *conf, int rebuild, int quiet,
             rc = rebuild ? keyring_rebuild(st, pgp, &ks, &diags, &err)
                          : keyring_import_all(st, pgp, &ks, &diags, &err);
         for (size_t i = 0; i < diags.n; i++)
-            fprintf(stderr, "autodbm-load: %s\n", diags.v[i].text);
+            msg_warn("%s", diags.v[i].text);
         if (rc == 0 && !quiet)
             printf("keyring: removed %zu, imported %zu, skipped %zu\n", ks.removed,
                    ks.imported, ks.skipped);
     }
     if (rc) {
-        fprintf(stderr, "autodbm-load: keyring: %s\n", err_text(&err));
+        msg_error("keyring: %s", err_text(&err));
         ex = EX_TEMPFAIL;
     }
     diag_list_free(&diags);
@@ -683,9 +684,9 @@ static int owner_check(const char *what, const char *dir)
         user_name(me, &mine);
         user_name(sb.st_uid, &theirs);
         struct passwd *pw = getpwuid(sb.st_uid);
-        fprintf(stderr, "autodbm-load: the %s %s%s%s belongs to %s, but autodbm-load runs "
+        msg_error("the %s %s%s%s belongs to %s, but autodbm-load runs "
                 "as %s: the robot could not write the files it would create; run it as "
-                "that user (runuser -u %s -- autodbm-load ...), or give --ignore-owner\n",
+                "that user (runuser -u %s -- autodbm-load ...), or give --ignore-owner",
                 what, dir, exists ? "" : " does not exist yet and its parent ",
                 exists ? "" : path.s, theirs.s, mine.s,
                 pw && pw->pw_name ? pw->pw_name : "USER");
@@ -711,6 +712,7 @@ int main(int argc, char **argv)
         { NULL, 0, NULL, 0 }
     };
     int c;
+    msg_open("autodbm-load", MSG_STDERR);
     while ((c = getopt_long(argc, argv, "c:qhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'c': conf_opt = optarg; break;
@@ -732,10 +734,10 @@ int main(int argc, char **argv)
     err_t err = ERR_INIT;
     int rc = conf_open(conf_opt, &conf, &err);
     if (rc) {
-        fprintf(stderr, "autodbm-load: %s\n", err_text(&err));
+        msg_error("%s", err_text(&err));
         conf_free(&conf);
         err_free(&err);
-        return rc == ERR_IO ? EX_CONFIG : err_sysexit(rc);
+        return err_sysexit(rc);     /* ERR_CONF: EX_CONFIG */
     }
     if (!ignore_owner) {
         int oex = owner_check("store", conf.database);
@@ -783,7 +785,7 @@ int main(int argc, char **argv)
     if (rc == 0)
         rc = store_bulk_begin(ld.st, time(NULL), &bk, &err);
     if (rc) {
-        fprintf(stderr, "autodbm-load: %s\n", err_text(&err));
+        msg_error("%s", err_text(&err));
         ex = err_sysexit(rc);
         goto leave;
     }
@@ -796,7 +798,7 @@ int main(int argc, char **argv)
            pthread_create(&pth[nparsers], NULL, parser, &ld) == 0)
         nparsers++;
     if (nparsers == 0 || pthread_create(&th, NULL, reader, &ld) != 0) {
-        fprintf(stderr, "autodbm-load: cannot start the %s thread\n",
+        msg_error("cannot start the %s thread",
                 nparsers == 0 ? "parser" : "reader");
         q_finish(&ld.q);
         for (int i = 0; i < nparsers; i++)
@@ -817,15 +819,15 @@ int main(int argc, char **argv)
             loaded = 0;
     }
     if (ld.rc) {
-        fprintf(stderr, "autodbm-load: %s\n", err_text(&ld.err));
+        msg_error("%s", err_text(&ld.err));
         ex = ld.rc == ERR_NOTFOUND || ld.rc == ERR_IO ? EX_NOINPUT
                                                      : err_sysexit(ld.rc);
     }
     if (rc) {
-        fprintf(stderr, "autodbm-load: %s\n", err_text(&err));
+        msg_error("%s", err_text(&err));
         ex = err_sysexit(rc);
     } else if ((rc = store_sync(ld.st, &err)) != 0) {
-        fprintf(stderr, "autodbm-load: %s\n", err_text(&err));
+        msg_error("%s", err_text(&err));
         ex = EX_TEMPFAIL;
     }
     ld.loaded = loaded;

@@ -123,10 +123,18 @@ void conf_free(conf_t *c)
 int conf_open(const char *opt, conf_t *c, err_t *err)
 {
     const char *path = conf_path(opt);
-    if (path)
-        return conf_load(path, c, err);
-    conf_defaults(c);
-    return 0;
+    if (path == NULL) {
+        conf_defaults(c);
+        return 0;
+    }
+    /* for a program, a file it cannot read is a configuration error too */
+    int rc = conf_load(path, c, err);
+    if (rc == ERR_IO) {
+        rc = ERR_CONF;
+        if (err != NULL)
+            err->code = ERR_CONF;
+    }
+    return rc;
 }
 
 const char *conf_path(const char *opt)

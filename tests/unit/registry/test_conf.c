@@ -119,6 +119,12 @@ static void test_missing_file(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err_text(&e), "/nonexistent/autodbm.conf"));
     conf_free(&c);
     err_free(&e);
+    /* for the programs it is a configuration error (EX_CONFIG), same text */
+    CU_ASSERT_EQUAL(conf_open("/nonexistent/autodbm.conf", &c, &e), ERR_CONF);
+    CU_ASSERT_EQUAL(e.code, ERR_CONF);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err_text(&e), "/nonexistent/autodbm.conf: "));
+    conf_free(&c);
+    err_free(&e);
 }
 
 static void test_path_choice(void)
