@@ -165,7 +165,7 @@ int query_parse_argv(query_t *q, int argc, char *const argv[],
 {
     unsigned char seen[128];
     buf_t key;
-    int only_key = 0, rc = 0, stop = 0;
+    int only_key = 0, rc = 0, stop = 0, nkey = 0;
 
     memset(seen, 0, sizeof(seen));
     q->err_kind = QUERY_E_NONE;
@@ -176,7 +176,7 @@ int query_parse_argv(query_t *q, int argc, char *const argv[],
         const char *w = argv[i];
 
         if (only_key || w[0] != '-' || w[1] == '\0') {
-            if (key.len > 0)
+            if (nkey++ > 0)
                 buf_putc(&key, ' ');
             buf_puts(&key, w);
             continue;
@@ -251,7 +251,7 @@ int query_parse_argv(query_t *q, int argc, char *const argv[],
     if (rc == 0 && !stop) {
         free(q->key);
         q->key = NULL;
-        if (key.len == 0)
+        if (nkey == 0)
             rc = parse_fail(q, QUERY_E_NO_KEY, 0, NULL, err,
                             "a query argument is required");
         else
