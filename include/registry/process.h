@@ -2,7 +2,7 @@
  * process.h - the update engine: apply the objects of one update to the
  * store, object by object, and say what happened to each.
  *
- * Per object, in order (ARCHITECTURE.md "process", auth.txt A-G):
+ * Per object, in order (auth.txt A-G):
  *   strict syntax (schema_validate) -> operation (create, modify, delete,
  *   noop) against the store -> AUTO-n keys and references -> delete checks
  *   (exact match, referential integrity) -> authorisation (auth.h) ->

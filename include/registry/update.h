@@ -4,7 +4,7 @@
  *
  * Input is front-end neutral (the mail robot, later syncupdates): a list
  * of pieces of text, each with the credentials that came with it, and a
- * subject.  Rules (ARCHITECTURE.md "message", auth.txt E1-E3, E6):
+ * subject.  Rules (auth.txt E1-E3, E6):
  *  - paragraphs are separated by blank lines, except that a line of
  *    spaces and tabs only inside an object (a paragraph whose first line
  *    is an attribute line) is a blank continuation line of the attribute

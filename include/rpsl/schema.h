@@ -4,7 +4,7 @@
  * list values, references), object validation, primary keys and the
  * index keys the store maintains.
  *
- * Facts come from ../shared/spec/ripe/templates.txt and syntax.txt.  The
+ * Facts come from RIPE's templates.txt and syntax.txt.  The
  * tables are constant and compiled in; this module has no mutable state.
  *
  * Class ids (SC_*) and attribute ids (SA_*) are dense small integers,
