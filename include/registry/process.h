@@ -21,6 +21,9 @@
  * the caller decides whether any of it is committed (dry runs abort).
  *
  * Ownership: proc_report_t owns its results; proc_report_free().
+ *
+ * Prefix: proc_, short for process (the module's types and functions all
+ * carry it; kept rather than renamed while issue 13 moves callers).
  */
 #ifndef AUTODBM_PROCESS_H
 #define AUTODBM_PROCESS_H

@@ -44,6 +44,8 @@
  *    keyword(s) found: <subject>" and "All keywords were ignored".
  *
  * Ownership: upd_msg_t owns everything in it; upd_msg_free().
+ *
+ * Prefix: upd_, short for update (types and functions alike).
  */
 #ifndef AUTODBM_UPDATE_H
 #define AUTODBM_UPDATE_H

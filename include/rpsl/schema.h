@@ -10,6 +10,10 @@
  * Class ids (SC_*) and attribute ids (SA_*) are dense small integers,
  * stable within one build only (the store keeps names, not ids, wherever
  * ids would reach the disk: see store.h).
+ *
+ * Two files, one module: src/rpsl/schema.c (validation, keys) and
+ * src/rpsl/schema_tables.c (the constant tables and name look-ups), both
+ * with the prefix schema_ and both declared here.
  */
 #ifndef AUTODBM_SCHEMA_H
 #define AUTODBM_SCHEMA_H
