@@ -371,6 +371,7 @@ static void test_store_and_keyring(void)
      * so is carol's; bob's key is his own */
     char *why = check(st, p, "PGPKEY-AAC53B23-2", "alice.pub.asc");
     CU_ASSERT_PTR_NOT_NULL(why);
+    CU_ASSERT(why && strstr(why, "PGPKEY-AAC53B23") && strstr(why, "one key-cert only"));
     free(why);
     why = check(st, p, "PGPKEY-X", "carol.pub.asc");
     CU_ASSERT_PTR_NOT_NULL(why);
