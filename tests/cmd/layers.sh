@@ -23,6 +23,12 @@
 # The module cycles of today's tree are allowed below, by name, until they
 # are broken; a new one, or a known one that grows, fails.
 #
+# And the module prefixes: every function a header include/LAYER/NAME.h
+# declares (a declaration starting in column 0) is named NAME_* or
+# LAYER_NAME_* (store_journal_* in include/store/journal.h), or starts with
+# a prefix the header names in its "Prefix:" (or "Prefixes:") paragraph,
+# written "proc_" or, for a prefix without '_', "x*()".
+#
 # Run by tests/run-check (AUTODBM_BIN is not needed); LAYERS_TOP=DIR checks
 # the tree DIR instead of this one (how the test of this test is done).
 set -u
@@ -151,6 +157,36 @@ run_rules() {
     test ! -s "$T/$1.out"
 }
 
+# prefixes: "FILE:LINE: NAME" for each declared function whose prefix is
+# neither its module's nor one its header names.
+prefixes() {
+    (cd "$SRC" && find include -type f -name '*.h' | LC_ALL=C sort | while read -r h; do
+        awk -v h="$h" '
+            BEGIN {
+                k = split(h, part, "/"); layer = part[2]; mod = part[k]; sub(/\.h$/, "", mod)
+            }
+            /^ \* Prefix(es)?:/ { inp = 1 }
+            inp && (/^ \*\/?$/ || /^ \*\//) { inp = 0 }
+            inp {
+                t = $0
+                while (match(t, /[a-z][a-z0-9]*(_|\*\(\))/)) {
+                    w = substr(t, RSTART, RLENGTH); sub(/\*\(\)$/, "", w)
+                    allowed[w] = 1; t = substr(t, RSTART + RLENGTH)
+                }
+            }
+            /^[A-Za-z]/ && !/^(typedef|static|enum|union|struct [A-Za-z_]+ *\{)/ &&
+            match($0, /[A-Za-z_][A-Za-z0-9_]*\(/) {
+                name = substr($0, RSTART, RLENGTH - 1)
+                if (index(name, mod "_") == 1 || index(name, layer "_" mod "_") == 1) next
+                for (w in allowed) if (index(name, w) == 1) next
+                print h ":" FNR ": " name "(): not " mod "_* or " layer "_" mod "_*, " \
+                    "and no \"Prefix:\" line of the header names its prefix"
+            }' "$h"
+    done) | tee "$T/prefixes.out"
+    test ! -s "$T/prefixes.out"
+}
+
 check "layer order and programs (util < rpsl < store < registry < programs)" run_rules layers
 check "no two folders include each other" run_rules folders
 check "no include cycle between modules" run_rules modules
+check "module prefixes match the header's name or its Prefix: line" prefixes
