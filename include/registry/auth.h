@@ -1,7 +1,7 @@
 /*
  * auth.h - authorisation: do the credentials of a piece of update text
  * satisfy a check, i.e. match an auth: line of one of the candidate
- * maintainers (../shared/spec/ripe/auth.txt A1-A3)?
+ * maintainers (RIPE's auth.txt A1-A3)?
  *
  * auth: forms matched here:
  *   MD5-PW <$1$ hash>, BCRYPT-PW <$2[aby]$ hash>, CRYPT-PW <DES crypt>

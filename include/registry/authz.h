@@ -1,7 +1,7 @@
 /*
  * authz.h - the registry's authorisation rules: which checks an update
  * must pass and whether the credentials pass them
- * (../shared/spec/ripe/auth.txt sections A-C and F).
+ * (RIPE's auth.txt sections A-C and F).
  *
  * Checks per class and operation (auth.txt B):
  *   MNTBY  mnt-by of the new object (create) or of the stored one

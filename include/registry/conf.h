@@ -1,5 +1,6 @@
 /*
- * conf.h - the configuration file (INTERFACE.md "Configuration file").
+ * conf.h - the configuration file (README "Configuration";
+ * conf/autodbm.conf.example).
  *
  * Format: "key = value" lines, '#' starts a comment line, blank lines
  * ignored.  Relative paths are resolved against the directory of the

@@ -24,7 +24,9 @@ enum cred_kind {
     CRED_PGP = 2        /**< a PGP signature over the piece */
 };
 
-/** States of a PGP signature (INTERFACE.md "-p" output words). */
+/** States of a PGP signature: the STATE words of autodbm -p's "% piece N:
+ *  pgp FINGERPRINT STATE" lines (cred_pgp_state_name()), which scripts
+ *  read. */
 enum cred_pgp_state {
     CRED_PGP_GOOD = 0,      /**< "good" */
     CRED_PGP_BAD,           /**< "bad": does not verify */

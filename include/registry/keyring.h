@@ -25,7 +25,7 @@
 
 /**
  * The armored key of a key-cert: the lines of its certif: attributes
- * (continuation lines included), joined with '\n'.
+ * (continuation lines included), each followed by '\n'.
  * @param obj  a key-cert object
  * @param out  receives the text (appended)
  * @return the number of certif: attributes seen.

@@ -5,7 +5,8 @@
  *
  * A queued message is removed from the store only after delivery
  * succeeded for its one recipient, so a crash or an SMTP outage leaves it
- * queued for autodbm-flush (INTERFACE.md "Outgoing mail").  The one
+ * queued for autodbm-flush (README "Programs").  Every message has exactly
+ * one recipient, its only To: address.  The one
  * exception: a recipient our own MTA refuses for good (5xx) is logged and
  * the message dropped, since retrying it could never succeed.
  *

@@ -1,7 +1,11 @@
 /*
  * notify.h - notifications: the address x object matrix of an update and
- * one text per address (FORMATS.md "Notifications",
- * ../shared/seeds/notifications.txt).
+ * one text per address: each address gets one mail covering exactly
+ * the objects that concern it, never a CC, never the robot's own address.
+ * Subject "Notification of <SOURCE> database changes", or "<SOURCE>
+ * database updates, auth error notification" when the mail reports an
+ * authorisation failure; the body in RIPE's layout (notification.vm of
+ * RIPE's whois), since users' scripts read it; see notify.c.
  *
  * Who is told (after the whole update was processed):
  *  - success: notify: of the object (the old version for modify and

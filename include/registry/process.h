@@ -2,7 +2,7 @@
  * process.h - the update engine: apply the objects of one update to the
  * store, object by object, and say what happened to each.
  *
- * Per object, in order (ARCHITECTURE.md "process", auth.txt A-G):
+ * Per object, in order (auth.txt A-G):
  *   strict syntax (schema_validate) -> operation (create, modify, delete,
  *   noop) against the store -> AUTO-n keys and references -> delete checks
  *   (exact match, referential integrity) -> authorisation (auth.h) ->
@@ -21,6 +21,9 @@
  * the caller decides whether any of it is committed (dry runs abort).
  *
  * Ownership: proc_report_t owns its results; proc_report_free().
+ *
+ * Prefix: proc_, short for process (the module's types and functions all
+ * carry it; kept rather than renamed while issue 13 moves callers).
  */
 #ifndef AUTODBM_PROCESS_H
 #define AUTODBM_PROCESS_H

@@ -1,6 +1,7 @@
 /*
- * report.h - the acknowledgement text (FORMATS.md "Acknowledgement",
- * ../shared/spec/ripe/messages.txt section 1 and 2).
+ * report.h - the acknowledgement text, in the layout of RIPE's auto-dbm
+ * ack (RIPE's messages.txt sections 1 and 2), which users' scripts parse:
+ * the layout is drawn in report.c.
  *
  * Pure text formatting over a proc_report_t; no store access.
  */

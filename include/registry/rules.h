@@ -1,6 +1,6 @@
 /*
  * rules.h - business rules an object must satisfy besides syntax and
- * authorisation (../shared/spec/ripe/auth.txt C-D, syntax.txt section 4,
+ * authorisation (RIPE's auth.txt C-D, syntax.txt section 4,
  * templates.txt notes, messages.txt B1-B21):
  *  - inetnum/inet6num: no partial overlaps ("This range overlaps with
  *    ..."), status allowed under the parent's status, status cannot change

@@ -4,7 +4,7 @@
  *
  * Input is front-end neutral (the mail robot, later syncupdates): a list
  * of pieces of text, each with the credentials that came with it, and a
- * subject.  Rules (ARCHITECTURE.md "message", auth.txt E1-E3, E6):
+ * subject.  Rules (auth.txt E1-E3, E6):
  *  - paragraphs are separated by blank lines, except that a line of
  *    spaces and tabs only inside an object (a paragraph whose first line
  *    is an attribute line) is a blank continuation line of the attribute
@@ -44,6 +44,8 @@
  *    keyword(s) found: <subject>" and "All keywords were ignored".
  *
  * Ownership: upd_msg_t owns everything in it; upd_msg_free().
+ *
+ * Prefix: upd_, short for update (types and functions alike).
  */
 #ifndef AUTODBM_UPDATE_H
 #define AUTODBM_UPDATE_H

@@ -4,12 +4,16 @@
  * list values, references), object validation, primary keys and the
  * index keys the store maintains.
  *
- * Facts come from ../shared/spec/ripe/templates.txt and syntax.txt.  The
+ * Facts come from RIPE's templates.txt and syntax.txt.  The
  * tables are constant and compiled in; this module has no mutable state.
  *
  * Class ids (SC_*) and attribute ids (SA_*) are dense small integers,
  * stable within one build only (the store keeps names, not ids, wherever
  * ids would reach the disk: see store.h).
+ *
+ * Two files, one module: src/rpsl/schema.c (validation, keys) and
+ * src/rpsl/schema_tables.c (the constant tables and name look-ups), both
+ * with the prefix schema_ and both declared here.
  */
 #ifndef AUTODBM_SCHEMA_H
 #define AUTODBM_SCHEMA_H

@@ -1,6 +1,6 @@
 /*
  * syntax.h - attribute value syntaxes: one checker per value type of
- * ../shared/spec/ripe/syntax.txt (section 2, 3, 4, 5, 8).
+ * RIPE's syntax.txt (section 2, 3, 4, 5, 8).
  *
  * A checker takes one attribute value (the processing value of
  * rpsl_attr_t: comments removed, white space folded) and says whether it

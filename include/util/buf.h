@@ -13,6 +13,10 @@
  *
  * Ownership: a buf_t owns b->s.  buf_free() releases it; buf_steal()
  * hands it to the caller (who frees it with free()).
+ *
+ * Prefixes: buf_ for buffers, and x*() for the allocators (xmalloc(),
+ * xstrdup(), ...: the usual x of allocators that abort on failure), which
+ * are the program-wide allocation policy, not buffer operations.
  */
 #ifndef AUTODBM_BUF_H
 #define AUTODBM_BUF_H

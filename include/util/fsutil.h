@@ -2,6 +2,7 @@
  * fsutil.h - small file system helpers shared by the modules that write
  * files (the archive, Maildir delivery): creating a directory with its
  * parents, writing a whole buffer.  No state.
+ * Prefix: fs_ (file system), shorter than the file name.
  */
 #ifndef AUTODBM_FSUTIL_H
 #define AUTODBM_FSUTIL_H

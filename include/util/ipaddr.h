@@ -11,6 +11,8 @@
  *
  * All functions are pure; nothing is allocated except where a buf_t is
  * filled.
+ *
+ * Prefix: ip_ (functions and ip_range_t), short for the file's ipaddr.
  */
 #ifndef AUTODBM_IPADDR_H
 #define AUTODBM_IPADDR_H

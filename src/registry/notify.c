@@ -369,7 +369,7 @@ static void tilde_line(buf_t *out)
 
 /*
  * The time of an e-mail update as RIPE's notifications print it (Java's
- * "EEE MMM dd HH:mm:ss z yyyy" in UTC, ripe/syncupdates.txt section 6):
+ * "EEE MMM dd HH:mm:ss z yyyy" in UTC, RIPE's syncupdates.txt section 6):
  * "Tue Apr 04 11:33:44 UTC 2026", independent of the locale.  (The
  * "...2026Z" form is that of syncupdates.)
  */

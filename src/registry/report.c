@@ -1,8 +1,8 @@
 /*
  * report.c - the acknowledgement text (see report.h).
  *
- * The layout follows RIPE's ack (FORMATS.md "Acknowledgement",
- * ../shared/spec/ripe/messages.txt sections 1 and 2), because users'
+ * The layout follows RIPE's ack (RIPE's whois templates ack.vm and
+ * ResponseFactory; messages.txt sections 1 and 2), because users'
  * scripts parse it:
  *
  *   quoted request headers          ">  From:       ..."

@@ -5,7 +5,7 @@
  *
  * usage: autodbm [-c conf] [-n] [-p] [-t TIME]
  *
- * The flow (ARCHITECTURE.md): read the mail; parse it (mailin); decide
+ * The flow (README "Programs"): read the mail; parse it (mailin); decide
  * whether it may be answered at all (loop protection); split the update
  * text (update); then, in ONE write transaction: process the objects
  * (process), write the ack (report) and the notifications (notify),

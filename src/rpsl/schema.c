@@ -8,7 +8,7 @@
  * in schema_tables.c; this file only uses them through schema.h.  The
  * value checks themselves are syntax.c's (syntax_check()); this module
  * decides which attribute is checked with which syntax and what happens
- * to the result.  Messages use RIPE's wording (spec/ripe/messages.txt).
+ * to the result.  Messages use RIPE's wording (its messages.txt).
  *
  * No state: every function works on the object it is given.
  */

@@ -1,13 +1,13 @@
 /*
  * schema_tables.c - the constant facts behind schema.h: the class names,
- * the attribute table (../shared/spec/ripe/syntax.txt section 8: long
+ * the attribute table (RIPE's syntax.txt section 8: long
  * name, short name, value syntax, list flag, referenced classes), the 21
- * object templates (../shared/spec/ripe/templates.txt, in template order)
+ * object templates (RIPE's templates.txt, in template order)
  * and the attribute name look-up.
  *
  * Everything here is constant; there is no mutable state.  The templates
  * and the attribute table are checked against the spec files by
- * tests/unit/test_schema.c.
+ * tests/unit/rpsl/test_schema.c.
  *
  * Name look-up: schema_attr_by_name() runs for every attribute of every
  * object loaded, so it is a hash table rather than a scan: attr_hash[]

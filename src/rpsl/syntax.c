@@ -1,8 +1,8 @@
 /*
- * syntax.c - attribute value syntaxes (see include/syntax.h).
+ * syntax.c - attribute value syntaxes (see include/rpsl/syntax.h).
  *
  * One checker per enum syntax_id, following the value types of
- * ../shared/spec/ripe/syntax.txt (sections 2-5 and 8).  A checker looks at
+ * RIPE's syntax.txt (sections 2-5 and 8).  A checker looks at
  * one value (or one item of a list value) and either accepts it, possibly
  * with a normalised form and an Info text, or rejects it; the default
  * error text is RIPE's "Syntax error in <value>".  The RPSL policy

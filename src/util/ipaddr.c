@@ -1,6 +1,6 @@
 /*
  * ipaddr.c - IPv4 and IPv6 addresses, prefixes, inetnum ranges and
- * reverse domains (see include/ipaddr.h).
+ * reverse domains (see include/util/ipaddr.h).
  *
  * Addresses are 16 bytes in network order; IPv4 uses the first four.
  * Every parser works on a (pointer, length) pair and never reads past

@@ -14,6 +14,8 @@
 
 #include <CUnit/CUnit.h>
 
+#include "util/buf.h"
+
 /** Add a suite named @name; abort the runner on failure. */
 CU_pSuite harness_suite(const char *name);
 /** Add test @fn named @name to suite @s. */
@@ -31,6 +33,11 @@ const char *harness_tmpdir(void);
 const char *harness_corpus(const char *rel);
 /** The top of the source tree (where tests/ lives).  Owned by the harness. */
 const char *harness_srcdir(void);
+/**
+ * Append the contents of the file @path to @out.
+ * @return 0, or -1 when it cannot be opened (@out unchanged).
+ */
+int harness_read_file(const char *path, buf_t *out);
 
 #define HARNESS_ADD(s, fn) harness_test((s), #fn, (fn))
 

@@ -17,6 +17,7 @@
 #include <CUnit/Basic.h>
 
 #include "harness.h"
+#include "util/buf.h"
 
 #define SUITE(n) void suite_##n(void);
 #include "suites.inc"
@@ -84,6 +85,19 @@ const char *harness_corpus(const char *rel)
     if (stat(path, &st) != 0)
         return NULL;
     return keep(strdup(path));
+}
+
+int harness_read_file(const char *path, buf_t *out)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return -1;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+        buf_put(out, chunk, n);
+    fclose(fp);
+    return 0;
 }
 
 static void rmtree(void)

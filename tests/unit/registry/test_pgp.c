@@ -869,16 +869,9 @@ static int read_home_file(const char *home, const char *name, buf_t *out)
     buf_t path;
     buf_init(&path);
     buf_printf(&path, "%s/%s", home, name);
-    FILE *fp = fopen(path.s, "r");
+    int rc = harness_read_file(path.s, out);
     buf_free(&path);
-    if (fp == NULL)
-        return -1;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-        buf_put(out, chunk, n);
-    fclose(fp);
-    return 0;
+    return rc;
 }
 
 static void write_home_file(const char *home, const char *name, const char *text)

@@ -18,16 +18,9 @@ static int read_corpus(const char *rel, buf_t *b)
     CU_ASSERT_PTR_NOT_NULL(path);
     if (path == NULL)
         return -1;
-    FILE *fp = fopen(path, "rb");
-    CU_ASSERT_PTR_NOT_NULL(fp);
-    if (fp == NULL)
-        return -1;
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-        buf_put(b, chunk, n);
-    fclose(fp);
-    return 0;
+    int rc = harness_read_file(path, b);
+    CU_ASSERT_EQUAL(rc, 0);
+    return rc;
 }
 
 /* Parse @raw (@len bytes) with @opts; asserts success. */
