@@ -364,11 +364,13 @@ static void reset_outputs(struct robot *r)
     buf_reset(&r->ack_raw);
 }
 
-static report_origin_t origin(const struct robot *r)
+static origin_t origin(const struct robot *r)
 {
-    report_origin_t o = {
-        r->mail->from, r->mail->subject, r->mail->date,
-        r->mail->reply_to ? r->mail->reply_to : r->mail->from, r->mail->message_id
+    origin_t o = {
+        .from = r->mail->from, .subject = r->mail->subject, .date = r->mail->date,
+        .reply_to = r->mail->reply_to ? r->mail->reply_to : r->mail->from,
+        .message_id = r->mail->message_id, .kind = ORIGIN_MAIL,
+        .reply_addr = r->mail->reply_addr
     };
     return o;
 }
@@ -654,12 +656,12 @@ static int robot_unit(store_txn_t *txn, void *arg, err_t *err)
         if (r->mail->npieces == 0 || upd_object_count(r->upd) == 0)
             if (diag_count(&r->report->global, DIAG_ERROR) == 0)
                 diag_add(&r->report->global, DIAG_ERROR, DIAG_OBJECT, "No valid update found");
-        report_origin_t o = origin(r);
+        origin_t o = origin(r);
         report_opts_t ro = { r->conf.source, AUTODBM_VERSION, r->host, r->now };
         report_ack(&o, r->report, &ro, &r->ack);
         r->ack_subject = report_subject(r->report, r->mail->subject);
         if (!r->report->dry_run) {
-            notify_opts_t no = { r->conf.source, r->conf.robot_address, r->mail->from, r->now,
+            notify_opts_t no = { r->conf.source, r->conf.robot_address, &o, r->now,
                                  r->conf.max_recipients, r->conf.max_notify_bytes, 1 };
             if ((rc = notify_build(txn, r->report, &no, &r->notes, err)) != 0)
                 return rc;
@@ -690,7 +692,7 @@ static int help_unit(store_txn_t *txn, void *arg, err_t *err)
     struct robot *r = u->r;
     buf_t body;
     buf_init(&body);
-    report_origin_t o = origin(r);
+    origin_t o = origin(r);
     report_opts_t ro = { r->conf.source, AUTODBM_VERSION, r->host, r->now };
     report_help(&o, &ro, &body);
     char *subject = report_help_subject(r->mail->subject);
@@ -720,7 +722,7 @@ static int refuse(store_txn_t *txn, struct unit_arg *u, const char *text, const 
     diag_list_init(&r->report->global);
     strv_init(&r->report->not_objects);
     diag_add(&r->report->global, DIAG_ERROR, DIAG_OBJECT, "%s", text);
-    report_origin_t o = origin(r);
+    origin_t o = origin(r);
     report_opts_t ro = { r->conf.source, AUTODBM_VERSION, r->host, r->now };
     report_ack(&o, r->report, &ro, &r->ack);
     r->ack_subject = report_subject(r->report, r->mail->subject);
@@ -1140,7 +1142,7 @@ int main(int argc, char **argv)
         if (!internal)
             outcome = "dry-run";
         if (help && !internal) {
-            report_origin_t o = origin(&r);
+            origin_t o = origin(&r);
             report_opts_t ro = { r.conf.source, AUTODBM_VERSION, r.host, r.now };
             report_help(&o, &ro, &r.ack);
             char *subject = report_help_subject(r.mail->subject);
