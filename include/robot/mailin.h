@@ -2,7 +2,7 @@
  * mailin.h - the incoming mail: headers the robot needs and the pieces
  * of update text found in the MIME tree, each with its credentials.
  *
- * GMime parses the message.  The walk (ARCHITECTURE.md "mailin"):
+ * GMime parses the message.  The walk:
  *  - text/plain (and the obsolete application/pgp of inline signed mail)
  *    in any charset and transfer encoding (quoted-printable,
  *    base64, 7bit, 8bit, binary, and bogus encodings read raw) is decoded
