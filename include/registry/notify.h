@@ -30,6 +30,7 @@
 
 #include "util/err.h"
 #include "registry/mailout.h"
+#include "registry/origin.h"
 #include "registry/process.h"
 #include "store/store.h"
 
@@ -59,7 +60,10 @@ typedef struct notify_list {
 typedef struct notify_opts {
     const char *source;         /**< registry source */
     const char *robot_address;  /**< never notified */
-    const char *from;           /**< the update's From: (for "- From:") */
+    const origin_t *origin;     /**< where the update came from
+                                     (origin.h): "- From:      FROM" for a
+                                     mail, "- From-Host:" and its own
+                                     "- Date/Time:" for an HTTP request */
     time_t now;                 /**< "- Date/Time:" */
     unsigned max_recipients;    /**< distinct addresses at most
                                      (max_recipients); 0: no bound */

@@ -12,16 +12,8 @@
 
 #include "util/buf.h"
 #include "util/diag.h"
+#include "registry/origin.h"
 #include "registry/process.h"
-
-/** The request's headers as the ack quotes them (NULL: line omitted). */
-typedef struct report_origin {
-    const char *from;
-    const char *subject;
-    const char *date;
-    const char *reply_to;
-    const char *message_id;
-} report_origin_t;
 
 /** Footer facts. */
 typedef struct report_opts {
@@ -32,13 +24,16 @@ typedef struct report_opts {
 } report_opts_t;
 
 /**
- * Append the ack body: quoted headers, SUMMARY OF UPDATE, DETAILED
+ * Append the ack body: the origin (registry/origin.h: a mail's quoted
+ * headers, or an HTTP request's "- From-Host:" and "- Date/Time:" lines
+ * at opts->now), SUMMARY OF UPDATE, DETAILED
  * EXPLANATION (global messages, then failed objects with the object as
  * submitted and its messages under the attributes, then successful ones,
- * then paragraphs NOT PROCESSED), footer.  Passwords never appear (they
+ * then paragraphs NOT PROCESSED), footer ("Handled email update", or
+ * "Handled sync update" for an HTTP origin).  Passwords never appear (they
  * are not in the report).  auth: hashes are shown filtered.
  */
-void report_ack(const report_origin_t *o, const proc_report_t *r,
+void report_ack(const origin_t *o, const proc_report_t *r,
                 const report_opts_t *opts, buf_t *out);
 
 /**
@@ -55,9 +50,11 @@ char *report_subject(const proc_report_t *r, const char *orig_subject);
  */
 char *report_help_subject(const char *orig_subject);
 
-/** Append the HELP/HOWTO answer body (for @source): RIPE's sentence that
- *  the body of the mail was ignored, then the help text. */
-void report_help(const report_origin_t *o, const report_opts_t *opts,
+/** Append the HELP/HOWTO answer body (for @source): the origin as
+ *  report_ack() shows it, RIPE's sentence that the body of the mail was
+ *  ignored, then the help text; the footer says "email help request", or
+ *  "sync update" for an HTTP origin. */
+void report_help(const origin_t *o, const report_opts_t *opts,
                  buf_t *out);
 
 /**

@@ -567,11 +567,17 @@ static int mail_body(const struct matrix *m, const struct naddr *a,
     for (size_t i = 0; i < a->reasons.n; i++)
         buf_printf(out, "    %s\n", a->reasons.v[i]);
     buf_puts(out, "\nThe update was sent by:\n\n");
-    /* RIPE's e-mail origin: the values line up after "- Date/Time: " */
-    buf_printf(out, "- From:      %s\n", m->opts->from ? m->opts->from : "(unknown)");
-    buf_puts(out, "- Date/Time: ");
-    date_time(m->opts->now, out);
-    buf_puts(out, "\n\n");
+    const origin_t *o = m->opts->origin;
+    if (o != NULL && o->kind == ORIGIN_HTTP) {
+        origin_http_lines(o, m->opts->now, out);
+    } else {
+        /* RIPE's e-mail origin: the values line up after "- Date/Time: " */
+        buf_printf(out, "- From:      %s\n", o && o->from ? o->from : "(unknown)");
+        buf_puts(out, "- Date/Time: ");
+        date_time(m->opts->now, out);
+        buf_putc(out, '\n');
+    }
+    buf_putc(out, '\n');
 
     for (int k = 0; k < NK__COUNT; k++) {
         int any = 0;

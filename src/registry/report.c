@@ -26,6 +26,7 @@
 
 #include "util/buf.h"
 #include "registry/notify.h"
+#include "registry/origin.h"
 #include "registry/report.h"
 
 /* The width of the message prefix ("***Warning: ") and the longest line. */
@@ -74,11 +75,18 @@ static void quote_header(buf_t *out, const char *label, const char *value)
     buf_putc(out, '\n');
 }
 
-/* The quoted header block; a blank line after it when anything was quoted. */
-static void quote_origin(const report_origin_t *o, buf_t *out)
+/* The origin: a mail's quoted header block, or an HTTP request's
+ * From-Host and Date/Time lines (origin.h); a blank line after it when
+ * anything was written. */
+static void quote_origin(const origin_t *o, const report_opts_t *opts, buf_t *out)
 {
     if (o == NULL)
         return;
+    if (o->kind == ORIGIN_HTTP) {
+        origin_http_lines(o, opts ? opts->now : 0, out);
+        buf_putc(out, '\n');
+        return;
+    }
     size_t before = out->len;
     quote_header(out, "From:", o->from);
     quote_header(out, "Subject:", o->subject);
@@ -246,13 +254,13 @@ static void footer(const report_opts_t *opts, const char *kind, buf_t *out)
     buf_puts(out, ")\n");
 }
 
-void report_ack(const report_origin_t *o, const proc_report_t *r,
+void report_ack(const origin_t *o, const proc_report_t *r,
                 const report_opts_t *opts, buf_t *out)
 {
     static const proc_report_t empty;
     if (r == NULL)
         r = &empty;
-    quote_origin(o, out);
+    quote_origin(o, opts, out);
     summary(r, out);
 
     buf_puts(out, "DETAILED EXPLANATION:\n\n");
@@ -289,7 +297,7 @@ void report_ack(const report_origin_t *o, const proc_report_t *r,
         for (size_t i = 0; i < r->not_objects.n; i++)
             paragraph(r->not_objects.v[i], out);
     }
-    footer(opts, "email update", out);
+    footer(opts, o && o->kind == ORIGIN_HTTP ? "sync update" : "email update", out);
 }
 
 /* "SUCCESS: <subject>" or "FAILED: <subject>", line breaks blanked. */
@@ -318,11 +326,11 @@ char *report_help_subject(const char *orig_subject)
     return outcome_subject(1, orig_subject);
 }
 
-void report_help(const report_origin_t *o, const report_opts_t *opts,
+void report_help(const origin_t *o, const report_opts_t *opts,
                  buf_t *out)
 {
     const char *src = source_name(opts);
-    quote_origin(o, out);
+    quote_origin(o, opts, out);
     buf_printf(out,
         "You have requested Help information from the %s Database,\n"
         "therefore the body of your message has been ignored.\n"
@@ -386,7 +394,7 @@ void report_help(const report_origin_t *o, const report_opts_t *opts,
         "chooses the handle, and other objects in the same mail may refer\n"
         "to it by the same AUTO- name.\n"
         "\n", src, src, src);
-    footer(opts, "email help request", out);
+    footer(opts, o && o->kind == ORIGIN_HTTP ? "sync update" : "email help request", out);
 }
 
 /* Length of the longest prefix of @s (at most @n bytes) that fits in

@@ -53,7 +53,7 @@ sed -n 's/.*logline_kv([^,]*, "\([a-z0-9-]*\)".*/\1/p' "$SRC"/src/*/*.c | sort -
 check "the sources write keys (found $(wc -l < "$T/keys"))" test "$(wc -l < "$T/keys")" -ge 20
 sed 's/^\(.*\)$/autodbm: \1=x/; s/^autodbm: outcome=x$/autodbm: outcome=applied/' "$T/keys" > "$T/keylines"
 check "... each is listed in the README's Logging paragraph" $LC "$T/keylines"
-grep -o 'outcome = [^;]*' "$SRC/src/robot/main.c" | grep -o '"[a-z-]*"' | tr -d '"' | sort -u > "$T/outcomes"
+grep -ho 'outcome = [^;]*' "$SRC"/src/robot/*.c "$SRC/src/registry/submit.c" | grep -o '"[a-z-]*"' | tr -d '"' | sort -u > "$T/outcomes"
 check "the robot sets outcomes (found $(wc -l < "$T/outcomes"))" test "$(wc -l < "$T/outcomes")" -ge 9
 sed 's/^\(.*\)$/autodbm: outcome=\1/' "$T/outcomes" > "$T/outlines"
 check "... each is listed in the README's Logging paragraph" $LC "$T/outlines"

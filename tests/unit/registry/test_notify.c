@@ -146,8 +146,10 @@ static proc_result_t *nt_add(proc_report_t *r, enum proc_op op, int ok,
     return x;
 }
 
+static const origin_t nt_origin = { .from = "Joe <joe@example.net>" };
+
 static const notify_opts_t nt_opts = {
-    "TEST", "ROBOT@example.net", "Joe <joe@example.net>", NOW, 0, 0, 0
+    "TEST", "ROBOT@example.net", &nt_origin, NOW, 0, 0, 0
 };
 
 static void nt_build(store_txn_t *txn, const proc_report_t *r, notify_list_t *l)

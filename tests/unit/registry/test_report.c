@@ -57,9 +57,10 @@ static proc_result_t *rp_add(proc_report_t *r, enum proc_op op, int ok,
     return x;
 }
 
-static const report_origin_t rp_origin = {
-    "Joe Bloggs <joe@example.net>", "update", "Tue, 14 Apr 2026 11:30:00 +0000",
-    "joe@example.net", "<1@example.net>"
+static const origin_t rp_origin = {
+    .from = "Joe Bloggs <joe@example.net>", .subject = "update",
+    .date = "Tue, 14 Apr 2026 11:30:00 +0000", .reply_to = "joe@example.net",
+    .message_id = "<1@example.net>"
 };
 
 static const report_opts_t rp_opts = { "TEST", "0.1.0", "host.example.net", NOW };
@@ -394,7 +395,7 @@ static void test_subject(void)
 static void test_no_headers_empty_report(void)
 {
     proc_report_t *r = rp_new();
-    report_origin_t o = { "joe@example.net", NULL, NULL, NULL, NULL };
+    origin_t o = { .from = "joe@example.net" };
     buf_t b;
     buf_init(&b);
     report_ack(&o, r, &rp_opts, &b);
