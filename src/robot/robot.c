@@ -1,7 +1,7 @@
 /*
  * robot.c - the mail robot's own steps around the update transaction
  * (see robot/robot.h): everything about the mail as a mail.  The update
- * itself is registry/submit.c's.
+ * itself is src/registry/submit.c's.
  */
 #include <errno.h>
 #include <stdio.h>
