@@ -553,23 +553,6 @@ static void test_empty_and_unknown(void)
     syntax_result_free(&r);
 }
 
-static void test_asn(void)
-{
-    unsigned long asn = 0;
-    CU_ASSERT_EQUAL(syntax_parse_asn("AS4294967295", 12, &asn), 0);
-    CU_ASSERT_EQUAL(asn, 4294967295UL);
-    CU_ASSERT_EQUAL(syntax_parse_asn("as0", 3, &asn), 0);
-    CU_ASSERT_EQUAL(asn, 0UL);
-    CU_ASSERT_EQUAL(syntax_parse_asn("AS3257 ", 6, &asn), 0);
-    CU_ASSERT_EQUAL(asn, 3257UL);
-    CU_ASSERT_EQUAL(syntax_parse_asn("AS4294967296", 12, &asn), -1);
-    CU_ASSERT_EQUAL(syntax_parse_asn("AS99999999999", 13, &asn), -1);
-    CU_ASSERT_EQUAL(syntax_parse_asn("AS007", 5, &asn), -1);
-    CU_ASSERT_EQUAL(syntax_parse_asn("AS1.5", 5, &asn), -1);
-    CU_ASSERT_EQUAL(syntax_parse_asn("AS", 2, &asn), -1);
-    CU_ASSERT_EQUAL(syntax_parse_asn("ASN1", 4, &asn), -1);
-}
-
 static void test_code_tables(void)
 {
     CU_ASSERT_EQUAL(syntax_country_known("NL"), 1);
@@ -615,26 +598,6 @@ static void test_nic_suffix(void)
     CU_ASSERT_EQUAL(syntax_nic_hdl_suffix_ok("AUTO-1", "TEST"), 1);
     CU_ASSERT_EQUAL(syntax_nic_hdl_suffix_ok("FP1-FOO", "TEST"), 0);
     CU_ASSERT_EQUAL(syntax_nic_hdl_suffix_ok("FP1-TEST", NULL), 0);
-}
-
-static void test_set_names(void)
-{
-    CU_ASSERT_EQUAL(policy_set_name("AS-FOO", 6, PSET_AS), PSET_AS);
-    CU_ASSERT_EQUAL(policy_set_name("as1:as-foo", 10, PSET_AS | PSET_RS), PSET_AS);
-    CU_ASSERT_EQUAL(policy_set_name("AS1:RS-FOO", 10, PSET_AS | PSET_RS), PSET_RS);
-    CU_ASSERT_EQUAL(policy_set_name("AS1:RS-FOO", 10, PSET_AS), 0U);
-    CU_ASSERT_EQUAL(policy_set_name("AS1:AS2", 7, PSET_AS), 0U);
-    CU_ASSERT_EQUAL(policy_set_name("AS-A:RS-B", 9, PSET_AS | PSET_RS), 0U);
-    CU_ASSERT_EQUAL(policy_set_name("AS1::AS-B", 9, PSET_AS), 0U);
-    CU_ASSERT_EQUAL(policy_set_name("AS-B:", 5, PSET_AS), 0U);
-    CU_ASSERT_EQUAL(policy_set_name("RTRS-A_B", 8, PSET_RTRS), PSET_RTRS);
-    {
-        char longname[90];
-        memset(longname, 'A', sizeof longname);
-        memcpy(longname, "AS-", 3);
-        CU_ASSERT_EQUAL(policy_set_name(longname, 80, PSET_AS), PSET_AS);
-        CU_ASSERT_EQUAL(policy_set_name(longname, 81, PSET_AS), 0U);
-    }
 }
 
 static void test_policy_reasons(void)
@@ -900,10 +863,8 @@ void suite_syntax(void)
     HARNESS_ADD(s, test_every_syntax_covered);
     HARNESS_ADD(s, test_names);
     HARNESS_ADD(s, test_empty_and_unknown);
-    HARNESS_ADD(s, test_asn);
     HARNESS_ADD(s, test_code_tables);
     HARNESS_ADD(s, test_nic_suffix);
-    HARNESS_ADD(s, test_set_names);
     HARNESS_ADD(s, test_policy_reasons);
     HARNESS_ADD(s, test_policy_hostile);
     HARNESS_ADD(s, test_corpus_as3257);
