@@ -1,5 +1,5 @@
 /*
- * policy.c - the RPSL policy language parser (see include/policy.h).
+ * policy.c - the RPSL policy language parser (see include/rpsl/policy.h).
  *
  * A pull tokenizer over the value feeds a recursive-descent parser with
  * one token of look-ahead.  Grammar (RFC 2622, RFC 4012), as parsed:

@@ -1,5 +1,5 @@
 /*
- * syntax.c - attribute value syntaxes (see include/syntax.h).
+ * syntax.c - attribute value syntaxes (see include/rpsl/syntax.h).
  *
  * One checker per enum syntax_id, following the value types of
  * ../shared/spec/ripe/syntax.txt (sections 2-5 and 8).  A checker looks at
@@ -21,7 +21,7 @@
 #include "util/text.h"
 #include "rpsl/asn.h"
 #include "rpsl/policy.h"
-#include "rpsl/schema.h"
+#include "rpsl/schema_class.h"
 #include "rpsl/syntax.h"
 
 /* ISO 3166-1 alpha-2 (plus EU) and ISO 639-1, sorted, 3 bytes a code. */
