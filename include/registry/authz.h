@@ -64,7 +64,7 @@
 #include "registry/cred.h"
 #include "util/diag.h"
 #include "util/err.h"
-#include "registry/process.h"
+#include "registry/proc_op.h"
 #include "rpsl/rpsl.h"
 #include "store/store.h"
 #include "util/strv.h"
