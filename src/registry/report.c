@@ -25,8 +25,8 @@
 #include <time.h>
 
 #include "util/buf.h"
-#include "registry/notify.h"
 #include "registry/report.h"
+#include "util/textdiff.h"
 
 /* The width of the message prefix ("***Warning: ") and the longest line. */
 #define MSG_INDENT  12
@@ -193,7 +193,7 @@ static void ok_object(const proc_result_t *x, int dry_run, buf_t *out)
         rpsl_print(x->old, &a, RPSL_PRINT_DISPLAY | RPSL_PRINT_FILTER_AUTH);
         rpsl_print(x->stored ? x->stored : x->submitted, &b,
                    RPSL_PRINT_DISPLAY | RPSL_PRINT_FILTER_AUTH);
-        notify_diff(a.s, b.s, out);
+        textdiff_unified(a.s, b.s, out);
         buf_putc(out, '\n');
         buf_free(&a);
         buf_free(&b);
