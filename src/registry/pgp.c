@@ -1452,3 +1452,17 @@ void pgp_keycert_name(const char *fpr, char out[16])
         out[7 + i] = (char)toupper((unsigned char)tail[i]);
     out[7 + i] = 0;
 }
+
+void pgp_fpr_spaced(const char *fpr40, char out[51])
+{
+    size_t o = 0;
+    for (size_t i = 0; i < 40 && fpr40[i]; i++) {
+        if (i > 0 && i % 4 == 0) {
+            out[o++] = ' ';
+            if (i == 20)
+                out[o++] = ' ';
+        }
+        out[o++] = (char)toupper((unsigned char)fpr40[i]);
+    }
+    out[o] = 0;
+}
