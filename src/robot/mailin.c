@@ -32,11 +32,11 @@
 #include "util/buf.h"
 #include "robot/mailin.h"
 #include "registry/pgp.h"
+#include "rpsl/syntax.h"
 
 #define DEFAULT_MAX_DEPTH   32
 #define DEFAULT_MAX_PARTS   1000
 #define DEFAULT_MAX_SIGNED  50      /* signatures checked per mail */
-#define ADDR_MAX            320     /* RFC 3696 limit of an address */
 #define TYPE_NAME_MAX       64      /* a type name quoted in a message */
 #define DEFAULT_MAX_SIG_AGE 3600    /* seconds a signature may be old */
 #define MAX_SIG_FUTURE      3600    /* seconds a signature may be ahead */
@@ -292,26 +292,6 @@ static const char *header(GMimeObject *o, const char *name)
 
 /* ---- addresses -------------------------------------------------------- */
 
-/*
- * Whether @a is a bare addr-spec we are willing to answer to: printable
- * ASCII without white space or address punctuation, a non-empty local
- * part and domain around exactly one '@', at most ADDR_MAX bytes.
- */
-static int addr_ok(const char *a)
-{
-    if (a == NULL || *a == 0 || strlen(a) > ADDR_MAX)
-        return 0;
-    const char *at = strchr(a, '@');
-    if (at == NULL || at == a || at[1] == 0 || strchr(at + 1, '@'))
-        return 0;
-    for (const char *p = a; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c <= ' ' || c >= 0x7F || strchr("<>()[],;:\\\"", c))
-            return 0;
-    }
-    return 1;
-}
-
 /* The addr-spec of the only mailbox of @l, unchecked; NULL if not one. */
 static const char *list_single_addr(InternetAddressList *l)
 {
@@ -327,7 +307,7 @@ static const char *list_single_addr(InternetAddressList *l)
 static char *list_address(InternetAddressList *l)
 {
     const char *a = list_single_addr(l);
-    return addr_ok(a) ? xstrdup(a) : NULL;
+    return syntax_email_usable(a) ? xstrdup(a) : NULL;
 }
 
 char *mailin_address(const char *header_value)

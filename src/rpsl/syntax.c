@@ -1080,6 +1080,21 @@ char *syntax_email_address(const char *value)
     return xstrndup(as, al);
 }
 
+int syntax_email_usable(const char *a)
+{
+    if (a == NULL || *a == 0 || strlen(a) > 320)
+        return 0;
+    for (const char *p = a; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c < ' ' || c >= 127 || c == '<' || c == '>' || c == '\\')
+            return 0;
+    }
+    char *spec = syntax_email_address(a);
+    int ok = spec != NULL && strcmp(spec, a) == 0;
+    free(spec);
+    return ok;
+}
+
 static int chk_email(const char *s, size_t len, int cls, unsigned flags,
                      syntax_result_t *res)
 {

@@ -853,6 +853,67 @@ static void test_email_address(void)
     }
 }
 
+/* The one check of envelope and header addresses (mailout's recipients
+ * and sender, the robot's reply address).  Before it, mailout applied
+ * this rule and mailin its own looser one: the addresses marked "was
+ * mailin's" were taken as reply addresses although no ack could be sent
+ * to them (the mail was applied, its ack dropped); those marked "mailout
+ * only" were sendable but mailin refused to answer them. */
+static void test_email_usable(void)
+{
+    static const struct { const char *a; int ok; } v[] = {
+        { "jd@example.net", 1 },
+        { "a+tag@example.net", 1 },
+        { "a#b@example.net", 1 },
+        { "a{b}@example.net", 1 },
+        { "a/b@example.net", 1 },
+        { "'a'@example.net", 1 },
+        { "a@b_c.example", 1 },
+        { "a@localhost", 1 },
+        { "\"a b\"@example.net", 1 },           /* mailout only */
+        { "\"a\"@example.net", 1 },             /* mailout only */
+        { "a@[192.0.2.1]", 1 },                  /* mailout only */
+        { "a..b@example.net", 0 },               /* was mailin's */
+        { ".a@example.net", 0 },                 /* was mailin's */
+        { "a.@example.net", 0 },                 /* was mailin's */
+        { "a@b..example", 0 },                   /* was mailin's */
+        { "a@example.net.", 0 },                 /* was mailin's */
+        { "a@-b.example", 0 },                   /* was mailin's */
+        { "a@b-.example", 0 },                   /* was mailin's */
+        { "a@b!c.example", 0 },                  /* was mailin's */
+        { "a@b/c", 0 },                          /* was mailin's */
+        { "a@b=c", 0 },                          /* was mailin's */
+        { "a@b%c", 0 },                          /* was mailin's */
+        { "a@b@example.net", 0 },
+        { "a@", 0 },
+        { "@example.net", 0 },
+        { "nobody", 0 },
+        { "a b@example.net", 0 },
+        { "<a@example.net>", 0 },
+        { "A <a@example.net>", 0 },
+        { "a@example.net (x)", 0 },
+        { " a@example.net", 0 },
+        { "a\\b@example.net", 0 },
+        { "a@example.net\r\nBcc: b@example.org", 0 },
+        { "\xc3\xa9@example.net", 0 },
+        { "", 0 },
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        if (syntax_email_usable(v[i].a) != v[i].ok)
+            CU_FAIL(v[i].a);
+    }
+    CU_ASSERT_EQUAL(syntax_email_usable(NULL), 0);
+    {
+        char a[330];
+        memset(a, 'x', sizeof a);
+        memcpy(a + 308, "@example.net", 13);    /* 320 bytes */
+        CU_ASSERT_EQUAL(syntax_email_usable(a), 1);
+        memset(a, 'x', sizeof a);
+        memcpy(a + 309, "@example.net", 13);    /* 321 bytes */
+        CU_ASSERT_EQUAL(syntax_email_usable(a), 0);
+    }
+}
+
 void suite_syntax(void);
 
 void suite_syntax(void)
@@ -860,6 +921,7 @@ void suite_syntax(void)
     CU_pSuite s = harness_suite("syntax");
     HARNESS_ADD(s, test_cases);
     HARNESS_ADD(s, test_email_address);
+    HARNESS_ADD(s, test_email_usable);
     HARNESS_ADD(s, test_every_syntax_covered);
     HARNESS_ADD(s, test_names);
     HARNESS_ADD(s, test_empty_and_unknown);
