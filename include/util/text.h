@@ -72,4 +72,17 @@ void text_trim(const char **s, size_t *len);
  */
 int text_eq_ci(const char *s, size_t len, const char *w);
 
+/**
+ * The length of the line that starts at @s (@n bytes left) without its
+ * line end: up to the first LF or @n, less one CR before the LF or at the
+ * end.  (Mail and armored text come with either line end.)
+ */
+size_t text_line_len(const char *s, size_t n);
+
+/**
+ * The offset of the line after the one at @off in s[0..n): one past the
+ * next LF, or @n when the line at @off is the last one.
+ */
+size_t text_next_line(const char *s, size_t n, size_t off);
+
 #endif

@@ -33,6 +33,7 @@
 #include "robot/mailin.h"
 #include "registry/pgp.h"
 #include "rpsl/syntax.h"
+#include "util/text.h"
 
 #define DEFAULT_MAX_DEPTH   32
 #define DEFAULT_MAX_PARTS   1000
@@ -521,23 +522,6 @@ static void add_sig_creds(cred_list_t *creds, const pgp_sig_t *sigs, size_t n)
         cred_add_pgp_key(creds, sigs[i].fpr[0] ? sigs[i].fpr : NULL,
                          sigs[i].primary_fpr[0] ? sigs[i].primary_fpr : NULL,
                          sigs[i].state, sigs[i].sigtime, sigs[i].digest);
-}
-
-/* Length of the line at @s (@n bytes left) without its line end. */
-static size_t text_line_len(const char *s, size_t n)
-{
-    const char *nl = memchr(s, '\n', n);
-    size_t l = nl ? (size_t)(nl - s) : n;
-    if (l > 0 && s[l - 1] == '\r')
-        l--;
-    return l;
-}
-
-/* Offset of the line after the one at @off. */
-static size_t text_next_line(const char *s, size_t n, size_t off)
-{
-    const char *nl = memchr(s + off, '\n', n - off);
-    return nl ? (size_t)(nl - s) + 1 : n;
 }
 
 /* Whether the line @s (@l bytes) is @tag, trailing white space allowed. */

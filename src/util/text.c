@@ -2,6 +2,7 @@
  * text.c - small text helpers (see util/text.h).
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "util/text.h"
 
@@ -22,4 +23,19 @@ int text_eq_ci(const char *s, size_t len, const char *w)
         if (w[i] == 0 || text_upper((unsigned char)s[i]) != text_upper((unsigned char)w[i]))
             return 0;
     return w[i] == 0;
+}
+
+size_t text_line_len(const char *s, size_t n)
+{
+    const char *nl = memchr(s, '\n', n);
+    size_t l = nl ? (size_t)(nl - s) : n;
+    if (l > 0 && s[l - 1] == '\r')
+        l--;
+    return l;
+}
+
+size_t text_next_line(const char *s, size_t n, size_t off)
+{
+    const char *nl = memchr(s + off, '\n', n - off);
+    return nl ? (size_t)(nl - s) + 1 : n;
 }

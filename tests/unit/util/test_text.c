@@ -73,6 +73,27 @@ static void test_eq_ci(void)
     CU_ASSERT_EQUAL(text_eq_ci("[", 1, "{"), 0);               /* not letters */
 }
 
+static void test_lines(void)
+{
+    const char *t = "ab\r\ncd\n\nlast\r";
+    size_t n = strlen(t), off = 0;
+    CU_ASSERT_EQUAL(text_line_len(t, n), 2);                  /* CRLF */
+    off = text_next_line(t, n, off);
+    CU_ASSERT_EQUAL(off, 4);
+    CU_ASSERT_EQUAL(text_line_len(t + off, n - off), 2);      /* LF */
+    off = text_next_line(t, n, off);
+    CU_ASSERT_EQUAL(off, 7);
+    CU_ASSERT_EQUAL(text_line_len(t + off, n - off), 0);      /* empty */
+    off = text_next_line(t, n, off);
+    CU_ASSERT_EQUAL(off, 8);
+    CU_ASSERT_EQUAL(text_line_len(t + off, n - off), 4);      /* "last", CR at end */
+    off = text_next_line(t, n, off);
+    CU_ASSERT_EQUAL(off, n);                                  /* no LF: the end */
+    CU_ASSERT_EQUAL(text_line_len("abc\n", 2), 2);            /* bounded by n */
+    CU_ASSERT_EQUAL(text_line_len("", 0), 0);
+    CU_ASSERT_EQUAL(text_line_len("\r\n", 2), 0);
+}
+
 void suite_text(void);
 void suite_text(void)
 {
@@ -80,4 +101,5 @@ void suite_text(void)
     HARNESS_ADD(s, test_classes);
     HARNESS_ADD(s, test_trim);
     HARNESS_ADD(s, test_eq_ci);
+    HARNESS_ADD(s, test_lines);
 }
