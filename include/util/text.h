@@ -73,6 +73,15 @@ void text_trim(const char **s, size_t *len);
 int text_eq_ci(const char *s, size_t len, const char *w);
 
 /**
+ * Whether s[0..len) is a DNS host name: labels of letters, digits and '-'
+ * (and '_' when @underscore), each 1..63 bytes starting and ending with a
+ * letter or digit, joined by single dots; no leading or trailing dot; at
+ * most 254 bytes.  A single label counts ("localhost").
+ * @return 1 or 0.
+ */
+int text_is_hostname(const char *s, size_t len, int underscore);
+
+/**
  * The length of the line that starts at @s (@n bytes left) without its
  * line end: up to the first LF or @n, less one CR before the LF or at the
  * end.  (Mail and armored text come with either line end.)

@@ -73,36 +73,13 @@ static int parse_num(const char *s, size_t len, unsigned long *v)
     return 0;
 }
 
-/* A DNS host name: labels [A-Z0-9]([A-Z0-9_-]*[A-Z0-9])?, at least
- * @mindots dots, optional trailing dot. */
-static int is_dns_name(const char *s, size_t len, int mindots)
+/* A DNS host name with at least one dot and an optional trailing dot;
+ * '_' allowed in labels. */
+static int is_dns_name(const char *s, size_t len)
 {
-    int dots = 0;
-    size_t i = 0;
     if (len > 0 && s[len - 1] == '.')
         len--;
-    if (len == 0 || len > 254)
-        return 0;
-    while (i < len) {
-        size_t start = i;
-        while (i < len && s[i] != '.') {
-            int c = (unsigned char)s[i];
-            if (!text_is_alnum(c) && c != '-' && c != '_')
-                return 0;
-            i++;
-        }
-        if (i == start || i - start > 63)
-            return 0;
-        if (!text_is_alnum((unsigned char)s[start]) || !text_is_alnum((unsigned char)s[i - 1]))
-            return 0;
-        if (i < len) {
-            dots++;
-            i++;
-            if (i == len)
-                return 0;
-        }
-    }
-    return dots >= mindots;
+    return memchr(s, '.', len) != NULL && text_is_hostname(s, len, 1);
 }
 
 static int is_asn(const char *s, size_t len)
@@ -431,7 +408,7 @@ static int router_term(parser_t *p)
     if (p->t == T_WORD && !at_stop_word(p) &&
         (is_address(p, p->ts, p->tl) ||
          asn_set_name(p->ts, p->tl, ASN_SET_RTRS) ||
-         is_dns_name(p->ts, p->tl, 1))) {
+         is_dns_name(p->ts, p->tl))) {
         next(p);
         return 0;
     }
@@ -866,7 +843,7 @@ static int peer_attr(parser_t *p)
     if (protocol_name(p) != 0)
         return -1;
     if (p->t != T_WORD ||
-        !(is_address(p, p->ts, p->tl) || is_dns_name(p->ts, p->tl, 1) ||
+        !(is_address(p, p->ts, p->tl) || is_dns_name(p->ts, p->tl) ||
           asn_set_name(p->ts, p->tl, ASN_SET_RTRS | ASN_SET_PRNG))) {
         fail(p, "expected a peer address or name");
         return -1;

@@ -803,37 +803,13 @@ static int is_range_op(const char *s, size_t len)
 
 /* ---- DNS names and domains ---- */
 
-/* Labels [A-Z0-9]([A-Z0-9-]*[A-Z0-9])? (plus '_' if @underscore),
- * separated by dots; no trailing dot here; len <= 254. */
-static int is_hostname(const char *s, size_t len, int underscore)
-{
-    size_t i = 0;
-    if (len == 0 || len > 254)
-        return 0;
-    while (i < len) {
-        size_t start = i;
-        while (i < len && s[i] != '.') {
-            int c = (unsigned char)s[i];
-            if (!text_is_alnum(c) && c != '-' && !(underscore && c == '_'))
-                return 0;
-            i++;
-        }
-        if (i == start || i - start > 63 || !text_is_alnum((unsigned char)s[start]) ||
-            !text_is_alnum((unsigned char)s[i - 1]))
-            return 0;
-        if (i < len && ++i == len)
-            return 0;
-    }
-    return 1;
-}
-
 /* inet-rtr / alias: a host name, trailing dot stripped with Info. */
 static int chk_dns_key(const char *s, size_t len, syntax_result_t *res, int underscore)
 {
     size_t n = len;
     if (n > 0 && s[n - 1] == '.')
         n--;
-    if (!is_hostname(s, n, underscore))
+    if (!text_is_hostname(s, n, underscore))
         return 0;
     if (n != len) {
         char *t = xstrndup(s, n);
@@ -903,9 +879,9 @@ static int chk_nserver(const char *s, size_t len, int cls, unsigned flags,
     (void)cls;
     (void)flags;
     (void)res;
-    if (hl > 0 && s[hl - 1] == '.' && !is_hostname(s, hl - 1, 0))
+    if (hl > 0 && s[hl - 1] == '.' && !text_is_hostname(s, hl - 1, 0))
         return 0;
-    if (!(hl > 0 && s[hl - 1] == '.') && !is_hostname(s, hl, 0))
+    if (!(hl > 0 && s[hl - 1] == '.') && !text_is_hostname(s, hl, 0))
         return 0;
     if (sp) {
         uint8_t a[16];
@@ -1206,7 +1182,7 @@ static int chk_https_url(const char *s, size_t len, int cls, unsigned flags,
     } else {
         while (i < len && s[i] != '/' && s[i] != ':' && s[i] != '?' && s[i] != '#')
             i++;
-        if (!is_hostname(s + start, i - start, 0))
+        if (!text_is_hostname(s + start, i - start, 0))
             return 0;
     }
     if (i < len && s[i] == ':') {
@@ -1396,7 +1372,7 @@ static int members_item(const char *s, size_t len, int cls, int mp)
     case SC_RTR_SET:
         if (ip_parse_v4(s, len, a) == 0 || (mp && ip_parse_v6(s, len, a) == 0))
             return 1;
-        return asn_set_name(s, len, ASN_SET_RTRS) || is_hostname(s, len, 1);
+        return asn_set_name(s, len, ASN_SET_RTRS) || text_is_hostname(s, len, 1);
     default:
         if (is_prefix_range(s, len, mp ? 0 : 4))
             return 1;
@@ -1405,7 +1381,7 @@ static int members_item(const char *s, size_t len, int cls, int mp)
         nl = strip_range_op(s, len, &bad);
         if (!bad && (is_asn(s, nl) || asn_set_name(s, nl, ASN_SET_AS | ASN_SET_RS)))
             return 1;
-        return asn_set_name(s, len, ASN_SET_RTRS) || is_hostname(s, len, 1);
+        return asn_set_name(s, len, ASN_SET_RTRS) || text_is_hostname(s, len, 1);
     }
 }
 

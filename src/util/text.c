@@ -39,3 +39,25 @@ size_t text_next_line(const char *s, size_t n, size_t off)
     const char *nl = memchr(s + off, '\n', n - off);
     return nl ? (size_t)(nl - s) + 1 : n;
 }
+
+int text_is_hostname(const char *s, size_t len, int underscore)
+{
+    size_t i = 0;
+    if (len == 0 || len > 254)
+        return 0;
+    while (i < len) {
+        size_t start = i;
+        while (i < len && s[i] != '.') {
+            int c = (unsigned char)s[i];
+            if (!text_is_alnum(c) && c != '-' && !(underscore && c == '_'))
+                return 0;
+            i++;
+        }
+        if (i == start || i - start > 63 || !text_is_alnum((unsigned char)s[start]) ||
+            !text_is_alnum((unsigned char)s[i - 1]))
+            return 0;
+        if (i < len && ++i == len)
+            return 0;
+    }
+    return 1;
+}

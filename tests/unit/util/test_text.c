@@ -94,6 +94,38 @@ static void test_lines(void)
     CU_ASSERT_EQUAL(text_line_len("\r\n", 2), 0);
 }
 
+static int host(const char *s, int underscore)
+{
+    return text_is_hostname(s, strlen(s), underscore);
+}
+
+static void test_hostname(void)
+{
+    CU_ASSERT_EQUAL(host("localhost", 0), 1);
+    CU_ASSERT_EQUAL(host("ns1.example.net", 0), 1);
+    CU_ASSERT_EQUAL(host("a-b.c", 0), 1);
+    CU_ASSERT_EQUAL(host("a_b.c", 0), 0);
+    CU_ASSERT_EQUAL(host("a_b.c", 1), 1);
+    CU_ASSERT_EQUAL(host("_a.c", 1), 0);
+    CU_ASSERT_EQUAL(host("-a.c", 0), 0);
+    CU_ASSERT_EQUAL(host("a-.c", 0), 0);
+    CU_ASSERT_EQUAL(host("a..c", 0), 0);
+    CU_ASSERT_EQUAL(host(".a.c", 0), 0);
+    CU_ASSERT_EQUAL(host("a.c.", 0), 0);
+    CU_ASSERT_EQUAL(host("", 0), 0);
+    CU_ASSERT_EQUAL(host("a!b.c", 0), 0);
+    {
+        char b[300];
+        memset(b, 'a', sizeof b);
+        CU_ASSERT_EQUAL(text_is_hostname(b, 63, 0), 1);
+        CU_ASSERT_EQUAL(text_is_hostname(b, 64, 0), 0);     /* label > 63 */
+        for (size_t i = 63; i < sizeof b; i += 64)
+            b[i] = '.';
+        CU_ASSERT_EQUAL(text_is_hostname(b, 254, 0), 1);
+        CU_ASSERT_EQUAL(text_is_hostname(b, 255, 0), 0);    /* name > 254 */
+    }
+}
+
 void suite_text(void);
 void suite_text(void)
 {
@@ -102,4 +134,5 @@ void suite_text(void)
     HARNESS_ADD(s, test_trim);
     HARNESS_ADD(s, test_eq_ci);
     HARNESS_ADD(s, test_lines);
+    HARNESS_ADD(s, test_hostname);
 }
