@@ -117,13 +117,6 @@ void auth_explain_passwords(const cred_list_t *creds, diag_list_t *diags);
 int auth_crypt_ok(const char *hash, const char *password);
 
 /**
- * RIPE's spaced fingerprint form of 40 hex digits:
- * "D079 99F1 92D5 41B6 E7BC  6578 9175 DB8D 5763 950D".
- * @param out  receives 51 bytes including the NUL
- */
-void auth_fpr_spaced(const char *fpr40, char out[51]);
-
-/**
  * The key-cert whose fingerpr: is the signing key of the PGP credential
  * @c (its fpr, else its primary key's fingerprint when the key-cert's
  * certif: key holds the subkey fpr), whatever the credential's state.

@@ -64,7 +64,7 @@
 #include "registry/cred.h"
 #include "util/diag.h"
 #include "util/err.h"
-#include "registry/process.h"
+#include "registry/proc_op.h"
 #include "rpsl/rpsl.h"
 #include "store/store.h"
 #include "util/strv.h"
@@ -111,11 +111,7 @@ int authz_run(const authz_req_t *req, diag_list_t *diags, authz_res_t *res,
 
 /* Helpers shared with the business rules (rules.c). */
 
-/** Parse "AS123" (whole string). @return 0, or -1 if it is not one. */
-int authz_parse_asn(const char *s, uint32_t *asn);
-
-/** Parse an as-block key "AS1 - AS100" (or one "ASn"). @return 0 / -1. */
-int authz_parse_as_block(const char *s, uint32_t *lo, uint32_t *hi);
+/* AS numbers and as-block ranges are read with rpsl/asn.h. */
 
 /**
  * The smallest as-block covering @asn.

@@ -98,10 +98,4 @@ int notify_build(store_txn_t *txn, const proc_report_t *r,
 /** Free the mails of @l; @l is left empty. */
 void notify_list_free(notify_list_t *l);
 
-/**
- * Append a unified diff of two objects' texts with one line of context
- * and no file header lines ("@@ -a,b +c,d @@" hunks).
- */
-void notify_diff(const char *old_text, const char *new_text, buf_t *out);
-
 #endif

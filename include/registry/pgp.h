@@ -230,6 +230,15 @@ int pgp_key_list(pgp_t *p, strv_t *fprs, err_t *err);
  */
 int pgp_key_cache_update(pgp_t *p, err_t *err);
 
+/**
+ * RIPE's spaced fingerprint form of 40 hex digits, upper-cased:
+ * "D079 99F1 92D5 41B6 E7BC  6578 9175 DB8D 5763 950D" (fingerpr: of a
+ * key-cert, the ack's and notifications' credential texts).  A shorter
+ * @fpr40 gives a shorter text.
+ * @param out  receives at most 51 bytes including the NUL
+ */
+void pgp_fpr_spaced(const char *fpr40, char out[51]);
+
 /** RIPE's key-cert name for a fingerprint: "PGPKEY-" + its last 8 hex digits. */
 void pgp_keycert_name(const char *fpr, char out[16]);
 

@@ -34,13 +34,13 @@
 #include "util/diag.h"
 #include "util/err.h"
 #include "registry/pgp.h"
+#include "registry/proc_op.h"
 #include "rpsl/rpsl.h"
 #include "store/store.h"
 #include "util/strv.h"
 #include "registry/update.h"
 
-/** Operations. */
-enum proc_op { PROC_CREATE = 1, PROC_MODIFY, PROC_DELETE, PROC_NOOP };
+/* enum proc_op (PROC_CREATE ...) is in registry/proc_op.h. */
 
 /** What happened to one object. */
 typedef struct proc_result {

@@ -64,4 +64,10 @@ void report_help(const origin_t *o, const report_opts_t *opts,
  */
 void report_message(enum diag_sev sev, const char *text, buf_t *out);
 
+/**
+ * Append the line of 52 '~' and a '\n' that frames the ack's footer and
+ * the notifications' text.
+ */
+void report_tilde_line(buf_t *out);
+
 #endif

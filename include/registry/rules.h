@@ -32,7 +32,7 @@
 
 #include "util/diag.h"
 #include "util/err.h"
-#include "registry/process.h"
+#include "registry/proc_op.h"
 #include "rpsl/rpsl.h"
 #include "store/store.h"
 #include "util/strv.h"

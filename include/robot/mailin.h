@@ -147,7 +147,9 @@ void mailin_free(mailin_msg_t *m);
 /**
  * Extract the bare address from an address header value
  * ("John Doe <jd@example.net>" -> "jd@example.net").
- * @return a malloc'd address, or NULL if there is no valid address.
+ * @return a malloc'd address, or NULL unless the value holds exactly one
+ *         mailbox whose address passes syntax_email_usable() (the robot
+ *         answers only addresses that mailout can send to).
  */
 char *mailin_address(const char *header_value);
 

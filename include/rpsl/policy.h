@@ -3,7 +3,8 @@
  * parser for the attribute values of RFC 2622 (RPSL) and RFC 4012
  * (RPSLng): import/export/default and their mp- and -via forms, filters,
  * peerings, peer/ifaddr/interface of inet-rtr, inject/components/
- * export-comps/aggr-* of route objects, plus RPSL set names.
+ * export-comps/aggr-* of route objects.  AS numbers and set names in
+ * the values are read by rpsl/asn.h.
  *
  * The parser only decides "valid or not"; it builds no tree.  It is
  * lenient where the grammar is ambiguous or where real registries carry
@@ -63,27 +64,5 @@ enum policy_flags {
  */
 int policy_check(enum policy_kind kind, unsigned flags, const char *s,
                  size_t len, buf_t *why);
-
-/** Set kinds (bit set) for policy_set_name(). */
-enum policy_set {
-    PSET_AS = 1 << 0,   /**< as-set, AS- */
-    PSET_RS = 1 << 1,   /**< route-set, RS- */
-    PSET_FLTR = 1 << 2, /**< filter-set, FLTR- */
-    PSET_PRNG = 1 << 3, /**< peering-set, PRNG- */
-    PSET_RTRS = 1 << 4  /**< rtr-set, RTRS- */
-};
-
-/**
- * Check an RPSL set name (syntax.txt section 3): components joined by
- * ':', each an AS number or a set name "<prefix>-..." ending in a letter
- * or digit; total length <= 80; every set component of the same kind,
- * at least one of them.  Case-insensitive.  A component is a set name
- * when it starts with a known prefix followed by '-' (RIPE's "too short"
- * quirk, which rejects "AS1:RTRS-X", is deliberately not replicated).
- * @param kinds  the enum policy_set kinds acceptable here
- * @return the kind (one enum policy_set bit) of the name, or 0 if the
- *         name is not a valid set name of one of @kinds.
- */
-unsigned policy_set_name(const char *s, size_t len, unsigned kinds);
 
 #endif

@@ -24,15 +24,9 @@
 #include "util/diag.h"
 #include "util/ipaddr.h"
 #include "rpsl/rpsl.h"
+#include "rpsl/schema_class.h"
 
-/** Object classes, in alphabetical order of their names. */
-enum schema_class {
-    SC_AS_BLOCK, SC_AS_SET, SC_AUT_NUM, SC_DOMAIN, SC_FILTER_SET,
-    SC_INET_RTR, SC_INET6NUM, SC_INETNUM, SC_IRT, SC_KEY_CERT, SC_MNTNER,
-    SC_ORGANISATION, SC_PEERING_SET, SC_PERSON, SC_POEM, SC_POETIC_FORM,
-    SC_ROLE, SC_ROUTE, SC_ROUTE_SET, SC_ROUTE6, SC_RTR_SET,
-    SC__COUNT
-};
+/* enum schema_class (SC_*, the object classes) is in its own header. */
 
 /** Attributes (syntax.txt section 8), plus changed: (deprecated). */
 enum schema_attr {

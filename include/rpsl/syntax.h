@@ -147,11 +147,26 @@ void syntax_result_free(syntax_result_t *res);
  * mnt-nfy:, upd-to:, irt-nfy:, ref-nfy:): "a@b" of "a@b", "Name <a@b>",
  * "\"Last, First\" <a@b>" and "a@b (comment)"; a quoted local part stays
  * quoted ("\"a b\"@c").  The one parser of these values: notifications
- * are sent to what it returns, and outgoing mail accepts only what it
- * returns unchanged (mailout.h).
+ * are sent to what it returns, and outgoing mail accepts only what
+ * syntax_email_usable() accepts.
  * @return the addr-spec (malloc'd), or NULL if @value is not valid.
  */
 char *syntax_email_address(const char *value);
+
+/**
+ * Whether @a is a bare addr-spec the registry sends mail to and answers:
+ * exactly what syntax_email_address() returns for it (no display name,
+ * comment or surrounding space; a quoted local part and an address
+ * literal are fine), in printable ASCII (no SMTPUTF8), without '<', '>'
+ * or a backslash, at most 320 bytes.  The one check of an address that goes
+ * into an envelope or a header: mailout refuses any other recipient or
+ * sender (registry/mailout.h), and the robot takes the mailbox of a
+ * From: or Reply-To: as its reply address only when it passes
+ * (robot/mailin.h), so a mail is never processed for an answer that
+ * could not be sent.
+ * @return 1 if usable, 0 if not (NULL included).
+ */
+int syntax_email_usable(const char *a);
 
 /** Name of a syntax ("nic_handle"), for messages and tests. */
 const char *syntax_name(int syn);
@@ -175,7 +190,8 @@ int syntax_language_known(const char *code);
 int syntax_nic_hdl_suffix_ok(const char *hdl, const char *source);
 
 /**
- * Parse an AS number "ASn" (0..4294967295, no leading zeros, no asdot).
+ * asn_parse() (rpsl/asn.h, the one AS number lexer) with an unsigned
+ * long result; kept for src/query/main.c, new code calls asn_parse().
  * @return 0 and sets *asn, or -1.
  */
 int syntax_parse_asn(const char *s, size_t len, unsigned long *asn);

@@ -133,20 +133,6 @@ int auth_crypt_ok(const char *hash, const char *password)
     return ok;
 }
 
-void auth_fpr_spaced(const char *fpr40, char out[51])
-{
-    size_t o = 0;
-    for (size_t i = 0; i < 40 && fpr40[i]; i++) {
-        if (i > 0 && i % 4 == 0) {
-            out[o++] = ' ';
-            if (i == 20)
-                out[o++] = ' ';
-        }
-        out[o++] = (char)toupper((unsigned char)fpr40[i]);
-    }
-    out[o] = 0;
-}
-
 /* The bcrypt cost bound of a password credential. */
 static unsigned max_cost_of(const cred_t *c)
 {
@@ -266,7 +252,7 @@ static int kc_by_fpr(store_txn_t *txn, const char *name, const char *fpr40,
                      const char *subkey, char **found, err_t *err)
 {
     char spaced[51];
-    auth_fpr_spaced(fpr40, spaced);
+    pgp_fpr_spaced(fpr40, spaced);
     squeeze(spaced);    /* stored values have white space runs collapsed */
     struct kc_find k = { name, subkey, NULL };
     int rc = store_inverse(txn, SA_FINGERPR, spaced, kc_hit, &k, err);

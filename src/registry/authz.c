@@ -25,6 +25,7 @@
 #include "registry/authz.h"
 #include "util/buf.h"
 #include "util/ipaddr.h"
+#include "rpsl/asn.h"
 #include "rpsl/schema.h"
 
 void authz_res_init(authz_res_t *r)
@@ -588,62 +589,6 @@ static int check_domain(const authz_req_t *q, diag_list_t *diags, authz_res_t *r
 /* ------------------------------------------------------------------ */
 /* PAS: aut-num create (C5)                                           */
 
-/* "AS123" at @s: the number into *n, the rest returned; NULL if none. */
-static const char *parse_asn(const char *s, uint64_t *n)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    if (strncasecmp(s, "AS", 2) != 0 || !isdigit((unsigned char)s[2]))
-        return NULL;
-    uint64_t v = 0;
-    s += 2;
-    while (isdigit((unsigned char)*s)) {
-        v = v * 10 + (uint64_t)(*s - '0');
-        if (v > UINT32_MAX)
-            return NULL;
-        s++;
-    }
-    *n = v;
-    return s;
-}
-
-int authz_parse_asn(const char *s, uint32_t *asn)
-{
-    uint64_t v;
-    const char *e = parse_asn(s, &v);
-    if (e == NULL)
-        return -1;
-    while (*e == ' ' || *e == '\t')
-        e++;
-    if (*e)
-        return -1;
-    *asn = (uint32_t)v;
-    return 0;
-}
-
-int authz_parse_as_block(const char *s, uint32_t *lo, uint32_t *hi)
-{
-    uint64_t a, b;
-    const char *p = parse_asn(s, &a);
-    if (p == NULL)
-        return -1;
-    while (*p == ' ' || *p == '\t')
-        p++;
-    if (*p == 0) {
-        b = a;
-    } else {
-        if (*p != '-' || (p = parse_asn(p + 1, &b)) == NULL)
-            return -1;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (*p)
-            return -1;
-    }
-    *lo = (uint32_t)a;
-    *hi = (uint32_t)b;
-    return 0;
-}
-
 struct blocks {
     uint32_t asn;
     char *best;             /* the smallest covering block's key */
@@ -659,7 +604,7 @@ static int block_hit(int cls, const char *pkey, const char *text, size_t len, vo
     struct blocks *b = arg;
     uint32_t lo, hi;
     b->any = 1;
-    if (authz_parse_as_block(pkey, &lo, &hi) != 0 || b->asn < lo || b->asn > hi)
+    if (asn_parse_range(pkey, strlen(pkey), &lo, &hi) != 0 || b->asn < lo || b->asn > hi)
         return 0;
     uint64_t size = (uint64_t)hi - lo;
     if (b->best == NULL || size < b->size) {
@@ -687,7 +632,8 @@ int authz_as_block(store_txn_t *txn, uint32_t asn, char **key, int *any, err_t *
 static int check_autnum(const authz_req_t *q, diag_list_t *diags, authz_res_t *res, err_t *err)
 {
     uint32_t asn;
-    if (authz_parse_asn(q->obj->attrs[0].value, &asn) != 0)
+    const char *key0 = q->obj->attrs[0].value;
+    if (asn_parse(key0, strlen(key0), &asn) != 0)
         return 0;
     char *key = NULL;
     int rc = authz_as_block(q->txn, asn, &key, NULL, err);
@@ -725,7 +671,7 @@ static int overlap_hit(int cls, const char *pkey, const char *text, size_t len, 
     (void)len;
     struct overlaps *x = arg;
     uint32_t lo, hi;
-    if (authz_parse_as_block(pkey, &lo, &hi) != 0 || hi < x->lo || lo > x->hi)
+    if (asn_parse_range(pkey, strlen(pkey), &lo, &hi) != 0 || hi < x->lo || lo > x->hi)
         return 0;
     x->any = 1;
     /* a stored block strictly inside the new one keeps its ASNs (the
@@ -745,7 +691,8 @@ static int check_asblock(const authz_req_t *q, diag_list_t *diags, authz_res_t *
                          err_t *err)
 {
     struct overlaps x = { 0, 0, STRV_INIT, 0 };
-    if (authz_parse_as_block(q->obj->attrs[0].value, &x.lo, &x.hi) != 0)
+    const char *key0 = q->obj->attrs[0].value;
+    if (asn_parse_range(key0, strlen(key0), &x.lo, &x.hi) != 0)
         return 0;
     int rc = store_each(q->txn, SC_AS_BLOCK, overlap_hit, &x, err);
     if (rc == 0 && !x.any)
@@ -783,7 +730,7 @@ int authz_set_parent(const rpsl_obj_t *o, char **parent, int *cls)
     const char *last = strrchr(p, ':');
     last = last ? last + 1 : p;
     uint32_t asn;
-    if (authz_parse_asn(p, &asn) == 0)
+    if (asn_parse(p, strlen(p), &asn) == 0)
         *cls = SC_AUT_NUM;
     else if (strncasecmp(last, "AS-", 3) == 0)
         *cls = SC_AS_SET;

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "registry/auth.h"
 #include "registry/keyring.h"
 #include "rpsl/schema.h"
 
@@ -170,7 +169,7 @@ static int claims_find(store_txn_t *txn, struct claims *cl, err_t *err)
         char f[41];
         memcpy(f, sub, 40);
         f[40] = 0;
-        auth_fpr_spaced(f, spaced);
+        pgp_fpr_spaced(f, spaced);
         if (strv_add_unique(&cl->names, sub + 41)) {
             char *w = xasprintf("its key lists the key %s of key-cert %s as a subkey: not "
                                 "imported (a key belongs to one key-cert only)",
@@ -404,7 +403,7 @@ static int keycert_of_fpr(store_txn_t *txn, const char *fpr, const char *except,
                           err_t *err)
 {
     char spaced[51];
-    auth_fpr_spaced(fpr, spaced);
+    pgp_fpr_spaced(fpr, spaced);
     char *dbl = strstr(spaced, "  ");   /* stored values: white space runs collapsed */
     if (dbl)
         memmove(dbl, dbl + 1, strlen(dbl + 1) + 1);
@@ -432,7 +431,7 @@ int keyring_check_obj(store_txn_t *txn, pgp_t *pgp, const char *pkey,
         const char *f = info->fprs.v[i];
         const char *what = i == 0 ? "primary key" : "subkey";
         char spaced[51];
-        auth_fpr_spaced(f, spaced);
+        pgp_fpr_spaced(f, spaced);
         for (size_t k = 0; k < i && *why == NULL; k++)
             if (strcmp(info->fprs.v[k], f) == 0)
                 *why = xasprintf("The supplied key holds the key %s twice", spaced);
@@ -656,7 +655,7 @@ int keyring_keycert_key(pgp_t *pgp, const rpsl_obj_t *o, const char *pkey,
 void keyring_keycert_generate(rpsl_obj_t *o, const pgp_keyinfo_t *info, diag_list_t *d)
 {
     char spaced[51];
-    auth_fpr_spaced(info->fpr, spaced);
+    pgp_fpr_spaced(info->fpr, spaced);
     /* the generated values, in template order */
     strv_t names = STRV_INIT, values = STRV_INIT;
     strv_add(&names, "method");

@@ -37,27 +37,6 @@
 #include "registry/mailout.h"
 #include "rpsl/syntax.h"
 
-/*
- * A bare addr-spec we are willing to put in an envelope and a header: what
- * syntax_email_address() (the one parser of e-mail values) returns
- * unchanged, in ASCII (no SMTPUTF8), without control characters, angle
- * brackets or backslashes; a space only inside a quoted local part.
- */
-static int usable_address(const char *a)
-{
-    if (a == NULL || *a == 0 || strlen(a) > 320)
-        return 0;
-    for (const char *p = a; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c < ' ' || c >= 127 || c == '<' || c == '>' || c == '\\')
-            return 0;
-    }
-    char *spec = syntax_email_address(a);
-    int ok = spec != NULL && strcmp(spec, a) == 0;
-    free(spec);
-    return ok;
-}
-
 /* A header value without line breaks or control characters. */
 static char *clean_header(const char *s)
 {
@@ -91,7 +70,7 @@ static int needs_qp(const char *body, size_t n)
 }
 
 /* A new Message-ID: "TIME.RANDOM.PID@DOMAIN", DOMAIN that of @from (the
- * robot's address, usable_address()), else the host name. */
+ * robot's address, syntax_email_usable()), else the host name. */
 static char *new_message_id(time_t now, const char *from)
 {
     unsigned char r[12];
@@ -160,9 +139,9 @@ static size_t encode_body(GMimeFormatOptions *fo, GMimeContentEncoding enc,
 static int compose_head(const mailout_msg_t *m, int want_qp, char **head,
                         GMimeContentEncoding *enc, GMimeFormatOptions **fo, err_t *err)
 {
-    if (!usable_address(m->to))
+    if (!syntax_email_usable(m->to))
         return err_set(err, ERR_SYNTAX, "unusable recipient address \"%s\"", m->to ? m->to : "");
-    if (!usable_address(m->from))
+    if (!syntax_email_usable(m->from))
         return err_set(err, ERR_SYNTAX, "unusable sender address \"%s\"", m->from ? m->from : "");
 
     GMimeMessage *msg = g_mime_message_new(TRUE);

@@ -34,6 +34,7 @@
 #pragma GCC diagnostic pop
 
 #include "registry/pgp.h"
+#include "util/text.h"
 
 /* One signing (sub)key as the key data cache holds it (see below). */
 struct kc_entry {
@@ -169,23 +170,6 @@ void pgp_free(pgp_t *p)
 
 /* ---- armor and digests ------------------------------------------------ */
 
-/* The line starting at @s (of @n bytes): its length without the EOL. */
-static size_t line_len(const char *s, size_t n)
-{
-    const char *nl = memchr(s, '\n', n);
-    size_t l = nl ? (size_t)(nl - s) : n;
-    if (l > 0 && s[l - 1] == '\r')
-        l--;
-    return l;
-}
-
-/* Offset of the next line after the one at @off, or @n. */
-static size_t next_line(const char *s, size_t n, size_t off)
-{
-    const char *nl = memchr(s + off, '\n', n - off);
-    return nl ? (size_t)(nl - s) + 1 : n;
-}
-
 /* Whether @s (@l bytes) holds only white space. */
 static int blank(const char *s, size_t l)
 {
@@ -207,10 +191,10 @@ static long find_line(const char *s, size_t n, size_t from, const char *tag)
 {
     size_t off = from;
     while (off < n) {
-        size_t l = line_len(s + off, n - off);
+        size_t l = text_line_len(s + off, n - off);
         if (line_is(s + off, l, tag))
             return (long)off;
-        off = next_line(s, n, off);
+        off = text_next_line(s, n, off);
     }
     return -1;
 }
@@ -229,7 +213,7 @@ static void canonical_update(GChecksum *ck, const char *s, size_t n, int unescap
     size_t pending = 0, off = 0;
     int first = 1;
     while (off < n) {
-        size_t l = line_len(s + off, n - off);
+        size_t l = text_line_len(s + off, n - off);
         const char *ln = s + off;
         if (unescape && l >= 2 && ln[0] == '-' && ln[1] == ' ') {
             ln += 2;
@@ -247,7 +231,7 @@ static void canonical_update(GChecksum *ck, const char *s, size_t n, int unescap
             first = 0;
             g_checksum_update(ck, (const guchar *)ln, (gssize)l);
         }
-        off = next_line(s, n, off);
+        off = text_next_line(s, n, off);
     }
 }
 
@@ -343,12 +327,12 @@ static int packet_next(const unsigned char *d, size_t n, size_t *i, unsigned *ta
 static size_t armor_headers_end(const char *s, size_t n, size_t off)
 {
     for (size_t probe = off; probe < n;) {
-        size_t l = line_len(s + probe, n - probe);
+        size_t l = text_line_len(s + probe, n - probe);
         if (blank(s + probe, l))
-            return next_line(s, n, probe);
+            return text_next_line(s, n, probe);
         if (memchr(s + probe, ':', l) == NULL)
             break;
-        probe = next_line(s, n, probe);
+        probe = text_next_line(s, n, probe);
     }
     return off;
 }
@@ -375,19 +359,19 @@ static int armor_decode(const char *s, size_t n, size_t *off, const char *end_ta
     buf_init(&b64);
     int ok = 0;
     while (o < n) {
-        size_t l = line_len(s + o, n - o);
+        size_t l = text_line_len(s + o, n - o);
         const char *ln = s + o;
-        o = next_line(s, n, o);
+        o = text_next_line(s, n, o);
         while (l > 0 && (ln[l - 1] == ' ' || ln[l - 1] == '\t'))
             l--;
         if (l > 0 && ln[0] == '=') {            /* the CRC-24 line, then END */
-            while (o < n && blank(s + o, line_len(s + o, n - o)))
-                o = next_line(s, n, o);
+            while (o < n && blank(s + o, text_line_len(s + o, n - o)))
+                o = text_next_line(s, n, o);
             if (o >= n)
                 break;
-            l = line_len(s + o, n - o);
+            l = text_line_len(s + o, n - o);
             ln = s + o;
-            o = next_line(s, n, o);
+            o = text_next_line(s, n, o);
         }
         if (l >= 5 && memcmp(ln, "-----", 5) == 0) {
             ok = line_is(ln, l, end_tag);
@@ -436,7 +420,7 @@ static int sig_packets(const char *s, size_t n, buf_t *bin, size_t *count)
         long at = find_line(s, n, 0, ARMOR_SIG_BEGIN);
         if (at < 0)
             return -1;
-        size_t off = next_line(s, n, (size_t)at);
+        size_t off = text_next_line(s, n, (size_t)at);
         if (armor_decode(s, n, &off, ARMOR_SIG_END, bin) != 0)
             return -1;
     }
@@ -1077,28 +1061,28 @@ static int clearsigned_layout(const char *b, size_t n, size_t *text_off,
                               size_t *sig_off, const char **why)
 {
     size_t off = 0;
-    while (off < n && blank(b + off, line_len(b + off, n - off)))
-        off = next_line(b, n, off);
-    if (off >= n || !line_is(b + off, line_len(b + off, n - off), CLEARSIGN_BEGIN))
+    while (off < n && blank(b + off, text_line_len(b + off, n - off)))
+        off = text_next_line(b, n, off);
+    if (off >= n || !line_is(b + off, text_line_len(b + off, n - off), CLEARSIGN_BEGIN))
         return -1;
-    off = next_line(b, n, off);
+    off = text_next_line(b, n, off);
     /* armor headers ("Hash: SHA256") up to a blank line */
     int bad_header = 0;
     for (;;) {
         if (off >= n)
             return -1;
-        size_t l = line_len(b + off, n - off);
+        size_t l = text_line_len(b + off, n - off);
         int is_blank = blank(b + off, l);
         if (!is_blank && (l < 5 || memcmp(b + off, "Hash:", 5) != 0))
             bad_header = 1;
-        off = next_line(b, n, off);
+        off = text_next_line(b, n, off);
         if (is_blank)
             break;
     }
     /* the signed text up to the first line of five dashes */
     size_t s = off, l = 0;
-    for (; s < n; s = next_line(b, n, s)) {
-        l = line_len(b + s, n - s);
+    for (; s < n; s = text_next_line(b, n, s)) {
+        l = text_line_len(b + s, n - s);
         if (l >= 5 && memcmp(b + s, "-----", 5) == 0)
             break;
     }
@@ -1126,7 +1110,7 @@ static int clearsigned_layout(const char *b, size_t n, size_t *text_off,
 static void clear_text(const char *b, size_t off, size_t end, buf_t *plain)
 {
     while (off < end) {
-        size_t l = line_len(b + off, end - off);
+        size_t l = text_line_len(b + off, end - off);
         const char *ln = b + off;
         if (l >= 2 && ln[0] == '-' && ln[1] == ' ') {
             ln += 2;
@@ -1136,7 +1120,7 @@ static void clear_text(const char *b, size_t off, size_t end, buf_t *plain)
             l--;
         buf_put(plain, ln, l);
         buf_putc(plain, '\n');
-        off = next_line(b, end, off);
+        off = text_next_line(b, end, off);
     }
 }
 
@@ -1427,7 +1411,7 @@ int pgp_armored_fprs(const char *armored, size_t len, strv_t *fprs, err_t *err)
     long at;
     while ((at = find_line(armored, len, off, begin)) >= 0) {
         blocks++;
-        off = next_line(armored, len, (size_t)at);
+        off = text_next_line(armored, len, (size_t)at);
         buf_t bin;
         buf_init(&bin);
         int rc = armor_decode(armored, len, &off, end, &bin);
@@ -1451,4 +1435,18 @@ void pgp_keycert_name(const char *fpr, char out[16])
     for (; tail[i] && i < 8; i++)
         out[7 + i] = (char)toupper((unsigned char)tail[i]);
     out[7 + i] = 0;
+}
+
+void pgp_fpr_spaced(const char *fpr40, char out[51])
+{
+    size_t o = 0;
+    for (size_t i = 0; i < 40 && fpr40[i]; i++) {
+        if (i > 0 && i % 4 == 0) {
+            out[o++] = ' ';
+            if (i == 20)
+                out[o++] = ' ';
+        }
+        out[o++] = (char)toupper((unsigned char)fpr40[i]);
+    }
+    out[o] = 0;
 }

@@ -28,6 +28,7 @@
 #include "registry/rules.h"
 #include "rpsl/schema.h"
 #include "rpsl/syntax.h"
+#include "util/timefmt.h"
 
 enum attempt { ATTEMPT_OK, ATTEMPT_FAIL, ATTEMPT_DEFER };
 
@@ -827,13 +828,6 @@ static int delete_authorised(struct ctx *c, struct item *it, int *yes, err_t *er
 /* ------------------------------------------------------------------ */
 /* Generated attributes                                               */
 
-static void iso_time(time_t t, char out[21])
-{
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /*
  * Set created:/last-modified: (syntax.txt section 6): supplied values are
  * removed (with a warning when they differ from what is generated), then
@@ -842,8 +836,8 @@ static void iso_time(time_t t, char out[21])
 static void set_generated(struct ctx *c, rpsl_obj_t *o, const rpsl_obj_t *old,
                           diag_list_t *d)
 {
-    char now[21];
-    iso_time(c->opts->now, now);
+    char now[TIMEFMT_ISO8601_SIZE];
+    timefmt_iso8601(c->opts->now, now);
     const char *created = now;
     const char *oldc = old ? rpsl_obj_get(old, "created") : NULL;
     if (old)
@@ -951,8 +945,8 @@ static void keep_replaced(struct ctx *c, const struct item *it, const char *pkey
 {
     if (!c->opts->shed_stored || c->dry_run || prev == NULL)
         return;
-    char now[21];
-    iso_time(c->opts->now, now);
+    char now[TIMEFMT_ISO8601_SIZE];
+    timefmt_iso8601(c->opts->now, now);
     const char *lm = rpsl_obj_get(prev, "last-modified");
     if (lm == NULL || strcmp(lm, now) != 0)
         return;

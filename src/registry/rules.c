@@ -13,6 +13,7 @@
 #include "util/buf.h"
 #include "util/ipaddr.h"
 #include "registry/rules.h"
+#include "rpsl/asn.h"
 #include "rpsl/schema.h"
 
 static char *pkey_of(const rpsl_obj_t *o)
@@ -75,7 +76,8 @@ static int set_parent_exists(store_txn_t *txn, const rpsl_obj_t *o, diag_list_t 
 static int autnum_block(store_txn_t *txn, const rpsl_obj_t *o, diag_list_t *d, err_t *err)
 {
     uint32_t asn;
-    if (authz_parse_asn(o->attrs[0].value, &asn) != 0)
+    const char *key0 = o->attrs[0].value;
+    if (asn_parse(key0, strlen(key0), &asn) != 0)
         return 0;
     char *key = NULL;
     int rc = authz_as_block(txn, asn, &key, NULL, err);
@@ -99,7 +101,7 @@ static void origin_reserved(const rpsl_obj_t *o, diag_list_t *d)
         return;
     long k = rpsl_obj_find_aid(o, SA_ORIGIN, 0);
     uint32_t asn;
-    if (k < 0 || authz_parse_asn(o->attrs[k].value, &asn) != 0)
+    if (k < 0 || asn_parse(o->attrs[k].value, strlen(o->attrs[k].value), &asn) != 0)
         return;
     if (rules_asn_reserved(asn))
         diag_add(d, DIAG_ERROR, DIAG_OBJECT, "Cannot use reserved AS number %lu",

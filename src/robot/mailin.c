@@ -32,11 +32,12 @@
 #include "util/buf.h"
 #include "robot/mailin.h"
 #include "registry/pgp.h"
+#include "rpsl/syntax.h"
+#include "util/text.h"
 
 #define DEFAULT_MAX_DEPTH   32
 #define DEFAULT_MAX_PARTS   1000
 #define DEFAULT_MAX_SIGNED  50      /* signatures checked per mail */
-#define ADDR_MAX            320     /* RFC 3696 limit of an address */
 #define TYPE_NAME_MAX       64      /* a type name quoted in a message */
 #define DEFAULT_MAX_SIG_AGE 3600    /* seconds a signature may be old */
 #define MAX_SIG_FUTURE      3600    /* seconds a signature may be ahead */
@@ -292,26 +293,6 @@ static const char *header(GMimeObject *o, const char *name)
 
 /* ---- addresses -------------------------------------------------------- */
 
-/*
- * Whether @a is a bare addr-spec we are willing to answer to: printable
- * ASCII without white space or address punctuation, a non-empty local
- * part and domain around exactly one '@', at most ADDR_MAX bytes.
- */
-static int addr_ok(const char *a)
-{
-    if (a == NULL || *a == 0 || strlen(a) > ADDR_MAX)
-        return 0;
-    const char *at = strchr(a, '@');
-    if (at == NULL || at == a || at[1] == 0 || strchr(at + 1, '@'))
-        return 0;
-    for (const char *p = a; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c <= ' ' || c >= 0x7F || strchr("<>()[],;:\\\"", c))
-            return 0;
-    }
-    return 1;
-}
-
 /* The addr-spec of the only mailbox of @l, unchecked; NULL if not one. */
 static const char *list_single_addr(InternetAddressList *l)
 {
@@ -327,7 +308,7 @@ static const char *list_single_addr(InternetAddressList *l)
 static char *list_address(InternetAddressList *l)
 {
     const char *a = list_single_addr(l);
-    return addr_ok(a) ? xstrdup(a) : NULL;
+    return syntax_email_usable(a) ? xstrdup(a) : NULL;
 }
 
 char *mailin_address(const char *header_value)
@@ -541,23 +522,6 @@ static void add_sig_creds(cred_list_t *creds, const pgp_sig_t *sigs, size_t n)
         cred_add_pgp_key(creds, sigs[i].fpr[0] ? sigs[i].fpr : NULL,
                          sigs[i].primary_fpr[0] ? sigs[i].primary_fpr : NULL,
                          sigs[i].state, sigs[i].sigtime, sigs[i].digest);
-}
-
-/* Length of the line at @s (@n bytes left) without its line end. */
-static size_t text_line_len(const char *s, size_t n)
-{
-    const char *nl = memchr(s, '\n', n);
-    size_t l = nl ? (size_t)(nl - s) : n;
-    if (l > 0 && s[l - 1] == '\r')
-        l--;
-    return l;
-}
-
-/* Offset of the line after the one at @off. */
-static size_t text_next_line(const char *s, size_t n, size_t off)
-{
-    const char *nl = memchr(s + off, '\n', n - off);
-    return nl ? (size_t)(nl - s) + 1 : n;
 }
 
 /* Whether the line @s (@l bytes) is @tag, trailing white space allowed. */

@@ -21,12 +21,14 @@
  *
  * Keywords are case-insensitive.  Recursion depth is capped.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "util/buf.h"
 #include "util/ipaddr.h"
 #include "rpsl/policy.h"
-#include "rpsl/syntax.h"
+#include "rpsl/asn.h"
+#include "util/text.h"
 
 #define MAX_DEPTH 64
 
@@ -50,39 +52,10 @@ typedef struct parser {
 
 /* ---- character classes and small checks ---- */
 
-static int lower(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
-}
-
-static int is_alpha(int c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-static int is_digit(int c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int is_alnum(int c)
-{
-    return is_alpha(c) || is_digit(c);
-}
-
 static int is_wordc(int c)
 {
-    return is_alnum(c) || c == '_' || c == ':' || c == '.' || c == '-' ||
+    return text_is_alnum(c) || c == '_' || c == ':' || c == '.' || c == '-' ||
            c == '/' || c == '*';
-}
-
-static int eq_word(const char *s, size_t len, const char *kw)
-{
-    size_t i;
-    for (i = 0; i < len; i++)
-        if (kw[i] == 0 || lower((unsigned char)s[i]) != kw[i])
-            return 0;
-    return kw[i] == 0;
 }
 
 /* A decimal number without sign; *v receives it (capped). */
@@ -92,7 +65,7 @@ static int parse_num(const char *s, size_t len, unsigned long *v)
     if (len == 0 || len > 10)
         return -1;
     for (size_t i = 0; i < len; i++) {
-        if (!is_digit((unsigned char)s[i]))
+        if (!text_is_digit((unsigned char)s[i]))
             return -1;
         n = n * 10 + (unsigned long)(s[i] - '0');
     }
@@ -100,98 +73,19 @@ static int parse_num(const char *s, size_t len, unsigned long *v)
     return 0;
 }
 
-/* A DNS host name: labels [A-Z0-9]([A-Z0-9_-]*[A-Z0-9])?, at least
- * @mindots dots, optional trailing dot. */
-static int is_dns_name(const char *s, size_t len, int mindots)
+/* A DNS host name with at least one dot and an optional trailing dot;
+ * '_' allowed in labels. */
+static int is_dns_name(const char *s, size_t len)
 {
-    int dots = 0;
-    size_t i = 0;
     if (len > 0 && s[len - 1] == '.')
         len--;
-    if (len == 0 || len > 254)
-        return 0;
-    while (i < len) {
-        size_t start = i;
-        while (i < len && s[i] != '.') {
-            int c = (unsigned char)s[i];
-            if (!is_alnum(c) && c != '-' && c != '_')
-                return 0;
-            i++;
-        }
-        if (i == start || i - start > 63)
-            return 0;
-        if (!is_alnum((unsigned char)s[start]) || !is_alnum((unsigned char)s[i - 1]))
-            return 0;
-        if (i < len) {
-            dots++;
-            i++;
-            if (i == len)
-                return 0;
-        }
-    }
-    return dots >= mindots;
+    return memchr(s, '.', len) != NULL && text_is_hostname(s, len, 1);
 }
 
 static int is_asn(const char *s, size_t len)
 {
-    unsigned long asn;
-    return syntax_parse_asn(s, len, &asn) == 0;
-}
-
-static const struct {
-    const char *prefix;     /* lower case, without the '-' */
-    unsigned kind;
-} set_prefixes[] = {
-    { "as", PSET_AS }, { "rs", PSET_RS }, { "fltr", PSET_FLTR },
-    { "prng", PSET_PRNG }, { "rtrs", PSET_RTRS }
-};
-
-/* Kind of a set-name component "<prefix>-...", 0 if it is none. */
-static unsigned set_component(const char *s, size_t len)
-{
-    for (size_t k = 0; k < sizeof set_prefixes / sizeof set_prefixes[0]; k++) {
-        size_t pl = strlen(set_prefixes[k].prefix);
-        if (len < pl + 2 || s[pl] != '-')
-            continue;
-        if (!eq_word(s, pl, set_prefixes[k].prefix))
-            continue;
-        for (size_t i = pl + 1; i < len; i++) {
-            int c = (unsigned char)s[i];
-            if (!is_alnum(c) && c != '_' && c != '-')
-                return 0;
-        }
-        if (!is_alnum((unsigned char)s[len - 1]))
-            return 0;
-        return set_prefixes[k].kind;
-    }
-    return 0;
-}
-
-unsigned policy_set_name(const char *s, size_t len, unsigned kinds)
-{
-    unsigned kind = 0;
-    size_t i = 0;
-
-    if (len == 0 || len > 80)
-        return 0;
-    for (;;) {
-        size_t start = i;
-        unsigned k;
-        while (i < len && s[i] != ':')
-            i++;
-        k = set_component(s + start, i - start);
-        if (k != 0) {
-            if (kind != 0 && kind != k)
-                return 0;
-            kind = k;
-        } else if (!is_asn(s + start, i - start)) {
-            return 0;
-        }
-        if (i == len)
-            break;
-        i++;
-    }
-    return (kind & kinds) ? kind : 0;
+    uint32_t asn;
+    return asn_parse(s, len, &asn) == 0;
 }
 
 /* ---- the tokenizer ---- */
@@ -240,12 +134,12 @@ static void next(parser_t *p)
         size_t j = i + 1;
         if (c1 == '+' || c1 == '-') {
             j++;
-        } else if (is_digit(c1)) {
-            while (j < len && is_digit((unsigned char)s[j]))
+        } else if (text_is_digit(c1)) {
+            while (j < len && text_is_digit((unsigned char)s[j]))
                 j++;
-            if (j + 1 < len && s[j] == '-' && is_digit((unsigned char)s[j + 1])) {
+            if (j + 1 < len && s[j] == '-' && text_is_digit((unsigned char)s[j + 1])) {
                 j++;
-                while (j < len && is_digit((unsigned char)s[j]))
+                while (j < len && text_is_digit((unsigned char)s[j]))
                     j++;
             }
         } else {
@@ -320,7 +214,7 @@ static void next(parser_t *p)
 
 static int at_kw(const parser_t *p, const char *kw)
 {
-    return p->t == T_WORD && eq_word(p->ts, p->tl, kw);
+    return p->t == T_WORD && text_eq_ci(p->ts, p->tl, kw);
 }
 
 static int accept_kw(parser_t *p, const char *kw)
@@ -353,7 +247,7 @@ static int at_stop_word(const parser_t *p)
     if (p->t != T_WORD)
         return 0;
     for (size_t i = 0; stop_words[i]; i++)
-        if (eq_word(p->ts, p->tl, stop_words[i]))
+        if (text_eq_ci(p->ts, p->tl, stop_words[i]))
             return 1;
     return 0;
 }
@@ -474,9 +368,9 @@ static int as_term(parser_t *p)
         return rc;
     }
     if (p->t == T_WORD && !at_stop_word(p) &&
-        (is_asn(p->ts, p->tl) || eq_word(p->ts, p->tl, "peeras") ||
-         eq_word(p->ts, p->tl, "as-any") ||
-         policy_set_name(p->ts, p->tl, PSET_AS | PSET_PRNG))) {
+        (is_asn(p->ts, p->tl) || text_eq_ci(p->ts, p->tl, "peeras") ||
+         text_eq_ci(p->ts, p->tl, "as-any") ||
+         asn_set_name(p->ts, p->tl, ASN_SET_AS | ASN_SET_PRNG))) {
         next(p);
         return 0;
     }
@@ -513,8 +407,8 @@ static int router_term(parser_t *p)
     }
     if (p->t == T_WORD && !at_stop_word(p) &&
         (is_address(p, p->ts, p->tl) ||
-         policy_set_name(p->ts, p->tl, PSET_RTRS) ||
-         is_dns_name(p->ts, p->tl, 1))) {
+         asn_set_name(p->ts, p->tl, ASN_SET_RTRS) ||
+         is_dns_name(p->ts, p->tl))) {
         next(p);
         return 0;
     }
@@ -598,11 +492,11 @@ static int value(parser_t *p)
 /* An rp-attribute name: "pref", "community.append", "next-hop" ... */
 static int is_rp_attr(const char *s, size_t len)
 {
-    if (len == 0 || !is_alpha((unsigned char)s[0]))
+    if (len == 0 || !text_is_alpha((unsigned char)s[0]))
         return 0;
     for (size_t i = 0; i < len; i++) {
         int c = (unsigned char)s[i];
-        if (!is_alnum(c) && c != '-' && c != '_' && c != '.')
+        if (!text_is_alnum(c) && c != '-' && c != '_' && c != '.')
             return 0;
     }
     return s[len - 1] != '.';
@@ -660,17 +554,17 @@ static int aspath_regex(parser_t *p)
 
     while (i < p->len && s[i] != '>') {
         int c = (unsigned char)s[i];
-        if (is_alnum(c) || c == '_' || c == '-' || c == ':') {
+        if (text_is_alnum(c) || c == '_' || c == '-' || c == ':') {
             size_t start = i;
-            while (i < p->len && (is_alnum((unsigned char)s[i]) || s[i] == '_' ||
+            while (i < p->len && (text_is_alnum((unsigned char)s[i]) || s[i] == '_' ||
                                   s[i] == '-' || s[i] == ':'))
                 i++;
             /* ASn, as-set, PeerAS, AS-ANY, repetition counts and ASn-ASm
              * ranges inside [...] */
-            if (!is_digit((unsigned char)s[start]) &&
-                !(i - start >= 2 && lower((unsigned char)s[start]) == 'a' &&
-                  lower((unsigned char)s[start + 1]) == 's') &&
-                !eq_word(s + start, i - start, "peeras")) {
+            if (!text_is_digit((unsigned char)s[start]) &&
+                !(i - start >= 2 && text_lower((unsigned char)s[start]) == 'a' &&
+                  text_lower((unsigned char)s[start + 1]) == 's') &&
+                !text_eq_ci(s + start, i - start, "peeras")) {
                 p->pos = start;
                 next(p);
                 fail(p, "invalid AS path regular expression");
@@ -725,12 +619,12 @@ static int filter_prim(parser_t *p)
         fail(p, "expected a filter");
         return -1;
     }
-    if (eq_word(p->ts, p->tl, "any")) {
+    if (text_eq_ci(p->ts, p->tl, "any")) {
         next(p);
         return 0;
     }
-    if (eq_word(p->ts, p->tl, "peeras") || is_asn(p->ts, p->tl) ||
-        policy_set_name(p->ts, p->tl, PSET_AS | PSET_RS | PSET_FLTR)) {
+    if (text_eq_ci(p->ts, p->tl, "peeras") || is_asn(p->ts, p->tl) ||
+        asn_set_name(p->ts, p->tl, ASN_SET_AS | ASN_SET_RS | ASN_SET_FLTR)) {
         next(p);
         return opt_rangeop(p, 128, -1);
     }
@@ -949,8 +843,8 @@ static int peer_attr(parser_t *p)
     if (protocol_name(p) != 0)
         return -1;
     if (p->t != T_WORD ||
-        !(is_address(p, p->ts, p->tl) || is_dns_name(p->ts, p->tl, 1) ||
-          policy_set_name(p->ts, p->tl, PSET_RTRS | PSET_PRNG))) {
+        !(is_address(p, p->ts, p->tl) || is_dns_name(p->ts, p->tl) ||
+          asn_set_name(p->ts, p->tl, ASN_SET_RTRS | ASN_SET_PRNG))) {
         fail(p, "expected a peer address or name");
         return -1;
     }

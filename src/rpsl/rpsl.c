@@ -15,6 +15,7 @@
 
 #include "util/buf.h"
 #include "rpsl/rpsl.h"
+#include "util/text.h"
 
 /* An arena block; data follows the header. */
 struct rpsl_block {
@@ -55,16 +56,12 @@ static char *arena_strndup(struct rpsl_arena *a, const char *s, size_t n)
     return p;
 }
 
+/* White space inside one physical line: text_is_space() without LF (a
+ * line never holds one) but with VT and FF, which RPSL text treats as
+ * blanks too; so not text_is_space(). */
 static int is_blank(int c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/* ASCII letters (what isalpha() takes in the "C" locale the programs
- * run in, without a call per character). */
-static int is_alpha(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 /* A byte that makes a line a continuation line (or, first in a
@@ -76,7 +73,7 @@ static int is_cont_char(char c)
 
 static int is_name_char(int c)
 {
-    return is_alpha(c) || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    return text_is_alnum(c) || c == '-' || c == '_';
 }
 
 /*
@@ -91,7 +88,7 @@ static char *attr_colon(const char *p, const char *le)
     const char *q = p;
     if (q < le && *q == '*')
         q++;
-    if (q >= le || !is_alpha((unsigned char)*q))
+    if (q >= le || !text_is_alpha((unsigned char)*q))
         return NULL;
     while (q < le && is_name_char((unsigned char)*q))
         q++;

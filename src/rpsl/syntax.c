@@ -18,8 +18,10 @@
 
 #include "util/buf.h"
 #include "util/ipaddr.h"
+#include "util/text.h"
+#include "rpsl/asn.h"
 #include "rpsl/policy.h"
-#include "rpsl/schema.h"
+#include "rpsl/schema_class.h"
 #include "rpsl/syntax.h"
 
 /* ISO 3166-1 alpha-2 (plus EU) and ISO 639-1, sorted, 3 bytes a code. */
@@ -47,67 +49,17 @@ static const char language_codes[] =
 
 /* ---- small helpers ---- */
 
-static int up(int c)
-{
-    return (c >= 'a' && c <= 'z') ? c - ('a' - 'A') : c;
-}
-
-static int is_alpha(int c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-static int is_digit(int c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int is_alnum(int c)
-{
-    return is_alpha(c) || is_digit(c);
-}
-
-static int is_hex(int c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static int is_space(int c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* Case-insensitive: does s[0..len) equal the NUL-terminated @w? */
-static int eq_ci(const char *s, size_t len, const char *w)
-{
-    size_t i;
-    for (i = 0; i < len; i++)
-        if (w[i] == 0 || up((unsigned char)s[i]) != up((unsigned char)w[i]))
-            return 0;
-    return w[i] == 0;
-}
-
 /* Case-insensitive prefix test. */
 static int starts_ci(const char *s, size_t len, const char *w)
 {
     size_t n = strlen(w);
-    return len >= n && eq_ci(s, n, w);
+    return len >= n && text_eq_ci(s, n, w);
 }
 
 static int ends_ci(const char *s, size_t len, const char *w)
 {
     size_t n = strlen(w);
-    return len >= n && eq_ci(s + len - n, n, w);
-}
-
-static void trim(const char **s, size_t *len)
-{
-    while (*len > 0 && is_space((unsigned char)(*s)[0])) {
-        (*s)++;
-        (*len)--;
-    }
-    while (*len > 0 && is_space((unsigned char)(*s)[*len - 1]))
-        (*len)--;
+    return len >= n && text_eq_ci(s + len - n, n, w);
 }
 
 /* Every byte of s[from..len) is in: letters, digits and @extra. */
@@ -115,7 +67,7 @@ static int all_of(const char *s, size_t from, size_t len, const char *extra)
 {
     for (size_t i = from; i < len; i++) {
         int c = (unsigned char)s[i];
-        if (!is_alnum(c) && (c == 0 || strchr(extra, c) == NULL))
+        if (!text_is_alnum(c) && (c == 0 || strchr(extra, c) == NULL))
             return 0;
     }
     return 1;
@@ -127,7 +79,7 @@ static int all_digits(const char *s, size_t len, size_t maxd)
     if (len == 0 || len > maxd)
         return 0;
     for (size_t i = 0; i < len; i++)
-        if (!is_digit((unsigned char)s[i]))
+        if (!text_is_digit((unsigned char)s[i]))
             return 0;
     return 1;
 }
@@ -191,10 +143,10 @@ static int code_in(const char *table, size_t tsize, const char *code, size_t len
 {
     size_t n = (tsize - 1) / 3, lo = 0, hi;
     char c0, c1;
-    if (len != 2 || !is_alpha((unsigned char)code[0]) || !is_alpha((unsigned char)code[1]))
+    if (len != 2 || !text_is_alpha((unsigned char)code[0]) || !text_is_alpha((unsigned char)code[1]))
         return 0;
-    c0 = (char)up((unsigned char)code[0]);
-    c1 = (char)up((unsigned char)code[1]);
+    c0 = (char)text_upper((unsigned char)code[0]);
+    c1 = (char)text_upper((unsigned char)code[1]);
     hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
@@ -223,28 +175,17 @@ int syntax_language_known(const char *code)
 
 int syntax_parse_asn(const char *s, size_t len, unsigned long *asn)
 {
-    unsigned long long v = 0;
-    if (len < 3 || up((unsigned char)s[0]) != 'A' || up((unsigned char)s[1]) != 'S')
+    uint32_t v;
+    if (asn_parse(s, len, &v) != 0)
         return -1;
-    s += 2;
-    len -= 2;
-    if (len > 10 || (len > 1 && s[0] == '0'))
-        return -1;
-    for (size_t i = 0; i < len; i++) {
-        if (!is_digit((unsigned char)s[i]))
-            return -1;
-        v = v * 10 + (unsigned)(s[i] - '0');
-    }
-    if (v > 4294967295ULL)
-        return -1;
-    *asn = (unsigned long)v;
+    *asn = v;
     return 0;
 }
 
 static int is_asn(const char *s, size_t len)
 {
-    unsigned long a;
-    return syntax_parse_asn(s, len, &a) == 0;
+    uint32_t a;
+    return asn_parse(s, len, &a) == 0;
 }
 
 /* "AUTO-n" with n >= 1, optionally followed by 2..4 letters. */
@@ -253,10 +194,10 @@ static int is_auto_key(const char *s, size_t len, int letters)
     size_t i = 5, d;
     if (!starts_ci(s, len, "AUTO-") || len < 6 || s[5] < '1' || s[5] > '9')
         return 0;
-    while (i < len && is_digit((unsigned char)s[i]))
+    while (i < len && text_is_digit((unsigned char)s[i]))
         i++;
     d = i;
-    while (i < len && is_alpha((unsigned char)s[i]))
+    while (i < len && text_is_alpha((unsigned char)s[i]))
         i++;
     if (i != len)
         return 0;
@@ -276,7 +217,7 @@ static const char *const reserved_words[] = {
 static int is_reserved_word(const char *s, size_t len)
 {
     for (size_t i = 0; reserved_words[i]; i++)
-        if (eq_ci(s, len, reserved_words[i]))
+        if (text_eq_ci(s, len, reserved_words[i]))
             return 1;
     return 0;
 }
@@ -303,11 +244,11 @@ static const struct {
 /* [A-Z] followed by [A-Z0-9_-]{min..max}, the last a letter or digit. */
 static int name_shape(const char *s, size_t len, size_t maxlen)
 {
-    if (len == 0 || len > maxlen || !is_alpha((unsigned char)s[0]))
+    if (len == 0 || len > maxlen || !text_is_alpha((unsigned char)s[0]))
         return 0;
     if (!all_of(s, 1, len, "_-"))
         return 0;
-    return is_alnum((unsigned char)s[len - 1]);
+    return text_is_alnum((unsigned char)s[len - 1]);
 }
 
 static int chk_object_name(const char *s, size_t len, int cls, unsigned flags,
@@ -332,7 +273,7 @@ static int chk_object_name(const char *s, size_t len, int cls, unsigned flags,
     if (cls == SC_MNTNER) {
         int bad = starts_ci(s, len, "RIPE-NCC-");
         for (size_t i = 0; forbidden_mntners[i] && !bad; i++)
-            bad = eq_ci(s, len, forbidden_mntners[i]);
+            bad = text_eq_ci(s, len, forbidden_mntners[i]);
         if (!bad && ((len == 5 && starts_ci(s, len, "MNT-") && s[4] >= '1' && s[4] <= '9') ||
                      (len == 6 && starts_ci(s, len, "MNTR-") && s[5] >= '1' && s[5] <= '9')))
             bad = 1;
@@ -359,13 +300,13 @@ static int chk_nic_handle(const char *s, size_t len, int cls, unsigned flags,
         return 0;
     if (is_auto_key(s, len, 1))
         return 1;
-    while (i < len && is_alpha((unsigned char)s[i]))
+    while (i < len && text_is_alpha((unsigned char)s[i]))
         i++;
     if (i < 2 || i > 4)
         return 0;
     if (i < len && s[i] >= '1' && s[i] <= '9') {
         n = i;
-        while (i < len && is_digit((unsigned char)s[i]))
+        while (i < len && text_is_digit((unsigned char)s[i]))
             i++;
         if (i - n > 6)
             return 0;
@@ -375,7 +316,7 @@ static int chk_nic_handle(const char *s, size_t len, int cls, unsigned flags,
     if (s[i] != '-')
         return 0;
     n = ++i;
-    while (i < len && is_alpha((unsigned char)s[i]))
+    while (i < len && text_is_alpha((unsigned char)s[i]))
         i++;
     return i == len && len - n >= 2 && len - n <= 10;
 }
@@ -391,10 +332,10 @@ int syntax_nic_hdl_suffix_ok(const char *hdl, const char *source)
         return 1;
     dash++;
     n = strlen(dash);
-    if (source && eq_ci(dash, n, source))
+    if (source && text_eq_ci(dash, n, source))
         return 1;
     for (size_t i = 0; rirs[i]; i++)
-        if (eq_ci(dash, n, rirs[i]))
+        if (text_eq_ci(dash, n, rirs[i]))
             return 1;
     return syntax_country_known(dash);
 }
@@ -420,23 +361,11 @@ static int chk_as_number(const char *s, size_t len, int cls, unsigned flags,
 static int chk_as_block(const char *s, size_t len, int cls, unsigned flags,
                         syntax_result_t *res)
 {
-    const char *dash = memchr(s, '-', len);
-    const char *a = s, *b;
-    size_t al, bl;
-    unsigned long lo, hi;
+    uint32_t lo, hi;
     (void)cls;
     (void)flags;
     (void)res;
-    if (dash == NULL)
-        return 0;
-    al = (size_t)(dash - s);
-    b = dash + 1;
-    bl = len - al - 1;
-    trim(&a, &al);
-    trim(&b, &bl);
-    if (syntax_parse_asn(a, al, &lo) != 0 || syntax_parse_asn(b, bl, &hi) != 0)
-        return 0;
-    return lo <= hi;
+    return asn_parse_range(s, len, &lo, &hi) == 0 && lo <= hi;
 }
 
 /* person: 2..10 words of [A-Z0-9.`'_-], <= 64 each; the first starts
@@ -455,7 +384,7 @@ static int chk_person_name(const char *s, size_t len, int cls, unsigned flags,
             i++;
         if (i == start || i - start > 64 || !all_of(s, start, i, ".`'_-"))
             return 0;
-        if (is_alpha((unsigned char)s[start]))
+        if (text_is_alpha((unsigned char)s[start]))
             letters++;
         else if (words == 0)
             return 0;
@@ -501,13 +430,13 @@ static int chk_organisation(const char *s, size_t len, int cls, unsigned flags,
         return 1;
     if (!starts_ci(s, len, "ORG-"))
         return 0;
-    while (i < len && is_alpha((unsigned char)s[i]))
+    while (i < len && text_is_alpha((unsigned char)s[i]))
         i++;
     if (i - 4 < 2 || i - 4 > 4)
         return 0;
     if (i < len && s[i] >= '1' && s[i] <= '9') {
         n = i;
-        while (i < len && is_digit((unsigned char)s[i]))
+        while (i < len && text_is_digit((unsigned char)s[i]))
             i++;
         if (i - n > 6)
             return 0;
@@ -525,7 +454,7 @@ static int chk_irt(const char *s, size_t len, int cls, unsigned flags,
     (void)flags;
     (void)res;
     return len > 4 && len <= 80 && starts_ci(s, len, "IRT-") && all_of(s, 4, len, "_-") &&
-           is_alnum((unsigned char)s[len - 1]);
+           text_is_alnum((unsigned char)s[len - 1]);
 }
 
 static int is_pgpkey(const char *s, size_t len)
@@ -533,7 +462,7 @@ static int is_pgpkey(const char *s, size_t len)
     if (len != 15 || !starts_ci(s, len, "PGPKEY-"))
         return 0;
     for (size_t i = 7; i < len; i++)
-        if (!is_hex((unsigned char)s[i]))
+        if (!text_is_xdigit((unsigned char)s[i]))
             return 0;
     return 1;
 }
@@ -556,7 +485,7 @@ static int chk_key_cert(const char *s, size_t len, int cls, unsigned flags,
 static int prefixed_name(const char *s, size_t len, const char *prefix)
 {
     size_t n = strlen(prefix);
-    return len > n && len <= 80 && starts_ci(s, len, prefix) && is_alnum((unsigned char)s[n]) &&
+    return len > n && len <= 80 && starts_ci(s, len, prefix) && text_is_alnum((unsigned char)s[n]) &&
            all_of(s, n, len, "_-");
 }
 
@@ -588,7 +517,7 @@ static int chk_org_type(const char *s, size_t len, int cls, unsigned flags,
     (void)flags;
     (void)res;
     for (size_t i = 0; types[i]; i++)
-        if (eq_ci(s, len, types[i]))
+        if (text_eq_ci(s, len, types[i]))
             return 1;
     return 0;
 }
@@ -603,7 +532,7 @@ static int chk_source(const char *s, size_t len, int cls, unsigned flags,
         return 0;
     buf_init(&b);
     for (size_t i = 0; i < len; i++)
-        buf_putc(&b, up((unsigned char)s[i]));
+        buf_putc(&b, text_upper((unsigned char)s[i]));
     set_norm(res, s, len, b.s, 0);          /* upper-cased silently */
     buf_free(&b);
     return 1;
@@ -615,10 +544,10 @@ static int chk_set(const char *s, size_t len, int cls, unsigned flags,
                    syntax_result_t *res, unsigned kind, int own_cls,
                    const char *any_name)
 {
-    if (policy_set_name(s, len, kind) == 0)
+    if (asn_set_name(s, len, kind) == 0)
         return 0;
     if ((flags & SYNTAX_CREATE) && (cls == own_cls || cls < 0)) {
-        if (any_name && eq_ci(s, len, any_name)) {
+        if (any_name && text_eq_ci(s, len, any_name)) {
             set_error(res, "Reserved name '%.*s' used", (int)len, s);
             return 0;
         }
@@ -631,31 +560,31 @@ static int chk_set(const char *s, size_t len, int cls, unsigned flags,
 static int chk_as_set(const char *s, size_t len, int cls, unsigned flags,
                       syntax_result_t *res)
 {
-    return chk_set(s, len, cls, flags, res, PSET_AS, SC_AS_SET, "AS-ANY");
+    return chk_set(s, len, cls, flags, res, ASN_SET_AS, SC_AS_SET, "AS-ANY");
 }
 
 static int chk_route_set(const char *s, size_t len, int cls, unsigned flags,
                          syntax_result_t *res)
 {
-    return chk_set(s, len, cls, flags, res, PSET_RS, SC_ROUTE_SET, "RS-ANY");
+    return chk_set(s, len, cls, flags, res, ASN_SET_RS, SC_ROUTE_SET, "RS-ANY");
 }
 
 static int chk_rtr_set(const char *s, size_t len, int cls, unsigned flags,
                        syntax_result_t *res)
 {
-    return chk_set(s, len, cls, flags, res, PSET_RTRS, SC_RTR_SET, NULL);
+    return chk_set(s, len, cls, flags, res, ASN_SET_RTRS, SC_RTR_SET, NULL);
 }
 
 static int chk_filter_set(const char *s, size_t len, int cls, unsigned flags,
                           syntax_result_t *res)
 {
-    return chk_set(s, len, cls, flags, res, PSET_FLTR, SC_FILTER_SET, NULL);
+    return chk_set(s, len, cls, flags, res, ASN_SET_FLTR, SC_FILTER_SET, NULL);
 }
 
 static int chk_peering_set(const char *s, size_t len, int cls, unsigned flags,
                            syntax_result_t *res)
 {
-    return chk_set(s, len, cls, flags, res, PSET_PRNG, SC_PEERING_SET, NULL);
+    return chk_set(s, len, cls, flags, res, ASN_SET_PRNG, SC_PEERING_SET, NULL);
 }
 
 /* ---- addresses ---- */
@@ -687,7 +616,7 @@ static int expand_short_v4(const char *s, size_t len, buf_t *out)
                 return 0;
             octets++;
             digits = 0;
-        } else if (is_digit((unsigned char)*p) && digits < 3) {
+        } else if (text_is_digit((unsigned char)*p) && digits < 3) {
             digits++;
         } else {
             return 0;
@@ -874,37 +803,13 @@ static int is_range_op(const char *s, size_t len)
 
 /* ---- DNS names and domains ---- */
 
-/* Labels [A-Z0-9]([A-Z0-9-]*[A-Z0-9])? (plus '_' if @underscore),
- * separated by dots; no trailing dot here; len <= 254. */
-static int is_hostname(const char *s, size_t len, int underscore)
-{
-    size_t i = 0;
-    if (len == 0 || len > 254)
-        return 0;
-    while (i < len) {
-        size_t start = i;
-        while (i < len && s[i] != '.') {
-            int c = (unsigned char)s[i];
-            if (!is_alnum(c) && c != '-' && !(underscore && c == '_'))
-                return 0;
-            i++;
-        }
-        if (i == start || i - start > 63 || !is_alnum((unsigned char)s[start]) ||
-            !is_alnum((unsigned char)s[i - 1]))
-            return 0;
-        if (i < len && ++i == len)
-            return 0;
-    }
-    return 1;
-}
-
 /* inet-rtr / alias: a host name, trailing dot stripped with Info. */
 static int chk_dns_key(const char *s, size_t len, syntax_result_t *res, int underscore)
 {
     size_t n = len;
     if (n > 0 && s[n - 1] == '.')
         n--;
-    if (!is_hostname(s, n, underscore))
+    if (!text_is_hostname(s, n, underscore))
         return 0;
     if (n != len) {
         char *t = xstrndup(s, n);
@@ -950,7 +855,7 @@ static int chk_domain(const char *s, size_t len, int cls, unsigned flags,
             if (s[body - 1] != '.')
                 return 0;
             for (size_t i = 0; i + 1 < body; i += 2)
-                if (!is_digit((unsigned char)s[i]) || s[i + 1] != '.')
+                if (!text_is_digit((unsigned char)s[i]) || s[i + 1] != '.')
                     return 0;
             if (body % 2 != 0)
                 return 0;
@@ -974,9 +879,9 @@ static int chk_nserver(const char *s, size_t len, int cls, unsigned flags,
     (void)cls;
     (void)flags;
     (void)res;
-    if (hl > 0 && s[hl - 1] == '.' && !is_hostname(s, hl - 1, 0))
+    if (hl > 0 && s[hl - 1] == '.' && !text_is_hostname(s, hl - 1, 0))
         return 0;
-    if (!(hl > 0 && s[hl - 1] == '.') && !is_hostname(s, hl, 0))
+    if (!(hl > 0 && s[hl - 1] == '.') && !text_is_hostname(s, hl, 0))
         return 0;
     if (sp) {
         uint8_t a[16];
@@ -1011,7 +916,7 @@ static int chk_ds_rdata(const char *s, size_t len, int cls, unsigned flags,
     for (; i < len; i++) {
         if (s[i] == ' ')
             continue;
-        if (!is_hex((unsigned char)s[i]))
+        if (!text_is_xdigit((unsigned char)s[i]))
             return 0;
         hex++;
     }
@@ -1045,7 +950,7 @@ static int is_addr_spec(const char *s, size_t len)
             return 0;
         for (i = 0; i < at; i++) {
             int c = (unsigned char)s[i];
-            if (c >= 0x80 || (!is_alnum(c) && strchr("!#$%&'*+/=?^_`{|}~.-", c) == NULL) ||
+            if (c >= 0x80 || (!text_is_alnum(c) && strchr("!#$%&'*+/=?^_`{|}~.-", c) == NULL) ||
                 c == 0)
                 return 0;
             if (c == '.' && s[i + 1] == '.')
@@ -1064,7 +969,7 @@ static int is_addr_spec(const char *s, size_t len)
             if (d[dl - 1] != ']' || dl <= 2)
                 return 0;
             for (j = 1; j + 1 < dl; j++)
-                if (!is_alnum((unsigned char)d[j]) && d[j] != '.' && d[j] != ':' &&
+                if (!text_is_alnum((unsigned char)d[j]) && d[j] != '.' && d[j] != ':' &&
                     d[j] != '-')
                     return 0;
             return 1;
@@ -1073,7 +978,7 @@ static int is_addr_spec(const char *s, size_t len)
             size_t start = j;
             while (j < dl && d[j] != '.') {
                 int c = (unsigned char)d[j];
-                if (c < 0x80 && !is_alnum(c) && c != '-' && c != '_')
+                if (c < 0x80 && !text_is_alnum(c) && c != '-' && c != '_')
                     return 0;
                 j++;
             }
@@ -1125,7 +1030,7 @@ static int email_addr_span(const char *s, size_t len, const char **as, size_t *a
                 len--;
         }
     }
-    trim(&s, &len);
+    text_trim(&s, &len);
     if (memchr(s, ' ', len) && s[0] != '"')
         return 0;
     if (!is_addr_spec(s, len))
@@ -1151,6 +1056,21 @@ char *syntax_email_address(const char *value)
     return xstrndup(as, al);
 }
 
+int syntax_email_usable(const char *a)
+{
+    if (a == NULL || *a == 0 || strlen(a) > 320)
+        return 0;
+    for (const char *p = a; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c < ' ' || c >= 127 || c == '<' || c == '>' || c == '\\')
+            return 0;
+    }
+    char *spec = syntax_email_address(a);
+    int ok = spec != NULL && strcmp(spec, a) == 0;
+    free(spec);
+    return ok;
+}
+
 static int chk_email(const char *s, size_t len, int cls, unsigned flags,
                      syntax_result_t *res)
 {
@@ -1163,7 +1083,7 @@ static int chk_email(const char *s, size_t len, int cls, unsigned flags,
 static int phone_chars(const char *s, size_t *i, size_t len)
 {
     size_t start = *i;
-    while (*i < len && (is_digit((unsigned char)s[*i]) || s[*i] == '.' || s[*i] == ' ' ||
+    while (*i < len && (text_is_digit((unsigned char)s[*i]) || s[*i] == '.' || s[*i] == ' ' ||
                         s[*i] == '-'))
         (*i)++;
     return *i > start;
@@ -1189,7 +1109,7 @@ static int chk_phone(const char *s, size_t len, int cls, unsigned flags,
         if (!phone_chars(s, &i, len))
             return 0;
     }
-    if (i < len && len - i > 4 && eq_ci(s + i, 4, "ext.")) {
+    if (i < len && len - i > 4 && text_eq_ci(s + i, 4, "ext.")) {
         i += 4;
         if (!phone_chars(s, &i, len))
             return 0;
@@ -1232,9 +1152,9 @@ static int chk_contact(const char *s, size_t len, int cls, unsigned flags,
     (void)cls;
     (void)flags;
     (void)res;
-    if (len < 3 || !is_alpha((unsigned char)s[0]))
+    if (len < 3 || !text_is_alpha((unsigned char)s[0]))
         return 0;
-    while (i < len && (is_alnum((unsigned char)s[i]) || s[i] == '+' || s[i] == '-' ||
+    while (i < len && (text_is_alnum((unsigned char)s[i]) || s[i] == '+' || s[i] == '-' ||
                        s[i] == '.'))
         i++;
     if (i >= len || s[i] != ':' || i + 1 >= len)
@@ -1262,12 +1182,12 @@ static int chk_https_url(const char *s, size_t len, int cls, unsigned flags,
     } else {
         while (i < len && s[i] != '/' && s[i] != ':' && s[i] != '?' && s[i] != '#')
             i++;
-        if (!is_hostname(s + start, i - start, 0))
+        if (!text_is_hostname(s + start, i - start, 0))
             return 0;
     }
     if (i < len && s[i] == ':') {
         size_t p = ++i;
-        while (i < len && is_digit((unsigned char)s[i]))
+        while (i < len && text_is_digit((unsigned char)s[i]))
             i++;
         if (i == p || i - p > 5 || to_ulong(s + p, i - p) > 65535)
             return 0;
@@ -1282,9 +1202,9 @@ static int parse_degrees(const char *s, size_t len, double max)
     double v = 0, scale = 1;
     if (i < len && (s[i] == '+' || s[i] == '-'))
         i++;
-    if (i >= len || !is_digit((unsigned char)s[i]))
+    if (i >= len || !text_is_digit((unsigned char)s[i]))
         return 0;
-    while (i < len && is_digit((unsigned char)s[i])) {
+    while (i < len && text_is_digit((unsigned char)s[i])) {
         v = v * 10 + (s[i] - '0');
         if (v > 1000)
             return 0;
@@ -1294,7 +1214,7 @@ static int parse_degrees(const char *s, size_t len, double max)
         i++;
         if (i >= len)
             return 0;
-        while (i < len && is_digit((unsigned char)s[i])) {
+        while (i < len && text_is_digit((unsigned char)s[i])) {
             scale /= 10;
             v += (s[i] - '0') * scale;
             i++;
@@ -1334,7 +1254,7 @@ static int chk_auth(const char *s, size_t len, int cls, unsigned flags,
     (void)flags;
     if (sp == NULL)
         return is_pgpkey(s, len) || is_x509(s, len) || is_auto_key(s, len, 0);
-    if (eq_ci(s, kl, "MD5-PW")) {
+    if (text_eq_ci(s, kl, "MD5-PW")) {
         /* $1$<salt 1..8>$<22> */
         const char *d;
         if (hl < 4 + 22 || memcmp(h, "$1$", 3) != 0)
@@ -1348,12 +1268,12 @@ static int chk_auth(const char *s, size_t len, int cls, unsigned flags,
                    crypt_chars(d + 1, rest);
         }
     }
-    if (eq_ci(s, kl, "BCRYPT-PW")) {
+    if (text_eq_ci(s, kl, "BCRYPT-PW")) {
         /* $2a$NN$<53>, also $2b$ and $2y$; NN from 04 to 31, bcrypt's own
          * range (rules.h bounds it further: bcrypt_max_cost) */
         if (!(hl == 60 && h[0] == '$' && h[1] == '2' && strchr("aby", h[2]) && h[2] &&
-              h[3] == '$' && is_digit((unsigned char)h[4]) &&
-              is_digit((unsigned char)h[5]) && h[6] == '$' && crypt_chars(h + 7, 53)))
+              h[3] == '$' && text_is_digit((unsigned char)h[4]) &&
+              text_is_digit((unsigned char)h[5]) && h[6] == '$' && crypt_chars(h + 7, 53)))
             return 0;
         unsigned cost = (unsigned)(h[4] - '0') * 10 + (unsigned)(h[5] - '0');
         if (cost < 4 || cost > 31) {
@@ -1362,9 +1282,9 @@ static int chk_auth(const char *s, size_t len, int cls, unsigned flags,
         }
         return 1;
     }
-    if (eq_ci(s, kl, "CRYPT-PW"))
+    if (text_eq_ci(s, kl, "CRYPT-PW"))
         return hl == 13 && crypt_chars(h, hl);
-    if (eq_ci(s, kl, "SSO"))
+    if (text_eq_ci(s, kl, "SSO"))
         return hl <= 90 && chk_email_value(h, hl);
     return 0;
 }
@@ -1387,7 +1307,7 @@ static const char *const autnum_status[] = {
 static int in_list(const char *const *list, const char *s, size_t len)
 {
     for (size_t i = 0; list[i]; i++)
-        if (eq_ci(s, len, list[i]))
+        if (text_eq_ci(s, len, list[i]))
             return 1;
     return 0;
 }
@@ -1417,7 +1337,7 @@ static int chk_status(const char *s, size_t len, int cls, unsigned flags,
         return 0;
     buf_init(&b);
     for (size_t i = 0; i < len; i++)
-        buf_putc(&b, up((unsigned char)s[i]));
+        buf_putc(&b, text_upper((unsigned char)s[i]));
     set_norm(res, s, len, b.s, 1);
     buf_free(&b);
     return 1;
@@ -1443,25 +1363,25 @@ static int members_item(const char *s, size_t len, int cls, int mp)
 
     switch (cls) {
     case SC_AS_SET:
-        return is_asn(s, len) || policy_set_name(s, len, PSET_AS);
+        return is_asn(s, len) || asn_set_name(s, len, ASN_SET_AS);
     case SC_ROUTE_SET:
         if (is_prefix_range(s, len, mp ? 0 : 4))
             return 1;
         nl = strip_range_op(s, len, &bad);
-        return !bad && (is_asn(s, nl) || policy_set_name(s, nl, PSET_AS | PSET_RS));
+        return !bad && (is_asn(s, nl) || asn_set_name(s, nl, ASN_SET_AS | ASN_SET_RS));
     case SC_RTR_SET:
         if (ip_parse_v4(s, len, a) == 0 || (mp && ip_parse_v6(s, len, a) == 0))
             return 1;
-        return policy_set_name(s, len, PSET_RTRS) || is_hostname(s, len, 1);
+        return asn_set_name(s, len, ASN_SET_RTRS) || text_is_hostname(s, len, 1);
     default:
         if (is_prefix_range(s, len, mp ? 0 : 4))
             return 1;
         if (ip_parse_v4(s, len, a) == 0 || (mp && ip_parse_v6(s, len, a) == 0))
             return 1;
         nl = strip_range_op(s, len, &bad);
-        if (!bad && (is_asn(s, nl) || policy_set_name(s, nl, PSET_AS | PSET_RS)))
+        if (!bad && (is_asn(s, nl) || asn_set_name(s, nl, ASN_SET_AS | ASN_SET_RS)))
             return 1;
-        return policy_set_name(s, len, PSET_RTRS) || is_hostname(s, len, 1);
+        return asn_set_name(s, len, ASN_SET_RTRS) || text_is_hostname(s, len, 1);
     }
 }
 
@@ -1489,20 +1409,20 @@ static int chk_member_of(const char *s, size_t len, int cls, unsigned flags,
     (void)res;
     switch (cls) {
     case SC_AUT_NUM:
-        kinds = PSET_AS;
+        kinds = ASN_SET_AS;
         break;
     case SC_ROUTE:
     case SC_ROUTE6:
-        kinds = PSET_RS;
+        kinds = ASN_SET_RS;
         break;
     case SC_INET_RTR:
-        kinds = PSET_RTRS;
+        kinds = ASN_SET_RTRS;
         break;
     default:
-        kinds = PSET_AS | PSET_RS | PSET_RTRS;
+        kinds = ASN_SET_AS | ASN_SET_RS | ASN_SET_RTRS;
         break;
     }
-    return policy_set_name(s, len, kinds) != 0;
+    return asn_set_name(s, len, kinds) != 0;
 }
 
 static int chk_mbrs_by_ref(const char *s, size_t len, int cls, unsigned flags,
@@ -1511,7 +1431,7 @@ static int chk_mbrs_by_ref(const char *s, size_t len, int cls, unsigned flags,
     (void)cls;
     (void)flags;
     (void)res;
-    if (eq_ci(s, len, "ANY"))
+    if (text_eq_ci(s, len, "ANY"))
         return 1;
     return len >= 2 && name_shape(s, len, 80) && !is_reserved_word(s, len);
 }
@@ -1532,7 +1452,7 @@ static int chk_mnt_routes(const char *s, size_t len, int cls, unsigned flags,
         i++;
     if (i == len)
         return 1;
-    if (eq_ci(s + i, len - i, "ANY"))
+    if (text_eq_ci(s + i, len - i, "ANY"))
         return 1;
     if (s[i] != '{' || s[len - 1] != '}')
         return 0;
@@ -1614,7 +1534,7 @@ static int chk_method(const char *s, size_t len, int cls, unsigned flags,
     (void)cls;
     (void)flags;
     (void)res;
-    return eq_ci(s, len, "PGP") || eq_ci(s, len, "X509");
+    return text_eq_ci(s, len, "PGP") || text_eq_ci(s, len, "X509");
 }
 
 /* ---- RPSL policy attributes ---- */
@@ -1799,7 +1719,7 @@ static int check_list(const struct syntax_def *d, int cls, const char *v,
             i++;
         item = v + start;
         il = i - start;
-        trim(&item, &il);
+        text_trim(&item, &il);
         if (il == 0) {
             set_error(res, "Syntax error in %.*s", (int)len, v);
             return 0;
@@ -1835,7 +1755,7 @@ int syntax_check(int syn, int cls, const char *value, unsigned flags,
     if (d->id != syn)           /* the table is in enum order; be safe */
         for (d = defs; d->id != syn; d++)
             ;
-    trim(&v, &len);
+    text_trim(&v, &len);
     if (syn == SYN_FREE_FORM || syn == SYN_CERTIF || syn == SYN_GENERATED)
         ok = d->fn(v, len, cls, flags, res);    /* empty allowed */
     else if (len == 0)

@@ -12,25 +12,11 @@
 
 #include "util/buf.h"
 #include "util/ipaddr.h"
+#include "util/text.h"
 
 size_t ip_addr_len(int af)
 {
     return af == 6 ? 16 : 4;
-}
-
-static int is_space(int c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static void trim(const char **s, size_t *len)
-{
-    while (*len > 0 && is_space((unsigned char)(*s)[0])) {
-        (*s)++;
-        (*len)--;
-    }
-    while (*len > 0 && is_space((unsigned char)(*s)[*len - 1]))
-        (*len)--;
 }
 
 static int hexval(int c)
@@ -204,7 +190,7 @@ int ip_parse_prefix(const char *s, size_t len, int af, int strict_host_bits,
     int fam;
     long n;
 
-    trim(&s, &len);
+    text_trim(&s, &len);
     slash = memchr(s, '/', len);
     if (slash == NULL)
         return -1;
@@ -233,7 +219,7 @@ int ip_parse_v4_range(const char *s, size_t len, ip_range_t *r)
     uint8_t lo[16], hi[16];
     const char *dash;
 
-    trim(&s, &len);
+    text_trim(&s, &len);
     if (len == 0)
         return -1;
     if (memchr(s, '/', len))
@@ -251,8 +237,8 @@ int ip_parse_v4_range(const char *s, size_t len, ip_range_t *r)
     {
         const char *a = s, *b = dash + 1;
         size_t alen = (size_t)(dash - s), blen = len - alen - 1;
-        trim(&a, &alen);
-        trim(&b, &blen);
+        text_trim(&a, &alen);
+        text_trim(&b, &blen);
         if (ip_parse_v4(a, alen, lo) != 0 || ip_parse_v4(b, blen, hi) != 0)
             return -1;
         if (ip_addr_cmp(4, lo, hi) > 0)
@@ -363,7 +349,7 @@ int ip_parse_reverse_domain(const char *s, size_t len, ip_range_t *r)
     static const char v6[] = "ip6.arpa";
     size_t l4 = sizeof v4 - 1, l6 = sizeof v6 - 1;
 
-    trim(&s, &len);
+    text_trim(&s, &len);
     if (len > 0 && s[len - 1] == '.')
         len--;
     if (len >= l4 && eq_nocase(s + len - l4, v4, l4)) {

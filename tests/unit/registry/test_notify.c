@@ -3,8 +3,8 @@
  * the address x object matrix (one mail per address covering exactly its
  * objects, sorted, case-insensitive), upd-to: only on authorisation
  * failures, the robot's address and dry runs, references added and
- * removed (irt-nfy:, ref-nfy:), filtered auth: hashes, and the unified
- * line diff.
+ * removed (irt-nfy:, ref-nfy:) and filtered auth: hashes (the unified line diff of
+ * modify entries: tests/unit/util/test_textdiff.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -510,73 +510,6 @@ static void test_references(void)
     nt_done(st, txn, r, &l);
 }
 
-static char *nt_diff(const char *a, const char *b)
-{
-    buf_t out;
-    buf_init(&out);
-    notify_diff(a, b, &out);
-    return buf_steal(&out);
-}
-
-static void test_diff(void)
-{
-    char *d = nt_diff("a\nb\nc\n", "a\nb\nc\n");
-    CU_ASSERT_STRING_EQUAL(d, "");
-    free(d);
-
-    d = nt_diff("a\nb\nc\nd\ne\nf\ng\nh\n", "a\nB\nc\nd\ne\nf\nG\nh\n");
-    CU_ASSERT_STRING_EQUAL(d,
-        "@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n"
-        "@@ -6,3 +6,3 @@\n f\n-g\n+G\n h\n");
-    free(d);
-
-    /* Two changes two lines apart share one hunk. */
-    d = nt_diff("a\nb\nc\nd\ne\n", "a\nB\nc\nd\nE\n");
-    CU_ASSERT_STRING_EQUAL(d, "@@ -1,5 +1,5 @@\n a\n-b\n+B\n c\n d\n-e\n+E\n");
-    free(d);
-
-    /* Insertion at the start, deletion at the end. */
-    d = nt_diff("b\nc\nd\ne\n", "a\nb\nc\nd\n");
-    CU_ASSERT_STRING_EQUAL(d, "@@ -1,1 +1,2 @@\n+a\n b\n@@ -3,2 +4,1 @@\n d\n-e\n");
-    free(d);
-    d = nt_diff("b\nc\nd\n", "a\nb\nc\n");
-    CU_ASSERT_STRING_EQUAL(d, "@@ -1,3 +1,3 @@\n+a\n b\n c\n-d\n");
-    free(d);
-
-    /* From and to nothing; a missing final newline. */
-    d = nt_diff("", "x\ny");
-    CU_ASSERT_STRING_EQUAL(d, "@@ -0,0 +1,2 @@\n+x\n+y\n");
-    free(d);
-    d = nt_diff("x\ny\n", "");
-    CU_ASSERT_STRING_EQUAL(d, "@@ -1,2 +0,0 @@\n-x\n-y\n");
-    free(d);
-
-    /* A minimal diff, not "all removed, all added". */
-    d = nt_diff("a\nx\nb\nx\nc\n", "x\na\nb\nc\nx\n");
-    size_t minus = 0, plus = 0;
-    for (const char *p = d; *p; p = strchr(p, '\n') + 1) {
-        minus += *p == '-';
-        plus += *p == '+';
-    }
-    CU_ASSERT_EQUAL(minus, 2);
-    CU_ASSERT_EQUAL(plus, 2);
-    free(d);
-
-    /* Large, completely different texts still give a valid diff. */
-    buf_t a, b;
-    buf_init(&a);
-    buf_init(&b);
-    for (int i = 0; i < 3000; i++) {
-        buf_printf(&a, "remarks: old %d\n", i);
-        buf_printf(&b, "remarks: new %d\n", i);
-    }
-    d = nt_diff(a.s, b.s);
-    CU_ASSERT(strncmp(d, "@@ -1,3000 +1,3000 @@\n-remarks: old 0\n", 38) == 0);
-    free(d);
-    buf_free(&a);
-    buf_free(&b);
-}
-
 /* Shared mode: the same texts as segments over parts, each object entry
  * built once however many addresses are told about it; the bound on the
  * addresses (max_recipients), found before any text is built; and the
@@ -677,6 +610,5 @@ void suite_notify(void)
     HARNESS_ADD(s, test_robot_and_dry_run);
     HARNESS_ADD(s, test_references);
     HARNESS_ADD(s, test_deleted_mntner);
-    HARNESS_ADD(s, test_diff);
     HARNESS_ADD(s, test_shared_and_bound);
 }

@@ -826,6 +826,11 @@ static void test_keycert_name(void)
     CU_ASSERT_STRING_EQUAL(name, "PGPKEY-5763950D");
     pgp_keycert_name("884f8e2369e5e6f19fb363f4bbccbb2d5763950d", name);
     CU_ASSERT_STRING_EQUAL(name, "PGPKEY-5763950D");
+    char spaced[51];
+    pgp_fpr_spaced("d07999f192d541b6e7bc65789175db8d5763950d", spaced);
+    CU_ASSERT_STRING_EQUAL(spaced, "D079 99F1 92D5 41B6 E7BC  6578 9175 DB8D 5763 950D");
+    pgp_fpr_spaced("ABCDEF", spaced);
+    CU_ASSERT_STRING_EQUAL(spaced, "ABCD EF");
 }
 
 static void test_new_creates_home(void)

@@ -415,6 +415,27 @@ static void test_address(void)
     CU_ASSERT_PTR_NULL(mailin_address("jd@example.net\r\nBcc: victim@example.org"));
     CU_ASSERT_PTR_NULL(mailin_address("jd@example.net\nBcc: victim@example.org"));
     CU_ASSERT_PTR_NULL(mailin_address("jd@example.net\r"));
+    /* the reply address passes syntax_email_usable(), mailout's check:
+     * no longer one mailout refuses (the mail used to be applied and its
+     * ack dropped), now one it sends to (it used to be left unanswered) */
+    CU_ASSERT_PTR_NULL(mailin_address("Jo <jo@b%example.net>"));
+    CU_ASSERT_PTR_NULL(mailin_address("jo@-b.example.net"));
+    CU_ASSERT_PTR_NULL(mailin_address("jo@b!example.net"));
+    a = mailin_address("Jo <\"jo smith\"@example.net>");
+    CU_ASSERT_PTR_NOT_NULL(a);
+    if (a != NULL)
+        CU_ASSERT_STRING_EQUAL(a, "\"jo smith\"@example.net");
+    free(a);
+    a = mailin_address("jo@[192.0.2.1]");
+    CU_ASSERT_PTR_NOT_NULL(a);
+    if (a != NULL)
+        CU_ASSERT_STRING_EQUAL(a, "jo@[192.0.2.1]");
+    free(a);
+    a = mailin_address("Jo <jo+tag@example.net>");
+    CU_ASSERT_PTR_NOT_NULL(a);
+    if (a != NULL)
+        CU_ASSERT_STRING_EQUAL(a, "jo+tag@example.net");
+    free(a);
     buf_t b;
     buf_init(&b);
     buf_pad(&b, 'x', 310);

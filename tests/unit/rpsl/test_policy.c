@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "rpsl/asn.h"
 #include "rpsl/policy.h"
 #include "util/buf.h"
 
@@ -215,23 +216,23 @@ static void test_depth_bounded(void)
 
 static void test_set_names(void)
 {
-    CU_ASSERT_EQUAL(policy_set_name("AS-FOO", 6, PSET_AS), PSET_AS);
-    CU_ASSERT_EQUAL(policy_set_name("as-foo", 6, PSET_AS), PSET_AS);
-    CU_ASSERT_EQUAL(policy_set_name("AS1:AS-FOO", 10, PSET_AS), PSET_AS);
-    CU_ASSERT_EQUAL(policy_set_name("AS1:RS-FOO:AS2", 14, PSET_RS), PSET_RS);
-    CU_ASSERT_EQUAL(policy_set_name("AS1:RTRS-X", 10, PSET_RTRS), PSET_RTRS);
-    CU_ASSERT_EQUAL(policy_set_name("AS-FOO", 6, PSET_RS), 0);       /* wrong kind */
-    CU_ASSERT_EQUAL(policy_set_name("AS-FOO:RS-BAR", 13, PSET_AS | PSET_RS), 0); /* mixed */
-    CU_ASSERT_EQUAL(policy_set_name("AS1:AS2", 7, PSET_AS), 0);      /* no set component */
-    CU_ASSERT_EQUAL(policy_set_name("AS-FOO-", 7, PSET_AS), 0);      /* ends in '-' */
-    CU_ASSERT_EQUAL(policy_set_name("AS-", 3, PSET_AS), 0);
-    CU_ASSERT_EQUAL(policy_set_name("AS-F.O", 6, PSET_AS), 0);
-    CU_ASSERT_EQUAL(policy_set_name("", 0, PSET_AS), 0);
+    CU_ASSERT_EQUAL(asn_set_name("AS-FOO", 6, ASN_SET_AS), ASN_SET_AS);
+    CU_ASSERT_EQUAL(asn_set_name("as-foo", 6, ASN_SET_AS), ASN_SET_AS);
+    CU_ASSERT_EQUAL(asn_set_name("AS1:AS-FOO", 10, ASN_SET_AS), ASN_SET_AS);
+    CU_ASSERT_EQUAL(asn_set_name("AS1:RS-FOO:AS2", 14, ASN_SET_RS), ASN_SET_RS);
+    CU_ASSERT_EQUAL(asn_set_name("AS1:RTRS-X", 10, ASN_SET_RTRS), ASN_SET_RTRS);
+    CU_ASSERT_EQUAL(asn_set_name("AS-FOO", 6, ASN_SET_RS), 0);       /* wrong kind */
+    CU_ASSERT_EQUAL(asn_set_name("AS-FOO:RS-BAR", 13, ASN_SET_AS | ASN_SET_RS), 0); /* mixed */
+    CU_ASSERT_EQUAL(asn_set_name("AS1:AS2", 7, ASN_SET_AS), 0);      /* no set component */
+    CU_ASSERT_EQUAL(asn_set_name("AS-FOO-", 7, ASN_SET_AS), 0);      /* ends in '-' */
+    CU_ASSERT_EQUAL(asn_set_name("AS-", 3, ASN_SET_AS), 0);
+    CU_ASSERT_EQUAL(asn_set_name("AS-F.O", 6, ASN_SET_AS), 0);
+    CU_ASSERT_EQUAL(asn_set_name("", 0, ASN_SET_AS), 0);
     char longname[90];
     memset(longname, 'X', sizeof longname);
     memcpy(longname, "AS-", 3);
-    CU_ASSERT_EQUAL(policy_set_name(longname, 80, PSET_AS), PSET_AS);
-    CU_ASSERT_EQUAL(policy_set_name(longname, 81, PSET_AS), 0);     /* > 80 */
+    CU_ASSERT_EQUAL(asn_set_name(longname, 80, ASN_SET_AS), ASN_SET_AS);
+    CU_ASSERT_EQUAL(asn_set_name(longname, 81, ASN_SET_AS), 0);     /* > 80 */
 }
 
 void suite_policy(void);
