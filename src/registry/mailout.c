@@ -36,6 +36,7 @@
 #include "util/msg.h"
 #include "registry/mailout.h"
 #include "rpsl/syntax.h"
+#include "store/queue.h"
 
 /*
  * A bare addr-spec we are willing to put in an envelope and a header: what

@@ -77,6 +77,7 @@
 #include "registry/rules.h"
 #include "rpsl/schema.h"
 #include "store/store.h"
+#include "store/seen.h"
 #include "util/strv.h"
 #include "registry/update.h"
 

@@ -1,0 +1,84 @@
+/*
+ * journal.h - the store's serial journal and object history
+ * (src/store/journal.c).
+ *
+ * Every change store_obj_put() or store_obj_del() makes is one journal
+ * entry: a serial, ADD (created or modified: the new text) or DEL
+ * (deleted: the text it had), the time, the class and primary key.
+ * Serials start at 1, go up by one per entry, never go down and have no
+ * gaps; the journal is never cut.
+ *
+ * The history database lists the serials of every version of each object
+ * (current or deleted), written with each journal entry: store_history()
+ * walks one object's, store_keys_used() every primary key ever used with
+ * a prefix.  These two keep names of their own (not store_journal_*):
+ * they read the history, which journal.c keeps.
+ *
+ * Ownership: a store_journal_t points into the map and is valid while its
+ * transaction lives.
+ */
+#ifndef AUTODBM_STORE_JOURNAL_H
+#define AUTODBM_STORE_JOURNAL_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "util/err.h"
+#include "store/store.h"
+
+/** Journal operations (the values are on disk). */
+enum store_op { STORE_OP_ADD = 1, STORE_OP_DEL = 2 };
+
+/** One journal entry (store_journal_get). */
+typedef struct store_journal {
+    uint64_t serial;
+    enum store_op op;
+    time_t when;
+    int cls;
+    const char *pkey;   /**< points into the map; valid while txn lives */
+    const char *text;   /**< object text, not NUL-terminated */
+    size_t len;
+} store_journal_t;
+
+/**
+ * The first and last serial in the journal.
+ * @param first  receives the first serial (0 when the journal is empty)
+ * @param last   receives the last serial (0 when the journal is empty)
+ * @return 0; ERR_STORE for a corrupt journal or another LMDB failure,
+ *         ERR_TEMP (LMDB's temporary failures).
+ */
+int store_journal_range(store_txn_t *txn, uint64_t *first, uint64_t *last,
+                        err_t *err);
+
+/**
+ * Fetch journal entry @serial.
+ * @param je  filled (pointing into the map)
+ * @return 0, ERR_NOTFOUND, ERR_STORE (corrupt entry or LMDB failure).
+ */
+int store_journal_get(store_txn_t *txn, uint64_t serial, store_journal_t *je,
+                      err_t *err);
+
+/**
+ * Every version of object (@cls, @pkey), oldest first, as journal
+ * entries (deleted objects keep their history).
+ * @param fn  called per entry; non-zero stops
+ * @return 0, the non-zero value of @fn, ERR_NOTFOUND (no history),
+ *         ERR_USAGE (invalid class), ERR_STORE.
+ */
+int store_history(store_txn_t *txn, int cls, const char *pkey,
+                  int (*fn)(const store_journal_t *je, void *arg), void *arg,
+                  err_t *err);
+
+/**
+ * Every primary key of class @cls that starts with @prefix
+ * (case-insensitive) and was ever used: current objects and deleted ones
+ * that have history.  For AUTO-n key generation ("handles already used are
+ * never reissued").  @fn gets the key (upper-case) and @arg.
+ * @return 0, @fn's non-zero value, ERR_USAGE (invalid class), ERR_STORE.
+ */
+int store_keys_used(store_txn_t *txn, int cls, const char *prefix,
+                    int (*fn)(const char *pkey, void *arg), void *arg,
+                    err_t *err);
+
+#endif
