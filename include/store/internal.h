@@ -18,8 +18,8 @@
  *   addr.c     the address index: its keys and look-ups   (store.h)
  *   batch.c    prepared objects: the object key, text and index keys of
  *              an object, computed without a transaction  (bulk.h)
- *   journal.c  the journal and object history: appending, reading,
- *              keys ever used                             (journal.h)
+ *   journal.c  the journal and object history: appending, reading, the
+ *              journal iterator, keys ever used           (journal.h)
  *   bulk.c     bulk loads                                 (bulk.h)
  *   queue.c    the outgoing mail queue                    (queue.h)
  *   seen.c     handled mails and signatures used          (seen.h)

@@ -6,7 +6,10 @@
  * entry: a serial, ADD (created or modified: the new text) or DEL
  * (deleted: the text it had), the time, the class and primary key.
  * Serials start at 1, go up by one per entry, never go down and have no
- * gaps; the journal is never cut.
+ * gaps; the journal is never cut.  This is what NRTM serves: a mirror
+ * asks for the entries from a serial on, and the server walks them with
+ * the iterator below (store_journal_open / _next / _close) inside one read
+ * snapshot, in memory that does not depend on how many there are.
  *
  * The history database lists the serials of every version of each object
  * (current or deleted), written with each journal entry: store_history()
@@ -15,7 +18,7 @@
  * they read the history, which journal.c keeps.
  *
  * Ownership: a store_journal_t points into the map and is valid while its
- * transaction lives.
+ * transaction lives (for the iterator: until the next call on it).
  */
 #ifndef AUTODBM_STORE_JOURNAL_H
 #define AUTODBM_STORE_JOURNAL_H
@@ -30,7 +33,7 @@
 /** Journal operations (the values are on disk). */
 enum store_op { STORE_OP_ADD = 1, STORE_OP_DEL = 2 };
 
-/** One journal entry (store_journal_get). */
+/** One journal entry (store_journal_get, store_journal_next). */
 typedef struct store_journal {
     uint64_t serial;
     enum store_op op;
@@ -58,6 +61,37 @@ int store_journal_range(store_txn_t *txn, uint64_t *first, uint64_t *last,
  */
 int store_journal_get(store_txn_t *txn, uint64_t serial, store_journal_t *je,
                       err_t *err);
+
+/** A walk over the journal in serial order (opaque). */
+typedef struct store_journal_it store_journal_it_t;
+
+/**
+ * Start a walk over the journal at serial @from: the first entry it
+ * returns is the one with the smallest serial >= @from.  It holds one
+ * cursor and a small fixed structure, whatever the length of the walk.
+ * @param txn   the transaction to read in (a read snapshot: the walk sees
+ *              the journal as it was when the snapshot began); it must
+ *              outlive the walk, and a write transaction must not write
+ *              while a walk in it is open
+ * @param from  the first serial wanted (0 or 1: from the start)
+ * @param out   receives the walk; end it with store_journal_close()
+ *              before the transaction ends
+ * @return 0; ERR_TEMP, ERR_STORE (LMDB failures; *out is NULL then).
+ */
+int store_journal_open(store_txn_t *txn, uint64_t from,
+                       store_journal_it_t **out, err_t *err);
+
+/**
+ * The next entry of the walk.
+ * @param je  filled; its pointers are valid until the next call on @it
+ * @return 0; ERR_NOTFOUND past the last entry (and on every call after
+ *         that); ERR_STORE for a corrupt entry or another LMDB failure.
+ */
+int store_journal_next(store_journal_it_t *it, store_journal_t *je,
+                       err_t *err);
+
+/** End a walk and free it.  NULL is accepted. */
+void store_journal_close(store_journal_it_t *it);
 
 /**
  * Every version of object (@cls, @pkey), oldest first, as journal

@@ -4,8 +4,8 @@
  * environment.  The store (src/store) is the only part of autodbm that
  * knows LMDB.  This header is its core: the handle, transactions, objects
  * and the look-ups; the rest of its API has headers of its own:
- *   store/journal.h  the journal, object history, primary keys ever used
- *                    (AUTO-n)
+ *   store/journal.h  the journal (and the iterator NRTM reads), object
+ *                    history, primary keys ever used (AUTO-n)
  *   store/bulk.h     prepared objects and bulk loads (autodbm-load)
  *   store/queue.h    the outgoing mail queue
  *   store/seen.h     handled mails and signatures used (replays)

@@ -1,7 +1,8 @@
 /*
  * journal.c - the store's serial journal and object history
  * (store/journal.h): appending an entry with its history entry (for
- * obj.c), reading entries, one object's history, the primary keys ever
+ * obj.c), reading entries one by one or walking them in serial order
+ * (the iterator NRTM reads), one object's history, the primary keys ever
  * used.
  *
  * journal: serial (8 bytes BE) -> op(1) time(8, BE) code(1) PKEY NUL
@@ -20,6 +21,15 @@
 
 #include "rpsl/schema.h"
 #include "store/internal.h"
+
+/** A walk over the journal (store_journal_open). */
+struct store_journal_it {
+    store_txn_t *txn;
+    MDB_cursor *c;          /**< on the journal, from store_env_cur_acquire */
+    uint64_t from;          /**< the first serial wanted */
+    int started;            /**< the cursor has been positioned */
+    int done;               /**< past the last entry */
+};
 
 /* ---------------------------------------------------------------------
  * Appending
@@ -113,13 +123,41 @@ int store_journal_range(store_txn_t *txn, uint64_t *first, uint64_t *last,
     return 0;
 }
 
+/**
+ * Decode the journal value @v of entry @serial into @je.
+ * @return 0, or ERR_STORE for a value that is no journal entry.
+ */
+static int journal_decode(const store_txn_t *txn, uint64_t serial,
+                          const MDB_val *v, store_journal_t *je, err_t *err)
+{
+    const uint8_t *p = v->mv_data, *nul;
+    int cls;
+
+    if (v->mv_size < 11 || (p[0] != STORE_OP_ADD && p[0] != STORE_OP_DEL))
+        goto corrupt;
+    cls = txn->st->cls_of[p[9]];
+    nul = memchr(p + 10, 0, v->mv_size - 10);
+    if (cls < 0 || nul == NULL)
+        goto corrupt;
+    je->serial = serial;
+    je->op = (enum store_op)p[0];
+    je->when = (time_t)(int64_t)get_be64(p + 1);
+    je->cls = cls;
+    je->pkey = (const char *)p + 10;
+    je->text = (const char *)nul + 1;
+    je->len = v->mv_size - (size_t)(nul + 1 - p);
+    return 0;
+corrupt:
+    return err_set(err, ERR_STORE, "store: corrupt journal entry %llu",
+                   (unsigned long long)serial);
+}
+
 int store_journal_get(store_txn_t *txn, uint64_t serial, store_journal_t *je,
                       err_t *err)
 {
     uint8_t sk[8];
-    const uint8_t *p, *nul;
     MDB_val k, v;
-    int cls, rc;
+    int rc;
 
     put_be64(sk, serial);
     k.mv_data = sk;
@@ -130,24 +168,67 @@ int store_journal_get(store_txn_t *txn, uint64_t serial, store_journal_t *je,
                        (unsigned long long)serial);
     if (rc)
         return store_env_fail(txn, err, rc, "read journal");
-    p = v.mv_data;
-    if (v.mv_size < 11 || (p[0] != STORE_OP_ADD && p[0] != STORE_OP_DEL))
-        goto corrupt;
-    cls = txn->st->cls_of[p[9]];
-    nul = memchr(p + 10, 0, v.mv_size - 10);
-    if (cls < 0 || nul == NULL)
-        goto corrupt;
-    je->serial = serial;
-    je->op = (enum store_op)p[0];
-    je->when = (time_t)(int64_t)get_be64(p + 1);
-    je->cls = cls;
-    je->pkey = (const char *)p + 10;
-    je->text = (const char *)nul + 1;
-    je->len = v.mv_size - (size_t)(nul + 1 - p);
+    return journal_decode(txn, serial, &v, je, err);
+}
+
+/* ---------------------------------------------------------------------
+ * Walking the journal
+ */
+
+int store_journal_open(store_txn_t *txn, uint64_t from,
+                       store_journal_it_t **out, err_t *err)
+{
+    store_journal_it_t *it;
+    int rc;
+
+    *out = NULL;
+    it = xcalloc(1, sizeof *it);
+    it->txn = txn;
+    it->from = from;
+    rc = store_env_cur_acquire(txn, DB_JOURNAL, &it->c, err);
+    if (rc) {
+        free(it);
+        return rc;
+    }
+    *out = it;
     return 0;
-corrupt:
-    return err_set(err, ERR_STORE, "store: corrupt journal entry %llu",
-                   (unsigned long long)serial);
+}
+
+int store_journal_next(store_journal_it_t *it, store_journal_t *je,
+                       err_t *err)
+{
+    uint8_t sk[8];
+    MDB_val k, v;
+    int rc;
+
+    if (it->done)
+        return err_set(err, ERR_NOTFOUND, "end of the journal");
+    if (!it->started) {
+        put_be64(sk, it->from);
+        k.mv_data = sk;
+        k.mv_size = 8;
+        rc = mdb_cursor_get(it->c, &k, &v, MDB_SET_RANGE);
+        it->started = 1;
+    } else {
+        rc = mdb_cursor_get(it->c, &k, &v, MDB_NEXT);
+    }
+    if (rc == MDB_NOTFOUND) {
+        it->done = 1;
+        return err_set(err, ERR_NOTFOUND, "end of the journal");
+    }
+    if (rc)
+        return store_env_fail(it->txn, err, rc, "read journal");
+    if (k.mv_size != 8)
+        return err_set(err, ERR_STORE, "store: corrupt journal key");
+    return journal_decode(it->txn, get_be64(k.mv_data), &v, je, err);
+}
+
+void store_journal_close(store_journal_it_t *it)
+{
+    if (it == NULL)
+        return;
+    store_env_cur_release(it->txn, DB_JOURNAL, it->c);
+    free(it);
 }
 
 /* ---------------------------------------------------------------------
