@@ -22,7 +22,7 @@
  * @param rcpt  the envelope recipient
  * @param data  the RFC 5322 message, @len bytes
  * @param id    receives the queue id (monotonic, never reused; may be NULL)
- * @return 0, ERR_TEMP, ERR_STORE.
+ * @return 0, ERR_USAGE (a read snapshot), ERR_TEMP, ERR_STORE.
  */
 int store_queue_put(store_txn_t *txn, const char *rcpt, const void *data,
                     size_t len, uint64_t *id, err_t *err);
@@ -35,7 +35,7 @@ int store_queue_put(store_txn_t *txn, const char *rcpt, const void *data,
  *              until the next write in @txn, which must not come before
  *              they are all written (NULL on failure)
  * @param id    receives the queue id (as store_queue_put; may be NULL)
- * @return 0, ERR_TEMP, ERR_STORE.
+ * @return 0, ERR_USAGE (a read snapshot), ERR_TEMP, ERR_STORE.
  */
 int store_queue_reserve(store_txn_t *txn, const char *rcpt, size_t len,
                         void **dst, uint64_t *id, err_t *err);
@@ -44,11 +44,18 @@ int store_queue_reserve(store_txn_t *txn, const char *rcpt, size_t len,
 typedef int (*store_queue_fn)(uint64_t id, const char *rcpt, const char *data,
                               size_t len, void *arg);
 
-/** Every queued message, oldest first. @return 0, @fn's value, ERR_STORE. */
+/**
+ * Every queued message, oldest first.
+ * @return 0, the non-zero value of @fn, ERR_STORE.
+ */
 int store_queue_each(store_txn_t *txn, store_queue_fn fn, void *arg,
                      err_t *err);
 
-/** Remove queued message @id. @return 0, ERR_NOTFOUND, ERR_TEMP, ERR_STORE. */
+/**
+ * Remove queued message @id (write transactions only).
+ * @return 0, ERR_NOTFOUND, ERR_USAGE (a read snapshot), ERR_TEMP,
+ *         ERR_STORE.
+ */
 int store_queue_del(store_txn_t *txn, uint64_t id, err_t *err);
 
 #endif

@@ -43,11 +43,11 @@ int store_seen_put(store_txn_t *txn, const char *id, const void *info,
 
 /*
  * Signatures that authorised a change (replay detection, issue 4): the
- * replay record of each (cred_t.digest, pgp.h: keyed on signing key,
- * creation time, hash algorithm and signed text since issue 10; records
- * written before, over the packet bytes, match nothing any more, which
- * matters for at most signature_max_age after the upgrade), written in
- * the same transaction as the changes it authorised.
+ * replay record of each (cred_t.digest, registry/pgp.h: keyed on
+ * signing key, creation time, hash algorithm and signed text since issue
+ * 10; records written before, over the packet bytes, match nothing any
+ * more, which matters for at most signature_max_age after the upgrade),
+ * written in the same transaction as the changes it authorised.
  */
 
 /**
@@ -57,8 +57,9 @@ int store_seen_put(store_txn_t *txn, const char *id, const void *info,
 int store_sig_seen(store_txn_t *txn, const char *digest, err_t *err);
 
 /**
- * Record the signature @digest as used, with a small @info record (write
- * transactions).  @return 0, ERR_TEMP, ERR_STORE.
+ * Record the signature @digest as used, with a small @info record (@len
+ * bytes; write transactions).
+ * @return 0, ERR_USAGE (a read snapshot), ERR_TEMP, ERR_STORE.
  */
 int store_sig_put(store_txn_t *txn, const char *digest, const void *info,
                   size_t len, err_t *err);
