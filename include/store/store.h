@@ -1,7 +1,14 @@
 /*
  * store.h - the registry store: current objects, their secondary
  * indexes, the serial journal and object history, in one LMDB
- * environment.  This is the only module that knows LMDB.
+ * environment.  The store (src/store) is the only part of autodbm that
+ * knows LMDB.  This header is its core: the handle, transactions, objects
+ * and the look-ups; the rest of its API has headers of its own:
+ *   store/journal.h  the journal (and the iterator NRTM reads), object
+ *                    history, primary keys ever used (AUTO-n)
+ *   store/bulk.h     prepared objects and bulk loads (autodbm-load)
+ *   store/queue.h    the outgoing mail queue
+ *   store/seen.h     handled mails and signatures used (replays)
  *
  * Contents (named databases of one environment):
  *  - objects:  (class, upper-case primary key) -> the serial of its
@@ -17,8 +24,10 @@
  *    serials are gapless, start at 1 and never go down
  *  - history:  object key -> serials of every version (ADD and DEL)
  *  - meta:     named counters and values (format version, ...)
+ *  - queue, seen: the mail queue, handled mails and signatures
  * Class and attribute names, not the build's numeric ids, are what
- * reaches the disk.
+ * reaches the disk (the exact format: include/store/internal.h, private
+ * to src/store).
  *
  * Transactions: all writes happen inside store_write(), which runs a
  * caller-defined unit of work in one write transaction and commits it, or
@@ -30,6 +39,14 @@
  *
  * Ownership: store_t and store_txn_t are opaque.  Text handed to
  * callbacks points into the map and is valid only during the callback.
+ *
+ * Where the functions live, and why some names are not those of their
+ * file: src/store/env.c has the handle's own functions, which keep the
+ * layer's bare prefix (store_open ... store_read_end), and store_meta_*
+ * (meta holds the format that store_open checks); src/store/obj.c has
+ * store_obj_* and the object look-ups named for what they search:
+ * store_inverse, store_lookup, store_each, store_count; src/store/addr.c
+ * has store_addr.
  */
 #ifndef AUTODBM_STORE_H
 #define AUTODBM_STORE_H
@@ -45,6 +62,12 @@
 
 typedef struct store store_t;
 typedef struct store_txn store_txn_t;
+/** An object prepared for the store (opaque; store/bulk.h). */
+typedef struct store_batch store_batch_t;
+
+/** Journal operations: what happened to an object (the values are on
+ * disk; store/journal.h reads the journal). */
+enum store_op { STORE_OP_ADD = 1, STORE_OP_DEL = 2 };
 
 /** store_open() flags. */
 enum store_open_flags {
@@ -166,93 +189,6 @@ int store_obj_load(store_txn_t *txn, int cls, const char *pkey,
 int store_obj_put(store_txn_t *txn, const rpsl_obj_t *obj, time_t when,
                   uint64_t *serial, err_t *err);
 
-/*
- * Bulk loading (autodbm-load).  The work of store_obj_put() is split in
- * two: store_batch_add() does everything that needs no transaction (key,
- * address range, the printed text, every index key) and may run on
- * another thread than the writer; store_bulk_put() writes whole batches.
- *
- * Into an EMPTY store (no objects, journal or history yet) the bulk load
- * writes the journal as batches arrive and keeps only the object keys and
- * index keys in memory; store_bulk_end() then sorts them and appends
- * objects, history and the indexes in key order (much faster than
- * random inserts).  Until store_bulk_end() has succeeded the store is
- * marked incomplete and store_open() refuses it (an interrupted load must
- * be done again into an empty directory).  Into a store with data the
- * batches are written as store_obj_put() would, one write transaction per
- * batch.  Either way the result is the same as store_obj_put() of every
- * object in order (a key seen twice: the later version is current, both
- * are in journal and history).
- */
-
-/** A batch of objects prepared for the store (opaque). */
-typedef struct store_batch store_batch_t;
-
-/** A new empty batch.  Free with store_batch_free(). */
-store_batch_t *store_batch_new(void);
-
-/** Free @b.  NULL is accepted. */
-void store_batch_free(store_batch_t *b);
-
-/** Empty @b for reuse (keeps its memory). */
-void store_batch_clear(store_batch_t *b);
-
-/** Number of objects in @b. */
-size_t store_batch_count(const store_batch_t *b);
-
-/** Bytes of object text and keys held by @b. */
-size_t store_batch_bytes(const store_batch_t *b);
-
-/**
- * Prepare object @obj for the store and add it to @b (the object is not
- * referenced afterwards: the caller may free it at once).
- * Thread safety: only reads what store_open() set up in @st, so it may run
- * on any thread while another thread writes to @st; @b must not be used
- * by two threads at once.
- * @param st   the store the batch is for (class codes, key size limit)
- * @param obj  a classified object with a valid primary key
- * @return 0; ERR_SYNTAX (with a message; nothing added) for the objects
- *         store_obj_put() refuses: no class, no usable primary key, an
- *         address class object without a valid range.
- */
-int store_batch_add(store_batch_t *b, const store_t *st,
-                    const rpsl_obj_t *obj, err_t *err);
-
-/** A bulk load in progress (opaque). */
-typedef struct store_bulk store_bulk_t;
-
-/**
- * Start a bulk load into @st (on the thread that will write).
- * @param when  the time recorded in the journal entries
- * @param out   receives the handle; finish with store_bulk_end(), or drop
- *              with store_bulk_free()
- * @return 0, ERR_TEMP, ERR_STORE.
- */
-int store_bulk_begin(store_t *st, time_t when, store_bulk_t **out,
-                     err_t *err);
-
-/**
- * Write the objects of batch @b (in its order).  @b may be cleared or
- * freed on return.
- * @return 0; ERR_TEMP / ERR_STORE when the store cannot be written (then
- *         nothing of @b was written; with an empty store at the start the
- *         store stays marked incomplete).
- */
-int store_bulk_put(store_bulk_t *bk, const store_batch_t *b, err_t *err);
-
-/** Number of objects written by store_bulk_put() so far. */
-size_t store_bulk_count(const store_bulk_t *bk);
-
-/**
- * Finish the load (into an empty store: write objects, history and the
- * indexes, then clear the incomplete mark) and free @bk.
- * @return 0, ERR_TEMP, ERR_STORE (the store stays marked incomplete).
- */
-int store_bulk_end(store_bulk_t *bk, err_t *err);
-
-/** Free @bk without finishing it.  NULL is accepted. */
-void store_bulk_free(store_bulk_t *bk);
-
 /**
  * Delete the current object (class @cls, key @pkey), its indexes; write a
  * journal DEL entry (carrying the deleted text) and a history entry.
@@ -322,39 +258,6 @@ int store_each(store_txn_t *txn, int cls, store_hit_fn fn, void *arg,
 /** Number of current objects of class @cls (-1: all). */
 size_t store_count(store_txn_t *txn, int cls);
 
-/** Journal operations. */
-enum store_op { STORE_OP_ADD = 1, STORE_OP_DEL = 2 };
-
-/** One journal entry, as returned by store_journal_get(). */
-typedef struct store_journal {
-    uint64_t serial;
-    enum store_op op;
-    time_t when;
-    int cls;
-    const char *pkey;   /**< points into the map; valid while txn lives */
-    const char *text;   /**< object text, not NUL-terminated */
-    size_t len;
-} store_journal_t;
-
-/** The first and last serial in the journal (0, 0 when empty). */
-int store_serial_range(store_txn_t *txn, uint64_t *first, uint64_t *last,
-                       err_t *err);
-
-/** Fetch journal entry @serial.  @return 0, ERR_NOTFOUND, ERR_STORE. */
-int store_journal_get(store_txn_t *txn, uint64_t serial, store_journal_t *je,
-                      err_t *err);
-
-/**
- * Every version of object (@cls, @pkey), oldest first, as journal
- * entries (deleted objects keep their history).
- * @param fn  called per entry; non-zero stops
- * @return 0, the non-zero value of @fn, ERR_NOTFOUND (no history),
- *         ERR_STORE.
- */
-int store_history(store_txn_t *txn, int cls, const char *pkey,
-                  int (*fn)(const store_journal_t *je, void *arg), void *arg,
-                  err_t *err);
-
 /**
  * Read and write named meta values (small binary blobs).
  * store_meta_get: @return 0 and appends to @out, ERR_NOTFOUND, ERR_STORE.
@@ -363,93 +266,5 @@ int store_history(store_txn_t *txn, int cls, const char *pkey,
 int store_meta_get(store_txn_t *txn, const char *name, buf_t *out, err_t *err);
 int store_meta_put(store_txn_t *txn, const char *name, const void *val,
                    size_t len, err_t *err);
-
-
-/*
- * The outgoing mail queue (mailout.h).  Messages are queued in the same
- * transaction as the update they belong to and removed once delivered.
- */
-
-/**
- * Queue a message for one recipient (write transactions only).
- * @param rcpt  the envelope recipient
- * @param data  the RFC 5322 message, @len bytes
- * @param id    receives the queue id (monotonic, never reused; may be NULL)
- * @return 0, ERR_TEMP, ERR_STORE.
- */
-int store_queue_put(store_txn_t *txn, const char *rcpt, const void *data,
-                    size_t len, uint64_t *id, err_t *err);
-
-/**
- * Queue a message of @len bytes for one recipient, written in place by the
- * caller (write transactions only): no copy of a large message is made.
- * @param rcpt  the envelope recipient
- * @param dst   receives where the @len bytes of the message go; valid
- *              until the next write in @txn, which must not come before
- *              they are all written (NULL on failure)
- * @param id    receives the queue id (as store_queue_put; may be NULL)
- * @return 0, ERR_TEMP, ERR_STORE.
- */
-int store_queue_reserve(store_txn_t *txn, const char *rcpt, size_t len,
-                        void **dst, uint64_t *id, err_t *err);
-
-/** Called per queued message; non-zero stops the walk and is returned. */
-typedef int (*store_queue_fn)(uint64_t id, const char *rcpt, const char *data,
-                              size_t len, void *arg);
-
-/** Every queued message, oldest first. @return 0, @fn's value, ERR_STORE. */
-int store_queue_each(store_txn_t *txn, store_queue_fn fn, void *arg,
-                     err_t *err);
-
-/** Remove queued message @id. @return 0, ERR_NOTFOUND, ERR_TEMP, ERR_STORE. */
-int store_queue_del(store_txn_t *txn, uint64_t id, err_t *err);
-
-/*
- * Handled mails: an id of every mail whose effects were committed, with
- * a small record of the outcome, so a redelivered mail is neither
- * applied nor answered twice.  The ids are the caller's (the robot's:
- * a digest of the mail, and its Message-ID, see src/robot/main.c); an id is
- * compared on its first maxkey (511) bytes.
- */
-
-/** Look up a handled mail. @return 0 (info appended), ERR_NOTFOUND, ERR_STORE. */
-int store_seen_get(store_txn_t *txn, const char *id, buf_t *info, err_t *err);
-
-/** Record a handled mail (write transactions). @return 0, ERR_TEMP, ERR_STORE. */
-int store_seen_put(store_txn_t *txn, const char *id, const void *info,
-                   size_t len, err_t *err);
-
-/**
- * Every primary key of class @cls that starts with @prefix
- * (case-insensitive) and was ever used: current objects and deleted ones
- * that have history.  For AUTO-n key generation ("handles already used are
- * never reissued").  @fn gets the key (upper-case) and @arg.
- * @return 0, @fn's non-zero value, ERR_STORE.
- */
-int store_keys_used(store_txn_t *txn, int cls, const char *prefix,
-                    int (*fn)(const char *pkey, void *arg), void *arg,
-                    err_t *err);
-
-/*
- * Signatures that authorised a change (replay detection, issue 4): the
- * replay record of each (cred_t.digest, pgp.h: keyed on signing key,
- * creation time, hash algorithm and signed text since issue 10; records
- * written before, over the packet bytes, match nothing any more, which
- * matters for at most signature_max_age after the upgrade), written in
- * the same transaction as the changes it authorised.
- */
-
-/**
- * Was the signature with hex digest @digest used before?
- * @return 0 (yes), ERR_NOTFOUND (no), ERR_STORE.
- */
-int store_sig_seen(store_txn_t *txn, const char *digest, err_t *err);
-
-/**
- * Record the signature @digest as used, with a small @info record (write
- * transactions).  @return 0, ERR_TEMP, ERR_STORE.
- */
-int store_sig_put(store_txn_t *txn, const char *digest, const void *info,
-                  size_t len, err_t *err);
 
 #endif

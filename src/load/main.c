@@ -88,6 +88,7 @@
 #include "rpsl/rpsl.h"
 #include "rpsl/schema.h"
 #include "store/store.h"
+#include "store/bulk.h"
 
 /** Chunks of input in flight: being read, parsed, waiting, written. */
 #define NJOBS 8

@@ -36,6 +36,7 @@
 #include "util/msg.h"
 #include "registry/mailout.h"
 #include "rpsl/syntax.h"
+#include "store/queue.h"
 
 /* A header value without line breaks or control characters. */
 static char *clean_header(const char *s)

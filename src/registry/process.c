@@ -28,6 +28,8 @@
 #include "registry/rules.h"
 #include "rpsl/schema.h"
 #include "rpsl/syntax.h"
+#include "store/journal.h"
+#include "store/seen.h"
 #include "util/timefmt.h"
 
 enum attempt { ATTEMPT_OK, ATTEMPT_FAIL, ATTEMPT_DEFER };

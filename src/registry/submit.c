@@ -22,6 +22,7 @@
 #include "registry/report.h"
 #include "registry/rules.h"
 #include "registry/submit.h"
+#include "store/seen.h"
 #include "rpsl/schema.h"
 #include "util/buf.h"
 #include "util/logline.h"

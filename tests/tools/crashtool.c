@@ -25,6 +25,8 @@
 #include "util/err.h"
 #include "rpsl/schema.h"
 #include "store/store.h"
+#include "store/journal.h"
+#include "store/queue.h"
 
 static int do_kill(int argc, char **argv)
 {
@@ -82,7 +84,7 @@ static int do_state(int argc, char **argv)
         return 1;
     }
     uint64_t first = 0, last = 0;
-    int gapless = store_serial_range(txn, &first, &last, &err) == 0;
+    int gapless = store_journal_range(txn, &first, &last, &err) == 0;
     for (uint64_t s = first ? first : 1; gapless && last && s <= last; s++) {
         store_journal_t je;
         if (store_journal_get(txn, s, &je, &err) != 0 || je.serial != s)

@@ -12,8 +12,9 @@
  *       2 for usage.
  *
  * Works on LMDB directly, on the on-disk format 3 described at the top
- * of src/store/store.c (objects: okey -> journal serial; journal: serial ->
- * op(1) time(8) code(1) PKEY NUL text), and refuses any other format.
+ * of include/store/internal.h (objects: okey -> journal serial; journal:
+ * serial -> op(1) time(8) code(1) PKEY NUL text), and refuses any other
+ * format.
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -14,6 +14,7 @@
 #include "robot/mailin.h"
 #include "registry/mailout.h"
 #include "store/store.h"
+#include "store/queue.h"
 
 static void compose(const char *body, buf_t *out)
 {

@@ -18,6 +18,8 @@
 #include "registry/mailout.h"
 #include "registry/submit.h"
 #include "rpsl/schema.h"
+#include "store/queue.h"
+#include "store/seen.h"
 #include "store/store.h"
 
 /* 2026-04-14T11:33:44Z, a Tuesday */

@@ -1,5 +1,5 @@
 /*
- * test_store.c - unit tests of the LMDB store (src/store/store.c): objects and
+ * test_store.c - unit tests of the LMDB store (src/store): objects and
  * their case-insensitive keys, index maintenance on modify and delete,
  * the journal and object history, map growth, atomic units, snapshots,
  * meta values, and the address index checked against a brute-force scan
@@ -20,6 +20,10 @@
 #include "rpsl/rpsl.h"
 #include "rpsl/schema.h"
 #include "store/store.h"
+#include "store/bulk.h"
+#include "store/journal.h"
+#include "store/queue.h"
+#include "store/seen.h"
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
@@ -445,7 +449,7 @@ static void test_bad_objects(void)
               ERR_SYNTAX);
     CU_ASSERT_FATAL(store_read_begin(st, &t, NULL) == 0);
     CU_ASSERT(store_count(t, -1) == 0);
-    CU_ASSERT(store_serial_range(t, &first, &last, NULL) == 0);
+    CU_ASSERT(store_journal_range(t, &first, &last, NULL) == 0);
     CU_ASSERT(first == 0 && last == 0);
     CU_ASSERT(n_lookup(st, "no handle", 0) == 0);
     {
@@ -593,7 +597,7 @@ static void test_journal(void)
     CU_ASSERT(o.serial[0] == 3 && o.serial[1] == 4);
 
     CU_ASSERT_FATAL(store_read_begin(st, &t, NULL) == 0);
-    CU_ASSERT(store_serial_range(t, &first, &last, NULL) == 0);
+    CU_ASSERT(store_journal_range(t, &first, &last, NULL) == 0);
     CU_ASSERT(first == 1);
     CU_ASSERT(last == 4);
     for (uint64_t i = 1; i <= 4; i++) {
@@ -747,7 +751,7 @@ static void test_map_growth(void)
     CU_ASSERT_FATAL(store_read_begin(st, &t, NULL) == 0);
     CU_ASSERT(store_count(t, -1) == 6000);
     CU_ASSERT(store_count(t, SC_PERSON) == 6000);
-    CU_ASSERT(store_serial_range(t, &first, &last, NULL) == 0);
+    CU_ASSERT(store_journal_range(t, &first, &last, NULL) == 0);
     CU_ASSERT(first == 1 && last == 6000);
     CU_ASSERT(store_obj_get(t, SC_PERSON, "pn0-test", &b, NULL) == 0);
     CU_ASSERT(strstr(b.s, "Person Number 0\n") != NULL);
@@ -792,7 +796,7 @@ static void test_unit_error(void)
     CU_ASSERT(store_count(t, -1) == 0);
     CU_ASSERT(store_obj_get(t, SC_PERSON, "JS1-TEST", NULL, NULL) ==
               ERR_NOTFOUND);
-    CU_ASSERT(store_serial_range(t, &first, &last, NULL) == 0);
+    CU_ASSERT(store_journal_range(t, &first, &last, NULL) == 0);
     CU_ASSERT(first == 0 && last == 0);
     store_read_end(t);
     CU_ASSERT(n_inverse(st, SA_MNT_BY, "old-mnt") == 0);

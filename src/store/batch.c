@@ -1,0 +1,234 @@
+/*
+ * batch.c - prepared objects (store_batch_t, store/bulk.h): everything
+ * the store writes for an object that needs no transaction: its object
+ * key, its display text, and the keys of its index entries (inverse,
+ * lookup, and the address keys made by addr.c).  store_obj_put (obj.c)
+ * prepares its object here; the bulk loader prepares whole batches on
+ * another thread than the writer (bulk.c).
+ *
+ * The layout of a batch: struct store_batch in store/internal.h.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rpsl/schema.h"
+#include "store/bulk.h"
+#include "store/internal.h"
+
+const int store_batch_ent_db[ENT__COUNT] = {
+    DB_INVERSE, DB_LOOKUP, DB_ADDR_START, DB_ADDR_BUCKET
+};
+
+store_batch_t *store_batch_new(void)
+{
+    store_batch_t *b = xcalloc(1, sizeof *b);
+    buf_init(&b->data);
+    return b;
+}
+
+void store_batch_free(store_batch_t *b)
+{
+    if (b == NULL)
+        return;
+    buf_free(&b->data);
+    free(b->v);
+    free(b);
+}
+
+void store_batch_clear(store_batch_t *b)
+{
+    buf_reset(&b->data);
+    b->n = 0;
+}
+
+size_t store_batch_count(const store_batch_t *b)
+{
+    return b->n;
+}
+
+size_t store_batch_bytes(const store_batch_t *b)
+{
+    return b->data.len;
+}
+
+/** State of the schema_each_key() walk of store_batch_build(). */
+struct key_walk {
+    const store_t *st;
+    buf_t *out;
+};
+
+/**
+ * Append one entry (see struct store_batch) with key @pre (@plen bytes)
+ * followed by the upper-cased @value (@len bytes), truncated to @max
+ * bytes.
+ */
+static void ent_put(buf_t *out, size_t max, int tag, size_t aux,
+                    const void *pre, size_t plen, const char *value,
+                    size_t len, int upper)
+{
+    size_t klen = plen + len;
+    uint8_t h[4];
+
+    if (klen > max)
+        klen = max;
+    if (len > klen - plen)
+        len = klen - plen;
+    h[0] = (uint8_t)tag;
+    h[1] = (uint8_t)(aux > 255 ? 255 : aux);
+    h[2] = (uint8_t)(klen & 0xff);
+    h[3] = (uint8_t)(klen >> 8);
+    buf_put(out, h, 4);
+    buf_put(out, pre, plen);
+    if (upper)
+        put_upper(out, value, len);
+    else
+        buf_put(out, value, len);
+}
+
+/** schema_each_key() callback of store_batch_build(): one secondary key. */
+static int ix_key_cb(enum schema_keykind kind, int aid, const char *value,
+                     size_t len, void *arg)
+{
+    struct key_walk *w = arg;
+    const char *name, *nul;
+
+    /* an index key holds no NUL byte of its own (see the top) */
+    if ((nul = memchr(value, 0, len)) != NULL)
+        len = (size_t)(nul - value);
+    while (len > 0 && (*value == ' ' || *value == '\t')) {
+        value++;
+        len--;
+    }
+    while (len > 0 && (value[len - 1] == ' ' || value[len - 1] == '\t'))
+        len--;
+    if (len == 0)
+        return 0;
+    if (kind == SCHEMA_KEY_INVERSE) {
+        name = schema_attr_name(aid);
+        if (name == NULL)
+            return 0;
+        /* the name and its NUL are the key's prefix */
+        ent_put(w->out, w->st->ixkey_max, ENT_INVERSE, strlen(name), name,
+                strlen(name) + 1, value, len, 1);
+    } else if (kind == SCHEMA_KEY_LOOKUP) {
+        ent_put(w->out, w->st->ixkey_max, ENT_LOOKUP, 0, "", 0, value, len,
+                1);
+    }
+    return 0;
+}
+
+/**
+ * The address range an object of class @o->cls is indexed under.
+ * @param has  receives 1 if there is one, 0 if not (non-address class,
+ *             e164.arpa or non-reverse domain)
+ * @return 0, or ERR_SYNTAX for an address class with an invalid range.
+ */
+static int obj_range(const rpsl_obj_t *o, int *has, ip_range_t *r,
+                     err_t *err)
+{
+    int rc;
+
+    *has = 0;
+    if (!is_addr_class(o->cls))
+        return 0;
+    rc = schema_obj_range(o, r);
+    if (rc == 0 && (r->af == 4 || r->af == 6) &&
+        memcmp(r->lo, r->hi, ip_addr_len(r->af)) <= 0) {
+        *has = 1;
+        return 0;
+    }
+    if (rc == ERR_NOTFOUND || o->cls == SC_DOMAIN)
+        return 0;
+    return err_set(err, ERR_SYNTAX, "store: %s object without a valid "
+                   "address range", schema_class_name(o->cls));
+}
+
+int store_batch_build(store_batch_t *b, const store_t *st,
+                      const rpsl_obj_t *obj, int keys_only, err_t *err)
+{
+    size_t start = b->data.len;
+    struct brec *r;
+    struct key_walk w;
+    ip_range_t range;
+    int has = 0;
+    size_t tpos, epos;
+
+    if (obj->cls < 0 || obj->cls >= SC__COUNT)
+        return err_set(err, ERR_SYNTAX, "store: object is not classified");
+    buf_putc(&b->data, st->code_of[obj->cls]);
+    if (schema_pkey(obj, &b->data) != 0 || b->data.len - start < 2 ||
+        memchr(b->data.s + start + 1, 0, b->data.len - start - 1) != NULL) {
+        buf_truncate(&b->data, start);
+        return err_set(err, ERR_SYNTAX, "store: %s object without a "
+                       "primary key", schema_class_name(obj->cls));
+    }
+    for (size_t i = start + 1; i < b->data.len; i++)
+        if (b->data.s[i] >= 'a' && b->data.s[i] <= 'z')
+            b->data.s[i] = (char)(b->data.s[i] - 'a' + 'A');
+    buf_putc(&b->data, 0);
+    if (b->data.len - start > st->okey_max) {
+        buf_truncate(&b->data, start);
+        return err_set(err, ERR_SYNTAX, "store: primary key too long");
+    }
+    if (obj_range(obj, &has, &range, keys_only ? NULL : err) != 0) {
+        if (!keys_only) {
+            buf_truncate(&b->data, start);
+            return ERR_SYNTAX;
+        }
+        has = 0;
+    }
+    tpos = b->data.len;
+    if (!keys_only)
+        rpsl_print(obj, &b->data, RPSL_PRINT_DISPLAY);
+    epos = b->data.len;
+    w.st = st;
+    w.out = &b->data;
+    schema_each_key(obj, ix_key_cb, &w);
+    if (has) {
+        uint8_t k[AKEY_MAX];
+        uint8_t code = st->code_of[obj->cls];
+        size_t n = ip_addr_len(range.af);
+        size_t klen = store_addr_start_key(k, code, range.af, n, range.lo,
+                                           range.hi);
+        ent_put(&b->data, st->maxkey, ENT_START, 0, k, klen, "", 0, 0);
+        klen = store_addr_bucket_key(k, code, range.af, n, range.lo, range.hi);
+        ent_put(&b->data, st->maxkey, ENT_BUCKET, 0, k, klen, "", 0, 0);
+    }
+    if (b->n == b->cap) {
+        b->cap = b->cap ? 2 * b->cap : 256;
+        b->v = xrealloc(b->v, b->cap * sizeof *b->v);
+    }
+    r = &b->v[b->n++];
+    r->off = start;
+    r->oklen = (uint32_t)(tpos - start);
+    r->tlen = (uint32_t)(epos - tpos);
+    r->elen = (uint32_t)(b->data.len - epos);
+    return 0;
+}
+
+int store_batch_add(store_batch_t *b, const store_t *st,
+                    const rpsl_obj_t *obj, err_t *err)
+{
+    return store_batch_build(b, st, obj, 0, err);
+}
+
+void store_batch_ent_first(struct ent_it *it, const store_batch_t *b,
+                           const struct brec *r)
+{
+    it->p = (const uint8_t *)b->data.s + r->off + r->oklen + r->tlen;
+    it->end = it->p + r->elen;
+}
+
+int store_batch_ent_next(struct ent_it *it, int *tag, unsigned *aux,
+                         const uint8_t **key, size_t *klen)
+{
+    if (it->p >= it->end)
+        return 0;
+    *tag = it->p[0];
+    *aux = it->p[1];
+    *klen = (size_t)it->p[2] | ((size_t)it->p[3] << 8);
+    *key = it->p + 4;
+    it->p += 4 + *klen;
+    return 1;
+}
