@@ -56,11 +56,6 @@ typedef struct robot {
     int ex;                 /**< the exit status (sysexits) */
 } robot_t;
 
-/**
- * Parse a -t time, "2026-04-14T11:33:44Z" (the Z may be left out).
- * @return 0, or -1 when @s is no such time.
- */
-int robot_parse_time(const char *s, time_t *out);
 
 /**
  * Set up @r for one run (and the MIME library: mailin_init()).

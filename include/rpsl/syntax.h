@@ -189,11 +189,5 @@ int syntax_language_known(const char *code);
  */
 int syntax_nic_hdl_suffix_ok(const char *hdl, const char *source);
 
-/**
- * asn_parse() (rpsl/asn.h, the one AS number lexer) with an unsigned
- * long result; kept for src/query/main.c, new code calls asn_parse().
- * @return 0 and sets *asn, or -1.
- */
-int syntax_parse_asn(const char *s, size_t len, unsigned long *asn);
 
 #endif

@@ -21,9 +21,9 @@
  * Handled mails: an id of every mail whose effects were committed, with
  * a small record of the outcome, so a redelivered mail is neither
  * applied nor answered twice.  The ids are the caller's (the robot's:
- * a digest of the mail, and its Message-ID, see src/robot/robot.c; src/registry/submit.c writes
- * the records); an id is
- * compared on its first maxkey (511) bytes.
+ * a digest of the mail, and its Message-ID, see src/robot/robot.c;
+ * src/registry/submit.c writes the records); an id is compared on its
+ * first maxkey (511) bytes.
  */
 
 /**

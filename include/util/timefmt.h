@@ -22,4 +22,13 @@
  */
 int timefmt_iso8601(time_t t, char out[TIMEFMT_ISO8601_SIZE]);
 
+/**
+ * Read "YYYY-MM-DDTHH:MM:SS" with an optional final 'Z' (UTC), the form
+ * timefmt_iso8601() writes, and nothing after it.
+ * @param s    NUL-terminated text
+ * @param out  set to the time on success
+ * @return 0, or -1 when @s is not such a time (then @out is unchanged).
+ */
+int timefmt_parse_iso8601(const char *s, time_t *out);
+
 #endif

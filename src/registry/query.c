@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "registry/query.h"
+#include "rpsl/asn.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/ipaddr.h"
@@ -647,9 +648,9 @@ int query_run(const query_t *q, store_txn_t *txn, const char *source,
         else
             rc = run_address(&r, &rg);
     } else {
-        unsigned long asn;
+        uint32_t asn;
         unsigned long mask = q->cls_mask;
-        if (mask == 0 && syntax_parse_asn(q->key, strlen(q->key), &asn) == 0)
+        if (mask == 0 && asn_parse(q->key, strlen(q->key), &asn) == 0)
             mask = 1UL << SC_AUT_NUM;
         rc = run_key(&r, mask);
     }

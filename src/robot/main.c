@@ -55,6 +55,7 @@
 #include "robot/robot.h"
 #include "util/err.h"
 #include "util/msg.h"
+#include "util/timefmt.h"
 
 static void usage(FILE *fp)
 {
@@ -86,7 +87,7 @@ int main(int argc, char **argv)
         usage(stderr);
         return EX_USAGE;
     }
-    if (time_opt && robot_parse_time(time_opt, &now) != 0) {
+    if (time_opt && timefmt_parse_iso8601(time_opt, &now) != 0) {
         msg_error("-t: expected a time like 2026-04-14T11:33:44Z");
         return EX_USAGE;
     }

@@ -24,23 +24,10 @@
 #include "util/logline.h"
 #include "util/msg.h"
 #include "util/strv.h"
+#include "util/timefmt.h"
 
 /* The most of a mail beyond max_mail_size read and thrown away. */
 #define DRAIN_MAX ((unsigned long long)4 << 30)
-
-int robot_parse_time(const char *s, time_t *out)
-{
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    const char *e = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (e == NULL || (*e != 'Z' && *e != 0) || (*e == 'Z' && e[1] != 0))
-        return -1;
-    time_t t = timegm(&tm);
-    if (t == (time_t)-1)
-        return -1;
-    *out = t;
-    return 0;
-}
 
 void robot_init(robot_t *r, time_t now, int dry_run, int parse_only, const char *host)
 {
@@ -488,14 +475,12 @@ void robot_log(robot_t *r)
         /* -n of a mail handled before: there is no ack to show */
         long t;
         const char *record;
-        char when[48] = " (when is not recorded)";
+        char iso[TIMEFMT_ISO8601_SIZE];
         submit_seen(r->sub, &t, &record);
-        time_t tt = (time_t)t;
-        struct tm tm;
-        if (t > 0 && gmtime_r(&tt, &tm) != NULL)
-            strftime(when, sizeof when, " on %Y-%m-%dT%H:%M:%SZ", &tm);
-        msg_info("already handled%s (%s): a redelivery of this mail is neither applied "
-                 "nor answered again; nothing to show", when,
+        int known = t > 0 && timefmt_iso8601((time_t)t, iso) == 0;
+        msg_info("already handled%s%s (%s): a redelivery of this mail is neither applied "
+                 "nor answered again; nothing to show", known ? " on " : " (when is not recorded)",
+                 known ? iso : "",
                  record && *record ? record : "no record");
     }
 }

@@ -173,15 +173,6 @@ int syntax_language_known(const char *code)
     return code != NULL && code_in(language_codes, sizeof language_codes, code, strlen(code));
 }
 
-int syntax_parse_asn(const char *s, size_t len, unsigned long *asn)
-{
-    uint32_t v;
-    if (asn_parse(s, len, &v) != 0)
-        return -1;
-    *asn = v;
-    return 0;
-}
-
 static int is_asn(const char *s, size_t len)
 {
     uint32_t a;

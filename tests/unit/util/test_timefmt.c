@@ -33,9 +33,30 @@ static void test_iso8601(void)
     tzset();
 }
 
+/* The reading side: what -t of the robot accepts. */
+static void test_parse_iso8601(void)
+{
+    time_t t = 7;
+    CU_ASSERT_EQUAL(timefmt_parse_iso8601("2026-04-14T11:33:44Z", &t), 0);
+    CU_ASSERT_EQUAL(t, (time_t)1776166424);
+    t = 7;
+    CU_ASSERT_EQUAL(timefmt_parse_iso8601("2026-04-14T11:33:44", &t), 0);
+    CU_ASSERT_EQUAL(t, (time_t)1776166424);
+    char out[TIMEFMT_ISO8601_SIZE];
+    timefmt_iso8601(t, out);
+    CU_ASSERT_STRING_EQUAL(out, "2026-04-14T11:33:44Z");
+    t = 7;
+    CU_ASSERT_EQUAL(timefmt_parse_iso8601("2026-04-14T11:33:44Zx", &t), -1);
+    CU_ASSERT_EQUAL(timefmt_parse_iso8601("2026-04-14T11:33:44+01", &t), -1);
+    CU_ASSERT_EQUAL(timefmt_parse_iso8601("2026-04-14 11:33:44Z", &t), -1);
+    CU_ASSERT_EQUAL(timefmt_parse_iso8601("", &t), -1);
+    CU_ASSERT_EQUAL(t, (time_t)7);
+}
+
 void suite_timefmt(void);
 void suite_timefmt(void)
 {
     CU_pSuite s = harness_suite("timefmt");
     HARNESS_ADD(s, test_iso8601);
+    HARNESS_ADD(s, test_parse_iso8601);
 }
