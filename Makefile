@@ -43,6 +43,9 @@ SANITIZE ?=
 
 VERSION  := 0.1.0
 PKGS     := lmdb zlib libcrypt gmime-3.0 libesmtp-1.0 gpgme
+# Only autodbm-whoisd (src/whoisd/) uses libevent: its objects compile and
+# link with these besides PKGS.
+WHOISD_PKGS := libevent
 TESTPKGS := cunit
 
 CC       ?= cc
@@ -63,6 +66,11 @@ PKG_CFLAGS  = $(eval PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS)))$(PKG_CF
 PKG_LIBS    = $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
 TEST_CFLAGS = $(eval TEST_CFLAGS := $(shell pkg-config --cflags $(TESTPKGS)))$(TEST_CFLAGS)
 TEST_LIBS   = $(eval TEST_LIBS := $(shell pkg-config --libs $(TESTPKGS)))$(TEST_LIBS)
+WHOISD_CFLAGS = $(eval WHOISD_CFLAGS := $(shell pkg-config --cflags $(WHOISD_PKGS)))$(WHOISD_CFLAGS)
+WHOISD_LIBS   = $(eval WHOISD_LIBS := $(shell pkg-config --libs $(WHOISD_PKGS)))$(WHOISD_LIBS)
+# per program: PROG_CFLAGS_<dir> and PROG_LIBS_<dir>
+PROG_CFLAGS_whoisd = $(WHOISD_CFLAGS)
+PROG_LIBS_whoisd = $(WHOISD_LIBS)
 
 LAYERS    := util rpsl store registry
 PROG_DIRS := $(filter-out $(LAYERS),$(notdir $(wildcard src/*)))
@@ -72,6 +80,8 @@ LINK_LIBS := $(foreach l,registry store rpsl util,$(BUILD)/lib/lib$(l).a)
 LIB_SRCS  := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
 ADAPTER_SRCS := $(filter-out %/main.c,$(foreach p,$(PROG_DIRS),$(wildcard src/$(p)/*.c)))
 ADAPTER_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(ADAPTER_SRCS))
+# the unit test runner links the adapters that need no library of their own
+UNIT_ADAPTER_OBJS := $(filter-out $(BUILD)/obj/whoisd/%,$(ADAPTER_OBJS))
 ALL_SRCS  := $(wildcard src/*/*.c)
 ALL_OBJS  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(ALL_SRCS))
 LIB       := $(BUILD)/libautodbm.a
@@ -93,13 +103,13 @@ deps:
 
 # Reports what the build lacks and stops; installs nothing.
 deps-check:
-	@contrib/install-deps --check bin:$(firstword $(CC)) bin:ar $(PKGS)
+	@contrib/install-deps --check bin:$(firstword $(CC)) bin:ar $(PKGS) $(WHOISD_PKGS)
 
 progs: $(PROGS)
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS_BASE) $(PKG_CFLAGS) $(PROG_CFLAGS_$(firstword $(subst /, ,$*))) $(CFLAGS) -c -o $@ $<
 
 # conf.c compiles SYSCONFDIR in (the default configuration file): this
 # file holds the value and changes only when the value does.
@@ -127,7 +137,7 @@ $(LIB): $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(ADAPTER_OBJS)
 define prog_rule
 $(BIN)/$(call progname,$(1)): $(patsubst src/%.c,$(BUILD)/obj/%.o,$(wildcard src/$(1)/*.c)) $(LINK_LIBS)
 	@mkdir -p $(BIN)
-	$$(CC) $$(LDFLAGS_SAN) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+	$$(CC) $$(LDFLAGS_SAN) $$(LDFLAGS) -o $$@ $$^ $$(PROG_LIBS_$(1)) $$(PKG_LIBS)
 endef
 $(foreach p,$(PROG_DIRS),$(eval $(call prog_rule,$(p))))
 
@@ -147,7 +157,7 @@ $(BUILD)/tobj/run.o: tests/unit/run.c $(BUILD)/suites.inc
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(TEST_CFLAGS) $(CFLAGS) -Itests/unit -I$(BUILD) -c -o $@ $<
 
-$(UNIT_RUN): $(BUILD)/tobj/run.o $(UNIT_OBJS) $(ADAPTER_OBJS) $(LINK_LIBS)
+$(UNIT_RUN): $(BUILD)/tobj/run.o $(UNIT_OBJS) $(UNIT_ADAPTER_OBJS) $(LINK_LIBS)
 	$(CC) $(LDFLAGS_SAN) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(PKG_LIBS)
 
 -include $(ALL_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(BUILD)/tobj/run.d
