@@ -459,7 +459,8 @@ static int routes_of(ctx_t *c, uint32_t asn, int af)
 /* Sort and unique the prefixes, append them to @out as a list. */
 static void pfx_list(pfxv_t *v, buf_t *out)
 {
-    qsort(v->v, v->n, sizeof *v->v, pfx_cmp);
+    if (v->n > 1)
+        qsort(v->v, v->n, sizeof *v->v, pfx_cmp);
     for (size_t i = 0; i < v->n; i++) {
         if (i > 0 && pfx_cmp(&v->v[i - 1], &v->v[i]) == 0)
             continue;
@@ -488,7 +489,8 @@ static void pfx_names(pfxv_t *v, strv_t *names)
 /* Sort @names by bytes, drop repeats, append them to @out as a list. */
 static void name_list(strv_t *names, buf_t *out)
 {
-    qsort(names->v, names->n, sizeof *names->v, str_cmp);
+    if (names->n > 1)
+        qsort(names->v, names->n, sizeof *names->v, str_cmp);
     for (size_t i = 0; i < names->n; i++) {
         if (i > 0 && strcmp(names->v[i - 1], names->v[i]) == 0)
             continue;
@@ -679,7 +681,8 @@ static int expand(ctx_t *c, const char *name, int as_only, int *root_cls)
 /* The unique sorted ASNs of c->asn. */
 static void asn_unique(ctx_t *c)
 {
-    qsort(c->asn.v, c->asn.n, sizeof *c->asn.v, u32_cmp);
+    if (c->asn.n > 1)
+        qsort(c->asn.v, c->asn.n, sizeof *c->asn.v, u32_cmp);
     size_t k = 0;
     for (size_t i = 0; i < c->asn.n; i++)
         if (k == 0 || c->asn.v[k - 1] != c->asn.v[i])
@@ -748,16 +751,13 @@ static int cmd_members(ctx_t *c, irr_answer_t *a, const char *p)
     buf_t out;
     buf_init(&out);
     if (recursive) {
-        int root;
-        rc = expand(c, name, 0, &root);
+        rc = expand(c, name, 0, NULL);
         if (rc == 0 && !c->over) {
             asn_unique(c);
-            for (size_t i = 0; i < c->asn.n; i++)
-                strv_add(&c->names, "");
             for (size_t i = 0; i < c->asn.n; i++) {
-                free(c->names.v[c->names.n - c->asn.n + i]);
-                c->names.v[c->names.n - c->asn.n + i] =
-                    xasprintf("AS%u", (unsigned)c->asn.v[i]);
+                char *t = xasprintf("AS%u", (unsigned)c->asn.v[i]);
+                strv_add(&c->names, t);
+                free(t);
             }
             pfx_names(&c->pfx, &c->names);
         }
@@ -776,17 +776,15 @@ static int cmd_members(ctx_t *c, irr_answer_t *a, const char *p)
         answer_limit(a, c);
     else if (rc == 0) {
         /* the set itself is not its own member */
-        for (size_t i = 0; i < c->names.n; i++)
-            if (strcasecmp(c->names.v[i], name) == 0)
-                c->names.v[i][0] = 0;
+        for (size_t i = 0; i < c->names.n;) {
+            if (strcasecmp(c->names.v[i], name) == 0) {
+                free(c->names.v[i]);
+                c->names.v[i] = c->names.v[--c->names.n];
+            } else
+                i++;
+        }
         name_list(&c->names, &out);
-        /* the emptied entries sort first and leave a leading blank */
-        size_t skip = strspn(out.s, " ");
-        buf_t t;
-        buf_init(&t);
-        buf_puts(&t, out.s + skip);
-        answer_data(a, &t, 1);
-        buf_free(&t);
+        answer_data(a, &out, 1);
     }
     buf_free(&out);
     free(name);
