@@ -5,7 +5,9 @@ every socket with a timeout, every loop bounded).
   client.py PORT send BYTES        send BYTES (Python escapes: \\n \\r \\0),
                                    print what comes back until EOF
   client.py PORT slow PID QUERY    read the answer to QUERY slowly; print
-                                   "BYTES PEAK_VMRSS_KB PEAK_RSSANON_KB" of PID
+                                   "BYTES PEAK_VMRSS_KB GROWTH_KB" of PID: its
+                                   peak RSS, and how far its anonymous memory
+                                   (heap) grew over what it was before
   client.py PORT idle SECONDS      connect, send nothing, print what comes
                                    back and "closed after N s" (or "open")
   client.py PORT many N            open N connections at once; print how
@@ -52,6 +54,7 @@ def main():
     elif mode == 'slow':
         pid, query = sys.argv[3], sys.argv[4]
         s = connect(port, 30)
+        base = status(pid)[1]
         s.sendall(query.encode() + b'\n')
         total = peak = peaka = n = 0
         t0 = time.time()
@@ -65,7 +68,7 @@ def main():
                 r, a = status(pid)
                 peak, peaka = max(peak, r), max(peaka, a)
             time.sleep(0.005)
-        print(total, peak, peaka)
+        print(total, peak, peaka - base)
     elif mode == 'idle':
         wait = float(sys.argv[3])
         s = connect(port, wait + 10)
