@@ -19,8 +19,10 @@
  * (close), objects per answer (an error and close).  SIGTERM: stop
  * listening, close idle connections, let answers in progress finish,
  * exit (after at most 10 s).  SIGHUP: reopen the log (msg_open again).
- * One log line per connection when whois_log is set: client address,
- * queries, bytes sent, seconds, how it ended.
+ * One log line per connection when whois_log is set (util/msg.h msg_kv):
+ * client= address, queries=, bytes= sent, time= in ms, end= how it
+ * ended.  Idle means: no complete query line for whois_idle_timeout
+ * seconds (bytes trickling in do not count), or a client not reading.
  *
  * Ownership: whoisd_t is opaque; whoisd_free() closes everything.
  */

@@ -81,6 +81,8 @@ struct conn {
     int closing;            /* close once the output is flushed */
     int dead;               /* freed at the next turn of the loop */
     struct timespec t0, qt0;
+    struct timespec lt0;    /* when the line being read began */
+    int in_line;            /* bytes of a line have come */
     unsigned long queries;
     size_t bytes;
     const char *end;        /* how it ended, for the log */
@@ -183,7 +185,7 @@ static void conn_free(conn_t *c)
         logline_kv(&line, "client", "%s", c->addr);
         logline_kv(&line, "queries", "%lu", c->queries);
         logline_kv(&line, "bytes", "%zu", c->bytes);
-        logline_kv(&line, "seconds", "%.3f", since(&c->t0));
+        logline_kv(&line, "time", "%.0fms", since(&c->t0) * 1000);
         logline_kv(&line, "end", "%s", c->end ? c->end : "closed");
         msg_kv(LOG_INFO, &line);
         buf_free(&line);
@@ -260,11 +262,30 @@ static void fail_ripe(conn_t *c, const char *text, const char *end)
 }
 
 /* The idle timeout in force (set by "!t" or the configuration). */
-static void set_timeouts(conn_t *c)
+static long idle_seconds(const conn_t *c)
 {
     long t = irr_session_timeout(c->irr);
-    struct timeval tv = { t ? t : c->w->cf->whois_idle_timeout, 0 };
+    return t ? t : c->w->cf->whois_idle_timeout;
+}
+
+static void set_timeouts(conn_t *c)
+{
+    struct timeval tv = { idle_seconds(c), 0 };
     bufferevent_set_timeouts(c->bev, &tv, &tv);
+}
+
+/* No query line in time: RIPE's %ERROR:305 (after a "!" command, IRRd
+ * closes without a word) and close. */
+static void fail_idle(conn_t *c)
+{
+    struct timeval tv = { 10, 0 };  /* to flush the message */
+    bufferevent_set_timeouts(c->bev, NULL, &tv);
+    if (irr_session_persistent(c->irr) && c->queries > 0)
+        finish(c, "idle");
+    else
+        fail_ripe(c, "ERROR:305: connection has been closed\n\n"
+                  "The connection to the query server\n"
+                  "has been closed after a period of inactivity.", "idle");
 }
 
 /* irr answers as whoisd answers */
@@ -394,13 +415,23 @@ static void take_lines(conn_t *c)
         struct evbuffer_ptr eol = evbuffer_search_eol(in, NULL, &eol_len,
                                                       EVBUFFER_EOL_LF);
         if (eol.pos < 0) {
-            if (evbuffer_get_length(in) > max)
+            size_t have = evbuffer_get_length(in);
+            if (have > 0 && !c->in_line) {
+                c->in_line = 1;
+                clock_gettime(CLOCK_MONOTONIC, &c->lt0);
+            }
+            if (have > max)
                 fail_ripe(c, "ERROR:107: input line too long\n\n"
                           "Input exceeds the maximum line length.", "line-too-long");
+            else if (have > 0 && since(&c->lt0) > (double)idle_seconds(c))
+                /* a line trickling in byte by byte is idle too (RIPE:
+                 * the time limit is for a complete query line) */
+                fail_idle(c);
             else if (!c->closing)
                 bufferevent_enable(c->bev, EV_READ);
             return;
         }
+        c->in_line = 0;
         size_t len = (size_t)eol.pos;
         if (len > max) {
             fail_ripe(c, "ERROR:107: input line too long\n\n"
@@ -453,14 +484,7 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
         return;
     if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING) &&
         !c->closing && !c->ans.self) {
-        struct timeval tv = { 10, 0 };  /* to flush the message */
-        bufferevent_set_timeouts(c->bev, NULL, &tv);
-        if (irr_session_persistent(c->irr) && c->queries > 0)
-            finish(c, "idle");
-        else
-            fail_ripe(c, "ERROR:305: connection has been closed\n\n"
-                      "The connection to the query server\n"
-                      "has been closed after a period of inactivity.", "idle");
+        fail_idle(c);
         return;
     }
     if (what & BEV_EVENT_EOF)

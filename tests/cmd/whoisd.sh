@@ -176,6 +176,12 @@ idle() {
         grep -q '^closed after [2-4] s$' "$T/idle" || { cat "$T/idle"; return 1; }
 }
 check "idle for whois_idle_timeout (2 s): %ERROR:305 and close" idle
+trickle() {
+    client "$PORT" trickle 8 > "$T/trickle"
+    grep -qx '%ERROR:305: connection has been closed' "$T/trickle" &&
+        grep -q '^closed after [2-5] s$' "$T/trickle" || { cat "$T/trickle"; return 1; }
+}
+check "a line trickling in a byte a second: %ERROR:305 after 2 s too" trickle
 many() {
     client "$PORT" many 30 > "$T/many"
     grep -qx 'refused 10 open 20' "$T/many" || { cat "$T/many"; return 1; }

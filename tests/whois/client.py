@@ -10,6 +10,9 @@ every socket with a timeout, every loop bounded).
                                    (heap) grew over what it was before
   client.py PORT idle SECONDS      connect, send nothing, print what comes
                                    back and "closed after N s" (or "open")
+  client.py PORT trickle SECONDS   send "!gAS" one byte a second, for at most
+                                   SECONDS; print what comes back and
+                                   "closed after N s"
   client.py PORT many N            open N connections at once; print how
                                    many got %ERROR:306 and how many not
   client.py PORT garbage N SEED    N connections, each sending random lines
@@ -74,6 +77,31 @@ def main():
         s = connect(port, wait + 10)
         t0 = time.time()
         out = read_all(s)
+        sys.stdout.buffer.write(out)
+        print('closed after %d s' % round(time.time() - t0))
+    elif mode == 'trickle':
+        limit = float(sys.argv[3])
+        s = connect(port, limit + 10)
+        s.setblocking(False)
+        t0, out = time.time(), b''
+        data = b'!gAS' + b'3' * 100
+        i = 0
+        while time.time() - t0 < limit:
+            try:
+                s.send(data[i:i + 1])
+                i += 1
+            except OSError:
+                break
+            time.sleep(1)
+            try:
+                b = s.recv(4096)
+                out += b
+                if not b:
+                    break
+            except BlockingIOError:
+                pass
+            except OSError:
+                break
         sys.stdout.buffer.write(out)
         print('closed after %d s' % round(time.time() - t0))
     elif mode == 'many':
