@@ -5,6 +5,8 @@
 #   make demo       load the demo registry and run a sample through it
 #   make bench      benchmarks (tests/bench/), prints figures
 #   make install    PREFIX=/usr/local SYSCONFDIR=PREFIX/etc DESTDIR=
+#                   (SYSTEMDUNITDIR=PREFIX/lib/systemd/system: the unit of
+#                   autodbm-whoisd)
 #
 # Dependencies: make and make install only check them (contrib/install-deps
 # --check: what is missing and the apt-get line that installs it, then
@@ -35,6 +37,7 @@ DESTDIR  ?=
 SBINDIR  ?= $(PREFIX)/sbin
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR ?= $(if $(filter /usr /usr/,$(PREFIX)),/etc,$(PREFIX)/etc)
 
 BUILD    ?= build
@@ -205,6 +208,8 @@ install: all
 	for f in maildrop/*; do $(call install_sub,$$f,$(DESTDIR)$(SYSCONFDIR)/autodbm/$$f,0644); done
 	for m in contrib/man/*.[158]; do [ -f "$$m" ] || continue; \
 		$(call install_sub,$$m,$(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/},0644); done
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	$(call install_sub,contrib/autodbm-whoisd.service,$(DESTDIR)$(SYSTEMDUNITDIR)/autodbm-whoisd.service,0644)
 
 clean:
 	rm -rf build bin var
