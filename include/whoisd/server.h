@@ -35,14 +35,16 @@
 typedef struct whoisd whoisd_t;
 
 /**
- * Bind and listen on every address of cf->whois_listen (before the
- * program becomes a daemon, so that a bad address fails at once).
+ * Bind and listen on every address of cf->whois_listen, and check that
+ * the store opens (before the program becomes a daemon, so that a bad
+ * address or store fails at once, on standard error).
  * @param cf    the configuration; must outlive the server
  * @param prog  the program name for msg_open() on SIGHUP
  * @param dest  the msg_open() destinations for SIGHUP
  * @param out   receives the server
  * @return 0; ERR_CONF for an address that does not resolve; ERR_IO when
- *         a socket cannot be bound.
+ *         a socket cannot be bound; the status of store_open() when the
+ *         store does not open.
  */
 int whoisd_listen(const conf_t *cf, const char *prog, int dest,
                   whoisd_t **out, err_t *err);

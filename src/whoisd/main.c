@@ -13,8 +13,10 @@
  *
  * Exit status: 0 after SIGTERM; 64 for usage errors; 78 for a bad
  * configuration or a listening address that does not resolve; 71 when a
- * socket cannot be bound or the event loop fails; 75 when the store is
- * busy, 70 when it cannot be opened otherwise (sysexits.h).
+ * socket cannot be bound, the store's directory cannot be read or the
+ * event loop fails; 75 when the store is busy, 70 when it cannot be
+ * opened otherwise (sysexits.h).  All but the last are found before the
+ * program becomes a daemon.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -79,7 +81,8 @@ int main(int argc, char **argv)
         msg_error("%s", err_text(&err));
         err_free(&err);
         conf_free(&cf);
-        return rc == ERR_CONF ? EX_CONFIG : EX_OSERR;
+        return rc == ERR_CONF ? EX_CONFIG : rc == ERR_IO ? EX_OSERR :
+               err_sysexit(rc);
     }
     signal(SIGPIPE, SIG_IGN);
     if (!foreground && daemon(0, 0) != 0) {

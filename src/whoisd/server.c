@@ -167,6 +167,15 @@ int whoisd_listen(const conf_t *cf, const char *prog, int dest,
             return rc;
         }
     }
+    /* a store that does not open is reported now, on standard error;
+     * closed again: an LMDB environment must not cross fork() */
+    store_t *st = NULL;
+    int rc = store_open(cf->database, STORE_RDONLY, &st, err);
+    store_close(st);
+    if (rc) {
+        whoisd_free(w);
+        return rc;
+    }
     *out = w;
     return 0;
 }
