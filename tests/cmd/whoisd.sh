@@ -233,3 +233,32 @@ slow() {
 check "a slow reader of 100,000 route objects: server memory bounded" slow
 sed 's/^/# bytes, peak VmRSS kB, heap growth kB: /' "$T/slow"
 stop "$B"
+
+# ------------------- the same store, a time limit and an object limit
+# limited DIR PORT LINE...: a server of the big store with the LINEs
+limited() {
+    d=$1 p=$2; shift 2
+    maildir_conf "$d/autodbm.conf" "whois_listen = 127.0.0.1:$p" "database = $T/b/db" "$@"
+    start "$d"
+    wait_port "$p"
+}
+PORT3=$(free_port)
+limited "$T/c" "$PORT3" "whois_query_timeout = 2"
+query_timeout() {
+    client "$PORT3" slow "$pid" '!r10.0.0.0/8,M' > "$T/slow3"
+    read -r bytes rss growth < "$T/slow3"
+    echo "bytes $bytes"
+    [ "$bytes" -gt 0 ] && [ "$bytes" -lt 30000000 ]
+}
+check "whois_query_timeout = 2: a slow reader of 32 MB is cut off" query_timeout
+check "and the server answers the next query" sh -c "timeout 20 python3 '$W/client.py' $PORT3 send '!iAS-NOPE\\n' | grep -qx D"
+stop "$pid"
+PORT4=$(free_port)
+limited "$T/d" "$PORT4" "whois_max_objects = 1000"
+max_objects() {
+    client "$PORT4" send '!!\n!gAS3333\n!v\n' > "$T/many-objects"
+    [ "$(cat "$T/many-objects")" = 'F Query exceeded the limit of 1000 objects or items' ] ||
+        { head -c 300 "$T/many-objects"; return 1; }
+}
+check "whois_max_objects = 1000: !g of 100,000 routes refused, connection closed" max_objects
+stop "$pid"
