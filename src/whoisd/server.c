@@ -85,6 +85,7 @@ struct conn {
     int in_line;            /* bytes of a line have come */
     unsigned long queries;
     size_t bytes;
+    size_t qbytes;          /* bytes counted when the answer began */
     const char *end;        /* how it ended, for the log */
 };
 
@@ -379,6 +380,7 @@ static void start(conn_t *c, char *line, size_t len)
     }
     err_free(&err);
     bufferevent_disable(c->bev, EV_READ);
+    c->qbytes = c->bytes;
     produce(c);
 }
 
@@ -389,7 +391,9 @@ static void produce(conn_t *c)
     err_t err = ERR_INIT;
 
     while (c->ans.self && evbuffer_get_length(out) < OUT_HIGH) {
-        if (c->w->cf->whois_query_timeout > 0 &&
+        /* once output has begun (the producer checks the time before:
+         * its answer may then say why it gave up) */
+        if (c->w->cf->whois_query_timeout > 0 && c->bytes > c->qbytes &&
             since(&c->qt0) > (double)c->w->cf->whois_query_timeout) {
             c->ans.free(c->ans.self);
             c->ans.self = NULL;
