@@ -5,9 +5,12 @@
  * whoisd_ripe_query() is the ONE seam between the server and the
  * RIPE-style query engine: the server hands it each such line (trimmed,
  * blanks folded) and sends what the answer produces.  Until the engine
- * (registry/query.h) is connected here it answers every line as the RIPE
- * server answers a query it does not support: the banner, %ERROR:114
- * ("unsupported query"), the trailer, one more empty line, and a close.
+ * (today inside src/query/main.c) is connected here it answers every
+ * line as the RIPE server answers a query it does not support: the
+ * banner, %ERROR:114 ("unsupported query"), the trailer, one more empty
+ * line, and a close.  Persistent connections (-k: the banner again after
+ * every answer, a bare -k closes) are the engine's to parse; the answer's
+ * close() tells the server whether to keep the connection.
  *
  * The banner and trailer are RIPE's (src/whoisd/ripe.c has their exact
  * text) with this registry's name and terms URL from the configuration

@@ -8,7 +8,7 @@
  * fetches and prints the objects again, one after the other, from the
  * same snapshot.
  *
- * Set expansion follows IRRd 4 (irrd/server/query_resolver.py): the
+ * Set expansion follows IRRd 4's query resolver: the
  * first set found decides whether the expansion is of an as-set (then
  * only as-sets are looked up further, members are ASNs) or of a
  * route-set (route-sets and as-sets are looked up, prefixes are kept as
