@@ -60,6 +60,7 @@ struct whoisd {
     struct event_base *base;
     struct evconnlistener **lis;
     struct event *ev_term, *ev_hup, *ev_drain;
+    struct event *ev_resume;    /* accepting again after EMFILE */
     store_t *st;
     whoisd_banner_t banner;
     char host[256];
@@ -569,12 +570,33 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
     }
 }
 
+static void on_resume(evutil_socket_t fd, short what, void *arg)
+{
+    whoisd_t *w = arg;
+    (void)fd;
+    (void)what;
+    if (w->draining || w->nconns >= w->cf->whois_max_connections)
+        return;     /* conn_free() enables them when one ends */
+    for (size_t i = 0; i < w->nfds; i++)
+        evconnlistener_enable(w->lis[i]);
+    w->paused = 0;
+}
+
+/* Out of file descriptors (or another accept failure): pause accepting
+ * for a second rather than spin on a listener that stays readable. */
 static void on_accept_error(struct evconnlistener *l, void *arg)
 {
-    (void)arg;
+    whoisd_t *w = arg;
     int e = EVUTIL_SOCKET_ERROR();
-    msg_warn("accept: %s", evutil_socket_error_to_string(e));
+    struct timeval one = { 1, 0 };
     (void)l;
+    msg_warn("accept: %s; not accepting for a second", evutil_socket_error_to_string(e));
+    for (size_t i = 0; i < w->nfds; i++)
+        evconnlistener_disable(w->lis[i]);
+    w->paused = 1;
+    if (w->ev_resume == NULL)
+        w->ev_resume = evtimer_new(w->base, on_resume, w);
+    evtimer_add(w->ev_resume, &one);
 }
 
 /* -------------------------------------------------------------- signals */
@@ -688,6 +710,8 @@ void whoisd_free(whoisd_t *w)
         event_free(w->ev_hup);
     if (w->ev_drain)
         event_free(w->ev_drain);
+    if (w->ev_resume)
+        event_free(w->ev_resume);
     if (w->base)
         event_base_free(w->base);
     store_close(w->st);

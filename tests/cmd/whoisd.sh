@@ -203,6 +203,26 @@ stop "$S"
 check "SIGTERM: exits 0" test "$stop_rc" = 0
 check "one log line per connection" sh -c "grep -c 'client=127.0.0.1 queries=' '$T/s/server.log' | awk '\$1 > 60 { ok = 1 } END { exit !ok }'"
 
+# ------------------------------- out of file descriptors: pause, no spin
+PORT5=$(free_port)
+maildir_conf "$T/e/autodbm.conf" "whois_listen = 127.0.0.1:$PORT5" "database = $T/s/db" \
+    "whois_max_connections_per_address = 1000"
+(ulimit -n 40 && AUTODBM_LOG_STDERR=1 exec "$BIN/autodbm-whoisd" -c "$T/e/autodbm.conf" -f) \
+    >"$T/e/server.log" 2>&1 &
+E=$!
+PIDS="$PIDS $E"
+wait_port "$PORT5"
+emfile() {
+    client "$PORT5" many 60 > /dev/null
+    sleep 1.5
+    client "$PORT5" send '!iAS-NOPE\n' | grep -qx D || return 1
+    k=$(grep -c 'accept: ' "$T/e/server.log")
+    echo "$k accept failures logged"
+    [ "$k" -ge 1 ] && [ "$k" -le 30 ]
+}
+check "60 connections with 40 file descriptors: accepting pauses (no spin), then answers" emfile
+stop "$E"
+
 # ------------------------------------------ a slow reader of a big answer
 PORT2=$(free_port)
 maildir_conf "$T/b/autodbm.conf" "whois_listen = 127.0.0.1:$PORT2"
