@@ -5,6 +5,8 @@
 #   make demo       load the demo registry and run a sample through it
 #   make bench      benchmarks (tests/bench/), prints figures
 #   make install    PREFIX=/usr/local SYSCONFDIR=PREFIX/etc DESTDIR=
+#                   (SYSTEMDUNITDIR=PREFIX/lib/systemd/system: the unit of
+#                   autodbm-whoisd)
 #
 # Dependencies: make and make install only check them (contrib/install-deps
 # --check: what is missing and the apt-get line that installs it, then
@@ -35,6 +37,7 @@ DESTDIR  ?=
 SBINDIR  ?= $(PREFIX)/sbin
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR ?= $(if $(filter /usr /usr/,$(PREFIX)),/etc,$(PREFIX)/etc)
 
 BUILD    ?= build
@@ -43,6 +46,9 @@ SANITIZE ?=
 
 VERSION  := 0.1.0
 PKGS     := lmdb zlib libcrypt gmime-3.0 libesmtp-1.0 gpgme
+# Only autodbm-whoisd (src/whoisd/) uses libevent: its objects compile and
+# link with these besides PKGS.
+WHOISD_PKGS := libevent
 TESTPKGS := cunit
 
 CC       ?= cc
@@ -63,6 +69,11 @@ PKG_CFLAGS  = $(eval PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS)))$(PKG_CF
 PKG_LIBS    = $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
 TEST_CFLAGS = $(eval TEST_CFLAGS := $(shell pkg-config --cflags $(TESTPKGS)))$(TEST_CFLAGS)
 TEST_LIBS   = $(eval TEST_LIBS := $(shell pkg-config --libs $(TESTPKGS)))$(TEST_LIBS)
+WHOISD_CFLAGS = $(eval WHOISD_CFLAGS := $(shell pkg-config --cflags $(WHOISD_PKGS)))$(WHOISD_CFLAGS)
+WHOISD_LIBS   = $(eval WHOISD_LIBS := $(shell pkg-config --libs $(WHOISD_PKGS)))$(WHOISD_LIBS)
+# per program: PROG_CFLAGS_<dir> and PROG_LIBS_<dir>
+PROG_CFLAGS_whoisd = $(WHOISD_CFLAGS)
+PROG_LIBS_whoisd = $(WHOISD_LIBS)
 
 LAYERS    := util rpsl store registry
 PROG_DIRS := $(filter-out $(LAYERS),$(notdir $(wildcard src/*)))
@@ -72,6 +83,8 @@ LINK_LIBS := $(foreach l,registry store rpsl util,$(BUILD)/lib/lib$(l).a)
 LIB_SRCS  := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
 ADAPTER_SRCS := $(filter-out %/main.c,$(foreach p,$(PROG_DIRS),$(wildcard src/$(p)/*.c)))
 ADAPTER_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(ADAPTER_SRCS))
+# the unit test runner links the adapters that need no library of their own
+UNIT_ADAPTER_OBJS := $(filter-out $(BUILD)/obj/whoisd/%,$(ADAPTER_OBJS))
 ALL_SRCS  := $(wildcard src/*/*.c)
 ALL_OBJS  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(ALL_SRCS))
 LIB       := $(BUILD)/libautodbm.a
@@ -93,13 +106,13 @@ deps:
 
 # Reports what the build lacks and stops; installs nothing.
 deps-check:
-	@contrib/install-deps --check bin:$(firstword $(CC)) bin:ar $(PKGS)
+	@contrib/install-deps --check bin:$(firstword $(CC)) bin:ar $(PKGS) $(WHOISD_PKGS)
 
 progs: $(PROGS)
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS_BASE) $(PKG_CFLAGS) $(PROG_CFLAGS_$(firstword $(subst /, ,$*))) $(CFLAGS) -c -o $@ $<
 
 # conf.c compiles SYSCONFDIR in (the default configuration file): this
 # file holds the value and changes only when the value does.
@@ -127,7 +140,7 @@ $(LIB): $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(ADAPTER_OBJS)
 define prog_rule
 $(BIN)/$(call progname,$(1)): $(patsubst src/%.c,$(BUILD)/obj/%.o,$(wildcard src/$(1)/*.c)) $(LINK_LIBS)
 	@mkdir -p $(BIN)
-	$$(CC) $$(LDFLAGS_SAN) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+	$$(CC) $$(LDFLAGS_SAN) $$(LDFLAGS) -o $$@ $$^ $$(PROG_LIBS_$(1)) $$(PKG_LIBS)
 endef
 $(foreach p,$(PROG_DIRS),$(eval $(call prog_rule,$(p))))
 
@@ -147,7 +160,7 @@ $(BUILD)/tobj/run.o: tests/unit/run.c $(BUILD)/suites.inc
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(TEST_CFLAGS) $(CFLAGS) -Itests/unit -I$(BUILD) -c -o $@ $<
 
-$(UNIT_RUN): $(BUILD)/tobj/run.o $(UNIT_OBJS) $(ADAPTER_OBJS) $(LINK_LIBS)
+$(UNIT_RUN): $(BUILD)/tobj/run.o $(UNIT_OBJS) $(UNIT_ADAPTER_OBJS) $(LINK_LIBS)
 	$(CC) $(LDFLAGS_SAN) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(PKG_LIBS)
 
 -include $(ALL_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(BUILD)/tobj/run.d
@@ -195,6 +208,8 @@ install: all
 	for f in maildrop/*; do $(call install_sub,$$f,$(DESTDIR)$(SYSCONFDIR)/autodbm/$$f,0644); done
 	for m in contrib/man/*.[158]; do [ -f "$$m" ] || continue; \
 		$(call install_sub,$$m,$(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/},0644); done
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	$(call install_sub,contrib/autodbm-whoisd.service,$(DESTDIR)$(SYSTEMDUNITDIR)/autodbm-whoisd.service,0644)
 
 clean:
 	rm -rf build bin var
@@ -211,7 +226,7 @@ FUZZ_BUILD   ?= build/fuzz
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_LONG_SECONDS ?= 600
-FUZZ_NAMES   := mailin rpsl update pgpkey
+FUZZ_NAMES   := mailin rpsl update pgpkey irr
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		-fno-omit-frame-pointer
 FUZZ_CFLAGS   = $(filter-out -Werror $(OPT),$(CFLAGS_BASE)) -O1 $(FUZZ_SAN)

@@ -96,6 +96,31 @@ typedef struct conf {
                                  below Postfix's pipe time limit) */
     int hierarchical_as_sets; /**< hierarchical_as_sets = yes|no: new
                                  as-sets need an AS1:AS-X name (default yes) */
+    /* The query server autodbm-whoisd (src/whoisd/, autodbm.conf(5)). */
+    strv_t whois_listen;    /**< whois_listen = 127.0.0.1:43, [::1]:43:
+                                 addresses it listens on, host:port each,
+                                 an IPv6 host in brackets */
+    unsigned whois_max_connections; /**< connections at once; beyond, no
+                                 new one is accepted until one ends */
+    unsigned whois_max_connections_per_address; /**< connections at once
+                                 from one client address; beyond,
+                                 %ERROR:306 and close */
+    size_t whois_max_query_length; /**< bytes of one query line; beyond,
+                                 %ERROR:107 and close */
+    long whois_idle_timeout;/**< seconds a connection may wait for a
+                                 query line (or its client not read);
+                                 beyond, %ERROR:305 and close */
+    long whois_query_timeout; /**< seconds one query may take in all,
+                                 its output included; beyond, close */
+    unsigned whois_max_objects; /**< objects (or list items) per answer;
+                                 beyond, an error and close */
+    int whois_log;          /**< whois_log = yes|no: one log line per
+                                 connection (default yes) */
+    char *whois_name;       /**< the registry's name in the banner
+                                 ("% This is the NAME Database query
+                                 service."); NULL: the source */
+    char *whois_terms_url;  /**< the terms and conditions URL of the
+                                 banner */
 } conf_t;
 
 /** Default limits (see conf_t and README "Limits"). */
@@ -116,6 +141,14 @@ typedef struct conf {
 #define CONF_DEFAULT_BCRYPT_MAX_COST 12u
 #define CONF_DEFAULT_MAX_PASSWORD_CHECKS 50u
 #define CONF_DEFAULT_MAX_PASSES      10u
+#define CONF_DEFAULT_WHOIS_LISTEN    "127.0.0.1:43"
+#define CONF_DEFAULT_WHOIS_MAX_CONNECTIONS 1000u
+#define CONF_DEFAULT_WHOIS_MAX_CONNECTIONS_PER_ADDRESS 3u
+#define CONF_DEFAULT_WHOIS_MAX_QUERY_LENGTH ((size_t)1024)
+#define CONF_DEFAULT_WHOIS_IDLE_TIMEOUT 180L
+#define CONF_DEFAULT_WHOIS_QUERY_TIMEOUT 180L
+#define CONF_DEFAULT_WHOIS_MAX_OBJECTS 250000u
+#define CONF_DEFAULT_WHOIS_TERMS_URL "https://docs.db.ripe.net/terms-conditions.html"
 
 /** The build's SYSCONFDIR (Makefile: PREFIX/etc, /etc for PREFIX=/usr). */
 #ifndef AUTODBM_SYSCONFDIR
@@ -132,7 +165,9 @@ typedef struct conf {
  * var/archive, map_size 1 GiB, allow_override no, no override_password,
  * signature_max_age 3600, the CONF_DEFAULT_MAX_* limits, bcrypt_max_cost
  * CONF_DEFAULT_BCRYPT_MAX_COST, no
- * power_maintainers, hierarchical_as_sets yes.
+ * power_maintainers, hierarchical_as_sets yes, the
+ * CONF_DEFAULT_WHOIS_* values of the query server, whois_log yes, no
+ * whois_name (the source is used).
  */
 void conf_defaults(conf_t *c);
 

@@ -19,7 +19,7 @@
 #include "registry/conf.h"
 
 enum kind { K_STRING, K_PATH, K_DELIVERY, K_SIZE, K_HOSTPORT, K_ADDRESS, K_BOOL, K_HASH,
-            K_SECONDS, K_COUNT, K_LIST };
+            K_SECONDS, K_COUNT, K_LIST, K_TEXT, K_LISTEN };
 
 struct key {
     const char *name;
@@ -61,6 +61,16 @@ static const struct key keys[] = {
     { "signature_max_age", K_SECONDS, OFF(signature_max_age) },
     { "smtp_server", K_HOSTPORT, OFF(smtp_server) },
     { "source", K_STRING, OFF(source) },
+    { "whois_idle_timeout", K_SECONDS, OFF(whois_idle_timeout) },
+    { "whois_listen", K_LISTEN, OFF(whois_listen) },
+    { "whois_log", K_BOOL, OFF(whois_log) },
+    { "whois_max_connections", K_COUNT, OFF(whois_max_connections) },
+    { "whois_max_connections_per_address", K_COUNT, OFF(whois_max_connections_per_address) },
+    { "whois_max_objects", K_COUNT, OFF(whois_max_objects) },
+    { "whois_max_query_length", K_SIZE, OFF(whois_max_query_length) },
+    { "whois_name", K_TEXT, OFF(whois_name) },
+    { "whois_query_timeout", K_SECONDS, OFF(whois_query_timeout) },
+    { "whois_terms_url", K_TEXT, OFF(whois_terms_url) },
 };
 
 static void set_str(conf_t *c, size_t off, char *v)
@@ -102,6 +112,16 @@ void conf_defaults(conf_t *c)
     c->bcrypt_max_cost = CONF_DEFAULT_BCRYPT_MAX_COST;
     c->max_password_checks = CONF_DEFAULT_MAX_PASSWORD_CHECKS;
     c->max_passes = CONF_DEFAULT_MAX_PASSES;
+    strv_init(&c->whois_listen);
+    strv_add(&c->whois_listen, CONF_DEFAULT_WHOIS_LISTEN);
+    c->whois_max_connections = CONF_DEFAULT_WHOIS_MAX_CONNECTIONS;
+    c->whois_max_connections_per_address = CONF_DEFAULT_WHOIS_MAX_CONNECTIONS_PER_ADDRESS;
+    c->whois_max_query_length = CONF_DEFAULT_WHOIS_MAX_QUERY_LENGTH;
+    c->whois_idle_timeout = CONF_DEFAULT_WHOIS_IDLE_TIMEOUT;
+    c->whois_query_timeout = CONF_DEFAULT_WHOIS_QUERY_TIMEOUT;
+    c->whois_max_objects = CONF_DEFAULT_WHOIS_MAX_OBJECTS;
+    c->whois_log = 1;
+    c->whois_terms_url = xstrdup(CONF_DEFAULT_WHOIS_TERMS_URL);
 }
 
 void conf_free(conf_t *c)
@@ -117,6 +137,9 @@ void conf_free(conf_t *c)
     free(c->override_password);
     strv_free(&c->power_maintainers);
     strv_free(&c->allowed_sources);
+    strv_free(&c->whois_listen);
+    free(c->whois_name);
+    free(c->whois_terms_url);
     memset(c, 0, sizeof *c);
 }
 
@@ -209,6 +232,21 @@ static int valid_address(const char *v)
         if (isspace((unsigned char)*p) || *p == '<' || *p == '>' || *p == ',')
             return 0;
     return 1;
+}
+
+/* One listening address: "host:port", an IPv6 host in brackets. */
+static int valid_listen(const char *v, size_t len)
+{
+    char *a = xstrndup(v, len);
+    int ok = valid_hostport(a);
+    const char *colon = strrchr(a, ':');
+    if (ok && a[0] == '[')
+        ok = colon > a + 1 && colon[-1] == ']';
+    else if (ok)
+        ok = memchr(a, ':', (size_t)(colon - a)) == NULL &&
+             strchr(a, ']') == NULL;
+    free(a);
+    return ok;
 }
 
 static char *resolve(const char *dir, const char *v)
@@ -378,6 +416,25 @@ int conf_load(const char *path, conf_t *c, err_t *err)
                     for (char *q = l->v[at]; *q; q++)
                         *q = (char)toupper((unsigned char)*q);
                 }
+                p += len;
+                p += strspn(p, ", \t");
+            }
+            break;
+        }
+        case K_TEXT:
+            set_str(c, k->off, xstrdup(v));
+            break;
+        case K_LISTEN: {
+            /* host:port addresses separated by commas and/or blanks */
+            strv_t *l = (strv_t *)((char *)c + k->off);
+            strv_free(l);
+            for (char *p = v; *p && rc == 0;) {
+                size_t len = strcspn(p, ", \t");
+                if (len && !valid_listen(p, len))
+                    rc = err_set(err, ERR_CONF, "%s:%u: %s: expected host:port "
+                                 "addresses ([v6]:port), got \"%s\"", path, lineno, s, v);
+                else if (len)
+                    strv_addn(l, p, len);
                 p += len;
                 p += strspn(p, ", \t");
             }

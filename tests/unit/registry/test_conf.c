@@ -152,6 +152,45 @@ static void test_shipped_example(void)
     free(path);
 }
 
+/* The query server's keys: defaults, several listening addresses. */
+static void test_whois_keys(void)
+{
+    conf_t c;
+    err_t e = ERR_INIT;
+    conf_defaults(&c);
+    CU_ASSERT_EQUAL(c.whois_listen.n, 1);
+    CU_ASSERT_STRING_EQUAL(c.whois_listen.v[0], "127.0.0.1:43");
+    CU_ASSERT_EQUAL(c.whois_max_query_length, 1024);
+    CU_ASSERT_EQUAL(c.whois_max_connections_per_address, 3);
+    CU_ASSERT_EQUAL(c.whois_idle_timeout, 180);
+    CU_ASSERT_EQUAL(c.whois_log, 1);
+    CU_ASSERT_PTR_NULL(c.whois_name);
+    conf_free(&c);
+
+    char *path = write_conf("whois_listen = 127.0.0.1:4343,[::1]:4343  0.0.0.0:43\n"
+                            "whois_max_connections_per_address = 10\n"
+                            "whois_idle_timeout = 30\nwhois_log = no\n"
+                            "whois_name = Example Registry\n");
+    CU_ASSERT_EQUAL_FATAL(conf_load(path, &c, &e), 0);
+    CU_ASSERT_EQUAL_FATAL(c.whois_listen.n, 3);
+    CU_ASSERT_STRING_EQUAL(c.whois_listen.v[0], "127.0.0.1:4343");
+    CU_ASSERT_STRING_EQUAL(c.whois_listen.v[1], "[::1]:4343");
+    CU_ASSERT_STRING_EQUAL(c.whois_listen.v[2], "0.0.0.0:43");
+    CU_ASSERT_EQUAL(c.whois_max_connections_per_address, 10);
+    CU_ASSERT_EQUAL(c.whois_idle_timeout, 30);
+    CU_ASSERT_EQUAL(c.whois_log, 0);
+    CU_ASSERT_STRING_EQUAL(c.whois_name, "Example Registry");
+    conf_free(&c);
+    err_free(&e);
+    free(path);
+
+    expect_error("whois_listen = ::1:43\n", ":1: whois_listen");
+    expect_error("whois_listen = 127.0.0.1\n", ":1: whois_listen");
+    expect_error("whois_listen = 127.0.0.1:70000\n", ":1: whois_listen");
+    expect_error("whois_listen = [::1:43\n", ":1: whois_listen");
+    expect_error("whois_max_objects = 0\n", ":1: whois_max_objects");
+}
+
 void suite_conf(void);
 void suite_conf(void)
 {
@@ -162,4 +201,5 @@ void suite_conf(void)
     HARNESS_ADD(s, test_missing_file);
     HARNESS_ADD(s, test_path_choice);
     HARNESS_ADD(s, test_shipped_example);
+    HARNESS_ADD(s, test_whois_keys);
 }

@@ -1,0 +1,720 @@
+/*
+ * server.c - autodbm-whoisd's listeners and connections (see server.h).
+ *
+ * Flow of one connection: the read callback takes complete lines from
+ * the input buffer while no answer is in progress; a line starts an
+ * answer (whoisd_answer_t) and reading stops; produce() asks the answer
+ * for more while the output buffer is under OUT_HIGH, and the write
+ * callback (the output drained to OUT_LOW) calls it again; when the
+ * answer is complete the next line is taken, or the connection closes
+ * once its output is flushed.  So memory per connection is bounded by
+ * OUT_HIGH plus one piece of an answer plus the input high watermark,
+ * whatever the answer's size (except for answers a producer computes
+ * whole: "!" lists, limited by whois_max_objects).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <event2/util.h>
+
+#include "util/buf.h"
+#include "util/logline.h"
+#include "util/msg.h"
+#include "store/store.h"
+#include "registry/irr.h"
+#include "whoisd/answer.h"
+#include "whoisd/ripe.h"
+#include "whoisd/server.h"
+
+#ifndef AUTODBM_VERSION
+#define AUTODBM_VERSION "unknown"
+#endif
+
+#define OUT_LOW   (32u << 10)   /* produce more when output is below */
+#define OUT_HIGH  (128u << 10)  /* stop producing above */
+#define STEP      (16u << 10)   /* bytes asked of an answer at a time */
+#define DRAIN_SECONDS 10
+
+typedef struct conn conn_t;
+
+struct whoisd {
+    const conf_t *cf;
+    const char *prog;
+    int dest;
+    int *fds;
+    size_t nfds;
+    struct event_base *base;
+    struct evconnlistener **lis;
+    struct event *ev_term, *ev_hup, *ev_drain;
+    struct event *ev_resume;    /* accepting again after EMFILE */
+    store_t *st;
+    whoisd_banner_t banner;
+    char host[256];
+    char *version;
+    conn_t *conns;          /* every live connection */
+    unsigned nconns;
+    int paused;             /* accepting paused: too many connections */
+    int draining;           /* SIGTERM received */
+};
+
+struct conn {
+    whoisd_t *w;
+    conn_t *prev, *next;
+    struct bufferevent *bev;
+    char addr[INET6_ADDRSTRLEN];
+    irr_session_t *irr;
+    whoisd_ripe_t *ripe;
+    whoisd_answer_t ans;    /* ans.self != NULL: an answer in progress */
+    int closing;            /* close once the output is flushed */
+    int dead;               /* freed at the next turn of the loop */
+    struct timespec t0, qt0;
+    struct timespec lt0;    /* when the line being read began */
+    int in_line;            /* bytes of a line have come */
+    unsigned long queries;
+    size_t bytes;
+    size_t qbytes;          /* bytes counted when the answer began */
+    const char *end;        /* how it ended, for the log */
+};
+
+static double since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) +
+           (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* ------------------------------------------------------------ listening */
+
+/* Split "host:port" / "[v6]:port" into a host and a port. */
+static void split_hostport(const char *hp, char **host, char **port)
+{
+    const char *colon = strrchr(hp, ':');
+    if (hp[0] == '[')
+        *host = xstrndup(hp + 1, (size_t)(colon - hp) - 2);
+    else
+        *host = xstrndup(hp, (size_t)(colon - hp));
+    *port = xstrdup(colon + 1);
+}
+
+static int bind_one(whoisd_t *w, const char *hp, err_t *err)
+{
+    char *host, *port;
+    struct addrinfo hints, *res = NULL;
+    int rc = 0;
+
+    split_hostport(hp, &host, &port);
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    int gai = getaddrinfo(*host ? host : NULL, port, &hints, &res);
+    if (gai) {
+        rc = err_set(err, ERR_CONF, "whois_listen %s: %s", hp, gai_strerror(gai));
+        goto leave;
+    }
+    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+        int one = 1;
+        int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd < 0) {
+            rc = err_set(err, ERR_IO, "whois_listen %s: socket: %s", hp, strerror(errno));
+            goto leave;
+        }
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (ai->ai_family == AF_INET6)
+            setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 511) != 0) {
+            rc = err_set(err, ERR_IO, "whois_listen %s: %s", hp, strerror(errno));
+            close(fd);
+            goto leave;
+        }
+        evutil_make_socket_nonblocking(fd);
+        w->fds = xrealloc(w->fds, (w->nfds + 1) * sizeof *w->fds);
+        w->fds[w->nfds++] = fd;
+    }
+leave:
+    if (res)
+        freeaddrinfo(res);
+    free(host);
+    free(port);
+    return rc;
+}
+
+int whoisd_listen(const conf_t *cf, const char *prog, int dest,
+                  whoisd_t **out, err_t *err)
+{
+    whoisd_t *w = xcalloc(1, sizeof *w);
+    w->cf = cf;
+    w->prog = prog;
+    w->dest = dest;
+    *out = NULL;
+    for (size_t i = 0; i < cf->whois_listen.n; i++) {
+        int rc = bind_one(w, cf->whois_listen.v[i], err);
+        if (rc) {
+            whoisd_free(w);
+            return rc;
+        }
+    }
+    /* a store that does not open is reported now, on standard error;
+     * closed again: an LMDB environment must not cross fork() */
+    store_t *st = NULL;
+    int rc = store_open(cf->database, STORE_RDONLY, &st, err);
+    store_close(st);
+    if (rc) {
+        whoisd_free(w);
+        return rc;
+    }
+    *out = w;
+    return 0;
+}
+
+/* ---------------------------------------------------------- connections */
+
+static void produce(conn_t *c);
+static void take_lines(conn_t *c);
+
+static void conn_free(conn_t *c)
+{
+    whoisd_t *w = c->w;
+    if (w->cf->whois_log) {
+        buf_t line;
+        buf_init(&line);
+        logline_kv(&line, "client", "%s", c->addr);
+        logline_kv(&line, "queries", "%lu", c->queries);
+        logline_kv(&line, "bytes", "%zu", c->bytes);
+        logline_kv(&line, "time", "%.0fms", since(&c->t0) * 1000);
+        logline_kv(&line, "end", "%s", c->end ? c->end : "closed");
+        msg_kv(LOG_INFO, &line);
+        buf_free(&line);
+    }
+    if (c->ans.self)
+        c->ans.free(c->ans.self);
+    irr_session_free(c->irr);
+    whoisd_ripe_free(c->ripe);
+    if (c->bev)
+        bufferevent_free(c->bev);
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        w->conns = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    w->nconns--;
+    free(c);
+    if (w->paused && w->nconns < w->cf->whois_max_connections && !w->draining) {
+        for (size_t i = 0; i < w->nfds; i++)
+            evconnlistener_enable(w->lis[i]);
+        w->paused = 0;
+    }
+    if (w->draining && w->nconns == 0)
+        event_base_loopexit(w->base, NULL);
+}
+
+static int sink(const char *data, size_t len, void *arg)
+{
+    conn_t *c = arg;
+    c->bytes += len;
+    return evbuffer_add(bufferevent_get_output(c->bev), data, len) != 0;
+}
+
+static void on_free_later(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    conn_free(arg);
+}
+
+/* Free @c at the next turn of the loop: the callers up the stack may
+ * still look at it. */
+static void free_later(conn_t *c)
+{
+    struct timeval zero = { 0, 0 };
+    if (c->dead)
+        return;
+    c->dead = 1;
+    bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+    event_base_once(c->w->base, -1, EV_TIMEOUT, on_free_later, c, &zero);
+}
+
+/* Stop reading; close once the output is out (at once if it is). */
+static void finish(conn_t *c, const char *end)
+{
+    if (c->end == NULL)
+        c->end = end;
+    c->closing = 1;
+    bufferevent_disable(c->bev, EV_READ);
+    if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+        free_later(c);
+}
+
+/* Send a RIPE message block (the server's own errors) and close. */
+static void fail_ripe(conn_t *c, const char *text, const char *end)
+{
+    buf_t b;
+    buf_init(&b);
+    whoisd_ripe_message(&b, text);
+    sink(b.s, b.len, c);
+    buf_free(&b);
+    finish(c, end);
+}
+
+/* The idle timeout in force (set by "!t" or the configuration). */
+static long idle_seconds(const conn_t *c)
+{
+    long t = irr_session_timeout(c->irr);
+    return t ? t : c->w->cf->whois_idle_timeout;
+}
+
+static void set_timeouts(conn_t *c)
+{
+    struct timeval tv = { idle_seconds(c), 0 };
+    bufferevent_set_timeouts(c->bev, &tv, &tv);
+}
+
+/* No query line in time: RIPE's %ERROR:305 (after a "!" command, IRRd
+ * closes without a word) and close. */
+static void fail_idle(conn_t *c)
+{
+    struct timeval tv = { 10, 0 };  /* to flush the message */
+    bufferevent_set_timeouts(c->bev, NULL, &tv);
+    if (irr_session_persistent(c->irr) && c->queries > 0)
+        finish(c, "idle");
+    else
+        fail_ripe(c, "ERROR:305: connection has been closed\n\n"
+                  "The connection to the query server\n"
+                  "has been closed after a period of inactivity.", "idle");
+}
+
+/* irr answers as whoisd answers */
+static int irr_step_fn(void *self, size_t budget, whoisd_sink_fn fn,
+                       void *arg, err_t *err)
+{
+    return irr_step(self, budget, fn, arg, err);
+}
+
+static int irr_close_fn(const void *self)
+{
+    return irr_answer_close(self);
+}
+
+static void irr_free_fn(void *self)
+{
+    irr_answer_free(self);
+}
+
+/* Start the answer to one line (NUL-terminated, @len bytes before it
+ * unless it holds NUL bytes). */
+static void start(conn_t *c, char *line, size_t len)
+{
+    err_t err = ERR_INIT;
+    int rc;
+
+    clock_gettime(CLOCK_MONOTONIC, &c->qt0);
+    if (memchr(line, 0, len)) {
+        sink("F Queries may not contain null bytes\n", 37, c);
+        c->queries++;
+        if (!irr_session_persistent(c->irr))
+            finish(c, "null-byte");
+        return;
+    }
+    /* trim the CR of CR LF and outer blanks; fold blank runs */
+    char *s = line, *d = line;
+    while (*s == ' ' || *s == '\t' || *s == '\r')
+        s++;
+    for (; *s; s++) {
+        char ch = *s == '\t' || *s == '\r' ? ' ' : *s;
+        if (ch == ' ' && (d == line || d[-1] == ' '))
+            continue;
+        *d++ = ch;
+    }
+    while (d > line && d[-1] == ' ')
+        d--;
+    *d = 0;
+    if (*line == 0 && irr_session_persistent(c->irr))
+        return;     /* an empty line between "!" commands */
+
+    const char *cmd = irr_command(line);
+    if (cmd) {
+        irr_answer_t *a = NULL;
+        rc = irr_start(c->irr, cmd, &a, &err);
+        if (rc == 0) {
+            c->ans.self = a;
+            c->ans.step = irr_step_fn;
+            c->ans.close = irr_close_fn;
+            c->ans.free = irr_free_fn;
+            set_timeouts(c);
+        }
+    } else {
+        rc = whoisd_ripe_query(c->ripe, line, &c->ans, &err);
+    }
+    c->queries++;
+    if (rc) {
+        msg_warn("client %s: %s", c->addr, err_text(&err));
+        if (cmd)
+            sink("F Internal error: the registry cannot be read now\n", 50, c);
+        else {
+            buf_t b;
+            buf_init(&b);
+            buf_printf(&b, "ERROR:100: internal software error\n\n"
+                       "Please contact %s if the problem persists.",
+                       c->w->cf->robot_address);
+            sink(b.s, b.len, c);
+            buf_free(&b);
+        }
+        err_free(&err);
+        finish(c, "store-error");
+        return;
+    }
+    err_free(&err);
+    bufferevent_disable(c->bev, EV_READ);
+    c->qbytes = c->bytes;
+    produce(c);
+}
+
+/* Ask the answer in progress for more while the output has room. */
+static void produce(conn_t *c)
+{
+    struct evbuffer *out = bufferevent_get_output(c->bev);
+    err_t err = ERR_INIT;
+
+    while (c->ans.self && evbuffer_get_length(out) < OUT_HIGH) {
+        /* once output has begun (the producer checks the time before:
+         * its answer may then say why it gave up) */
+        if (c->w->cf->whois_query_timeout > 0 && c->bytes > c->qbytes &&
+            since(&c->qt0) > (double)c->w->cf->whois_query_timeout) {
+            c->ans.free(c->ans.self);
+            c->ans.self = NULL;
+            finish(c, "query-timeout");
+            return;
+        }
+        int rc = c->ans.step(c->ans.self, STEP, sink, c, &err);
+        if (rc == 1)
+            continue;
+        int close_after = rc != 0 || c->ans.close(c->ans.self);
+        if (rc != 0) {
+            msg_warn("client %s: %s", c->addr, err_text(&err));
+            err_free(&err);
+        }
+        c->ans.free(c->ans.self);
+        c->ans.self = NULL;
+        if (close_after || c->w->draining) {
+            finish(c, rc ? "error" : c->w->draining ? "shutdown" : "closed");
+            return;
+        }
+    }
+}
+
+/* Take complete lines from the input while no answer is in progress. */
+static void take_lines(conn_t *c)
+{
+    struct evbuffer *in = bufferevent_get_input(c->bev);
+    size_t max = c->w->cf->whois_max_query_length;
+
+    while (!c->ans.self && !c->closing) {
+        size_t eol_len = 0;
+        struct evbuffer_ptr eol = evbuffer_search_eol(in, NULL, &eol_len,
+                                                      EVBUFFER_EOL_LF);
+        if (eol.pos < 0) {
+            size_t have = evbuffer_get_length(in);
+            if (have > 0 && !c->in_line) {
+                c->in_line = 1;
+                clock_gettime(CLOCK_MONOTONIC, &c->lt0);
+            }
+            if (have > max)
+                fail_ripe(c, "ERROR:107: input line too long\n\n"
+                          "Input exceeds the maximum line length.", "line-too-long");
+            else if (have > 0 && since(&c->lt0) > (double)idle_seconds(c))
+                /* a line trickling in byte by byte is idle too (RIPE:
+                 * the time limit is for a complete query line) */
+                fail_idle(c);
+            else if (!c->closing)
+                bufferevent_enable(c->bev, EV_READ);
+            return;
+        }
+        c->in_line = 0;
+        size_t len = (size_t)eol.pos;
+        if (len > max) {
+            fail_ripe(c, "ERROR:107: input line too long\n\n"
+                      "Input exceeds the maximum line length.", "line-too-long");
+            return;
+        }
+        char *line = xmalloc(len + 1);
+        evbuffer_remove(in, line, len);
+        evbuffer_drain(in, eol_len);
+        line[len] = 0;
+        start(c, line, len);
+        free(line);
+        if (c->closing)
+            return;
+    }
+}
+
+static void on_read(struct bufferevent *bev, void *arg)
+{
+    conn_t *c = arg;
+    (void)bev;
+    if (!c->dead)
+        take_lines(c);
+}
+
+static void on_write(struct bufferevent *bev, void *arg)
+{
+    conn_t *c = arg;
+    if (c->dead)
+        return;
+    if (c->ans.self) {
+        produce(c);
+        if (c->closing)
+            return;
+    }
+    if (c->closing) {
+        if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+            free_later(c);
+        return;
+    }
+    if (!c->ans.self)
+        take_lines(c);
+}
+
+static void on_event(struct bufferevent *bev, short what, void *arg)
+{
+    conn_t *c = arg;
+    (void)bev;
+    if (c->dead)
+        return;
+    if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING) &&
+        !c->closing && !c->ans.self) {
+        fail_idle(c);
+        return;
+    }
+    if (what & BEV_EVENT_EOF)
+        c->end = c->end ? c->end : "client-closed";
+    else if (what & BEV_EVENT_TIMEOUT)
+        c->end = c->end ? c->end : "write-timeout";
+    else if (what & BEV_EVENT_ERROR)
+        c->end = c->end ? c->end : "error";
+    free_later(c);
+}
+
+static unsigned count_from(const whoisd_t *w, const char *addr)
+{
+    unsigned n = 0;
+    for (const conn_t *c = w->conns; c; c = c->next)
+        n += strcmp(c->addr, addr) == 0;
+    return n;
+}
+
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
+                      struct sockaddr *sa, int salen, void *arg)
+{
+    whoisd_t *w = arg;
+    (void)l;
+    (void)salen;
+    conn_t *c = xcalloc(1, sizeof *c);
+    c->w = w;
+    clock_gettime(CLOCK_MONOTONIC, &c->t0);
+    if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)sa)->sin6_addr, c->addr, sizeof c->addr);
+    else
+        inet_ntop(AF_INET, &((struct sockaddr_in *)sa)->sin_addr, c->addr, sizeof c->addr);
+    unsigned same = count_from(w, c->addr);
+
+    c->bev = bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE);
+    if (c->bev == NULL) {
+        evutil_closesocket(fd);
+        free(c);
+        return;
+    }
+    c->next = w->conns;
+    if (w->conns)
+        w->conns->prev = c;
+    w->conns = c;
+    w->nconns++;
+    if (w->nconns >= w->cf->whois_max_connections && !w->paused) {
+        for (size_t i = 0; i < w->nfds; i++)
+            evconnlistener_disable(w->lis[i]);
+        w->paused = 1;
+    }
+    irr_limits_t lim = { w->cf->whois_max_objects, (double)w->cf->whois_query_timeout };
+    c->irr = irr_session_new(w->st, w->cf->source, w->version, &lim);
+    c->ripe = whoisd_ripe_new(&w->banner, w->st, w->cf->source);
+    bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
+    bufferevent_setwatermark(c->bev, EV_WRITE, OUT_LOW, 0);
+    bufferevent_setwatermark(c->bev, EV_READ, 0,
+                             w->cf->whois_max_query_length + 4096);
+    set_timeouts(c);
+    bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+    if (same >= w->cf->whois_max_connections_per_address) {
+        buf_t t;
+        buf_init(&t);
+        buf_printf(&t, "ERROR:306: connections exceeded\n\n"
+                   "Number of connections from a single IP address\n"
+                   "has exceeded the maximum number allowed (%u).",
+                   w->cf->whois_max_connections_per_address);
+        fail_ripe(c, t.s, "too-many-connections");
+        buf_free(&t);
+    }
+}
+
+static void on_resume(evutil_socket_t fd, short what, void *arg)
+{
+    whoisd_t *w = arg;
+    (void)fd;
+    (void)what;
+    if (w->draining || w->nconns >= w->cf->whois_max_connections)
+        return;     /* conn_free() enables them when one ends */
+    for (size_t i = 0; i < w->nfds; i++)
+        evconnlistener_enable(w->lis[i]);
+    w->paused = 0;
+}
+
+/* Out of file descriptors (or another accept failure): pause accepting
+ * for a second rather than spin on a listener that stays readable. */
+static void on_accept_error(struct evconnlistener *l, void *arg)
+{
+    whoisd_t *w = arg;
+    int e = EVUTIL_SOCKET_ERROR();
+    struct timeval one = { 1, 0 };
+    (void)l;
+    msg_warn("accept: %s; not accepting for a second", evutil_socket_error_to_string(e));
+    for (size_t i = 0; i < w->nfds; i++)
+        evconnlistener_disable(w->lis[i]);
+    w->paused = 1;
+    if (w->ev_resume == NULL)
+        w->ev_resume = evtimer_new(w->base, on_resume, w);
+    evtimer_add(w->ev_resume, &one);
+}
+
+/* -------------------------------------------------------------- signals */
+
+static void on_drain_timeout(evutil_socket_t fd, short what, void *arg)
+{
+    whoisd_t *w = arg;
+    (void)fd;
+    (void)what;
+    msg_warn("shutdown: %u connections still busy after %d s; closing them",
+             w->nconns, DRAIN_SECONDS);
+    event_base_loopexit(w->base, NULL);
+}
+
+static void on_term(evutil_socket_t sig, short what, void *arg)
+{
+    whoisd_t *w = arg;
+    (void)sig;
+    (void)what;
+    if (w->draining)
+        return;
+    w->draining = 1;
+    msg_info("SIGTERM: draining %u connections", w->nconns);
+    for (size_t i = 0; i < w->nfds; i++) {
+        evconnlistener_free(w->lis[i]);
+        w->lis[i] = NULL;
+        w->fds[i] = -1;     /* closed with its listener */
+    }
+    w->nfds = 0;
+    for (conn_t *c = w->conns, *nx; c; c = nx) {
+        nx = c->next;
+        if (!c->ans.self && !c->closing)
+            finish(c, "shutdown");
+    }
+    if (w->nconns == 0) {
+        event_base_loopexit(w->base, NULL);
+        return;
+    }
+    struct timeval tv = { DRAIN_SECONDS, 0 };
+    w->ev_drain = evtimer_new(w->base, on_drain_timeout, w);
+    evtimer_add(w->ev_drain, &tv);
+}
+
+static void on_hup(evutil_socket_t sig, short what, void *arg)
+{
+    whoisd_t *w = arg;
+    (void)sig;
+    (void)what;
+    msg_close();
+    msg_open(w->prog, w->dest);
+    msg_info("SIGHUP: log reopened");
+}
+
+/* ------------------------------------------------------------------ run */
+
+int whoisd_run(whoisd_t *w, err_t *err)
+{
+    int rc = store_open(w->cf->database, STORE_RDONLY, &w->st, err);
+    if (rc)
+        return rc;
+    w->base = event_base_new();
+    if (w->base == NULL)
+        return err_set(err, ERR_IO, "cannot set up the event loop");
+    if (gethostname(w->host, sizeof w->host - 1) != 0)
+        strcpy(w->host, "localhost");
+    w->version = xstrdup(AUTODBM_VERSION);
+    w->banner.name = w->cf->whois_name ? w->cf->whois_name : w->cf->source;
+    w->banner.terms_url = w->cf->whois_terms_url;
+    w->banner.version = w->version;
+    w->banner.host = w->host;
+
+    w->lis = xcalloc(w->nfds ? w->nfds : 1, sizeof *w->lis);
+    for (size_t i = 0; i < w->nfds; i++) {
+        w->lis[i] = evconnlistener_new(w->base, on_accept, w,
+                                       LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
+                                       -1, w->fds[i]);
+        if (w->lis[i] == NULL)
+            return err_set(err, ERR_IO, "cannot listen on socket %d", w->fds[i]);
+        evconnlistener_set_error_cb(w->lis[i], on_accept_error);
+    }
+    w->ev_term = evsignal_new(w->base, SIGTERM, on_term, w);
+    w->ev_hup = evsignal_new(w->base, SIGHUP, on_hup, w);
+    evsignal_add(w->ev_term, NULL);
+    evsignal_add(w->ev_hup, NULL);
+    msg_info("listening on %zu sockets", w->nfds);
+    if (event_base_dispatch(w->base) < 0)
+        return err_set(err, ERR_IO, "the event loop failed");
+    msg_info("stopped");
+    return 0;
+}
+
+void whoisd_free(whoisd_t *w)
+{
+    if (w == NULL)
+        return;
+    while (w->conns) {
+        w->draining = 0;
+        conn_free(w->conns);
+    }
+    for (size_t i = 0; i < w->nfds; i++) {
+        if (w->lis && w->lis[i])
+            evconnlistener_free(w->lis[i]);
+        else if (w->fds[i] >= 0)
+            close(w->fds[i]);
+    }
+    free(w->lis);
+    free(w->fds);
+    if (w->ev_term)
+        event_free(w->ev_term);
+    if (w->ev_hup)
+        event_free(w->ev_hup);
+    if (w->ev_drain)
+        event_free(w->ev_drain);
+    if (w->ev_resume)
+        event_free(w->ev_resume);
+    if (w->base)
+        event_base_free(w->base);
+    store_close(w->st);
+    free(w->version);
+    free(w);
+}
