@@ -24,6 +24,8 @@
  * ended.  Idle means: no complete query line for whois_idle_timeout
  * seconds (bytes trickling in do not count), or a client not reading.
  *
+ * Prefix: whoisd_, the program's name: the server is the program.
+ *
  * Ownership: whoisd_t is opaque; whoisd_free() closes everything.
  */
 #ifndef AUTODBM_WHOISD_SERVER_H

@@ -34,6 +34,7 @@
 #include "rpsl/rpsl.h"
 #include "rpsl/schema.h"
 #include "registry/irr.h"
+#include "store/journal.h"
 
 struct irr_session {
     store_t *st;
@@ -1010,7 +1011,7 @@ static int cmd_serials(ctx_t *c, irr_answer_t *a, const char *p)
         if ((n == 2 && strncmp(q, "-*", 2) == 0) ||
             (n == strlen(c->s->source) && strncasecmp(q, c->s->source, n) == 0)) {
             uint64_t first = 0, last = 0;
-            rc = store_serial_range(c->txn, &first, &last, c->err);
+            rc = store_journal_range(c->txn, &first, &last, c->err);
             if (last)
                 buf_printf(&out, "%s:Y:%llu-%llu", c->s->source,
                            (unsigned long long)first, (unsigned long long)last);
