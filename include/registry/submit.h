@@ -16,7 +16,8 @@
  *    max_notify_bytes and max_passes): one error ack naming the limit,
  *    nothing applied ("The mail was not processed: WHY. Nothing was
  *    changed. ...");
- *  - HELP or HOWTO (the keywords): the help text, nothing processed;
+ *  - HELP or HOWTO (the keywords): the help text, nothing processed (a
+ *    submission recorded as handled is not answered again);
  *  - otherwise, in ONE write transaction: the replay check (a submission
  *    whose identity is recorded is not applied or answered again:
  *    SUBMIT_HANDLED_BEFORE), processing (registry/process.h), the ack

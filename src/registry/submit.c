@@ -375,8 +375,13 @@ static void help_ack(submit_t *s)
 static int help_unit(store_txn_t *txn, void *arg, err_t *err)
 {
     submit_t *s = arg;
+    int rc = seen_check(txn, s, err);
+    if (rc != 0)
+        return rc;
+    if (s->already_handled)
+        return SUBMIT_ABORT;    /* a redelivery: not answered again */
     help_ack(s);
-    int rc = queue_ack(txn, s, err);
+    rc = queue_ack(txn, s, err);
     if (rc == 0)
         rc = seen_record(txn, s, "help", err);
     return rc;

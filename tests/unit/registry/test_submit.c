@@ -333,11 +333,20 @@ static void test_help(void)
     CU_ASSERT_STRING_EQUAL(q, "joe@example.net\n");
     free(q);
     submit_free(s);
-    /* recorded as handled (a HELP mail is not checked for a replay: it is
-     * answered again) */
+    /* recorded as handled */
     char *rec = sb_seen(&w, "test:help");
     CU_ASSERT_STRING_EQUAL(rec, "1776166424 help");
     free(rec);
+    /* the same HELP submission redelivered an hour later: recognised, not
+     * answered again (a redelivery is never answered twice) */
+    req.now = NOW + 3600;
+    s = sb_run(&w, &req);
+    CU_ASSERT_EQUAL(submit_outcome(s), SUBMIT_HANDLED_BEFORE);
+    CU_ASSERT_EQUAL(submit_ack(s)->len, 0);
+    q = sb_queue(&w);
+    CU_ASSERT_STRING_EQUAL(q, "joe@example.net\n");     /* still the one ack */
+    free(q);
+    submit_free(s);
     sb_close(&w);
 }
 
