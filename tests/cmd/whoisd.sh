@@ -34,10 +34,11 @@ free_port() {
 have_v6() {
     python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null
 }
-# wait_port PORT: until it accepts (at most 10 s)
+# wait_port PORT: until it accepts (at most 30 s: a sanitizer build on a
+# loaded machine starts slowly)
 wait_port() {
     i=0
-    while [ $i -lt 100 ]; do
+    while [ $i -lt 300 ]; do
         python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 1).close()" 2>/dev/null && return 0
         sleep 0.1; i=$((i + 1))
     done
@@ -260,7 +261,7 @@ limited() {
     d=$1 p=$2; shift 2
     maildir_conf "$d/autodbm.conf" "whois_listen = 127.0.0.1:$p" "database = $T/b/db" "$@"
     start "$d"
-    wait_port "$p"
+    wait_port "$p" || { echo "# the server of $d does not listen:"; tail -n 5 "$d/server.log" | sed 's/^/# /'; }
 }
 PORT3=$(free_port)
 limited "$T/c" "$PORT3" "whois_query_timeout = 2"
