@@ -17,9 +17,10 @@
 
 #include "util/buf.h"
 #include "registry/conf.h"
+#include "util/ipaddr.h"
 
 enum kind { K_STRING, K_PATH, K_DELIVERY, K_SIZE, K_HOSTPORT, K_ADDRESS, K_BOOL, K_HASH,
-            K_SECONDS, K_COUNT, K_LIST };
+            K_SECONDS, K_COUNT, K_LIST, K_NETS };
 
 struct key {
     const char *name;
@@ -61,6 +62,9 @@ static const struct key keys[] = {
     { "signature_max_age", K_SECONDS, OFF(signature_max_age) },
     { "smtp_server", K_HOSTPORT, OFF(smtp_server) },
     { "source", K_STRING, OFF(source) },
+    { "sync_allow_get", K_BOOL, OFF(sync_allow_get) },
+    { "sync_max_request_size", K_SIZE, OFF(sync_max_request_size) },
+    { "sync_trusted_proxies", K_NETS, OFF(sync_trusted_proxies) },
 };
 
 static void set_str(conf_t *c, size_t off, char *v)
@@ -87,6 +91,8 @@ void conf_defaults(conf_t *c)
     c->hierarchical_as_sets = 1;
     strv_init(&c->power_maintainers);
     strv_init(&c->allowed_sources);
+    strv_init(&c->sync_trusted_proxies);
+    c->sync_max_request_size = CONF_DEFAULT_SYNC_MAX_REQUEST_SIZE;
     c->max_mail_size = CONF_DEFAULT_MAX_MAIL_SIZE;
     c->max_mime_depth = CONF_DEFAULT_MAX_MIME_DEPTH;
     c->max_mime_parts = CONF_DEFAULT_MAX_MIME_PARTS;
@@ -104,6 +110,23 @@ void conf_defaults(conf_t *c)
     c->max_passes = CONF_DEFAULT_MAX_PASSES;
 }
 
+int conf_net_parse(const char *s, size_t len, ip_range_t *r)
+{
+    uint8_t a[16];
+    if (memchr(s, '/', len) != NULL)
+        return ip_parse_prefix(s, len, 0, 0, r, NULL);
+    memset(r, 0, sizeof *r);
+    if (ip_parse_v4(s, len, a) == 0)
+        r->af = 4;
+    else if (ip_parse_v6(s, len, a) == 0)
+        r->af = 6;
+    else
+        return -1;
+    memcpy(r->lo, a, sizeof a);
+    memcpy(r->hi, a, sizeof a);
+    return 0;
+}
+
 void conf_free(conf_t *c)
 {
     free(c->path);
@@ -117,6 +140,7 @@ void conf_free(conf_t *c)
     free(c->override_password);
     strv_free(&c->power_maintainers);
     strv_free(&c->allowed_sources);
+    strv_free(&c->sync_trusted_proxies);
     memset(c, 0, sizeof *c);
 }
 
@@ -378,6 +402,23 @@ int conf_load(const char *path, conf_t *c, err_t *err)
                     for (char *q = l->v[at]; *q; q++)
                         *q = (char)toupper((unsigned char)*q);
                 }
+                p += len;
+                p += strspn(p, ", \t");
+            }
+            break;
+        }
+        case K_NETS: {
+            /* addresses or CIDR prefixes, IPv4 or IPv6, separated by
+             * commas and/or blanks */
+            strv_t *l = (strv_t *)((char *)c + k->off);
+            strv_free(l);
+            for (char *p = v; *p && rc == 0;) {
+                size_t len = strcspn(p, ", \t");
+                ip_range_t r;
+                if (len && conf_net_parse(p, len, &r) != 0)
+                    rc = err_set(err, ERR_CONF, "%s:%u: %s: not a list of addresses or prefixes: \"%s\"", path, lineno, s, v);
+                else if (len)
+                    strv_addn(l, p, len);
                 p += len;
                 p += strspn(p, ", \t");
             }
