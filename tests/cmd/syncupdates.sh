@@ -1,0 +1,339 @@
+#!/bin/sh
+# syncupdates.sh - autodbm-syncupdates, the CGI (issue 16):
+#  1. run directly with CGI environment variables (no web server): every
+#     status code (200, 400, 403, 405, 413, 415, 503 with Retry-After) and
+#     parameter (DATA, NEW, HELP, DIFF, REDIRECT, ORIGIN; the path form
+#     /SOURCE), urlencoded and multipart bodies, passwords and clearsigned
+#     DATA, the attacker's cases (a signature over other text, a
+#     stranger's mntner, a replayed signature), the client address and
+#     trusted proxies, charsets (ISO-8859-1 form data, characters beyond
+#     Latin-1), notifications queued naming the client's address;
+#  2. behind lighttpd (mod_cgi) on a free loopback port, with curl:
+#     create, modify and delete with passwords, clearsigned DATA, NEW=yes
+#     on an existing object, HELP, GET with DATA (403), an oversized body
+#     (413), a Latin-1 form post, notifications naming 127.0.0.1.
+# The registry is tests/cases/pgp-replay's (TEST-MNT: MD5-PW kumquat-42
+# and alice's key; its signed mail's text is the clearsigned DATA, with
+# signature_max_age wide enough for its date).
+# Run by tests/run-check with AUTODBM_BIN; prints "ok N NAME" / "not ok N NAME".
+set -u
+BIN=${AUTODBM_BIN:?}
+SRC=${AUTODBM_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+T=$(mktemp -d "${TMPDIR:-/tmp}/autodbm-sync.XXXXXX") || exit 1
+holder= httpd=
+cleanup() {
+    [ -n "$holder" ] && kill "$holder" 2>/dev/null
+    [ -n "$httpd" ] && kill "$httpd" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+n=0
+. "$(dirname "$0")/check.inc"
+CASE=$SRC/tests/cases/pgp-replay
+CGI=$BIN/autodbm-syncupdates
+
+# mkreg DIR: a registry below DIR (its configuration DIR/autodbm.conf)
+mkreg() {
+    maildir_conf "$1/autodbm.conf" "gnupg_home = gnupg" "archive = archive" \
+        "signature_max_age = 999999999" "lock_timeout = 2" \
+        "sync_max_request_size = 64K" "sync_trusted_proxies = 127.0.0.2, 2001:db8::/32"
+    "$BIN/autodbm-load" -q -c "$1/autodbm.conf" --non-strict "$CASE/objects.rpsl" >/dev/null
+}
+D=$T/direct
+mkreg "$D"
+export AUTODBM_CONF="$D/autodbm.conf"
+
+# enc FILE: FILE's bytes percent-encoded (application/x-www-form-urlencoded)
+enc() { od -An -v -tx1 "$1" | tr -s ' \n' '  ' | awk '{
+    for (i = 1; i <= NF; i++) {
+        c = $i; d = sprintf("%d", "0x" c) + 0
+        if (c ~ /^(3[0-9]|4[1-9a-f]|5[0-9a]|6[1-9a-f]|7[0-9a])$/) printf "%c", d
+        else if (c == "20") printf "+"
+        else printf "%%%s", toupper(c)
+    } }'; }
+# cgi METHOD FILE [VAR=VALUE...]: run the CGI with FILE as the body;
+# T/head gets the header lines, T/body the body
+cgi() {
+    m=$1 f=$2; shift 2
+    env REQUEST_METHOD="$m" CONTENT_LENGTH="$(wc -c < "$f")" REMOTE_ADDR=192.0.2.7 \
+        AUTODBM_LOG_STDERR=1 "$@" "$CGI" < "$f" > "$T/resp" 2> "$T/log"
+    sed -n '1,/^\r*$/p' "$T/resp" | tr -d '\r' > "$T/head"
+    sed '1,/^\r*$/d' "$T/resp" > "$T/body"
+}
+# post BODYFILE [VAR=VALUE...]: an urlencoded POST
+post() { f=$1; shift; cgi POST "$f" CONTENT_TYPE=application/x-www-form-urlencoded "$@"; }
+status() { head -1 "$T/head" | cut -d' ' -f2; }
+is() { test "$(status)" = "$1"; }
+body_has() { grep -q -- "$1" "$T/body"; }
+# form FILE NAME=FILE...: an urlencoded body of the parameters, each value
+# read from a file (or given after ':' as is)
+form() {
+    out=$1; shift; sep=
+    : > "$out"
+    for p in "$@"; do
+        name=${p%%=*} v=${p#*=}
+        case $v in
+        :*) printf '%s%s=%s' "$sep" "$name" "${v#:}" >> "$out" ;;
+        *) printf '%s%s=%s' "$sep" "$name" "$(enc "$v")" >> "$out" ;;
+        esac
+        sep='&'
+    done
+}
+Q=$BIN/autodbm-query
+empty=$T/empty; : > "$empty"
+
+person() {  # person NIC REMARK [PASSWORD]: a person maintained by TEST-MNT
+    printf 'person:         Sync Person\naddress:        Example Street 9\nphone:          +31 20 555 0000\ne-mail:         sp@example.net\nremarks:        %s\nnic-hdl:        %s\nmnt-by:         TEST-MNT\nsource:         TEST\n' "$2" "$1"
+    [ -z "${3:-}" ] || printf 'password:       %s\n' "$3"
+}
+
+# ------------------------------------------------------ 1. the CGI alone
+cgi GET "$empty"
+check "GET without parameters: 200" is 200
+check "... text/plain; charset=utf-8" grep -qi '^Content-Type: text/plain; charset=utf-8$' "$T/head"
+check "... the help text" body_has 'You have requested Help information'
+check "... the origin is the client's address" body_has '^- From-Host: 192.0.2.7$'
+check "... the footer names a sync update" body_has '^Handled sync update (TEST, '
+cgi GET "$empty" QUERY_STRING=HELP=yes
+check "GET ?HELP=yes: 200 and the help text" sh -c "test $(status) = 200 && grep -q 'Help information' '$T/body'"
+person SP1-TEST one kumquat-42 > "$T/p1"
+cgi GET "$empty" QUERY_STRING="DATA=$(enc "$T/p1")"
+check "GET with DATA: 403" is 403
+check "... with an empty body" test ! -s "$T/body"
+check "... nothing applied" sh -c "! $Q -r SP1-TEST"
+cgi PUT "$empty"
+check "PUT: 405" is 405
+check "... Allow: GET, POST" grep -q '^Allow: GET, POST$' "$T/head"
+cgi POST "$empty"
+check "POST without a Content-Type: 400" is 400
+printf 'DATA=x' > "$T/x"
+cgi POST "$T/x" CONTENT_TYPE=text/plain
+check "POST of text/plain: 415" is 415
+post "$empty"
+check "POST with an empty body: 400" is 400
+head -c 70000 /dev/zero | tr '\0' a | sed 's/^/DATA=/' > "$T/big"
+post "$T/big"
+check "a body beyond sync_max_request_size: 413" is 413
+post "$T/big" CONTENT_LENGTH=
+check "... also without CONTENT_LENGTH (read up to the limit)" is 413
+form "$T/f" DATA="$T/p1" DIFF=:yes
+post "$T/f"
+check "DIFF=yes: 400" is 400
+check "... 'the DIFF method is not actually supported'" body_has 'DIFF method is not actually supported by the Syncupdates interface'
+form "$T/f" NEW=:yes
+post "$T/f"
+check "NEW=yes without DATA: 400 'DATA parameter is missing'" sh -c "test $(status) = 400 && grep -q 'DATA parameter is missing' '$T/body'"
+form "$T/f" DATA="$T/p1" NEW=:yes
+post "$T/f" PATH_INFO=/RIPE
+check "the path /RIPE of a TEST registry: 400 'Invalid source specified: RIPE'" sh -c "test $(status) = 400 && grep -q 'Invalid source specified: RIPE' '$T/body'"
+form "$T/f" DATA="$T/p1" NEW=:yes HELP=:yes
+post "$T/f"
+check "HELP beats NEW: the help text" sh -c "test $(status) = 200 && grep -q 'Help information' '$T/body'"
+check "... nothing applied" sh -c "! $Q -r SP1-TEST"
+
+form "$T/f" DATA="$T/p1" NEW=:yes REDIRECT=:yes DIFF=:no
+post "$T/f" PATH_INFO=/test
+check "create with a password (NEW=yes, REDIRECT, DIFF=no, path /test): 200" is 200
+check "... Create SUCCEEDED" body_has '^Create SUCCEEDED: \[person\] SP1-TEST'
+check "... plain HTTP: the insecure-HTTP warning" sh -c "tr '\n' ' ' < '$T/body' | grep -q 'used insecure HTTP, which will be removed'"
+check "... stored" sh -c "$Q -r SP1-TEST | grep -q '^remarks: *one'"
+check "... the password is not echoed" sh -c "! grep -q kumquat '$T/body' '$T/log'"
+check "... one log line naming the client, the status and the outcome" \
+    sh -c "grep -q 'client=192.0.2.7 .*status=200 outcome=applied' '$T/log'"
+check "... a notification (mnt-nfy:) queued naming the client's address" \
+    sh -c "grep -l '^To: mnt-nfy@example.net' '$D'/outbox/new/* | xargs grep -l '^- From-Host: 192.0.2.7' | grep -q ."
+check "... and no ack mailed" sh -c "! grep -q '^Subject: SUCCESS' '$D'/outbox/new/*"
+post "$T/f"
+check "NEW=yes on an existing object: 200" is 200
+check "... 'Enforced new keyword specified, but the object already exists'" \
+    sh -c "tr -s ' \n' '  ' < '$T/body' | grep -q 'Enforced new keyword specified, but the object already exists in the database'"
+person SP1-TEST two wrong-pw > "$T/p1b"
+form "$T/f" DATA="$T/p1b"
+post "$T/f"
+check "a modify with a wrong password: 200 with FAILED" sh -c "test $(status) = 200 && grep -q '^Modify FAILED: \[person\] SP1-TEST' '$T/body'"
+check "... not applied" sh -c "$Q -r SP1-TEST | grep -q '^remarks: *one'"
+sed -n '/^mntner: *TEST-MNT/,/^$/p' "$CASE/objects.rpsl" | sed 's/^descr:.*/descr:          taken/' > "$T/mnt"
+printf 'password:       evil-pw-6\n' >> "$T/mnt"
+form "$T/f" DATA="$T/mnt"
+post "$T/f"
+check "a stranger's modify of the mntner: FAILED" body_has '^Modify FAILED: \[mntner\] TEST-MNT'
+check "... the mntner unchanged" sh -c "! $Q -r TEST-MNT | grep -q taken"
+
+# multipart/form-data, modify then delete
+B=sync-boundary-1
+mp() {  # mp OUT FILE [NAME=VALUE...]: DATA from FILE and more fields
+    out=$1 data=$2; shift 2
+    { printf -- '--%s\r\nContent-Disposition: form-data; name="DATA"\r\n\r\n' $B
+      cat "$data"; printf '\r\n'
+      for p in "$@"; do printf -- '--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n' $B "${p%%=*}" "${p#*=}"; done
+      printf -- '--%s--\r\n' $B; } > "$out"
+}
+person SP1-TEST two kumquat-42 > "$T/p1c"
+mp "$T/m" "$T/p1c"
+cgi POST "$T/m" CONTENT_TYPE="multipart/form-data; boundary=$B"
+check "multipart/form-data modify with a password: Modify SUCCEEDED" body_has '^Modify SUCCEEDED: \[person\] SP1-TEST'
+check "... stored" sh -c "$Q -r SP1-TEST | grep -q '^remarks: *two'"
+{ person SP1-TEST two; printf 'delete:         done\npassword:       kumquat-42\n'; } > "$T/p1d"
+mp "$T/m" "$T/p1d"
+cgi POST "$T/m" CONTENT_TYPE="multipart/form-data; boundary=$B"
+check "multipart delete with a password: Delete SUCCEEDED" body_has '^Delete SUCCEEDED: \[person\] SP1-TEST'
+check "... gone" sh -c "! $Q -r SP1-TEST"
+
+# clearsigned DATA: alice's signed text of the pgp-replay case
+sed -n '/^-----BEGIN PGP SIGNED MESSAGE-----/,/^-----END PGP SIGNATURE-----/p' "$CASE/mail" > "$T/signed"
+sed 's/^remarks: *version 1/remarks:        version 9/' "$T/signed" > "$T/forged"
+form "$T/f" DATA="$T/forged"
+post "$T/f"
+check "a signature over other text: FAILED" body_has '^Modify FAILED: \[person\] TP1-TEST'
+check "... not applied" sh -c "! $Q -r TP1-TEST | grep -q 'version 9'"
+form "$T/f" DATA="$T/signed"
+post "$T/f"
+check "clearsigned DATA: Modify SUCCEEDED, authorised by alice's key" \
+    sh -c "grep -q '^Modify SUCCEEDED: \[person\] TP1-TEST' '$T/body' && grep -q 'Authorised by PGPKEY-AAC53B23' '$T/body'"
+sed -n '/^-----BEGIN PGP SIGNED MESSAGE-----/,$p' "$CASE/mail.2" | sed '/^$/d;/^-----/d;/^Hash:/d' > "$T/v2"
+sed -n '/^person:/,/^password:/p' "$CASE/mail.2" > "$T/v2"
+form "$T/f" DATA="$T/v2"
+post "$T/f"
+check "... changed again with a password" sh -c "$Q -r TP1-TEST | grep -q 'version 2'"
+form "$T/f" DATA="$T/signed"
+post "$T/f"
+check "the same signed DATA again (a replay): FAILED, signature already used" \
+    sh -c "tr -s ' \n' '  ' < '$T/body' | grep -q 'was already used for an earlier update'"
+check "... not applied" sh -c "$Q -r TP1-TEST | grep -q 'version 2'"
+# multipart: the text as an uploaded file (curl -F DATA=@file), signed
+mp "$T/m" "$T/forged"
+cgi POST "$T/m" CONTENT_TYPE="multipart/form-data; boundary=$B"
+check "multipart, a signature over other text: FAILED" body_has '^Modify FAILED: \[person\] TP1-TEST'
+
+# charsets
+person SP2-TEST "Flughafenstra$(printf '\337')e" kumquat-42 > "$T/latin1"
+form "$T/f" DATA="$T/latin1"
+post "$T/f" CONTENT_TYPE='application/x-www-form-urlencoded; charset=ISO-8859-1'
+check "an ISO-8859-1 form post: Create SUCCEEDED" body_has '^Create SUCCEEDED: \[person\] SP2-TEST'
+check "... stored as UTF-8" sh -c "$Q -r SP2-TEST | grep -q '^remarks: *Flughafenstraße$'"
+post "$T/f" CONTENT_TYPE='application/x-www-form-urlencoded; charset=ISO-8859-1' HTTPS=on
+check "over HTTPS: no insecure-HTTP warning" sh -c "grep -q 'SP2-TEST' '$T/body' && ! grep -q 'insecure HTTP' '$T/body'"
+person SP3-TEST "$(printf 'Tverskaya \320\242\320\262 nbsp:\302\240: ctl:\001:')" kumquat-42 > "$T/utf8"
+form "$T/f" DATA="$T/utf8"
+post "$T/f" CONTENT_TYPE='application/x-www-form-urlencoded; charset=UTF-8'
+check "beyond Latin-1 and controls become '?', no-break space a space (as RIPE)" \
+    sh -c "$Q -r SP3-TEST | grep -q '^remarks: *Tverskaya ?? nbsp: : ctl:?:$'"
+person SP4-TEST "$(printf 'caf\351')" kumquat-42 > "$T/l1b"
+mp "$T/m" "$T/l1b"
+cgi POST "$T/m" CONTENT_TYPE="multipart/form-data; boundary=$B; charset=ISO-8859-1"
+check "multipart with the request's charset ISO-8859-1: decoded" sh -c "$Q -r SP4-TEST | grep -q '^remarks: *café$'"
+post "$T/f" CONTENT_TYPE='application/x-www-form-urlencoded; charset=no-such-charset'
+check "an unknown charset: UTF-8 is used, logged" grep -q 'unknown-charset=no-such-charset' "$T/log"
+
+# the client address
+cgi GET "$empty" QUERY_STRING='HELP=yes&ORIGIN=198.51.100.9' REMOTE_ADDR=192.0.2.8
+check "ORIGIN from a client that is no trusted proxy: ignored" body_has '^- From-Host: 192.0.2.8$'
+cgi GET "$empty" QUERY_STRING='HELP=yes&ORIGIN=198.51.100.9' REMOTE_ADDR=127.0.0.2
+check "ORIGIN from a trusted proxy: the origin" body_has '^- From-Host: 198.51.100.9$'
+cgi GET "$empty" QUERY_STRING='HELP=yes' REMOTE_ADDR=2001:db8::1 HTTP_X_FORWARDED_FOR='203.0.113.1, 203.0.113.2'
+check "X-Forwarded-For from a trusted proxy (a prefix): its last address" body_has '^- From-Host: 203.0.113.2$'
+cgi GET "$empty" QUERY_STRING='HELP=yes' HTTP_X_FORWARDED_FOR='203.0.113.1'
+check "X-Forwarded-For from anyone else: ignored" body_has '^- From-Host: 192.0.2.7$'
+cgi GET "$empty" QUERY_STRING='HELP=yes&ORIGIN=not%0Aan-address' REMOTE_ADDR=127.0.0.2
+check "an ORIGIN that is no address: ignored" body_has '^- From-Host: 127.0.0.2$'
+
+# override refused (allow_override is off)
+{ person SP2-TEST three; printf 'override:       admin,secret\n'; } > "$T/ov"
+form "$T/f" DATA="$T/ov"
+post "$T/f"
+check "override: refused unless configured" sh -c "$Q -r SP2-TEST | grep -q 'Flughafen'"
+
+# the store busy past lock_timeout: 503 and Retry-After, nothing changed
+person SP5-TEST five kumquat-42 > "$T/p5"
+form "$T/f" DATA="$T/p5"
+if command -v flock >/dev/null 2>&1; then
+    flock -o "$D/db/writer.lock" sleep 30 &
+    holder=$!
+    sleep 0.5
+    post "$T/f"
+    check "the store locked past lock_timeout: 503" is 503
+    check "... Retry-After" grep -q '^Retry-After: [0-9]' "$T/head"
+    check "... nothing applied" sh -c "! $Q -r SP5-TEST"
+    kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null; holder=
+    post "$T/f"
+    check "... applied once the lock is free" sh -c "test $(status) = 200 && $Q -r SP5-TEST >/dev/null"
+else
+    echo "ok $((n + 1)) # skip flock(1) is not installed"; n=$((n + 1))
+fi
+env AUTODBM_CONF="$T/none.conf" REQUEST_METHOD=GET "$CGI" > "$T/resp" 2>/dev/null
+check "a configuration that does not read: 500" sh -c "head -1 '$T/resp' | grep -q '^Status: 500'"
+
+# ------------------------------------------------------ 2. behind lighttpd
+LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
+if [ ! -x "$LIGHTTPD" ] || ! command -v curl >/dev/null 2>&1; then
+    echo "not ok $((n + 1)) lighttpd and curl are needed (contrib/install-deps)"
+    exit 1
+fi
+W=$T/web
+mkreg "$W"
+mkdir -p "$W/cgi-bin" "$W/htdocs"
+cp "$CGI" "$W/cgi-bin/syncupdates"
+# a free loopback port: the kernel's choice for a socket bound to port 0
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+MODDIR=$(dirname "$(find /usr/lib -name mod_cgi.so 2>/dev/null | head -1)")
+cat > "$W/lighttpd.conf" <<CONF
+server.document-root = "$W/htdocs"
+server.bind = "127.0.0.1"
+server.port = $port
+server.modules = ( "mod_alias", "mod_cgi", "mod_setenv" )
+server.modules-path = "$MODDIR"
+server.errorlog = "$W/error.log"
+server.pid-file = "$W/lighttpd.pid"
+alias.url = ( "/cgi-bin/" => "$W/cgi-bin/" )
+cgi.assign = ( "" => "" )
+setenv.add-environment = ( "AUTODBM_CONF" => "$W/autodbm.conf" )
+CONF
+"$LIGHTTPD" -D -f "$W/lighttpd.conf" > "$W/stdout" 2>&1 &
+httpd=$!
+URL=http://127.0.0.1:$port/cgi-bin/syncupdates
+i=0
+until curl -s -o /dev/null "$URL?HELP=yes"; do
+    i=$((i + 1))
+    [ $i -lt 50 ] || break
+    sleep 0.1
+done
+check "lighttpd answers on 127.0.0.1:$port" curl -s -o /dev/null "$URL?HELP=yes"
+export AUTODBM_CONF="$W/autodbm.conf"
+C="curl -sS -m 30"
+code() { $C -o "$T/body" -w '%{http_code}' "$@"; }
+
+person SW1-TEST one kumquat-42 > "$T/w1"
+check "curl: create with a password (--data-urlencode DATA@file, NEW=yes): 200" \
+    test "$(code --data-urlencode DATA@"$T/w1" -d NEW=yes "$URL")" = 200
+check "... Create SUCCEEDED" body_has '^Create SUCCEEDED: \[person\] SW1-TEST'
+check "... the origin is the client, 127.0.0.1" body_has '^- From-Host: 127.0.0.1$'
+check "... a notification queued naming 127.0.0.1" \
+    sh -c "grep -l '^To: mnt-nfy@example.net' '$W'/outbox/new/* | xargs grep -l '^- From-Host: 127.0.0.1' | grep -q ."
+check "curl: NEW=yes on the existing object: 200 with the enforced-new error" \
+    sh -c "test \$($C -o '$T/body' -w '%{http_code}' --data-urlencode DATA@'$T/w1' -d NEW=yes '$URL') = 200 && tr -s ' \n' '  ' < '$T/body' | grep -q 'Enforced new keyword specified'"
+person SW1-TEST two kumquat-42 > "$T/w2"
+check "curl -F DATA=@file (multipart): modify with a password" \
+    sh -c "$C -F DATA=@'$T/w2' '$URL' | grep -q '^Modify SUCCEEDED: \[person\] SW1-TEST'"
+check "... stored" sh -c "$Q -r SW1-TEST | grep -q '^remarks: *two'"
+{ person SW1-TEST two; printf 'delete:         done\npassword:       kumquat-42\n'; } > "$T/w3"
+check "curl: delete with a password" \
+    sh -c "$C --data-urlencode DATA@'$T/w3' '$URL' | grep -q '^Delete SUCCEEDED: \[person\] SW1-TEST'"
+check "... gone" sh -c "! $Q -r SW1-TEST"
+check "curl: clearsigned DATA: Modify SUCCEEDED" \
+    sh -c "$C --data-urlencode DATA@'$T/signed' '$URL' | grep -q '^Modify SUCCEEDED: \[person\] TP1-TEST'"
+check "curl: the same signed DATA again: refused as a replay" \
+    sh -c "$C --data-urlencode DATA@'$T/v2' '$URL' >/dev/null && $C --data-urlencode DATA@'$T/signed' '$URL' | tr -s ' \n' '  ' | grep -q 'was already used for an earlier update'"
+check "curl: a signature over other text: FAILED" \
+    sh -c "$C --data-urlencode DATA@'$T/forged' '$URL' | grep -q '^Modify FAILED: \[person\] TP1-TEST'"
+check "curl: ?HELP=yes: 200 and the help text" \
+    sh -c "test \$($C -o '$T/body' -w '%{http_code}' '$URL?HELP=yes') = 200 && grep -q 'Help information' '$T/body'"
+check "curl: GET with DATA: 403" test "$(code "$URL?DATA=x")" = 403
+check "curl: DIFF=yes: 400" test "$(code -d DIFF=yes -d DATA=x "$URL")" = 400
+check "curl: an oversized body: 413" test "$(code --data-binary @"$T/big" "$URL")" = 413
+check "curl: a Latin-1 form post (charset=ISO-8859-1)" \
+    sh -c "$C -H 'Content-Type: application/x-www-form-urlencoded; charset=ISO-8859-1' --data-urlencode DATA@'$T/latin1' '$URL' | grep -q '^Create SUCCEEDED: \[person\] SP2-TEST' && $Q -r SP2-TEST | grep -q 'Flughafenstraße'"
+check "curl: the response is text/plain; charset=utf-8" \
+    sh -c "$C -D - -o /dev/null '$URL?HELP=yes' | tr -d '\r' | grep -qi '^Content-Type: text/plain; charset=utf-8'"
+kill "$httpd" 2>/dev/null; wait "$httpd" 2>/dev/null; httpd=
+check "lighttpd stopped" sh -c "! curl -s -m 2 -o /dev/null '$URL'"
