@@ -18,6 +18,11 @@
  *   registry's source (case-insensitive);
  *   400 DIFF true; 400 "DATA parameter is missing" for NEW true without
  *   DATA.
+ * A GET without a query string from a browser (an Accept: that names
+ * text/html) is answered with the form: a page with a textarea for DATA
+ * and the NEW and HELP choices, posting to the same URL; a browser's
+ * update is answered with a page showing the ack as preformatted text.
+ * Other answers are text/plain; charset=utf-8.
  * Then the update runs: 200 with the ack for every answered update
  * (SUCCESS and FAILED alike, help, limits, internal errors answered as
  * such); 503 with Retry-After when the store is busy past lock_timeout,
@@ -51,6 +56,8 @@ typedef struct sync {
     const char *method, *query, *content_type, *content_length, *remote_addr,
                *path_info, *accept, *user_agent, *forwarded_for;
     int https;              /**< it came over TLS (HTTPS=on) */
+    int html;               /**< its Accept: names text/html (a browser):
+                                 the form, and the ack as an HTML page */
     buf_t body;             /**< the request body as read */
     form_t form;            /**< its parameters */
     char *client;           /**< the client's address (the origin) */
@@ -60,6 +67,7 @@ typedef struct sync {
     submit_t *sub;          /**< the update transaction */
     /* the response */
     int status;             /**< HTTP status; 0 until decided */
+    int page;               /**< the body is a whole HTML page */
     const char *header;     /**< one more header line, or NULL */
     buf_t out;              /**< its body */
     /* the one log line */

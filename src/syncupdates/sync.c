@@ -63,6 +63,7 @@ void sync_env(sync_t *s)
     s->accept = env("HTTP_ACCEPT");
     s->user_agent = env("HTTP_USER_AGENT");
     s->forwarded_for = env("HTTP_X_FORWARDED_FOR");
+    s->html = s->accept && strcasestr(s->accept, "text/html") != NULL;
     const char *https = env("HTTPS");
     const char *scheme = env("REQUEST_SCHEME");
     s->https = (https && strcasecmp(https, "off") != 0) ||
@@ -89,6 +90,74 @@ static int answer(sync_t *s, int status, const char *outcome, const char *fmt, .
     }
     s->prio = LOG_NOTICE;
     return 0;
+}
+
+/* Append @t (@n bytes) to @b with & < > " ' as character references. */
+static void html_escape(buf_t *b, const char *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        switch (t[i]) {
+        case '&': buf_puts(b, "&amp;"); break;
+        case '<': buf_puts(b, "&lt;"); break;
+        case '>': buf_puts(b, "&gt;"); break;
+        case '"': buf_puts(b, "&quot;"); break;
+        case '\'': buf_puts(b, "&#39;"); break;
+        default: buf_putc(b, (unsigned char)t[i]);
+        }
+    }
+}
+
+/* The start of a page titled "SOURCE syncupdates" with the heading @h1. */
+static void html_head(sync_t *s, const char *h1)
+{
+    buf_puts(&s->out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+             "<meta charset=\"utf-8\">\n"
+             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+             "<title>");
+    html_escape(&s->out, s->conf.source, strlen(s->conf.source));
+    buf_puts(&s->out, " syncupdates</title>\n<style>\n"
+             "body { font-family: sans-serif; margin: 1em auto; max-width: 50em; padding: 0 0.5em; }\n"
+             "textarea, pre { width: 100%; box-sizing: border-box; font-family: monospace; }\n"
+             "pre { white-space: pre-wrap; overflow-wrap: anywhere; }\n"
+             "</style>\n</head>\n<body>\n<h1>");
+    html_escape(&s->out, s->conf.source, strlen(s->conf.source));
+    buf_printf(&s->out, " database: %s</h1>\n", h1);
+}
+
+/* The form: DATA, NEW and HELP, posted to this URL (no action). */
+static void html_form(sync_t *s)
+{
+    s->status = 200;
+    s->page = 1;
+    s->outcome = "help";
+    s->prio = LOG_INFO;
+    buf_reset(&s->out);
+    html_head(s, "update");
+    buf_puts(&s->out,
+             "<form method=\"post\" accept-charset=\"UTF-8\">\n"
+             "<p><label for=\"data\">Objects to create, modify or delete, separated by "
+             "blank lines, with <code>password:</code> lines or PGP clearsigned:</label></p>\n"
+             "<p><textarea id=\"data\" name=\"DATA\" rows=\"20\" cols=\"80\" "
+             "spellcheck=\"false\"></textarea></p>\n"
+             "<p><label><input type=\"checkbox\" name=\"NEW\" value=\"yes\"> NEW: "
+             "only create objects</label><br>\n"
+             "<label><input type=\"checkbox\" name=\"HELP\" value=\"yes\"> HELP: "
+             "show the help text instead</label></p>\n"
+             "<p><button type=\"submit\">Submit</button></p>\n"
+             "</form>\n</body>\n</html>\n");
+}
+
+/* The ack in @s->out as a page: preformatted, escaped. */
+static void html_ack(sync_t *s)
+{
+    buf_t ack = s->out;
+    buf_init(&s->out);
+    html_head(s, "update result");
+    buf_puts(&s->out, "<pre id=\"ack\">");
+    html_escape(&s->out, ack.s ? ack.s : "", ack.len);
+    buf_puts(&s->out, "</pre>\n<p><a href=\"\">Another update</a></p>\n</body>\n</html>\n");
+    buf_free(&ack);
+    s->page = 1;
 }
 
 /*
@@ -128,6 +197,10 @@ int sync_check(sync_t *s, FILE *in)
     if (!get && !(s->method && strcmp(s->method, "POST") == 0)) {
         s->header = "Allow: GET, POST";
         return answer(s, 405, "refused", "Method not allowed: use GET or POST");
+    }
+    if (get && s->query == NULL && s->html) {
+        html_form(s);
+        return 0;
     }
     if (get) {
         if (s->query) {
@@ -349,10 +422,14 @@ void sync_answered(sync_t *s)
     s->reason = why ? xstrdup(why) : NULL;
     s->prio = o == SUBMIT_INTERNAL ? LOG_ERR : o == SUBMIT_REFUSED ? LOG_NOTICE : LOG_INFO;
     const buf_t *pairs = submit_log(s->sub);
+    if (s->logextra.len && pairs->len)
+        buf_putc(&s->logextra, ' ');
     buf_put(&s->logextra, pairs->s, pairs->len);
     const buf_t *ack = submit_ack(s->sub);
     buf_reset(&s->out);
     buf_put(&s->out, ack->s, ack->len);
+    if (s->html)
+        html_ack(s);
 }
 
 void sync_failed(sync_t *s, const err_t *err)
@@ -401,7 +478,7 @@ void sync_respond(sync_t *s, FILE *out)
     fprintf(out, "Status: %d %s\r\n", s->status, reason_phrase(s->status));
     if (s->header)
         fprintf(out, "%s\r\n", s->header);
-    fprintf(out, "Content-Type: text/plain; charset=utf-8\r\n\r\n");
+    fprintf(out, "Content-Type: text/%s; charset=utf-8\r\n\r\n", s->page ? "html" : "plain");
     if (s->out.len)
         fwrite(s->out.s, 1, s->out.len, out);
     fflush(out);

@@ -58,6 +58,7 @@ cgi() {
     m=$1 f=$2; shift 2
     env REQUEST_METHOD="$m" CONTENT_LENGTH="$(wc -c < "$f")" REMOTE_ADDR=192.0.2.7 \
         AUTODBM_LOG_STDERR=1 "$@" "$CGI" < "$f" > "$T/resp" 2> "$T/log"
+    cat "$T/log" >> "$T/alllog"
     sed -n '1,/^\r*$/p' "$T/resp" | tr -d '\r' > "$T/head"
     sed '1,/^\r*$/d' "$T/resp" > "$T/body"
 }
@@ -238,6 +239,35 @@ check "X-Forwarded-For from anyone else: ignored" body_has '^- From-Host: 192.0.
 cgi GET "$empty" QUERY_STRING='HELP=yes&ORIGIN=not%0Aan-address' REMOTE_ADDR=127.0.0.2
 check "an ORIGIN that is no address: ignored" body_has '^- From-Host: 127.0.0.2$'
 
+# the HTML form and the result page (a browser: Accept names text/html)
+HTML='text/html,application/xhtml+xml;q=0.9,*/*;q=0.8'
+cgi GET "$empty" HTTP_ACCEPT="$HTML"
+check "a browser's GET without parameters: 200, text/html" \
+    sh -c "test $(status) = 200 && grep -qi '^Content-Type: text/html; charset=utf-8$' '$T/head'"
+check "... an HTML5 page with a textarea DATA and NEW and HELP, posting to this URL" \
+    sh -c "head -1 '$T/body' | grep -qx '<!DOCTYPE html>' && grep -q '<textarea id=\"data\" name=\"DATA\"' '$T/body' && grep -q 'name=\"NEW\"' '$T/body' && grep -q 'name=\"HELP\"' '$T/body' && grep -q '<form method=\"post\" accept-charset=\"UTF-8\">' '$T/body'"
+check "... fit for a phone (viewport)" grep -q 'name="viewport" content="width=device-width' "$T/body"
+if command -v xmllint >/dev/null 2>&1; then
+    check "... which parses as HTML without errors (xmllint --html)" xmllint --html --noout "$T/body"
+fi
+cgi GET "$empty"
+check "the same GET from a script: the help text, text/plain" \
+    sh -c "grep -qi '^Content-Type: text/plain' '$T/head' && grep -q 'Help information' '$T/body'"
+{ person SP6-TEST '<b>bold</b> & "quoted"' wrong-pw; } > "$T/h"
+form "$T/f" DATA="$T/h"
+post "$T/f" HTTP_ACCEPT="$HTML"
+check "a browser's update: the ack as a page, in <pre>" \
+    sh -c "grep -qi '^Content-Type: text/html' '$T/head' && grep -q '^<pre id=\"ack\">' '$T/body' && grep -q '^Create FAILED: \[person\] SP6-TEST' '$T/body'"
+check "... escaped" sh -c "grep -q '&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;' '$T/body' && ! grep -q '<b>bold' '$T/body'"
+
+# DATA by GET, allowed by configuration (the old CGI's way)
+cp "$D/autodbm.conf" "$D/get.conf"
+echo "sync_allow_get = yes" >> "$D/get.conf"
+person SP7-TEST seven kumquat-42 > "$T/p7"
+cgi GET "$empty" QUERY_STRING="DATA=$(enc "$T/p7")" AUTODBM_CONF="$D/get.conf"
+check "sync_allow_get = yes: DATA by GET is applied" \
+    sh -c "test $(status) = 200 && grep -q '^Create SUCCEEDED: \[person\] SP7-TEST' '$T/body'"
+
 # override refused (allow_override is off)
 { person SP2-TEST three; printf 'override:       admin,secret\n'; } > "$T/ov"
 form "$T/f" DATA="$T/ov"
@@ -263,6 +293,9 @@ else
 fi
 env AUTODBM_CONF="$T/none.conf" REQUEST_METHOD=GET "$CGI" > "$T/resp" 2>/dev/null
 check "a configuration that does not read: 500" sh -c "head -1 '$T/resp' | grep -q '^Status: 500'"
+
+check "every log line is of the documented form (tests/tools/logcheck.awk)" \
+    awk -f "$SRC/tests/tools/logcheck.awk" -v readme="$SRC/README" "$T/alllog"
 
 # ------------------------------------------------------ 2. behind lighttpd
 LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
@@ -335,5 +368,10 @@ check "curl: a Latin-1 form post (charset=ISO-8859-1)" \
     sh -c "$C -H 'Content-Type: application/x-www-form-urlencoded; charset=ISO-8859-1' --data-urlencode DATA@'$T/latin1' '$URL' | grep -q '^Create SUCCEEDED: \[person\] SP2-TEST' && $Q -r SP2-TEST | grep -q 'Flughafenstraße'"
 check "curl: the response is text/plain; charset=utf-8" \
     sh -c "$C -D - -o /dev/null '$URL?HELP=yes' | tr -d '\r' | grep -qi '^Content-Type: text/plain; charset=utf-8'"
+check "curl as a browser (Accept: text/html): the form" \
+    sh -c "$C -H 'Accept: text/html' '$URL' | grep -q '<textarea id=\"data\" name=\"DATA\"'"
+person SW2-TEST web kumquat-42 > "$T/w4"
+check "... the form posted: the ack in <pre>" \
+    sh -c "$C -H 'Accept: text/html' --data-urlencode DATA@'$T/w4' -d NEW=yes '$URL' | grep -q '^Create SUCCEEDED: \[person\] SW2-TEST'"
 kill "$httpd" 2>/dev/null; wait "$httpd" 2>/dev/null; httpd=
 check "lighttpd stopped" sh -c "! curl -s -m 2 -o /dev/null '$URL'"
