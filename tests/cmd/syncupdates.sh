@@ -8,7 +8,8 @@
 #     stranger's mntner, a replayed signature), the client address and
 #     trusted proxies, charsets (ISO-8859-1 form data, characters beyond
 #     Latin-1), notifications queued naming the client's address;
-#  2. behind lighttpd (mod_cgi) on a free loopback port, with curl:
+#  2. behind lighttpd (mod_cgi; the recipe contrib/www/lighttpd.conf) on a
+#     free loopback port, with curl:
 #     create, modify and delete with passwords, clearsigned DATA, NEW=yes
 #     on an existing object, HELP, GET with DATA (403), an oversized body
 #     (413), a Latin-1 form post, notifications naming 127.0.0.1.
@@ -305,26 +306,27 @@ if [ ! -x "$LIGHTTPD" ] || ! command -v curl >/dev/null 2>&1; then
 fi
 W=$T/web
 mkreg "$W"
-mkdir -p "$W/cgi-bin" "$W/htdocs"
-cp "$CGI" "$W/cgi-bin/syncupdates"
+mkdir -p "$W/htdocs"
 # a free loopback port: the kernel's choice for a socket bound to port 0
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 MODDIR=$(dirname "$(find /usr/lib -name mod_cgi.so 2>/dev/null | head -1)")
+# the recipe (contrib/www/lighttpd.conf) with this build's paths, as
+# make install writes it with the installed ones
+sed -e "s|/usr/local/sbin/autodbm-syncupdates|$CGI|" \
+    -e "s|/usr/local/etc/autodbm/autodbm.conf|$W/autodbm.conf|" \
+    "$SRC/contrib/www/lighttpd.conf" > "$W/recipe.conf"
 cat > "$W/lighttpd.conf" <<CONF
 server.document-root = "$W/htdocs"
 server.bind = "127.0.0.1"
 server.port = $port
-server.modules = ( "mod_alias", "mod_cgi", "mod_setenv" )
+server.modules = ( "mod_alias" )
 server.modules-path = "$MODDIR"
 server.errorlog = "$W/error.log"
-server.pid-file = "$W/lighttpd.pid"
-alias.url = ( "/cgi-bin/" => "$W/cgi-bin/" )
-cgi.assign = ( "" => "" )
-setenv.add-environment = ( "AUTODBM_CONF" => "$W/autodbm.conf" )
+include "$W/recipe.conf"
 CONF
 "$LIGHTTPD" -D -f "$W/lighttpd.conf" > "$W/stdout" 2>&1 &
 httpd=$!
-URL=http://127.0.0.1:$port/cgi-bin/syncupdates
+URL=http://127.0.0.1:$port/syncupdates
 i=0
 until curl -s -o /dev/null "$URL?HELP=yes"; do
     i=$((i + 1))
@@ -373,5 +375,9 @@ check "curl as a browser (Accept: text/html): the form" \
 person SW2-TEST web kumquat-42 > "$T/w4"
 check "... the form posted: the ack in <pre>" \
     sh -c "$C -H 'Accept: text/html' --data-urlencode DATA@'$T/w4' -d NEW=yes '$URL' | grep -q '^Create SUCCEEDED: \[person\] SW2-TEST'"
+check "the path form /syncupdates/TEST" \
+    sh -c "$C '$URL/TEST?HELP=yes' | grep -q 'Help information'"
+check "... /syncupdates/RIPE: 400 'Invalid source specified: RIPE'" \
+    sh -c "test \$($C -o '$T/body' -w '%{http_code}' '$URL/RIPE?HELP=yes') = 400 && grep -q 'Invalid source specified: RIPE' '$T/body'"
 kill "$httpd" 2>/dev/null; wait "$httpd" 2>/dev/null; httpd=
 check "lighttpd stopped" sh -c "! curl -s -m 2 -o /dev/null '$URL'"
