@@ -100,6 +100,9 @@ typedef struct conf {
     int sync_allow_get;     /**< sync_allow_get = yes|no: syncupdates
                                  applies DATA sent by GET (default no: 403,
                                  as RIPE) */
+    int sync_keep_unicode;  /**< sync_keep_unicode = yes|no: syncupdates
+                                 keeps characters beyond Latin-1 in the
+                                 update text (default no: "?", as RIPE) */
     size_t sync_max_request_size; /**< bytes of one syncupdates request
                                  body; beyond, 413 (default
                                  CONF_DEFAULT_SYNC_MAX_REQUEST_SIZE) */
@@ -155,6 +158,7 @@ int conf_net_parse(const char *s, size_t len, ip_range_t *r);
  * signature_max_age 3600, the CONF_DEFAULT_MAX_* limits, bcrypt_max_cost
  * CONF_DEFAULT_BCRYPT_MAX_COST, no
  * power_maintainers, hierarchical_as_sets yes, sync_allow_get no,
+ * sync_keep_unicode no,
  * CONF_DEFAULT_SYNC_MAX_REQUEST_SIZE, no sync_trusted_proxies.
  */
 void conf_defaults(conf_t *c);

@@ -63,6 +63,7 @@ static const struct key keys[] = {
     { "smtp_server", K_HOSTPORT, OFF(smtp_server) },
     { "source", K_STRING, OFF(source) },
     { "sync_allow_get", K_BOOL, OFF(sync_allow_get) },
+    { "sync_keep_unicode", K_BOOL, OFF(sync_keep_unicode) },
     { "sync_max_request_size", K_SIZE, OFF(sync_max_request_size) },
     { "sync_trusted_proxies", K_NETS, OFF(sync_trusted_proxies) },
 };

@@ -23,7 +23,8 @@
  *
  * Configuration: -c FILE, else $AUTODBM_CONF, else the default path
  * (registry/conf.h); keys of its own: sync_max_request_size,
- * sync_trusted_proxies, sync_allow_get (contrib/man/autodbm.conf.5).
+ * sync_trusted_proxies, sync_allow_get, sync_keep_unicode
+ * (contrib/man/autodbm.conf.5).
  *
  * Exit status: 0 once a response was written (whatever its status); 64
  * usage.

@@ -386,7 +386,7 @@ int sync_submit(sync_t *s, err_t *err)
     textin_piece_t *tp = textin_pieces(t, &n);
     upd_piece_t *pieces = xcalloc(n + 1, sizeof *pieces);
     for (size_t i = 0; i < n; i++) {
-        clean_text(tp[i].text, &tp[i].len, 0);
+        clean_text(tp[i].text, &tp[i].len, s->conf.sync_keep_unicode);
         pieces[i].text = tp[i].text;
         pieces[i].len = tp[i].len;
         pieces[i].creds = &tp[i].creds;

@@ -268,6 +268,12 @@ person SP7-TEST seven kumquat-42 > "$T/p7"
 cgi GET "$empty" QUERY_STRING="DATA=$(enc "$T/p7")" AUTODBM_CONF="$D/get.conf"
 check "sync_allow_get = yes: DATA by GET is applied" \
     sh -c "test $(status) = 200 && grep -q '^Create SUCCEEDED: \[person\] SP7-TEST' '$T/body'"
+echo "sync_keep_unicode = yes" >> "$D/get.conf"
+sed 's/SP3-TEST/SP8-TEST/' "$T/utf8" > "$T/utf8b"
+form "$T/f" DATA="$T/utf8b"
+post "$T/f" AUTODBM_CONF="$D/get.conf"
+check "sync_keep_unicode = yes: beyond Latin-1 kept (controls still '?')" \
+    sh -c "$Q -r SP8-TEST | grep -q '^remarks: *Tverskaya Тв nbsp: : ctl:?:$'"
 
 # override refused (allow_override is off)
 { person SP2-TEST three; printf 'override:       admin,secret\n'; } > "$T/ov"
