@@ -28,6 +28,8 @@
 #include "util/msg.h"
 
 #define RETRY_AFTER "Retry-After: 60"
+/* The most of a body beyond sync_max_request_size read and thrown away. */
+#define DRAIN_MAX ((unsigned long long)256 << 20)
 
 void sync_init(sync_t *s, time_t now, const char *host)
 {
@@ -160,9 +162,20 @@ static void html_ack(sync_t *s)
     s->page = 1;
 }
 
+/* Read and throw away at most @n bytes of @in. */
+static void drain(FILE *in, unsigned long long n)
+{
+    char chunk[65536];
+    size_t got;
+    while (n > 0 && (got = fread(chunk, 1, n < sizeof chunk ? (size_t)n : sizeof chunk, in)) > 0)
+        n -= got;
+}
+
 /*
  * Read the body: at most sync_max_request_size + 1 bytes (beyond is
- * "too big").  A CONTENT_LENGTH beyond the limit is not read at all.
+ * "too big").  A body beyond the limit is read and thrown away (up to
+ * DRAIN_MAX bytes): a server that writes it into the CGI's pipe (fcgiwrap)
+ * fails the response on a broken pipe.
  * @return 0, 1 too big, -1 a read error.
  */
 static int read_body(sync_t *s, FILE *in)
@@ -172,8 +185,12 @@ static int read_body(sync_t *s, FILE *in)
         char *end;
         errno = 0;
         unsigned long long cl = strtoull(s->content_length, &end, 10);
-        if (*end || errno || cl > limit)
+        if (*end || errno)
             return 1;
+        if (cl > limit) {
+            drain(in, cl < DRAIN_MAX ? cl : DRAIN_MAX);
+            return 1;
+        }
         want = (size_t)cl;
     }
     char chunk[65536];
@@ -187,7 +204,11 @@ static int read_body(sync_t *s, FILE *in)
     }
     if (ferror(in))
         return -1;
-    return s->body.len > limit;
+    if (s->body.len > limit) {
+        drain(in, DRAIN_MAX);
+        return 1;
+    }
+    return 0;
 }
 
 int sync_check(sync_t *s, FILE *in)

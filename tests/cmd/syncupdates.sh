@@ -12,7 +12,9 @@
 #     free loopback port, with curl:
 #     create, modify and delete with passwords, clearsigned DATA, NEW=yes
 #     on an existing object, HELP, GET with DATA (403), an oversized body
-#     (413), a Latin-1 form post, notifications naming 127.0.0.1.
+#     (413), a Latin-1 form post, notifications naming 127.0.0.1;
+#  3. behind nginx and fcgiwrap (the recipe contrib/www/nginx.conf): a
+#     create, a modify by multipart, HELP by the path form, 403 and 413.
 # The registry is tests/cases/pgp-replay's (TEST-MNT: MD5-PW kumquat-42
 # and alice's key; its signed mail's text is the clearsigned DATA, with
 # signature_max_age wide enough for its date).
@@ -21,10 +23,12 @@ set -u
 BIN=${AUTODBM_BIN:?}
 SRC=${AUTODBM_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 T=$(mktemp -d "${TMPDIR:-/tmp}/autodbm-sync.XXXXXX") || exit 1
-holder= httpd=
+holder= httpd= nginx= fcgi=
 cleanup() {
     [ -n "$holder" ] && kill "$holder" 2>/dev/null
     [ -n "$httpd" ] && kill "$httpd" 2>/dev/null
+    [ -n "$nginx" ] && kill "$nginx" 2>/dev/null
+    [ -n "$fcgi" ] && kill "$fcgi" 2>/dev/null
     rm -rf "$T"
 }
 trap cleanup EXIT
@@ -387,3 +391,70 @@ check "... /syncupdates/RIPE: 400 'Invalid source specified: RIPE'" \
     sh -c "test \$($C -o '$T/body' -w '%{http_code}' '$URL/RIPE?HELP=yes') = 400 && grep -q 'Invalid source specified: RIPE' '$T/body'"
 kill "$httpd" 2>/dev/null; wait "$httpd" 2>/dev/null; httpd=
 check "lighttpd stopped" sh -c "! curl -s -m 2 -o /dev/null '$URL'"
+
+# ------------------------------------------------- 3. behind nginx + fcgiwrap
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+FCGIWRAP=$(command -v fcgiwrap || echo /usr/sbin/fcgiwrap)
+if [ ! -x "$NGINX" ] || [ ! -x "$FCGIWRAP" ]; then
+    echo "not ok $((n + 1)) nginx and fcgiwrap are needed (contrib/install-deps)"
+    exit 1
+fi
+N=$T/nginx
+mkreg "$N"
+mkdir -p "$N/tmp"
+cp /etc/nginx/fastcgi_params "$N/" 2>/dev/null ||
+    printf 'fastcgi_param %s $%s;\n' QUERY_STRING query_string REQUEST_METHOD request_method \
+        CONTENT_TYPE content_type CONTENT_LENGTH content_length REMOTE_ADDR remote_addr \
+        HTTPS https > "$N/fastcgi_params"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+sed -e "s|/usr/local/sbin/autodbm-syncupdates|$CGI|" \
+    -e "s|/usr/local/etc/autodbm/autodbm.conf|$N/autodbm.conf|" \
+    -e "s|unix:/run/fcgiwrap.socket|unix:$N/fcgiwrap.sock|" \
+    "$SRC/contrib/www/nginx.conf" > "$N/recipe.conf"
+cat > "$N/nginx.conf" <<CONF
+daemon off;
+user $(id -un) $(id -gn);
+pid $N/nginx.pid;
+error_log $N/error.log;
+events { worker_connections 64; }
+http {
+    access_log off;
+    client_body_temp_path $N/tmp/body;
+    fastcgi_temp_path $N/tmp/fastcgi;
+    proxy_temp_path $N/tmp/proxy;
+    uwsgi_temp_path $N/tmp/uwsgi;
+    scgi_temp_path $N/tmp/scgi;
+    server {
+        listen 127.0.0.1:$port;
+        include $N/recipe.conf;
+    }
+}
+CONF
+"$FCGIWRAP" -s "unix:$N/fcgiwrap.sock" > "$N/fcgiwrap.out" 2>&1 &
+fcgi=$!
+"$NGINX" -p "$N" -c "$N/nginx.conf" > "$N/nginx.out" 2>&1 &
+nginx=$!
+URL=http://127.0.0.1:$port/syncupdates
+i=0
+until curl -s -o /dev/null "$URL?HELP=yes" && [ -S "$N/fcgiwrap.sock" ]; do
+    i=$((i + 1))
+    [ $i -lt 50 ] || break
+    sleep 0.1
+done
+export AUTODBM_CONF="$N/autodbm.conf"
+check "nginx + fcgiwrap answer on 127.0.0.1:$port: the help text" \
+    sh -c "$C '$URL?HELP=yes' | grep -q 'Help information' || cat '$N/error.log'"
+person SN1-TEST one kumquat-42 > "$T/n1"
+check "nginx: create with a password" \
+    sh -c "$C --data-urlencode DATA@'$T/n1' -d NEW=yes '$URL' | grep -q '^Create SUCCEEDED: \\[person\\] SN1-TEST'"
+check "... the origin is 127.0.0.1, in the notification too" \
+    sh -c "grep -l '^To: mnt-nfy@example.net' '$N'/outbox/new/* | xargs grep -l '^- From-Host: 127.0.0.1' | grep -q ."
+person SN1-TEST two kumquat-42 > "$T/n2"
+check "nginx: modify by multipart (curl -F DATA=@file)" \
+    sh -c "$C -F DATA=@'$T/n2' '$URL' | grep -q '^Modify SUCCEEDED: \\[person\\] SN1-TEST' && $Q -r SN1-TEST | grep -q '^remarks: *two'"
+check "nginx: the path form /syncupdates/TEST" sh -c "$C '$URL/TEST?HELP=yes' | grep -q 'Help information'"
+check "nginx: GET with DATA: 403" test "$(code "$URL?DATA=x")" = 403
+got=$(code --data-binary @"$T/big" "$URL")
+check "nginx: an oversized body: 413 (got $got)" test "$got" = 413
+kill "$nginx" "$fcgi" 2>/dev/null; wait "$nginx" "$fcgi" 2>/dev/null; nginx= fcgi=
+check "nginx and fcgiwrap stopped" sh -c "! curl -s -m 2 -o /dev/null '$URL'"
