@@ -12,7 +12,9 @@
 #     free loopback port, with curl:
 #     create, modify and delete with passwords, clearsigned DATA, NEW=yes
 #     on an existing object, HELP, GET with DATA (403), an oversized body
-#     (413), a Latin-1 form post, notifications naming 127.0.0.1;
+#     (413), a Latin-1 form post, notifications naming 127.0.0.1; 8 clients
+#     posting at once while the mail robot runs (all answered, each update
+#     applied once, the journal gapless: tests/tools/crashtool.c state);
 #  3. behind nginx and fcgiwrap (the recipe contrib/www/nginx.conf): a
 #     create, a modify by multipart, HELP by the path form, 403 and 413.
 # The registry is tests/cases/pgp-replay's (TEST-MNT: MD5-PW kumquat-42
@@ -389,6 +391,41 @@ check "the path form /syncupdates/TEST" \
     sh -c "$C '$URL/TEST?HELP=yes' | grep -q 'Help information'"
 check "... /syncupdates/RIPE: 400 'Invalid source specified: RIPE'" \
     sh -c "test \$($C -o '$T/body' -w '%{http_code}' '$URL/RIPE?HELP=yes') = 400 && grep -q 'Invalid source specified: RIPE' '$T/body'"
+# 8 clients posting at once, and the mail robot at the same time: every
+# request answered, every update applied once, the journal gapless
+PKGS="lmdb zlib libcrypt gmime-3.0 libesmtp-1.0 gpgme"
+cc -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror -O1 -I"$SRC/include" \
+    -o "$T/crashtool" "$SRC/tests/tools/crashtool.c" "$SRC/build/libautodbm.a" \
+    $(pkg-config --libs $PKGS) 2>"$T/cc.err"
+check "tests/tools/crashtool.c builds" test -x "$T/crashtool"
+B=$("$T/crashtool" state "$W/db" | sed 's/^last=\([0-9]*\) .*/\1/')
+keys= pids=
+for c in 1 2 3 4 5 6 7 8; do
+    for k in 1 2 3; do
+        person "SC$c$k-TEST" "client $c update $k" kumquat-42 > "$T/c$c$k"
+        keys="$keys person:SC$c$k-TEST"
+    done
+    ( for k in 1 2 3; do
+          $C -o "$T/c$c$k.out" -w '%{http_code}\n' --data-urlencode DATA@"$T/c$c$k" "$URL" >> "$T/codes"
+      done ) &
+    pids="$pids $!"
+done
+for k in 1 2 3; do
+    keys="$keys person:RC$k-TEST"
+    { printf 'From: Robot Sender <rs%s@example.net>\nTo: auto-dbm@example.net\nSubject:\nMessage-ID: <sync-conc-%s@example.net>\n\n' $k $k
+      person "RC$k-TEST" "mail $k" kumquat-42; } > "$T/mail$k"
+    ( "$BIN/autodbm" -c "$W/autodbm.conf" < "$T/mail$k" > /dev/null 2>&1; echo $? >> "$T/robot.rc" ) &
+    pids="$pids $!"
+done
+wait $pids
+check "8 clients x 3 updates at once: every request answered 200" \
+    sh -c "test \$(grep -c '^200\$' '$T/codes') -eq 24 && test \$(wc -l < '$T/codes') -eq 24"
+check "... every ack says Create SUCCEEDED" \
+    sh -c "test \$(cat '$T'/c[1-8][1-3].out | grep -c '^Create SUCCEEDED: ') -eq 24"
+check "... the robot's 3 mails meanwhile: exit 0" test "$(sort -u "$T/robot.rc")" = 0
+s=$("$T/crashtool" state "$W/db" $keys)
+check "... all 27 applied once, the journal gapless, the queue empty ($s)" \
+    test "$s" = "last=$((B + 27)) gapless=yes queue=0 present=27"
 kill "$httpd" 2>/dev/null; wait "$httpd" 2>/dev/null; httpd=
 check "lighttpd stopped" sh -c "! curl -s -m 2 -o /dev/null '$URL'"
 
