@@ -15,6 +15,9 @@
 #     (413), a Latin-1 form post, notifications naming 127.0.0.1; 8 clients
 #     posting at once while the mail robot runs (all answered, each update
 #     applied once, the journal gapless: tests/tools/crashtool.c state);
+#     the form in headless Chromium (tests/tools/browser.py: typed,
+#     submitted, the ack read from the result page, a screenshot kept in
+#     $AUTODBM_ARTIFACTS, default build/artifacts);
 #  3. behind nginx and fcgiwrap (the recipe contrib/www/nginx.conf): a
 #     create, a modify by multipart, HELP by the path form, 403 and 413.
 # The registry is tests/cases/pgp-replay's (TEST-MNT: MD5-PW kumquat-42
@@ -391,6 +394,27 @@ check "the path form /syncupdates/TEST" \
     sh -c "$C '$URL/TEST?HELP=yes' | grep -q 'Help information'"
 check "... /syncupdates/RIPE: 400 'Invalid source specified: RIPE'" \
     sh -c "test \$($C -o '$T/body' -w '%{http_code}' '$URL/RIPE?HELP=yes') = 400 && grep -q 'Invalid source specified: RIPE' '$T/body'"
+# the form in a real browser: headless Chromium loads it (phone-sized),
+# the text is typed into the textarea and the form submitted through the
+# DevTools protocol (tests/tools/browser.py), the ack read from the
+# resulting page; its screenshot is kept in $ART
+ART=${AUTODBM_ARTIFACTS:-$SRC/build/artifacts}
+CHROMIUM=$(command -v chromium || command -v chromium-browser || echo /usr/bin/chromium)
+if [ -x "$CHROMIUM" ]; then
+    person SB1-TEST "typed in a browser" kumquat-42 > "$T/b1"
+    python3 "$SRC/tests/tools/browser.py" "$CHROMIUM" "$URL" "$T/b1" "$T/browser" > "$T/browser.err" 2>&1
+    check "Chromium: the form filled and submitted, the result page came" \
+        sh -c "test -s '$T/browser.html' || cat '$T/browser.err'"
+    check "... its <pre> holds the ack: Create SUCCEEDED" \
+        sh -c "sed -n '/<pre id=\"ack\">/,/<\/pre>/p' '$T/browser.html' | grep -q '^Create SUCCEEDED: \\[person\\] SB1-TEST'"
+    check "... the object is stored" sh -c "$Q -r SB1-TEST | grep -q 'typed in a browser'"
+    check "... a screenshot (PNG) taken" sh -c "head -c 8 '$T/browser.png' | od -An -c | grep -q 'P   N   G'"
+    mkdir -p "$ART" && cp "$T/browser.png" "$ART/syncupdates-form-result.png" 2>/dev/null
+else
+    echo "not ok $((n + 1)) chromium is needed for the browser test (contrib/install-deps)"
+    n=$((n + 1))
+fi
+
 # 8 clients posting at once, and the mail robot at the same time: every
 # request answered, every update applied once, the journal gapless
 PKGS="lmdb zlib libcrypt gmime-3.0 libesmtp-1.0 gpgme"
