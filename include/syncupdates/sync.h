@@ -6,8 +6,9 @@
  * queued notifications and the one log line.  main.c
  * (bin/autodbm-syncupdates) tells the story with these.
  *
- * The checks, in order (a failed one sets the status and the short body
- * of the response; nothing is applied):
+ * The checks, in order, after the body of any request but a GET was read
+ * (a failed one sets the status and the short body of the response;
+ * nothing is applied):
  *   405 a method other than GET and POST (Allow: GET, POST);
  *   POST: 400 no Content-Type; 415 neither urlencoded nor multipart
  *   form data; 413 a body larger than sync_max_request_size (announced by

@@ -215,6 +215,9 @@ int sync_check(sync_t *s, FILE *in)
 {
     form_t *f = &s->form;
     int get = s->method && strcmp(s->method, "GET") == 0;
+    /* the body, if any, is read (or thrown away) before any answer: a
+     * server writing it into the CGI's pipe fails on a broken pipe */
+    int rc = get ? 0 : read_body(s, in);
     if (!get && !(s->method && strcmp(s->method, "POST") == 0)) {
         s->header = "Allow: GET, POST";
         return answer(s, 405, "refused", "Method not allowed: use GET or POST");
@@ -239,7 +242,6 @@ int sync_check(sync_t *s, FILE *in)
         if (t == FORM_OTHER)
             return answer(s, 415, "refused", "Unsupported media type: use "
                           "application/x-www-form-urlencoded or multipart/form-data");
-        int rc = read_body(s, in);
         if (rc > 0)
             return answer(s, 413, "refused", "The request is larger than %zu bytes "
                           "(sync_max_request_size)", s->conf.sync_max_request_size);

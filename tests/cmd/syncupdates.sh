@@ -517,5 +517,8 @@ check "nginx: the path form /syncupdates/TEST" sh -c "$C '$URL/TEST?HELP=yes' | 
 check "nginx: GET with DATA: 403" test "$(code "$URL?DATA=x")" = 403
 got=$(code --data-binary @"$T/big" "$URL")
 check "nginx: an oversized body: 413 (got $got)" test "$got" = 413
+check "nginx: a large body of another type: 415" \
+    test "$(code -H 'Content-Type: text/plain' --data-binary @"$T/big" "$URL")" = 415
+check "nginx: PUT of a large body: 405" test "$(code -X PUT --data-binary @"$T/big" "$URL")" = 405
 kill "$nginx" "$fcgi" 2>/dev/null; wait "$nginx" "$fcgi" 2>/dev/null; nginx= fcgi=
 check "nginx and fcgiwrap stopped" sh -c "! curl -s -m 2 -o /dev/null '$URL'"
