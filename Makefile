@@ -188,7 +188,7 @@ bench: deps
 	@$(MAKE) --no-print-directory -C tests/bench
 
 # autodbm-query, the users' command, goes to BINDIR; the rest to SBINDIR.
-# The recipes (maildrop/), the man pages and autodbm-replay name the
+# The recipes (maildrop/, contrib/www/), the man pages and autodbm-replay name the
 # default paths (/usr/local/sbin, /usr/local/bin, /usr/local/etc/autodbm):
 # they are installed with this installation's paths instead.
 INSTALL_PATHS = sed -e 's|/usr/local/etc/autodbm|$(SYSCONFDIR)/autodbm|g' \
@@ -200,12 +200,13 @@ install_sub = $(INSTALL_PATHS) $(1) > $(2).tmp && chmod $(3) $(2).tmp && mv $(2)
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
-		$(DESTDIR)$(SYSCONFDIR)/autodbm/maildrop
+		$(DESTDIR)$(SYSCONFDIR)/autodbm/maildrop $(DESTDIR)$(SYSCONFDIR)/autodbm/www
 	for p in $(filter-out %/autodbm-query,$(PROGS)); do install -m 0755 $$p $(DESTDIR)$(SBINDIR)/; done
 	install -m 0755 $(BIN)/autodbm-query $(DESTDIR)$(BINDIR)/
 	install -m 0644 conf/autodbm.conf.example $(DESTDIR)$(SYSCONFDIR)/autodbm/
 	$(call install_sub,contrib/autodbm-replay,$(DESTDIR)$(SBINDIR)/autodbm-replay,0755)
 	for f in maildrop/*; do $(call install_sub,$$f,$(DESTDIR)$(SYSCONFDIR)/autodbm/$$f,0644); done
+	for f in contrib/www/*; do $(call install_sub,$$f,$(DESTDIR)$(SYSCONFDIR)/autodbm/www/$${f##*/},0644); done
 	for m in contrib/man/*.[158]; do [ -f "$$m" ] || continue; \
 		$(call install_sub,$$m,$(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/},0644); done
 	install -d $(DESTDIR)$(SYSTEMDUNITDIR)

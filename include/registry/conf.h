@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "util/err.h"
+#include "util/ipaddr.h"
 #include "util/strv.h"
 
 /** Outgoing mail delivery methods. */
@@ -96,6 +97,19 @@ typedef struct conf {
                                  below Postfix's pipe time limit) */
     int hierarchical_as_sets; /**< hierarchical_as_sets = yes|no: new
                                  as-sets need an AS1:AS-X name (default yes) */
+    int sync_allow_get;     /**< sync_allow_get = yes|no: syncupdates
+                                 applies DATA sent by GET (default no: 403,
+                                 as RIPE) */
+    int sync_keep_unicode;  /**< sync_keep_unicode = yes|no: syncupdates
+                                 keeps characters beyond Latin-1 in the
+                                 update text (default no: "?", as RIPE) */
+    size_t sync_max_request_size; /**< bytes of one syncupdates request
+                                 body; beyond, 413 (default
+                                 CONF_DEFAULT_SYNC_MAX_REQUEST_SIZE) */
+    strv_t sync_trusted_proxies; /**< sync_trusted_proxies = addresses or
+                                 CIDR prefixes: clients whose ORIGIN
+                                 parameter and X-Forwarded-For header name
+                                 the real client; empty by default */
     /* The query server autodbm-whoisd (src/whoisd/, autodbm.conf(5)). */
     strv_t whois_listen;    /**< whois_listen = 127.0.0.1:43, [::1]:43:
                                  addresses it listens on, host:port each,
@@ -158,6 +172,17 @@ typedef struct conf {
  *  SYSCONFDIR/autodbm/autodbm.conf, fixed at build time. */
 #define CONF_DEFAULT_PATH AUTODBM_SYSCONFDIR "/autodbm/autodbm.conf"
 
+/** Default sync_max_request_size: 10M, as max_mail_size. */
+#define CONF_DEFAULT_SYNC_MAX_REQUEST_SIZE ((size_t)10 << 20)
+
+/**
+ * Parse one address or CIDR prefix (IPv4 or IPv6; host bits of a prefix
+ * are cleared) as a value of sync_trusted_proxies is read.
+ * @param r  receives the range it covers
+ * @return 0; -1 when it is neither.
+ */
+int conf_net_parse(const char *s, size_t len, ip_range_t *r);
+
 /**
  * Fill @c with the embedded defaults: source TEST, database var/db,
  * robot_address auto-dbm@localhost, delivery maildir, smtp_server
@@ -165,9 +190,10 @@ typedef struct conf {
  * var/archive, map_size 1 GiB, allow_override no, no override_password,
  * signature_max_age 3600, the CONF_DEFAULT_MAX_* limits, bcrypt_max_cost
  * CONF_DEFAULT_BCRYPT_MAX_COST, no
- * power_maintainers, hierarchical_as_sets yes, the
- * CONF_DEFAULT_WHOIS_* values of the query server, whois_log yes, no
- * whois_name (the source is used).
+ * power_maintainers, hierarchical_as_sets yes, sync_allow_get no,
+ * sync_keep_unicode no, CONF_DEFAULT_SYNC_MAX_REQUEST_SIZE, no
+ * sync_trusted_proxies, the CONF_DEFAULT_WHOIS_* values of the query
+ * server, whois_log yes, no whois_name (the source is used).
  */
 void conf_defaults(conf_t *c);
 

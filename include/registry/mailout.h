@@ -150,4 +150,13 @@ typedef struct mailout_stats {
 int mailout_flush(store_t *st, const conf_t *conf, mailout_stats_t *stats,
                   err_t *err);
 
+/**
+ * What a front end does after its update: mailout_flush(), with what
+ * became of it appended to the log line @log (util/logline.h):
+ * delivered=N queued=N, and delivery-error=WHY when messages stay queued.
+ * @return 0 when everything was delivered; else mailout_flush()'s status
+ *         (the front end logs the line as a warning).
+ */
+int mailout_deliver(store_t *st, const conf_t *conf, buf_t *log);
+
 #endif

@@ -25,7 +25,8 @@
  *    than 8 deep (each holds a copy of its part), leave the part walked as
  *    it stands, without credentials; other signed protocols (S/MIME) are
  *    walked without credentials;
- *  - inline clearsigned blocks anywhere in a text part split it: the text
+ *  - inline clearsigned blocks anywhere in a text part split it
+ *    (registry/textin.h, which reads every text part): the text
  *    before (unsigned), the signed text (dash-escaping removed; with the
  *    block's signatures as credentials) and the text after (unsigned).
  *    Signed text is searched again, so nested layers accumulate their
@@ -57,16 +58,13 @@
 #include <time.h>
 
 #include "registry/cred.h"
+#include "registry/textin.h"
 #include "util/diag.h"
 #include "util/err.h"
 #include "util/strv.h"
 
-/** One piece of update text. */
-typedef struct mailin_piece {
-    char *text;             /**< UTF-8 text, NUL-terminated, LF line ends */
-    size_t len;             /**< its length */
-    cred_list_t creds;      /**< credentials covering exactly this text */
-} mailin_piece_t;
+/** One piece of update text (text, len, creds: registry/textin.h). */
+typedef textin_piece_t mailin_piece_t;
 
 /** Why the walk stopped early (mailin_msg_t.over_limit). */
 enum mailin_over {

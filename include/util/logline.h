@@ -21,6 +21,8 @@
 #ifndef AUTODBM_LOGLINE_H
 #define AUTODBM_LOGLINE_H
 
+#include <time.h>
+
 #include "util/buf.h"
 
 /**
@@ -34,6 +36,12 @@
  */
 void logline_kv(buf_t *line, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/**
+ * Append the pair time=Nms: the milliseconds since @t0, a time taken
+ * with clock_gettime(CLOCK_MONOTONIC) (a run's or a request's duration).
+ */
+void logline_time(buf_t *line, const struct timespec *t0);
 
 
 #endif

@@ -17,9 +17,10 @@
 
 #include "util/buf.h"
 #include "registry/conf.h"
+#include "util/ipaddr.h"
 
 enum kind { K_STRING, K_PATH, K_DELIVERY, K_SIZE, K_HOSTPORT, K_ADDRESS, K_BOOL, K_HASH,
-            K_SECONDS, K_COUNT, K_LIST, K_TEXT, K_LISTEN };
+            K_SECONDS, K_COUNT, K_LIST, K_TEXT, K_LISTEN, K_NETS };
 
 struct key {
     const char *name;
@@ -61,6 +62,10 @@ static const struct key keys[] = {
     { "signature_max_age", K_SECONDS, OFF(signature_max_age) },
     { "smtp_server", K_HOSTPORT, OFF(smtp_server) },
     { "source", K_STRING, OFF(source) },
+    { "sync_allow_get", K_BOOL, OFF(sync_allow_get) },
+    { "sync_keep_unicode", K_BOOL, OFF(sync_keep_unicode) },
+    { "sync_max_request_size", K_SIZE, OFF(sync_max_request_size) },
+    { "sync_trusted_proxies", K_NETS, OFF(sync_trusted_proxies) },
     { "whois_idle_timeout", K_SECONDS, OFF(whois_idle_timeout) },
     { "whois_listen", K_LISTEN, OFF(whois_listen) },
     { "whois_log", K_BOOL, OFF(whois_log) },
@@ -97,6 +102,8 @@ void conf_defaults(conf_t *c)
     c->hierarchical_as_sets = 1;
     strv_init(&c->power_maintainers);
     strv_init(&c->allowed_sources);
+    strv_init(&c->sync_trusted_proxies);
+    c->sync_max_request_size = CONF_DEFAULT_SYNC_MAX_REQUEST_SIZE;
     c->max_mail_size = CONF_DEFAULT_MAX_MAIL_SIZE;
     c->max_mime_depth = CONF_DEFAULT_MAX_MIME_DEPTH;
     c->max_mime_parts = CONF_DEFAULT_MAX_MIME_PARTS;
@@ -124,6 +131,23 @@ void conf_defaults(conf_t *c)
     c->whois_terms_url = xstrdup(CONF_DEFAULT_WHOIS_TERMS_URL);
 }
 
+int conf_net_parse(const char *s, size_t len, ip_range_t *r)
+{
+    uint8_t a[16];
+    if (memchr(s, '/', len) != NULL)
+        return ip_parse_prefix(s, len, 0, 0, r, NULL);
+    memset(r, 0, sizeof *r);
+    if (ip_parse_v4(s, len, a) == 0)
+        r->af = 4;
+    else if (ip_parse_v6(s, len, a) == 0)
+        r->af = 6;
+    else
+        return -1;
+    memcpy(r->lo, a, sizeof a);
+    memcpy(r->hi, a, sizeof a);
+    return 0;
+}
+
 void conf_free(conf_t *c)
 {
     free(c->path);
@@ -137,6 +161,7 @@ void conf_free(conf_t *c)
     free(c->override_password);
     strv_free(&c->power_maintainers);
     strv_free(&c->allowed_sources);
+    strv_free(&c->sync_trusted_proxies);
     strv_free(&c->whois_listen);
     free(c->whois_name);
     free(c->whois_terms_url);
@@ -424,15 +449,21 @@ int conf_load(const char *path, conf_t *c, err_t *err)
         case K_TEXT:
             set_str(c, k->off, xstrdup(v));
             break;
-        case K_LISTEN: {
-            /* host:port addresses separated by commas and/or blanks */
+        case K_LISTEN:
+        case K_NETS: {
+            /* separated by commas and/or blanks: host:port addresses
+             * (K_LISTEN), or addresses and CIDR prefixes, IPv4 or IPv6
+             * (K_NETS) */
             strv_t *l = (strv_t *)((char *)c + k->off);
             strv_free(l);
             for (char *p = v; *p && rc == 0;) {
                 size_t len = strcspn(p, ", \t");
-                if (len && !valid_listen(p, len))
+                ip_range_t r;
+                if (len && k->kind == K_LISTEN && !valid_listen(p, len))
                     rc = err_set(err, ERR_CONF, "%s:%u: %s: expected host:port "
                                  "addresses ([v6]:port), got \"%s\"", path, lineno, s, v);
+                else if (len && k->kind == K_NETS && conf_net_parse(p, len, &r) != 0)
+                    rc = err_set(err, ERR_CONF, "%s:%u: %s: not a list of addresses or prefixes: \"%s\"", path, lineno, s, v);
                 else if (len)
                     strv_addn(l, p, len);
                 p += len;

@@ -779,3 +779,19 @@ int mailout_flush(store_t *st, const conf_t *conf, mailout_stats_t *stats, err_t
     (void)refused;
     return rc;
 }
+
+int mailout_deliver(store_t *st, const conf_t *conf, buf_t *log)
+{
+    mailout_stats_t ms = { 0, 0 };
+    err_t err = ERR_INIT;
+    int rc = mailout_flush(st, conf, &ms, &err);
+    logline_kv(log, "delivered", "%u", ms.delivered);
+    if (rc != 0) {
+        logline_kv(log, "queued", "%u", ms.deferred);
+        logline_kv(log, "delivery-error", "%s", err_text(&err));
+    } else {
+        logline_kv(log, "queued", "0");
+    }
+    err_free(&err);
+    return rc;
+}

@@ -32,23 +32,19 @@
 #include "util/buf.h"
 #include "robot/mailin.h"
 #include "registry/pgp.h"
+#include "registry/textin.h"
 #include "rpsl/syntax.h"
 #include "util/text.h"
 
 #define DEFAULT_MAX_DEPTH   32
 #define DEFAULT_MAX_PARTS   1000
-#define DEFAULT_MAX_SIGNED  50      /* signatures checked per mail */
 #define TYPE_NAME_MAX       64      /* a type name quoted in a message */
-#define DEFAULT_MAX_SIG_AGE 3600    /* seconds a signature may be old */
-#define MAX_SIG_FUTURE      3600    /* seconds a signature may be ahead */
-#define MAX_CLEARSIGN_NEST  8       /* nested clearsigned layers followed */
 #define MAX_SIGNED_NEST     8       /* nested PGP/MIME layers checked (each
                                        holds a copy of its signed part) */
 
 /* The state of one walk over a MIME tree. */
 struct walk {
     mailin_msg_t *m;
-    size_t cap;             /* allocated entries of m->pieces */
     unsigned max_depth;
     unsigned max_parts;
     unsigned nparts;        /* parts visited so far */
@@ -58,13 +54,9 @@ struct walk {
     char *unsupported;      /* first other type skipped, or NULL */
     int refused;            /* text was refused with an error that says
                                why (no "No valid update found") */
-    unsigned max_signed;
-    unsigned nsigned;       /* signatures checked so far */
     unsigned in_signed;     /* checked PGP/MIME parts around the visit */
-    const char *gnupg_home; /* NULL: signatures are not checked */
-    pgp_time_policy_t tp;
-    pgp_t *pgp;             /* opened at the first signature */
-    int pgp_failed;         /* opening it failed (reported once) */
+    textin_t *t;            /* the text parts' reader (registry/textin.h):
+                               its pieces, signatures and their limit */
 };
 
 void mailin_init(void)
@@ -75,185 +67,6 @@ void mailin_init(void)
 void mailin_shutdown(void)
 {
     g_mime_shutdown();
-}
-
-/* ---- UTF-8 ------------------------------------------------------------ */
-
-/* Length of the well-formed UTF-8 sequence at @p (@n bytes left), or 0. */
-static size_t utf8_seq(const unsigned char *p, size_t n)
-{
-    unsigned char c = p[0];
-    if (c < 0x80)
-        return 1;
-    if (c < 0xC2 || c > 0xF4)
-        return 0;
-    if (c < 0xE0)
-        return n >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (c < 0xF0) {
-        if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
-            return 0;
-        if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0))
-            return 0;       /* overlong form, or a surrogate */
-        return 3;
-    }
-    if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
-        (p[3] & 0xC0) != 0x80)
-        return 0;
-    if ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90))
-        return 0;           /* overlong form, or beyond U+10FFFF */
-    return 4;
-}
-
-/* Whether @s (@n bytes, NUL bytes allowed) is well-formed UTF-8. */
-static int utf8_valid(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < n) {
-        size_t k = utf8_seq(p + i, n - i);
-        if (k == 0)
-            return 0;
-        i += k;
-    }
-    return 1;
-}
-
-static void put_replacement(buf_t *b)
-{
-    buf_put(b, "\xEF\xBF\xBD", 3);      /* U+FFFD */
-}
-
-/*
- * Append @s (@n bytes) to @b as valid UTF-8: NUL bytes and every byte
- * that does not start a well-formed sequence become U+FFFD.
- */
-static void put_utf8_clean(buf_t *b, const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    buf_reserve(b, n);
-    while (i < n) {
-        size_t k = utf8_seq(p + i, n - i);
-        if (k == 0 || p[i] == 0) {
-            put_replacement(b);
-            i++;
-        } else {
-            buf_put(b, p + i, k);
-            i += k;
-        }
-    }
-}
-
-/* Append Latin-1 bytes to @b as UTF-8 (NUL becomes U+FFFD). */
-static void put_latin1(buf_t *b, const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    buf_reserve(b, n);
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] == 0) {
-            put_replacement(b);
-        } else if (p[i] < 0x80) {
-            buf_putc(b, p[i]);
-        } else {
-            buf_putc(b, 0xC0 | (p[i] >> 6));
-            buf_putc(b, 0x80 | (p[i] & 0x3F));
-        }
-    }
-}
-
-/* Raw bytes of unknown charset: UTF-8 if they are that, else Latin-1. */
-static void put_raw(buf_t *b, const char *s, size_t n)
-{
-    if (utf8_valid(s, n))
-        put_utf8_clean(b, s, n);
-    else
-        put_latin1(b, s, n);
-}
-
-/* Turn every CR LF of @b into LF, in place. */
-static void crlf_to_lf(buf_t *b)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < b->len; i++) {
-        if (b->s[i] == '\r' && i + 1 < b->len && b->s[i + 1] == '\n')
-            continue;
-        b->s[o++] = b->s[i];
-    }
-    buf_truncate(b, o);
-}
-
-/* Charset names that say nothing useful about the bytes. */
-static int charset_is_raw(const char *cs)
-{
-    static const char *const raw[] = {
-        "us-ascii", "ascii", "ansi_x3.4-1968", "unknown-8bit", "x-unknown",
-        "unknown", "default", NULL
-    };
-    for (size_t i = 0; raw[i]; i++)
-        if (strcasecmp(cs, raw[i]) == 0)
-            return 1;
-    return 0;
-}
-
-/* Whether @s is a non-empty run of characters of @set. */
-static int all_of(const char *s, const char *set)
-{
-    return *s && strspn(s, set) == strlen(s);
-}
-
-/*
- * Whether signed text may be read in charset @cs (NULL: not declared):
- * only charsets that map every byte below 0x80 to that ASCII character
- * and have no shift states, so that decoding cannot turn the verified
- * bytes into other lines (mailin.h).  UTF-7, ISO-2022-*, HZ, UTF-16/32
- * and whatever else is not listed are refused.
- */
-static int charset_keeps_lines(const char *cs)
-{
-    static const char *const numbered[] = {     /* followed by digits */
-        "iso-8859-", "iso8859-", "iso_8859-", "iso8859_", "latin", "windows-125",
-        "cp125", NULL
-    };
-    if (cs == NULL || *cs == 0 || charset_is_raw(cs) || strcasecmp(cs, "utf-8") == 0 ||
-        strcasecmp(cs, "utf8") == 0)
-        return 1;
-    for (size_t i = 0; numbered[i]; i++) {
-        size_t l = strlen(numbered[i]);
-        if (strncasecmp(cs, numbered[i], l) == 0 && all_of(cs + l, "0123456789"))
-            return 1;
-    }
-    return strncasecmp(cs, "koi8-", 5) == 0 &&
-           all_of(cs + 5, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
-}
-
-/*
- * Append @n bytes in charset @cs (NULL: not declared) to @b as UTF-8.
- * Declared UTF-8 is kept, with U+FFFD for what is malformed; undeclared
- * or meaningless charsets, and charsets iconv does not know or cannot
- * convert the bytes from, are read raw (see put_raw()).
- */
-static void put_charset(buf_t *b, const char *s, size_t n, const char *cs)
-{
-    if (cs == NULL || *cs == 0 || charset_is_raw(cs)) {
-        put_raw(b, s, n);
-        return;
-    }
-    if (strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "utf8") == 0) {
-        put_utf8_clean(b, s, n);
-        return;
-    }
-    gsize nread = 0, nwritten = 0;
-    GError *gerr = NULL;
-    gchar *u = g_convert(s, (gssize)n, "UTF-8", g_mime_charset_iconv_name(cs),
-                         &nread, &nwritten, &gerr);
-    if (u != NULL) {
-        put_utf8_clean(b, u, nwritten);
-        g_free(u);
-        return;
-    }
-    if (gerr != NULL)
-        g_error_free(gerr);
-    put_raw(b, s, n);
 }
 
 /* ---- header values ---------------------------------------------------- */
@@ -269,7 +82,7 @@ static char *clean_header(const char *v)
         return NULL;
     buf_t b;
     buf_init(&b);
-    put_utf8_clean(&b, v, strlen(v));
+    textin_put_utf8(&b, v, strlen(v));
     for (size_t i = 0; i < b.len; i++) {
         unsigned char c = (unsigned char)b.s[i];
         if (c < 0x20 || c == 0x7F)
@@ -341,16 +154,6 @@ static int daemon_local_part(const char *a)
 
 /* ---- MIME types ------------------------------------------------------- */
 
-/* Append the lower-cased printable part of @s, at most @max bytes. */
-static void put_token(buf_t *b, const char *s, size_t max)
-{
-    for (size_t i = 0; s[i] && i < max; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c > ' ' && c < 0x7F)
-            buf_putc(b, c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-    }
-}
-
 /*
  * The lower-cased "type/subtype" of @o.  GMime turns a Content-Type it
  * cannot parse into application/octet-stream; then the type as written
@@ -364,16 +167,16 @@ static char *mime_type(GMimeObject *o)
     const char *s = ct ? g_mime_content_type_get_media_subtype(ct) : NULL;
     buf_t b;
     buf_init(&b);
-    put_token(&b, t && *t ? t : "application", TYPE_NAME_MAX);
+    textin_put_token(&b, t && *t ? t : "application", TYPE_NAME_MAX);
     buf_putc(&b, '/');
-    put_token(&b, s && *s ? s : "octet-stream", TYPE_NAME_MAX);
+    textin_put_token(&b, s && *s ? s : "octet-stream", TYPE_NAME_MAX);
     const char *raw = header(o, "Content-Type");
     if (strcmp(b.s, "application/octet-stream") == 0 && raw != NULL) {
         buf_t w;
         buf_init(&w);
         size_t n = strcspn(raw, ";");
         char *tok = xstrndup(raw, n);
-        put_token(&w, tok, TYPE_NAME_MAX * 2);
+        textin_put_token(&w, tok, TYPE_NAME_MAX * 2);
         free(tok);
         if (strcmp(w.s, "text") == 0) {
             buf_reset(&b);
@@ -403,210 +206,7 @@ static void note_unsupported(struct walk *w, const char *type)
         w->unsupported = xstrdup(type);
 }
 
-/*
- * Add @n bytes in charset @cs as a piece with copies of @creds, unless the
- * text is only blank.
- */
-static void add_segment(struct walk *w, const char *s, size_t n, const char *cs,
-                        const cred_list_t *creds)
-{
-    buf_t b;
-    buf_init(&b);
-    if (n > 0)
-        put_charset(&b, s, n, cs);
-    crlf_to_lf(&b);
-
-    size_t i = 0;
-    while (i < b.len && strchr(" \t\r\n", b.s[i]))
-        i++;
-    if (i == b.len) {
-        buf_free(&b);
-        return;
-    }
-    mailin_msg_t *m = w->m;
-    if (m->npieces == w->cap) {
-        w->cap = w->cap ? w->cap * 2 : 4;
-        m->pieces = xrealloc(m->pieces, w->cap * sizeof *m->pieces);
-    }
-    mailin_piece_t *p = &m->pieces[m->npieces++];
-    p->len = b.len;
-    p->text = buf_steal(&b);
-    cred_list_init(&p->creds);
-    if (creds)
-        cred_list_append(&p->creds, creds);
-}
-
-/* The verifier, opened at the first signature; NULL if there is none. */
-static pgp_t *get_pgp(struct walk *w)
-{
-    if (w->pgp || w->pgp_failed)
-        return w->pgp;
-    err_t e = ERR_INIT;
-    if (w->gnupg_home == NULL) {
-        w->pgp_failed = 1;
-        diag_add(&w->m->diags, DIAG_WARNING, DIAG_OBJECT, "The mail is PGP "
-                 "signed, but no GnuPG home is configured: the signatures "
-                 "were not checked");
-    } else if (pgp_new(w->gnupg_home, &w->pgp, &e) != 0) {
-        w->pgp_failed = 1;
-        diag_add(&w->m->diags, DIAG_WARNING, DIAG_OBJECT, "The PGP signatures "
-                 "could not be checked: %s", err_text(&e));
-    }
-    err_free(&e);
-    return w->pgp;
-}
-
-/* The walk stops at the max_signed bound: the robot refuses the mail. */
-static void over_signed(struct walk *w)
-{
-    if (!w->stopped)
-        diag_add(&w->m->diags, DIAG_ERROR, DIAG_OBJECT, "The mail has more than "
-                 "%u PGP signatures (max_signed_blocks); it was not processed",
-                 w->max_signed);
-    w->stopped = 1;
-    w->refused = 1;
-    w->m->over_limit = MAILIN_OVER_SIGNED;
-}
-
-/*
- * Count one more signature check.  Beyond max_signed the walk stops with
- * an error (the robot refuses the mail, mailin.h).  Otherwise w->tp
- * allows the check as many signatures as are left of max_signed (one
- * block may hold several; count_more() counts them after the check).
- * @return 1 when the check may be made, 0 when the limit is hit.
- */
-static int count_signed(struct walk *w)
-{
-    if (++w->nsigned <= w->max_signed) {
-        w->tp.max_sigs = (size_t)(w->max_signed - w->nsigned) + 1;
-        return 1;
-    }
-    over_signed(w);
-    return 0;
-}
-
-/*
- * After a check of @n signatures (counted once by count_signed()): count
- * the others; a check refused for holding too many (@rc ERR_LIMIT) stops
- * the walk.  @return 1 to go on, 0 when the limit is hit.
- */
-static int count_more(struct walk *w, int rc, size_t n)
-{
-    if (rc == ERR_LIMIT) {
-        over_signed(w);
-        return 0;
-    }
-    if (n > 1)
-        w->nsigned += (unsigned)(n - 1);
-    return 1;
-}
-
-/* Signed text in charset @cs is not processed: the error says why. */
-static void refuse_charset(struct walk *w, const char *cs)
-{
-    buf_t b;
-    buf_init(&b);
-    put_token(&b, cs, TYPE_NAME_MAX);
-    diag_add(&w->m->diags, DIAG_ERROR, DIAG_OBJECT, "Signed text in charset \"%s\" "
-             "was not processed: that charset could make the text read differently "
-             "from what was signed (signed text must be US-ASCII, UTF-8, "
-             "ISO-8859-*, windows-125* or KOI8-*)", b.s);
-    buf_free(&b);
-    w->refused = 1;
-}
-
-/* Add the signatures @sigs[0..n) to @creds. */
-static void add_sig_creds(cred_list_t *creds, const pgp_sig_t *sigs, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        cred_add_pgp_key(creds, sigs[i].fpr[0] ? sigs[i].fpr : NULL,
-                         sigs[i].primary_fpr[0] ? sigs[i].primary_fpr : NULL,
-                         sigs[i].state, sigs[i].sigtime, sigs[i].digest);
-}
-
-/* Whether the line @s (@l bytes) is @tag, trailing white space allowed. */
-static int line_is_tag(const char *s, size_t l, const char *tag)
-{
-    size_t t = strlen(tag);
-    if (l < t || memcmp(s, tag, t) != 0)
-        return 0;
-    for (size_t i = t; i < l; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-            return 0;
-    return 1;
-}
-
-/*
- * Split the text @s (@n bytes, charset @cs, the transfer encoding
- * removed) at its clearsigned blocks into pieces: unsigned text gets
- * @creds, the signed text of a block @creds plus the block's signatures
- * (searched again for nested blocks, down to MAX_CLEARSIGN_NEST levels).
- */
-static void split_clearsigned(struct walk *w, const char *s, size_t n, const char *cs,
-                              const cred_list_t *creds, unsigned level)
-{
-    size_t seg = 0, off = 0;
-    while (off < n && level < MAX_CLEARSIGN_NEST && !w->stopped) {
-        size_t l = text_line_len(s + off, n - off);
-        if (!line_is_tag(s + off, l, "-----BEGIN PGP SIGNED MESSAGE-----")) {
-            off = text_next_line(s, n, off);
-            continue;
-        }
-        /* the block ends with the END line of its signature */
-        size_t end = text_next_line(s, n, off), e = end;
-        int found = 0;
-        while (e < n && !found) {
-            size_t el = text_line_len(s + e, n - e);
-            found = line_is_tag(s + e, el, "-----END PGP SIGNATURE-----");
-            e = text_next_line(s, n, e);
-        }
-        if (!found)
-            break;
-        end = e;
-        pgp_t *pgp = get_pgp(w);
-        if (pgp != NULL && !count_signed(w))
-            return;
-        pgp_sig_t *sigs = NULL;
-        size_t nsigs = 0;
-        buf_t plain;
-        buf_init(&plain);
-        err_t err = ERR_INIT;
-        int rc = pgp ? pgp_verify_clearsigned(pgp, s + off, end - off, &w->tp, &plain,
-                                              &sigs, &nsigs, &err)
-                     : ERR_CRYPTO;
-        if (pgp != NULL && !count_more(w, rc, nsigs)) {
-            pgp_sig_free(sigs, nsigs);
-            buf_free(&plain);
-            err_free(&err);
-            return;
-        }
-        if (rc == 0 && !charset_keeps_lines(cs)) {
-            add_segment(w, s + seg, off - seg, cs, creds);
-            refuse_charset(w, cs);
-            seg = end;
-        } else if (rc == 0) {
-            add_segment(w, s + seg, off - seg, cs, creds);
-            cred_list_t inner = CRED_LIST_INIT;
-            if (creds)
-                cred_list_append(&inner, creds);
-            add_sig_creds(&inner, sigs, nsigs);
-            split_clearsigned(w, plain.s, plain.len, cs, &inner, level + 1);
-            cred_list_free(&inner);
-            seg = end;
-        } else if (rc != ERR_SYNTAX && pgp != NULL) {
-            diag_add(&w->m->diags, DIAG_WARNING, DIAG_OBJECT, "A PGP signature "
-                     "could not be checked: %s", err_text(&err));
-        }
-        pgp_sig_free(sigs, nsigs);
-        buf_free(&plain);
-        err_free(&err);
-        off = end;
-    }
-    if (!w->stopped)
-        add_segment(w, s + seg, n - seg, cs, creds);
-}
-
-/* Decode a text part and add its pieces (see split_clearsigned()). */
+/* Decode a text part and add its pieces (registry/textin.h). */
 static void add_text_piece(struct walk *w, GMimePart *part)
 {
     GMimeStream *mem = g_mime_stream_mem_new();
@@ -616,10 +216,10 @@ static void add_text_piece(struct walk *w, GMimePart *part)
     GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
     const char *cs = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
                                                               "charset");
-    if (w->in_signed > 0 && !charset_keeps_lines(cs))
-        refuse_charset(w, cs);
+    if (w->in_signed > 0 && !textin_charset_keeps_lines(cs))
+        textin_refuse_charset(w->t, cs);
     else if (ba != NULL && ba->len > 0)
-        split_clearsigned(w, (const char *)ba->data, ba->len, cs, NULL, 0);
+        textin_add(w->t, (const char *)ba->data, ba->len, cs, NULL);
     g_object_unref(mem);
 }
 
@@ -691,7 +291,7 @@ static void walk_signed(struct walk *w, GMimeMultipart *mp, unsigned depth)
     if (g_mime_multipart_get_count(mp) >= 2 && proto != NULL &&
         strcasecmp(proto, "application/pgp-signature") == 0)
         part_content(g_mime_multipart_get_part(mp, 1), &sig);
-    pgp_t *pgp = sig.len > 0 ? get_pgp(w) : NULL;
+    pgp_t *pgp = sig.len > 0 ? textin_pgp(w->t) : NULL;
     if (pgp != NULL && w->in_signed >= MAX_SIGNED_NEST) {
         diag_add(&w->m->diags, DIAG_WARNING, DIAG_OBJECT, "PGP/MIME signatures "
                  "nested more than %d levels deep were not checked",
@@ -703,7 +303,8 @@ static void walk_signed(struct walk *w, GMimeMultipart *mp, unsigned depth)
         walk(w, content, depth + 1, 0);
         return;
     }
-    if (!count_signed(w)) {
+    const pgp_time_policy_t *tp = textin_count_signed(w->t);
+    if (tp == NULL) {
         buf_free(&sig);
         return;
     }
@@ -713,9 +314,9 @@ static void walk_signed(struct walk *w, GMimeMultipart *mp, unsigned depth)
     size_t nsigs = 0;
     err_t err = ERR_INIT;
     int rc = pgp_verify_detached(pgp, (const char *)ba->data, ba->len, sig.s, sig.len,
-                                 &w->tp, &sigs, &nsigs, &err);
+                                 tp, &sigs, &nsigs, &err);
     GMimeObject *verified = rc == 0 ? parse_entity(mem) : NULL;
-    if (!count_more(w, rc, nsigs)) {
+    if (!textin_count_more(w->t, rc, nsigs)) {
         /* nothing of it is processed */
     } else if (rc != 0) {
         diag_add(&w->m->diags, DIAG_WARNING, DIAG_OBJECT, "The PGP/MIME "
@@ -726,14 +327,16 @@ static void walk_signed(struct walk *w, GMimeMultipart *mp, unsigned depth)
                  "PGP/MIME signed message cannot be read; it was not processed");
         w->refused = 1;
     } else {
-        size_t first = w->m->npieces;
+        size_t first, n;
+        textin_pieces(w->t, &first);
         w->in_signed++;
         walk(w, verified, depth + 1, 0);
         w->in_signed--;
         cred_list_t creds = CRED_LIST_INIT;
-        add_sig_creds(&creds, sigs, nsigs);
-        for (size_t i = first; i < w->m->npieces; i++)
-            cred_list_append(&w->m->pieces[i].creds, &creds);
+        textin_sig_creds(&creds, sigs, nsigs);
+        textin_piece_t *pieces = textin_pieces(w->t, &n);
+        for (size_t i = first; i < n; i++)
+            cred_list_append(&pieces[i].creds, &creds);
         cred_list_free(&creds);
         g_object_unref(verified);
     }
@@ -788,7 +391,7 @@ static void walk_alternative(struct walk *w, GMimeMultipart *mp, unsigned depth)
  */
 static void walk(struct walk *w, GMimeObject *o, unsigned depth, int top)
 {
-    if (w->stopped || o == NULL)
+    if (w->stopped || textin_over_signed(w->t) || o == NULL)
         return;
     if (depth > w->max_depth) {
         diag_add(&w->m->diags, DIAG_ERROR, DIAG_OBJECT,
@@ -822,7 +425,7 @@ static void walk(struct walk *w, GMimeObject *o, unsigned depth, int top)
             walk_alternative(w, mp, depth);
         } else {
             int n = g_mime_multipart_get_count(mp);
-            for (int i = 0; i < n && !w->stopped; i++)
+            for (int i = 0; i < n && !w->stopped && !textin_over_signed(w->t); i++)
                 walk(w, g_mime_multipart_get_part(mp, i), depth + 1, 0);
         }
     } else if (GMIME_IS_MESSAGE_PART(o)) {
@@ -849,7 +452,7 @@ static void walk(struct walk *w, GMimeObject *o, unsigned depth, int top)
 static void explain_no_text(struct walk *w)
 {
     diag_list_t *d = &w->m->diags;
-    if (w->refused)
+    if (w->refused || textin_refused(w->t))
         return;     /* the error that says why is there */
     if (w->seen_encrypted)
         diag_add(d, DIAG_ERROR, DIAG_OBJECT, "No valid update found: "
@@ -1006,17 +609,18 @@ int mailin_parse(const char *raw, size_t len, const mailin_opts_t *opts,
     w.m = m;
     w.max_depth = opts && opts->max_depth ? opts->max_depth : DEFAULT_MAX_DEPTH;
     w.max_parts = opts && opts->max_parts ? opts->max_parts : DEFAULT_MAX_PARTS;
-    w.max_signed = opts && opts->max_signed_blocks ? opts->max_signed_blocks
-                                                   : DEFAULT_MAX_SIGNED;
-    w.gnupg_home = opts ? opts->gnupg_home : NULL;
-    w.tp.now = opts && opts->now ? opts->now : time(NULL);
-    w.tp.max_age = opts && opts->max_sig_age > 0 ? opts->max_sig_age : DEFAULT_MAX_SIG_AGE;
-    w.tp.max_future = MAX_SIG_FUTURE;
+    textin_opts_t to = { opts ? opts->now : 0, opts ? opts->gnupg_home : NULL,
+                         opts ? opts->max_sig_age : 0,
+                         opts ? opts->max_signed_blocks : 0, "mail" };
+    w.t = textin_new(&to, &m->diags);
     walk(&w, g_mime_message_get_mime_part(gm), 0, 1);
+    textin_take(w.t, &m->pieces, &m->npieces);
+    if (textin_over_signed(w.t))
+        m->over_limit = MAILIN_OVER_SIGNED;
     if (m->npieces == 0)
         explain_no_text(&w);
     free(w.unsupported);
-    pgp_free(w.pgp);
+    textin_free(w.t);
     g_object_unref(gm);
     g_byte_array_free(bytes, FALSE);
     *out = m;

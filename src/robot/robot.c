@@ -416,27 +416,8 @@ void robot_deliver(robot_t *r)
      * delivery gets its ack from here */
     if (r->st == NULL || r->sub == NULL || r->dry_run || r->ex != EX_OK)
         return;
-    mailout_stats_t ms = { 0, 0 };
-    err_t derr = ERR_INIT;
-    if (mailout_flush(r->st, &r->conf, &ms, &derr) != 0) {
-        logline_kv(&r->logextra, "delivered", "%u", ms.delivered);
-        logline_kv(&r->logextra, "queued", "%u", ms.deferred);
-        logline_kv(&r->logextra, "delivery-error", "%s", err_text(&derr));
-        if (r->prio == LOG_INFO)
-            r->prio = LOG_WARNING;
-    } else {
-        logline_kv(&r->logextra, "delivered", "%u", ms.delivered);
-        logline_kv(&r->logextra, "queued", "0");
-    }
-    err_free(&derr);
-}
-
-/* Milliseconds since @t0 (CLOCK_MONOTONIC). */
-static long elapsed_ms(const struct timespec *t0)
-{
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (long)((t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000);
+    if (mailout_deliver(r->st, &r->conf, &r->logextra) != 0 && r->prio == LOG_INFO)
+        r->prio = LOG_WARNING;
 }
 
 void robot_log(robot_t *r)
@@ -456,7 +437,7 @@ void robot_log(robot_t *r)
         buf_putc(&line, ' ');
         buf_put(&line, r->logextra.s, r->logextra.len);
     }
-    logline_kv(&line, "time", "%ldms", elapsed_ms(&r->t0));
+    logline_time(&line, &r->t0);
     if (!r->parse_only || r->unconfigured)
         msg_kv(r->prio, &line);
     buf_free(&line);

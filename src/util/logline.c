@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/buf.h"
@@ -56,4 +57,12 @@ void logline_kv(buf_t *line, const char *key, const char *fmt, ...)
     }
     buf_putc(line, '"');
     free(v);
+}
+
+void logline_time(buf_t *line, const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    logline_kv(line, "time", "%ldms",
+               (long)((t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000));
 }

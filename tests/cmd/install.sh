@@ -1,6 +1,7 @@
 #!/bin/sh
 # install.sh - make and make install as an operator runs them:
-#   - make install PREFIX=/opt/x DESTDIR=D installs the recipes (maildrop/),
+#   - make install PREFIX=/opt/x DESTDIR=D installs the recipes (maildrop/,
+#     contrib/www/ for the web server),
 #     the man pages and autodbm-replay naming /opt/x/sbin/autodbm and
 #     /opt/x/etc/autodbm/autodbm.conf, autodbm-query in /opt/x/bin, and the
 #     programs read /opt/x/etc/autodbm/autodbm.conf by default;
@@ -35,7 +36,7 @@ cp -Rp "$SRC/bin" "$T/bin"
 D=$T/dest
 mk install PREFIX=/opt/x DESTDIR="$D" >"$T/install.out" 2>&1; rc=$?
 check "make install PREFIX=/opt/x DESTDIR= exits 0" sh -c "[ $rc -eq 0 ] || { tail -20 '$T/install.out'; exit 1; }"
-for p in autodbm autodbm-load autodbm-flush autodbm-whoisd autodbm-replay; do
+for p in autodbm autodbm-load autodbm-flush autodbm-whoisd autodbm-syncupdates autodbm-replay; do
     check "$p installed in /opt/x/sbin" test -x "$D/opt/x/sbin/$p"
 done
 check "autodbm-query installed in /opt/x/bin (a user command)" test -x "$D/opt/x/bin/autodbm-query"
@@ -54,6 +55,12 @@ check "aliases names the installed procmailrc" \
 check "procmailrc and mailfilter name /opt/x/sbin/autodbm" \
     sh -c "grep -q '^AUTODBM=\${AUTODBM:-/opt/x/sbin/autodbm}\$' '$M/procmailrc' &&
            grep -q '^AUTODBM=\"/opt/x/sbin/autodbm\"\$' '$M/mailfilter'"
+check "the web server recipes run /opt/x/sbin/autodbm-syncupdates with /opt/x/etc/autodbm/autodbm.conf" \
+    sh -c "grep -q '\"/syncupdates\" => \"/opt/x/sbin/autodbm-syncupdates\"' '$D/opt/x/etc/autodbm/www/lighttpd.conf' &&
+           grep -q '\"AUTODBM_CONF\" => \"/opt/x/etc/autodbm/autodbm.conf\"' '$D/opt/x/etc/autodbm/www/lighttpd.conf' &&
+           grep -q 'SCRIPT_FILENAME /opt/x/sbin/autodbm-syncupdates;' '$D/opt/x/etc/autodbm/www/nginx.conf' &&
+           grep -q 'AUTODBM_CONF /opt/x/etc/autodbm/autodbm.conf;' '$D/opt/x/etc/autodbm/www/nginx.conf'"
+check "autodbm-syncupdates(8) installed" test -f "$D/opt/x/share/man/man8/autodbm-syncupdates.8"
 check "autodbm(8) names /opt/x/etc/autodbm/autodbm.conf" \
     grep -q '/opt/x/etc/autodbm/autodbm.conf' "$D/opt/x/share/man/man8/autodbm.8"
 check "no installed text file names /usr/local or /etc/autodbm" \
