@@ -44,8 +44,9 @@
  *   -c --irt               add the irt objects named by mnt-irt: of the
  *                          inetnum/inet6num answered
  *   -k --persistent-connection  sets QUERY_PERSISTENT; the key is then
- *                          optional ("-k" alone: an empty answer; what it
- *                          does to the connection is the server's)
+ *                          optional ("-k" alone, q->key NULL and no -q,
+ *                          -t, -v: an empty answer; what it does to the
+ *                          connection is the server's)
  *   -q sources|version|types  (--list-sources, --version, --types)
  *   -t --template TYPE     the template of TYPE; -v --verbose TYPE: the
  *                          same with a paragraph per attribute
@@ -314,7 +315,9 @@ int query_source_ok(const query_t *q, const char *source);
 
 /**
  * Answer @q from the snapshot @txn (a read transaction the caller began
- * and ends), writing to @sink.
+ * and ends), writing to @sink, in one go (query_start() and query_step()
+ * to the end, no limits); the returns below are TOOL style's, for RIPE
+ * style see query_run_env().
  * @param source  the registry's source name (conf source)
  * @param res     filled in: objects written, refusal kind
  * @return 0 when objects were written; ERR_NOTFOUND when refused
@@ -328,9 +331,10 @@ int query_run(const query_t *q, store_txn_t *txn, const char *source,
               const query_sink_t *sink, query_result_t *res, err_t *err);
 
 /**
- * query_run() with an explicit environment (any style): start, step to
- * the end, free.  RIPE style: refusals are part of the answer written,
- * so the return is 0 for them (res->kind tells).
+ * query_run() with an explicit environment (its limits apply): start,
+ * step to the end, free.  TOOL style returns as query_run(); RIPE style
+ * writes refusals as part of the answer and returns 0 for them
+ * (res->kind tells), else the sink's or the store's status.
  */
 int query_run_env(const query_t *q, store_txn_t *txn, const query_env_t *env,
                   const query_sink_t *sink, query_result_t *res, err_t *err);
