@@ -637,6 +637,39 @@ static void test_errors(void)
     store_close(st);
 }
 
+/* Odd lines: each gets an answer (a block or objects), never a crash. */
+static void test_odd_lines(void)
+{
+    static const char *const lines[] = {
+        "", "-", "--", "-- -", "-q", "-t", "-v", "-V", "-s ,,, AS65000",
+        "-s , -r AS65000", "-i , X", "-T , AS65000", "-T,,", "--=x",
+        "--no-personal=1 X", "--types=x", "-kkk", "-k -k", "-qsources",
+        "-q sources -t person", "-rBGxTinetnum 192.0.2.0 - 192.0.2.255",
+        "-M 0.0.0.0/0", "-L ::/0", "-x 999.1.1.1", "AS4294967296",
+        "\t\r\n", "%", "'", "HELP", "-r help",
+    };
+    store_t *st = registry();
+    buf_t out, big;
+    query_result_t res;
+
+    buf_init(&out);
+    for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+        int rc = ask_env(st, lines[i], NULL, &out, &res);
+        CU_ASSERT_EQUAL(rc, 0);
+        /* an answer ends with an empty line (or is empty: "-k") */
+        if (out.len > 0)
+            CU_ASSERT_EQUAL(strcmp(out.s + out.len - 2, "\n\n"), 0);
+    }
+    /* a key of 100,000 characters */
+    buf_init(&big);
+    buf_pad(&big, 'A', 100000);
+    CU_ASSERT_EQUAL(ask_env(st, big.s, NULL, &out, &res), 0);
+    CU_ASSERT_EQUAL(res.kind, QUERY_E_NO_ENTRIES);
+    buf_free(&big);
+    buf_free(&out);
+    store_close(st);
+}
+
 static void test_personal_limit(void)
 {
     store_t *st = registry();
@@ -929,6 +962,7 @@ void suite_query_ripe(void)
     HARNESS_ADD(s, test_primary_keys);
     HARNESS_ADD(s, test_system_queries);
     HARNESS_ADD(s, test_errors);
+    HARNESS_ADD(s, test_odd_lines);
     HARNESS_ADD(s, test_personal_limit);
     HARNESS_ADD(s, test_parse_ripe);
     HARNESS_ADD(s, test_cursor_steps);
