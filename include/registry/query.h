@@ -61,9 +61,10 @@
  * RIPE's server does: an address, prefix or range is looked up in
  * inetnum/route (inet6num/route6, and domain when -T names it or, RIPE,
  * with -d) with the -x/-l/-L/-m/-M relation (default: exact, else the
- * smallest range containing it); "ASn" is an aut-num; anything else is a
- * primary key of every class (or of the -T classes) and a lookup key
- * (person:, role:, e-mail:, ...).  Unless -r, related objects follow
+ * smallest range containing it); "ASn" is an aut-num (RIPE: after the
+ * smallest as-block holding it, unless -T leaves as-block out); anything
+ * else is a primary key of every class (or of the -T classes) and a
+ * lookup key (person:, role:, e-mail:, ...).  Unless -r, related objects follow
  * (never limited by -T): TOOL: the person and role objects named by the
  * answer's admin-c:, tech-c:, zone-c: and abuse-c:, in order of
  * appearance, after all matches; RIPE: also author: and ping-hdl: (person
@@ -79,8 +80,10 @@
  * finds key-cert names only (other values are not looked up), the filter
  * notice (unless -B, -K, -t, -v, -q or "help"), the
  * --no-personal note, the -K notice; then per match (grouping on) "%
- * Information related to 'KEY'", an empty line, the object and its
- * related objects not written yet; with -G all matches, then all related
+ * Information related to 'KEY'", an empty line, for an inetnum,
+ * inet6num or aut-num whose abuse-c: (or its organisation's) names a role
+ * with abuse-mailbox: "% Abuse contact for 'KEY' is 'ADDR'" and an empty
+ * line, the object and its related objects not written yet; with -G all matches, then all related
  * objects.  Filtering: changed: always removed; without -B also e-mail:,
  * notify:, ref-nfy:, mnt-nfy:, upd-to:; auth: of a scheme ending in -PW
  * or SSO always becomes "SCHEME # Filtered"; the source: of an object

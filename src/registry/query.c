@@ -887,6 +887,61 @@ static int find_key(query_cursor_t *c, unsigned long mask)
     return rc;
 }
 
+/* The smallest as-block holding an ASN (RIPE's answer to "ASn"). */
+struct block_find {
+    unsigned long asn;
+    unsigned long span;     /* of the best block so far */
+    buf_t key;              /* its key; empty if none */
+};
+
+static int on_as_block(int cls, const char *pkey, const char *text,
+                       size_t len, void *arg)
+{
+    struct block_find *f = arg;
+    size_t n = strcspn(pkey, "-");
+    const char *hi = pkey + n + (pkey[n] == '-');
+    unsigned long lo_asn, hi_asn;
+    size_t ln = n;
+
+    (void) cls;
+    (void) text;
+    (void) len;
+    while (ln > 0 && pkey[ln - 1] == ' ')
+        ln--;
+    while (*hi == ' ')
+        hi++;
+    if (pkey[n] != '-' || syntax_parse_asn(pkey, ln, &lo_asn) != 0 ||
+        syntax_parse_asn(hi, strlen(hi), &hi_asn) != 0)
+        return 0;
+    if (lo_asn <= f->asn && f->asn <= hi_asn &&
+        (f->key.len == 0 || hi_asn - lo_asn < f->span)) {
+        f->span = hi_asn - lo_asn;
+        buf_reset(&f->key);
+        buf_puts(&f->key, pkey);
+    }
+    return 0;
+}
+
+/* RIPE: the as-block holding @asn, as a match (as-blocks are few: a
+ * walk over them all). */
+static int find_as_block(query_cursor_t *c, unsigned long asn)
+{
+    struct block_find f;
+    err_t e = ERR_INIT;
+    int rc;
+
+    f.asn = asn;
+    f.span = 0;
+    buf_init(&f.key);
+    rc = store_each(c->txn, SC_AS_BLOCK, on_as_block, &f, &e);
+    rc = walk_status(c, rc, &e);
+    if (rc == 0 && f.key.len > 0)
+        (void) add_match(c, SC_AS_BLOCK, f.key.s);
+    buf_free(&f.key);
+    err_free(&e);
+    return rc;
+}
+
 /* Resolve the query's matches (keys only). */
 static int find_matches(query_cursor_t *c)
 {
@@ -906,8 +961,18 @@ static int find_matches(query_cursor_t *c)
     }
     if (c->ripe && (q->rel_given || (q->flags & QUERY_REVERSE_DOMAIN)))
         c->warn_ip = 1;
-    if (mask == 0 && syntax_parse_asn(q->key, strlen(q->key), &asn) == 0)
-        mask = 1UL << SC_AUT_NUM;
+    if (syntax_parse_asn(q->key, strlen(q->key), &asn) == 0) {
+        if (c->ripe && (mask == 0 || (mask & (1UL << SC_AS_BLOCK)))) {
+            int rc = find_as_block(c, asn);
+            if (rc != 0)
+                return rc;
+            mask &= ~(1UL << SC_AS_BLOCK);
+            if (mask == 0 && q->cls_mask != 0)
+                return 0;       /* -T as-block alone */
+        }
+        if (mask == 0)
+            mask = 1UL << SC_AUT_NUM;
+    }
     return find_key(c, mask);
 }
 
@@ -1074,6 +1139,40 @@ typedef struct work {
 } work_t;
 
 /*
+ * RIPE: the abuse-mailbox: of the role named by @o's abuse-c:, or by the
+ * abuse-c: of its organisation, appended to @addr (nothing if none).
+ * @return 0 or the store's status.
+ */
+static int abuse_contact(query_cursor_t *c, const rpsl_obj_t *o, buf_t *addr,
+                         err_t *err)
+{
+    const char *handle = rpsl_obj_get(o, "abuse-c"), *org_id, *mbox;
+    rpsl_obj_t *org = NULL, *role = NULL;
+    err_t e = ERR_INIT;
+    int rc = 0;
+
+    if (handle == NULL && (org_id = rpsl_obj_get(o, "org")) != NULL &&
+        *org_id != '\0') {
+        rc = store_obj_load(c->txn, SC_ORGANISATION, org_id, &org, &e);
+        if (rc == 0)
+            handle = rpsl_obj_get(org, "abuse-c");
+    }
+    if (rc == 0 && handle != NULL && *handle != '\0') {
+        rc = store_obj_load(c->txn, SC_ROLE, handle, &role, &e);
+        if (rc == 0 && (mbox = rpsl_obj_get(role, "abuse-mailbox")) != NULL)
+            buf_puts(addr, mbox);
+    }
+    if (rc == ERR_NOTFOUND)
+        rc = 0;
+    else if (rc != 0)
+        err_set(err, rc, "%s", err_text(&e));
+    rpsl_obj_free(org);
+    rpsl_obj_free(role);
+    err_free(&e);
+    return rc;
+}
+
+/*
  * Write object (@cls, @key) unless written already: fetched from the
  * snapshot, formatted, written; a match (@primary) also queues what it
  * references.  Stops short (c->denied) at the personal-data limit.
@@ -1120,9 +1219,20 @@ static int put_object(query_cursor_t *c, work_t *w, const query_sink_t *sink,
 
     buf_reset(&w->out);
     if (c->ripe) {
-        if (primary && c->grouping)
+        if (primary && c->grouping) {
             buf_printf(&w->out, "%% Information related to '%s'\n\n",
                        w->key.s);
+            if (cls == SC_INETNUM || cls == SC_INET6NUM ||
+                cls == SC_AUT_NUM) {
+                buf_reset(&w->id);
+                rc = abuse_contact(c, o, &w->id, err);
+                if (rc != 0)
+                    goto leave;
+                if (w->id.len > 0)
+                    buf_printf(&w->out, "%% Abuse contact for '%s' is "
+                               "'%s'\n\n", w->key.s, w->id.s);
+            }
+        }
         ripe_print(c, o, &w->out);
     } else if (c->q->flags & QUERY_UNFILTERED) {
         buf_put(&w->out, w->text.s, w->text.len);

@@ -4,7 +4,8 @@
  * header and trailer, grouping and -G, related objects and -r, the
  * filtering without -B and with it (auth: hashes always), -K, -q
  * sources/version/types, -t person, -v inetnum, -c, -k, help, every
- * %ERROR/%WARNING block, the personal-data count and limit; and the
+ * %ERROR/%WARNING block, the as-block and abuse contact of an ASN, the
+ * personal-data count and limit; and the
  * resumable cursor: a 1,000-object answer written in steps of 7 equals
  * the one-shot answer while the cursor's memory stays independent of the
  * objects' size (its own account, and the process heap measured with
@@ -93,6 +94,26 @@ static const char *const objects[] = {
     "mnt-irt:        IRT-EXAMPLE\n"
     "source:         TEST\n",
 
+    "as-block:       AS64512 - AS65534\n"
+    "descr:          private block\n"
+    "mnt-by:         TEST-MNT\n"
+    "source:         TEST\n",
+
+    "as-block:       AS65000 - AS65009\n"
+    "descr:          example block\n"
+    "mnt-by:         TEST-MNT\n"
+    "source:         TEST\n",
+
+    "inet6num:       2001:db8::/32\n"
+    "netname:        EXAMPLE-NET6\n"
+    "country:        NL\n"
+    "org:            ORG-EX1-TEST\n"
+    "admin-c:        JD1-TEST\n"
+    "tech-c:         JD1-TEST\n"
+    "status:         ASSIGNED\n"
+    "mnt-by:         TEST-MNT\n"
+    "source:         TEST\n",
+
     "irt:            IRT-EXAMPLE\n"
     "address:        Example Street 4\n"
     "e-mail:         irt@example.net\n"
@@ -149,6 +170,9 @@ static const char *const objects[] = {
     "mnt-by:         TEST-MNT\n" \
     "source:         TEST # Filtered\n" \
     "\n"
+#define AUTNUM_GROUP \
+    "% Information related to 'AS65000'\n\n" \
+    "% Abuse contact for 'AS65000' is 'abuse@example.net'\n\n"
 #define FILTER_NOTE \
     "% Note: this output has been filtered.\n" \
     "%       To receive output for a database update, use the \"-B\" flag.\n" \
@@ -284,18 +308,40 @@ static void test_grouping_related(void)
                  FILTER_NOTE
                  "% Information related to 'TEST-MNT'\n\n"
                  MNTNER_F PERSON_F);
-    /* related: org, then the persons/roles in order, each once */
+    /* an ASN: the smallest as-block holding it, then the aut-num with
+     * its abuse contact; related: org, then the persons/roles in order,
+     * each once */
     CHECK_ANSWER(st, "as65000",
                  FILTER_NOTE
-                 "% Information related to 'AS65000'\n\n"
-                 AUTNUM_F ORG_F PERSON_F ROLE_F);
+                 "% Information related to 'AS65000 - AS65009'\n\n"
+                 "as-block:       AS65000 - AS65009\n"
+                 "descr:          example block\n"
+                 "mnt-by:         TEST-MNT\n"
+                 "source:         TEST\n"
+                 "\n"
+                 AUTNUM_GROUP AUTNUM_F ORG_F PERSON_F ROLE_F);
     /* -G: no group lines */
-    CHECK_ANSWER(st, "-G AS65000", FILTER_NOTE AUTNUM_F ORG_F PERSON_F
-                 ROLE_F);
+    CHECK_ANSWER(st, "-G -T aut-num AS65000", FILTER_NOTE AUTNUM_F ORG_F
+                 PERSON_F ROLE_F);
     /* -r: no related objects */
-    CHECK_ANSWER(st, "-r AS65000",
+    CHECK_ANSWER(st, "-r -T aut-num AS65000",
+                 FILTER_NOTE AUTNUM_GROUP AUTNUM_F);
+    /* the abuse contact of the organisation */
+    CHECK_ANSWER(st, "-r 2001:db8::/32",
                  FILTER_NOTE
-                 "% Information related to 'AS65000'\n\n" AUTNUM_F);
+                 "% Information related to '2001:db8::/32'\n\n"
+                 "% Abuse contact for '2001:db8::/32' is "
+                 "'abuse@example.net'\n\n"
+                 "inet6num:       2001:db8::/32\n"
+                 "netname:        EXAMPLE-NET6\n"
+                 "country:        NL\n"
+                 "org:            ORG-EX1-TEST\n"
+                 "admin-c:        JD1-TEST\n"
+                 "tech-c:         JD1-TEST\n"
+                 "status:         ASSIGNED\n"
+                 "mnt-by:         TEST-MNT\n"
+                 "source:         TEST\n"
+                 "\n");
     /* two groups: a related object is written once per answer; a route's
      * group key is prefix and origin run together */
     CHECK_ANSWER(st, "192.0.2.77",
@@ -336,7 +382,7 @@ static void test_grouping_related(void)
                  "mnt-irt:        IRT-EXAMPLE\n"
                  "source:         TEST\n"
                  "\n"
-                 "irt:            IRT-EXAMPLE\n"
+                              "irt:            IRT-EXAMPLE\n"
                  "address:        Example Street 4\n"
                  "auth:           PGPKEY-ABCD1234\n"
                  "admin-c:        JD1-TEST\n"
@@ -348,9 +394,9 @@ static void test_grouping_related(void)
     /* the personal data written: person and role objects */
     buf_init(&out);
     CU_ASSERT_EQUAL(ask_env(st, "AS65000", NULL, &out, &res), 0);
-    CU_ASSERT_EQUAL(res.objects, 4);
+    CU_ASSERT_EQUAL(res.objects, 5);
     CU_ASSERT_EQUAL(res.personal, 2);
-    CU_ASSERT_EQUAL(res.matches, 1);
+    CU_ASSERT_EQUAL(res.matches, 2);
     CU_ASSERT_EQUAL(res.kind, QUERY_E_NONE);
     buf_free(&out);
     store_close(st);
@@ -416,8 +462,8 @@ static void test_system_queries(void)
     store_t *st = registry();
     buf_t want;
 
-    CHECK_ANSWER(st, "-q sources", "TEST:3:N:1-9\n\n");
-    CHECK_ANSWER(st, "--list-sources", "TEST:3:N:1-9\n\n");
+    CHECK_ANSWER(st, "-q sources", "TEST:3:N:1-12\n\n");
+    CHECK_ANSWER(st, "--list-sources", "TEST:3:N:1-12\n\n");
     CHECK_ANSWER(st, "-q version", "% whois-server-0.1\n\n");
     buf_init(&want);
     for (int cls = 0; cls < SC__COUNT; cls++)
@@ -478,8 +524,8 @@ static void test_system_queries(void)
         buf_free(&o);
     }
     CHECK_ANSWER(st, "-k", "");
-    CHECK_ANSWER(st, "-k -r AS65000", FILTER_NOTE
-                 "% Information related to 'AS65000'\n\n" AUTNUM_F);
+    CHECK_ANSWER(st, "-k -r -T aut-num AS65000", FILTER_NOTE AUTNUM_GROUP
+                 AUTNUM_F);
     store_close(st);
 }
 
@@ -555,14 +601,13 @@ static void test_errors(void)
                    "to the server.\n"
                    "\n");
     /* a warning: the query still runs */
-    CHECK_ANSWER(st, "-x -r AS65000",
+    CHECK_ANSWER(st, "-x -r -T aut-num AS65000",
                  "%WARNING:902: useless IP flag passed\n"
                  "%\n"
                  "% An IP flag (-l, -L, -m, -M, -x, -d or -b) used without "
                  "an IP key.\n"
                  "\n"
-                 FILTER_NOTE
-                 "% Information related to 'AS65000'\n\n" AUTNUM_F);
+                 FILTER_NOTE AUTNUM_GROUP AUTNUM_F);
     /* inverse on auth: key-cert names only */
     expect_refusal(st, "-i auth MD5-PW", QUERY_E_NO_ENTRIES,
                    "% Inverse search on 'auth' attribute is limited to "
@@ -680,10 +725,9 @@ static void test_personal_limit(void)
     /* one person/role object left today: the role is refused */
     env.personal_limit = 1;
     buf_init(&out);
-    CU_ASSERT_EQUAL(ask_env(st, "AS65000", &env, &out, &res), 0);
+    CU_ASSERT_EQUAL(ask_env(st, "-T aut-num AS65000", &env, &out, &res), 0);
     CU_ASSERT_STRING_EQUAL(out.s,
-        FILTER_NOTE
-        "% Information related to 'AS65000'\n\n"
+        FILTER_NOTE AUTNUM_GROUP
         AUTNUM_F ORG_F PERSON_F
         "%ERROR:201: access denied for 192.0.2.7\n"
         "%\n"
@@ -696,7 +740,8 @@ static void test_personal_limit(void)
     CU_ASSERT_EQUAL(res.objects, 3);
     /* no personal data in the answer: no limit reached */
     env.personal_limit = 0;
-    CU_ASSERT_EQUAL(ask_env(st, "-r AS65000", &env, &out, &res), 0);
+    CU_ASSERT_EQUAL(ask_env(st, "-r -T aut-num AS65000", &env, &out, &res),
+                    0);
     CU_ASSERT_EQUAL(res.kind, QUERY_E_NONE);
     CU_ASSERT_EQUAL(res.personal, 0);
     buf_free(&out);
@@ -945,7 +990,7 @@ static void test_cursor_limit(void)
     env.max_objects = 100;
     CU_ASSERT_EQUAL(ask_env(st, "-rG -i mnt-by TEST-MNT", &env, &out,
                             &res), 0);
-    CU_ASSERT_EQUAL(res.matches, 9);
+    CU_ASSERT_EQUAL(res.matches, 12);
     CU_ASSERT_EQUAL(res.truncated, 0);
     buf_free(&out);
     store_close(st);
