@@ -121,6 +121,15 @@ typedef struct conf {
                                  service."); NULL: the source */
     char *whois_terms_url;  /**< the terms and conditions URL of the
                                  banner */
+    unsigned whois_personal_limit; /**< person and role objects one
+                                 client address may be sent per UTC day
+                                 (RIPE's query ACL); beyond, %ERROR:201;
+                                 0: no limit */
+    strv_t whois_personal_exempt; /**< addresses and networks the limit
+                                 does not apply to (default the loopback
+                                 networks; "none": none) */
+    unsigned whois_personal_table; /**< client addresses counted at most
+                                 (the oldest is dropped for a new one) */
 } conf_t;
 
 /** Default limits (see conf_t and README "Limits"). */
@@ -149,6 +158,10 @@ typedef struct conf {
 #define CONF_DEFAULT_WHOIS_QUERY_TIMEOUT 180L
 #define CONF_DEFAULT_WHOIS_MAX_OBJECTS 250000u
 #define CONF_DEFAULT_WHOIS_TERMS_URL "https://docs.db.ripe.net/terms-conditions.html"
+/* RIPE's public service: 1,000 personal objects per address per day */
+#define CONF_DEFAULT_WHOIS_PERSONAL_LIMIT 1000u
+#define CONF_DEFAULT_WHOIS_PERSONAL_EXEMPT "127.0.0.0/8, ::1"
+#define CONF_DEFAULT_WHOIS_PERSONAL_TABLE 100000u
 
 /** The build's SYSCONFDIR (Makefile: PREFIX/etc, /etc for PREFIX=/usr). */
 #ifndef AUTODBM_SYSCONFDIR
@@ -167,7 +180,8 @@ typedef struct conf {
  * CONF_DEFAULT_BCRYPT_MAX_COST, no
  * power_maintainers, hierarchical_as_sets yes, the
  * CONF_DEFAULT_WHOIS_* values of the query server, whois_log yes, no
- * whois_name (the source is used).
+ * whois_name (the source is used), whois_personal_exempt the loopback
+ * networks 127.0.0.0/8 and ::1.
  */
 void conf_defaults(conf_t *c);
 

@@ -16,10 +16,11 @@
 #include <sys/stat.h>
 
 #include "util/buf.h"
+#include "util/ipaddr.h"
 #include "registry/conf.h"
 
 enum kind { K_STRING, K_PATH, K_DELIVERY, K_SIZE, K_HOSTPORT, K_ADDRESS, K_BOOL, K_HASH,
-            K_SECONDS, K_COUNT, K_LIST, K_TEXT, K_LISTEN };
+            K_SECONDS, K_COUNT, K_LIST, K_TEXT, K_LISTEN, K_NETS };
 
 struct key {
     const char *name;
@@ -69,6 +70,9 @@ static const struct key keys[] = {
     { "whois_max_objects", K_COUNT, OFF(whois_max_objects) },
     { "whois_max_query_length", K_SIZE, OFF(whois_max_query_length) },
     { "whois_name", K_TEXT, OFF(whois_name) },
+    { "whois_personal_exempt", K_NETS, OFF(whois_personal_exempt) },
+    { "whois_personal_limit", K_COUNT, OFF(whois_personal_limit) },
+    { "whois_personal_table", K_COUNT, OFF(whois_personal_table) },
     { "whois_query_timeout", K_SECONDS, OFF(whois_query_timeout) },
     { "whois_terms_url", K_TEXT, OFF(whois_terms_url) },
 };
@@ -122,6 +126,11 @@ void conf_defaults(conf_t *c)
     c->whois_max_objects = CONF_DEFAULT_WHOIS_MAX_OBJECTS;
     c->whois_log = 1;
     c->whois_terms_url = xstrdup(CONF_DEFAULT_WHOIS_TERMS_URL);
+    c->whois_personal_limit = CONF_DEFAULT_WHOIS_PERSONAL_LIMIT;
+    c->whois_personal_table = CONF_DEFAULT_WHOIS_PERSONAL_TABLE;
+    strv_init(&c->whois_personal_exempt);
+    strv_add(&c->whois_personal_exempt, "127.0.0.0/8");
+    strv_add(&c->whois_personal_exempt, "::1");
 }
 
 void conf_free(conf_t *c)
@@ -140,6 +149,7 @@ void conf_free(conf_t *c)
     strv_free(&c->whois_listen);
     free(c->whois_name);
     free(c->whois_terms_url);
+    strv_free(&c->whois_personal_exempt);
     memset(c, 0, sizeof *c);
 }
 
@@ -247,6 +257,16 @@ static int valid_listen(const char *v, size_t len)
              strchr(a, ']') == NULL;
     free(a);
     return ok;
+}
+
+/* One address or prefix of either family. */
+static int valid_net(const char *v, size_t len)
+{
+    uint8_t a[16];
+    ip_range_t r;
+    if (memchr(v, '/', len))
+        return ip_parse_prefix(v, len, 0, 0, &r, NULL) == 0;
+    return ip_parse_v4(v, len, a) == 0 || ip_parse_v6(v, len, a) == 0;
 }
 
 static char *resolve(const char *dir, const char *v)
@@ -394,7 +414,9 @@ int conf_load(const char *path, conf_t *c, err_t *err)
             char *end;
             errno = 0;
             unsigned long cnt = strtoul(v, &end, 10);
-            if (end == v || *end || errno || v[0] == '-' || cnt == 0 || cnt > 100000000UL)
+            /* whois_personal_limit = 0 switches the limit off */
+            if (end == v || *end || errno || v[0] == '-' || cnt > 100000000UL ||
+                (cnt == 0 && k->off != OFF(whois_personal_limit)))
                 rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a positive number, got \"%s\"", path, lineno, s, v);
             else if (k->off == OFF(bcrypt_max_cost) && (cnt < 4 || cnt > 31))
                 rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a bcrypt cost from 4 to 31, got \"%s\"", path, lineno, s, v);
@@ -433,6 +455,25 @@ int conf_load(const char *path, conf_t *c, err_t *err)
                 if (len && !valid_listen(p, len))
                     rc = err_set(err, ERR_CONF, "%s:%u: %s: expected host:port "
                                  "addresses ([v6]:port), got \"%s\"", path, lineno, s, v);
+                else if (len)
+                    strv_addn(l, p, len);
+                p += len;
+                p += strspn(p, ", \t");
+            }
+            break;
+        }
+        case K_NETS: {
+            /* addresses or prefixes separated by commas and/or blanks;
+             * "none" for none */
+            strv_t *l = (strv_t *)((char *)c + k->off);
+            strv_free(l);
+            if (strcmp(v, "none") == 0)
+                break;
+            for (char *p = v; *p && rc == 0;) {
+                size_t len = strcspn(p, ", \t");
+                if (len && !valid_net(p, len))
+                    rc = err_set(err, ERR_CONF, "%s:%u: %s: expected addresses or "
+                                 "prefixes (or none), got \"%s\"", path, lineno, s, v);
                 else if (len)
                     strv_addn(l, p, len);
                 p += len;
