@@ -62,7 +62,8 @@ struct whoisd {
     struct event *ev_term, *ev_hup, *ev_drain;
     struct event *ev_resume;    /* accepting again after EMFILE */
     store_t *st;
-    whoisd_banner_t banner;
+    whoisd_ripe_env_t renv;     /* what RIPE-style answers share */
+    whoisd_acl_t *acl;          /* personal objects per client address */
     char host[256];
     char *version;
     conn_t *conns;          /* every live connection */
@@ -169,10 +170,16 @@ int whoisd_listen(const conf_t *cf, const char *prog, int dest,
             return rc;
         }
     }
+    int rc = whoisd_acl_new(cf->whois_personal_limit, cf->whois_personal_table,
+                            &cf->whois_personal_exempt, &w->acl, err);
+    if (rc) {
+        whoisd_free(w);
+        return rc;
+    }
     /* a store that does not open is reported now, on standard error;
      * closed again: an LMDB environment must not cross fork() */
     store_t *st = NULL;
-    int rc = store_open(cf->database, STORE_RDONLY, &st, err);
+    rc = store_open(cf->database, STORE_RDONLY, &st, err);
     store_close(st);
     if (rc) {
         whoisd_free(w);
@@ -369,9 +376,13 @@ static void start(conn_t *c, char *line, size_t len)
         else {
             buf_t b;
             buf_init(&b);
-            buf_printf(&b, "ERROR:100: internal software error\n\n"
+            buf_t t;
+            buf_init(&t);
+            buf_printf(&t, "ERROR:100: internal software error\n\n"
                        "Please contact %s if the problem persists.",
                        c->w->cf->robot_address);
+            whoisd_ripe_message(&b, t.s);
+            buf_free(&t);
             sink(b.s, b.len, c);
             buf_free(&b);
         }
@@ -551,7 +562,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
     }
     irr_limits_t lim = { w->cf->whois_max_objects, (double)w->cf->whois_query_timeout };
     c->irr = irr_session_new(w->st, w->cf->source, w->version, &lim);
-    c->ripe = whoisd_ripe_new(&w->banner, w->st, w->cf->source);
+    c->ripe = whoisd_ripe_new(&w->renv, c->addr);
     bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
     bufferevent_setwatermark(c->bev, EV_WRITE, OUT_LOW, 0);
     bufferevent_setwatermark(c->bev, EV_READ, 0,
@@ -663,10 +674,15 @@ int whoisd_run(whoisd_t *w, err_t *err)
     if (gethostname(w->host, sizeof w->host - 1) != 0)
         strcpy(w->host, "localhost");
     w->version = xstrdup(AUTODBM_VERSION);
-    w->banner.name = w->cf->whois_name ? w->cf->whois_name : w->cf->source;
-    w->banner.terms_url = w->cf->whois_terms_url;
-    w->banner.version = w->version;
-    w->banner.host = w->host;
+    w->renv.banner.name = w->cf->whois_name ? w->cf->whois_name : w->cf->source;
+    w->renv.banner.terms_url = w->cf->whois_terms_url;
+    w->renv.banner.version = w->version;
+    w->renv.banner.host = w->host;
+    w->renv.st = w->st;
+    w->renv.source = w->cf->source;
+    w->renv.max_objects = w->cf->whois_max_objects;
+    w->renv.contact = w->cf->robot_address;
+    w->renv.acl = w->acl;
 
     w->lis = xcalloc(w->nfds ? w->nfds : 1, sizeof *w->lis);
     for (size_t i = 0; i < w->nfds; i++) {
@@ -715,6 +731,7 @@ void whoisd_free(whoisd_t *w)
     if (w->base)
         event_base_free(w->base);
     store_close(w->st);
+    whoisd_acl_free(w->acl);
     free(w->version);
     free(w);
 }
