@@ -128,7 +128,7 @@ atomic() {
 import os, socket, sys
 port, done = int(sys.argv[1]), sys.argv[2]
 k = 0
-while k < 5000:
+while k < 100000:
     last = os.path.exists(done)
     s = socket.create_connection(("127.0.0.1", port), 10)
     s.sendall(b"-r -T person -i mnt-by TX-MNT\r\n")
