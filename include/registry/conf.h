@@ -135,6 +135,15 @@ typedef struct conf {
                                  service."); NULL: the source */
     char *whois_terms_url;  /**< the terms and conditions URL of the
                                  banner */
+    unsigned whois_personal_limit; /**< person and role objects one
+                                 client address may be sent per UTC day
+                                 (RIPE's query ACL); beyond, %ERROR:201;
+                                 0: no limit */
+    strv_t whois_personal_exempt; /**< addresses and networks the limit
+                                 does not apply to (default the loopback
+                                 networks; "none": none) */
+    unsigned whois_personal_table; /**< client addresses counted at most
+                                 (the oldest is dropped for a new one) */
 } conf_t;
 
 /** Default limits (see conf_t and README "Limits"). */
@@ -163,6 +172,10 @@ typedef struct conf {
 #define CONF_DEFAULT_WHOIS_QUERY_TIMEOUT 180L
 #define CONF_DEFAULT_WHOIS_MAX_OBJECTS 250000u
 #define CONF_DEFAULT_WHOIS_TERMS_URL "https://docs.db.ripe.net/terms-conditions.html"
+/* RIPE's public service: 1,000 personal objects per address per day */
+#define CONF_DEFAULT_WHOIS_PERSONAL_LIMIT 1000u
+#define CONF_DEFAULT_WHOIS_PERSONAL_EXEMPT "127.0.0.0/8, ::1"
+#define CONF_DEFAULT_WHOIS_PERSONAL_TABLE 100000u
 
 /** The build's SYSCONFDIR (Makefile: PREFIX/etc, /etc for PREFIX=/usr). */
 #ifndef AUTODBM_SYSCONFDIR
@@ -175,13 +188,6 @@ typedef struct conf {
 /** Default sync_max_request_size: 10M, as max_mail_size. */
 #define CONF_DEFAULT_SYNC_MAX_REQUEST_SIZE ((size_t)10 << 20)
 
-/**
- * Parse one address or CIDR prefix (IPv4 or IPv6; host bits of a prefix
- * are cleared) as a value of sync_trusted_proxies is read.
- * @param r  receives the range it covers
- * @return 0; -1 when it is neither.
- */
-int conf_net_parse(const char *s, size_t len, ip_range_t *r);
 
 /**
  * Fill @c with the embedded defaults: source TEST, database var/db,
@@ -193,7 +199,8 @@ int conf_net_parse(const char *s, size_t len, ip_range_t *r);
  * power_maintainers, hierarchical_as_sets yes, sync_allow_get no,
  * sync_keep_unicode no, CONF_DEFAULT_SYNC_MAX_REQUEST_SIZE, no
  * sync_trusted_proxies, the CONF_DEFAULT_WHOIS_* values of the query
- * server, whois_log yes, no whois_name (the source is used).
+ * server, whois_log yes, no whois_name (the source is used),
+ * whois_personal_exempt the loopback networks 127.0.0.0/8 and ::1.
  */
 void conf_defaults(conf_t *c);
 

@@ -58,6 +58,14 @@ int ip_parse_prefix(const char *s, size_t len, int af, int strict_host_bits,
                     ip_range_t *r, int *plen);
 
 /**
+ * Parse one address or one prefix "addr/len", IPv4 or IPv6 (host bits of
+ * a prefix are cleared): an entry of an access list.
+ * @param r  receives the range it covers (a single address for an address)
+ * @return 0; -1 when @s is neither.
+ */
+int ip_parse_net(const char *s, size_t len, ip_range_t *r);
+
+/**
  * Parse an inetnum key: "a.b.c.d - e.f.g.h" (lo <= hi), a prefix
  * "a.b.c.d/n" (host bits must be zero) or a single address.
  * @return 0 on success, -1 on a syntax error.

@@ -106,7 +106,7 @@ int main(int argc, char **argv)
     struct opts o = { NULL, 0, 0 };
     const query_extra_t extra = { "c:hV", on_opt, &o };
     const query_sink_t out = { stdout_write, stdout };
-    query_result_t res = { 0, QUERY_E_NONE };
+    query_result_t res = { .objects = 0, .kind = QUERY_E_NONE };
     query_t q;
     conf_t cf;
     err_t err = ERR_INIT;

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "util/buf.h"
+#include "util/ipaddr.h"
 #include "registry/conf.h"
 #include "util/ipaddr.h"
 
@@ -74,6 +75,9 @@ static const struct key keys[] = {
     { "whois_max_objects", K_COUNT, OFF(whois_max_objects) },
     { "whois_max_query_length", K_SIZE, OFF(whois_max_query_length) },
     { "whois_name", K_TEXT, OFF(whois_name) },
+    { "whois_personal_exempt", K_NETS, OFF(whois_personal_exempt) },
+    { "whois_personal_limit", K_COUNT, OFF(whois_personal_limit) },
+    { "whois_personal_table", K_COUNT, OFF(whois_personal_table) },
     { "whois_query_timeout", K_SECONDS, OFF(whois_query_timeout) },
     { "whois_terms_url", K_TEXT, OFF(whois_terms_url) },
 };
@@ -129,23 +133,11 @@ void conf_defaults(conf_t *c)
     c->whois_max_objects = CONF_DEFAULT_WHOIS_MAX_OBJECTS;
     c->whois_log = 1;
     c->whois_terms_url = xstrdup(CONF_DEFAULT_WHOIS_TERMS_URL);
-}
-
-int conf_net_parse(const char *s, size_t len, ip_range_t *r)
-{
-    uint8_t a[16];
-    if (memchr(s, '/', len) != NULL)
-        return ip_parse_prefix(s, len, 0, 0, r, NULL);
-    memset(r, 0, sizeof *r);
-    if (ip_parse_v4(s, len, a) == 0)
-        r->af = 4;
-    else if (ip_parse_v6(s, len, a) == 0)
-        r->af = 6;
-    else
-        return -1;
-    memcpy(r->lo, a, sizeof a);
-    memcpy(r->hi, a, sizeof a);
-    return 0;
+    c->whois_personal_limit = CONF_DEFAULT_WHOIS_PERSONAL_LIMIT;
+    c->whois_personal_table = CONF_DEFAULT_WHOIS_PERSONAL_TABLE;
+    strv_init(&c->whois_personal_exempt);
+    strv_add(&c->whois_personal_exempt, "127.0.0.0/8");
+    strv_add(&c->whois_personal_exempt, "::1");
 }
 
 void conf_free(conf_t *c)
@@ -165,6 +157,7 @@ void conf_free(conf_t *c)
     strv_free(&c->whois_listen);
     free(c->whois_name);
     free(c->whois_terms_url);
+    strv_free(&c->whois_personal_exempt);
     memset(c, 0, sizeof *c);
 }
 
@@ -419,7 +412,9 @@ int conf_load(const char *path, conf_t *c, err_t *err)
             char *end;
             errno = 0;
             unsigned long cnt = strtoul(v, &end, 10);
-            if (end == v || *end || errno || v[0] == '-' || cnt == 0 || cnt > 100000000UL)
+            /* whois_personal_limit = 0 switches the limit off */
+            if (end == v || *end || errno || v[0] == '-' || cnt > 100000000UL ||
+                (cnt == 0 && k->off != OFF(whois_personal_limit)))
                 rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a positive number, got \"%s\"", path, lineno, s, v);
             else if (k->off == OFF(bcrypt_max_cost) && (cnt < 4 || cnt > 31))
                 rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a bcrypt cost from 4 to 31, got \"%s\"", path, lineno, s, v);
@@ -452,18 +447,20 @@ int conf_load(const char *path, conf_t *c, err_t *err)
         case K_LISTEN:
         case K_NETS: {
             /* separated by commas and/or blanks: host:port addresses
-             * (K_LISTEN), or addresses and CIDR prefixes, IPv4 or IPv6
-             * (K_NETS) */
+             * (K_LISTEN), or addresses and CIDR prefixes, IPv4 or IPv6,
+             * or "none" (K_NETS) */
             strv_t *l = (strv_t *)((char *)c + k->off);
             strv_free(l);
+            if (k->kind == K_NETS && strcmp(v, "none") == 0)
+                break;
             for (char *p = v; *p && rc == 0;) {
                 size_t len = strcspn(p, ", \t");
                 ip_range_t r;
                 if (len && k->kind == K_LISTEN && !valid_listen(p, len))
                     rc = err_set(err, ERR_CONF, "%s:%u: %s: expected host:port "
                                  "addresses ([v6]:port), got \"%s\"", path, lineno, s, v);
-                else if (len && k->kind == K_NETS && conf_net_parse(p, len, &r) != 0)
-                    rc = err_set(err, ERR_CONF, "%s:%u: %s: not a list of addresses or prefixes: \"%s\"", path, lineno, s, v);
+                else if (len && k->kind == K_NETS && ip_parse_net(p, len, &r) != 0)
+                    rc = err_set(err, ERR_CONF, "%s:%u: %s: expected addresses or prefixes (or none), got \"%s\"", path, lineno, s, v);
                 else if (len)
                     strv_addn(l, p, len);
                 p += len;

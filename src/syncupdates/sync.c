@@ -280,10 +280,10 @@ int sync_check(sync_t *s, FILE *in)
 static int in_nets(const strv_t *nets, const char *a)
 {
     ip_range_t addr, net;
-    if (a == NULL || conf_net_parse(a, strlen(a), &addr) != 0)
+    if (a == NULL || ip_parse_net(a, strlen(a), &addr) != 0)
         return 0;
     for (size_t i = 0; i < nets->n; i++)
-        if (conf_net_parse(nets->v[i], strlen(nets->v[i]), &net) == 0 &&
+        if (ip_parse_net(nets->v[i], strlen(nets->v[i]), &net) == 0 &&
             ip_range_contains(&net, &addr))
             return 1;
     return 0;
@@ -297,7 +297,7 @@ static char *host_address(const char *s, size_t n)
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;
     ip_range_t r;
-    if (n == 0 || memchr(s, '/', n) || conf_net_parse(s, n, &r) != 0)
+    if (n == 0 || memchr(s, '/', n) || ip_parse_net(s, n, &r) != 0)
         return NULL;
     return xstrndup(s, n);
 }

@@ -511,3 +511,20 @@ void ip_format_prefix(const ip_range_t *r, buf_t *out)
     buf_putc(out, '/');
     put_uint(out, (unsigned)plen, 10);
 }
+
+int ip_parse_net(const char *s, size_t len, ip_range_t *r)
+{
+    uint8_t a[16];
+    if (memchr(s, '/', len) != NULL)
+        return ip_parse_prefix(s, len, 0, 0, r, NULL);
+    memset(r, 0, sizeof *r);
+    if (ip_parse_v4(s, len, a) == 0)
+        r->af = 4;
+    else if (ip_parse_v6(s, len, a) == 0)
+        r->af = 6;
+    else
+        return -1;
+    memcpy(r->lo, a, sizeof a);
+    memcpy(r->hi, a, sizeof a);
+    return 0;
+}

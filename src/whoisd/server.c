@@ -7,7 +7,11 @@
  * for more while the output buffer is under OUT_HIGH, and the write
  * callback (the output drained to OUT_LOW) calls it again; when the
  * answer is complete the next line is taken, or the connection closes
- * once its output is flushed.  So memory per connection is bounded by
+ * once its output is flushed.  Output is written at once (flush())
+ * while the bufferevent's write event is off, and the event is switched
+ * on only for what the socket did not take, so a small answer costs one
+ * writev and no epoll_ctl; reading stays on for an answer complete at
+ * once.  So memory per connection is bounded by
  * OUT_HIGH plus one piece of an answer plus the input high watermark,
  * whatever the answer's size (except for answers a producer computes
  * whole: "!" lists, limited by whois_max_objects).
@@ -62,7 +66,8 @@ struct whoisd {
     struct event *ev_term, *ev_hup, *ev_drain;
     struct event *ev_resume;    /* accepting again after EMFILE */
     store_t *st;
-    whoisd_banner_t banner;
+    whoisd_ripe_env_t renv;     /* what RIPE-style answers share */
+    whoisd_acl_t *acl;          /* personal objects per client address */
     char host[256];
     char *version;
     conn_t *conns;          /* every live connection */
@@ -169,10 +174,16 @@ int whoisd_listen(const conf_t *cf, const char *prog, int dest,
             return rc;
         }
     }
+    int rc = whoisd_acl_new(cf->whois_personal_limit, cf->whois_personal_table,
+                            &cf->whois_personal_exempt, &w->acl, err);
+    if (rc) {
+        whoisd_free(w);
+        return rc;
+    }
     /* a store that does not open is reported now, on standard error;
      * closed again: an LMDB environment must not cross fork() */
     store_t *st = NULL;
-    int rc = store_open(cf->database, STORE_RDONLY, &st, err);
+    rc = store_open(cf->database, STORE_RDONLY, &st, err);
     store_close(st);
     if (rc) {
         whoisd_free(w);
@@ -250,6 +261,32 @@ static void free_later(conn_t *c)
     event_base_once(c->w->base, -1, EV_TIMEOUT, on_free_later, c, &zero);
 }
 
+/* Write what the output holds at once while the write event is off and
+ * no answer is in progress (the usual case: a small answer goes out in
+ * one writev, without the two epoll_ctl calls of adding and removing the
+ * write event); what the socket does not take, and the output of an
+ * answer still in progress, is left to the write event, switched on. */
+static void flush(conn_t *c)
+{
+    struct evbuffer *out = bufferevent_get_output(c->bev);
+    if (c->dead || evbuffer_get_length(out) == 0 ||
+        (bufferevent_get_enabled(c->bev) & EV_WRITE))
+        return;
+    if (c->ans.self) {
+        /* an answer in progress: the write event asks for more as the
+         * output drains (on_write) */
+        bufferevent_enable(c->bev, EV_WRITE);
+        return;
+    }
+    /* a socket bufferevent keeps the start of its output frozen (only
+     * its own write callback drains it): thawed for this write */
+    evbuffer_unfreeze(out, 1);
+    (void)evbuffer_write(out, bufferevent_getfd(c->bev));
+    evbuffer_freeze(out, 1);
+    if (evbuffer_get_length(out) > 0)
+        bufferevent_enable(c->bev, EV_WRITE);   /* errors show there too */
+}
+
 /* Stop reading; close once the output is out (at once if it is). */
 static void finish(conn_t *c, const char *end)
 {
@@ -257,6 +294,7 @@ static void finish(conn_t *c, const char *end)
         c->end = end;
     c->closing = 1;
     bufferevent_disable(c->bev, EV_READ);
+    flush(c);
     if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
         free_later(c);
 }
@@ -369,9 +407,13 @@ static void start(conn_t *c, char *line, size_t len)
         else {
             buf_t b;
             buf_init(&b);
-            buf_printf(&b, "ERROR:100: internal software error\n\n"
+            buf_t t;
+            buf_init(&t);
+            buf_printf(&t, "ERROR:100: internal software error\n\n"
                        "Please contact %s if the problem persists.",
                        c->w->cf->robot_address);
+            whoisd_ripe_message(&b, t.s);
+            buf_free(&t);
             sink(b.s, b.len, c);
             buf_free(&b);
         }
@@ -380,9 +422,12 @@ static void start(conn_t *c, char *line, size_t len)
         return;
     }
     err_free(&err);
-    bufferevent_disable(c->bev, EV_READ);
     c->qbytes = c->bytes;
     produce(c);
+    /* an answer still in progress: read nothing meanwhile (reading
+     * stays on for one already complete, saving two epoll_ctl calls) */
+    if (c->ans.self && !c->closing && !c->dead)
+        bufferevent_disable(c->bev, EV_READ);
 }
 
 /* Ask the answer in progress for more while the output has room. */
@@ -416,6 +461,7 @@ static void produce(conn_t *c)
             return;
         }
     }
+    flush(c);
 }
 
 /* Take complete lines from the input while no answer is in progress. */
@@ -469,6 +515,7 @@ static void on_read(struct bufferevent *bev, void *arg)
     (void)bev;
     if (!c->dead)
         take_lines(c);
+    flush(c);
 }
 
 static void on_write(struct bufferevent *bev, void *arg)
@@ -488,6 +535,11 @@ static void on_write(struct bufferevent *bev, void *arg)
     }
     if (!c->ans.self)
         take_lines(c);
+    /* all out and nothing in progress: back to writing at once */
+    if (!c->dead && !c->closing && !c->ans.self &&
+        evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+        bufferevent_disable(bev, EV_WRITE);
+    flush(c);
 }
 
 static void on_event(struct bufferevent *bev, short what, void *arg)
@@ -551,13 +603,15 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
     }
     irr_limits_t lim = { w->cf->whois_max_objects, (double)w->cf->whois_query_timeout };
     c->irr = irr_session_new(w->st, w->cf->source, w->version, &lim);
-    c->ripe = whoisd_ripe_new(&w->banner, w->st, w->cf->source);
+    c->ripe = whoisd_ripe_new(&w->renv, c->addr);
     bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
     bufferevent_setwatermark(c->bev, EV_WRITE, OUT_LOW, 0);
     bufferevent_setwatermark(c->bev, EV_READ, 0,
                              w->cf->whois_max_query_length + 4096);
     set_timeouts(c);
-    bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+    /* writing: see flush() (a new bufferevent has EV_WRITE on) */
+    bufferevent_disable(c->bev, EV_WRITE);
+    bufferevent_enable(c->bev, EV_READ);
     if (same >= w->cf->whois_max_connections_per_address) {
         buf_t t;
         buf_init(&t);
@@ -663,10 +717,15 @@ int whoisd_run(whoisd_t *w, err_t *err)
     if (gethostname(w->host, sizeof w->host - 1) != 0)
         strcpy(w->host, "localhost");
     w->version = xstrdup(AUTODBM_VERSION);
-    w->banner.name = w->cf->whois_name ? w->cf->whois_name : w->cf->source;
-    w->banner.terms_url = w->cf->whois_terms_url;
-    w->banner.version = w->version;
-    w->banner.host = w->host;
+    w->renv.banner.name = w->cf->whois_name ? w->cf->whois_name : w->cf->source;
+    w->renv.banner.terms_url = w->cf->whois_terms_url;
+    w->renv.banner.version = w->version;
+    w->renv.banner.host = w->host;
+    w->renv.st = w->st;
+    w->renv.source = w->cf->source;
+    w->renv.max_objects = w->cf->whois_max_objects;
+    w->renv.contact = w->cf->robot_address;
+    w->renv.acl = w->acl;
 
     w->lis = xcalloc(w->nfds ? w->nfds : 1, sizeof *w->lis);
     for (size_t i = 0; i < w->nfds; i++) {
@@ -715,6 +774,7 @@ void whoisd_free(whoisd_t *w)
     if (w->base)
         event_base_free(w->base);
     store_close(w->st);
+    whoisd_acl_free(w->acl);
     free(w->version);
     free(w);
 }

@@ -27,38 +27,10 @@ n=0
 . "$(dirname "$0")/check.inc"
 
 command -v python3 >/dev/null 2>&1 || { echo "# skipped: no python3"; exit 0; }
-client() { timeout 60 python3 "$W/client.py" "$@"; }
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+. "$(dirname "$0")/whoisd.inc"
 have_v6() {
     python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null
 }
-# wait_port PORT: until it accepts (at most 30 s: a sanitizer build on a
-# loaded machine starts slowly)
-wait_port() {
-    i=0
-    while [ $i -lt 300 ]; do
-        python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 1).close()" 2>/dev/null && return 0
-        sleep 0.1; i=$((i + 1))
-    done
-    return 1
-}
-# start DIR: run the server of DIR/autodbm.conf; sets $pid
-start() {
-    AUTODBM_LOG_STDERR=1 "$BIN/autodbm-whoisd" -c "$1/autodbm.conf" -f >"$1/server.log" 2>&1 &
-    pid=$!
-    PIDS="$PIDS $pid"
-}
-# stop PID: SIGTERM, wait at most 10 s; the exit status in $stop_rc
-stop() {
-    kill -TERM "$1" 2>/dev/null
-    i=0
-    while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-    if kill -0 "$1" 2>/dev/null; then kill -KILL "$1"; stop_rc=timeout; else
-        wait "$1"; stop_rc=$?; fi
-}
-
 # ---------------------------------------------------------------- setup
 PORT=$(free_port)
 LISTEN="127.0.0.1:$PORT"
@@ -87,8 +59,6 @@ grep -v '^#' "$W/commands" | while IFS='|' read -r name bytes; do
 done > "$T/golden.log"
 cat "$T/golden.log"
 n=$((n + $(grep -c '^\(not \)\{0,1\}ok' "$T/golden.log")))
-# alive PID DIR: the server runs; else the end of its log
-alive() { kill -0 "$1" 2>/dev/null || { tail -n 30 "$2/server.log"; return 1; }; }
 check "the server runs after the golden queries" alive "$S" "$T/s"
 
 if [ $V6 = 1 ]; then

@@ -191,6 +191,43 @@ static void test_whois_keys(void)
     expect_error("whois_max_objects = 0\n", ":1: whois_max_objects");
 }
 
+/* The personal-data limit: defaults, 0 switches it off, exempt networks
+ * (addresses or prefixes of both families, or none). */
+static void test_whois_personal(void)
+{
+    conf_t c;
+    err_t e = ERR_INIT;
+    conf_defaults(&c);
+    CU_ASSERT_EQUAL(c.whois_personal_limit, 1000);
+    CU_ASSERT_EQUAL(c.whois_personal_table, 100000);
+    CU_ASSERT_EQUAL_FATAL(c.whois_personal_exempt.n, 2);
+    CU_ASSERT_STRING_EQUAL(c.whois_personal_exempt.v[0], "127.0.0.0/8");
+    CU_ASSERT_STRING_EQUAL(c.whois_personal_exempt.v[1], "::1");
+    conf_free(&c);
+
+    char *path = write_conf("whois_personal_limit = 0\n"
+                            "whois_personal_table = 50\n"
+                            "whois_personal_exempt = 192.0.2.1, 2001:db8::/32 10.0.0.0/8\n");
+    CU_ASSERT_EQUAL_FATAL(conf_load(path, &c, &e), 0);
+    CU_ASSERT_EQUAL(c.whois_personal_limit, 0);
+    CU_ASSERT_EQUAL(c.whois_personal_table, 50);
+    CU_ASSERT_EQUAL_FATAL(c.whois_personal_exempt.n, 3);
+    CU_ASSERT_STRING_EQUAL(c.whois_personal_exempt.v[1], "2001:db8::/32");
+    conf_free(&c);
+    free(path);
+    path = write_conf("whois_personal_exempt = none\n");
+    CU_ASSERT_EQUAL_FATAL(conf_load(path, &c, &e), 0);
+    CU_ASSERT_EQUAL(c.whois_personal_exempt.n, 0);
+    conf_free(&c);
+    err_free(&e);
+    free(path);
+
+    expect_error("whois_personal_exempt = localhost\n", ":1: whois_personal_exempt");
+    expect_error("whois_personal_exempt = 10.0.0.0/33\n", ":1: whois_personal_exempt");
+    expect_error("whois_personal_limit = -1\n", ":1: whois_personal_limit");
+    expect_error("whois_personal_table = 0\n", ":1: whois_personal_table");
+}
+
 void suite_conf(void);
 void suite_conf(void)
 {
@@ -202,4 +239,5 @@ void suite_conf(void)
     HARNESS_ADD(s, test_path_choice);
     HARNESS_ADD(s, test_shipped_example);
     HARNESS_ADD(s, test_whois_keys);
+    HARNESS_ADD(s, test_whois_personal);
 }
