@@ -402,6 +402,15 @@ static void answer_fail(irr_answer_t *a, const char *fmt, ...)
 
 static void answer_limit(irr_answer_t *a, const ctx_t *c)
 {
+    /* the objects collected before the limit go with the answer: none of
+     * them is read again (irr_step() would, after the snapshot ended) */
+    for (size_t i = 0; i < a->nobj; i++)
+        free(a->objs[i].pkey);
+    free(a->objs);
+    a->objs = NULL;
+    a->nobj = 0;
+    a->next = 0;
+    a->tail_done = 1;
     if (strcmp(c->over_what, "time") == 0)
         answer_fail(a, "Query exceeded the time limit of %g seconds",
                     c->s->lim.max_seconds);
@@ -1160,6 +1169,10 @@ int irr_step(irr_answer_t *a, size_t budget, irr_sink_fn fn, void *arg,
             return err_set(err, ERR_IO, "the answer could not be written");
         a->head_off += n;
         done += n;
+    }
+    if (a->next < a->nobj && a->txn == NULL) {
+        a->close = 1;   /* objects to read but no snapshot: a bug, not a crash */
+        return err_set(err, ERR_SOFTWARE, "objects to send without a snapshot");
     }
     while (a->next < a->nobj && done < budget) {
         struct objref *r = &a->objs[a->next];

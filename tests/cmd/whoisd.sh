@@ -252,4 +252,14 @@ max_objects() {
         { head -c 300 "$T/many-objects"; return 1; }
 }
 check "whois_max_objects = 1000: !g of 100,000 routes refused, connection closed" max_objects
+# the same limit on a query that collects objects (!r ...,M, !o): the
+# objects collected before the limit are dropped with the answer (they
+# were read again after the snapshot had ended: a crash)
+objects_limit() { # QUERY
+    client "$PORT4" send "$1\n" > "$T/obj-limit"
+    [ "$(cat "$T/obj-limit")" = 'F Query exceeded the limit of 1000 objects or items' ] ||
+        { head -c 300 "$T/obj-limit"; return 1; }
+}
+check "whois_max_objects = 1000: !r10.0.0.0/8,M refused" objects_limit '!r10.0.0.0/8,M'
+check "... and the server answers the next query" objects_limit '!r10.0.0.0/8,M'
 stop "$pid"
