@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/buf.h"
 #include "fuzz_common.h"
+#include "rpsl/schema.h"
 
 void fz_fail(const char *file, int line, const char *what)
 {
@@ -141,4 +143,46 @@ void fz_check_diags(const diag_list_t *d, const rpsl_obj_t *o)
         FZ_CHECK(x->attr == DIAG_OBJECT ||
                  (x->attr >= 0 && o != NULL && (size_t)x->attr < o->nattrs));
     }
+}
+
+struct fz_text { const char *s; size_t len; };
+
+static int fz_load_unit(store_txn_t *txn, void *arg, err_t *err)
+{
+    const struct fz_text *t = arg;
+    size_t pos = 0;
+    unsigned lineno = 1, pline;
+    const char *p;
+    size_t plen;
+    while (rpsl_next_paragraph(t->s, t->len, &pos, &lineno, 0, &p, &plen, &pline)) {
+        rpsl_obj_t *o = NULL;
+        FZ_CHECK(rpsl_parse(p, plen, pline, 0, &o, NULL) == 0 && o);
+        FZ_CHECK(schema_classify(o, NULL) == 0);
+        int rc = store_obj_put(txn, o, 0, NULL, err);
+        rpsl_obj_free(o);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+store_t *fz_store(const char *registry, size_t len)
+{
+    char tmpl[] = "/tmp/fuzz-store.XXXXXX";
+    char *dir = mkdtemp(tmpl);
+    err_t err = ERR_INIT;
+    store_t *st = NULL;
+    struct fz_text t = { registry, len };
+    FZ_CHECK(dir != NULL);
+    FZ_CHECK(store_open_size(dir, 0, (size_t)8 << 20, &st, &err) == 0);
+    FZ_CHECK(store_write(st, fz_load_unit, &t, &err) == 0);
+    err_free(&err);
+    const char *files[] = { "data.mdb", "lock.mdb", "writer.lock" };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char *f = xasprintf("%s/%s", dir, files[i]);
+        unlink(f);
+        free(f);
+    }
+    rmdir(dir);
+    return st;
 }

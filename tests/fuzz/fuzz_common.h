@@ -1,7 +1,7 @@
 /*
  * fuzz_common.h - shared checks of the libFuzzer harnesses in tests/fuzz/.
  *
- * Each harness (fuzz_mailin.c, fuzz_rpsl.c, fuzz_update.c) is linked with
+ * Each harness (fuzz_mailin.c, fuzz_rpsl.c, fuzz_update.c, ...) is linked with
  * fuzz_common.c.  A violated property is reported on stderr and abort()s,
  * which libFuzzer records as a crash (the input is saved as an artifact).
  */
@@ -13,6 +13,7 @@
 
 #include "util/diag.h"
 #include "rpsl/rpsl.h"
+#include "store/store.h"
 
 /** Abort with a message naming the violated property. */
 #define FZ_CHECK(cond)                                                      \
@@ -49,6 +50,14 @@ void fz_roundtrip(const rpsl_obj_t *o, unsigned flags, int exact);
 
 /** Every diagnostic names an attribute of @o (or the object) and has text. */
 void fz_check_diags(const diag_list_t *d, const rpsl_obj_t *o);
+
+/**
+ * A store of the objects of the RPSL text @registry (@len bytes), in a
+ * temporary directory whose files are removed at once (the environment
+ * stays mapped until the process ends); for harnesses that query a store.
+ * Aborts when the text does not load.
+ */
+store_t *fz_store(const char *registry, size_t len);
 
 /** Two objects have the same attributes, lines and comments. */
 void fz_check_same(const rpsl_obj_t *a, const rpsl_obj_t *b, int comments);

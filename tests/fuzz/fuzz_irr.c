@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "util/buf.h"
 #include "fuzz_common.h"
@@ -51,48 +50,11 @@ static const char registry[] =
     "route6: 2001:67c:2e8::/48\norigin: AS3333\nmnt-by: EX-MNT\nsource: TEST\n\n"
     "route6: 2606:4700::/32\norigin: AS13335\nmnt-by: EX-MNT\nsource: TEST\n\n";
 
-static int load_unit(store_txn_t *txn, void *arg, err_t *err)
-{
-    (void)arg;
-    size_t pos = 0;
-    unsigned lineno = 1, pline;
-    const char *p;
-    size_t plen;
-    while (rpsl_next_paragraph(registry, sizeof registry - 1, &pos, &lineno, 0,
-                               &p, &plen, &pline)) {
-        rpsl_obj_t *o = NULL;
-        FZ_CHECK(rpsl_parse(p, plen, pline, 0, &o, NULL) == 0 && o);
-        FZ_CHECK(schema_classify(o, NULL) == 0);
-        int rc = store_obj_put(txn, o, 0, NULL, err);
-        rpsl_obj_free(o);
-        if (rc)
-            return rc;
-    }
-    return 0;
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    char tmpl[] = "/tmp/fuzz-irr.XXXXXX";
-    char *dir = mkdtemp(tmpl);
-    err_t err = ERR_INIT;
-    FZ_CHECK(dir != NULL);
-    FZ_CHECK(store_open_size(dir, 0, (size_t)8 << 20, &st, &err) == 0);
-    FZ_CHECK(store_write(st, load_unit, NULL, &err) == 0);
-    err_free(&err);
-    /* the files may go: the environment stays mapped */
-    char *f = xasprintf("%s/data.mdb", dir);
-    unlink(f);
-    free(f);
-    f = xasprintf("%s/lock.mdb", dir);
-    unlink(f);
-    free(f);
-    f = xasprintf("%s/writer.lock", dir);
-    unlink(f);
-    free(f);
-    rmdir(dir);
+    st = fz_store(registry, sizeof registry - 1);
     return 0;
 }
 
