@@ -106,6 +106,12 @@ typedef struct conf {
     size_t sync_max_request_size; /**< bytes of one syncupdates request
                                  body; beyond, 413 (default
                                  CONF_DEFAULT_SYNC_MAX_REQUEST_SIZE) */
+    unsigned sync_max_parts; /**< parts of one multipart/form-data
+                                 syncupdates request; beyond, 413 (default
+                                 CONF_DEFAULT_SYNC_MAX_PARTS) */
+    size_t sync_max_part_header_size; /**< bytes of the header of one such
+                                 part; beyond, 413 (default
+                                 CONF_DEFAULT_SYNC_MAX_PART_HEADER_SIZE) */
     strv_t sync_trusted_proxies; /**< sync_trusted_proxies = addresses or
                                  CIDR prefixes: clients whose ORIGIN
                                  parameter and X-Forwarded-For header name
@@ -175,6 +181,12 @@ typedef struct conf {
 /** Default sync_max_request_size: 10M, as max_mail_size. */
 #define CONF_DEFAULT_SYNC_MAX_REQUEST_SIZE ((size_t)10 << 20)
 
+/** Default sync_max_parts: a form has six fields; room for a few more. */
+#define CONF_DEFAULT_SYNC_MAX_PARTS 16u
+
+/** Default sync_max_part_header_size: 8K. */
+#define CONF_DEFAULT_SYNC_MAX_PART_HEADER_SIZE ((size_t)8 << 10)
+
 /**
  * Parse one address or CIDR prefix (IPv4 or IPv6; host bits of a prefix
  * are cleared) as a value of sync_trusted_proxies is read.
@@ -191,7 +203,8 @@ int conf_net_parse(const char *s, size_t len, ip_range_t *r);
  * signature_max_age 3600, the CONF_DEFAULT_MAX_* limits, bcrypt_max_cost
  * CONF_DEFAULT_BCRYPT_MAX_COST, no
  * power_maintainers, hierarchical_as_sets yes, sync_allow_get no,
- * sync_keep_unicode no, CONF_DEFAULT_SYNC_MAX_REQUEST_SIZE, no
+ * sync_keep_unicode no, CONF_DEFAULT_SYNC_MAX_REQUEST_SIZE,
+ * CONF_DEFAULT_SYNC_MAX_PARTS, CONF_DEFAULT_SYNC_MAX_PART_HEADER_SIZE, no
  * sync_trusted_proxies, the CONF_DEFAULT_WHOIS_* values of the query
  * server, whois_log yes, no whois_name (the source is used).
  */

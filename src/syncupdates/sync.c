@@ -251,7 +251,14 @@ int sync_check(sync_t *s, FILE *in)
             return answer(s, 400, "refused", "The request body is empty");
         char *cs = form_charset(s->content_type);
         err_t err = ERR_INIT;
-        if (t == FORM_URLENCODED)
+        if (t == FORM_MULTIPART &&
+            form_multipart_check(s->content_type, s->body.s, s->body.len,
+                                 s->conf.sync_max_parts, s->conf.sync_max_part_header_size,
+                                 &err) != 0)
+            answer(s, err.code == ERR_LIMIT ? 413 : 400, "refused", "%s: %s",
+                   err.code == ERR_LIMIT ? "The request is too large" : "Bad request",
+                   err_text(&err));
+        else if (t == FORM_URLENCODED)
             form_parse_urlencoded(f, s->body.s, s->body.len, cs);
         else if (form_parse_multipart(f, s->content_type, s->body.s, s->body.len, &err) != 0)
             answer(s, 400, "refused", "Bad request: %s", err_text(&err));

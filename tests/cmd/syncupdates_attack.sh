@@ -1,0 +1,87 @@
+#!/bin/sh
+# syncupdates_attack.sh - a stranger against autodbm-syncupdates (the CGI
+# run directly with CGI environment variables): each attack with a
+# control proving the legitimate request still works.
+#  - multipart amplification: a 10M body of tiny parts, of huge part
+#    headers or of nested multiparts made GMime build gigabytes; bounded by
+#    sync_max_parts and sync_max_part_header_size, nested multipart refused;
+#  - garbage requests under the sanitizer build: no crash (bounded loop).
+# The registry is tests/cases/attack-authz-takeover-pgp's (VICTIM-MNT:
+# victim-pw-1; EVIL-MNT: evil-pw-6).
+# Run by tests/run-check with AUTODBM_BIN; prints "ok N NAME" / "not ok N NAME".
+set -u
+BIN=${AUTODBM_BIN:?}
+SRC=${AUTODBM_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+T=$(mktemp -d "${TMPDIR:-/tmp}/autodbm-syncatk.XXXXXX") || exit 1
+holder=
+cleanup() {
+    [ -n "$holder" ] && kill "$holder" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+n=0
+. "$(dirname "$0")/check.inc"
+CASE=$SRC/tests/cases/attack-authz-takeover-pgp
+CGI=$BIN/autodbm-syncupdates
+Q=$BIN/autodbm-query
+D=$T/reg
+maildir_conf "$D/autodbm.conf" "gnupg_home = gnupg" "signature_max_age = 999999999" \
+    "lock_timeout = 2" "sync_max_request_size = 10M"
+"$BIN/autodbm-load" -q -c "$D/autodbm.conf" --non-strict "$CASE/objects.rpsl" >/dev/null
+export AUTODBM_CONF="$D/autodbm.conf"
+
+# cgi METHOD FILE [VAR=VALUE...]: run the CGI with FILE as the body;
+# T/head gets the header lines, T/body the body
+cgi() {
+    m=$1 f=$2; shift 2
+    env REQUEST_METHOD="$m" CONTENT_LENGTH="$(wc -c < "$f")" REMOTE_ADDR=192.0.2.66 \
+        AUTODBM_LOG_STDERR=1 "$@" "$CGI" < "$f" > "$T/resp" 2> "$T/log"
+    sed -n '1,/^\r*$/p' "$T/resp" | tr -d '\r' > "$T/head"
+    sed '1,/^\r*$/d' "$T/resp" > "$T/body"
+}
+status() { head -1 "$T/head" | cut -d' ' -f2; }
+is() { test "$(status)" = "$1"; }
+body_has() { grep -q -- "$1" "$T/body"; }
+# py FILE PROGRAM: FILE gets what the python program writes
+py() { f=$1; shift; python3 -c "$@" > "$f"; }
+# memory and time of one CGI run, in KB and s ("KB s")
+costly() {
+    /usr/bin/time -f '%M %e' -o "$T/cost" env REQUEST_METHOD=POST \
+        CONTENT_LENGTH="$(wc -c < "$1")" CONTENT_TYPE="$2" REMOTE_ADDR=192.0.2.66 \
+        "$CGI" < "$1" > "$T/resp" 2> "$T/log"
+    sed -n '1,/^\r*$/p' "$T/resp" | tr -d '\r' > "$T/head"
+    sed '1,/^\r*$/d' "$T/resp" > "$T/body"
+}
+small() { read kb s < "$T/cost"; test "$kb" -lt 200000; }
+person() {  # person NIC REMARK [PASSWORD]: a person maintained by EVIL-MNT
+    printf 'person:         Evil Two\naddress:        Evil Street 2\nphone:          +31 20 666 6667\ne-mail:         ep2@example.org\nremarks:        %s\nnic-hdl:        %s\nmnt-by:         EVIL-MNT\nsource:         TEST\n' "$2" "$1"
+    [ -z "${3:-}" ] || printf 'password:       %s\n' "$3"
+}
+B=atk-boundary
+MP="multipart/form-data; boundary=$B"
+
+# ------------------------------------------- multipart amplification
+person EV1-TEST one evil-pw-6 > "$T/p1"
+{ printf -- '--%s\r\nContent-Disposition: form-data; name="DATA"\r\n\r\n' $B
+  cat "$T/p1"; printf '\r\n--%s\r\nContent-Disposition: form-data; name="NEW"\r\n\r\nyes\r\n--%s--\r\n' $B $B; } > "$T/ok"
+cgi POST "$T/ok" CONTENT_TYPE="$MP"
+check "control: a multipart create of two parts: Create SUCCEEDED" body_has '^Create SUCCEEDED: \[person\] EV1-TEST'
+py "$T/parts" "import sys; sys.stdout.buffer.write(b'--$B\r\n\r\n' * 500000 + b'--$B--\r\n')"
+costly "$T/parts" "$MP"
+check "500000 empty parts (9M): refused, 413" is 413
+check "... naming sync_max_parts" body_has 'sync_max_parts'
+check "... without gigabytes of memory" small
+py "$T/hdrs" "import sys; sys.stdout.buffer.write(b'--$B\r\nContent-Disposition: form-data; name=\"DATA\"\r\n' + b'a:b\r\n' * 1000000 + b'\r\nx\r\n--$B--\r\n')"
+costly "$T/hdrs" "$MP"
+check "one part of a million header lines: refused, 413" is 413
+check "... naming sync_max_part_header_size" body_has 'sync_max_part_header_size'
+check "... without gigabytes of memory" small
+py "$T/nest" "import sys; sys.stdout.buffer.write(b'--$B\r\nContent-Type: multipart/mixed; boundary=in\r\n\r\n' + b'--in\r\n\r\n' * 700000 + b'--in--\r\n--$B--\r\n')"
+costly "$T/nest" "$MP"
+check "a part that is itself multipart (700000 parts inside): refused, 400" is 400
+check "... without gigabytes of memory" small
+py "$T/nest2" "import sys; sys.stdout.buffer.write(b'--$B\r\nContent-type:\r\n  MultiPart/mixed; boundary=in\r\n\r\n--in\r\n\r\nx\r\n--in--\r\n--$B--\r\n')"
+cgi POST "$T/nest2" CONTENT_TYPE="$MP"
+check "... also with its Content-Type folded and in mixed case" is 400
+
