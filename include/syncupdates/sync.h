@@ -108,6 +108,11 @@ void sync_answered(sync_t *s);
 /** It could not be: 503 and Retry-After for a transient @err, else 500. */
 void sync_failed(sync_t *s, const err_t *err);
 
+/** Release the store's writer lock (the update is committed or given
+ *  up): before the response is written, which may block on a client that
+ *  does not read it, while every other update would wait for the lock. */
+void sync_release(sync_t *s);
+
 /** Deliver what is queued (the notifications), when the update was
  *  handled; the store's writer lock is released first. */
 void sync_deliver(sync_t *s);

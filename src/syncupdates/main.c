@@ -16,14 +16,16 @@
  * trusted proxy its ORIGIN parameter or X-Forwarded-For) and the
  * keywords (HELP, NEW) to the update transaction, which in ONE write
  * transaction processes the objects, writes the ack and queues the
- * notifications; commit; respond 200 with the ack; deliver what is
+ * notifications; commit; release the store's writer lock; respond 200
+ * with the ack (a client slow to read it holds no lock); deliver what is
  * queued; log the request's one line.  A store busy past lock_timeout
  * (or full) is 503 with Retry-After and nothing changed; a configuration
  * that does not read, or an update that cannot be answered, 500.
  *
  * Configuration: -c FILE, else $AUTODBM_CONF, else the default path
  * (registry/conf.h); keys of its own: sync_max_request_size,
- * sync_trusted_proxies, sync_allow_get, sync_keep_unicode
+ * sync_max_parts, sync_max_part_header_size, sync_trusted_proxies,
+ * sync_allow_get, sync_keep_unicode
  * (contrib/man/autodbm.conf.5).
  *
  * Exit status: 0 once a response was written (whatever its status); 64
@@ -87,6 +89,7 @@ int main(int argc, char **argv)
     sync_answered(&s);
 
 leave:
+    sync_release(&s);       /* never held while a client reads the response */
     sync_respond(&s, stdout);
     sync_deliver(&s);
     sync_log(&s);

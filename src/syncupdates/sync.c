@@ -176,7 +176,9 @@ static void drain(FILE *in, unsigned long long n)
  * "too big").  A body beyond the limit is read and thrown away (up to
  * DRAIN_MAX bytes): a server that writes it into the CGI's pipe (fcgiwrap)
  * fails the response on a broken pipe.
- * @return 0, 1 too big, -1 a read error.
+ * @return 0, 1 too big, -1 a read error, -2 shorter than CONTENT_LENGTH
+ * (the client's connection ended before the whole body came: what came is
+ * not applied).
  */
 static int read_body(sync_t *s, FILE *in)
 {
@@ -208,6 +210,8 @@ static int read_body(sync_t *s, FILE *in)
         drain(in, DRAIN_MAX);
         return 1;
     }
+    if (s->content_length && s->body.len < want)
+        return -2;          /* the connection ended early: not all of it */
     return 0;
 }
 
@@ -245,6 +249,9 @@ int sync_check(sync_t *s, FILE *in)
         if (rc > 0)
             return answer(s, 413, "refused", "The request is larger than %zu bytes "
                           "(sync_max_request_size)", s->conf.sync_max_request_size);
+        if (rc == -2)
+            return answer(s, 400, "refused", "The request body is incomplete: %zu of %s "
+                          "bytes came (nothing was applied)", s->body.len, s->content_length);
         if (rc < 0)
             return answer(s, 400, "refused", "The request body cannot be read");
         if (s->body.len == 0)
@@ -475,6 +482,11 @@ void sync_failed(sync_t *s, const err_t *err)
     free(s->reason);
     s->reason = xstrdup(err_text(err));
     s->prio = LOG_ERR;
+}
+
+void sync_release(sync_t *s)
+{
+    store_unlock(s->st);
 }
 
 void sync_deliver(sync_t *s)
