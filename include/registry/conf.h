@@ -112,6 +112,9 @@ typedef struct conf {
     size_t sync_max_part_header_size; /**< bytes of the header of one such
                                  part; beyond, 413 (default
                                  CONF_DEFAULT_SYNC_MAX_PART_HEADER_SIZE) */
+    long sync_read_timeout; /**< seconds within which a syncupdates
+                                 request body must have come; beyond, 408
+                                 (default CONF_DEFAULT_SYNC_READ_TIMEOUT) */
     strv_t sync_trusted_proxies; /**< sync_trusted_proxies = addresses or
                                  CIDR prefixes: clients whose ORIGIN
                                  parameter and X-Forwarded-For header name
@@ -184,6 +187,10 @@ typedef struct conf {
 /** Default sync_max_parts: a form has six fields; room for a few more. */
 #define CONF_DEFAULT_SYNC_MAX_PARTS 16u
 
+/** Default sync_read_timeout: 60 s (a web server normally buffers the
+ *  body before the CGI starts). */
+#define CONF_DEFAULT_SYNC_READ_TIMEOUT 60L
+
 /** Default sync_max_part_header_size: 8K. */
 #define CONF_DEFAULT_SYNC_MAX_PART_HEADER_SIZE ((size_t)8 << 10)
 
@@ -204,7 +211,8 @@ int conf_net_parse(const char *s, size_t len, ip_range_t *r);
  * CONF_DEFAULT_BCRYPT_MAX_COST, no
  * power_maintainers, hierarchical_as_sets yes, sync_allow_get no,
  * sync_keep_unicode no, CONF_DEFAULT_SYNC_MAX_REQUEST_SIZE,
- * CONF_DEFAULT_SYNC_MAX_PARTS, CONF_DEFAULT_SYNC_MAX_PART_HEADER_SIZE, no
+ * CONF_DEFAULT_SYNC_MAX_PARTS, CONF_DEFAULT_SYNC_MAX_PART_HEADER_SIZE,
+ * CONF_DEFAULT_SYNC_READ_TIMEOUT, no
  * sync_trusted_proxies, the CONF_DEFAULT_WHOIS_* values of the query
  * server, whois_log yes, no whois_name (the source is used).
  */

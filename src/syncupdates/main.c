@@ -9,7 +9,7 @@
  *
  * The flow: read the request (the CGI environment and the body, at most
  * sync_max_request_size bytes) and make RIPE's checks before an update
- * (syncupdates/sync.h: 405, 415, 413, 403, 400); read DATA as the robot
+ * (syncupdates/sync.h: 405, 408, 415, 413, 403, 400); read DATA as the robot
  * reads a text part (registry/textin.h: inline clearsigned blocks are
  * verified over the bytes received, in the request's charset); hand its
  * pieces, the origin (the client's address: REMOTE_ADDR, or from a
@@ -24,7 +24,8 @@
  *
  * Configuration: -c FILE, else $AUTODBM_CONF, else the default path
  * (registry/conf.h); keys of its own: sync_max_request_size,
- * sync_max_parts, sync_max_part_header_size, sync_trusted_proxies,
+ * sync_max_parts, sync_max_part_header_size, sync_read_timeout,
+ * sync_trusted_proxies,
  * sync_allow_get, sync_keep_unicode
  * (contrib/man/autodbm.conf.5).
  *

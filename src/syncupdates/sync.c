@@ -5,6 +5,7 @@
  * robot reads a text part (src/registry/textin.c).
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,26 +163,62 @@ static void html_ack(sync_t *s)
     s->page = 1;
 }
 
-/* Read and throw away at most @n bytes of @in. */
-static void drain(FILE *in, unsigned long long n)
+/* Milliseconds from now to @s->t0 + sync_read_timeout (0 when past). */
+static int ms_left(const sync_t *s)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long ms = (long long)s->conf.sync_read_timeout * 1000 -
+                   ((long long)(now.tv_sec - s->t0.tv_sec) * 1000 +
+                    (now.tv_nsec - s->t0.tv_nsec) / 1000000);
+    return ms <= 0 ? 0 : ms > 1000000000 ? 1000000000 : (int)ms;
+}
+
+/*
+ * Read at most @n bytes of @fd into @p before the request's time is up.
+ * @return the bytes read, 0 at the end, -1 a read error, -3 the time is up.
+ */
+static ssize_t read_some(const sync_t *s, int fd, char *p, size_t n)
+{
+    for (;;) {
+        struct pollfd pf = { fd, POLLIN, 0 };
+        int r = poll(&pf, 1, ms_left(s));
+        if (r == 0)
+            return -3;
+        if (r < 0 && errno != EINTR)
+            return -1;
+        if (r < 0)
+            continue;
+        ssize_t got = read(fd, p, n);
+        if (got < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        return got;
+    }
+}
+
+/* Read and throw away at most @n bytes of @fd (while there is time). */
+static void drain(const sync_t *s, int fd, unsigned long long n)
 {
     char chunk[65536];
-    size_t got;
-    while (n > 0 && (got = fread(chunk, 1, n < sizeof chunk ? (size_t)n : sizeof chunk, in)) > 0)
-        n -= got;
+    ssize_t got;
+    while (n > 0 && (got = read_some(s, fd, chunk, n < sizeof chunk ? (size_t)n
+                                                                     : sizeof chunk)) > 0)
+        n -= (unsigned long long)got;
 }
 
 /*
  * Read the body: at most sync_max_request_size + 1 bytes (beyond is
- * "too big").  A body beyond the limit is read and thrown away (up to
- * DRAIN_MAX bytes): a server that writes it into the CGI's pipe (fcgiwrap)
- * fails the response on a broken pipe.
+ * "too big"), within sync_read_timeout seconds of the request's start.  A
+ * body beyond the limit is read and thrown away (up to DRAIN_MAX bytes,
+ * in the same time): a server that writes it into the CGI's pipe
+ * (fcgiwrap) fails the response on a broken pipe.
  * @return 0, 1 too big, -1 a read error, -2 shorter than CONTENT_LENGTH
  * (the client's connection ended before the whole body came: what came is
- * not applied).
+ * not applied), -3 the time was up before the body's end.
  */
 static int read_body(sync_t *s, FILE *in)
 {
+    int fd = fileno(in);
     size_t limit = s->conf.sync_max_request_size, want = limit + 1;
     if (s->content_length) {
         char *end;
@@ -190,7 +227,7 @@ static int read_body(sync_t *s, FILE *in)
         if (*end || errno)
             return 1;
         if (cl > limit) {
-            drain(in, cl < DRAIN_MAX ? cl : DRAIN_MAX);
+            drain(s, fd, cl < DRAIN_MAX ? cl : DRAIN_MAX);
             return 1;
         }
         want = (size_t)cl;
@@ -200,14 +237,15 @@ static int read_body(sync_t *s, FILE *in)
         size_t n = want - s->body.len;
         if (n > sizeof chunk)
             n = sizeof chunk;
-        if ((n = fread(chunk, 1, n, in)) == 0)
+        ssize_t got = read_some(s, fd, chunk, n);
+        if (got < 0)
+            return (int)got;
+        if (got == 0)
             break;
-        buf_put(&s->body, chunk, n);
+        buf_put(&s->body, chunk, (size_t)got);
     }
-    if (ferror(in))
-        return -1;
     if (s->body.len > limit) {
-        drain(in, DRAIN_MAX);
+        drain(s, fd, DRAIN_MAX);
         return 1;
     }
     if (s->content_length && s->body.len < want)
@@ -249,6 +287,10 @@ int sync_check(sync_t *s, FILE *in)
         if (rc > 0)
             return answer(s, 413, "refused", "The request is larger than %zu bytes "
                           "(sync_max_request_size)", s->conf.sync_max_request_size);
+        if (rc == -3)
+            return answer(s, 408, "refused", "The request body did not come within %ld "
+                          "seconds (sync_read_timeout); nothing was applied",
+                          s->conf.sync_read_timeout);
         if (rc == -2)
             return answer(s, 400, "refused", "The request body is incomplete: %zu of %s "
                           "bytes came (nothing was applied)", s->body.len, s->content_length);
@@ -506,6 +548,7 @@ static const char *reason_phrase(int status)
     case 400: return "Bad Request";
     case 403: return "Forbidden";
     case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
     case 413: return "Payload Too Large";
     case 415: return "Unsupported Media Type";
     case 503: return "Service Unavailable";

@@ -9,6 +9,8 @@
 #    applied as far as it went: refused, nothing applied;
 #  - the store's writer lock was held while the response was written: a
 #    client that does not read its (large) ack blocked every update;
+#  - a slow body (a client sending a few bytes, then nothing) kept the CGI
+#    waiting as long as the web server let it: sync_read_timeout -> 408;
 #  - garbage requests under the sanitizer build: no crash (bounded loop).
 # The registry is tests/cases/attack-authz-takeover-pgp's (VICTIM-MNT:
 # victim-pw-1; EVIL-MNT: evil-pw-6).
@@ -125,3 +127,20 @@ check "an update while another client does not read its large ack: 200 (not 503)
 check "... Create SUCCEEDED" body_has '^Create SUCCEEDED: \[person\] EV3-TEST'
 kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null; holder=
 kill "$slowcgi" 2>/dev/null; wait "$slowcgi" 2>/dev/null
+
+# ------------------------------------------------------- a slow body
+cp "$D/autodbm.conf" "$D/slow.conf"
+echo "sync_read_timeout = 1" >> "$D/slow.conf"
+{ printf 'DATA=x'; sleep 5; } | env REQUEST_METHOD=POST CONTENT_TYPE=application/x-www-form-urlencoded \
+    CONTENT_LENGTH=1000 REMOTE_ADDR=192.0.2.66 AUTODBM_CONF="$D/slow.conf" "$CGI" > "$T/resp" 2> "$T/log"
+sed -n '1,/^\r*$/p' "$T/resp" | tr -d '\r' > "$T/head"
+sed '1,/^\r*$/d' "$T/resp" > "$T/body"
+check "a body that stops coming: 408 after sync_read_timeout" is 408
+check "... naming sync_read_timeout" body_has 'sync_read_timeout'
+person EV4-TEST four evil-pw-6 > "$T/p4"
+printf 'DATA=%s' "$(enc "$T/p4")" > "$T/f4"
+{ head -c 10 "$T/f4"; sleep 0.5; tail -c +11 "$T/f4"; } | env REQUEST_METHOD=POST \
+    CONTENT_TYPE=application/x-www-form-urlencoded CONTENT_LENGTH="$(wc -c < "$T/f4")" \
+    REMOTE_ADDR=192.0.2.66 AUTODBM_CONF="$D/slow.conf" "$CGI" > "$T/resp" 2> "$T/log"
+sed '1,/^\r*$/d' "$T/resp" > "$T/body"
+check "control: a body that pauses within the timeout: Create SUCCEEDED" body_has '^Create SUCCEEDED: \[person\] EV4-TEST'
