@@ -13,7 +13,7 @@
  * reads a text part (registry/textin.h: inline clearsigned blocks are
  * verified over the bytes received, in the request's charset); hand its
  * pieces, the origin (the client's address: REMOTE_ADDR, or from a
- * trusted proxy its ORIGIN parameter or X-Forwarded-For) and the
+ * trusted proxy X-Forwarded-For or its ORIGIN parameter) and the
  * keywords (HELP, NEW) to the update transaction, which in ONE write
  * transaction processes the objects, writes the ack and queues the
  * notifications; commit; release the store's writer lock; respond 200

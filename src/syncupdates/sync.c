@@ -359,9 +359,12 @@ static char *host_address(const char *s, size_t n)
 }
 
 /*
- * The client's address: REMOTE_ADDR; from a trusted proxy its ORIGIN
- * parameter, else the last address of X-Forwarded-For (a value that is
- * not an address is ignored and logged).
+ * The client's address: REMOTE_ADDR; from a trusted proxy the last
+ * address of X-Forwarded-For, else its ORIGIN parameter (a value that is
+ * not an address is ignored and logged).  X-Forwarded-For first: a
+ * reverse proxy passes its client's form on, ORIGIN and all, and names
+ * that client there; a proxy application posting for its users sets
+ * ORIGIN and no X-Forwarded-For.
  */
 static char *client_address(sync_t *s)
 {
@@ -369,16 +372,16 @@ static char *client_address(sync_t *s)
     if (!in_nets(&s->conf.sync_trusted_proxies, s->remote_addr))
         return xstrdup(remote);
     char *a = NULL;
-    if (form_set(&s->form.origin)) {
-        a = host_address(s->form.origin.v.s, s->form.origin.v.len);
-        if (a == NULL)
-            logline_kv(&s->logextra, "bad-origin", "%s", s->form.origin.v.s);
-    } else if (s->forwarded_for) {
+    if (s->forwarded_for) {
         const char *last = strrchr(s->forwarded_for, ',');
         last = last ? last + 1 : s->forwarded_for;
         a = host_address(last, strlen(last));
         if (a == NULL)
             logline_kv(&s->logextra, "bad-forwarded-for", "%s", last);
+    } else if (form_set(&s->form.origin)) {
+        a = host_address(s->form.origin.v.s, s->form.origin.v.len);
+        if (a == NULL)
+            logline_kv(&s->logextra, "bad-origin", "%s", s->form.origin.v.s);
     }
     if (a != NULL)
         logline_kv(&s->logextra, "proxy", "%s", remote);

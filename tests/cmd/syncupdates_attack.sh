@@ -11,6 +11,8 @@
 #    client that does not read its (large) ack blocked every update;
 #  - a slow body (a client sending a few bytes, then nothing) kept the CGI
 #    waiting as long as the web server let it: sync_read_timeout -> 408;
+#  - a client behind a trusted reverse proxy chose its own From-Host with
+#    ORIGIN: X-Forwarded-For (the proxy's word) now comes first;
 #  - garbage requests under the sanitizer build: no crash (bounded loop).
 # The registry is tests/cases/attack-authz-takeover-pgp's (VICTIM-MNT:
 # victim-pw-1; EVIL-MNT: evil-pw-6).
@@ -144,3 +146,22 @@ printf 'DATA=%s' "$(enc "$T/p4")" > "$T/f4"
     REMOTE_ADDR=192.0.2.66 AUTODBM_CONF="$D/slow.conf" "$CGI" > "$T/resp" 2> "$T/log"
 sed '1,/^\r*$/d' "$T/resp" > "$T/body"
 check "control: a body that pauses within the timeout: Create SUCCEEDED" body_has '^Create SUCCEEDED: \[person\] EV4-TEST'
+
+# ------------------------- ORIGIN through a trusted reverse proxy
+# A reverse proxy (listed in sync_trusted_proxies) passes the client's
+# form on, ORIGIN included, and names the client in X-Forwarded-For: the
+# client's own ORIGIN must not choose the address the answers name.
+cp "$D/autodbm.conf" "$D/proxy.conf"
+echo "sync_trusted_proxies = 127.0.0.2" >> "$D/proxy.conf"
+printf 'HELP=yes&ORIGIN=198.51.100.66' > "$T/fo"
+cgi POST "$T/fo" CONTENT_TYPE=application/x-www-form-urlencoded REMOTE_ADDR=127.0.0.2 \
+    HTTP_X_FORWARDED_FOR=203.0.113.5 AUTODBM_CONF="$D/proxy.conf"
+check "ORIGIN from a client behind a reverse proxy (X-Forwarded-For set): the forwarded address" \
+    body_has '^- From-Host: 203.0.113.5$'
+cgi POST "$T/fo" CONTENT_TYPE=application/x-www-form-urlencoded REMOTE_ADDR=127.0.0.2 \
+    AUTODBM_CONF="$D/proxy.conf"
+check "control: ORIGIN from a trusted proxy application (no X-Forwarded-For): honoured" \
+    body_has '^- From-Host: 198.51.100.66$'
+cgi POST "$T/fo" CONTENT_TYPE=application/x-www-form-urlencoded \
+    HTTP_X_FORWARDED_FOR=203.0.113.5 AUTODBM_CONF="$D/proxy.conf"
+check "control: both from an untrusted client: REMOTE_ADDR" body_has '^- From-Host: 192.0.2.66$'
