@@ -13,6 +13,12 @@
 #    waiting as long as the web server let it: sync_read_timeout -> 408;
 #  - a client behind a trusted reverse proxy chose its own From-Host with
 #    ORIGIN: X-Forwarded-For (the proxy's word) now comes first;
+#  - not holes, kept as regressions: the victim's signature credited to
+#    other text (unsigned text around the signed block, a second DATA
+#    parameter or part, DATA in the query string of a POST, a base64
+#    part), signed text in a charset with shift states (UTF-16, UTF-7),
+#    the victim's old signed DATA replayed (as sent, CR LF, another
+#    charset, base64, wrapped in the stranger's own signature);
 #  - garbage requests under the sanitizer build: no crash (bounded loop).
 # The registry is tests/cases/attack-authz-takeover-pgp's (VICTIM-MNT:
 # victim-pw-1; EVIL-MNT: evil-pw-6).
@@ -24,6 +30,9 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/autodbm-syncatk.XXXXXX") || exit 1
 holder=
 cleanup() {
     [ -n "$holder" ] && kill "$holder" 2>/dev/null
+    for h in "$T/sg" "$T/reg/gnupg"; do
+        [ -d "$h" ] && gpgconf --homedir "$h" --kill gpg-agent 2>/dev/null
+    done
     rm -rf "$T"
 }
 trap cleanup EXIT
@@ -165,3 +174,95 @@ check "control: ORIGIN from a trusted proxy application (no X-Forwarded-For): ho
 cgi POST "$T/fo" CONTENT_TYPE=application/x-www-form-urlencoded \
     HTTP_X_FORWARDED_FOR=203.0.113.5 AUTODBM_CONF="$D/proxy.conf"
 check "control: both from an untrusted client: REMOTE_ADDR" body_has '^- From-Host: 192.0.2.66$'
+
+# ---------------------- signatures: credited only to the text they cover
+# alice (PGPV-MNT's key) is the victim; bob's key-cert belongs to EVIL-MNT
+SG=$T/sg
+mkdir -p "$SG" && chmod 700 "$SG"
+for k in alice bob; do
+    gpg --homedir "$SG" --batch --quiet --import "$SRC/tests/keys/$k.sec.asc" 2>/dev/null
+done
+sign() {  # sign KEY FILE: FILE clearsigned by KEY now
+    gpg --homedir "$SG" --batch --quiet --pinentry-mode loopback --passphrase '' \
+        --local-user "$1@example.com" --clearsign < "$2"
+}
+mnt() {  # mnt DESCR AUTH: PGPV-MNT with that descr: and auth:
+    printf 'mntner:         PGPV-MNT\ndescr:          %s\nadmin-c:        VP1-TEST\nupd-to:         pgpv-upd@example.net\nauth:           %s\nmnt-by:         PGPV-MNT\nsource:         TEST\n' "$1" "$2"
+}
+urlpost() {  # urlpost [VAR=VALUE...] NAME=FILE...: an urlencoded POST
+    : > "$T/uf"; sep=
+    while [ $# -gt 0 ]; do
+        case $1 in
+        *=/*) printf '%s%s=%s' "$sep" "${1%%=*}" "$(enc "${1#*=}")" >> "$T/uf"; sep='&'; shift ;;
+        *) break ;;
+        esac
+    done
+    cgi POST "$T/uf" CONTENT_TYPE="${CT:-application/x-www-form-urlencoded}" "$@"
+}
+# state DESCR: PGPV-MNT has that descr: and still alice's key only
+state() {
+    test "$($Q -r PGPV-MNT | sed -n 's/^descr: *//p')" = "$1" &&
+        test "$($Q -r PGPV-MNT | sed -n 's/^auth: *//p')" = PGPKEY-AAC53B23
+}
+# failed DESCR: the ack has PGPV-MNT's modify FAILED and state DESCR holds
+failed() { grep -q '^Modify FAILED: \[mntner\] PGPV-MNT' "$T/body" && state "$1"; }
+mnt "taken" PGPKEY-3E5007CE > "$T/evil"
+mnt "victim two" PGPKEY-AAC53B23 > "$T/v2"
+sign alice "$T/v2" > "$T/v2.asc"
+{ cat "$T/v2.asc"; echo; cat "$T/evil"; } > "$T/around"
+urlpost DATA="$T/around"
+check "the victim's signed block and the stranger's unsigned modify in one DATA: that one FAILED" \
+    body_has '^Modify FAILED: \[mntner\] PGPV-MNT'
+check "... control: the signed one applied, the key unchanged" \
+    state 'victim two'
+mnt "victim three" PGPKEY-AAC53B23 > "$T/v3"
+sign alice "$T/v3" > "$T/v3.asc"
+urlpost DATA="$T/evil" DATA="$T/v3.asc"
+check "DATA twice, the stranger's first: only the first counts, FAILED" \
+    failed 'victim two'
+urlpost DATA="$T/v3.asc" DATA="$T/evil"
+check "DATA twice, the signed first: it alone is applied" \
+    state 'victim three'
+mnt "victim four" PGPKEY-AAC53B23 > "$T/v4"
+sign alice "$T/v4" > "$T/v4.asc"
+urlpost DATA="$T/v4.asc" QUERY_STRING="DATA=$(enc "$T/evil")"
+check "DATA in the query string of a POST: ignored, the body's applied" \
+    state 'victim four'
+mnt "victim five" PGPKEY-AAC53B23 > "$T/v5"
+sign alice "$T/v5" > "$T/v5.asc"
+{ printf -- '--%s\r\nContent-Disposition: form-data; name="DATA"\r\n\r\n' $B; cat "$T/evil"
+  printf '\r\n--%s\r\nContent-Disposition: form-data; name="DATA"\r\n\r\n' $B; cat "$T/v5.asc"
+  printf '\r\n--%s--\r\n' $B; } > "$T/m2"
+cgi POST "$T/m2" CONTENT_TYPE="$MP"
+check "two DATA parts, the stranger's first: FAILED, the second not read" \
+    failed 'victim four'
+{ cat "$T/v5.asc"; echo; cat "$T/evil"; } > "$T/around5"
+{ printf -- '--%s\r\nContent-Disposition: form-data; name="DATA"\r\nContent-Transfer-Encoding: base64\r\n\r\n' $B
+  base64 < "$T/around5"; printf '\r\n--%s--\r\n' $B; } > "$T/m3"
+cgi POST "$T/m3" CONTENT_TYPE="$MP"
+check "a base64 DATA part, signed block and unsigned modify: only the signed applied" \
+    failed 'victim five'
+mnt "victim six" PGPKEY-AAC53B23 > "$T/v6"
+sign alice "$T/v6" > "$T/v6.asc"
+for cs in UTF-16 UTF-7; do
+    CT="application/x-www-form-urlencoded; charset=$cs" urlpost DATA="$T/v6.asc"
+    check "signed DATA declared $cs: not processed, an error says why" \
+        sh -c "grep -q 'Signed text in charset' '$T/body'"
+    check "... not applied" state 'victim five'
+done
+# the victim's old signed DATA (v2, used above), replayed in other clothes
+sed 's/$/\r/' "$T/v2.asc" > "$T/v2crlf"
+urlpost DATA="$T/v2.asc"
+check "the victim's old signed DATA replayed: refused (signature already used)" \
+    sh -c "tr -s ' \n' '  ' < '$T/body' | grep -q 'was already used for an earlier update'"
+check "... not applied" failed 'victim five'
+urlpost DATA="$T/v2crlf"
+check "... with CR LF line ends: refused" \
+    failed 'victim five'
+CT='application/x-www-form-urlencoded; charset=ISO-8859-1' urlpost DATA="$T/v2.asc"
+check "... declared ISO-8859-1: refused" \
+    failed 'victim five'
+sign bob "$T/v2.asc" > "$T/wrapped"
+urlpost DATA="$T/wrapped"
+check "... wrapped in the stranger's own signature: refused" \
+    failed 'victim five'
