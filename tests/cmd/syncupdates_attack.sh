@@ -19,7 +19,8 @@
 #    part), signed text in a charset with shift states (UTF-16, UTF-7),
 #    the victim's old signed DATA replayed (as sent, CR LF, another
 #    charset, base64, wrapped in the stranger's own signature);
-#  - garbage requests under the sanitizer build: no crash (bounded loop).
+#  - garbage requests (tests/tools/syncfuzz.py, a bounded loop): every one
+#    answered, no crash; under the sanitizer build no report either.
 # The registry is tests/cases/attack-authz-takeover-pgp's (VICTIM-MNT:
 # victim-pw-1; EVIL-MNT: evil-pw-6).
 # Run by tests/run-check with AUTODBM_BIN; prints "ok N NAME" / "not ok N NAME".
@@ -266,3 +267,13 @@ sign bob "$T/v2.asc" > "$T/wrapped"
 urlpost DATA="$T/wrapped"
 check "... wrapped in the stranger's own signature: refused" \
     failed 'victim five'
+
+# -------------------------------------------- garbage requests (bounded)
+# tests/tools/syncfuzz.py: random methods, types, charsets, boundaries,
+# mangled bodies and lengths; every run must answer with a Status: line
+# and exit 0 (under a sanitizer build: no report).  Seed and count may
+# be set ($SYNCFUZZ_SEED, $SYNCFUZZ_RUNS) for a longer search.
+( cd "$T" && python3 "$SRC/tests/tools/syncfuzz.py" "$CGI" "${SYNCFUZZ_RUNS:-150}" \
+    "${SYNCFUZZ_SEED:-16}" > "$T/fuzz.out" 2>&1 )
+check "$(tail -1 "$T/fuzz.out"): every garbage request answered, no crash" \
+    sh -c "tail -1 '$T/fuzz.out' | grep -q 'failures=0\$' || cat '$T/fuzz.out'"
