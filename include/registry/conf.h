@@ -106,6 +106,15 @@ typedef struct conf {
     size_t sync_max_request_size; /**< bytes of one syncupdates request
                                  body; beyond, 413 (default
                                  CONF_DEFAULT_SYNC_MAX_REQUEST_SIZE) */
+    unsigned sync_max_parts; /**< parts of one multipart/form-data
+                                 syncupdates request; beyond, 413 (default
+                                 CONF_DEFAULT_SYNC_MAX_PARTS) */
+    size_t sync_max_part_header_size; /**< bytes of the header of one such
+                                 part; beyond, 413 (default
+                                 CONF_DEFAULT_SYNC_MAX_PART_HEADER_SIZE) */
+    long sync_read_timeout; /**< seconds within which a syncupdates
+                                 request body must have come; beyond, 408
+                                 (default CONF_DEFAULT_SYNC_READ_TIMEOUT) */
     strv_t sync_trusted_proxies; /**< sync_trusted_proxies = addresses or
                                  CIDR prefixes: clients whose ORIGIN
                                  parameter and X-Forwarded-For header name
@@ -188,6 +197,16 @@ typedef struct conf {
 /** Default sync_max_request_size: 10M, as max_mail_size. */
 #define CONF_DEFAULT_SYNC_MAX_REQUEST_SIZE ((size_t)10 << 20)
 
+/** Default sync_max_parts: a form has six fields; room for a few more. */
+#define CONF_DEFAULT_SYNC_MAX_PARTS 16u
+
+/** Default sync_read_timeout: 60 s (a web server normally buffers the
+ *  body before the CGI starts). */
+#define CONF_DEFAULT_SYNC_READ_TIMEOUT 60L
+
+/** Default sync_max_part_header_size: 8K. */
+#define CONF_DEFAULT_SYNC_MAX_PART_HEADER_SIZE ((size_t)8 << 10)
+
 
 /**
  * Fill @c with the embedded defaults: source TEST, database var/db,
@@ -197,7 +216,9 @@ typedef struct conf {
  * signature_max_age 3600, the CONF_DEFAULT_MAX_* limits, bcrypt_max_cost
  * CONF_DEFAULT_BCRYPT_MAX_COST, no
  * power_maintainers, hierarchical_as_sets yes, sync_allow_get no,
- * sync_keep_unicode no, CONF_DEFAULT_SYNC_MAX_REQUEST_SIZE, no
+ * sync_keep_unicode no, CONF_DEFAULT_SYNC_MAX_REQUEST_SIZE,
+ * CONF_DEFAULT_SYNC_MAX_PARTS, CONF_DEFAULT_SYNC_MAX_PART_HEADER_SIZE,
+ * CONF_DEFAULT_SYNC_READ_TIMEOUT, no
  * sync_trusted_proxies, the CONF_DEFAULT_WHOIS_* values of the query
  * server, whois_log yes, no whois_name (the source is used),
  * whois_personal_exempt the loopback networks 127.0.0.0/8 and ::1.

@@ -69,6 +69,22 @@ void form_parse_urlencoded(form_t *f, const char *s, size_t n, const char *chars
 int form_parse_multipart(form_t *f, const char *content_type, const char *body,
                          size_t n, err_t *err);
 
+/**
+ * Bound a multipart/form-data body before it is parsed (GMime builds an
+ * object per part and per header field: a body of tiny parts or of one
+ * huge header would cost a hundred times its size).  Every line that
+ * starts with "--" and the boundary counts as a delimiter, and the header
+ * that may follow it (up to its first empty line) is checked: a superset
+ * of what the parser reads as parts and headers.
+ * @param max_parts   most parts (delimiters beyond the closing one)
+ * @param max_header  most bytes of the header of one part
+ * @return 0; ERR_LIMIT when a bound is passed; ERR_SYNTAX when a part's
+ *         header names a multipart type (a nested multipart: its parts
+ *         would not be bounded) or there is no boundary.
+ */
+int form_multipart_check(const char *content_type, const char *body, size_t n,
+                         unsigned max_parts, size_t max_header, err_t *err);
+
 /** The charset parameter of a Content-Type value (malloc'd), or NULL. */
 char *form_charset(const char *content_type);
 

@@ -12,8 +12,11 @@
  *   405 a method other than GET and POST (Allow: GET, POST);
  *   POST: 400 no Content-Type; 415 neither urlencoded nor multipart
  *   form data; 413 a body larger than sync_max_request_size (announced by
- *   CONTENT_LENGTH or read); 400 an empty body or one that cannot be
- *   read; GET: the query string;
+ *   CONTENT_LENGTH or read); 408 a body not come within
+ *   sync_read_timeout seconds; 400 a body shorter than its
+ *   CONTENT_LENGTH, an empty body or one that cannot be read; 413 a
+ *   multipart body beyond sync_max_parts or sync_max_part_header_size,
+ *   400 one with a part that is itself multipart; GET: the query string;
  *   403 DATA set in a GET (empty body), unless sync_allow_get;
  *   400 "Invalid source specified: X" for a path /X that is not the
  *   registry's source (case-insensitive);
@@ -107,6 +110,11 @@ void sync_answered(sync_t *s);
 
 /** It could not be: 503 and Retry-After for a transient @err, else 500. */
 void sync_failed(sync_t *s, const err_t *err);
+
+/** Release the store's writer lock (the update is committed or given
+ *  up): before the response is written, which may block on a client that
+ *  does not read it, while every other update would wait for the lock. */
+void sync_release(sync_t *s);
 
 /** Deliver what is queued (the notifications), when the update was
  *  handled; the store's writer lock is released first. */

@@ -65,7 +65,10 @@ static const struct key keys[] = {
     { "source", K_STRING, OFF(source) },
     { "sync_allow_get", K_BOOL, OFF(sync_allow_get) },
     { "sync_keep_unicode", K_BOOL, OFF(sync_keep_unicode) },
+    { "sync_max_part_header_size", K_SIZE, OFF(sync_max_part_header_size) },
+    { "sync_max_parts", K_COUNT, OFF(sync_max_parts) },
     { "sync_max_request_size", K_SIZE, OFF(sync_max_request_size) },
+    { "sync_read_timeout", K_SECONDS, OFF(sync_read_timeout) },
     { "sync_trusted_proxies", K_NETS, OFF(sync_trusted_proxies) },
     { "whois_idle_timeout", K_SECONDS, OFF(whois_idle_timeout) },
     { "whois_listen", K_LISTEN, OFF(whois_listen) },
@@ -108,6 +111,9 @@ void conf_defaults(conf_t *c)
     strv_init(&c->allowed_sources);
     strv_init(&c->sync_trusted_proxies);
     c->sync_max_request_size = CONF_DEFAULT_SYNC_MAX_REQUEST_SIZE;
+    c->sync_max_parts = CONF_DEFAULT_SYNC_MAX_PARTS;
+    c->sync_read_timeout = CONF_DEFAULT_SYNC_READ_TIMEOUT;
+    c->sync_max_part_header_size = CONF_DEFAULT_SYNC_MAX_PART_HEADER_SIZE;
     c->max_mail_size = CONF_DEFAULT_MAX_MAIL_SIZE;
     c->max_mime_depth = CONF_DEFAULT_MAX_MIME_DEPTH;
     c->max_mime_parts = CONF_DEFAULT_MAX_MIME_PARTS;

@@ -127,6 +127,68 @@ char *form_charset(const char *content_type)
     return r;
 }
 
+/* The boundary parameter of @content_type (malloc'd), or NULL. */
+static char *boundary_of(const char *content_type)
+{
+    GMimeContentType *ct = parse_type(content_type);
+    const char *b = ct ? g_mime_content_type_get_parameter(ct, "boundary") : NULL;
+    char *r = b && *b ? xstrdup(b) : NULL;
+    if (ct != NULL)
+        g_object_unref(ct);
+    return r;
+}
+
+/* Whether [@s, +@n) holds @word, ASCII case ignored. */
+static int has_word(const char *s, size_t n, const char *word)
+{
+    size_t l = strlen(word);
+    for (size_t i = 0; i + l <= n; i++)
+        if (strncasecmp(s + i, word, l) == 0)
+            return 1;
+    return 0;
+}
+
+int form_multipart_check(const char *content_type, const char *body, size_t n,
+                         unsigned max_parts, size_t max_header, err_t *err)
+{
+    char *b = boundary_of(content_type);
+    if (b == NULL)
+        return err_set(err, ERR_SYNTAX, "multipart/form-data without a boundary");
+    size_t bl = strlen(b), off = 0, delims = 0;
+    int rc = 0;
+    while (off < n && rc == 0) {
+        size_t l = text_line_len(body + off, n - off);
+        size_t next = text_next_line(body, n, off);
+        if (l >= bl + 2 && body[off] == '-' && body[off + 1] == '-' &&
+            memcmp(body + off + 2, b, bl) == 0) {
+            if (++delims > (size_t)max_parts + 1) {
+                rc = err_set(err, ERR_LIMIT, "the form has more than %u parts (sync_max_parts)",
+                             max_parts);
+                break;
+            }
+            /* the header after it: up to the first empty line (the next
+             * delimiter is counted even when it is in there) */
+            size_t h = next, he = next;
+            while (he < n) {
+                size_t hl = text_line_len(body + he, n - he);
+                if (hl == 0)
+                    break;
+                he = text_next_line(body, n, he);
+                if (he - h > max_header)
+                    break;
+            }
+            if (he - h > max_header)
+                rc = err_set(err, ERR_LIMIT, "the header of a part of the form is larger "
+                             "than %zu bytes (sync_max_part_header_size)", max_header);
+            else if (has_word(body + h, he - h, "multipart"))
+                rc = err_set(err, ERR_SYNTAX, "a part of the form is itself multipart");
+        }
+        off = next;
+    }
+    free(b);
+    return rc;
+}
+
 /* The body of leaf part @o, its transfer encoding removed, into @out. */
 static void part_body(GMimeObject *o, buf_t *out)
 {

@@ -9,21 +9,24 @@
  *
  * The flow: read the request (the CGI environment and the body, at most
  * sync_max_request_size bytes) and make RIPE's checks before an update
- * (syncupdates/sync.h: 405, 415, 413, 403, 400); read DATA as the robot
+ * (syncupdates/sync.h: 405, 408, 415, 413, 403, 400); read DATA as the robot
  * reads a text part (registry/textin.h: inline clearsigned blocks are
  * verified over the bytes received, in the request's charset); hand its
  * pieces, the origin (the client's address: REMOTE_ADDR, or from a
- * trusted proxy its ORIGIN parameter or X-Forwarded-For) and the
+ * trusted proxy X-Forwarded-For or its ORIGIN parameter) and the
  * keywords (HELP, NEW) to the update transaction, which in ONE write
  * transaction processes the objects, writes the ack and queues the
- * notifications; commit; respond 200 with the ack; deliver what is
+ * notifications; commit; release the store's writer lock; respond 200
+ * with the ack (a client slow to read it holds no lock); deliver what is
  * queued; log the request's one line.  A store busy past lock_timeout
  * (or full) is 503 with Retry-After and nothing changed; a configuration
  * that does not read, or an update that cannot be answered, 500.
  *
  * Configuration: -c FILE, else $AUTODBM_CONF, else the default path
  * (registry/conf.h); keys of its own: sync_max_request_size,
- * sync_trusted_proxies, sync_allow_get, sync_keep_unicode
+ * sync_max_parts, sync_max_part_header_size, sync_read_timeout,
+ * sync_trusted_proxies,
+ * sync_allow_get, sync_keep_unicode
  * (contrib/man/autodbm.conf.5).
  *
  * Exit status: 0 once a response was written (whatever its status); 64
@@ -87,6 +90,7 @@ int main(int argc, char **argv)
     sync_answered(&s);
 
 leave:
+    sync_release(&s);       /* never held while a client reads the response */
     sync_respond(&s, stdout);
     sync_deliver(&s);
     sync_log(&s);

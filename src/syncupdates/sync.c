@@ -5,6 +5,7 @@
  * robot reads a text part (src/registry/textin.c).
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,24 +163,62 @@ static void html_ack(sync_t *s)
     s->page = 1;
 }
 
-/* Read and throw away at most @n bytes of @in. */
-static void drain(FILE *in, unsigned long long n)
+/* Milliseconds from now to @s->t0 + sync_read_timeout (0 when past). */
+static int ms_left(const sync_t *s)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long ms = (long long)s->conf.sync_read_timeout * 1000 -
+                   ((long long)(now.tv_sec - s->t0.tv_sec) * 1000 +
+                    (now.tv_nsec - s->t0.tv_nsec) / 1000000);
+    return ms <= 0 ? 0 : ms > 1000000000 ? 1000000000 : (int)ms;
+}
+
+/*
+ * Read at most @n bytes of @fd into @p before the request's time is up.
+ * @return the bytes read, 0 at the end, -1 a read error, -3 the time is up.
+ */
+static ssize_t read_some(const sync_t *s, int fd, char *p, size_t n)
+{
+    for (;;) {
+        struct pollfd pf = { fd, POLLIN, 0 };
+        int r = poll(&pf, 1, ms_left(s));
+        if (r == 0)
+            return -3;
+        if (r < 0 && errno != EINTR)
+            return -1;
+        if (r < 0)
+            continue;
+        ssize_t got = read(fd, p, n);
+        if (got < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        return got;
+    }
+}
+
+/* Read and throw away at most @n bytes of @fd (while there is time). */
+static void drain(const sync_t *s, int fd, unsigned long long n)
 {
     char chunk[65536];
-    size_t got;
-    while (n > 0 && (got = fread(chunk, 1, n < sizeof chunk ? (size_t)n : sizeof chunk, in)) > 0)
-        n -= got;
+    ssize_t got;
+    while (n > 0 && (got = read_some(s, fd, chunk, n < sizeof chunk ? (size_t)n
+                                                                     : sizeof chunk)) > 0)
+        n -= (unsigned long long)got;
 }
 
 /*
  * Read the body: at most sync_max_request_size + 1 bytes (beyond is
- * "too big").  A body beyond the limit is read and thrown away (up to
- * DRAIN_MAX bytes): a server that writes it into the CGI's pipe (fcgiwrap)
- * fails the response on a broken pipe.
- * @return 0, 1 too big, -1 a read error.
+ * "too big"), within sync_read_timeout seconds of the request's start.  A
+ * body beyond the limit is read and thrown away (up to DRAIN_MAX bytes,
+ * in the same time): a server that writes it into the CGI's pipe
+ * (fcgiwrap) fails the response on a broken pipe.
+ * @return 0, 1 too big, -1 a read error, -2 shorter than CONTENT_LENGTH
+ * (the client's connection ended before the whole body came: what came is
+ * not applied), -3 the time was up before the body's end.
  */
 static int read_body(sync_t *s, FILE *in)
 {
+    int fd = fileno(in);
     size_t limit = s->conf.sync_max_request_size, want = limit + 1;
     if (s->content_length) {
         char *end;
@@ -188,7 +227,7 @@ static int read_body(sync_t *s, FILE *in)
         if (*end || errno)
             return 1;
         if (cl > limit) {
-            drain(in, cl < DRAIN_MAX ? cl : DRAIN_MAX);
+            drain(s, fd, cl < DRAIN_MAX ? cl : DRAIN_MAX);
             return 1;
         }
         want = (size_t)cl;
@@ -198,16 +237,19 @@ static int read_body(sync_t *s, FILE *in)
         size_t n = want - s->body.len;
         if (n > sizeof chunk)
             n = sizeof chunk;
-        if ((n = fread(chunk, 1, n, in)) == 0)
+        ssize_t got = read_some(s, fd, chunk, n);
+        if (got < 0)
+            return (int)got;
+        if (got == 0)
             break;
-        buf_put(&s->body, chunk, n);
+        buf_put(&s->body, chunk, (size_t)got);
     }
-    if (ferror(in))
-        return -1;
     if (s->body.len > limit) {
-        drain(in, DRAIN_MAX);
+        drain(s, fd, DRAIN_MAX);
         return 1;
     }
+    if (s->content_length && s->body.len < want)
+        return -2;          /* the connection ended early: not all of it */
     return 0;
 }
 
@@ -245,13 +287,27 @@ int sync_check(sync_t *s, FILE *in)
         if (rc > 0)
             return answer(s, 413, "refused", "The request is larger than %zu bytes "
                           "(sync_max_request_size)", s->conf.sync_max_request_size);
+        if (rc == -3)
+            return answer(s, 408, "refused", "The request body did not come within %ld "
+                          "seconds (sync_read_timeout); nothing was applied",
+                          s->conf.sync_read_timeout);
+        if (rc == -2)
+            return answer(s, 400, "refused", "The request body is incomplete: %zu of %s "
+                          "bytes came (nothing was applied)", s->body.len, s->content_length);
         if (rc < 0)
             return answer(s, 400, "refused", "The request body cannot be read");
         if (s->body.len == 0)
             return answer(s, 400, "refused", "The request body is empty");
         char *cs = form_charset(s->content_type);
         err_t err = ERR_INIT;
-        if (t == FORM_URLENCODED)
+        if (t == FORM_MULTIPART &&
+            form_multipart_check(s->content_type, s->body.s, s->body.len,
+                                 s->conf.sync_max_parts, s->conf.sync_max_part_header_size,
+                                 &err) != 0)
+            answer(s, err.code == ERR_LIMIT ? 413 : 400, "refused", "%s: %s",
+                   err.code == ERR_LIMIT ? "The request is too large" : "Bad request",
+                   err_text(&err));
+        else if (t == FORM_URLENCODED)
             form_parse_urlencoded(f, s->body.s, s->body.len, cs);
         else if (form_parse_multipart(f, s->content_type, s->body.s, s->body.len, &err) != 0)
             answer(s, 400, "refused", "Bad request: %s", err_text(&err));
@@ -303,9 +359,12 @@ static char *host_address(const char *s, size_t n)
 }
 
 /*
- * The client's address: REMOTE_ADDR; from a trusted proxy its ORIGIN
- * parameter, else the last address of X-Forwarded-For (a value that is
- * not an address is ignored and logged).
+ * The client's address: REMOTE_ADDR; from a trusted proxy the last
+ * address of X-Forwarded-For, else its ORIGIN parameter (a value that is
+ * not an address is ignored and logged).  X-Forwarded-For first: a
+ * reverse proxy passes its client's form on, ORIGIN and all, and names
+ * that client there; a proxy application posting for its users sets
+ * ORIGIN and no X-Forwarded-For.
  */
 static char *client_address(sync_t *s)
 {
@@ -313,16 +372,16 @@ static char *client_address(sync_t *s)
     if (!in_nets(&s->conf.sync_trusted_proxies, s->remote_addr))
         return xstrdup(remote);
     char *a = NULL;
-    if (form_set(&s->form.origin)) {
-        a = host_address(s->form.origin.v.s, s->form.origin.v.len);
-        if (a == NULL)
-            logline_kv(&s->logextra, "bad-origin", "%s", s->form.origin.v.s);
-    } else if (s->forwarded_for) {
+    if (s->forwarded_for) {
         const char *last = strrchr(s->forwarded_for, ',');
         last = last ? last + 1 : s->forwarded_for;
         a = host_address(last, strlen(last));
         if (a == NULL)
             logline_kv(&s->logextra, "bad-forwarded-for", "%s", last);
+    } else if (form_set(&s->form.origin)) {
+        a = host_address(s->form.origin.v.s, s->form.origin.v.len);
+        if (a == NULL)
+            logline_kv(&s->logextra, "bad-origin", "%s", s->form.origin.v.s);
     }
     if (a != NULL)
         logline_kv(&s->logextra, "proxy", "%s", remote);
@@ -470,6 +529,11 @@ void sync_failed(sync_t *s, const err_t *err)
     s->prio = LOG_ERR;
 }
 
+void sync_release(sync_t *s)
+{
+    store_unlock(s->st);
+}
+
 void sync_deliver(sync_t *s)
 {
     store_unlock(s->st);
@@ -487,6 +551,7 @@ static const char *reason_phrase(int status)
     case 400: return "Bad Request";
     case 403: return "Forbidden";
     case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
     case 413: return "Payload Too Large";
     case 415: return "Unsupported Media Type";
     case 503: return "Service Unavailable";

@@ -4,7 +4,9 @@
  * kept), only the upper-case names syncupdates knows, the first of a name
  * given twice, DATA's charset from the Content-Type; multipart parts (the
  * part's charset before the request's, a transfer encoding removed, no
- * boundary refused); the media types; "set" and "true".
+ * boundary refused); the bounds before a multipart body is parsed (parts,
+ * the header of a part, a nested multipart, a delimiter hidden in a
+ * header); the media types; "set" and "true".
  */
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +74,42 @@ static void test_multipart(void)
     err_free(&err);
 }
 
+static void test_multipart_check(void)
+{
+    static const char ct[] = "multipart/form-data; boundary=XyZ";
+    static const char two[] =
+        "--XyZ\r\nContent-Disposition: form-data; name=\"NEW\"\r\n\r\nyes\r\n"
+        "--XyZ\r\nContent-Disposition: form-data; name=\"DATA\"\r\n\r\nx\r\n--XyZ--\r\n";
+    err_t err = ERR_INIT;
+    CU_ASSERT_EQUAL(form_multipart_check(ct, two, sizeof two - 1, 2, 100, &err), 0);
+    CU_ASSERT_EQUAL(form_multipart_check(ct, two, sizeof two - 1, 1, 100, &err), ERR_LIMIT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err_text(&err), "sync_max_parts"));
+    err_free(&err);
+    /* the longer header: 45 bytes */
+    CU_ASSERT_EQUAL(form_multipart_check(ct, two, sizeof two - 1, 2, 44, &err), ERR_LIMIT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err_text(&err), "sync_max_part_header_size"));
+    err_free(&err);
+    CU_ASSERT_EQUAL(form_multipart_check(ct, two, sizeof two - 1, 2, 45, &err), 0);
+    /* delimiters with no empty line between them: each counted */
+    static const char glued[] = "--XyZ\n--XyZ\n--XyZ\n--XyZ\n\n--XyZ--\n";
+    CU_ASSERT_EQUAL(form_multipart_check(ct, glued, sizeof glued - 1, 3, 1000, &err),
+                    ERR_LIMIT);
+    err_free(&err);
+    static const char nested[] =
+        "--XyZ\r\nContent-Disposition: form-data; name=\"DATA\"\r\nContent-Type:\r\n"
+        " MULTIPART/mixed; boundary=in\r\n\r\n--in\r\n\r\nx\r\n--in--\r\n--XyZ--\r\n";
+    CU_ASSERT_EQUAL(form_multipart_check(ct, nested, sizeof nested - 1, 16, 8192, &err),
+                    ERR_SYNTAX);
+    err_free(&err);
+    /* "multipart" in a body is no header */
+    static const char inbody[] =
+        "--XyZ\r\nContent-Disposition: form-data; name=\"DATA\"\r\n\r\nmultipart\r\n--XyZ--\r\n";
+    CU_ASSERT_EQUAL(form_multipart_check(ct, inbody, sizeof inbody - 1, 16, 8192, &err), 0);
+    CU_ASSERT_EQUAL(form_multipart_check("multipart/form-data", two, sizeof two - 1, 16, 8192,
+                                         &err), ERR_SYNTAX);
+    err_free(&err);
+}
+
 static void test_types(void)
 {
     CU_ASSERT_EQUAL(form_type_of(NULL), FORM_NONE);
@@ -95,5 +133,6 @@ void suite_form(void)
     CU_pSuite s = harness_suite("form");
     HARNESS_ADD(s, test_urlencoded);
     HARNESS_ADD(s, test_multipart);
+    HARNESS_ADD(s, test_multipart_check);
     HARNESS_ADD(s, test_types);
 }
