@@ -12,51 +12,7 @@
 # Every server runs in the foreground (-f), is stopped by its pid, and
 # every client has a timeout.  Run by tests/run-check with AUTODBM_BIN and
 # AUTODBM_SRCDIR; prints "ok N NAME" / "not ok N NAME".
-set -u
-BIN=${AUTODBM_BIN:?}
-SRC=${AUTODBM_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-W=$SRC/tests/whois
-T=$(mktemp -d "${TMPDIR:-/tmp}/autodbm-whoisd.XXXXXX") || exit 1
-PIDS=
-cleanup() {
-    for p in $PIDS; do kill "$p" 2>/dev/null; done
-    rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
-n=0
-. "$(dirname "$0")/check.inc"
-
-command -v python3 >/dev/null 2>&1 || { echo "# skipped: no python3"; exit 0; }
-client() { timeout 60 python3 "$W/client.py" "$@"; }
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-have_v6() {
-    python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null
-}
-# wait_port PORT: until it accepts (at most 10 s)
-wait_port() {
-    i=0
-    while [ $i -lt 100 ]; do
-        python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 1).close()" 2>/dev/null && return 0
-        sleep 0.1; i=$((i + 1))
-    done
-    return 1
-}
-# start DIR: run the server of DIR/autodbm.conf; sets $pid
-start() {
-    AUTODBM_LOG_STDERR=1 "$BIN/autodbm-whoisd" -c "$1/autodbm.conf" -f >"$1/server.log" 2>&1 &
-    pid=$!
-    PIDS="$PIDS $pid"
-}
-# stop PID: SIGTERM, wait at most 10 s; the exit status in $stop_rc
-stop() {
-    kill -TERM "$1" 2>/dev/null
-    i=0
-    while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-    if kill -0 "$1" 2>/dev/null; then kill -KILL "$1"; stop_rc=timeout; else
-        wait "$1"; stop_rc=$?; fi
-}
+. "$(dirname "$0")/whoisd.inc"
 
 # ---------------------------------------------------------------- setup
 PORT=$(free_port)
@@ -86,8 +42,6 @@ grep -v '^#' "$W/commands" | while IFS='|' read -r name bytes; do
 done > "$T/golden.log"
 cat "$T/golden.log"
 n=$((n + $(grep -c '^\(not \)\{0,1\}ok' "$T/golden.log")))
-# alive PID DIR: the server runs; else the end of its log
-alive() { kill -0 "$1" 2>/dev/null || { tail -n 30 "$2/server.log"; return 1; }; }
 check "the server runs after the golden queries" alive "$S" "$T/s"
 
 if [ $V6 = 1 ]; then
