@@ -114,6 +114,11 @@ typedef struct conf {
                                  its output included; beyond, close */
     unsigned whois_max_objects; /**< objects (or list items) per answer;
                                  beyond, an error and close */
+    unsigned whois_max_readers; /**< answers streaming objects from a
+                                 store snapshot at once (each holds one
+                                 of LMDB's 126 reader slots and its list
+                                 of keys); beyond, a query that would
+                                 start one waits for one to end */
     int whois_log;          /**< whois_log = yes|no: one log line per
                                  connection (default yes) */
     char *whois_name;       /**< the registry's name in the banner
@@ -148,6 +153,7 @@ typedef struct conf {
 #define CONF_DEFAULT_WHOIS_IDLE_TIMEOUT 180L
 #define CONF_DEFAULT_WHOIS_QUERY_TIMEOUT 180L
 #define CONF_DEFAULT_WHOIS_MAX_OBJECTS 250000u
+#define CONF_DEFAULT_WHOIS_MAX_READERS 32u
 #define CONF_DEFAULT_WHOIS_TERMS_URL "https://docs.db.ripe.net/terms-conditions.html"
 
 /** The build's SYSCONFDIR (Makefile: PREFIX/etc, /etc for PREFIX=/usr). */

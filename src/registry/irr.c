@@ -161,6 +161,18 @@ const char *irr_command(const char *line)
     return NULL;
 }
 
+int irr_command_snapshot(const char *cmd)
+{
+    if (cmd[0] == '!')
+        cmd++;
+    if (cmd[0] == 'm' || cmd[0] == 'o')
+        return 1;
+    if (cmd[0] != 'r')
+        return 0;
+    const char *comma = strchr(cmd, ',');
+    return comma == NULL || strcmp(comma, ",o") != 0;
+}
+
 /* -------------------------------------------------------------- helpers */
 
 static void u32v_add(u32v_t *v, uint32_t x)

@@ -61,6 +61,9 @@ struct whoisd {
     struct evconnlistener **lis;
     struct event *ev_term, *ev_hup, *ev_drain;
     struct event *ev_resume;    /* accepting again after EMFILE */
+    struct event *ev_wake;      /* a reader slot became free */
+    unsigned readers;       /* answers holding a store snapshot */
+    unsigned long wait_seq; /* order of the connections waiting for one */
     store_t *st;
     whoisd_banner_t banner;
     char host[256];
@@ -84,6 +87,9 @@ struct conn {
     struct timespec t0, qt0;
     struct timespec lt0;    /* when the line being read began */
     int in_line;            /* bytes of a line have come */
+    int reader;             /* the answer holds a store snapshot */
+    unsigned long waiting;  /* > 0: waits for a reader slot, in this order */
+    char *pending;          /* the line that waits */
     unsigned long queries;
     size_t bytes;
     size_t qbytes;          /* bytes counted when the answer began */
@@ -187,6 +193,21 @@ int whoisd_listen(const conf_t *cf, const char *prog, int dest,
 static void produce(conn_t *c);
 static void take_lines(conn_t *c);
 
+/* Free the answer in progress; a reader slot it held goes to the
+ * connection that has waited longest (at the next turn of the loop). */
+static void end_answer(conn_t *c)
+{
+    if (c->ans.self)
+        c->ans.free(c->ans.self);
+    c->ans.self = NULL;
+    if (c->reader) {
+        c->reader = 0;
+        c->w->readers--;
+        if (c->w->ev_wake)
+            event_active(c->w->ev_wake, EV_TIMEOUT, 0);
+    }
+}
+
 static void conn_free(conn_t *c)
 {
     whoisd_t *w = c->w;
@@ -201,8 +222,8 @@ static void conn_free(conn_t *c)
         msg_kv(LOG_INFO, &line);
         buf_free(&line);
     }
-    if (c->ans.self)
-        c->ans.free(c->ans.self);
+    end_answer(c);
+    free(c->pending);
     irr_session_free(c->irr);
     whoisd_ripe_free(c->ripe);
     if (c->bev)
@@ -348,9 +369,23 @@ static void start(conn_t *c, char *line, size_t len)
         return;     /* an empty line between "!" commands */
 
     const char *cmd = irr_command(line);
+    int snapshot = cmd && irr_command_snapshot(cmd);
+    if (snapshot && c->w->readers >= c->w->cf->whois_max_readers) {
+        /* whois_max_readers answers hold a snapshot: wait for one to end
+         * (reading nothing meanwhile) rather than take a reader slot the
+         * robot and everyone else need */
+        c->pending = xstrdup(line);
+        c->waiting = ++c->w->wait_seq;
+        bufferevent_disable(c->bev, EV_READ);
+        return;
+    }
     if (cmd) {
         irr_answer_t *a = NULL;
         rc = irr_start(c->irr, cmd, &a, &err);
+        if (rc == 0 && snapshot) {
+            c->reader = 1;
+            c->w->readers++;
+        }
         if (rc == 0) {
             c->ans.self = a;
             c->ans.step = irr_step_fn;
@@ -396,8 +431,7 @@ static void produce(conn_t *c)
          * its answer may then say why it gave up) */
         if (c->w->cf->whois_query_timeout > 0 && c->bytes > c->qbytes &&
             since(&c->qt0) > (double)c->w->cf->whois_query_timeout) {
-            c->ans.free(c->ans.self);
-            c->ans.self = NULL;
+            end_answer(c);
             finish(c, "query-timeout");
             return;
         }
@@ -409,8 +443,7 @@ static void produce(conn_t *c)
             msg_warn("client %s: %s", c->addr, err_text(&err));
             err_free(&err);
         }
-        c->ans.free(c->ans.self);
-        c->ans.self = NULL;
+        end_answer(c);
         if (close_after || c->w->draining) {
             finish(c, rc ? "error" : c->w->draining ? "shutdown" : "closed");
             return;
@@ -424,7 +457,7 @@ static void take_lines(conn_t *c)
     struct evbuffer *in = bufferevent_get_input(c->bev);
     size_t max = c->w->cf->whois_max_query_length;
 
-    while (!c->ans.self && !c->closing) {
+    while (!c->ans.self && !c->closing && !c->waiting) {
         size_t eol_len = 0;
         struct evbuffer_ptr eol = evbuffer_search_eol(in, NULL, &eol_len,
                                                       EVBUFFER_EOL_LF);
@@ -508,6 +541,31 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
     else if (what & BEV_EVENT_ERROR)
         c->end = c->end ? c->end : "error";
     free_later(c);
+}
+
+/* Reader slots are free: start the lines that wait for one, oldest
+ * first. */
+static void on_wake(evutil_socket_t fd, short what, void *arg)
+{
+    whoisd_t *w = arg;
+    (void)fd;
+    (void)what;
+    while (w->readers < w->cf->whois_max_readers) {
+        conn_t *first = NULL;
+        for (conn_t *c = w->conns; c; c = c->next)
+            if (c->waiting && !c->dead && (first == NULL || c->waiting < first->waiting))
+                first = c;
+        if (first == NULL)
+            return;
+        char *line = first->pending;
+        first->pending = NULL;
+        first->waiting = 0;
+        if (!first->closing)
+            start(first, line, strlen(line));
+        free(line);
+        if (!first->ans.self && !first->closing && !first->dead)
+            take_lines(first);
+    }
 }
 
 static unsigned count_from(const whoisd_t *w, const char *addr)
@@ -679,6 +737,7 @@ int whoisd_run(whoisd_t *w, err_t *err)
     }
     w->ev_term = evsignal_new(w->base, SIGTERM, on_term, w);
     w->ev_hup = evsignal_new(w->base, SIGHUP, on_hup, w);
+    w->ev_wake = event_new(w->base, -1, 0, on_wake, w);
     evsignal_add(w->ev_term, NULL);
     evsignal_add(w->ev_hup, NULL);
     msg_info("listening on %zu sockets", w->nfds);
@@ -712,6 +771,8 @@ void whoisd_free(whoisd_t *w)
         event_free(w->ev_drain);
     if (w->ev_resume)
         event_free(w->ev_resume);
+    if (w->ev_wake)
+        event_free(w->ev_wake);
     if (w->base)
         event_base_free(w->base);
     store_close(w->st);

@@ -1,0 +1,92 @@
+#!/bin/sh
+# whoisd_attack.sh - autodbm-whoisd against hostile clients on loopback
+# (tests/whois/attack.py plays them, from source addresses 127.0.0.2 and
+# up): after each attack the server must still answer a control client
+# promptly, its memory stay bounded, and it must not crash; bgpq4 against
+# the fixture (as in whoisd.sh) proves legitimate use still works.
+#
+# Every server runs in the foreground (-f), is stopped by its pid, every
+# client has a timeout.  Run by tests/run-check with AUTODBM_BIN and
+# AUTODBM_SRCDIR; prints "ok N NAME" / "not ok N NAME".
+. "$(dirname "$0")/whoisd.inc"
+attack() { timeout 120 python3 "$W/attack.py" "$@"; }
+# server DIR LINE...: a server of DIR/autodbm.conf (source TEST, a free
+# port, the LINEs); sets $pid and $port
+server() {
+    d=$1; shift
+    port=$(free_port)
+    maildir_conf "$d/autodbm.conf" "whois_listen = 127.0.0.1:$port" "$@"
+    start "$d"
+    wait_port "$port"
+}
+# answers PORT: the control query gets its golden answer
+answers() {
+    client "$1" send '!gAS3333\n' | grep -qx '193.0.0.0/21 193.0.10.0/23'
+}
+# legit PORT: bgpq4 (when installed) builds AS-EXAMPLE's prefix list
+legit() {
+    command -v bgpq4 >/dev/null 2>&1 || return 0
+    timeout 20 bgpq4 -h "127.0.0.1:$1" -S TEST -l pl AS-EXAMPLE > "$T/bgpq4.out" 2>&1 &&
+        grep -q 'permit 193.0.0.0/21' "$T/bgpq4.out" || { cat "$T/bgpq4.out"; return 1; }
+}
+
+mkdir -p "$T/f"
+maildir_conf "$T/f/autodbm.conf"
+check "load the fixture" sh -c "'$BIN/autodbm-load' -c '$T/f/autodbm.conf' '$W/fixture.rpsl' >/dev/null 2>&1"
+
+# ------------------------ pipelined lines from a client that never reads
+# "!oEX-MNT" is 9 bytes in, some 3 kB out: the server must stop taking
+# lines while the client's output is not read, not buffer every answer
+server "$T/p" "database = $T/f/db"
+P=$pid
+flood() {
+    attack "$port" "$P" flood 5 '!oEX-MNT' > "$T/flood"
+    read -r growth lines < "$T/flood"
+    echo "heap growth $growth kB after $lines lines"
+    [ "$growth" -lt 16384 ]
+}
+check "a client pipelining !o and never reading: server heap bounded" flood
+check "the server runs after the flood" alive "$P" "$T/p"
+check "and answers a control client" answers "$port"
+check "bgpq4 still works" legit "$port"
+stop "$P"
+
+# ------------------- slow readers of big answers and LMDB's reader slots
+# Each object answer in progress holds a read transaction (one of LMDB's
+# 126 reader slots, shared with the robot and autodbm-query).  150 clients
+# from 50 addresses (3 each, the default limit) ask for a 6 MB answer and
+# read nothing: the control client must still be answered at once.
+head -n 16 "$W/fixture.rpsl" > "$T/big.rpsl"
+awk 'BEGIN { for (i = 0; i < 20000; i++)
+    printf "route:          10.%d.%d.0/24\ndescr:          %0200d\norigin:         AS64500\nmnt-by:         OTHER-MNT\nsource:         TEST\n\n",
+           int(i / 256), i % 256, i }' >> "$T/big.rpsl"
+cat "$W/fixture.rpsl" >> "$T/big.rpsl"
+mkdir -p "$T/b"
+maildir_conf "$T/b/autodbm.conf"
+check "load 20,000 routes of OTHER-MNT" sh -c "'$BIN/autodbm-load' -c '$T/b/autodbm.conf' '$T/big.rpsl' >/dev/null 2>&1"
+server "$T/r" "database = $T/b/db"
+R=$pid
+readers() {
+    attack "$port" "$R" readers 150 3 '!oOTHER-MNT' '!gAS3333' > "$T/readers"
+    cat "$T/readers"
+    read -r _ secs first heap < "$T/readers"
+    [ "$first" = A27 ] && [ "${secs%.*}" -lt 3 ] && [ "$heap" -lt 131072 ]
+}
+check "150 slow readers of !o (6 MB each): a control client is answered at once" readers
+check "the server runs after the slow readers" alive "$R" "$T/r"
+check "and answers" answers "$port"
+check "bgpq4 still works" legit "$port"
+stop "$R"
+
+# whois_max_readers = 2: a third object answer waits for a slot, and gets
+# it once a slow reader leaves
+server "$T/q" "database = $T/b/db" "whois_max_readers = 2"
+Q=$pid
+waiter() {
+    attack "$port" "$Q" waiter 2 '!oOTHER-MNT' '!mmntner,EX-MNT' > "$T/waiter"
+    cat "$T/waiter"
+    grep -qx 'before -' "$T/waiter" && grep -q '^after 0\.[0-9] A' "$T/waiter"
+}
+check "whois_max_readers = 2: a third !m waits, then is answered" waiter
+check "and answers after" answers "$port"
+stop "$Q"
