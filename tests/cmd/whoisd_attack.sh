@@ -90,3 +90,47 @@ waiter() {
 check "whois_max_readers = 2: a third !m waits, then is answered" waiter
 check "and answers after" answers "$port"
 stop "$Q"
+
+# ------------------------------------------ set-expansion bombs (by mail)
+# AS-BOMB has 1,000 member sets that all name the same 1,000 sets of 50
+# ASNs each (a million references to 1,000 names), and AS-D0 is a chain of
+# 20,000 nested sets: each name must be expanded and held once, not once
+# per reference, so time and memory stay small and the control client is
+# not kept waiting.
+python3 - "$W/fixture.rpsl" > "$T/bomb.rpsl" <<'PY'
+import sys
+out = [open(sys.argv[1]).read().rstrip('\n') + '\n\n']
+def aset(name, members):
+    s = 'as-set:         %s\n' % name
+    for i in range(0, len(members), 50):
+        s += 'members:        %s\n' % ', '.join(members[i:i + 50])
+    return s + ('tech-c:         EX1-TEST\nadmin-c:        EX1-TEST\n'
+                'mnt-by:         OTHER-MNT\nsource:         TEST\n\n')
+out.append(aset('AS-BOMB', ['AS-W%d' % i for i in range(1000)]))
+xs = ['AS-X%d' % i for i in range(1000)]
+out += [aset('AS-W%d' % i, xs) for i in range(1000)]
+out += [aset('AS-X%d' % i, ['AS%d' % (100000 + i * 50 + j) for j in range(50)]) for i in range(1000)]
+out += [aset('AS-D%d' % i, ['AS-D%d' % (i + 1), 'AS%d' % (200000 + i)]) for i in range(20000)]
+sys.stdout.write(''.join(out))
+PY
+mkdir -p "$T/x"
+maildir_conf "$T/x/autodbm.conf"
+check "load the set bombs" sh -c "'$BIN/autodbm-load' -c '$T/x/autodbm.conf' '$T/bomb.rpsl' >/dev/null 2>&1"
+# heavy QUERY MAXHEAP_KB FIRST: on a fresh server, the answer begins with
+# FIRST, the control waits under 0.3 s, the peak heap rises by less than
+# MAXHEAP_KB; the server still runs and answers after
+heavy() {
+    server "$T/y" "database = $T/x/db"
+    attack "$port" "$pid" heavy "$1" '!gAS3333' > "$T/heavy"
+    cat "$T/heavy"
+    read -r secs csecs bytes heap first < "$T/heavy"
+    alive "$pid" "$T/y" && answers "$port" && stop "$pid" &&
+        [ "$first" = "$3" ] && [ "$heap" -lt "$2" ] &&
+        awk -v c="$csecs" 'BEGIN { exit !(c < 0.3) }'
+}
+check "!iAS-BOMB,1 (a million references): small heap, control not kept waiting" heavy '!iAS-BOMB,1' 16384 A450000
+check "!aAS-BOMB: the same" heavy '!aAS-BOMB' 16384 D
+check "!iAS-D0,1 (20,000 nested sets)" heavy '!iAS-D0,1' 16384 A180000
+server "$T/y" "database = $T/x/db"
+check "bgpq4 still works" legit "$port"
+stop "$pid"

@@ -18,6 +18,12 @@ socket has a timeout, every loop is bounded).
         QUERY and waits 1 s; then the readers go away; prints "before
         FIRST_LINE" (what came in that second, "-" for nothing) and
         "after SECONDS FIRST_LINE" (its answer once they left)
+  attack.py PORT PID heavy QUERY CONTROL
+        one client sends QUERY; 50 ms later a control client (127.0.0.250)
+        sends CONTROL; prints "SECONDS CONTROL_SECONDS BYTES HEAP_KB
+        FIRST": the time of the heavy answer, of the control's, the heavy
+        answer's size, how far the server's peak heap (VmHWM) rose, and
+        the heavy answer's first line
 """
 import socket
 import sys
@@ -122,6 +128,26 @@ def main():
         except OSError:
             pass
         print('after %.1f %s' % (time.time() - t0, out.split(b'\n', 1)[0].decode('latin-1')))
+    elif mode == 'heavy':
+        query, ctl = sys.argv[4], sys.argv[5]
+        d = dict(l.split(':', 1) for l in open('/proc/%s/status' % pid))
+        hwm0 = int(d['VmHWM'].split()[0])
+        t0 = time.time()
+        s = conn(port, '127.0.0.2', 100)
+        s.sendall(query.encode() + b'\n')
+        time.sleep(0.05)
+        csecs, _ = control(port, ctl)
+        out = b''
+        while True:
+            b = s.recv(1 << 20)
+            if not b:
+                break
+            out += b
+        secs = time.time() - t0
+        d = dict(l.split(':', 1) for l in open('/proc/%s/status' % pid))
+        hwm = int(d['VmHWM'].split()[0])
+        print('%.2f %.2f %d %d %s' % (secs, csecs, len(out), hwm - hwm0,
+                                      out.split(b'\n', 1)[0].decode('latin-1')))
 
 
 main()
