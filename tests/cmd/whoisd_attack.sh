@@ -116,9 +116,10 @@ PY
 mkdir -p "$T/x"
 maildir_conf "$T/x/autodbm.conf"
 check "load the set bombs" sh -c "'$BIN/autodbm-load' -c '$T/x/autodbm.conf' '$T/bomb.rpsl' >/dev/null 2>&1"
-# heavy QUERY MAXHEAP_KB FIRST: on a fresh server, the answer begins with
-# FIRST, the control waits under 0.3 s, the peak heap rises by less than
-# MAXHEAP_KB; the server still runs and answers after
+# heavy QUERY MAXRSS_KB FIRST: on a fresh server, the answer begins with
+# FIRST, the control waits under 2 s, the peak RSS rises by less than
+# MAXRSS_KB (the store's pages the expansion reads count too: some 14 MB
+# here); the server still runs and answers after
 heavy() {
     server "$T/y" "database = $T/x/db"
     attack "$port" "$pid" heavy "$1" '!gAS3333' > "$T/heavy"
@@ -126,11 +127,11 @@ heavy() {
     read -r secs csecs bytes heap first < "$T/heavy"
     alive "$pid" "$T/y" && answers "$port" && stop "$pid" &&
         [ "$first" = "$3" ] && [ "$heap" -lt "$2" ] &&
-        awk -v c="$csecs" 'BEGIN { exit !(c < 0.3) }'
+        awk -v c="$csecs" 'BEGIN { exit !(c < 2) }'
 }
-check "!iAS-BOMB,1 (a million references): small heap, control not kept waiting" heavy '!iAS-BOMB,1' 16384 A450000
-check "!aAS-BOMB: the same" heavy '!aAS-BOMB' 16384 D
-check "!iAS-D0,1 (20,000 nested sets)" heavy '!iAS-D0,1' 16384 A180000
+check "!iAS-BOMB,1 (a million references): RSS bounded, control not kept waiting" heavy '!iAS-BOMB,1' 32768 A450000
+check "!aAS-BOMB: the same" heavy '!aAS-BOMB' 32768 D
+check "!iAS-D0,1 (20,000 nested sets)" heavy '!iAS-D0,1' 32768 A180000
 server "$T/y" "database = $T/x/db"
 check "bgpq4 still works" legit "$port"
 stop "$pid"

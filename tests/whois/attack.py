@@ -22,7 +22,7 @@ socket has a timeout, every loop is bounded).
         one client sends QUERY; 50 ms later a control client (127.0.0.250)
         sends CONTROL; prints "SECONDS CONTROL_SECONDS BYTES HEAP_KB
         FIRST": the time of the heavy answer, of the control's, the heavy
-        answer's size, how far the server's peak heap (VmHWM) rose, and
+        answer's size, how far the server's peak RSS (VmHWM) rose, and
         the heavy answer's first line
 """
 import socket
