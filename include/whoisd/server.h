@@ -15,7 +15,8 @@
  * Limits (conf_t whois_*): connections in all (beyond, accepting pauses
  * until one ends), per client address (beyond, %ERROR:306 and close),
  * idle time without a query line or a client that does not read (RIPE
- * mode %ERROR:305 and close; "!" mode closes), total time per query
+ * mode %ERROR:305 and close; "!" mode closes; "!t" may shorten it, not
+ * lengthen it), total time per query
  * (close), objects per answer (an error and close), object answers
  * ("!m", "!o", "!r") holding a store snapshot at once (beyond, such a
  * line waits, reading nothing, until one ends).  SIGTERM: stop

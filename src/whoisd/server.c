@@ -293,11 +293,14 @@ static void fail_ripe(conn_t *c, const char *text, const char *end)
     finish(c, end);
 }
 
-/* The idle timeout in force (set by "!t" or the configuration). */
+/* The idle timeout in force: the configuration's, or a shorter one set
+ * by "!t" (a client may not hold its connection longer than the
+ * configuration allows, whatever IRRd's range for "!t"). */
 static long idle_seconds(const conn_t *c)
 {
     long t = irr_session_timeout(c->irr);
-    return t ? t : c->w->cf->whois_idle_timeout;
+    long max = c->w->cf->whois_idle_timeout;
+    return t > 0 && t < max ? t : max;
 }
 
 static void set_timeouts(conn_t *c)

@@ -135,3 +135,20 @@ check "!iAS-D0,1 (20,000 nested sets)" heavy '!iAS-D0,1' 32768 A180000
 server "$T/y" "database = $T/x/db"
 check "bgpq4 still works" legit "$port"
 stop "$pid"
+
+# ------------------------------------------------- !t beyond the server's
+# "!t1000" is IRRd's largest timeout; it may shorten whois_idle_timeout
+# but not stretch it, or 1,000 such connections hold the server 1,000 s
+server "$T/t" "database = $T/f/db" "whois_idle_timeout = 2"
+stretch() {
+    client "$port" send_idle '!!\n!t1000\n' 6 > "$T/stretch"
+    cat "$T/stretch"
+    grep -qx 'C' "$T/stretch" && grep -q '^closed after [2-4] s$' "$T/stretch"
+}
+check "!t1000 with whois_idle_timeout = 2: closed after 2 s all the same" stretch
+shorten() {
+    client "$port" send_idle '!!\n!t1\n' 6 > "$T/shorten"
+    grep -q '^closed after [1-2] s$' "$T/shorten" || { cat "$T/shorten"; return 1; }
+}
+check "!t1 shortens it" shorten
+stop "$pid"
