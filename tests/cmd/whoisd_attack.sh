@@ -152,3 +152,25 @@ shorten() {
 }
 check "!t1 shortens it" shorten
 stop "$pid"
+
+# ------------------------------------- SIGTERM while answers are streaming
+# 30 slow readers of 6 MB answers never finish: SIGTERM stops listening at
+# once, waits 10 s for them, then exits 0 all the same
+server "$T/s" "database = $T/b/db"
+S=$pid
+sigterm() {
+    attack "$port" "$S" hang 30 20 '!oOTHER-MNT' &
+    h=$!
+    sleep 1.5
+    t0=$(date +%s)
+    kill -TERM "$S"
+    i=0
+    while kill -0 "$S" 2>/dev/null && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
+    kill -0 "$S" 2>/dev/null && { kill -KILL "$S"; echo "still running after 15 s"; kill "$h"; return 1; }
+    wait "$S"; rc=$?
+    t=$(( $(date +%s) - t0 ))
+    kill "$h" 2>/dev/null; wait "$h" 2>/dev/null
+    echo "exit $rc after $t s"
+    grep -q 'still busy after 10 s' "$T/s/server.log" && [ "$rc" = 0 ] && [ "$t" -le 12 ]
+}
+check "SIGTERM with 30 answers streaming: exits 0 within 12 s" sigterm

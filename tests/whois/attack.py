@@ -24,6 +24,8 @@ socket has a timeout, every loop is bounded).
         FIRST": the time of the heavy answer, of the control's, the heavy
         answer's size, how far the server's peak RSS (VmHWM) rose, and
         the heavy answer's first line
+  attack.py PORT PID hang N SECONDS LINE
+        N slow readers of LINE (3 per address) hang for SECONDS, then go
 """
 import socket
 import sys
@@ -148,6 +150,19 @@ def main():
         hwm = int(d['VmHWM'].split()[0])
         print('%.2f %.2f %d %d %s' % (secs, csecs, len(out), hwm - hwm0,
                                       out.split(b'\n', 1)[0].decode('latin-1')))
+    elif mode == 'hang':
+        n, secs, line = int(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
+        socks = []
+        for i in range(n):
+            try:
+                s = conn(port, '127.0.0.%d' % (2 + i // 3), 10, rcvbuf=4096)
+                s.sendall(line.encode() + b'\n')
+                socks.append(s)
+            except OSError:
+                pass
+        time.sleep(secs)
+        for s in socks:
+            s.close()
 
 
 main()
