@@ -546,6 +546,17 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
     free_later(c);
 }
 
+/* Whether the client of a waiting connection has gone (its end of the
+ * socket closed, unnoticed while nothing was read): its line is then not
+ * worth a snapshot.  (A client that only shut down its sending side
+ * looks the same and loses its waiting line too.) */
+static int client_gone(const conn_t *c)
+{
+    char b;
+    ssize_t n = recv(bufferevent_getfd(c->bev), &b, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
 /* Reader slots are free: start the lines that wait for one, oldest
  * first. */
 static void on_wake(evutil_socket_t fd, short what, void *arg)
@@ -563,7 +574,10 @@ static void on_wake(evutil_socket_t fd, short what, void *arg)
         char *line = first->pending;
         first->pending = NULL;
         first->waiting = 0;
-        if (!first->closing)
+        if (client_gone(first)) {
+            first->end = "client-closed";
+            free_later(first);
+        } else if (!first->closing)
             start(first, line, strlen(line));
         free(line);
         if (!first->ans.self && !first->closing && !first->dead)
