@@ -114,6 +114,10 @@ typedef struct conf {
                                  its output included; beyond, close */
     unsigned whois_max_objects; /**< objects (or list items) per answer;
                                  beyond, an error and close */
+    size_t whois_max_buffered; /**< bytes of answers waiting in the server
+                                 for their clients to read them, all
+                                 connections together; beyond, the
+                                 connection with the most is closed */
     unsigned whois_max_readers; /**< answers streaming objects from a
                                  store snapshot at once (each holds one
                                  of LMDB's 126 reader slots and its list
@@ -154,6 +158,7 @@ typedef struct conf {
 #define CONF_DEFAULT_WHOIS_QUERY_TIMEOUT 180L
 #define CONF_DEFAULT_WHOIS_MAX_OBJECTS 250000u
 #define CONF_DEFAULT_WHOIS_MAX_READERS 32u
+#define CONF_DEFAULT_WHOIS_MAX_BUFFERED ((size_t)64 << 20)
 #define CONF_DEFAULT_WHOIS_TERMS_URL "https://docs.db.ripe.net/terms-conditions.html"
 
 /** The build's SYSCONFDIR (Makefile: PREFIX/etc, /etc for PREFIX=/usr). */

@@ -19,7 +19,9 @@
  * lengthen it), total time per query
  * (close), objects per answer (an error and close), object answers
  * ("!m", "!o", "!r") holding a store snapshot at once (beyond, such a
- * line waits, reading nothing, until one ends).  SIGTERM: stop
+ * line waits, reading nothing, until one ends), bytes of answers waiting
+ * for their clients in all (beyond, the connection holding the most is
+ * closed).  SIGTERM: stop
  * listening, close idle connections, let answers in progress finish,
  * exit (after at most 10 s).  SIGHUP: reopen the log (msg_open again).
  * One log line per connection when whois_log is set (util/msg.h msg_kv):

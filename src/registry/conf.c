@@ -64,6 +64,7 @@ static const struct key keys[] = {
     { "whois_idle_timeout", K_SECONDS, OFF(whois_idle_timeout) },
     { "whois_listen", K_LISTEN, OFF(whois_listen) },
     { "whois_log", K_BOOL, OFF(whois_log) },
+    { "whois_max_buffered", K_SIZE, OFF(whois_max_buffered) },
     { "whois_max_connections", K_COUNT, OFF(whois_max_connections) },
     { "whois_max_connections_per_address", K_COUNT, OFF(whois_max_connections_per_address) },
     { "whois_max_objects", K_COUNT, OFF(whois_max_objects) },
@@ -122,6 +123,7 @@ void conf_defaults(conf_t *c)
     c->whois_query_timeout = CONF_DEFAULT_WHOIS_QUERY_TIMEOUT;
     c->whois_max_objects = CONF_DEFAULT_WHOIS_MAX_OBJECTS;
     c->whois_max_readers = CONF_DEFAULT_WHOIS_MAX_READERS;
+    c->whois_max_buffered = CONF_DEFAULT_WHOIS_MAX_BUFFERED;
     c->whois_log = 1;
     c->whois_terms_url = xstrdup(CONF_DEFAULT_WHOIS_TERMS_URL);
 }

@@ -340,6 +340,38 @@ static void irr_free_fn(void *self)
     irr_answer_free(self);
 }
 
+/* Answers computed whole ("!" lists, up to whois_max_objects items) sit
+ * in the output buffers until their clients read them: while all the
+ * buffers together hold more than whois_max_buffered bytes, the
+ * connection holding the most is closed (a client that asks and does not
+ * read; one reading normally holds little). */
+static void enforce_buffered(whoisd_t *w)
+{
+    for (;;) {
+        size_t total = 0, most = 0;
+        conn_t *big = NULL;
+        for (conn_t *c = w->conns; c; c = c->next) {
+            if (c->dead)
+                continue;
+            size_t n = evbuffer_get_length(bufferevent_get_output(c->bev));
+            total += n;
+            if (n > most) {
+                most = n;
+                big = c;
+            }
+        }
+        if (total <= w->cf->whois_max_buffered || big == NULL)
+            return;
+        msg_warn("client %s: %zu bytes unread; closed (whois_max_buffered)",
+                 big->addr, most);
+        if (big->end == NULL)
+            big->end = "buffer-limit";
+        big->closing = 1;
+        end_answer(big);
+        free_later(big);
+    }
+}
+
 /* Start the answer to one line (NUL-terminated, @len bytes before it
  * unless it holds NUL bytes). */
 static void start(conn_t *c, char *line, size_t len)
@@ -421,6 +453,7 @@ static void start(conn_t *c, char *line, size_t len)
     bufferevent_disable(c->bev, EV_READ);
     c->qbytes = c->bytes;
     produce(c);
+    enforce_buffered(c->w);
 }
 
 /* Ask the answer in progress for more while the output has room. */

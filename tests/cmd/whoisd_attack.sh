@@ -181,3 +181,21 @@ sigterm() {
     grep -q 'still busy after 10 s' "$T/s/server.log" && [ "$rc" = 0 ] && [ "$t" -le $((10 + 2 * SLOW)) ]
 }
 check "SIGTERM with 30 answers streaming: exits 0 after the 10 s drain" sigterm
+
+# ------------------------------- list answers that nobody reads, en masse
+# "!g" of an origin of 20,000 routes is some 300 kB computed whole; 300
+# clients ask for it and read nothing.  whois_max_buffered = 16M: the
+# answers held for clients all together stay under it (the client with
+# the most unread is cut off), so the heap stays bounded.
+server "$T/l" "database = $T/b/db" "whois_max_buffered = 16M"
+L=$pid
+lists() {
+    attack "$port" "$L" readers 300 3 '!gAS64500' '!gAS3333' > "$T/lists"
+    cat "$T/lists"
+    read -r _ secs first heap < "$T/lists"
+    [ "$first" = A27 ] && [ "$heap" -lt $((49152 * BIG)) ]
+}
+check "300 unread !g of 20,000 routes, whois_max_buffered = 16M: heap bounded" lists
+check "the server runs after the unread lists" alive "$L" "$T/l"
+check "and answers" answers "$port"
+stop "$L"

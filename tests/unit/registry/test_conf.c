@@ -165,6 +165,7 @@ static void test_whois_keys(void)
     CU_ASSERT_EQUAL(c.whois_idle_timeout, 180);
     CU_ASSERT_EQUAL(c.whois_log, 1);
     CU_ASSERT_EQUAL(c.whois_max_readers, 32);
+    CU_ASSERT_EQUAL(c.whois_max_buffered, (size_t)64 << 20);
     CU_ASSERT_PTR_NULL(c.whois_name);
     conf_free(&c);
 
