@@ -377,6 +377,12 @@ static void answer_fail(irr_answer_t *a, const char *fmt, ...)
 
 static void answer_limit(irr_answer_t *a, const ctx_t *c)
 {
+    /* the objects collected so far are not sent (irr_step() would read
+     * them from a snapshot that irr_start() ends for an answer this
+     * short) */
+    for (size_t i = 0; i < a->nobj; i++)
+        free(a->objs[i].pkey);
+    a->nobj = 0;
     if (strcmp(c->over_what, "time") == 0)
         answer_fail(a, "Query exceeded the time limit of %g seconds",
                     c->s->lim.max_seconds);

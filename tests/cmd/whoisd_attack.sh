@@ -201,3 +201,21 @@ check "300 unread !g of 20,000 routes, whois_max_buffered = 16M: heap bounded" l
 check "the server runs after the unread lists" alive "$L" "$T/l"
 check "and answers" answers "$port"
 stop "$L"
+
+# ------------------------------------- an object answer over a limit
+# EX-MNT maintains 16 objects, there are 10 routes; whois_max_objects = 5:
+# !o and !r...,M get
+# the F line and a close, and the server lives on (it dereferenced the
+# snapshot it had already ended and died)
+server "$T/o" "database = $T/f/db" "whois_max_objects = 5"
+O=$pid
+over() {
+    client "$port" send "$1" > "$T/over"
+    [ "$(cat "$T/over")" = 'F Query exceeded the limit of 5 objects or items' ] ||
+        { head -c 300 "$T/over"; return 1; }
+    alive "$O" "$T/o"
+}
+check "!oEX-MNT over whois_max_objects = 5: F, and the server lives" over '!oEX-MNT\n'
+check "!r0.0.0.0/0,M over it too" over '!!\n!r0.0.0.0/0,M\n'
+check "and answers" answers "$port"
+stop "$O"
