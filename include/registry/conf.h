@@ -137,6 +137,15 @@ typedef struct conf {
                                  its output included; beyond, close */
     unsigned whois_max_objects; /**< objects (or list items) per answer;
                                  beyond, an error and close */
+    size_t whois_max_buffered; /**< bytes of answers waiting in the server
+                                 for their clients to read them, all
+                                 connections together; beyond, the
+                                 connection with the most is closed */
+    unsigned whois_max_readers; /**< answers streaming objects from a
+                                 store snapshot at once (each holds one
+                                 of LMDB's 126 reader slots and its list
+                                 of keys); beyond, a query that would
+                                 start one waits for one to end */
     int whois_log;          /**< whois_log = yes|no: one log line per
                                  connection (default yes) */
     char *whois_name;       /**< the registry's name in the banner
@@ -180,6 +189,8 @@ typedef struct conf {
 #define CONF_DEFAULT_WHOIS_IDLE_TIMEOUT 180L
 #define CONF_DEFAULT_WHOIS_QUERY_TIMEOUT 180L
 #define CONF_DEFAULT_WHOIS_MAX_OBJECTS 250000u
+#define CONF_DEFAULT_WHOIS_MAX_READERS 32u
+#define CONF_DEFAULT_WHOIS_MAX_BUFFERED ((size_t)64 << 20)
 #define CONF_DEFAULT_WHOIS_TERMS_URL "https://docs.db.ripe.net/terms-conditions.html"
 /* RIPE's public service: 1,000 personal objects per address per day */
 #define CONF_DEFAULT_WHOIS_PERSONAL_LIMIT 1000u

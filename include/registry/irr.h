@@ -92,6 +92,16 @@ long irr_session_timeout(const irr_session_t *s);
 const char *irr_command(const char *line);
 
 /**
+ * Whether the answer to a "!" command may hold a store snapshot (a read
+ * transaction, one of LMDB's reader slots) until its client has read it:
+ * the object answers "!m", "!o" and "!r" (but "!r...,o").  The caller
+ * bounds how many such answers run at once.
+ * @param cmd  the command from its '!' (irr_command())
+ * @return 1 or 0.
+ */
+int irr_command_snapshot(const char *cmd);
+
+/**
  * Run a "!" command: parse it, look it up in one store snapshot and
  * prepare its answer (lists are computed whole, objects are counted and
  * measured so that the "A<n>" length is exact and then produced by

@@ -15,8 +15,13 @@
  * Limits (conf_t whois_*): connections in all (beyond, accepting pauses
  * until one ends), per client address (beyond, %ERROR:306 and close),
  * idle time without a query line or a client that does not read (RIPE
- * mode %ERROR:305 and close; "!" mode closes), total time per query
- * (close), objects per answer (an error and close).  SIGTERM: stop
+ * mode %ERROR:305 and close; "!" mode closes; "!t" may shorten it, not
+ * lengthen it), total time per query
+ * (close), objects per answer (an error and close), object answers
+ * ("!m", "!o", "!r") holding a store snapshot at once (beyond, such a
+ * line waits, reading nothing, until one ends), bytes of answers waiting
+ * for their clients in all (beyond, the connection holding the most is
+ * closed).  SIGTERM: stop
  * listening, close idle connections, let answers in progress finish,
  * exit (after at most 10 s).  SIGHUP: reopen the log (msg_open again).
  * One log line per connection when whois_log is set (util/msg.h msg_kv):

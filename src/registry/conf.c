@@ -73,10 +73,12 @@ static const struct key keys[] = {
     { "whois_idle_timeout", K_SECONDS, OFF(whois_idle_timeout) },
     { "whois_listen", K_LISTEN, OFF(whois_listen) },
     { "whois_log", K_BOOL, OFF(whois_log) },
+    { "whois_max_buffered", K_SIZE, OFF(whois_max_buffered) },
     { "whois_max_connections", K_COUNT, OFF(whois_max_connections) },
     { "whois_max_connections_per_address", K_COUNT, OFF(whois_max_connections_per_address) },
     { "whois_max_objects", K_COUNT, OFF(whois_max_objects) },
     { "whois_max_query_length", K_SIZE, OFF(whois_max_query_length) },
+    { "whois_max_readers", K_COUNT, OFF(whois_max_readers) },
     { "whois_name", K_TEXT, OFF(whois_name) },
     { "whois_personal_exempt", K_NETS, OFF(whois_personal_exempt) },
     { "whois_personal_limit", K_COUNT, OFF(whois_personal_limit) },
@@ -137,6 +139,8 @@ void conf_defaults(conf_t *c)
     c->whois_idle_timeout = CONF_DEFAULT_WHOIS_IDLE_TIMEOUT;
     c->whois_query_timeout = CONF_DEFAULT_WHOIS_QUERY_TIMEOUT;
     c->whois_max_objects = CONF_DEFAULT_WHOIS_MAX_OBJECTS;
+    c->whois_max_readers = CONF_DEFAULT_WHOIS_MAX_READERS;
+    c->whois_max_buffered = CONF_DEFAULT_WHOIS_MAX_BUFFERED;
     c->whois_log = 1;
     c->whois_terms_url = xstrdup(CONF_DEFAULT_WHOIS_TERMS_URL);
     c->whois_personal_limit = CONF_DEFAULT_WHOIS_PERSONAL_LIMIT;
@@ -424,6 +428,9 @@ int conf_load(const char *path, conf_t *c, err_t *err)
                 rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a positive number, got \"%s\"", path, lineno, s, v);
             else if (k->off == OFF(bcrypt_max_cost) && (cnt < 4 || cnt > 31))
                 rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a bcrypt cost from 4 to 31, got \"%s\"", path, lineno, s, v);
+            else if (k->off == OFF(whois_max_readers) && cnt > 100)
+                /* LMDB has 126 reader slots for all the store's programs */
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: expected 1 to 100, got \"%s\"", path, lineno, s, v);
             else
                 *(unsigned *)((char *)c + k->off) = (unsigned)cnt;
             break;

@@ -13,7 +13,7 @@
  * only as-sets are looked up further, members are ASNs) or of a
  * route-set (route-sets and as-sets are looked up, prefixes are kept as
  * written, ASNs bring the prefixes of their route and route6 objects);
- * names already expanded are skipped, so loops end; names that are not
+ * names already queued are skipped, so loops end; names that are not
  * found are dropped.  A set's members are its members: and mp-members:
  * items plus, when it has mbrs-by-ref:, the aut-num (as-set) or route
  * and route6 (route-set) objects whose member-of: names it and whose
@@ -30,6 +30,7 @@
 
 #include "util/buf.h"
 #include "util/ipaddr.h"
+#include "util/strset.h"
 #include "util/strv.h"
 #include "rpsl/rpsl.h"
 #include "rpsl/schema.h"
@@ -79,12 +80,6 @@ typedef struct u32v {
     uint32_t *v;
     size_t n, cap;
 } u32v_t;
-
-/* A sorted set of upper-case names (the sets expanded already). */
-typedef struct nameset {
-    char **v;
-    size_t n, cap;
-} nameset_t;
 
 /* The running state of one command. */
 typedef struct ctx {
@@ -161,6 +156,18 @@ const char *irr_command(const char *line)
     return NULL;
 }
 
+int irr_command_snapshot(const char *cmd)
+{
+    if (cmd[0] == '!')
+        cmd++;
+    if (cmd[0] == 'm' || cmd[0] == 'o')
+        return 1;
+    if (cmd[0] != 'r')
+        return 0;
+    const char *comma = strchr(cmd, ',');
+    return comma == NULL || strcmp(comma, ",o") != 0;
+}
+
 /* -------------------------------------------------------------- helpers */
 
 static void u32v_add(u32v_t *v, uint32_t x)
@@ -201,38 +208,6 @@ static int pfx_cmp(const void *a, const void *b)
 static int str_cmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Add @name (upper-case) to @ns; 1 if it was new. */
-static int nameset_add(nameset_t *ns, const char *name)
-{
-    size_t lo = 0, hi = ns->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(ns->v[mid], name);
-        if (c == 0)
-            return 0;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (ns->n == ns->cap) {
-        ns->cap = ns->cap ? ns->cap * 2 : 32;
-        ns->v = xrealloc(ns->v, ns->cap * sizeof *ns->v);
-    }
-    memmove(ns->v + lo + 1, ns->v + lo, (ns->n - lo) * sizeof *ns->v);
-    ns->v[lo] = xstrdup(name);
-    ns->n++;
-    return 1;
-}
-
-static void nameset_free(nameset_t *ns)
-{
-    for (size_t i = 0; i < ns->n; i++)
-        free(ns->v[i]);
-    free(ns->v);
-    memset(ns, 0, sizeof *ns);
 }
 
 static char *upper_dup(const char *s, size_t n)
@@ -637,21 +612,21 @@ static int set_members(ctx_t *c, const char *name, int as_set, int route_set,
  */
 static int expand(ctx_t *c, const char *name, int as_only, int *root_cls)
 {
-    nameset_t seen = { NULL, 0, 0 };
+    strset_t seen;          /* every set name queued, so each once */
     strv_t level, next, mem;
     int rc = 0;
     int root = as_only ? SC_AS_SET : -1;
 
+    strset_init(&seen);
     strv_init(&level);
     strv_init(&next);
     strv_init(&mem);
     char *u = upper_dup(name, strlen(name));
     strv_add(&level, u);
+    strset_add(&seen, u);
     free(u);
     while (level.n > 0 && rc == 0 && !c->over) {
         for (size_t i = 0; i < level.n && rc == 0 && !c->over; i++) {
-            if (!nameset_add(&seen, level.v[i]))
-                continue;
             strv_free(&mem);
             int cls = set_members(c, level.v[i], 1, root != SC_AS_SET, &mem, &rc);
             if (cls < 0)
@@ -671,7 +646,9 @@ static int expand(ctx_t *c, const char *name, int as_only, int *root_cls)
                         u32v_add(&c->asn, asn);
                         tick(c, 1);
                     }
-                } else if (!is_prefix_item(it, strlen(it)))
+                } else if (!is_prefix_item(it, strlen(it)) && strset_add(&seen, it))
+                    /* queued once, however many sets name it: a million
+                     * references to a thousand sets hold a thousand */
                     strv_add(&next, it);
             }
         }
@@ -682,7 +659,7 @@ static int expand(ctx_t *c, const char *name, int as_only, int *root_cls)
     strv_free(&level);
     strv_free(&next);
     strv_free(&mem);
-    nameset_free(&seen);
+    strset_free(&seen);
     if (root_cls)
         *root_cls = root;
     return rc;

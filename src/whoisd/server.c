@@ -65,6 +65,9 @@ struct whoisd {
     struct evconnlistener **lis;
     struct event *ev_term, *ev_hup, *ev_drain;
     struct event *ev_resume;    /* accepting again after EMFILE */
+    struct event *ev_wake;      /* a reader slot became free */
+    unsigned readers;       /* answers holding a store snapshot */
+    unsigned long wait_seq; /* order of the connections waiting for one */
     store_t *st;
     whoisd_ripe_env_t renv;     /* what RIPE-style answers share */
     whoisd_acl_t *acl;          /* personal objects per client address */
@@ -89,6 +92,9 @@ struct conn {
     struct timespec t0, qt0;
     struct timespec lt0;    /* when the line being read began */
     int in_line;            /* bytes of a line have come */
+    int reader;             /* the answer holds a store snapshot */
+    unsigned long waiting;  /* > 0: waits for a reader slot, in this order */
+    char *pending;          /* the line that waits */
     unsigned long queries;
     size_t bytes;
     size_t qbytes;          /* bytes counted when the answer began */
@@ -198,6 +204,21 @@ int whoisd_listen(const conf_t *cf, const char *prog, int dest,
 static void produce(conn_t *c);
 static void take_lines(conn_t *c);
 
+/* Free the answer in progress; a reader slot it held goes to the
+ * connection that has waited longest (at the next turn of the loop). */
+static void end_answer(conn_t *c)
+{
+    if (c->ans.self)
+        c->ans.free(c->ans.self);
+    c->ans.self = NULL;
+    if (c->reader) {
+        c->reader = 0;
+        c->w->readers--;
+        if (c->w->ev_wake)
+            event_active(c->w->ev_wake, EV_TIMEOUT, 0);
+    }
+}
+
 static void conn_free(conn_t *c)
 {
     whoisd_t *w = c->w;
@@ -212,8 +233,8 @@ static void conn_free(conn_t *c)
         msg_kv(LOG_INFO, &line);
         buf_free(&line);
     }
-    if (c->ans.self)
-        c->ans.free(c->ans.self);
+    end_answer(c);
+    free(c->pending);
     irr_session_free(c->irr);
     whoisd_ripe_free(c->ripe);
     if (c->bev)
@@ -310,11 +331,14 @@ static void fail_ripe(conn_t *c, const char *text, const char *end)
     finish(c, end);
 }
 
-/* The idle timeout in force (set by "!t" or the configuration). */
+/* The idle timeout in force: the configuration's, or a shorter one set
+ * by "!t" (a client may not hold its connection longer than the
+ * configuration allows, whatever IRRd's range for "!t"). */
 static long idle_seconds(const conn_t *c)
 {
     long t = irr_session_timeout(c->irr);
-    return t ? t : c->w->cf->whois_idle_timeout;
+    long max = c->w->cf->whois_idle_timeout;
+    return t > 0 && t < max ? t : max;
 }
 
 static void set_timeouts(conn_t *c)
@@ -354,6 +378,38 @@ static void irr_free_fn(void *self)
     irr_answer_free(self);
 }
 
+/* Answers computed whole ("!" lists, up to whois_max_objects items) sit
+ * in the output buffers until their clients read them: while all the
+ * buffers together hold more than whois_max_buffered bytes, the
+ * connection holding the most is closed (a client that asks and does not
+ * read; one reading normally holds little). */
+static void enforce_buffered(whoisd_t *w)
+{
+    for (;;) {
+        size_t total = 0, most = 0;
+        conn_t *big = NULL;
+        for (conn_t *c = w->conns; c; c = c->next) {
+            if (c->dead)
+                continue;
+            size_t n = evbuffer_get_length(bufferevent_get_output(c->bev));
+            total += n;
+            if (n > most) {
+                most = n;
+                big = c;
+            }
+        }
+        if (total <= w->cf->whois_max_buffered || big == NULL)
+            return;
+        msg_warn("client %s: %zu bytes unread; closed (whois_max_buffered)",
+                 big->addr, most);
+        if (big->end == NULL)
+            big->end = "buffer-limit";
+        big->closing = 1;
+        end_answer(big);
+        free_later(big);
+    }
+}
+
 /* Start the answer to one line (NUL-terminated, @len bytes before it
  * unless it holds NUL bytes). */
 static void start(conn_t *c, char *line, size_t len)
@@ -386,9 +442,23 @@ static void start(conn_t *c, char *line, size_t len)
         return;     /* an empty line between "!" commands */
 
     const char *cmd = irr_command(line);
+    int snapshot = cmd && irr_command_snapshot(cmd);
+    if (snapshot && c->w->readers >= c->w->cf->whois_max_readers) {
+        /* whois_max_readers answers hold a snapshot: wait for one to end
+         * (reading nothing meanwhile) rather than take a reader slot the
+         * robot and everyone else need */
+        c->pending = xstrdup(line);
+        c->waiting = ++c->w->wait_seq;
+        bufferevent_disable(c->bev, EV_READ);
+        return;
+    }
     if (cmd) {
         irr_answer_t *a = NULL;
         rc = irr_start(c->irr, cmd, &a, &err);
+        if (rc == 0 && snapshot) {
+            c->reader = 1;
+            c->w->readers++;
+        }
         if (rc == 0) {
             c->ans.self = a;
             c->ans.step = irr_step_fn;
@@ -428,6 +498,7 @@ static void start(conn_t *c, char *line, size_t len)
      * stays on for one already complete, saving two epoll_ctl calls) */
     if (c->ans.self && !c->closing && !c->dead)
         bufferevent_disable(c->bev, EV_READ);
+    enforce_buffered(c->w);     /* last: it may close c */
 }
 
 /* Ask the answer in progress for more while the output has room. */
@@ -441,8 +512,7 @@ static void produce(conn_t *c)
          * its answer may then say why it gave up) */
         if (c->w->cf->whois_query_timeout > 0 && c->bytes > c->qbytes &&
             since(&c->qt0) > (double)c->w->cf->whois_query_timeout) {
-            c->ans.free(c->ans.self);
-            c->ans.self = NULL;
+            end_answer(c);
             finish(c, "query-timeout");
             return;
         }
@@ -454,8 +524,7 @@ static void produce(conn_t *c)
             msg_warn("client %s: %s", c->addr, err_text(&err));
             err_free(&err);
         }
-        c->ans.free(c->ans.self);
-        c->ans.self = NULL;
+        end_answer(c);
         if (close_after || c->w->draining) {
             finish(c, rc ? "error" : c->w->draining ? "shutdown" : "closed");
             return;
@@ -470,7 +539,7 @@ static void take_lines(conn_t *c)
     struct evbuffer *in = bufferevent_get_input(c->bev);
     size_t max = c->w->cf->whois_max_query_length;
 
-    while (!c->ans.self && !c->closing) {
+    while (!c->ans.self && !c->closing && !c->waiting) {
         size_t eol_len = 0;
         struct evbuffer_ptr eol = evbuffer_search_eol(in, NULL, &eol_len,
                                                       EVBUFFER_EOL_LF);
@@ -560,6 +629,45 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
     else if (what & BEV_EVENT_ERROR)
         c->end = c->end ? c->end : "error";
     free_later(c);
+}
+
+/* Whether the client of a waiting connection has gone (its end of the
+ * socket closed, unnoticed while nothing was read): its line is then not
+ * worth a snapshot.  (A client that only shut down its sending side
+ * looks the same and loses its waiting line too.) */
+static int client_gone(const conn_t *c)
+{
+    char b;
+    ssize_t n = recv(bufferevent_getfd(c->bev), &b, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+/* Reader slots are free: start the lines that wait for one, oldest
+ * first. */
+static void on_wake(evutil_socket_t fd, short what, void *arg)
+{
+    whoisd_t *w = arg;
+    (void)fd;
+    (void)what;
+    while (w->readers < w->cf->whois_max_readers) {
+        conn_t *first = NULL;
+        for (conn_t *c = w->conns; c; c = c->next)
+            if (c->waiting && !c->dead && (first == NULL || c->waiting < first->waiting))
+                first = c;
+        if (first == NULL)
+            return;
+        char *line = first->pending;
+        first->pending = NULL;
+        first->waiting = 0;
+        if (client_gone(first)) {
+            first->end = "client-closed";
+            free_later(first);
+        } else if (!first->closing)
+            start(first, line, strlen(line));
+        free(line);
+        if (!first->ans.self && !first->closing && !first->dead)
+            take_lines(first);
+    }
 }
 
 static unsigned count_from(const whoisd_t *w, const char *addr)
@@ -738,6 +846,7 @@ int whoisd_run(whoisd_t *w, err_t *err)
     }
     w->ev_term = evsignal_new(w->base, SIGTERM, on_term, w);
     w->ev_hup = evsignal_new(w->base, SIGHUP, on_hup, w);
+    w->ev_wake = event_new(w->base, -1, 0, on_wake, w);
     evsignal_add(w->ev_term, NULL);
     evsignal_add(w->ev_hup, NULL);
     msg_info("listening on %zu sockets", w->nfds);
@@ -771,6 +880,8 @@ void whoisd_free(whoisd_t *w)
         event_free(w->ev_drain);
     if (w->ev_resume)
         event_free(w->ev_resume);
+    if (w->ev_wake)
+        event_free(w->ev_wake);
     if (w->base)
         event_base_free(w->base);
     store_close(w->st);

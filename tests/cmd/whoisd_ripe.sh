@@ -13,20 +13,6 @@
 # Every server runs in the foreground (-f), is stopped by its pid, and
 # every client has a timeout.  Run by tests/run-check with AUTODBM_BIN and
 # AUTODBM_SRCDIR; prints "ok N NAME" / "not ok N NAME".
-set -u
-BIN=${AUTODBM_BIN:?}
-SRC=${AUTODBM_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-W=$SRC/tests/whois
-T=$(mktemp -d "${TMPDIR:-/tmp}/autodbm-whoisd-ripe.XXXXXX") || exit 1
-PIDS=
-cleanup() {
-    for p in $PIDS; do kill "$p" 2>/dev/null; done
-    rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
-n=0
-. "$(dirname "$0")/check.inc"
-command -v python3 >/dev/null 2>&1 || { echo "# skipped: no python3"; exit 0; }
 . "$(dirname "$0")/whoisd.inc"
 
 # ---------------------------------------------------------------- setup

@@ -10,6 +10,9 @@ every socket with a timeout, every loop bounded).
                                    (heap) grew over what it was before
   client.py PORT idle SECONDS      connect, send nothing, print what comes
                                    back and "closed after N s" (or "open")
+  client.py PORT send_idle BYTES SECONDS
+                                   send BYTES, then print what comes back
+                                   and "closed after N s" (at most SECONDS)
   client.py PORT trickle SECONDS   send "!gAS" one byte a second, for at most
                                    SECONDS; print what comes back and
                                    "closed after N s"
@@ -79,6 +82,18 @@ def main():
         out = read_all(s)
         sys.stdout.buffer.write(out)
         print('closed after %d s' % round(time.time() - t0))
+    elif mode == 'send_idle':
+        data = sys.argv[3].encode('latin-1').decode('unicode_escape').encode('latin-1')
+        wait = float(sys.argv[4])
+        s = connect(port, wait)
+        t0 = time.time()
+        s.sendall(data)
+        out = read_all(s)
+        sys.stdout.buffer.write(out.replace(b'<TIMEOUT>', b''))
+        if out.endswith(b'<TIMEOUT>'):
+            print('open after %d s' % round(time.time() - t0))
+        else:
+            print('closed after %d s' % round(time.time() - t0))
     elif mode == 'trickle':
         limit = float(sys.argv[3])
         s = connect(port, limit + 10)

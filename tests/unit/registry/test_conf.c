@@ -164,6 +164,8 @@ static void test_whois_keys(void)
     CU_ASSERT_EQUAL(c.whois_max_connections_per_address, 3);
     CU_ASSERT_EQUAL(c.whois_idle_timeout, 180);
     CU_ASSERT_EQUAL(c.whois_log, 1);
+    CU_ASSERT_EQUAL(c.whois_max_readers, 32);
+    CU_ASSERT_EQUAL(c.whois_max_buffered, (size_t)64 << 20);
     CU_ASSERT_PTR_NULL(c.whois_name);
     conf_free(&c);
 
@@ -189,6 +191,7 @@ static void test_whois_keys(void)
     expect_error("whois_listen = 127.0.0.1:70000\n", ":1: whois_listen");
     expect_error("whois_listen = [::1:43\n", ":1: whois_listen");
     expect_error("whois_max_objects = 0\n", ":1: whois_max_objects");
+    expect_error("whois_max_readers = 101\n", ":1: whois_max_readers");
 }
 
 /* The personal-data limit: defaults, 0 switches it off, exempt networks
