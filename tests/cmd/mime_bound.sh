@@ -57,7 +57,8 @@ $TIME -f '%M %e' -o "$T/within.time" "$BIN/autodbm" -c "$d/autodbm.conf" < "$T/w
 r=$(tail -n 1 "$T/within.time"); echo "# within: peak RSS ${r% *} KB, ${r#* } s"
 check "999 parts, header blocks just under max_header_size: read (no text found), not refused" \
     sh -c "test $rc -eq 0 && grep -q 'No valid update found' '$d'/outbox/new/* && ! grep -q 'not processed' '$d'/outbox/new/*"
-check "... peak RSS under $MAXKB KB (${r% *})" test "${r% *}" -lt $MAXKB
+# (~70 MB; a sanitizer build takes about three times as much)
+check "... peak RSS under $((MAXKB * 2)) KB (${r% *})" test "${r% *}" -lt $((MAXKB * 2))
 
 # the control: the demo mail as the last of a few parts is applied
 { hdr control; for i in 1 2 3; do printf -- '--a\nContent-Type: text/plain\n\nremarks: part %s\n\n' $i; done
