@@ -47,6 +47,9 @@ typedef struct conf {
     size_t max_mail_size;   /**< bytes of one mail (max_mail_size) */
     unsigned max_mime_depth;/**< MIME nesting levels (max_mime_depth) */
     unsigned max_mime_parts;/**< MIME parts of one mail (max_mime_parts) */
+    size_t max_header_size; /**< bytes of all header blocks of one mail,
+                                 the mail's and its parts' together
+                                 (max_header_size) */
     unsigned max_objects;   /**< objects (paragraphs) per mail (max_objects) */
     size_t max_object_size; /**< bytes of one paragraph (max_object_size) */
     unsigned max_passwords; /**< password: lines per mail (max_passwords) */
@@ -168,6 +171,10 @@ typedef struct conf {
 #define CONF_DEFAULT_MAX_MAIL_SIZE   ((size_t)10 << 20)
 #define CONF_DEFAULT_MAX_MIME_DEPTH  32u
 #define CONF_DEFAULT_MAX_MIME_PARTS  1000u
+/* 512K: the header blocks of a 1,000-part mail at 500 bytes each, or ten
+ * times the header of a much-forwarded mail; GMime spends some 400 bytes
+ * on each field it builds, so at most ~70 MB (175,000 three-byte fields). */
+#define CONF_DEFAULT_MAX_HEADER_SIZE ((size_t)512 << 10)
 #define CONF_DEFAULT_MAX_OBJECTS     1000u
 #define CONF_DEFAULT_MAX_OBJECT_SIZE ((size_t)1 << 20)
 #define CONF_DEFAULT_MAX_PASSWORDS   20u

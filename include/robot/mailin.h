@@ -69,7 +69,8 @@ typedef textin_piece_t mailin_piece_t;
 /** Why the walk stopped early (mailin_msg_t.over_limit). */
 enum mailin_over {
     MAILIN_OVER_MIME = 1,   /**< opts max_depth or max_parts */
-    MAILIN_OVER_SIGNED = 2  /**< opts max_signed_blocks */
+    MAILIN_OVER_SIGNED = 2, /**< opts max_signed_blocks */
+    MAILIN_OVER_HEADER = 3  /**< opts max_header */
 };
 
 /** The parsed mail. Strings are NULL when the header is absent. */
@@ -110,6 +111,8 @@ typedef struct mailin_opts {
                                  is "too-old" (0: default 3600) */
     unsigned max_signed_blocks; /**< signatures checked per mail (0:
                                  default 50) */
+    size_t max_header;      /**< bytes of all header blocks together
+                                 (0: default 512K) */
 } mailin_opts_t;
 
 /**

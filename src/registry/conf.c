@@ -42,6 +42,7 @@ static const struct key keys[] = {
     { "hierarchical_as_sets", K_BOOL, OFF(hierarchical_as_sets) },
     { "lock_timeout", K_SECONDS, OFF(lock_timeout) },
     { "map_size", K_SIZE, OFF(map_size) },
+    { "max_header_size", K_SIZE, OFF(max_header_size) },
     { "max_line_length", K_SIZE, OFF(max_line_length) },
     { "max_mail_size", K_SIZE, OFF(max_mail_size) },
     { "max_mime_depth", K_COUNT, OFF(max_mime_depth) },
@@ -119,6 +120,7 @@ void conf_defaults(conf_t *c)
     c->max_mail_size = CONF_DEFAULT_MAX_MAIL_SIZE;
     c->max_mime_depth = CONF_DEFAULT_MAX_MIME_DEPTH;
     c->max_mime_parts = CONF_DEFAULT_MAX_MIME_PARTS;
+    c->max_header_size = CONF_DEFAULT_MAX_HEADER_SIZE;
     c->max_objects = CONF_DEFAULT_MAX_OBJECTS;
     c->max_object_size = CONF_DEFAULT_MAX_OBJECT_SIZE;
     c->max_passwords = CONF_DEFAULT_MAX_PASSWORDS;

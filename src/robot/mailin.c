@@ -31,6 +31,7 @@
 
 #include "util/buf.h"
 #include "robot/mailin.h"
+#include "registry/mimescan.h"
 #include "registry/pgp.h"
 #include "registry/textin.h"
 #include "rpsl/syntax.h"
@@ -38,6 +39,7 @@
 
 #define DEFAULT_MAX_DEPTH   32
 #define DEFAULT_MAX_PARTS   1000
+#define DEFAULT_MAX_HEADER  ((size_t)512 << 10)
 #define TYPE_NAME_MAX       64      /* a type name quoted in a message */
 #define MAX_SIGNED_NEST     8       /* nested PGP/MIME layers checked (each
                                        holds a copy of its signed part) */
@@ -582,11 +584,25 @@ int mailin_parse(const char *raw, size_t len, const mailin_opts_t *opts,
     if (!starts_with_header(raw + off, len - off))
         return err_set(err, ERR_SYNTAX, "not a mail: no header block");
 
+    /* Before GMime builds anything: a mail whose MIME structure or header
+     * blocks are beyond the limits (registry/mimescan.h) costs GMime
+     * memory and time in proportion to them; only its own header block,
+     * cut at the header limit, is parsed, to answer the sender. */
+    unsigned max_depth = opts && opts->max_depth ? opts->max_depth : DEFAULT_MAX_DEPTH;
+    unsigned max_parts = opts && opts->max_parts ? opts->max_parts : DEFAULT_MAX_PARTS;
+    size_t max_header = opts && opts->max_header ? opts->max_header : DEFAULT_MAX_HEADER;
+    size_t top = 0;
+    int over = mimescan_mail(raw + off, len - off, max_depth, max_parts, max_header, &top);
+    size_t plen = over ? top : len - off;
+    if (plen == 0)
+        return err_set(err, ERR_SYNTAX, "not a mail: its first header line is "
+                       "longer than %zu bytes", max_header);
+
     /* GMime reads the caller's bytes where they are: a byte array that
      * borrows them (never written: the stream is only read, and it does
      * not own the array), instead of a copy of a 10 MB mail.  The parts
      * refer to the stream until the message is released below. */
-    GByteArray *bytes = g_byte_array_new_take((guint8 *)(uintptr_t)(raw + off), len - off);
+    GByteArray *bytes = g_byte_array_new_take((guint8 *)(uintptr_t)(raw + off), plen);
     GMimeStream *stream = g_mime_stream_mem_new_with_byte_array(bytes);
     g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
     GMimeParser *parser = g_mime_parser_new_with_stream(stream);
@@ -603,12 +619,31 @@ int mailin_parse(const char *raw, size_t len, const mailin_opts_t *opts,
     diag_list_init(&m->diags);
     strv_init(&m->x_loop);
     read_headers(m, gm);
+    if (over) {
+        if (over == MIMESCAN_HEADER)
+            diag_add(&m->diags, DIAG_ERROR, DIAG_OBJECT, "The header blocks of "
+                     "the mail are larger than %zu bytes; it was not processed",
+                     max_header);
+        else if (over == MIMESCAN_DEPTH)
+            diag_add(&m->diags, DIAG_ERROR, DIAG_OBJECT, "The MIME structure "
+                     "of the mail is too deeply nested (more than %u levels); "
+                     "it was not processed", max_depth);
+        else
+            diag_add(&m->diags, DIAG_ERROR, DIAG_OBJECT, "The mail has too "
+                     "many MIME parts (more than %u); it was not processed",
+                     max_parts);
+        m->over_limit = over == MIMESCAN_HEADER ? MAILIN_OVER_HEADER : MAILIN_OVER_MIME;
+        g_object_unref(gm);
+        g_byte_array_free(bytes, FALSE);
+        *out = m;
+        return 0;
+    }
 
     struct walk w;
     memset(&w, 0, sizeof w);
     w.m = m;
-    w.max_depth = opts && opts->max_depth ? opts->max_depth : DEFAULT_MAX_DEPTH;
-    w.max_parts = opts && opts->max_parts ? opts->max_parts : DEFAULT_MAX_PARTS;
+    w.max_depth = max_depth;
+    w.max_parts = max_parts;
     textin_opts_t to = { opts ? opts->now : 0, opts ? opts->gnupg_home : NULL,
                          opts ? opts->max_sig_age : 0,
                          opts ? opts->max_signed_blocks : 0, "mail" };

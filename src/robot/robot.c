@@ -186,7 +186,7 @@ int robot_parse(robot_t *r, err_t *err)
 {
     mailin_opts_t mo = { r->now, r->conf.gnupg_home, r->conf.max_mime_depth,
                          r->conf.max_mime_parts, r->conf.signature_max_age,
-                         r->conf.max_signed_blocks };
+                         r->conf.max_signed_blocks, r->conf.max_header_size };
     /* Too big: only the header block is parsed, to answer the sender. */
     size_t plen = r->too_big ? header_block_len(r->raw.s, r->raw.len) : r->raw.len;
     int rc = mailin_parse(r->raw.s, plen, &mo, &r->mail, err);
@@ -312,6 +312,9 @@ static char *mail_limit(const robot_t *r)
     if (r->mail->over_limit == MAILIN_OVER_SIGNED)
         return xasprintf("it has more than %u PGP signatures (max_signed_blocks)",
                          r->conf.max_signed_blocks);
+    if (r->mail->over_limit == MAILIN_OVER_HEADER)
+        return xasprintf("its header blocks are larger than %zu bytes "
+                         "(max_header_size)", r->conf.max_header_size);
     if (r->mail->over_limit)
         return xasprintf("its MIME structure is beyond max_mime_depth (%u) or "
                          "max_mime_parts (%u)", r->conf.max_mime_depth,

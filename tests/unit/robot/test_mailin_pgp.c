@@ -44,7 +44,7 @@ static int setup(void)
 
 static mailin_msg_t *parse(const buf_t *raw)
 {
-    mailin_opts_t o = { time(NULL), home, 0, 0, 3600, 0 };
+    mailin_opts_t o = { time(NULL), home, 0, 0, 3600, 0, 0 };
     mailin_msg_t *m = NULL;
     err_t e = ERR_INIT;
     CU_ASSERT_EQUAL(mailin_parse(raw->s, raw->len, &o, &m, &e), 0);
@@ -125,7 +125,7 @@ static void test_inline_tampered_and_old(void)
     CU_ASSERT(creds_are(m, 0, 1, CRED_PGP_BAD));
     mailin_free(m);
     *at = 'S';
-    mailin_opts_t o = { time(NULL) + 7200, home, 0, 0, 3600, 0 };
+    mailin_opts_t o = { time(NULL) + 7200, home, 0, 0, 3600, 0, 0 };
     CU_ASSERT_EQUAL(mailin_parse(raw.s, raw.len, &o, &m, NULL), 0);
     CU_ASSERT(creds_are(m, 0, 1, CRED_PGP_TOO_OLD));
     mailin_free(m);
@@ -426,7 +426,7 @@ static void test_max_signed_blocks(void)
         CU_ASSERT_EQUAL(tk_clearsign(signer, OBJ, strlen(OBJ), &raw), 0);
         buf_puts(&raw, "\n");
     }
-    mailin_opts_t o = { time(NULL), home, 0, 0, 3600, 3 };
+    mailin_opts_t o = { time(NULL), home, 0, 0, 3600, 3, 0 };
     mailin_msg_t *m = NULL;
     CU_ASSERT_EQUAL(mailin_parse(raw.s, raw.len, &o, &m, NULL), 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
@@ -449,7 +449,7 @@ static void test_no_gnupg_home(void)
     buf_init(&raw);
     buf_puts(&raw, "From: a@example.net\nSubject: NEW\n\n");
     CU_ASSERT_EQUAL(tk_clearsign(signer, OBJ, strlen(OBJ), &raw), 0);
-    mailin_opts_t o = { time(NULL), NULL, 0, 0, 0, 0 };
+    mailin_opts_t o = { time(NULL), NULL, 0, 0, 0, 0, 0 };
     mailin_msg_t *m = NULL;
     CU_ASSERT_EQUAL(mailin_parse(raw.s, raw.len, &o, &m, NULL), 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
