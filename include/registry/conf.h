@@ -165,7 +165,64 @@ typedef struct conf {
                                  networks; "none": none) */
     unsigned whois_personal_table; /**< client addresses counted at most
                                  (the oldest is dropped for a new one) */
+    /* The NRTM client autodbm-mirror (src/mirror/, registry/mirror.h). */
+    strv_t mirror;          /**< mirror = LOCAL HOST:PORT REMOTE [VERSION]:
+                                 one line per mirrored source, each kept
+                                 as written (conf_mirror_parse() reads it);
+                                 the lines add up, none by default */
+    unsigned mirror_batch_size; /**< NRTM operations applied per store
+                                 transaction at most */
+    long mirror_error_backoff; /**< seconds to wait after a configuration
+                                 error reply (402, 403, 405, 406 ...) */
+    unsigned mirror_keepalive_count; /**< TCP_KEEPCNT of the connection */
+    long mirror_keepalive_idle; /**< TCP_KEEPIDLE of the connection */
+    long mirror_keepalive_interval; /**< TCP_KEEPINTVL of the connection */
+    size_t mirror_max_line_length; /**< bytes of one line of an NRTM
+                                 stream; beyond, the stream is refused */
+    size_t mirror_max_object_size; /**< bytes of one object of an NRTM
+                                 stream; beyond, the stream is refused */
+    long mirror_poll_interval; /**< seconds between requests when the
+                                 source is up to date (and of --once's
+                                 callers' choosing) */
+    long mirror_read_timeout; /**< seconds without a byte from the
+                                 server before the connection is dropped
+                                 and made again */
+    long mirror_retry_max;  /**< the longest reconnect back-off, seconds */
+    long mirror_retry_min;  /**< the first reconnect back-off, seconds
+                                 (doubled per failure up to
+                                 mirror_retry_max) */
 } conf_t;
+
+/** One `mirror` line, parsed by conf_mirror_parse(). */
+typedef struct conf_mirror {
+    char *local;            /**< the local (mirrored) source, upper case */
+    char *host;             /**< the server's host (no brackets) */
+    char *port;             /**< its port, digits */
+    char *remote;           /**< the source asked for, upper case */
+    unsigned version;       /**< NRTM version: 1 or 3 (default) */
+} conf_mirror_t;
+
+/**
+ * Parse one `mirror` value, "LOCAL HOST:PORT REMOTE [VERSION]" (an IPv6
+ * host in brackets; VERSION 1 or 3, default 3).  The one reader of such
+ * a line: conf_load() checks each with it, autodbm-mirror and the robot
+ * read them with it.
+ * @param line  the value (c->mirror.v[i])
+ * @param m     filled in; release with conf_mirror_free() (also done on
+ *              failure)
+ * @param err   why the line is wrong (without file and line number)
+ * @return 0; ERR_CONF for a malformed line.
+ */
+int conf_mirror_parse(const char *line, conf_mirror_t *m, err_t *err);
+
+/** Release the strings of @m (NULL members accepted). */
+void conf_mirror_free(conf_mirror_t *m);
+
+/**
+ * The `mirror` line whose local source is @local (case-insensitive).
+ * @return the line (owned by @c), or NULL when @local is not mirrored.
+ */
+const char *conf_mirror_find(const conf_t *c, const char *local);
 
 /** Default limits (see conf_t and README "Limits"). */
 #define CONF_DEFAULT_MAX_MAIL_SIZE   ((size_t)10 << 20)
@@ -204,6 +261,21 @@ typedef struct conf {
 #define CONF_DEFAULT_WHOIS_PERSONAL_EXEMPT "127.0.0.0/8, ::1"
 #define CONF_DEFAULT_WHOIS_PERSONAL_TABLE 100000u
 
+/* autodbm-mirror: TCP keepalive as seeds/RIPE advise (60/15/4); RIPE's
+ * client reads for 300 s before it reconnects and retries connecting every
+ * 10 s; RIPE's documented server interval is 15 s. */
+#define CONF_DEFAULT_MIRROR_BATCH_SIZE 10000u
+#define CONF_DEFAULT_MIRROR_ERROR_BACKOFF 3600L
+#define CONF_DEFAULT_MIRROR_KEEPALIVE_COUNT 4u
+#define CONF_DEFAULT_MIRROR_KEEPALIVE_IDLE 60L
+#define CONF_DEFAULT_MIRROR_KEEPALIVE_INTERVAL 15L
+#define CONF_DEFAULT_MIRROR_MAX_LINE_LENGTH ((size_t)64 << 10)
+#define CONF_DEFAULT_MIRROR_MAX_OBJECT_SIZE ((size_t)16 << 20)
+#define CONF_DEFAULT_MIRROR_POLL_INTERVAL 15L
+#define CONF_DEFAULT_MIRROR_READ_TIMEOUT 300L
+#define CONF_DEFAULT_MIRROR_RETRY_MAX 600L
+#define CONF_DEFAULT_MIRROR_RETRY_MIN 10L
+
 /** The build's SYSCONFDIR (Makefile: PREFIX/etc, /etc for PREFIX=/usr). */
 #ifndef AUTODBM_SYSCONFDIR
 #define AUTODBM_SYSCONFDIR "/usr/local/etc"
@@ -239,7 +311,8 @@ typedef struct conf {
  * CONF_DEFAULT_SYNC_READ_TIMEOUT, no
  * sync_trusted_proxies, the CONF_DEFAULT_WHOIS_* values of the query
  * server, whois_log yes, no whois_name (the source is used),
- * whois_personal_exempt the loopback networks 127.0.0.0/8 and ::1.
+ * whois_personal_exempt the loopback networks 127.0.0.0/8 and ::1,
+ * no mirror lines and the CONF_DEFAULT_MIRROR_* values.
  */
 void conf_defaults(conf_t *c);
 

@@ -21,7 +21,7 @@
 #include "util/ipaddr.h"
 
 enum kind { K_STRING, K_PATH, K_DELIVERY, K_SIZE, K_HOSTPORT, K_ADDRESS, K_BOOL, K_HASH,
-            K_SECONDS, K_COUNT, K_LIST, K_TEXT, K_LISTEN, K_NETS };
+            K_SECONDS, K_COUNT, K_LIST, K_TEXT, K_LISTEN, K_NETS, K_MIRROR };
 
 struct key {
     const char *name;
@@ -57,6 +57,18 @@ static const struct key keys[] = {
     { "max_passwords", K_COUNT, OFF(max_passwords) },
     { "max_recipients", K_COUNT, OFF(max_recipients) },
     { "max_signed_blocks", K_COUNT, OFF(max_signed_blocks) },
+    { "mirror", K_MIRROR, OFF(mirror) },
+    { "mirror_batch_size", K_COUNT, OFF(mirror_batch_size) },
+    { "mirror_error_backoff", K_SECONDS, OFF(mirror_error_backoff) },
+    { "mirror_keepalive_count", K_COUNT, OFF(mirror_keepalive_count) },
+    { "mirror_keepalive_idle", K_SECONDS, OFF(mirror_keepalive_idle) },
+    { "mirror_keepalive_interval", K_SECONDS, OFF(mirror_keepalive_interval) },
+    { "mirror_max_line_length", K_SIZE, OFF(mirror_max_line_length) },
+    { "mirror_max_object_size", K_SIZE, OFF(mirror_max_object_size) },
+    { "mirror_poll_interval", K_SECONDS, OFF(mirror_poll_interval) },
+    { "mirror_read_timeout", K_SECONDS, OFF(mirror_read_timeout) },
+    { "mirror_retry_max", K_SECONDS, OFF(mirror_retry_max) },
+    { "mirror_retry_min", K_SECONDS, OFF(mirror_retry_min) },
     { "outbox", K_PATH, OFF(outbox) },
     { "override_password", K_HASH, OFF(override_password) },
     { "power_maintainers", K_LIST, OFF(power_maintainers) },
@@ -150,6 +162,18 @@ void conf_defaults(conf_t *c)
     strv_init(&c->whois_personal_exempt);
     strv_add(&c->whois_personal_exempt, "127.0.0.0/8");
     strv_add(&c->whois_personal_exempt, "::1");
+    strv_init(&c->mirror);
+    c->mirror_batch_size = CONF_DEFAULT_MIRROR_BATCH_SIZE;
+    c->mirror_error_backoff = CONF_DEFAULT_MIRROR_ERROR_BACKOFF;
+    c->mirror_keepalive_count = CONF_DEFAULT_MIRROR_KEEPALIVE_COUNT;
+    c->mirror_keepalive_idle = CONF_DEFAULT_MIRROR_KEEPALIVE_IDLE;
+    c->mirror_keepalive_interval = CONF_DEFAULT_MIRROR_KEEPALIVE_INTERVAL;
+    c->mirror_max_line_length = CONF_DEFAULT_MIRROR_MAX_LINE_LENGTH;
+    c->mirror_max_object_size = CONF_DEFAULT_MIRROR_MAX_OBJECT_SIZE;
+    c->mirror_poll_interval = CONF_DEFAULT_MIRROR_POLL_INTERVAL;
+    c->mirror_read_timeout = CONF_DEFAULT_MIRROR_READ_TIMEOUT;
+    c->mirror_retry_max = CONF_DEFAULT_MIRROR_RETRY_MAX;
+    c->mirror_retry_min = CONF_DEFAULT_MIRROR_RETRY_MIN;
 }
 
 void conf_free(conf_t *c)
@@ -170,6 +194,7 @@ void conf_free(conf_t *c)
     free(c->whois_name);
     free(c->whois_terms_url);
     strv_free(&c->whois_personal_exempt);
+    strv_free(&c->mirror);
     memset(c, 0, sizeof *c);
 }
 
@@ -483,6 +508,20 @@ int conf_load(const char *path, conf_t *c, err_t *err)
             }
             break;
         }
+        case K_MIRROR: {
+            /* one mirrored source per line: the lines add up */
+            conf_mirror_t m;
+            err_t merr = ERR_INIT;
+            if (conf_mirror_parse(v, &m, &merr) != 0)
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: %s", path, lineno, s, err_text(&merr));
+            else if (conf_mirror_find(c, m.local) != NULL)
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: source %s is mirrored twice", path, lineno, s, m.local);
+            else
+                strv_add((strv_t *)((char *)c + k->off), v);
+            conf_mirror_free(&m);
+            err_free(&merr);
+            break;
+        }
         case K_SECONDS: {
             char *end;
             errno = 0;
@@ -500,4 +539,95 @@ int conf_load(const char *path, conf_t *c, err_t *err)
     free(dir);
     buf_free(&text);
     return rc;
+}
+
+/*
+ * One `mirror` line: "LOCAL HOST:PORT REMOTE [VERSION]", words separated
+ * by blanks.  The one parser of such a line (conf.h).
+ */
+int conf_mirror_parse(const char *line, conf_mirror_t *m, err_t *err)
+{
+    memset(m, 0, sizeof *m);
+    m->version = 3;
+    char *w[5];
+    size_t nw = 0;
+    for (const char *p = line; *p;) {
+        p += strspn(p, " \t");
+        size_t len = strcspn(p, " \t");
+        if (len == 0)
+            break;
+        if (nw == 5)
+            break;
+        w[nw++] = xstrndup(p, len);
+        p += len;
+    }
+    int rc = 0;
+    if (nw < 3 || nw > 4) {
+        rc = err_set(err, ERR_CONF, "expected \"LOCAL HOST:PORT REMOTE [VERSION]\", got \"%s\"", line);
+        goto leave;
+    }
+    if (!valid_source(w[0]) || strlen(w[0]) > 64) {
+        rc = err_set(err, ERR_CONF, "\"%s\" is not a source name", w[0]);
+        goto leave;
+    }
+    if (!valid_listen(w[1], strlen(w[1]))) {
+        rc = err_set(err, ERR_CONF, "expected HOST:PORT ([v6]:port), got \"%s\"", w[1]);
+        goto leave;
+    }
+    if (!valid_source(w[2])) {
+        rc = err_set(err, ERR_CONF, "\"%s\" is not a source name", w[2]);
+        goto leave;
+    }
+    if (nw == 4) {
+        if (strcmp(w[3], "1") == 0)
+            m->version = 1;
+        else if (strcmp(w[3], "3") != 0) {
+            rc = err_set(err, ERR_CONF, "NRTM version must be 1 or 3, got \"%s\"", w[3]);
+            goto leave;
+        }
+    }
+    for (char *q = w[0]; *q; q++)
+        *q = (char)toupper((unsigned char)*q);
+    for (char *q = w[2]; *q; q++)
+        *q = (char)toupper((unsigned char)*q);
+    m->local = w[0];
+    w[0] = NULL;
+    char *colon = strrchr(w[1], ':');
+    m->port = xstrdup(colon + 1);
+    if (w[1][0] == '[')
+        m->host = xstrndup(w[1] + 1, (size_t)(colon - w[1]) - 2);
+    else
+        m->host = xstrndup(w[1], (size_t)(colon - w[1]));
+    m->remote = w[2];
+    w[2] = NULL;
+leave:
+    for (size_t i = 0; i < nw; i++)
+        free(w[i]);
+    if (rc)
+        conf_mirror_free(m);
+    return rc;
+}
+
+void conf_mirror_free(conf_mirror_t *m)
+{
+    free(m->local);
+    free(m->host);
+    free(m->port);
+    free(m->remote);
+    memset(m, 0, sizeof *m);
+    m->version = 3;
+}
+
+const char *conf_mirror_find(const conf_t *c, const char *local)
+{
+    for (size_t i = 0; i < c->mirror.n; i++) {
+        conf_mirror_t m;
+        if (conf_mirror_parse(c->mirror.v[i], &m, NULL) != 0)
+            continue;
+        int hit = strcasecmp(m.local, local) == 0;
+        conf_mirror_free(&m);
+        if (hit)
+            return c->mirror.v[i];
+    }
+    return NULL;
 }

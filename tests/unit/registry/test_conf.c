@@ -231,6 +231,56 @@ static void test_whois_personal(void)
     expect_error("whois_personal_table = 0\n", ":1: whois_personal_table");
 }
 
+/* mirror lines: parsed in one place, checked on load, adding up */
+static void test_mirror_lines(void)
+{
+    conf_mirror_t m;
+    err_t e = ERR_INIT;
+    CU_ASSERT_EQUAL(conf_mirror_parse("ripe-grs  whois.ripe.net:4444\tripe", &m, &e), 0);
+    CU_ASSERT_STRING_EQUAL(m.local, "RIPE-GRS");
+    CU_ASSERT_STRING_EQUAL(m.host, "whois.ripe.net");
+    CU_ASSERT_STRING_EQUAL(m.port, "4444");
+    CU_ASSERT_STRING_EQUAL(m.remote, "RIPE");
+    CU_ASSERT_EQUAL(m.version, 3);
+    conf_mirror_free(&m);
+    CU_ASSERT_EQUAL(conf_mirror_parse("B [::1]:43 A 1", &m, &e), 0);
+    CU_ASSERT_STRING_EQUAL(m.host, "::1");
+    CU_ASSERT_EQUAL(m.version, 1);
+    conf_mirror_free(&m);
+    const char *bad[] = { "B 127.0.0.1:43", "B 127.0.0.1 A", "B h:0 A",
+                          "B h:43 A 2", "B h:43 A 3 x", "-B h:43 A", "B ::1:43 A" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        CU_ASSERT_EQUAL(conf_mirror_parse(bad[i], &m, &e), ERR_CONF);
+        CU_ASSERT_PTR_NULL(m.local);
+    }
+    err_free(&e);
+
+    char *path = write_conf("mirror = RIPE-M whois.ripe.net:4444 RIPE\n"
+                            "mirror = radb whois.radb.net:43 RADB 3\n"
+                            "mirror_batch_size = 5\nmirror_keepalive_idle = 7\n");
+    conf_t c;
+    CU_ASSERT_EQUAL(conf_load(path, &c, &e), 0);
+    CU_ASSERT_EQUAL(c.mirror.n, 2);
+    CU_ASSERT_EQUAL(c.mirror_batch_size, 5);
+    CU_ASSERT_EQUAL(c.mirror_keepalive_idle, 7);
+    CU_ASSERT_EQUAL(c.mirror_keepalive_interval, CONF_DEFAULT_MIRROR_KEEPALIVE_INTERVAL);
+    CU_ASSERT_PTR_NOT_NULL(conf_mirror_find(&c, "Radb"));
+    CU_ASSERT_PTR_NULL(conf_mirror_find(&c, "RIPE"));
+    conf_free(&c);
+    free(path);
+    path = write_conf("mirror = X h:1 A\nmirror = x h:2 B\n");
+    CU_ASSERT_EQUAL(conf_load(path, &c, &e), ERR_CONF);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err_text(&e), ":2: mirror: source X is mirrored twice"));
+    conf_free(&c);
+    free(path);
+    path = write_conf("mirror = X h:1\n");
+    CU_ASSERT_EQUAL(conf_load(path, &c, &e), ERR_CONF);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err_text(&e), ":1: mirror: expected"));
+    conf_free(&c);
+    free(path);
+    err_free(&e);
+}
+
 void suite_conf(void);
 void suite_conf(void)
 {
@@ -243,4 +293,5 @@ void suite_conf(void)
     HARNESS_ADD(s, test_shipped_example);
     HARNESS_ADD(s, test_whois_keys);
     HARNESS_ADD(s, test_whois_personal);
+    HARNESS_ADD(s, test_mirror_lines);
 }
