@@ -227,7 +227,7 @@ FUZZ_BUILD   ?= build/fuzz
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_LONG_SECONDS ?= 600
-FUZZ_NAMES   := mailin rpsl update pgpkey irr query
+FUZZ_NAMES   := mailin rpsl update pgpkey irr query nrtm
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		-fno-omit-frame-pointer
 FUZZ_CFLAGS   = $(filter-out -Werror $(OPT),$(CFLAGS_BASE)) -O1 $(FUZZ_SAN)

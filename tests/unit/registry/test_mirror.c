@@ -1,0 +1,223 @@
+/*
+ * test_mirror.c - the NRTM client's stream parser (registry/mirror.h)
+ * against golden streams: every folder of tests/nrtm-client/ holds
+ *   request   what the client asked for: source= version= first=
+ *             persistent= serial= (the mirror's serial before), and
+ *             optionally max_line= max_object=; "#" lines are comments
+ *   stream    the bytes the server sent
+ *   events    the parser's events and its end, as this test writes them
+ * The stream is fed in one piece and one byte at a time; both must give
+ * the events file exactly.  A mismatch leaves the actual transcript in
+ * the runner's temporary directory and names it.
+ */
+#include <dirent.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "registry/mirror.h"
+#include "util/buf.h"
+
+/** A golden case's request file, parsed. */
+struct gcase {
+    char source[64];
+    unsigned version;
+    uint64_t first, serial;
+    int persistent;
+    size_t max_line, max_object;
+};
+
+static int read_request(const char *path, struct gcase *g)
+{
+    buf_t b;
+    buf_init(&b);
+    if (harness_read_file(path, &b) != 0)
+        return -1;
+    memset(g, 0, sizeof *g);
+    char *sl, *sw;
+    for (char *line = strtok_r(b.s, "\n", &sl); line; line = strtok_r(NULL, "\n", &sl)) {
+        if (line[0] == '#')
+            continue;
+        for (char *w = strtok_r(line, " ", &sw); w; w = strtok_r(NULL, " ", &sw)) {
+            unsigned long long v = 0;
+            if (sscanf(w, "source=%63s", g->source) == 1)
+                continue;
+            char *eq = strchr(w, '=');
+            if (eq == NULL)
+                continue;
+            v = strtoull(eq + 1, NULL, 10);
+            if (strncmp(w, "version=", 8) == 0) g->version = (unsigned)v;
+            else if (strncmp(w, "first=", 6) == 0) g->first = v;
+            else if (strncmp(w, "serial=", 7) == 0) g->serial = v;
+            else if (strncmp(w, "persistent=", 11) == 0) g->persistent = (int)v;
+            else if (strncmp(w, "max_line=", 9) == 0) g->max_line = v;
+            else if (strncmp(w, "max_object=", 11) == 0) g->max_object = v;
+        }
+    }
+    buf_free(&b);
+    return g->source[0] ? 0 : -1;
+}
+
+/* Write the events of the parser into a transcript. */
+static int transcribe(const mirror_event_t *ev, void *arg, err_t *err)
+{
+    buf_t *out = arg;
+    (void)err;
+    switch (ev->type) {
+    case MIRROR_EV_START:
+        buf_printf(out, "start version=%u source=%s range=%" PRIu64 "-%" PRIu64 "%s\n",
+                   ev->version, ev->source, ev->first, ev->last,
+                   ev->filtered ? " filtered" : "");
+        break;
+    case MIRROR_EV_OP:
+        buf_printf(out, "%s %" PRIu64 "\n", ev->op == STORE_OP_ADD ? "ADD" : "DEL", ev->serial);
+        buf_put(out, ev->text, ev->len);
+        CU_ASSERT_EQUAL(strlen(ev->text), ev->len);
+        break;
+    case MIRROR_EV_END:
+        buf_printf(out, "end source=%s\n", ev->source);
+        break;
+    case MIRROR_EV_REPLY:
+        buf_printf(out, "reply %s: %.*s\n", mirror_reply_name(ev->reply), (int)ev->len, ev->text);
+        break;
+    }
+    return 0;
+}
+
+static mirror_request_t request_of(const struct gcase *g)
+{
+    mirror_request_t r = { .source = g->source, .version = g->version,
+                           .first = g->first, .persistent = g->persistent,
+                           .max_line = g->max_line, .max_object = g->max_object };
+    return r;
+}
+
+/* Parse @stream in chunks of @chunk bytes (0: one piece) into @out. */
+static void parse_events(const struct gcase *g, const buf_t *stream,
+                         size_t chunk, buf_t *out)
+{
+    mirror_request_t r = request_of(g);
+    mirror_parser_t *p = mirror_parser_new(&r);
+    err_t e = ERR_INIT;
+    int rc = 0;
+    if (chunk == 0) {
+        rc = mirror_parser_feed(p, stream->s, stream->len, transcribe, out, &e);
+    } else {
+        for (size_t i = 0; rc == 0 && i < stream->len; i += chunk) {
+            size_t n = stream->len - i < chunk ? stream->len - i : chunk;
+            rc = mirror_parser_feed(p, stream->s + i, n, transcribe, out, &e);
+        }
+    }
+    if (rc == 0)
+        rc = mirror_parser_eof(p, transcribe, out, &e);
+    if (rc)
+        buf_printf(out, "refused (%s): %s\n", err_code_name(rc), err_text(&e));
+    else
+        buf_printf(out, "complete%s\n", mirror_parser_done(p) ? "" : " (open -k stream)");
+    err_free(&e);
+    mirror_parser_free(p);
+}
+
+/* Compare @got with the file @want; on a mismatch keep @got and say where. */
+static int same_as(const char *name, const char *what, const buf_t *got,
+                   const char *want_path)
+{
+    buf_t want;
+    buf_init(&want);
+    int ok = harness_read_file(want_path, &want) == 0 && want.len == got->len &&
+             memcmp(want.s, got->s, got->len) == 0;
+    if (!ok) {
+        char *path = xasprintf("%s/%s.%s", harness_tmpdir(), name, what);
+        FILE *fp = fopen(path, "w");
+        if (fp) {
+            fwrite(got->s, 1, got->len, fp);
+            fclose(fp);
+        }
+        fprintf(stderr, "\nnrtm-client/%s: %s differs from %s, see %s\n", name, what,
+                want_path, path);
+        free(path);
+    }
+    buf_free(&want);
+    return ok;
+}
+
+static void test_golden_events(void)
+{
+    char *dir = xasprintf("%s/tests/nrtm-client", harness_srcdir());
+    DIR *d = opendir(dir);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    unsigned cases = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        char *req = xasprintf("%s/%s/request", dir, de->d_name);
+        char *str = xasprintf("%s/%s/stream", dir, de->d_name);
+        char *evs = xasprintf("%s/%s/events", dir, de->d_name);
+        struct gcase g;
+        buf_t stream, whole, bytes, sevens;
+        buf_init(&stream);
+        buf_init(&whole);
+        buf_init(&bytes);
+        buf_init(&sevens);
+        CU_ASSERT_EQUAL(read_request(req, &g), 0);
+        CU_ASSERT_EQUAL(harness_read_file(str, &stream), 0);
+        parse_events(&g, &stream, 0, &whole);
+        parse_events(&g, &stream, 1, &bytes);
+        parse_events(&g, &stream, 7, &sevens);
+        CU_ASSERT(same_as(de->d_name, "events", &whole, evs));
+        CU_ASSERT(same_as(de->d_name, "events-bytewise", &bytes, evs));
+        CU_ASSERT(same_as(de->d_name, "events-7", &sevens, evs));
+        cases++;
+        buf_free(&stream);
+        buf_free(&whole);
+        buf_free(&bytes);
+        buf_free(&sevens);
+        free(req);
+        free(str);
+        free(evs);
+    }
+    closedir(d);
+    CU_ASSERT(cases >= 40);
+    free(dir);
+}
+
+/* After a refusal every call fails the same way; a reply ends parsing. */
+static void test_parser_sticky(void)
+{
+    mirror_request_t r = { .source = "TEST", .version = 3, .first = 1 };
+    mirror_parser_t *p = mirror_parser_new(&r);
+    err_t e = ERR_INIT;
+    buf_t out;
+    buf_init(&out);
+    CU_ASSERT_EQUAL(mirror_parser_feed(p, "garbage\n", 8, transcribe, &out, &e), ERR_SYNTAX);
+    CU_ASSERT_EQUAL(mirror_parser_feed(p, "%START Version: 3 TEST 1-1\n", 27,
+                                       transcribe, &out, &e), ERR_SYNTAX);
+    CU_ASSERT_EQUAL(mirror_parser_eof(p, transcribe, &out, &e), ERR_SYNTAX);
+    CU_ASSERT_EQUAL(out.len, 0);
+    mirror_parser_free(p);
+    /* nothing at all: not complete */
+    p = mirror_parser_new(&r);
+    CU_ASSERT_EQUAL(mirror_parser_eof(p, transcribe, &out, &e), ERR_SYNTAX);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err_text(&e), "before %START"));
+    mirror_parser_free(p);
+    /* a reply without LF at EOF still counts */
+    p = mirror_parser_new(&r);
+    CU_ASSERT_EQUAL(mirror_parser_feed(p, "%ERROR:403: unknown source TEST", 31,
+                                       transcribe, &out, &e), 0);
+    CU_ASSERT_EQUAL(mirror_parser_eof(p, transcribe, &out, &e), 0);
+    CU_ASSERT_STRING_EQUAL(out.s, "reply config: %ERROR:403: unknown source TEST\n");
+    mirror_parser_free(p);
+    buf_free(&out);
+    err_free(&e);
+}
+
+void suite_mirror(void);
+void suite_mirror(void)
+{
+    CU_pSuite s = harness_suite("mirror");
+    HARNESS_ADD(s, test_golden_events);
+    HARNESS_ADD(s, test_parser_sticky);
+}
