@@ -165,6 +165,18 @@ typedef struct conf {
                                  networks; "none": none) */
     unsigned whois_personal_table; /**< client addresses counted at most
                                  (the oldest is dropped for a new one) */
+    /* Several sources in one store (registry/query.h, registry/rules.h). */
+    strv_t query_sources;   /**< query_sources = TEST, RIPE-MIRROR: the
+                                 sources a query searches without -s or -a
+                                 (and "!" commands without "!s"), in that
+                                 order, upper case; empty (the default):
+                                 the registry's own source alone */
+    strv_t mirror;          /**< the raw value of each "mirror = LOCAL
+                                 HOST:PORT REMOTE [VERSION]" line, in file
+                                 order (several lines add up), tabs as
+                                 blanks; the first word of each (checked:
+                                 a source name) names a mirrored source,
+                                 which updates may not change */
 } conf_t;
 
 /** Default limits (see conf_t and README "Limits"). */
@@ -239,7 +251,8 @@ typedef struct conf {
  * CONF_DEFAULT_SYNC_READ_TIMEOUT, no
  * sync_trusted_proxies, the CONF_DEFAULT_WHOIS_* values of the query
  * server, whois_log yes, no whois_name (the source is used),
- * whois_personal_exempt the loopback networks 127.0.0.0/8 and ::1.
+ * whois_personal_exempt the loopback networks 127.0.0.0/8 and ::1,
+ * no query_sources (the own source alone), no mirror lines.
  */
 void conf_defaults(conf_t *c);
 
