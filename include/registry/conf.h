@@ -165,11 +165,20 @@ typedef struct conf {
                                  networks; "none": none) */
     unsigned whois_personal_table; /**< client addresses counted at most
                                  (the oldest is dropped for a new one) */
-    /* The NRTM client autodbm-mirror (src/mirror/, registry/mirror.h). */
-    strv_t mirror;          /**< mirror = LOCAL HOST:PORT REMOTE [VERSION]:
-                                 one line per mirrored source, each kept
-                                 as written (conf_mirror_parse() reads it);
-                                 the lines add up, none by default */
+    /* Several sources in one store (registry/query.h, registry/rules.h). */
+    strv_t query_sources;   /**< query_sources = TEST, RIPE-MIRROR: the
+                                 sources a query searches without -s or -a
+                                 (and "!" commands without "!s"), in that
+                                 order, upper case; empty (the default):
+                                 the registry's own source alone */
+    strv_t mirror;          /**< the raw value of each "mirror = LOCAL
+                                 HOST:PORT REMOTE [VERSION]" line, in file
+                                 order (several lines add up), tabs as
+                                 blanks; the first word of each (checked:
+                                 a source name) names a mirrored source,
+                                 which updates may not change */
+    /* The NRTM client autodbm-mirror (src/mirror/, registry/mirror.h);
+     * its lines are mirror above, read by conf_mirror_parse(). */
     unsigned mirror_batch_size; /**< NRTM operations applied per store
                                  transaction at most */
     long mirror_error_backoff; /**< seconds to wait after a configuration
@@ -312,7 +321,8 @@ const char *conf_mirror_find(const conf_t *c, const char *local);
  * sync_trusted_proxies, the CONF_DEFAULT_WHOIS_* values of the query
  * server, whois_log yes, no whois_name (the source is used),
  * whois_personal_exempt the loopback networks 127.0.0.0/8 and ::1,
- * no mirror lines and the CONF_DEFAULT_MIRROR_* values.
+ * no query_sources (the own source alone), no mirror lines, the
+ * CONF_DEFAULT_MIRROR_* values.
  */
 void conf_defaults(conf_t *c);
 

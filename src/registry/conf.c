@@ -21,7 +21,7 @@
 #include "util/ipaddr.h"
 
 enum kind { K_STRING, K_PATH, K_DELIVERY, K_SIZE, K_HOSTPORT, K_ADDRESS, K_BOOL, K_HASH,
-            K_SECONDS, K_COUNT, K_LIST, K_TEXT, K_LISTEN, K_NETS, K_MIRROR };
+            K_SECONDS, K_COUNT, K_LIST, K_TEXT, K_LISTEN, K_NETS, K_LINES };
 
 struct key {
     const char *name;
@@ -57,7 +57,7 @@ static const struct key keys[] = {
     { "max_passwords", K_COUNT, OFF(max_passwords) },
     { "max_recipients", K_COUNT, OFF(max_recipients) },
     { "max_signed_blocks", K_COUNT, OFF(max_signed_blocks) },
-    { "mirror", K_MIRROR, OFF(mirror) },
+    { "mirror", K_LINES, OFF(mirror) },
     { "mirror_batch_size", K_COUNT, OFF(mirror_batch_size) },
     { "mirror_error_backoff", K_SECONDS, OFF(mirror_error_backoff) },
     { "mirror_keepalive_count", K_COUNT, OFF(mirror_keepalive_count) },
@@ -72,6 +72,7 @@ static const struct key keys[] = {
     { "outbox", K_PATH, OFF(outbox) },
     { "override_password", K_HASH, OFF(override_password) },
     { "power_maintainers", K_LIST, OFF(power_maintainers) },
+    { "query_sources", K_LIST, OFF(query_sources) },
     { "robot_address", K_ADDRESS, OFF(robot_address) },
     { "signature_max_age", K_SECONDS, OFF(signature_max_age) },
     { "smtp_server", K_HOSTPORT, OFF(smtp_server) },
@@ -162,6 +163,7 @@ void conf_defaults(conf_t *c)
     strv_init(&c->whois_personal_exempt);
     strv_add(&c->whois_personal_exempt, "127.0.0.0/8");
     strv_add(&c->whois_personal_exempt, "::1");
+    strv_init(&c->query_sources);
     strv_init(&c->mirror);
     c->mirror_batch_size = CONF_DEFAULT_MIRROR_BATCH_SIZE;
     c->mirror_error_backoff = CONF_DEFAULT_MIRROR_ERROR_BACKOFF;
@@ -194,6 +196,7 @@ void conf_free(conf_t *c)
     free(c->whois_name);
     free(c->whois_terms_url);
     strv_free(&c->whois_personal_exempt);
+    strv_free(&c->query_sources);
     strv_free(&c->mirror);
     memset(c, 0, sizeof *c);
 }
@@ -484,6 +487,36 @@ int conf_load(const char *path, conf_t *c, err_t *err)
         case K_TEXT:
             set_str(c, k->off, xstrdup(v));
             break;
+        case K_LINES: {
+            /* each line one entry, kept as written (tabs as blanks): the
+             * lines of a key given several times add up; the first word
+             * (mirror: the local source) must be a source name */
+            size_t w = strcspn(v, " \t");
+            char *first = xstrndup(v, w);
+            if (!valid_source(first))
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a source name first, got \"%s\"", path, lineno, s, v);
+            free(first);
+            if (rc)
+                break;
+            for (char *p = v; *p; p++)
+                if (isspace((unsigned char)*p))
+                    *p = ' ';
+            if (k->off == OFF(mirror)) {
+                /* the whole line, by the one parser of mirror lines */
+                conf_mirror_t m;
+                err_t merr = ERR_INIT;
+                if (conf_mirror_parse(v, &m, &merr) != 0)
+                    rc = err_set(err, ERR_CONF, "%s:%u: %s: %s", path, lineno, s, err_text(&merr));
+                else if (conf_mirror_find(c, m.local) != NULL)
+                    rc = err_set(err, ERR_CONF, "%s:%u: %s: source %s is mirrored twice", path, lineno, s, m.local);
+                conf_mirror_free(&m);
+                err_free(&merr);
+                if (rc)
+                    break;
+            }
+            strv_add((strv_t *)((char *)c + k->off), v);
+            break;
+        }
         case K_LISTEN:
         case K_NETS: {
             /* separated by commas and/or blanks: host:port addresses
@@ -506,20 +539,6 @@ int conf_load(const char *path, conf_t *c, err_t *err)
                 p += len;
                 p += strspn(p, ", \t");
             }
-            break;
-        }
-        case K_MIRROR: {
-            /* one mirrored source per line: the lines add up */
-            conf_mirror_t m;
-            err_t merr = ERR_INIT;
-            if (conf_mirror_parse(v, &m, &merr) != 0)
-                rc = err_set(err, ERR_CONF, "%s:%u: %s: %s", path, lineno, s, err_text(&merr));
-            else if (conf_mirror_find(c, m.local) != NULL)
-                rc = err_set(err, ERR_CONF, "%s:%u: %s: source %s is mirrored twice", path, lineno, s, m.local);
-            else
-                strv_add((strv_t *)((char *)c + k->off), v);
-            conf_mirror_free(&m);
-            err_free(&merr);
             break;
         }
         case K_SECONDS: {
