@@ -5,8 +5,8 @@
 #   make demo       load the demo registry and run a sample through it
 #   make bench      benchmarks (tests/bench/), prints figures
 #   make install    PREFIX=/usr/local SYSCONFDIR=PREFIX/etc DESTDIR=
-#                   (SYSTEMDUNITDIR=PREFIX/lib/systemd/system: the unit of
-#                   autodbm-whoisd)
+#                   (SYSTEMDUNITDIR=PREFIX/lib/systemd/system: the units of
+#                   autodbm-whoisd and autodbm-mirror)
 #
 # Dependencies: make and make install only check them (contrib/install-deps
 # --check: what is missing and the apt-get line that installs it, then
@@ -211,6 +211,7 @@ install: all
 		$(call install_sub,$$m,$(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/},0644); done
 	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
 	$(call install_sub,contrib/autodbm-whoisd.service,$(DESTDIR)$(SYSTEMDUNITDIR)/autodbm-whoisd.service,0644)
+	$(call install_sub,contrib/autodbm-mirror.service,$(DESTDIR)$(SYSTEMDUNITDIR)/autodbm-mirror.service,0644)
 
 clean:
 	rm -rf build bin var

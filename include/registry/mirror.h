@@ -49,8 +49,11 @@
  * as the last committed transaction left it: the operations collected
  * since are discarded.  Operations at or below the serial the source is
  * up to are skipped (a server that re-sends them), a DEL of an object the
- * mirror lacks is counted and skipped (IRRd's rule), an object that does
- * not parse as RPSL refuses the stream.  After a complete polling stream
+ * mirror lacks is counted and skipped (IRRd's rule), an object of a class
+ * this registry does not know (or without a usable key) is counted and
+ * skipped, a paragraph that is not RPSL at all refuses the stream.
+ * Objects are stored as sent (their source: included); their keys are
+ * normalised as autodbm-load does (schema_validate, non-strict).  After a complete polling stream
  * the source is up to %START's last (trailing gaps are not asked for
  * again).
  *
@@ -175,6 +178,10 @@ typedef struct mirror_batch {
     unsigned adds, dels;    /**< operations applied */
     unsigned skipped;       /**< operations already applied, skipped */
     unsigned missing;       /**< DELs of objects the mirror lacked */
+    unsigned unusable;      /**< objects of a class this registry does
+                                 not know, or without a usable key:
+                                 skipped (their serials are passed) */
+    uint64_t unusable_serial; /**< the first of them */
 } mirror_batch_t;
 
 /** Called after each commit (may be NULL). */
@@ -186,6 +193,9 @@ typedef struct mirror_session_opts {
     mirror_request_t req;   /**< what was asked for */
     unsigned batch_size;    /**< operations per transaction at most
                                  (0: 10000) */
+    int lock_timeout;       /**< seconds to wait for the store's writer
+                                 lock (store_lock()) around each
+                                 transaction; < 0: do not take it */
     mirror_batch_fn on_batch; /**< told of each commit */
     void *arg;              /**< its argument */
 } mirror_session_opts_t;
@@ -239,6 +249,10 @@ int mirror_session_eof(mirror_session_t *s, err_t *err);
 /** The reply the server gave instead of a stream (enum mirror_reply), or
  *  0; @text (may be NULL) receives its line, owned by @s. */
 int mirror_session_reply(const mirror_session_t *s, const char **text);
+
+/** Whether the stream is over: %END or a reply came (the parser takes
+ *  nothing more; mirror_session_eof() finishes it). */
+int mirror_session_done(const mirror_session_t *s);
 
 /** Whether %START came. */
 int mirror_session_started(const mirror_session_t *s);

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+
 
 #include "registry/mirror.h"
 #include "registry/textin.h"
@@ -523,4 +525,346 @@ int mirror_parser_eof(mirror_parser_t *p, mirror_event_fn fn, void *arg,
         break;
     }
     return err_set(err, p->fail_code, "%s", p->fail_text);
+}
+
+/* ---- the session: parser + applier ---------------------------------- */
+
+/* One operation waiting for its transaction. */
+struct pend {
+    int op;                 /* STORE_OP_ADD or STORE_OP_DEL */
+    uint64_t serial;
+    rpsl_obj_t *obj;        /* classified, keys normalised */
+    char *pkey;             /* DEL: its primary key */
+};
+
+struct mirror_session {
+    store_t *st;
+    char *local;
+    char *remote;
+    mirror_request_t req;
+    unsigned batch_size;
+    int lock_timeout;
+    mirror_batch_fn on_batch;
+    void *arg;
+    mirror_parser_t *p;
+    uint64_t serial;        /* committed: the source is up to it */
+    uint64_t start_last;    /* %START's last */
+    struct pend *ops;       /* collected, not committed */
+    size_t nops, cap;
+    uint64_t pend_serial;   /* the serial the next commit records */
+    mirror_batch_t stats;   /* of the next commit: skipped, unusable */
+    int started, reply;
+    char *reply_text;
+    uint64_t applied, discarded;
+    int failed;             /* the stream was refused: nothing more */
+};
+
+static void pend_clear(mirror_session_t *s)
+{
+    for (size_t i = 0; i < s->nops; i++) {
+        rpsl_obj_free(s->ops[i].obj);
+        free(s->ops[i].pkey);
+    }
+    s->nops = 0;
+}
+
+/* Everything collected since the last commit is dropped. */
+static void discard(mirror_session_t *s)
+{
+    s->discarded += s->nops;
+    pend_clear(s);
+    s->pend_serial = s->serial;
+    memset(&s->stats, 0, sizeof s->stats);
+}
+
+/* What commit_unit() does in one transaction, and what it counted. */
+struct commit {
+    mirror_session_t *s;
+    time_t when;
+    unsigned adds, dels, missing;
+};
+
+static int commit_unit(store_txn_t *txn, void *arg, err_t *err)
+{
+    struct commit *c = arg;
+    mirror_session_t *s = c->s;
+    int rc = store_txn_source(txn, s->local, err);
+    c->adds = c->dels = c->missing = 0;
+    for (size_t i = 0; rc == 0 && i < s->nops; i++) {
+        const struct pend *o = &s->ops[i];
+        rc = store_txn_next_serial(txn, o->serial, err);
+        if (rc)
+            break;
+        if (o->op == STORE_OP_ADD) {
+            rc = store_obj_put(txn, o->obj, c->when, NULL, err);
+            c->adds++;
+        } else {
+            rc = store_obj_del(txn, o->obj->cls, o->pkey, c->when, NULL, err);
+            if (rc == ERR_NOTFOUND) {
+                /* IRRd's rule: a DEL of what the mirror lacks is noted */
+                err_free(err);
+                rc = 0;
+                c->missing++;
+            } else {
+                c->dels++;
+            }
+        }
+        if (rc)
+            err_prefix(err, "serial %" PRIu64, o->serial);
+    }
+    if (rc == 0)
+        rc = store_source_serial_set(txn, s->pend_serial, err);
+    return rc;
+}
+
+/* Apply what was collected and record s->pend_serial, in one transaction. */
+static int commit(mirror_session_t *s, err_t *err)
+{
+    if (s->pend_serial <= s->serial && s->nops == 0)
+        return 0;
+    struct commit c = { .s = s, .when = time(NULL) };
+    int rc = 0;
+    if (s->lock_timeout >= 0)
+        rc = store_lock(s->st, s->lock_timeout, err);
+    if (rc == 0)
+        rc = store_write(s->st, commit_unit, &c, err);
+    if (s->lock_timeout >= 0)
+        store_unlock(s->st);
+    if (rc) {
+        err_prefix(err, "source %s", s->local);
+        discard(s);
+        return rc;
+    }
+    mirror_batch_t b = s->stats;
+    b.first = s->nops ? s->ops[0].serial : 0;
+    b.last = s->nops ? s->ops[s->nops - 1].serial : 0;
+    b.serial = s->pend_serial;
+    b.adds = c.adds;
+    b.dels = c.dels;
+    b.missing = c.missing;
+    s->applied += s->nops;
+    s->serial = s->pend_serial;
+    pend_clear(s);
+    memset(&s->stats, 0, sizeof s->stats);
+    if (s->on_batch)
+        s->on_batch(&b, s->arg);
+    return 0;
+}
+
+/* An operation: parsed, its keys normalised as autodbm-load does. */
+static int collect(mirror_session_t *s, const mirror_event_t *ev, err_t *err)
+{
+    if (ev->serial <= s->serial) {
+        s->stats.skipped++;         /* sent again: already applied */
+        return 0;
+    }
+    rpsl_obj_t *o = NULL;
+    diag_list_t d = DIAG_LIST_INIT;
+    buf_t key;
+    buf_init(&key);
+    int rc = rpsl_parse(ev->text, ev->len, 1, 0, &o, &d);
+    if (rc || o == NULL) {
+        diag_list_free(&d);
+        return err_set(err, ERR_SYNTAX, "the object of serial %" PRIu64
+                       " is not RPSL", ev->serial);
+    }
+    int usable = schema_classify(o, &d) == 0;
+    if (usable) {
+        /* errors of a mirrored object are its registry's business; the
+         * call normalises the keys as autodbm-load does */
+        (void)schema_validate(o, SCHEMA_NON_STRICT | SCHEMA_AS_GIVEN, NULL, &d);
+        usable = schema_pkey(o, &key) == 0;
+    }
+    if (!usable) {
+        /* a class or key this registry does not know: not applicable,
+         * but no reason to stop mirroring */
+        if (s->stats.unusable++ == 0)
+            s->stats.unusable_serial = ev->serial;
+        rpsl_obj_free(o);
+        diag_list_free(&d);
+        buf_free(&key);
+        s->pend_serial = ev->serial;
+        return 0;
+    }
+    diag_list_free(&d);
+    if (s->nops == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 64;
+        s->ops = xrealloc(s->ops, s->cap * sizeof *s->ops);
+    }
+    struct pend *p = &s->ops[s->nops++];
+    p->op = ev->op;
+    p->serial = ev->serial;
+    p->obj = o;
+    p->pkey = ev->op == STORE_OP_DEL ? buf_steal(&key) : NULL;
+    buf_free(&key);
+    s->pend_serial = ev->serial;
+    if (s->nops >= s->batch_size)
+        return commit(s, err);
+    return 0;
+}
+
+static int on_event(const mirror_event_t *ev, void *arg, err_t *err)
+{
+    mirror_session_t *s = arg;
+    switch (ev->type) {
+    case MIRROR_EV_START:
+        s->started = 1;
+        s->start_last = ev->last;
+        return 0;
+    case MIRROR_EV_OP:
+        return collect(s, ev, err);
+    case MIRROR_EV_END:
+        /* the whole range came: trailing gaps are not asked for again */
+        if (s->start_last > s->pend_serial)
+            s->pend_serial = s->start_last;
+        return commit(s, err);
+    case MIRROR_EV_REPLY:
+        s->reply = ev->reply;
+        free(s->reply_text);
+        s->reply_text = xstrndup(ev->text, ev->len);
+        if (s->started) {
+            /* an error in the middle of a stream: what came is not sure */
+            return err_set(err, ERR_SYNTAX, "the server broke the stream off: %s",
+                           s->reply_text);
+        }
+        return 0;
+    }
+    return 0;
+}
+
+static int add_unit(store_txn_t *txn, void *arg, err_t *err)
+{
+    return store_source_add(txn, arg, err);
+}
+
+int mirror_source_serial(store_t *st, const char *local, int create,
+                         uint64_t *serial, err_t *err)
+{
+    store_txn_t *txn = NULL;
+    int rc;
+    if (create) {
+        rc = store_read_begin(st, &txn, err);
+        if (rc)
+            return rc;
+        rc = store_txn_source(txn, local, NULL);
+        store_read_end(txn);
+        txn = NULL;
+        if (rc == ERR_NOTFOUND) {
+            rc = store_write(st, add_unit, (void *)local, err);
+            if (rc)
+                return rc;
+        } else if (rc) {
+            return err_set(err, rc, "source %s: cannot select it", local);
+        }
+    }
+    rc = store_read_begin(st, &txn, err);
+    if (rc)
+        return rc;
+    rc = store_txn_source(txn, local, err);
+    if (rc == 0)
+        rc = store_source_serial_get(txn, serial, err);
+    store_read_end(txn);
+    return rc;
+}
+
+int mirror_session_new(store_t *st, const mirror_session_opts_t *o,
+                       mirror_session_t **out, err_t *err)
+{
+    uint64_t serial = 0;
+    *out = NULL;
+    int rc = mirror_source_serial(st, o->local, 0, &serial, err);
+    if (rc)
+        return rc;
+    mirror_session_t *s = xcalloc(1, sizeof *s);
+    s->st = st;
+    s->local = xstrdup(o->local);
+    s->remote = xstrdup(o->req.source);
+    s->req = o->req;
+    s->req.source = s->remote;
+    s->batch_size = o->batch_size ? o->batch_size : 10000;
+    s->lock_timeout = o->lock_timeout;
+    s->on_batch = o->on_batch;
+    s->arg = o->arg;
+    s->serial = serial;
+    s->pend_serial = serial;
+    s->p = mirror_parser_new(&s->req);
+    *out = s;
+    return 0;
+}
+
+void mirror_session_free(mirror_session_t *s)
+{
+    if (s == NULL)
+        return;
+    pend_clear(s);
+    free(s->ops);
+    mirror_parser_free(s->p);
+    free(s->local);
+    free(s->remote);
+    free(s->reply_text);
+    free(s);
+}
+
+/* A failed stream: what was collected goes, nothing more is taken. */
+static int session_fail(mirror_session_t *s, int rc)
+{
+    discard(s);
+    s->failed = 1;
+    return rc;
+}
+
+int mirror_session_feed(mirror_session_t *s, const void *data, size_t n,
+                        err_t *err)
+{
+    int rc = mirror_parser_feed(s->p, data, n, on_event, s, err);
+    return rc ? session_fail(s, rc) : 0;
+}
+
+int mirror_session_idle(mirror_session_t *s, err_t *err)
+{
+    if (!s->req.persistent || s->failed)
+        return 0;
+    int rc = commit(s, err);
+    return rc ? session_fail(s, rc) : 0;
+}
+
+int mirror_session_eof(mirror_session_t *s, err_t *err)
+{
+    int rc = mirror_parser_eof(s->p, on_event, s, err);
+    if (rc == 0 && s->req.persistent)
+        rc = commit(s, err);
+    if (rc == 0 && s->nops > 0)
+        rc = err_set(err, ERR_SOFTWARE, "operations left uncommitted");
+    return rc ? session_fail(s, rc) : 0;
+}
+
+int mirror_session_reply(const mirror_session_t *s, const char **text)
+{
+    if (text)
+        *text = s->reply_text;
+    return s->reply;
+}
+
+int mirror_session_done(const mirror_session_t *s)
+{
+    return mirror_parser_done(s->p);
+}
+
+int mirror_session_started(const mirror_session_t *s)
+{
+    return s->started;
+}
+
+uint64_t mirror_session_serial(const mirror_session_t *s)
+{
+    return s->serial;
+}
+
+void mirror_session_counts(const mirror_session_t *s, uint64_t *applied,
+                           uint64_t *discarded)
+{
+    if (applied)
+        *applied = s->applied;
+    if (discarded)
+        *discarded = s->discarded;
 }

@@ -6,8 +6,12 @@
  *             optionally max_line= max_object=; "#" lines are comments
  *   stream    the bytes the server sent
  *   events    the parser's events and its end, as this test writes them
- * The stream is fed in one piece and one byte at a time; both must give
- * the events file exactly.  A mismatch leaves the actual transcript in
+ *   before    (optional) the objects the mirrored source holds before,
+ *             at serials 1, 2, ... (then its serial is serial=)
+ *   result    what the session (parser + applier) did to a store: each
+ *             committed batch, the end, the source's serial and objects
+ * The stream is fed in one piece, seven bytes and one byte at a time; each
+ * must give the events and the result file exactly.  A mismatch leaves the actual transcript in
  * the runner's temporary directory and names it.
  */
 #include <dirent.h>
@@ -18,6 +22,9 @@
 
 #include "harness.h"
 #include "registry/mirror.h"
+#include "rpsl/rpsl.h"
+#include "rpsl/schema.h"
+#include "store/store.h"
 #include "util/buf.h"
 
 /** A golden case's request file, parsed. */
@@ -120,6 +127,107 @@ static void parse_events(const struct gcase *g, const buf_t *stream,
     mirror_parser_free(p);
 }
 
+/* ---- the session over a store ---------------------------------------- */
+
+/** What set_before() writes: the objects of a "before" file. */
+struct before {
+    const buf_t *text;
+    uint64_t serial;
+};
+
+static int before_unit(store_txn_t *txn, void *arg, err_t *err)
+{
+    const struct before *b = arg;
+    int rc = store_source_add(txn, "MIRROR", err);
+    if (rc == 0)
+        rc = store_txn_source(txn, "MIRROR", err);
+    size_t pos = 0;
+    const char *p;
+    size_t len;
+    uint64_t n = 0;
+    unsigned lineno = 1, pline;
+    while (rc == 0 && b->text &&
+           rpsl_next_paragraph(b->text->s, b->text->len, &pos, &lineno, 0, &p, &len, &pline)) {
+        rpsl_obj_t *o = NULL;
+        if (rpsl_parse(p, len, 1, 0, &o, NULL) != 0 || schema_classify(o, NULL) != 0) {
+            rpsl_obj_free(o);
+            return err_set(err, ERR_SYNTAX, "a before object does not parse");
+        }
+        rc = store_txn_next_serial(txn, ++n, err);
+        if (rc == 0)
+            rc = store_obj_put(txn, o, 1, NULL, err);
+        rpsl_obj_free(o);
+    }
+    if (rc == 0)
+        rc = store_source_serial_set(txn, b->serial, err);
+    return rc;
+}
+
+static void on_batch(const mirror_batch_t *b, void *arg)
+{
+    buf_printf(arg, "batch %" PRIu64 "-%" PRIu64 " serial=%" PRIu64 " adds=%u dels=%u"
+               " skipped=%u missing=%u unusable=%u\n", b->first, b->last, b->serial,
+               b->adds, b->dels, b->skipped, b->missing, b->unusable);
+}
+
+static int dump_hit(int cls, const char *pkey, const char *text, size_t len, void *arg)
+{
+    buf_printf(arg, "object %s %s\n", schema_class_name(cls), pkey);
+    buf_put(arg, text, len);
+    return 0;
+}
+
+/* Run a session over a new store for case @name; the transcript to @out. */
+static void session_result(const char *name, const struct gcase *g,
+                           const buf_t *before, const buf_t *stream,
+                           size_t chunk, buf_t *out)
+{
+    char *dir = xasprintf("%s/%s-%zu", harness_tmpdir(), name, chunk);
+    store_t *st = NULL;
+    err_t e = ERR_INIT;
+    CU_ASSERT_EQUAL_FATAL(store_open_size(dir, 0, (size_t)8 << 20, &st, &e), 0);
+    struct before b = { before->len ? before : NULL, g->serial };
+    CU_ASSERT_EQUAL_FATAL(store_write(st, before_unit, &b, &e), 0);
+    mirror_session_opts_t o = { .local = "mirror", .req = request_of(g),
+                                .batch_size = 2, .lock_timeout = -1,
+                                .on_batch = on_batch, .arg = out };
+    mirror_session_t *s = NULL;
+    CU_ASSERT_EQUAL_FATAL(mirror_session_new(st, &o, &s, &e), 0);
+    int rc = 0;
+    size_t step = chunk ? chunk : (stream->len ? stream->len : 1);
+    for (size_t i = 0; rc == 0 && i < stream->len; i += step) {
+        size_t n = stream->len - i < step ? stream->len - i : step;
+        rc = mirror_session_feed(s, stream->s + i, n, &e);
+        if (rc == 0)
+            rc = mirror_session_idle(s, &e);
+    }
+    if (rc == 0)
+        rc = mirror_session_eof(s, &e);
+    const char *reply = NULL;
+    int r = mirror_session_reply(s, &reply);
+    if (r)
+        buf_printf(out, "reply %s: %s\n", mirror_reply_name(r), reply);
+    if (rc)
+        buf_printf(out, "refused (%s): %s\n", err_code_name(rc), err_text(&e));
+    else
+        buf_puts(out, "complete\n");
+    uint64_t applied, discarded;
+    mirror_session_counts(s, &applied, &discarded);
+    buf_printf(out, "applied=%" PRIu64 " discarded=%" PRIu64 "\n", applied, discarded);
+    mirror_session_free(s);
+    uint64_t serial = 0;
+    CU_ASSERT_EQUAL(mirror_source_serial(st, "MIRROR", 0, &serial, &e), 0);
+    buf_printf(out, "serial %" PRIu64 "\n", serial);
+    store_txn_t *txn = NULL;
+    CU_ASSERT_EQUAL_FATAL(store_read_begin(st, &txn, &e), 0);
+    CU_ASSERT_EQUAL(store_txn_source(txn, "mirror", &e), 0);
+    store_each(txn, -1, dump_hit, out, &e);
+    store_read_end(txn);
+    store_close(st);
+    err_free(&e);
+    free(dir);
+}
+
 /* Compare @got with the file @want; on a mismatch keep @got and say where. */
 static int same_as(const char *name, const char *what, const buf_t *got,
                    const char *want_path)
@@ -170,6 +278,25 @@ static void test_golden_events(void)
         CU_ASSERT(same_as(de->d_name, "events", &whole, evs));
         CU_ASSERT(same_as(de->d_name, "events-bytewise", &bytes, evs));
         CU_ASSERT(same_as(de->d_name, "events-7", &sevens, evs));
+        /* the session over a store, in one piece, 7 bytes, bytewise */
+        char *bef = xasprintf("%s/%s/before", dir, de->d_name);
+        char *res = xasprintf("%s/%s/result", dir, de->d_name);
+        buf_t before;
+        buf_init(&before);
+        (void)harness_read_file(bef, &before);
+        size_t chunks[] = { 0, 7, 1 };
+        for (size_t k = 0; k < 3; k++) {
+            buf_t r;
+            buf_init(&r);
+            session_result(de->d_name, &g, &before, &stream, chunks[k], &r);
+            char *what = xasprintf("result-%zu", chunks[k]);
+            CU_ASSERT(same_as(de->d_name, what, &r, res));
+            free(what);
+            buf_free(&r);
+        }
+        buf_free(&before);
+        free(bef);
+        free(res);
         cases++;
         buf_free(&stream);
         buf_free(&whole);

@@ -1,0 +1,156 @@
+#!/bin/sh
+# mirror_fake.sh - autodbm-mirror against a fake NRTM server
+# (tests/tools/nrtmfake.py on 127.0.0.1, a free port) serving the golden
+# streams of tests/nrtm-client/: the request it sends, a stream with
+# gaps and a banner applied, streams that go backwards, end without
+# %END, carry garbage or another source leave the mirror unchanged with
+# the reason in the log, every kind of %ERROR gives its exit status, a
+# -k stream is applied as it comes and SIGTERM stops it, a read timeout
+# reconnects from the serial reached, a refused connection fails --once
+# with 75, and the connection has TCP keepalive set (ss, when present).
+# Run by tests/run-check with AUTODBM_BIN; prints ok/not ok lines.
+set -u
+BIN=${AUTODBM_BIN:?}
+SRC=${AUTODBM_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+G=$SRC/tests/nrtm-client
+T=$(mktemp -d "${TMPDIR:-/tmp}/autodbm-mirrorf.XXXXXX") || exit 1
+fake_pid=
+mirror_pid=
+cleanup() {
+    [ -n "$mirror_pid" ] && kill "$mirror_pid" 2>/dev/null && wait "$mirror_pid" 2>/dev/null
+    [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+n=0
+. "$(dirname "$0")/check.inc"
+export AUTODBM_LOG_STDERR=1
+
+PKGS="lmdb zlib libcrypt gmime-3.0 libesmtp-1.0 gpgme"
+cc -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror -O1 -I"$SRC/include" \
+    -o "$T/mirrorstate" "$SRC/tests/tools/mirrorstate.c" "$SRC/build/libautodbm.a" \
+    $(pkg-config --libs $PKGS) 2>"$T/cc.err"
+check "tests/tools/mirrorstate.c builds" test -x "$T/mirrorstate"
+
+# fake ANSWER...: (re)start the fake server with these answers
+fake() {
+    if [ -n "$fake_pid" ]; then kill "$fake_pid" 2>/dev/null; wait "$fake_pid" 2>/dev/null; fi
+    rm -f "$T/port" "$T/requests"
+    python3 "$SRC/tests/tools/nrtmfake.py" "$T/port" "$T/requests" "$@" &
+    fake_pid=$!
+    i=0
+    while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    PORT=$(cat "$T/port")
+    maildir_conf "$T/conf" "mirror = MIRROR 127.0.0.1:$PORT TEST" \
+        "mirror_retry_min = 1" "mirror_retry_max = 2" "mirror_poll_interval = 1" \
+        "mirror_read_timeout = 3" "mirror_error_backoff = 2" "mirror_batch_size = 2" \
+        "lock_timeout = 10"
+}
+# once: one --once run; its status in $rc, its log in $T/log
+once() {
+    "$BIN/autodbm-mirror" -c "$T/conf" --once > "$T/log" 2>&1
+    rc=$?
+}
+state() { "$T/mirrorstate" "$T/db" MIRROR; }
+# wait_for SECONDS COMMAND...: until COMMAND succeeds
+wait_for() {
+    w=$(($1 * 10)); shift
+    while [ $w -gt 0 ]; do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; w=$((w - 1)); done
+    "$@"
+}
+
+# --- a stream with a banner and a gap (spec 7.1) ---------------------------
+fake "$G/7.1-v3-gap/stream"
+once
+check "--once applies the 7.1 stream, exit 0" sh -c "[ $rc -eq 0 ] || { cat '$T/log'; exit 1; }"
+check "the request asks from serial 1 with -g, no -k" grep -qx -- '-g TEST:3:1-LAST' "$T/requests"
+state > "$T/s1"
+check "the mirror is at serial 44 (the end of %START's range) with the two ADDs" \
+    sh -c "grep -qx 'serial 44' '$T/s1' && grep -qx 'objects 2' '$T/s1' &&
+           grep -qx 'route 192.0.2.0/24AS65000' '$T/s1' && grep -qx 'as-set AS65000:AS-CUSTOMERS' '$T/s1'"
+check "one log line per batch (batch size 2): 41-42, then the DEL of a missing object" \
+    sh -c "grep -q 'source=MIRROR batch=41-42 serial=42 adds=2 dels=0' '$T/log' &&
+           grep -q 'source=MIRROR batch=none serial=44 adds=0 dels=0 missing-dels=1' '$T/log'"
+check "the connection's line: end=complete applied=3" \
+    grep -q 'source=MIRROR server=127.0.0.1:[0-9]* end=complete serial=44 applied=3' "$T/log"
+check "every log line is KEY=VALUE pairs of README" \
+    sh -c "grep -v '^autodbm-mirror: [a-z-]*=' '$T/log' | grep . && exit 1;
+           awk -f '$SRC/tests/tools/logcheck.awk' -v readme='$SRC/README' '$T/log'"
+
+# --- streams that must leave the mirror unchanged --------------------------
+for c in bad-backwards:"serials must increase" bad-no-end:"without %END" \
+         bad-garbage:"expected ADD, DEL or %END" bad-source:"asked for TEST" \
+         bad-second-start:"a second %START" bad-cut-object:"inside the operation" \
+         bad-not-rpsl:"is not RPSL"; do
+    name=${c%%:*}; why=${c#*:}
+    # each on a fresh mirror (at serial 0, below every golden stream)
+    rm -rf "$T/db"
+    fake "$G/$name/stream"
+    once
+    check "$name: --once fails with 75" test $rc -eq 75
+    check "$name: the mirror is unchanged (empty, serial 0)" \
+        sh -c "'$T/mirrorstate' '$T/db' MIRROR | tr '\n' ' ' | grep -qx 'serial 0 objects 0 '"
+    check "$name: the log says why ($why) and end=refused" \
+        sh -c "grep -q 'end=refused' '$T/log' && grep -qF '$why' '$T/log'"
+done
+
+# --- replies --------------------------------------------------------------
+for c in 7.3a-uptodate:0:up-to-date irrd-uptodate:0:up-to-date \
+         ripe-401-history:65:history-gone irrd-history:65:history-gone \
+         7.4-403-unknown-source:78:config-error ripe-402:78:config-error \
+         legacy-402:78:config-error 7.4-406-version:78:config-error \
+         ripe-306:75:server-error; do
+    name=${c%%:*}; rest=${c#*:}; want=${rest%%:*}; end=${rest#*:}
+    fake "$G/$name/stream"
+    once
+    check "$name: exit $want, end=$end" sh -c "[ $rc -eq $want ] && grep -q 'end=$end' '$T/log'"
+done
+fake "$G/ripe-401-history/stream"
+once
+check "history gone: the log tells the operator to load a dump with its serial" \
+    grep -q 'mirroring of MIRROR stopped; load a fresh dump of TEST with autodbm-load --source MIRROR --serial SERIAL' "$T/log"
+
+# --- nobody listening ------------------------------------------------------
+kill "$fake_pid"; wait "$fake_pid" 2>/dev/null; fake_pid=
+once
+check "connection refused: --once exits 75, end=connect-failed" \
+    sh -c "[ $rc -eq 75 ] && grep -q 'end=connect-failed' '$T/log'"
+
+# --- a -k stream (spec 7.3): applied as it comes, SIGTERM stops -----------
+rm -rf "$T/db"
+cp "$G/7.3b-persistent/stream" "$T/k.hold"
+fake "$G/7.3a-uptodate/stream" "$T/k.hold"
+"$BIN/autodbm-mirror" -c "$T/conf" -f > "$T/klog" 2>&1 &
+mirror_pid=$!
+check "-k: the first answer (up to date) is followed by a new request with -k" \
+    wait_for 10 sh -c "[ \$(grep -c -- '-g TEST:3:1-LAST -k' '$T/requests') -ge 2 ]"
+check "-k: serials 45 and 48 are applied while the stream stays open" \
+    wait_for 10 sh -c "'$T/mirrorstate' '$T/db' MIRROR | grep -qx 'serial 48'"
+state > "$T/k1"
+check "-k: the mirror holds aut-num AS65000 and route 192.0.2.0/25 (DEL 46 of a missing object)" \
+    sh -c "grep -qx 'aut-num AS65000' '$T/k1' && grep -qx 'route 192.0.2.0/25AS65000' '$T/k1' &&
+           grep -qx 'objects 2' '$T/k1'"
+if command -v ss >/dev/null 2>&1; then
+    check "-k: the connection has TCP keepalive (idle 60 s)" \
+        sh -c "ss -tno state established '( dport = :$PORT )' | grep -q 'timer:(keepalive'"
+fi
+t0=$(date +%s)
+kill -TERM "$mirror_pid"
+wait "$mirror_pid"; mrc=$?
+t1=$(date +%s)
+mirror_pid=
+check "SIGTERM: exit 0 within 2 s" sh -c "[ $mrc -eq 0 ] && [ $((t1 - t0)) -le 2 ]"
+check "SIGTERM: end=shutdown logged" grep -q 'end=shutdown' "$T/klog"
+
+# --- read timeout: reconnect from the serial reached -----------------------
+cp "$G/7.3b-persistent/stream" "$T/t.hold"
+fake "$T/t.hold"
+rm -rf "$T/db"
+"$BIN/autodbm-mirror" -c "$T/conf" -f > "$T/tlog" 2>&1 &
+mirror_pid=$!
+check "read timeout (3 s): end=timeout, then a new request from 49" \
+    wait_for 15 sh -c "grep -q 'end=timeout' '$T/tlog' && grep -qx -- '-g TEST:3:49-LAST -k' '$T/requests'"
+kill -TERM "$mirror_pid"; wait "$mirror_pid"; mirror_pid=
+
+echo "# $n checks"
