@@ -389,7 +389,8 @@ int mirror_client_run(const conf_t *cf, store_t *st, const char *line,
                 ret = -code;
                 goto leave;
             }
-            /* fall through: busy, locked: later */
+            /* busy, locked: later, as below */
+            /* fall through */
         default:
             wait = backoff;
             backoff = backoff * 2 > cf->mirror_retry_max ? cf->mirror_retry_max

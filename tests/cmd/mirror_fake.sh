@@ -44,7 +44,7 @@ fake() {
     PORT=$(cat "$T/port")
     maildir_conf "$T/conf" "mirror = MIRROR 127.0.0.1:$PORT TEST" \
         "mirror_retry_min = 1" "mirror_retry_max = 2" "mirror_poll_interval = 1" \
-        "mirror_read_timeout = 3" "mirror_error_backoff = 2" "mirror_batch_size = 2" \
+        "mirror_read_timeout = 3" "mirror_error_backoff = 2" "mirror_batch_size = 100" \
         "lock_timeout = 10"
 }
 # once: one --once run; its status in $rc, its log in $T/log
@@ -69,9 +69,9 @@ state > "$T/s1"
 check "the mirror is at serial 44 (the end of %START's range) with the two ADDs" \
     sh -c "grep -qx 'serial 44' '$T/s1' && grep -qx 'objects 2' '$T/s1' &&
            grep -qx 'route 192.0.2.0/24AS65000' '$T/s1' && grep -qx 'as-set AS65000:AS-CUSTOMERS' '$T/s1'"
-check "one log line per batch (batch size 2): 41-42, then the DEL of a missing object" \
-    sh -c "grep -q 'source=MIRROR batch=41-42 serial=42 adds=2 dels=0' '$T/log' &&
-           grep -q 'source=MIRROR batch=none serial=44 adds=0 dels=0 missing-dels=1' '$T/log'"
+check "one log line for the batch: 41-42 applied, the DEL of a missing object counted" \
+    sh -c "grep -q 'source=MIRROR batch=41-44 serial=44 adds=2 dels=0 missing-dels=1\$' '$T/log' &&
+           [ \$(grep -c 'batch=' '$T/log') -eq 1 ]"
 check "the connection's line: end=complete applied=3" \
     grep -q 'source=MIRROR server=127.0.0.1:[0-9]* end=complete serial=44 applied=3' "$T/log"
 check "every log line is KEY=VALUE pairs of README" \
@@ -83,28 +83,31 @@ for c in bad-backwards:"serials must increase" bad-no-end:"without %END" \
          bad-garbage:"expected ADD, DEL or %END" bad-source:"asked for TEST" \
          bad-second-start:"a second %START" bad-cut-object:"inside the operation" \
          bad-not-rpsl:"is not RPSL"; do
-    name=${c%%:*}; why=${c#*:}
+    cs=${c%%:*}; why=${c#*:}
     # each on a fresh mirror (at serial 0, below every golden stream)
     rm -rf "$T/db"
-    fake "$G/$name/stream"
+    fake "$G/$cs/stream"
     once
-    check "$name: --once fails with 75" test $rc -eq 75
-    check "$name: the mirror is unchanged (empty, serial 0)" \
+    check "$cs: --once fails with 75" test $rc -eq 75
+    check "$cs: the mirror is unchanged (empty, serial 0)" \
         sh -c "'$T/mirrorstate' '$T/db' MIRROR | tr '\n' ' ' | grep -qx 'serial 0 objects 0 '"
-    check "$name: the log says why ($why) and end=refused" \
+    check "$cs: the log says why ($why) and end=refused" \
         sh -c "grep -q 'end=refused' '$T/log' && grep -qF '$why' '$T/log'"
 done
 
-# --- replies --------------------------------------------------------------
+# --- replies, to a mirror at serial 44 (it asks from 45) ------------------
+rm -rf "$T/db"
+fake "$G/7.1-v3-gap/stream"
+once
 for c in 7.3a-uptodate:0:up-to-date irrd-uptodate:0:up-to-date \
          ripe-401-history:65:history-gone irrd-history:65:history-gone \
          7.4-403-unknown-source:78:config-error ripe-402:78:config-error \
          legacy-402:78:config-error 7.4-406-version:78:config-error \
          ripe-306:75:server-error; do
-    name=${c%%:*}; rest=${c#*:}; want=${rest%%:*}; end=${rest#*:}
-    fake "$G/$name/stream"
+    cs=${c%%:*}; rest=${c#*:}; want=${rest%%:*}; end=${rest#*:}
+    fake "$G/$cs/stream"
     once
-    check "$name: exit $want, end=$end" sh -c "[ $rc -eq $want ] && grep -q 'end=$end' '$T/log'"
+    check "$cs: exit $want, end=$end" sh -c "[ $rc -eq $want ] && grep -q 'end=$end' '$T/log'"
 done
 fake "$G/ripe-401-history/stream"
 once
