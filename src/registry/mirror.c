@@ -248,13 +248,36 @@ static int is_reply(const char *s, size_t n)
            has_ci(s, n, "internal error occurred");
 }
 
+/*
+ * The text s[0..n) as UTF-8, NUL-terminated: as it is when it is plain
+ * ASCII (the common case: no copy when it already ends in a NUL), else
+ * converted into p->utf8 (UTF-8 when valid, else Latin-1; NUL bytes
+ * become U+FFFD).
+ */
+static void as_utf8(mirror_parser_t *p, const char **s, size_t *n)
+{
+    const unsigned char *u = (const unsigned char *)*s;
+    size_t i = 0;
+    while (i < *n && u[i] - 1u < 0x7Fu)     /* 0x01..0x7F */
+        i++;
+    if (i == *n && (*s)[*n] == 0)
+        return;
+    buf_reset(&p->utf8);
+    if (i == *n)
+        buf_put(&p->utf8, *s, *n);
+    else
+        textin_put_charset(&p->utf8, *s, *n, NULL);
+    *s = p->utf8.s;
+    *n = p->utf8.len;
+}
+
 static int emit_reply(mirror_parser_t *p, const char *s, size_t n,
                       mirror_event_fn fn, void *arg, err_t *err)
 {
-    buf_reset(&p->utf8);
-    textin_put_charset(&p->utf8, s, n, NULL);
-    mirror_event_t ev = { .type = MIRROR_EV_REPLY, .text = p->utf8.s,
-                          .len = p->utf8.len,
+    const char *t = s;
+    size_t tl = n;
+    as_utf8(p, &t, &tl);
+    mirror_event_t ev = { .type = MIRROR_EV_REPLY, .text = t, .len = tl,
                           .reply = classify(s, n, p->want_first) };
     p->st = P_DONE;
     int rc = fn(&ev, arg, err);
@@ -378,11 +401,11 @@ static int end_line(const mirror_parser_t *p, const char *s, size_t n,
 static int on_object(mirror_parser_t *p, mirror_event_fn fn, void *arg,
                      err_t *err)
 {
-    buf_reset(&p->utf8);
-    textin_put_charset(&p->utf8, p->obj.s, p->obj.len, NULL);
+    const char *t = p->obj.s;
+    size_t tl = p->obj.len;
+    as_utf8(p, &t, &tl);
     mirror_event_t ev = { .type = MIRROR_EV_OP, .op = p->op,
-                          .serial = p->serial, .text = p->utf8.s,
-                          .len = p->utf8.len };
+                          .serial = p->serial, .text = t, .len = tl };
     p->st = P_BODY;
     int rc = fn(&ev, arg, err);
     return rc ? stop(p, rc, err) : 0;
@@ -444,8 +467,11 @@ static int on_line(mirror_parser_t *p, const char *s, size_t n,
         if (p->obj.len + n + 1 > p->max_object)
             return fail(p, err, ERR_LIMIT, "object of serial %" PRIu64 " larger than"
                         " %zu bytes", p->serial, p->max_object);
-        buf_put(&p->obj, s, n);
-        buf_putc(&p->obj, '\n');
+        buf_reserve(&p->obj, n + 1);
+        memcpy(p->obj.s + p->obj.len, s, n);
+        p->obj.len += n + 1;
+        p->obj.s[p->obj.len - 1] = '\n';
+        p->obj.s[p->obj.len] = 0;
         return 0;
     case P_END:
         if (n == 0)

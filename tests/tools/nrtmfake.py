@@ -53,10 +53,10 @@ def main():
             f.write(req.split(b"\n")[0].rstrip(b"\r") + b"\n")
         name = answers[min(n, len(answers) - 1)]
         n += 1
-        with open(name, "rb") as f:
-            data = f.read()
         try:
-            conn.sendall(data)
+            with open(name, "rb") as f:
+                conn.settimeout(None)
+                conn.sendfile(f)
             if name.endswith(".hold"):
                 conn.settimeout(None)
                 while conn.recv(4096):
