@@ -61,8 +61,8 @@
  *     ...
  *     %END SOURCE                              (not with -k)
  * SOURCE is spelt as the server spells it.  Each journal entry goes
- * through a filter (the caller's nrtm_filter_fn: registry/dummify.h's
- * public or unfiltered rules); an entry the filter skips leaves a gap in
+ * through a filter (the caller's nrtm_filter_fn: the public or the
+ * unfiltered rules); an entry the filter skips leaves a gap in
  * version 3, and in versions 1 and 2, which cannot express gaps (the
  * n-th operation is serial FIRST+n-1), becomes the same operation on a
  * placeholder person (nic-hdl DUMY-RIPE) or, for a role, a placeholder
