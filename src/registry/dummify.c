@@ -3,8 +3,11 @@
  *
  * One object at a time: rpsl_parse() and schema_classify() give the
  * attributes and the class; the rules of dummify.h edit the parsed
- * object; rpsl_print() writes it back only when something changed, so an
- * object without personal data or secrets costs one parse and one copy.
+ * object; rpsl_print() writes it back only when something changed.  A
+ * screen before the parse (untouched()) lets an object the rules cannot
+ * touch (a route, an as-set without contacts) go out as a copy, without
+ * the parse: NRTM streams and exports of routing registries are mostly
+ * such objects.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -276,6 +279,70 @@ static int dummify_rules(const dummify_t *d, rpsl_obj_t *o, int *ids)
     return changed;
 }
 
+/* Whether the rules touch attribute @aid (filtered: rule 3; else auth:
+ * only). */
+static int touched(int aid, int filter)
+{
+    if (!filter)
+        return aid == SA_AUTH;
+    switch (aid) {
+    case SA_ADMIN_C: case SA_TECH_C: case SA_ZONE_C: case SA_AUTHOR:
+    case SA_PING_HDL: case SA_ADDRESS: case SA_PHONE: case SA_FAX_NO:
+    case SA_E_MAIL: case SA_UPD_TO: case SA_CHANGED: case SA_AUTH:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/*
+ * The screen before the parser: whether @text certainly leaves as it
+ * came, so that most objects cost no parse.  It decides nothing itself:
+ * every line must be an attribute line (rpsl_is_attr_line(), the
+ * parser's own test) or a continuation line, without CR or NUL, and no
+ * attribute may be one the rules touch (by schema_attr_by_name(), blanks
+ * before the ':' dropped as attr_id() drops them) nor the class one
+ * they skip or reduce; whatever else (an odd line, a touched attribute)
+ * sends the object to the parser and the rules, which then decide.
+ */
+static int untouched(const char *text, size_t len, int filter)
+{
+    const char *p = text, *end = text + len;
+    char name[64];
+
+    if (len == 0 || memchr(text, '\r', len) != NULL ||
+        memchr(text, '\0', len) != NULL)
+        return 0;
+    for (int first = 1; p < end; first = 0) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        if (*p == ' ' || *p == '\t' || *p == '+') {
+            if (first)
+                return 0;
+        } else {
+            if (le == p || !rpsl_is_attr_line(p, (size_t)(le - p)))
+                return 0;
+            const char *colon = memchr(p, ':', (size_t)(le - p));
+            size_t n = (size_t)(colon - p);
+            while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+                n--;
+            if (n >= sizeof name)
+                return 0;
+            memcpy(name, p, n);
+            name[n] = 0;
+            int aid = schema_attr_by_name(name);
+            if (aid >= 0 && touched(aid, filter))
+                return 0;
+            if (first && filter &&
+                (aid == SA_PERSON || aid == SA_ROLE || aid == SA_MNTNER ||
+                 aid == SA_ORGANISATION))
+                return 0;
+        }
+        p = nl ? nl + 1 : end;
+    }
+    return 1;
+}
+
 /* Parse @text into a classified (where the class is known) object. */
 static int parse_obj(const char *text, size_t len, rpsl_obj_t **out,
                      err_t *err)
@@ -291,15 +358,27 @@ static int parse_obj(const char *text, size_t len, rpsl_obj_t **out,
     return 0;
 }
 
+/* Append @text as it came, ending in a line end. */
+static void copy_text(const char *text, size_t len, buf_t *out)
+{
+    buf_put(out, text, len);
+    if (len == 0 || text[len - 1] != '\n')
+        buf_putc(out, '\n');
+}
+
 int dummify_obj(const dummify_t *d, const char *text, size_t len,
                 int unfiltered, buf_t *out, err_t *err)
 {
+    int filter = d->on && !unfiltered;
+    if (untouched(text, len, filter)) {
+        copy_text(text, len, out);
+        return DUMMIFY_KEEP;
+    }
+
     rpsl_obj_t *o;
     int rc = parse_obj(text, len, &o, err);
     if (rc)
         return rc;
-
-    int filter = d->on && !unfiltered;
     if (filter && (o->cls == SC_PERSON ||
                    (o->cls == SC_ROLE &&
                     rpsl_obj_find_aid(o, SA_ABUSE_MAILBOX, 0) < 0))) {
@@ -316,13 +395,10 @@ int dummify_obj(const dummify_t *d, const char *text, size_t len,
     int changed = filter ? dummify_rules(d, o, ids) : hide_secrets(d, o, ids);
     free(ids);
 
-    if (changed) {
+    if (changed)
         rpsl_print(o, out, RPSL_PRINT_DISPLAY);
-    } else {
-        buf_put(out, text, len);
-        if (len == 0 || text[len - 1] != '\n')
-            buf_putc(out, '\n');
-    }
+    else
+        copy_text(text, len, out);
     rpsl_obj_free(o);
     return DUMMIFY_KEEP;
 }

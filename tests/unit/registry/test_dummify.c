@@ -190,6 +190,34 @@ static void test_attributes(void)
     CU_ASSERT_EQUAL(run(set, 0, &out), DUMMIFY_KEEP);
     CU_ASSERT_STRING_EQUAL(out.s, set);
 
+    /* names in upper case, short names, blanks before the ':' are the
+     * attributes they name: the screen before the parser lets none pass */
+    const char *odd =
+        "route:          192.0.2.0/24\n"
+        "origin:         AS65000\n"
+        "ADMIN-C:        JD1-TEST\n"
+        "*tc:            JD2-TEST\n"
+        "e-mail :        jane@example.net\n"
+        "mnt-by:         EX-MNT\n"
+        "source:         OTHER\n";
+    CU_ASSERT_EQUAL(run(odd, 0, &out), DUMMIFY_KEEP);
+    CU_ASSERT_PTR_NULL(strstr(out.s, "JD1-TEST"));
+    CU_ASSERT_PTR_NULL(strstr(out.s, "JD2-TEST"));
+    CU_ASSERT_PTR_NULL(strstr(out.s, "jane@"));
+    CU_ASSERT_EQUAL(count_lines(out.s, "admin-c:        DUMY-RIPE"), 1);
+    CU_ASSERT_EQUAL(count_lines(out.s, "tech-c:         DUMY-RIPE"), 1);
+    const char *tabbed =
+        "mntner:         TAB-MNT\n"
+        "auth\t:\tMd5-Pw\n"
+        "\t$1$abcdefgh$cHJi5PXp/ki/ktXzqlk6I1\n"
+        "mnt-by:         TAB-MNT\n"
+        "source:         OTHER\n";
+    CU_ASSERT_EQUAL(run(tabbed, 1, &out), DUMMIFY_KEEP);
+    CU_ASSERT_PTR_NULL(strstr(out.s, "cHJi5PXp"));
+    /* a person with CR LF line ends is a person */
+    CU_ASSERT_EQUAL(run("person: Jane\r\nnic-hdl: JD1-TEST\r\nsource: TEST\r\n", 0, &out),
+                    DUMMIFY_SKIP);
+
     /* not an object */
     err_t e = ERR_INIT;
     conf_t c;
