@@ -192,6 +192,30 @@ typedef struct conf {
     size_t nrtm_max_request_length; /**< bytes of the request line (RIPE:
                                  128, the default); beyond, %ERROR:405
                                  and close */
+    /* What leaves by NRTM and export (registry/dummify.h). */
+    int nrtm_dummify;       /**< nrtm_dummify = yes|no: public mirrors and
+                                 exports get RIPE's NRTM v3 filtering
+                                 (persons and roles without abuse-mailbox
+                                 left out, personal data dummified);
+                                 no: only password hashes are hidden
+                                 (default yes) */
+    char *nrtm_dummy_handle;/**< the handle of dummified admin-c:, tech-c:,
+                                 zone-c:, author:, ping-hdl: (default
+                                 CONF_DEFAULT_NRTM_DUMMY_HANDLE) */
+    char *nrtm_dummy_address; /**< a dummified address: is this text, a
+                                 blank and the object's primary key */
+    char *nrtm_dummy_phone; /**< a dummified phone: and fax-no: */
+    char *nrtm_dummy_email; /**< a dummified e-mail: and upd-to: (and
+                                 changed:, with the date 20000101) */
+    char *nrtm_dummy_auth;  /**< a dummified auth: (and the one that
+                                 replaces password hashes for trusted
+                                 mirrors), followed by "   # Real value
+                                 hidden for security" */
+    strv_t nrtm_dummy_remarks_sources; /**< sources whose dummified objects
+                                 get RIPE's seven "THIS OBJECT IS MODIFIED"
+                                 remarks: (default RIPE, RIPE-NONAUTH,
+                                 RIPE-GRS, TEST, TEST-NONAUTH, TEST-GRS, as
+                                 RIPE; "none": none) */
 } conf_t;
 
 /** Default limits (see conf_t and README "Limits"). */
@@ -234,6 +258,12 @@ typedef struct conf {
 #define CONF_DEFAULT_NRTM_MAX_CONNECTIONS 100u
 #define CONF_DEFAULT_NRTM_MAX_CONNECTIONS_PER_ADDRESS 3u
 #define CONF_DEFAULT_NRTM_MAX_REQUEST_LENGTH ((size_t)128)
+/* RIPE's public NRTM v3 stream and export files (DummifierNrtm) */
+#define CONF_DEFAULT_NRTM_DUMMY_HANDLE "DUMY-RIPE"
+#define CONF_DEFAULT_NRTM_DUMMY_ADDRESS "Dummy address for"
+#define CONF_DEFAULT_NRTM_DUMMY_PHONE "+31205354444"
+#define CONF_DEFAULT_NRTM_DUMMY_EMAIL "unread@ripe.net"
+#define CONF_DEFAULT_NRTM_DUMMY_AUTH "MD5-PW $1$SaltSalt$DummifiedMD5HashValue."
 
 /** The build's SYSCONFDIR (Makefile: PREFIX/etc, /etc for PREFIX=/usr). */
 #ifndef AUTODBM_SYSCONFDIR
@@ -273,6 +303,7 @@ typedef struct conf {
  * whois_personal_exempt the loopback networks 127.0.0.0/8 and ::1,
  * no nrtm_listen, empty nrtm_access and nrtm_access_unfiltered,
  * nrtm_banner yes and the CONF_DEFAULT_NRTM_* values.
+ * nrtm_dummify yes and the CONF_DEFAULT_NRTM_DUMMY_* values.
  */
 void conf_defaults(conf_t *c);
 

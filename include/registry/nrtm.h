@@ -61,12 +61,11 @@
  *     ...
  *     %END SOURCE                              (not with -k)
  * SOURCE is spelt as the server spells it.  Each journal entry goes
- * through a filter (the caller's nrtm_filter_fn: the public or the
+ * through a filter (the caller's nrtm_filter_t: the public or the
  * unfiltered rules); an entry the filter skips leaves a gap in
  * version 3, and in versions 1 and 2, which cannot express gaps (the
- * n-th operation is serial FIRST+n-1), becomes the same operation on a
- * placeholder person (nic-hdl DUMY-RIPE) or, for a role, a placeholder
- * role (ROLE-RIPE), as RIPE does.
+ * n-th operation is serial FIRST+n-1), becomes the same operation on the
+ * filter's placeholder (RIPE's placeholder person or role).
  *
  * Prefix: nrtm_.  Ownership: nrtm_request_t owns its source text
  * (nrtm_request_free); answers are appended to caller's buffers.
@@ -184,32 +183,37 @@ void nrtm_write_start(buf_t *out, const nrtm_request_t *req);
 /** "%END SOURCE" and an empty line. */
 void nrtm_write_end(buf_t *out, const nrtm_request_t *req);
 
-/** What an nrtm_filter_fn decided (failures are ERR_* codes, > 0). */
+/** What a filter's obj() decided (failures are ERR_* codes, > 0); the
+ *  values of registry/dummify.h's DUMMIFY_KEEP and DUMMIFY_SKIP. */
 enum nrtm_filtered {
     NRTM_KEEP = 0,      /**< send the filtered text */
     NRTM_SKIP = -1      /**< not sent (person, role without abuse-mailbox) */
 };
 
-/**
- * A filter for what leaves the server.
- * @param cls   the object's class (rpsl/schema.h SC_*)
- * @param text  the object text as stored, @len bytes
- * @param out   receives the text to send (NRTM_KEEP)
- * @return NRTM_KEEP, NRTM_SKIP, or an ERR_* status with @err set
- */
-typedef int (*nrtm_filter_fn)(void *arg, int cls, const char *text,
-                              size_t len, buf_t *out, err_t *err);
+/** The filter for what leaves the server (registry/dummify.h's
+ *  dummify_obj and dummify_placeholder, in autodbm-whoisd). */
+typedef struct nrtm_filter {
+    /** Filter @text (@len bytes, as stored): NRTM_KEEP with the text to
+     *  send appended to @out, NRTM_SKIP, or an ERR_* status. */
+    int (*obj)(void *arg, const char *text, size_t len, buf_t *out,
+               err_t *err);
+    /** What versions 1 and 2 send for the skipped @text (appended to
+     *  @out): 0 or an ERR_* status. */
+    int (*placeholder)(void *arg, const char *text, size_t len, buf_t *out,
+                       err_t *err);
+    void *arg;
+} nrtm_filter_t;
 
 /**
  * One journal entry as the request's version writes it: "ADD n" / "DEL n"
  * (version 3) or "ADD" / "DEL", then the filtered object text, each
  * followed by an empty line; nothing for a skipped entry in version 3, a
  * placeholder in versions 1 and 2 (see above).
- * @param filter  the filter, given @farg; NULL sends the text as stored
+ * @param filter  the filter; NULL sends the text as stored
  * @return 0; the filter's error status (nothing appended).
  */
 int nrtm_write_entry(buf_t *out, const nrtm_request_t *req,
-                     const store_journal_t *je, nrtm_filter_fn filter,
-                     void *farg, err_t *err);
+                     const store_journal_t *je, const nrtm_filter_t *filter,
+                     err_t *err);
 
 #endif

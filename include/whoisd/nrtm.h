@@ -8,8 +8,9 @@
  * the terms and conditions banner (nrtm_banner), then one request line
  * (at most nrtm_max_request_length bytes; whois_idle_timeout seconds to
  * send it).  A mirror request is refused unless the client's address is
- * in nrtm_access (empty: the loopback addresses); the ones in
- * nrtm_access_unfiltered are sent objects with their personal data (auth:
+ * in nrtm_access (empty: the loopback addresses).  What is sent goes
+ * through registry/dummify.h: the public rules, or for the addresses of
+ * nrtm_access_unfiltered the objects with their personal data (auth:
  * hashes are replaced for everyone).  Without -k the range is written,
  * then %END, then the server closes; with -k the server stays and writes
  * each new journal entry within a second of its commit: an inotify watch

@@ -60,6 +60,13 @@ static const struct key keys[] = {
     { "nrtm_access", K_NETS, OFF(nrtm_access) },
     { "nrtm_access_unfiltered", K_NETS, OFF(nrtm_access_unfiltered) },
     { "nrtm_banner", K_BOOL, OFF(nrtm_banner) },
+    { "nrtm_dummify", K_BOOL, OFF(nrtm_dummify) },
+    { "nrtm_dummy_address", K_TEXT, OFF(nrtm_dummy_address) },
+    { "nrtm_dummy_auth", K_TEXT, OFF(nrtm_dummy_auth) },
+    { "nrtm_dummy_email", K_ADDRESS, OFF(nrtm_dummy_email) },
+    { "nrtm_dummy_handle", K_STRING, OFF(nrtm_dummy_handle) },
+    { "nrtm_dummy_phone", K_TEXT, OFF(nrtm_dummy_phone) },
+    { "nrtm_dummy_remarks_sources", K_LIST, OFF(nrtm_dummy_remarks_sources) },
     { "nrtm_listen", K_LISTEN, OFF(nrtm_listen) },
     { "nrtm_max_age_days", K_COUNT, OFF(nrtm_max_age_days) },
     { "nrtm_max_connections", K_COUNT, OFF(nrtm_max_connections) },
@@ -166,6 +173,18 @@ void conf_defaults(conf_t *c)
     c->nrtm_max_connections = CONF_DEFAULT_NRTM_MAX_CONNECTIONS;
     c->nrtm_max_connections_per_address = CONF_DEFAULT_NRTM_MAX_CONNECTIONS_PER_ADDRESS;
     c->nrtm_max_request_length = CONF_DEFAULT_NRTM_MAX_REQUEST_LENGTH;
+    c->nrtm_dummify = 1;
+    c->nrtm_dummy_handle = xstrdup(CONF_DEFAULT_NRTM_DUMMY_HANDLE);
+    c->nrtm_dummy_address = xstrdup(CONF_DEFAULT_NRTM_DUMMY_ADDRESS);
+    c->nrtm_dummy_phone = xstrdup(CONF_DEFAULT_NRTM_DUMMY_PHONE);
+    c->nrtm_dummy_email = xstrdup(CONF_DEFAULT_NRTM_DUMMY_EMAIL);
+    c->nrtm_dummy_auth = xstrdup(CONF_DEFAULT_NRTM_DUMMY_AUTH);
+    strv_init(&c->nrtm_dummy_remarks_sources);
+    static const char *const remark_sources[] = {
+        "RIPE", "RIPE-NONAUTH", "RIPE-GRS", "TEST", "TEST-NONAUTH", "TEST-GRS"
+    };
+    for (size_t i = 0; i < sizeof remark_sources / sizeof *remark_sources; i++)
+        strv_add(&c->nrtm_dummy_remarks_sources, remark_sources[i]);
 }
 
 void conf_free(conf_t *c)
@@ -189,6 +208,12 @@ void conf_free(conf_t *c)
     strv_free(&c->nrtm_listen);
     strv_free(&c->nrtm_access);
     strv_free(&c->nrtm_access_unfiltered);
+    free(c->nrtm_dummy_handle);
+    free(c->nrtm_dummy_address);
+    free(c->nrtm_dummy_phone);
+    free(c->nrtm_dummy_email);
+    free(c->nrtm_dummy_auth);
+    strv_free(&c->nrtm_dummy_remarks_sources);
     memset(c, 0, sizeof *c);
 }
 
@@ -462,6 +487,9 @@ int conf_load(const char *path, conf_t *c, err_t *err)
             /* names (maintainers, sources) separated by commas and/or blanks */
             strv_t *l = (strv_t *)((char *)c + k->off);
             strv_free(l);
+            /* nrtm_dummy_remarks_sources = none: no source */
+            if (k->off == OFF(nrtm_dummy_remarks_sources) && strcmp(v, "none") == 0)
+                break;
             for (char *p = v; *p && rc == 0;) {
                 size_t len = strcspn(p, ", \t");
                 for (size_t i = 0; i < len; i++)

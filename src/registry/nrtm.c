@@ -12,7 +12,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "rpsl/schema_class.h"
 #include "registry/nrtm.h"
 
 #define MAX_OPT 8   /* occurrences of one option kept (more: still "multiple") */
@@ -379,24 +378,6 @@ void nrtm_write_end(buf_t *out, const nrtm_request_t *req)
     buf_printf(out, "%%END %s\n\n", req->source);
 }
 
-/* Versions 1 and 2 cannot skip: what stands in for a filtered object
- * (RIPE's placeholders, with the stream's source). */
-static void placeholder(buf_t *out, int role, const char *source)
-{
-    if (role)
-        buf_puts(out, "role:           Placeholder Role Object\n"
-                 "address:        Dummy address\n"
-                 "e-mail:         unread@ripe.net\n"
-                 "nic-hdl:        ROLE-RIPE\n");
-    else
-        buf_puts(out, "person:         Placeholder Person Object\n"
-                 "address:        Dummy address\n"
-                 "phone:          +31205354444\n"
-                 "nic-hdl:        DUMY-RIPE\n");
-    buf_puts(out, "remarks:        This is a placeholder object to protect personal data.\n");
-    buf_printf(out, "source:         %s\n", source);
-}
-
 /* @text, @len bytes, as one unit: its line ends kept, exactly one empty
  * line after it. */
 static void put_object(buf_t *out, const char *text, size_t len)
@@ -408,8 +389,8 @@ static void put_object(buf_t *out, const char *text, size_t len)
 }
 
 int nrtm_write_entry(buf_t *out, const nrtm_request_t *req,
-                     const store_journal_t *je, nrtm_filter_fn filter,
-                     void *farg, err_t *err)
+                     const store_journal_t *je, const nrtm_filter_t *filter,
+                     err_t *err)
 {
     const char *op = je->op == STORE_OP_DEL ? "DEL" : "ADD";
     buf_t t;
@@ -417,26 +398,25 @@ int nrtm_write_entry(buf_t *out, const nrtm_request_t *req,
 
     buf_init(&t);
     if (filter != NULL)
-        rc = filter(farg, je->cls, je->text, je->len, &t, err);
+        rc = filter->obj(filter->arg, je->text, je->len, &t, err);
     else
         buf_put(&t, je->text, je->len);
-    if (rc != NRTM_KEEP && rc != NRTM_SKIP) {
-        buf_free(&t);
-        return rc;
+    if (rc == NRTM_SKIP && req->version < NRTM_VERSION) {
+        /* versions 1 and 2 cannot skip */
+        buf_reset(&t);
+        rc = filter->placeholder(filter->arg, je->text, je->len, &t, err);
+        if (rc == 0)
+            rc = NRTM_KEEP;
     }
-    if (rc == NRTM_SKIP && req->version >= NRTM_VERSION) {
+    if (rc != NRTM_KEEP) {
         buf_free(&t);
-        return 0;       /* a gap */
+        return rc == NRTM_SKIP ? 0 : rc;     /* a gap (version 3) */
     }
     if (req->version >= NRTM_VERSION)
         buf_printf(out, "%s %llu\n\n", op, (unsigned long long)je->serial);
     else
         buf_printf(out, "%s\n\n", op);
-    if (rc == NRTM_SKIP) {
-        buf_reset(&t);
-        placeholder(&t, je->cls == SC_ROLE, req->source);
-    }
-    put_object(out, t.s ? t.s : "", t.len);
+    put_object(out, t.s, t.len);
     buf_free(&t);
     return 0;
 }

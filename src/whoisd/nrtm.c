@@ -37,9 +37,8 @@
 #include "util/ipaddr.h"
 #include "util/logline.h"
 #include "util/msg.h"
-#include "rpsl/rpsl.h"
-#include "rpsl/schema.h"
 #include "store/journal.h"
+#include "registry/dummify.h"
 #include "registry/nrtm.h"
 #include "whoisd/nrtm.h"
 
@@ -58,6 +57,7 @@ struct whoisd_nrtm {
     struct event_base *base;
     store_t *st;
     const char *version;
+    dummify_t *dummify;         /* what leaves the server */
     ip_range_t *access, *unfiltered;
     size_t naccess, nunfiltered;
     int ino_fd;                 /* inotify, or -1 */
@@ -79,6 +79,7 @@ struct nconn {
     int caught_up;              /* -k: waits for new entries */
     int closing;                /* free once the output is flushed */
     nrtm_request_t req;
+    nrtm_filter_t filter;       /* dummify_obj for this client */
     uint64_t serial;            /* the next serial to read */
     buf_t chunk;                /* units being written */
     size_t bytes;               /* bytes queued for the client */
@@ -181,6 +182,7 @@ int whoisd_nrtm_listen(const conf_t *cf, whoisd_nrtm_t **out, err_t *err)
     n = xcalloc(1, sizeof *n);
     n->cf = cf;
     n->ino_fd = -1;
+    n->dummify = dummify_new(cf, err);
     rc = parse_nets(&cf->nrtm_access, "nrtm_access", &n->access, &n->naccess, err);
     if (rc == 0)
         rc = parse_nets(&cf->nrtm_access_unfiltered, "nrtm_access_unfiltered",
@@ -271,39 +273,26 @@ static void fail_internal(nconn_t *c, err_t *err)
     finish(c, "error");
 }
 
-/* The filter until registry/dummify lands: no person, no role without
- * abuse-mailbox: (unless the client is unfiltered), auth: hashes replaced
- * always (rpsl.h RPSL_PRINT_FILTER_AUTH). */
-static int filter(void *arg, int cls, const char *text, size_t len,
-                  buf_t *out, err_t *err)
+/* The connection's filter (registry/dummify.h): public or unfiltered. */
+static int filter_obj(void *arg, const char *text, size_t len, buf_t *out,
+                      err_t *err)
 {
     const nconn_t *c = arg;
-    int has_auth = 0;
+    int rc = dummify_obj(c->n->dummify, text, len, c->unfiltered, out, err);
+    if (rc == ERR_SYNTAX) {
+        /* not an object: nothing is sent for it (dummify.h) */
+        msg_warn("nrtm: journal entry is no object: %s", err_text(err));
+        err_free(err);
+        return NRTM_SKIP;
+    }
+    return rc;
+}
 
-    if (!c->unfiltered) {
-        if (cls == SC_PERSON)
-            return NRTM_SKIP;
-        if (cls == SC_ROLE && memmem(text, len, "\nabuse-mailbox:", 15) == NULL)
-            return NRTM_SKIP;
-    }
-    for (size_t i = 0; i + 5 <= len; i++) {
-        if ((i == 0 || text[i - 1] == '\n') && strncasecmp(text + i, "auth:", 5) == 0) {
-            has_auth = 1;
-            break;
-        }
-    }
-    if (!has_auth) {
-        buf_put(out, text, len);
-        return NRTM_KEEP;
-    }
-    rpsl_obj_t *o = NULL;
-    if (rpsl_parse(text, len, 1, 0, &o, NULL) != 0 || o == NULL) {
-        rpsl_obj_free(o);
-        return err_set(err, ERR_STORE, "journal object does not parse");
-    }
-    rpsl_print(o, out, RPSL_PRINT_DISPLAY | RPSL_PRINT_FILTER_AUTH);
-    rpsl_obj_free(o);
-    return NRTM_KEEP;
+static int filter_placeholder(void *arg, const char *text, size_t len,
+                              buf_t *out, err_t *err)
+{
+    const nconn_t *c = arg;
+    return dummify_placeholder(c->n->dummify, text, len, out, err);
 }
 
 /* Write journal entries while the output has room (see the file's
@@ -341,7 +330,7 @@ static void produce(nconn_t *c)
             ended = 1;
             break;
         }
-        rc = nrtm_write_entry(&c->chunk, &c->req, &je, filter, c, &err);
+        rc = nrtm_write_entry(&c->chunk, &c->req, &je, &c->filter, &err);
         c->serial = je.serial + 1;
         if (c->chunk.len >= (16u << 10)) {
             put(c, c->chunk.s, c->chunk.len);
@@ -547,6 +536,9 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
     }
     c->allowed = may_mirror(n, c->addr);
     c->unfiltered = c->allowed && in_nets(n->unfiltered, n->nunfiltered, c->addr);
+    c->filter.obj = filter_obj;
+    c->filter.placeholder = filter_placeholder;
+    c->filter.arg = c;
     bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
     bufferevent_setwatermark(c->bev, EV_WRITE, OUT_LOW, 0);
     bufferevent_setwatermark(c->bev, EV_READ, 0, n->cf->nrtm_max_request_length + 4096);
@@ -685,6 +677,7 @@ void whoisd_nrtm_free(whoisd_nrtm_t *n)
         event_free(n->ev_timer);
     if (n->ino_fd >= 0)
         close(n->ino_fd);
+    dummify_free(n->dummify);
     free(n->access);
     free(n->unfiltered);
     free(n);

@@ -4,7 +4,7 @@
 # answers, version 3 and version 1 ranges after mails to the robot (a
 # person is a gap in version 3 and a placeholder in version 1, auth:
 # hashes are replaced), an address not in nrtm_access refused (from
-# 127.0.0.2), the fourth connection from one address refused, a -k
+# 127.0.0.2), an unfiltered one (127.0.0.3) sent persons but no hashes, the fourth connection from one address refused, a -k
 # stream that gets the robot's next commit within a few seconds, and a
 # slow reader of a large range with the server's memory bounded while
 # it answers others.
@@ -21,7 +21,8 @@ QPORT=$(free_port)
 PORT=$(free_port)
 while [ "$PORT" = "$QPORT" ]; do PORT=$(free_port); done
 maildir_conf "$T/s/autodbm.conf" "whois_listen = 127.0.0.1:$QPORT" \
-    "nrtm_listen = 127.0.0.1:$PORT" "nrtm_access = 127.0.0.1, ::1" \
+    "nrtm_listen = 127.0.0.1:$PORT" "nrtm_access = 127.0.0.1, 127.0.0.3, ::1" \
+    "nrtm_access_unfiltered = 127.0.0.3" \
     "nrtm_banner = no" "hierarchical_as_sets = no" "whois_idle_timeout = 5"
 cat > "$T/fixture.rpsl" <<'EOF'
 person:         Net Person
@@ -90,11 +91,23 @@ if python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.2', 0))" 2>/
     from2() { nrtm "$PORT" req "$1" 127.0.0.2 > "$T/got"; printf "$2" > "$T/want"; cmp -s "$T/got" "$T/want" || { cat "$T/got"; return 1; }; }
     check "127.0.0.2 (not in nrtm_access): 402" from2 '-g TEST:3:1-LAST' '%%ERROR:402: not authorised to mirror the database from IP address 127.0.0.2\n\n'
     check "127.0.0.2: -q sources says N"       from2 '-q sources' 'TEST:3:N:1-6\n\n'
+    unfiltered() {
+        nrtm "$PORT" req '-g TEST:3:1-LAST' 127.0.0.3 > "$T/unf"
+        grep -qx 'ADD 1' "$T/unf" && grep -qx 'ADD 3' "$T/unf" &&
+            grep -qx 'nic-hdl:        TX1-TEST' "$T/unf" &&
+            grep -qx 'upd-to:         tx@example.net' "$T/unf" &&
+            [ "$(grep -c '^auth: .*# Real value hidden for security$' "$T/unf")" -eq 2 ] &&
+            ! grep -q txsaltxx "$T/unf" && ! grep -q 'THIS OBJECT IS MODIFIED' "$T/unf" ||
+            { cat "$T/unf"; return 1; }
+    }
+    check "127.0.0.3 (nrtm_access_unfiltered): persons sent, auth: hashes still replaced" unfiltered
 else
     echo "# skipped: cannot bind 127.0.0.2"
 fi
 
 # ------------------------------------------------------------- streams
+# what a public mirror gets: registry/dummify's RIPE rules (the robot's
+# timestamps as @TIME@)
 want_v3() {
     cat <<'EOF'
 %START Version: 3 TEST 1-6
@@ -102,44 +115,72 @@ want_v3() {
 ADD 2
 
 mntner:         TX-MNT
-admin-c:        NP1-TEST
-upd-to:         tx@example.net
-auth:           MD5-PW # Filtered
+admin-c:        DUMY-RIPE
+upd-to:         unread@ripe.net
+auth:           MD5-PW $1$SaltSalt$DummifiedMD5HashValue.   # Real value hidden for security
 mnt-by:         TX-MNT
 source:         TEST
+remarks:        ****************************
+remarks:        * THIS OBJECT IS MODIFIED
+remarks:        * Please note that all data that is generally regarded as personal
+remarks:        * data has been removed from this object.
+remarks:        * To view the original object, please query the RIPE Database at:
+remarks:        * http://www.ripe.net/whois
+remarks:        ****************************
 
 ADD 4
 
 mntner:         NEW1-MNT
-admin-c:        NP1-TEST
-upd-to:         tx@example.net
-auth:           MD5-PW # Filtered
+admin-c:        DUMY-RIPE
+upd-to:         unread@ripe.net
+auth:           MD5-PW $1$SaltSalt$DummifiedMD5HashValue.   # Real value hidden for security
 mnt-by:         NEW1-MNT
 created:        @TIME@
 last-modified:  @TIME@
 source:         TEST
+remarks:        ****************************
+remarks:        * THIS OBJECT IS MODIFIED
+remarks:        * Please note that all data that is generally regarded as personal
+remarks:        * data has been removed from this object.
+remarks:        * To view the original object, please query the RIPE Database at:
+remarks:        * http://www.ripe.net/whois
+remarks:        ****************************
 
 ADD 5
 
 as-set:         AS-NRTM1
 members:        AS65001
-admin-c:        NP1-TEST
-tech-c:         NP1-TEST
+admin-c:        DUMY-RIPE
+tech-c:         DUMY-RIPE
 mnt-by:         TX-MNT
 created:        @TIME@
 last-modified:  @TIME@
 source:         TEST
+remarks:        ****************************
+remarks:        * THIS OBJECT IS MODIFIED
+remarks:        * Please note that all data that is generally regarded as personal
+remarks:        * data has been removed from this object.
+remarks:        * To view the original object, please query the RIPE Database at:
+remarks:        * http://www.ripe.net/whois
+remarks:        ****************************
 
 DEL 6
 
 as-set:         AS-NRTM1
 members:        AS65001
-admin-c:        NP1-TEST
-tech-c:         NP1-TEST
+admin-c:        DUMY-RIPE
+tech-c:         DUMY-RIPE
 mnt-by:         TX-MNT
 created:        @TIME@
 last-modified:  @TIME@
 source:         TEST
+remarks:        ****************************
+remarks:        * THIS OBJECT IS MODIFIED
+remarks:        * Please note that all data that is generally regarded as personal
+remarks:        * data has been removed from this object.
+remarks:        * To view the original object, please query the RIPE Database at:
+remarks:        * http://www.ripe.net/whois
+remarks:        ****************************
 
 %END TEST
 
@@ -157,14 +198,31 @@ check "... no person, no serial 1 or 3" sh -c "! grep -q '^person:\|^ADD 1\$\|^A
 sed -n '1,/^ADD 4$/p' "$T/v3.want" | sed '$d' | sed 's/1-6/2-3/' > "$T/v3b.want"
 printf '%%END TEST\n\n' >> "$T/v3b.want"
 check "version 3, 2-3: a range ending in a gap" stream '-g TEST:3:2-3' "$T/v3b.want"
-# version 1: the same operations without serials, persons as placeholders
+# version 1: the same operations without serials, persons as RIPE's
+# placeholder (registry/dummify)
+cat > "$T/ph" <<'EOF'
+ADD
+
+person:         Placeholder Person Object
+address:        Dummy address for DUMY-RIPE
+phone:          +31205354444
+nic-hdl:        DUMY-RIPE
+remarks:        **********************************************************
+remarks:        * This is a placeholder object to protect personal data.
+remarks:        * To view the original object, please query the RIPE
+remarks:        * Database at:
+remarks:        * http://www.ripe.net/whois
+remarks:        **********************************************************
+source:         TEST
+
+EOF
 {
     printf '%%START Version: 1 TEST 1-6\n\n%%WARNING: NRTM version 1 is deprecated, please consider migrating to version 3!\n\n'
-    printf 'ADD\n\nperson:         Placeholder Person Object\naddress:        Dummy address\nphone:          +31205354444\nnic-hdl:        DUMY-RIPE\nremarks:        This is a placeholder object to protect personal data.\nsource:         TEST\n\n'
-    sed -n '/^ADD 2$/,$p' "$T/v3.want" | sed 's/^\(ADD\|DEL\) [0-9]*$/\1/' |
-        awk -v ph="ADD\n\nperson:         Placeholder Person Object\naddress:        Dummy address\nphone:          +31205354444\nnic-hdl:        DUMY-RIPE\nremarks:        This is a placeholder object to protect personal data.\nsource:         TEST\n" '
-            /^ADD$/ { k++; if (k == 2) printf "%s\n", ph } { print }'
-} > "$T/v1.want"
+    cat "$T/ph"
+    sed -n '/^ADD 2$/,/^ADD 4$/p' "$T/v3.want" | sed '$d'
+    cat "$T/ph"
+    sed -n '/^ADD 4$/,$p' "$T/v3.want"
+} | sed 's/^\(ADD\|DEL\) [0-9]*$/\1/' > "$T/v1.want"
 check "version 1, 1-LAST: placeholders keep the count" stream '-g TEST:1:1-LAST' "$T/v1.want"
 check "... 6 operations for 6 serials" test "$(grep -c '^\(ADD\|DEL\)$' "$T/got")" -eq 6
 

@@ -1,8 +1,9 @@
 /*
  * test_nrtm.c - the NRTM server's protocol (registry/nrtm.h): the golden
  * streams of tests/nrtm/ (RIPE's sample streams 7.1 to 7.4, a version 1
- * range with a placeholder), built on a real store's journal and read
- * with its iterator; then every refusal of the request grammar, in
+ * range with a placeholder), built on a real store's journal, read with
+ * its iterator and filtered by registry/dummify.h as autodbm-whoisd
+ * filters them; then every refusal of the request grammar, in
  * RIPE's order, with its exact bytes; the range, age and access checks;
  * -q answers.
  */
@@ -16,6 +17,8 @@
 #include "rpsl/schema.h"
 #include "store/store.h"
 #include "store/journal.h"
+#include "registry/conf.h"
+#include "registry/dummify.h"
 #include "registry/nrtm.h"
 
 static const char *served_test(const char *name, void *arg)
@@ -24,18 +27,18 @@ static const char *served_test(const char *name, void *arg)
     return strcasecmp(name, "TEST") == 0 ? "TEST" : NULL;
 }
 
-/* The cases' filter: no person, no role without abuse-mailbox:. */
-static int skip_personal(void *arg, int cls, const char *text, size_t len,
-                         buf_t *out, err_t *err)
+/* The cases' filter: registry/dummify.h with the default configuration
+ * (RIPE's public v3 rules). */
+static int dummify_public(void *arg, const char *text, size_t len,
+                          buf_t *out, err_t *err)
 {
-    (void)arg;
-    (void)err;
-    if (cls == SC_PERSON)
-        return NRTM_SKIP;
-    if (cls == SC_ROLE && !memmem(text, len, "\nabuse-mailbox:", 15))
-        return NRTM_SKIP;
-    buf_put(out, text, len);
-    return NRTM_KEEP;
+    return dummify_obj(arg, text, len, 0, out, err);
+}
+
+static int dummify_ph(void *arg, const char *text, size_t len, buf_t *out,
+                      err_t *err)
+{
+    return dummify_placeholder(arg, text, len, out, err);
 }
 
 /* ---------------------------------------------------------- the store */
@@ -176,11 +179,16 @@ static void serve(store_t *st, const char *line, const char *banner,
     }
     store_journal_it_t *it = NULL;
     store_journal_t je;
+    conf_t cf;
+    conf_defaults(&cf);
+    dummify_t *d = dummify_new(&cf, NULL);
+    nrtm_filter_t f = { dummify_public, dummify_ph, d };
     CU_ASSERT_EQUAL_FATAL(store_journal_open(t, req.first, &it, NULL), 0);
     while (store_journal_next(it, &je, NULL) == 0 &&
            (req.keep || je.serial <= req.last))
-        CU_ASSERT_EQUAL(nrtm_write_entry(out, &req, &je, skip_personal,
-                                         NULL, &err), 0);
+        CU_ASSERT_EQUAL(nrtm_write_entry(out, &req, &je, &f, &err), 0);
+    dummify_free(d);
+    conf_free(&cf);
     store_journal_close(it);
     store_read_end(t);
     if (!req.keep)
