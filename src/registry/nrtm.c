@@ -412,10 +412,20 @@ int nrtm_write_entry(buf_t *out, const nrtm_request_t *req,
         buf_free(&t);
         return rc == NRTM_SKIP ? 0 : rc;     /* a gap (version 3) */
     }
-    if (req->version >= NRTM_VERSION)
-        buf_printf(out, "%s %llu\n\n", op, (unsigned long long)je->serial);
-    else
-        buf_printf(out, "%s\n\n", op);
+    buf_puts(out, op);
+    if (req->version >= NRTM_VERSION) {
+        /* the serial by hand: this runs once per entry of a long stream */
+        char d[24];
+        size_t i = sizeof d;
+        uint64_t v = je->serial;
+        do {
+            d[--i] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v);
+        d[--i] = ' ';
+        buf_put(out, d + i, sizeof d - i);
+    }
+    buf_puts(out, "\n\n");
     put_object(out, t.s, t.len);
     buf_free(&t);
     return 0;

@@ -42,8 +42,8 @@
 #include "registry/nrtm.h"
 #include "whoisd/nrtm.h"
 
-#define OUT_LOW   (64u << 10)   /* ask for more when the output is below */
-#define OUT_HIGH  (256u << 10)  /* read no more journal above */
+#define OUT_LOW   (128u << 10)  /* ask for more when the output is below */
+#define OUT_HIGH  (512u << 10)  /* read no more journal above */
 #define RECHECK_SECONDS 5       /* the timer behind the inotify wake-up */
 #define RECHECK_NO_INOTIFY_MS 500 /* the timer when there is no inotify */
 
@@ -332,7 +332,7 @@ static void produce(nconn_t *c)
         }
         rc = nrtm_write_entry(&c->chunk, &c->req, &je, &c->filter, &err);
         c->serial = je.serial + 1;
-        if (c->chunk.len >= (16u << 10)) {
+        if (c->chunk.len >= (64u << 10)) {
             put(c, c->chunk.s, c->chunk.len);
             buf_reset(&c->chunk);
         }
