@@ -15,7 +15,8 @@
 # bytes (the stream just received) through the same kind of socket,
 # read by the same client in the same run: the machine's limit for
 # moving those bytes (target: the server >= 50% of catd's rate).  The
-# server's VmHWM after the stream is reported too.  A miss is reported,
+# server's VmHWM (which counts the pages of the store's map it read) and
+# RssAnon (its own memory) after the stream are reported too.  A miss is reported,
 # not an error.
 set -eu
 N=${1:-1000000}
@@ -76,6 +77,7 @@ run() {
     "$tools/nrtmread" "$PORT" "-g TEST:3:1-LAST" "$work/stream" > "$work/server.res"
     read -r sbytes ssecs < "$work/server.res"
     hwm=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$spid/status")
+    anon=$(sed -n 's/^RssAnon:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$spid/status")
     units=$(grep -c '^\(ADD\|DEL\) [0-9]*$' "$work/stream" || true)
     tail -n 2 "$work/stream" | head -n 1 | grep -qx '%END TEST' || { echo "bench: the stream has no %END"; exit 1; }
     kill "$spid"; wait "$spid" 2>/dev/null || true; spid=
@@ -91,7 +93,7 @@ run() {
     kill "$cpid"; wait "$cpid" 2>/dev/null || true; cpid=
     [ "$cbytes" = "$sbytes" ] || echo "bench: catd sent $cbytes bytes, the server $sbytes"
     awk -v mode="$1" -v n="$N" -v units="$units" -v sb="$sbytes" -v ss="$ssecs" -v cs="$csecs" \
-        -v hwm="$hwm" 'BEGIN {
+        -v hwm="$hwm" -v anon="$anon" 'BEGIN {
     srate = ss > 0 ? n / ss : 0
     crate = cs > 0 ? n / cs : 0
     ratio = crate > 0 ? srate / crate : 0
@@ -107,7 +109,8 @@ run() {
     printf "%-40s %14.1f %12s\n", "catd MB/s", cmb, ""
     printf "%-40s %13.0f%% %12s %6s\n", "server rate / catd rate", ratio * 100,
            ">= 50%", (ratio >= 0.5 ? "PASS" : "MISS")
-    printf "%-40s %14.1f %12s\n", "server VmHWM MiB", hwm / 1024, ""
+    printf "%-40s %14.1f %12s\n", "server VmHWM MiB (with the map read)", hwm / 1024, ""
+    printf "%-40s %14.1f %12s\n", "server RssAnon MiB after it (the heap)", anon / 1024, ""
 }'
 }
 run public
