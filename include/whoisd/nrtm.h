@@ -26,6 +26,11 @@
  * the watermark, not its range, and holds no snapshot while it reads.
  * Sockets get SO_KEEPALIVE and TCP_NODELAY.
  *
+ * Sources: the registry's own and every mirrored source of the store
+ * (re-served as autodbm-mirror wrote their journals: the origin's
+ * serials, gaps included); "-q sources" lists them all, own first.  A
+ * source added while the server runs is served from the next request on.
+ *
  * The listener shares the query server's event loop and store handle
  * (whoisd/server.h starts and stops it).
  *

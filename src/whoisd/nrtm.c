@@ -75,6 +75,7 @@ struct nconn {
     char addr[INET6_ADDRSTRLEN];
     int allowed, unfiltered;
     int got_request;
+    int mirrored;               /* the request's source is a mirrored one */
     int streaming;              /* -g accepted: the journal from serial on */
     int caught_up;              /* -k: waits for new entries */
     int closing;                /* free once the output is flushed */
@@ -311,6 +312,8 @@ static void produce(nconn_t *c)
         return;
     rc = store_read_begin(n->st, &t, &err);
     if (rc == 0)
+        rc = store_txn_source(t, c->mirrored ? c->req.source : NULL, &err);
+    if (rc == 0)
         rc = store_journal_open(t, c->serial, &it, &err);
     c->caught_up = 0;
     while (rc == 0) {
@@ -368,66 +371,99 @@ static void wake(whoisd_nrtm_t *n)
     }
 }
 
+/* What the request parser asks: is @name the own source or a mirrored
+ * one of the snapshot (which it then selects)? */
+struct served_arg {
+    const whoisd_nrtm_t *n;
+    store_txn_t *t;
+};
+
 static const char *served(const char *name, void *arg)
 {
-    const whoisd_nrtm_t *n = arg;
-    return strcasecmp(name, n->cf->source) == 0 ? n->cf->source : NULL;
+    struct served_arg *sa = arg;
+    if (strcasecmp(name, sa->n->cf->source) == 0)
+        return sa->n->cf->source;
+    if (*name && store_txn_source(sa->t, name, NULL) == 0)
+        return store_txn_source_name(sa->t);
+    return NULL;
 }
 
-static void answer_sources(nconn_t *c, buf_t *b)
+static int add_name(const char *name, void *arg)
 {
-    store_txn_t *t = NULL;
-    err_t err = ERR_INIT;
+    strv_add(arg, name);
+    return 0;
+}
+
+/* "-q sources": the own source, then every mirrored one, with their
+ * journals' ranges. */
+static int answer_sources(nconn_t *c, store_txn_t *t, buf_t *b, err_t *err)
+{
+    strv_t names;
     uint64_t oldest = 0, newest = 0;
-    int rc = store_read_begin(c->n->st, &t, &err);
+    int rc;
+
+    strv_init(&names);
+    rc = store_txn_source(t, NULL, err);
     if (rc == 0)
-        rc = store_journal_range(t, &oldest, &newest, &err);
-    store_read_end(t);
-    if (rc) {
-        fail_internal(c, &err);
-        return;
+        rc = store_journal_range(t, &oldest, &newest, err);
+    if (rc == 0)
+        nrtm_write_source(b, c->n->cf->source, c->allowed, oldest, newest);
+    if (rc == 0)
+        rc = store_source_each(t, add_name, &names, err);
+    for (size_t i = 0; rc == 0 && i < names.n; i++) {
+        rc = store_txn_source(t, names.v[i], err);
+        if (rc == 0)
+            rc = store_journal_range(t, &oldest, &newest, err);
+        if (rc == 0)
+            nrtm_write_source(b, names.v[i], c->allowed, oldest, newest);
     }
-    nrtm_write_source(b, c->n->cf->source, c->allowed, oldest, newest);
-    nrtm_write_sources_end(b);
+    if (rc == 0)
+        nrtm_write_sources_end(b);
+    strv_free(&names);
+    return rc;
 }
 
 static void handle_request(nconn_t *c, const char *line, size_t len)
 {
     whoisd_nrtm_t *n = c->n;
+    struct served_arg sa = { n, NULL };
     buf_t b;
     err_t err = ERR_INIT;
     int rc;
 
     buf_init(&b);
     c->got_request = 1;
+    /* one snapshot for the answer: the sources served are its sources */
+    rc = store_read_begin(n->st, &sa.t, &err);
+    if (rc) {
+        fail_internal(c, &err);
+        goto leave;
+    }
     rc = nrtm_request_parse(line, len, n->cf->nrtm_max_request_length,
-                            served, n, &c->req, &b);
+                            served, &sa, &c->req, &b);
     if (rc == 0 && c->req.kind == NRTM_SOURCES) {
-        answer_sources(c, &b);
-        if (c->closing)
-            goto leave;
+        rc = answer_sources(c, sa.t, &b, &err);
     } else if (rc == 0 && c->req.kind == NRTM_VERSION_Q) {
         nrtm_write_version(&b, n->version);
     } else if (rc == 0) {
-        store_txn_t *t = NULL;
-        rc = store_read_begin(n->st, &t, &err);
-        if (rc == 0)
-            rc = nrtm_request_check(&c->req, t, time(NULL),
-                                    n->cf->nrtm_max_age_days, c->allowed,
-                                    c->addr, &b, &err);
-        store_read_end(t);
-        if (rc && rc != ERR_SYNTAX) {
-            fail_internal(c, &err);
-            goto leave;
-        }
-        if (rc == 0) {
-            nrtm_write_start(&b, &c->req);
-            put(c, b.s, b.len);
-            c->streaming = 1;
-            c->serial = c->req.first;
-            produce(c);
-            goto leave;
-        }
+        /* served() left the source selected */
+        c->mirrored = strcmp(c->req.source, n->cf->source) != 0;
+        rc = nrtm_request_check(&c->req, sa.t, time(NULL),
+                                n->cf->nrtm_max_age_days, c->allowed,
+                                c->addr, &b, &err);
+    }
+    store_read_end(sa.t);
+    if (rc && rc != ERR_SYNTAX) {
+        fail_internal(c, &err);
+        goto leave;
+    }
+    if (rc == 0 && c->req.kind == NRTM_MIRROR) {
+        nrtm_write_start(&b, &c->req);
+        put(c, b.s, b.len);
+        c->streaming = 1;
+        c->serial = c->req.first;
+        produce(c);
+        goto leave;
     }
     put(c, b.s, b.len);
     finish(c, rc ? "refused" : "closed");

@@ -5,7 +5,9 @@
 # person is a gap in version 3 and a placeholder in version 1, auth:
 # hashes are replaced), an address not in nrtm_access refused (from
 # 127.0.0.2), an unfiltered one (127.0.0.3) sent persons but no hashes, the fourth connection from one address refused, a -k
-# stream that gets the robot's next commit within a few seconds, and a
+# stream that gets the robot's next commit within a few seconds, a
+# mirrored source re-served with its own serials (written by
+# tests/nrtm/mirrorput.c as autodbm-mirror writes them), and a
 # slow reader of a large range with the server's memory bounded while
 # it answers others.
 #
@@ -256,6 +258,33 @@ check "-k: the person (7) is a gap, no %END" sh -c "! grep -q '^ADD 7\$\|^person
 check "the server answers others meanwhile" exact '-q sources' 'TEST:3:X:1-8\n\n'
 kill "$KP" 2>/dev/null
 check "the server runs" alive "$S" "$T/s"
+
+# ---------------------------------------------------- a mirrored source
+# re-served as autodbm-mirror writes it: the origin's serials, with gaps
+PKGS="lmdb zlib libcrypt gmime-3.0 libesmtp-1.0 gpgme"
+cc -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror -O1 -I"$SRC/include" \
+    -o "$T/mirrorput" "$N/mirrorput.c" "$SRC/build/libautodbm.a" \
+    $(pkg-config --libs $PKGS) 2>"$T/cc.err"
+check "tests/nrtm/mirrorput.c builds" test -x "$T/mirrorput"
+printf 'route: 10.1.0.0/16\norigin: AS65001\nmnt-by: M-MNT\nsource: MIRROR-A\n' > "$T/r1"
+printf 'route: 10.2.0.0/16\norigin: AS65002\nmnt-by: M-MNT\nsource: MIRROR-A\n' > "$T/r2"
+printf 'person: M Person\naddress: X\nphone: +1 1\nnic-hdl: MP1-MIRROR-A\nmnt-by: M-MNT\nsource: MIRROR-A\n' > "$T/p1"
+mput() { "$T/mirrorput" "$T/s/db" MIRROR-A "$@"; }
+check "MIRROR-A: serials 100, 105 (a person), 107" sh -c "'$T/mirrorput' '$T/s/db' MIRROR-A 100 add '$T/r1' && '$T/mirrorput' '$T/s/db' MIRROR-A 105 add '$T/p1' && '$T/mirrorput' '$T/s/db' MIRROR-A 107 add '$T/r2'"
+check "-q sources lists the mirrored source (added while running)" exact '-q sources' 'TEST:3:X:1-8\nMIRROR-A:3:X:100-107\n\n'
+R1='route:          10.1.0.0/16\norigin:         AS65001\nmnt-by:         M-MNT\nsource:         MIRROR-A\n\n'
+R2='route:          10.2.0.0/16\norigin:         AS65002\nmnt-by:         M-MNT\nsource:         MIRROR-A\n\n'
+check "-g mirror-a:3:100-LAST: its serials, the person a gap" exact '-g mirror-a:3:100-LAST' "%%START Version: 3 MIRROR-A 100-107\n\nADD 100\n\n${R1}ADD 107\n\n${R2}%%END MIRROR-A\n\n"
+check "-g MIRROR-A:3:101-107: from the next serial there is" exact '-g MIRROR-A:3:101-107' "%%START Version: 3 MIRROR-A 101-107\n\nADD 107\n\n${R2}%%END MIRROR-A\n\n"
+check "-g MIRROR-A:3:99-LAST: 401 with its range" exact '-g MIRROR-A:3:99-LAST' '%%ERROR:401: invalid range: Not within 100-107\n\n'
+: > "$T/keep"
+nrtm "$PORT" keep '-g MIRROR-A:3:107-LAST -k' "$T/keep" 30 &
+KP=$!
+PIDS="$PIDS $KP"
+check "-k on MIRROR-A: ADD 107" waitfor 'ADD 107' 10
+check "MIRROR-A: serial 110 deletes 10.1.0.0/16" mput 110 del "$T/r1"
+check "-k on MIRROR-A: DEL 110 pushed" waitfor 'DEL 110' 15
+kill "$KP" 2>/dev/null
 stop "$S"
 check "SIGTERM with an NRTM stream: exit 0" test "$stop_rc" = 0
 
