@@ -200,6 +200,57 @@ typedef struct conf {
     long mirror_retry_min;  /**< the first reconnect back-off, seconds
                                  (doubled per failure up to
                                  mirror_retry_max) */
+    /* The NRTM server of autodbm-whoisd (src/whoisd/nrtm.c,
+     * autodbm.conf(5)). */
+    strv_t nrtm_listen;     /**< nrtm_listen = host:port addresses the NRTM
+                                 server listens on; empty (the default):
+                                 no NRTM server */
+    strv_t nrtm_access;     /**< addresses and CIDR prefixes that may
+                                 mirror; empty (the default): the loopback
+                                 addresses only; others get %ERROR:402 */
+    strv_t nrtm_access_unfiltered; /**< of those, the ones sent objects
+                                 without personal data removed (auth:
+                                 hashes are replaced all the same);
+                                 default none */
+    int nrtm_banner;        /**< nrtm_banner = yes|no: the two-line terms
+                                 and conditions banner on connect, as
+                                 RIPE (default yes) */
+    unsigned nrtm_max_age_days; /**< a request whose first serial is older
+                                 than this many days gets %ERROR:401
+                                 (RIPE: 14, the default); 0: no limit */
+    unsigned nrtm_max_connections; /**< NRTM connections at once; beyond,
+                                 no new one is accepted until one ends */
+    unsigned nrtm_max_connections_per_address; /**< NRTM connections at
+                                 once from one address; beyond, RIPE's
+                                 "ERROR:306: connections exceeded" and
+                                 close */
+    size_t nrtm_max_request_length; /**< bytes of the request line (RIPE:
+                                 128, the default); beyond, %ERROR:405
+                                 and close */
+    /* What leaves by NRTM and export (registry/dummify.h). */
+    int nrtm_dummify;       /**< nrtm_dummify = yes|no: public mirrors and
+                                 exports get RIPE's NRTM v3 filtering
+                                 (persons and roles without abuse-mailbox
+                                 left out, personal data dummified);
+                                 no: only password hashes are hidden
+                                 (default yes) */
+    char *nrtm_dummy_handle;/**< the handle of dummified admin-c:, tech-c:,
+                                 zone-c:, author:, ping-hdl: (default
+                                 CONF_DEFAULT_NRTM_DUMMY_HANDLE) */
+    char *nrtm_dummy_address; /**< a dummified address: is this text, a
+                                 blank and the object's primary key */
+    char *nrtm_dummy_phone; /**< a dummified phone: and fax-no: */
+    char *nrtm_dummy_email; /**< a dummified e-mail: and upd-to: (and
+                                 changed:, with the date 20000101) */
+    char *nrtm_dummy_auth;  /**< a dummified auth: (and the one that
+                                 replaces password hashes for trusted
+                                 mirrors), followed by "   # Real value
+                                 hidden for security" */
+    strv_t nrtm_dummy_remarks_sources; /**< sources whose dummified objects
+                                 get RIPE's seven "THIS OBJECT IS MODIFIED"
+                                 remarks: (default RIPE, RIPE-NONAUTH,
+                                 RIPE-GRS, TEST, TEST-NONAUTH, TEST-GRS, as
+                                 RIPE; "none": none) */
 } conf_t;
 
 /** One `mirror` line, parsed by conf_mirror_parse(). */
@@ -269,6 +320,16 @@ const char *conf_mirror_find(const conf_t *c, const char *local);
 #define CONF_DEFAULT_WHOIS_PERSONAL_LIMIT 1000u
 #define CONF_DEFAULT_WHOIS_PERSONAL_EXEMPT "127.0.0.0/8, ::1"
 #define CONF_DEFAULT_WHOIS_PERSONAL_TABLE 100000u
+#define CONF_DEFAULT_NRTM_MAX_AGE_DAYS 14u
+#define CONF_DEFAULT_NRTM_MAX_CONNECTIONS 100u
+#define CONF_DEFAULT_NRTM_MAX_CONNECTIONS_PER_ADDRESS 3u
+#define CONF_DEFAULT_NRTM_MAX_REQUEST_LENGTH ((size_t)128)
+/* RIPE's public NRTM v3 stream and export files (DummifierNrtm) */
+#define CONF_DEFAULT_NRTM_DUMMY_HANDLE "DUMY-RIPE"
+#define CONF_DEFAULT_NRTM_DUMMY_ADDRESS "Dummy address for"
+#define CONF_DEFAULT_NRTM_DUMMY_PHONE "+31205354444"
+#define CONF_DEFAULT_NRTM_DUMMY_EMAIL "unread@ripe.net"
+#define CONF_DEFAULT_NRTM_DUMMY_AUTH "MD5-PW $1$SaltSalt$DummifiedMD5HashValue."
 
 /* autodbm-mirror: TCP keepalive as seeds/RIPE advise (60/15/4); RIPE's
  * client reads for 300 s before it reconnects and retries connecting every
@@ -323,6 +384,9 @@ const char *conf_mirror_find(const conf_t *c, const char *local);
  * whois_personal_exempt the loopback networks 127.0.0.0/8 and ::1,
  * no query_sources (the own source alone), no mirror lines, the
  * CONF_DEFAULT_MIRROR_* values.
+ * no nrtm_listen, empty nrtm_access and nrtm_access_unfiltered,
+ * nrtm_banner yes and the CONF_DEFAULT_NRTM_* values.
+ * nrtm_dummify yes and the CONF_DEFAULT_NRTM_DUMMY_* values.
  */
 void conf_defaults(conf_t *c);
 
