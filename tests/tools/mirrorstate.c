@@ -6,8 +6,11 @@
  *   mirrorstate [-t] DBDIR SOURCE
  *       "serial N" (the serial the source is up to), "objects N", then
  *       one line "CLASS KEY" per object in key order (-t: each object's
- *       text after its line).  Exit 0; 1 when the store or the source
- *       cannot be read; 2 for usage.
+ *       text after its line).
+ *   mirrorstate -j DBDIR SOURCE
+ *       the source's journal: one line "ADD N" or "DEL N" per entry, in
+ *       serial order (what an NRTM v3 stream of it would say).
+ * Exit 0; 1 when the store or the source cannot be read; 2 for usage.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,6 +18,7 @@
 
 #include "registry/mirror.h"
 #include "rpsl/schema.h"
+#include "store/journal.h"
 #include "store/store.h"
 
 static int show(int cls, const char *pkey, const char *text, size_t len, void *arg)
@@ -28,13 +32,16 @@ static int show(int cls, const char *pkey, const char *text, size_t len, void *a
 
 int main(int argc, char **argv)
 {
-    int with_text = 0, a = 1;
+    int with_text = 0, journal = 0, a = 1;
     if (argc > 1 && strcmp(argv[1], "-t") == 0) {
         with_text = 1;
         a++;
+    } else if (argc > 1 && strcmp(argv[1], "-j") == 0) {
+        journal = 1;
+        a++;
     }
     if (argc - a != 2) {
-        fprintf(stderr, "usage: mirrorstate [-t] DBDIR SOURCE\n");
+        fprintf(stderr, "usage: mirrorstate [-t|-j] DBDIR SOURCE\n");
         return 2;
     }
     store_t *st = NULL;
@@ -48,7 +55,16 @@ int main(int argc, char **argv)
         rc = store_read_begin(st, &txn, &e);
     if (rc == 0)
         rc = store_txn_source(txn, argv[a + 1], &e);
-    if (rc == 0) {
+    if (rc == 0 && journal) {
+        store_journal_it_t *it = NULL;
+        store_journal_t je;
+        rc = store_journal_open(txn, 0, &it, &e);
+        while (rc == 0 && (rc = store_journal_next(it, &je, &e)) == 0)
+            printf("%s %" PRIu64 "\n", je.op == STORE_OP_ADD ? "ADD" : "DEL", je.serial);
+        if (rc == ERR_NOTFOUND)
+            rc = 0;
+        store_journal_close(it);
+    } else if (rc == 0) {
         printf("serial %" PRIu64 "\nobjects %zu\n", serial, store_count(txn, -1));
         rc = store_each(txn, -1, show, &with_text, &e);
     }
