@@ -315,6 +315,9 @@ static enum outcome attempt(struct client *c, uint64_t *applied, err_t *err)
         goto leave;
     }
     o = converse(c, fd, s, err);
+    const char *said = NULL;
+    if (mirror_session_reply(s, &said) && said)
+        err_set(err, ERR_TEMP, "%s", said);     /* the server's words */
     mirror_session_counts(s, applied, &discarded);
     serial = mirror_session_serial(s);
 leave:;
@@ -380,6 +383,11 @@ int mirror_client_run(const conf_t *cf, store_t *st, const char *line,
         case O_CONFIG:
             wait = cf->mirror_error_backoff;
             ret = MIRROR_CLIENT_CONFIG;
+            msg_error("source %s: the server %s refuses the request for %s (%s):"
+                      " check the mirror line (source name, version) and that"
+                      " this host may mirror there; %s", c.m.local, c.server,
+                      c.m.remote, err_text(&e), once ? "giving up" :
+                      "next try after mirror_error_backoff seconds");
             break;
         case O_STORE:
             if (e.code == ERR_STORE || e.code == ERR_USAGE) {
