@@ -15,6 +15,12 @@
  * range without -k; every OP text is non-empty UTF-8 without NUL, ends in
  * LF, has no empty line and fits the object bound; and the events and the
  * outcome are the same fed in chunks and fed one byte at a time.
+ *
+ * Then the same stream goes through a session (mirror_session_*) into the
+ * mirrored source FZ of a store in a temporary directory (emptied before
+ * each input, transactions of 3 operations): it ends in 0, ERR_SYNTAX or
+ * ERR_LIMIT (never a store failure), and the serial the source is left at
+ * is the one of its last committed transaction.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -25,8 +31,70 @@
 #include "util/buf.h"
 #include "fuzz_common.h"
 #include "registry/mirror.h"
+#include "store/store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+static store_t *st;
+
+static const char registry[] =
+    "mntner: FZ-MNT\nauth: MD5-PW $1$abcdefgh$0123456789abcdefghijkl\nmnt-by: FZ-MNT\nsource: TEST\n\n";
+
+static int clear_unit(store_txn_t *txn, void *arg, err_t *err)
+{
+    (void)arg;
+    int rc = store_source_add(txn, "FZ", err);
+    if (rc == 0)
+        rc = store_txn_source(txn, "FZ", err);
+    if (rc == 0)
+        rc = store_source_clear(txn, err);
+    return rc;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    st = fz_store(registry, sizeof registry - 1);
+    return 0;
+}
+
+static void on_commit(const mirror_batch_t *b, void *arg)
+{
+    uint64_t *last = arg;
+    FZ_CHECK(b->serial >= *last);
+    *last = b->serial;
+}
+
+/* The stream through a session into source FZ, emptied first. */
+static void apply(const mirror_request_t *req, const uint8_t *data, size_t size,
+                  size_t chunk)
+{
+    err_t e = ERR_INIT;
+    FZ_CHECK(store_write(st, clear_unit, NULL, &e) == 0);
+    uint64_t last = 0, serial = 1;
+    mirror_session_opts_t o = { .local = "FZ", .req = *req, .batch_size = 3,
+                                .lock_timeout = -1, .on_batch = on_commit,
+                                .arg = &last };
+    mirror_session_t *s = NULL;
+    FZ_CHECK(mirror_session_new(st, &o, &s, &e) == 0);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < size; i += chunk) {
+        size_t n = size - i < chunk ? size - i : chunk;
+        rc = mirror_session_feed(s, data + i, n, &e);
+        if (rc == 0 && (i / chunk) % 5 == 4)
+            rc = mirror_session_idle(s, &e);
+    }
+    if (rc == 0)
+        rc = mirror_session_eof(s, &e);
+    FZ_CHECK(rc == 0 || rc == ERR_SYNTAX || rc == ERR_LIMIT);
+    FZ_CHECK(mirror_session_serial(s) == last);
+    mirror_session_free(s);
+    FZ_CHECK(mirror_source_serial(st, "FZ", 0, &serial, &e) == 0);
+    FZ_CHECK(serial == last);
+    err_free(&e);
+}
 
 #define MAX_LINE 256
 #define MAX_OBJECT 4096
@@ -153,5 +221,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FZ_CHECK(a.log.len == b.log.len && memcmp(a.log.s, b.log.s, a.log.len) == 0);
     buf_free(&a.log);
     buf_free(&b.log);
+    apply(&req, data, size, chunk ? chunk : (size ? size : 1));
     return 0;
 }
