@@ -14,7 +14,7 @@
  * dropped and asked for again next time.
  *
  * Exit status: 0; 64 usage; 78 configuration (no or unknown mirror
- * lines; --once: the server refused the request as misconfigured); 65
+ * lines, a mirror line for the registry's own source; --once: the server refused the request as misconfigured); 65
  * when a source needs a fresh dump (history gone); 75 (--once) when an
  * attempt failed (connection, timeout, a refused stream), or the store
  * is busy; 70 when the store cannot be opened (sysexits.h).
@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <sysexits.h>
 #include <unistd.h>
@@ -197,6 +198,16 @@ int main(int argc, char **argv)
         } else {
             strv_add(&lines, l);
         }
+    }
+    for (size_t i = 0; i < lines.n && ex == EX_OK; i++) {
+        conf_mirror_t m;
+        if (conf_mirror_parse(lines.v[i], &m, NULL) == 0 &&
+            strcasecmp(m.local, cf.source) == 0) {
+            msg_error("%s: mirror line \"%s\": %s is this registry's own source",
+                      cf.path ? cf.path : "defaults", lines.v[i], m.local);
+            ex = EX_CONFIG;
+        }
+        conf_mirror_free(&m);
     }
     if (ex == EX_OK && lines.n == 0) {
         msg_error("%s: no mirror lines: nothing to mirror", cf.path ? cf.path : "defaults");

@@ -7,7 +7,9 @@
 # the reason in the log, every kind of %ERROR gives its exit status, a
 # -k stream is applied as it comes and SIGTERM stops it, a read timeout
 # reconnects from the serial reached, a refused connection fails --once
-# with 75, and the connection has TCP keepalive set (ss, when present).
+# with 75, the connection has TCP keepalive set (ss, when present), two
+# sources run as two processes that SIGTERM stops, and bad configurations
+# and options give 78 and 64.
 # Run by tests/run-check with AUTODBM_BIN; prints ok/not ok lines.
 set -u
 BIN=${AUTODBM_BIN:?}
@@ -155,5 +157,35 @@ mirror_pid=$!
 check "read timeout (3 s): end=timeout, then a new request from 49" \
     wait_for 15 sh -c "grep -q 'end=timeout' '$T/tlog' && grep -qx -- '-g TEST:3:49-LAST -k' '$T/requests'"
 kill -TERM "$mirror_pid"; wait "$mirror_pid"; mirror_pid=
+
+# --- two sources: one process each, SIGTERM stops them all ---------------
+fake "$G/7.1-v3-gap/stream"
+rm -rf "$T/db"
+printf '%s\n' "mirror = SECOND 127.0.0.1:$PORT TEST" >> "$T/conf"
+"$BIN/autodbm-mirror" -c "$T/conf" -f > "$T/two.log" 2>&1 &
+mirror_pid=$!
+check "two sources: both reach serial 44 (the answer of their first request)" \
+    wait_for 15 sh -c "'$T/mirrorstate' '$T/db' MIRROR | grep -qx 'serial 44' &&
+                       '$T/mirrorstate' '$T/db' SECOND | grep -qx 'serial 44'"
+check "two sources: one process each under the one started" \
+    sh -c "[ \$(pgrep -P $mirror_pid | wc -l) -eq 2 ]"
+kill -TERM "$mirror_pid"
+wait "$mirror_pid"; mrc=$?
+mirror_pid=
+check "two sources: SIGTERM, exit 0" test $mrc -eq 0
+
+# --- refused configurations and usage --------------------------------------
+printf '%s\n' "source = TEST" "database = db" "mirror = test 127.0.0.1:1 OTHER" > "$T/own.conf"
+"$BIN/autodbm-mirror" -c "$T/own.conf" --once > "$T/own.log" 2>&1; rc=$?
+check "a mirror line for the own source: exit 78, said so" \
+    sh -c "[ $rc -eq 78 ] && grep -q \"TEST is this registry's own source\" '$T/own.log'"
+"$BIN/autodbm-mirror" -c "$T/conf" --once NOSUCH > "$T/ns.log" 2>&1; rc=$?
+check "an unknown SOURCE argument: exit 78" \
+    sh -c "[ $rc -eq 78 ] && grep -q 'no mirror line for source NOSUCH' '$T/ns.log'"
+printf '%s\n' "source = TEST" "database = db" > "$T/none.conf"
+"$BIN/autodbm-mirror" -c "$T/none.conf" > "$T/none.log" 2>&1; rc=$?
+check "no mirror lines: exit 78 (before becoming a daemon)" test $rc -eq 78
+"$BIN/autodbm-mirror" --bogus > /dev/null 2>&1; rc=$?
+check "an unknown option: exit 64" test $rc -eq 64
 
 echo "# $n checks"
