@@ -337,6 +337,17 @@ int query_parse_line(query_t *q, const char *line, const query_extra_t *extra,
 int query_source_ok(const query_t *q, const char *source);
 
 /**
+ * Every source of @txn's snapshot a query can search, appended to @all:
+ * @own (upper-cased) first, then the mirrored sources in name order,
+ * leaving out those that cannot be read now (a load into them not
+ * finished: store_txn_source() refuses them).  Leaves @txn on the own
+ * source.  The "!" commands (registry/irr.h) use it too.
+ * @return 0; ERR_TEMP or ERR_STORE when the store fails.
+ */
+int query_sources_all(store_txn_t *txn, const char *own, strv_t *all,
+                      err_t *err);
+
+/**
  * Answer @q from the snapshot @txn (a read transaction the caller began
  * and ends), writing to @sink, in one go (query_start() and query_step()
  * to the end, no limits); the returns below are TOOL style's, for RIPE

@@ -42,6 +42,7 @@
 #include "rpsl/rpsl.h"
 #include "rpsl/schema.h"
 #include "registry/irr.h"
+#include "registry/query.h"
 #include "store/journal.h"
 
 struct irr_session {
@@ -366,21 +367,13 @@ static int store_rc(ctx_t *c, int rc, err_t *e)
 
 /* ------------------------------------------------------------- sources */
 
-static int on_source(const char *name, void *arg)
-{
-    strv_add(arg, name);
-    return 0;
-}
-
 /* Every source the store holds into @all: the own first (upper case),
- * then the mirrored ones.  @return 0 or the store's status. */
+ * then the mirrored ones (query_sources_all()).  @return 0 or the
+ * store's status. */
 static int all_sources(const irr_session_t *s, store_txn_t *txn, strv_t *all,
                        err_t *err)
 {
-    char *own = upper_dup(s->source, strlen(s->source));
-    strv_add(all, own);
-    free(own);
-    return store_source_each(txn, on_source, all, err);
+    return query_sources_all(txn, s->source, all, err);
 }
 
 /* The index in @all of the source @name (@n bytes, any case), or -1. */

@@ -1604,6 +1604,36 @@ static int add_source(const char *name, void *arg)
     return 0;
 }
 
+int query_sources_all(store_txn_t *txn, const char *own, strv_t *all,
+                      err_t *err)
+{
+    strv_t mirrored;
+    size_t first = all->n;
+    buf_t up;
+    int rc;
+
+    buf_init(&up);
+    for (const char *p = own; *p; p++)
+        buf_putc(&up, toupper((unsigned char) *p));
+    strv_add(all, up.s);
+    buf_free(&up);
+    strv_init(&mirrored);
+    rc = store_source_each(txn, add_source, &mirrored, err);
+    for (size_t i = 0; i < mirrored.n && rc == 0; i++) {
+        err_t e = ERR_INIT;
+        int r = store_txn_source(txn, mirrored.v[i], &e);
+        if (r == 0 && strv_find(all, mirrored.v[i]) < (long) first)
+            strv_add(all, mirrored.v[i]);
+        else if (r == ERR_TEMP)
+            rc = err_set(err, r, "%s", err_text(&e));
+        err_free(&e);
+    }
+    strv_free(&mirrored);
+    if (rc == 0)
+        rc = store_txn_source(txn, NULL, err);
+    return rc;
+}
+
 /* Add @name (one of c->all) to c->srcs unless there already. */
 static void select_one(query_cursor_t *c, const char *name)
 {
@@ -1631,15 +1661,9 @@ static long known_source(const query_cursor_t *c, const char *item, size_t n)
 static int select_sources(query_cursor_t *c)
 {
     const char *p = c->q->sources, *item;
-    buf_t own;
     int rc;
 
-    buf_init(&own);
-    for (const char *s = c->env.source; *s; s++)
-        buf_putc(&own, toupper((unsigned char) *s));
-    strv_add(&c->all, own.s);
-    buf_free(&own);
-    rc = store_source_each(c->txn, add_source, &c->all, &c->err);
+    rc = query_sources_all(c->txn, c->env.source, &c->all, &c->err);
     if (rc != 0)
         return rc;
     if (c->q->flags & QUERY_ALL_SOURCES) {

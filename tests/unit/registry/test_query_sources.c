@@ -20,6 +20,7 @@
 #include "registry/query.h"
 #include "rpsl/rpsl.h"
 #include "rpsl/schema.h"
+#include "store/bulk.h"
 #include "store/journal.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -485,6 +486,55 @@ static void test_irr_defaults(void)
     store_close(st);
 }
 
+static int add_half(store_txn_t *t, void *arg, err_t *err)
+{
+    (void) arg;
+    return store_source_add(t, "HALF-MIRROR", err);
+}
+
+/* A source whose load is not finished is left out, not an error. */
+static void test_unfinished_load(void)
+{
+    store_t *st = registry();
+    store_bulk_t *bk = NULL;
+    store_batch_t *b = store_batch_new();
+    rpsl_obj_t *o = NULL;
+    irr_session_t *s;
+    buf_t out, want;
+    query_result_t res;
+    err_t e = ERR_INIT;
+
+    buf_init(&out);
+    buf_init(&want);
+    CU_ASSERT_FATAL(store_write(st, add_half, NULL, &e) == 0);
+    CU_ASSERT_FATAL(rpsl_parse(mirror_objects[2], strlen(mirror_objects[2]), 1, 0,
+                               &o, NULL) == 0);
+    CU_ASSERT_FATAL(schema_classify(o, NULL) == 0);
+    CU_ASSERT_FATAL(store_batch_add(b, st, o, &e) == 0);
+    CU_ASSERT_FATAL(store_bulk_begin_source(st, "HALF-MIRROR", 1700000000, &bk, &e) == 0);
+    CU_ASSERT_FATAL(store_bulk_put(bk, b, &e) == 0);
+    store_bulk_free(bk);        /* not ended: the load is unfinished */
+    CU_ASSERT_EQUAL(ask(st, QUERY_STYLE_RIPE, NULL, "-q sources", &out, &res), 0);
+    buf_printf(&want, "TEST:3:N:1-%zu\nRIPE-MIRROR:3:N:%d-%zu\n\n", N_OWN,
+               MIRROR_SERIAL, MIRROR_SERIAL + N_MIRROR - 1);
+    CU_ASSERT_STRING_EQUAL(out.s, want.s);
+    CU_ASSERT_EQUAL(ask(st, QUERY_STYLE_RIPE, NULL, "-a AS65009", &out, &res), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out.s,
+        "% No entries found in source TEST,RIPE-MIRROR.\n"));
+    CU_ASSERT_EQUAL(ask(st, QUERY_STYLE_TOOL, NULL, "-s HALF-MIRROR AS65002",
+                        &out, &res), ERR_NOTFOUND);
+    CU_ASSERT_EQUAL(res.kind, QUERY_E_UNKNOWN_SOURCE);
+    s = irr_session_new(st, "TEST", "1", NULL);
+    IRR(s, "!sHALF-MIRROR", "F One or more selected sources are unavailable.\n");
+    irr_session_free(s);
+    rpsl_obj_free(o);
+    store_batch_free(b);
+    buf_free(&want);
+    buf_free(&out);
+    err_free(&e);
+    store_close(st);
+}
+
 void suite_query_sources(void);
 void suite_query_sources(void)
 {
@@ -497,4 +547,5 @@ void suite_query_sources(void)
     HARNESS_ADD(s, test_ripe_texts);
     HARNESS_ADD(s, test_irr_sources);
     HARNESS_ADD(s, test_irr_defaults);
+    HARNESS_ADD(s, test_unfinished_load);
 }
