@@ -19,6 +19,10 @@
  *       "CLASS:").  Exit 0; 1 when the store or the source cannot be
  *       read; 2 for usage.  tests/cmd/dn42.sh checks a load with it.
  *
+ *   storetool serial DBDIR SOURCE
+ *       print the serial mirrored source SOURCE is up to (its meta record
+ *       "store.source.SOURCE").  Exit 0; 1 when there is no such source.
+ *
  *   storetool setformat DBDIR N
  *       write N as the store's format (to make a format 3 store out of
  *       a fresh one that has no mirrored source: they differ only in
@@ -247,8 +251,39 @@ static int setformat(const char *dir, const char *n)
     return 0;
 }
 
+static int serial(const char *dir, const char *source)
+{
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi meta;
+    char name[200];
+    MDB_val k, v;
+    int rc;
+
+    if (begin(dir, MDB_RDONLY, &env, &txn) != 0)
+        return 1;
+    snprintf(name, sizeof name, "store.source.%s", source);
+    k.mv_data = name;
+    k.mv_size = strlen(name);
+    if ((rc = mdb_dbi_open(txn, "meta", 0, &meta)) != 0 ||
+        (rc = mdb_get(txn, meta, &k, &v)) != 0 || v.mv_size != 8) {
+        mdb_txn_abort(txn);
+        mdb_env_close(env);
+        return fail(source, rc ? rc : MDB_CORRUPTED);
+    }
+    unsigned long long s = 0;
+    for (int i = 0; i < 8; i++)
+        s = s << 8 | ((const unsigned char *)v.mv_data)[i];
+    printf("%llu\n", s);
+    mdb_txn_abort(txn);
+    mdb_env_close(env);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "serial") == 0)
+        return serial(argv[2], argv[3]);
     if (argc == 4 && strcmp(argv[1], "spoil") == 0)
         return spoil(argv[2], argv[3]);
     if ((argc == 3 || argc == 4) && strcmp(argv[1], "keys") == 0)
@@ -257,6 +292,7 @@ int main(int argc, char **argv)
         return setformat(argv[2], argv[3]);
     fprintf(stderr, "usage: storetool spoil DBDIR KEY\n"
                     "       storetool keys DBDIR [SOURCE]\n"
+                    "       storetool serial DBDIR SOURCE\n"
                     "       storetool setformat DBDIR N\n");
     return 2;
 }
