@@ -3,6 +3,10 @@
  *
  * usage: autodbm-load [-c conf] [--non-strict] [-q] [--rebuild-keyring]
  *                     [--ignore-owner] [FILE...]
+ *        autodbm-load [-c conf] --source NAME [--serial N] [--replace]
+ *                     [--non-strict] [-q] FILE...
+ *        autodbm-load [-c conf] --source '*' [--replace] [--non-strict]
+ *                     [-q] FILE...
  *
  * After the load, the OpenPGP key of every key-cert in the store is
  * imported into the registry's GnuPG home (keyring_import_all); with
@@ -55,13 +59,34 @@
  * exist yet, of its parent directory when that belongs to a user other
  * than root - unless --ignore-owner is given.
  *
+ * Sources (issue 15): --source NAME loads into the mirrored source NAME
+ * (created if missing: store_source_add) whatever the objects' source:
+ * says; --source '*' sends each object to the source its source: names
+ * (the registry's own to the own set).  Each source loaded into is one
+ * bulk load of its own (struct target, started by the writer on the
+ * source's first object; the parsers sort a chunk's objects into one
+ * batch per source, struct jbatch).  A mirrored source that holds
+ * anything already is refused - at once with exit 73 for --source NAME,
+ * its objects counted as errors for '*' - with the command line plus
+ * --replace, which empties it first (store_source_clear).  Dumped objects
+ * take no journal serial of the mirrored source (store/store.h says
+ * where they go); --serial N records the serial the source is up to
+ * (store_source_serial_set) once the load is written.  In non-strict
+ * mode a mirrored source's objects are kept as their registry wrote them:
+ * unknown classes as text (store_other_get), every validation error a
+ * "FILE:LINE: warning: ..." line instead, an unusable address range
+ * leaves the object without address index (store_batch_add_unranged);
+ * mirrored key-certs are stored as given and not imported into the
+ * GnuPG home.  The count line then also counts the warnings.
+ *
  * Exit status: 0 when every object loaded; 65 (EX_DATAERR) when some
  * objects were rejected; 75 (EX_TEMPFAIL) when the store could not be
  * written (the batch in progress is not committed; a load into an empty
  * store that fails leaves it marked incomplete: load it again into an
  * empty directory); 66 for an unreadable file (the files before it are
- * loaded); 64 for usage errors; 77 when run by another user than the
- * store's owner; 78 for configuration errors.
+ * loaded); 64 for usage errors; 73 when --source NAME names a mirrored
+ * source that holds objects and --replace was not given; 77 when run
+ * by another user than the store's owner; 78 for configuration errors.
  */
 #include <errno.h>
 #include <getopt.h>
