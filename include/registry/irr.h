@@ -24,8 +24,20 @@
  * (a read transaction begun by irr_start() and ended when the answer is
  * complete or freed), so a commit is seen by the next command.
  *
- * The store has one source (the registry's): "!s-lc" lists it, "!s"
- * accepts it alone, "!j" gives its journal's serial range.
+ * Sources, as IRRd: the store holds the registry's own source and
+ * mirrored ones.  A session has a list of selected sources, in order:
+ * irr_session_sources() sets the default (conf query_sources; none: the
+ * own source), "!sA,B" replaces it (each must be the own source or a
+ * mirrored one, any case, else "F One or more selected sources are
+ * unavailable." and nothing changes), "!s-lc" lists the selected ones
+ * the store holds, comma-separated.  A command searches those the store
+ * holds at that moment (the own source if none): a set ("!i", "!a", set
+ * members) and "!m"'s object are the first found in the sources' order;
+ * routes of an origin ("!g", "!6", "!a"), member-of: references, "!o"
+ * and "!r" come from every selected source.  "!jA,B" and "!j-*" (every
+ * source) give each source's journal serial range ("SRC:Y:FIRST-LAST",
+ * "SRC:Y:-" when empty; a mirrored source loaded from a dump without
+ * journal entries gives S-S, S the serial its data is up to).
  *
  * Ownership: irr_session_t (per connection) and irr_answer_t (per
  * command) are opaque; free them with irr_session_free() and
@@ -37,6 +49,7 @@
 #include <stddef.h>
 
 #include "util/err.h"
+#include "util/strv.h"
 #include "store/store.h"
 
 /**
@@ -69,6 +82,13 @@ typedef struct irr_answer irr_answer_t;
  */
 irr_session_t *irr_session_new(store_t *st, const char *source,
                                const char *version, const irr_limits_t *lim);
+
+/**
+ * Set the sources @s searches until a "!s" command changes them: the
+ * names of @list (copied, upper case, each once; a name the store does
+ * not hold is skipped at each command), NULL or empty: the own source.
+ */
+void irr_session_sources(irr_session_t *s, const strv_t *list);
 
 /** Free @s.  NULL is accepted.  Its answers must be freed before. */
 void irr_session_free(irr_session_t *s);

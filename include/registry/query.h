@@ -95,6 +95,22 @@
  * trailer around each answer are the server's (query_write_header(),
  * query_write_trailer()).
  *
+ * Sources: the store holds the registry's own source and mirrored ones
+ * (store/store.h, store_txn_source()).  A query searches, in order: with
+ * -a every source (the own, then the mirrored ones in name order); with
+ * -s the sources listed (any case, each once; a name that is neither
+ * the own source nor a mirrored one refuses the query with %ERROR:102,
+ * RIPE style, while TOOL style leaves it out and refuses only a list of
+ * such names alone);
+ * else query_env_t.sources (conf query_sources) as far as the store
+ * holds them, the own source when none is.  Matches are resolved source
+ * by source in that order, the same key in two sources being two
+ * matches; the related objects of a match come from its source.  RIPE's
+ * %ERROR:101 names the sources searched ("TEST,RIPE-MIRROR"); -q sources
+ * lists every source (see list_sources() in src/registry/query.c).
+ * query_start() and query_step() leave the caller's transaction on the
+ * own source.
+ *
  * Back-pressure: query_start() resolves the matches of a query to keys
  * only (class and primary key, bounded by query_env_t.max_objects);
  * query_step() then fetches, formats and writes the next few objects and
@@ -126,6 +142,7 @@
 
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/strv.h"
 #include "rpsl/schema.h"
 #include "store/store.h"
 
@@ -258,6 +275,9 @@ typedef struct query_result {
  */
 typedef struct query_env {
     const char *source;         /**< the registry's source (conf source) */
+    const strv_t *sources;      /**< the sources searched without -s or
+                                     -a (conf query_sources), in order;
+                                     NULL or empty: @source alone */
     size_t max_objects;         /**< matches resolved per answer; beyond,
                                      result.truncated (0: no limit) */
     long personal_limit;        /**< person/role objects this answer may
@@ -310,18 +330,30 @@ int query_parse_line(query_t *q, const char *line, const query_extra_t *extra,
                      err_t *err);
 
 /**
- * Does @q search source @source?  (No -s, -a, or @source among the -s
- * list, case-insensitively.)  query_run() checks it first; a front end
- * may check it before it opens the store.
+ * Does @q allow source @source?  (No -s, -a, or @source among the -s
+ * list, case-insensitively.)  The sources actually searched also depend
+ * on the store and query_env_t.sources (see "Sources" above).
  */
 int query_source_ok(const query_t *q, const char *source);
+
+/**
+ * Every source of @txn's snapshot a query can search, appended to @all:
+ * @own (upper-cased) first, then the mirrored sources in name order,
+ * leaving out those that cannot be read now (a load into them not
+ * finished: store_txn_source() refuses them).  Leaves @txn on the own
+ * source.  The "!" commands (registry/irr.h) use it too.
+ * @return 0; ERR_TEMP or ERR_STORE when the store fails.
+ */
+int query_sources_all(store_txn_t *txn, const char *own, strv_t *all,
+                      err_t *err);
 
 /**
  * Answer @q from the snapshot @txn (a read transaction the caller began
  * and ends), writing to @sink, in one go (query_start() and query_step()
  * to the end, no limits); the returns below are TOOL style's, for RIPE
  * style see query_run_env().
- * @param source  the registry's source name (conf source)
+ * @param source  the registry's source name (conf source); searched
+ *                alone unless -s or -a say otherwise
  * @param res     filled in: objects written, refusal kind
  * @return 0 when objects were written; ERR_NOTFOUND when refused
  *         (res->kind says why; nothing was written: the caller may

@@ -20,7 +20,10 @@
  *  - at most max_notify_values notify:-like values (one mail each);
  *  - source: must be the registry's own source unless the configuration
  *    allows another (allowed_sources: RIPE-only SOURCE-NONAUTH data is
- *    refused in updates by default).
+ *    refused in updates by default);
+ *  - source: may not be a mirrored source, on create, modify and delete
+ *    alike (rules_source_mirrored(), which the update engine runs before
+ *    anything else: that source's objects come only from mirroring).
  * RIPE-only rules are left out: out-of-region and bogon prefixes, org-type
  * checks, assignment-size and the DNS pre-delegation check.
  * Each rule reports RIPE's message on the object or the attribute.
@@ -52,6 +55,10 @@ typedef struct rules_policy {
                                      and ref-nfy: values of one object
                                      together, at most (max_notify_values);
                                      0: CONF_DEFAULT_MAX_NOTIFY_VALUES */
+    const strv_t *mirrored_sources; /**< the mirrored sources, upper case
+                                     (those of the store and those the
+                                     configuration's mirror lines name);
+                                     NULL or empty: none */
 } rules_policy_t;
 
 /**
@@ -64,6 +71,17 @@ typedef struct rules_policy {
 int rules_check(store_txn_t *txn, enum proc_op op, const rpsl_obj_t *obj,
                 const rpsl_obj_t *old, const rules_policy_t *policy,
                 diag_list_t *diags, err_t *err);
+
+/**
+ * Refuse an update of an object of a mirrored source: @obj's source:
+ * (its first word, any case) is one of policy->mirrored_sources.  For
+ * create, modify and delete alike; the caller checks it first and stops
+ * there (no "Unrecognized source" or authorisation errors after it).
+ * @param diags  the error is added on the object
+ * @return 1 if refused, else 0 (no policy or no mirrored sources: 0).
+ */
+int rules_source_mirrored(const rpsl_obj_t *obj, const rules_policy_t *policy,
+                          diag_list_t *diags);
 
 /**
  * 1 if @asn may not be a route origin ("Cannot use reserved AS number"):

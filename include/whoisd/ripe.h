@@ -40,6 +40,7 @@
 #define AUTODBM_WHOISD_RIPE_H
 
 #include "util/err.h"
+#include "util/strv.h"
 #include "store/store.h"
 #include "whoisd/acl.h"
 #include "whoisd/answer.h"
@@ -57,6 +58,7 @@ typedef struct whoisd_ripe_env {
     whoisd_banner_t banner;
     store_t *st;            /**< the store (read transactions only) */
     const char *source;     /**< the registry's source name */
+    const strv_t *sources;  /**< searched without -s/-a (query_sources) */
     size_t max_objects;     /**< matches per answer (0: no limit) */
     const char *contact;    /**< the address %ERROR:100 names */
     whoisd_acl_t *acl;      /**< the personal-data count, or NULL */

@@ -2,16 +2,18 @@
  * main.c - autodbm-query: whois-style look-ups on the local store.
  *
  *   autodbm-query [-c conf] [-rBGa] [-T type[,type]] [-i attr[,attr]]
- *                 [-x | -l | -L | -m | -M] [-s source] QUERY
+ *                 [-x | -l | -L | -m | -M] [-s source[,source]] QUERY
  *
  * The adapter of the query engine (registry/query.h, which documents the
  * flags and the answer) to the command line: its own flags -c, -h and -V
  * parsed with the query's by query_parse_argv(), the configuration, the
- * store opened read-only for one snapshot, the answer to stdout.
+ * store opened read-only for one snapshot, the answer to stdout.  The
+ * sources searched: -s, -a, else the configuration's query_sources (the
+ * own source by default), see "Sources" in registry/query.h.
  *
  * Exit status: 0 when objects were written; 1 when nothing was found
- * ("%ERROR:101: no entries found") or the source is not ours
- * ("%ERROR:102: unknown source"); 64 for usage errors; 78 when the
+ * ("%ERROR:101: no entries found") or -s names a source that is neither
+ * ours nor mirrored ("%ERROR:102: unknown source"); 64 for usage errors; 78 when the
  * configuration cannot be read; 75 when the store is busy or cannot be
  * read; else err_sysexit() of the failure.
  */
@@ -43,7 +45,7 @@ static void usage(FILE *fp)
     fprintf(fp,
             "usage: " PROG " [-c conf] [-rBGa] [-T type[,type]] "
             "[-i attr[,attr]]\n"
-            "       [-x | -l | -L | -m | -M] [-s source] QUERY\n"
+            "       [-x | -l | -L | -m | -M] [-s source[,source]] QUERY\n"
             "  -c FILE   configuration file\n"
             "  -r        do not add referenced person/role objects\n"
             "  -B        do not filter auth: hashes\n"
@@ -55,8 +57,8 @@ static void usage(FILE *fp)
             "  -L        every range containing QUERY (exact included)\n"
             "  -m        the ranges one level below QUERY\n"
             "  -M        every range below QUERY\n"
-            "  -s SRC    query source SRC (only this registry's source)\n"
-            "  -a        query every source (this registry's)\n"
+            "  -s SRCS   query these sources, in order (own or mirrored)\n"
+            "  -a        query every source (own and mirrored)\n"
             "  -h        this help\n"
             "  -V        version\n");
 }
@@ -82,7 +84,7 @@ static int stdout_write(void *ctx, const char *s, size_t len, err_t *err)
 }
 
 /* Open the store, answer @q in one snapshot, close.  @return as
- * query_run(), or the store's status. */
+ * query_run_env(), or the store's status. */
 static int answer(const query_t *q, const conf_t *cf,
                   const query_sink_t *sink, query_result_t *res, err_t *err)
 {
@@ -93,8 +95,14 @@ static int answer(const query_t *q, const conf_t *cf,
     rc = store_open(cf->database, STORE_RDONLY, &st, err);
     if (rc == 0) {
         rc = store_read_begin(st, &txn, err);
-        if (rc == 0)
-            rc = query_run(q, txn, cf->source, sink, res, err);
+        if (rc == 0) {
+            query_env_t env;
+            memset(&env, 0, sizeof(env));
+            env.source = cf->source;
+            env.sources = &cf->query_sources;
+            env.personal_limit = -1;
+            rc = query_run_env(q, txn, &env, sink, res, err);
+        }
         store_read_end(txn);
     }
     store_close(st);
@@ -139,13 +147,8 @@ int main(int argc, char **argv)
         rc = err_sysexit(rc);
         goto leave;
     }
-    /* a source that is not ours needs no store */
-    if (!query_source_ok(&q, cf.source)) {
-        res.kind = QUERY_E_UNKNOWN_SOURCE;
-        rc = ERR_NOTFOUND;
-    } else {
-        rc = answer(&q, &cf, &out, &res, &err);
-    }
+    /* the store knows the mirrored sources -s may name */
+    rc = answer(&q, &cf, &out, &res, &err);
     conf_free(&cf);
     if (rc == ERR_NOTFOUND && res.kind != QUERY_E_NONE)
         (void) query_write_error(&out, res.kind, &err);

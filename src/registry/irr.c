@@ -18,6 +18,13 @@
  * items plus, when it has mbrs-by-ref:, the aut-num (as-set) or route
  * and route6 (route-set) objects whose member-of: names it and whose
  * mnt-by: is one of those maintainers (or any, for ANY).
+ *
+ * Sources, as IRRd: a command works on the session's selected sources
+ * (irr_session_sources(), "!s"), those the store holds at the time of
+ * the command, in order (the own source when none of them is).  A set,
+ * and "!m"'s object, is the first found in that order; everything else
+ * (routes of an origin, member-of: references, "!o", "!r") is collected
+ * from every selected source.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -35,11 +42,13 @@
 #include "rpsl/rpsl.h"
 #include "rpsl/schema.h"
 #include "registry/irr.h"
+#include "registry/query.h"
 #include "store/journal.h"
 
 struct irr_session {
     store_t *st;
     char *source;
+    strv_t sel;             /* the selected sources (empty: the own) */
     char *version;
     irr_limits_t lim;
     int persistent;
@@ -49,6 +58,7 @@ struct irr_session {
 /* An object of an object answer, fetched again by irr_step(). */
 struct objref {
     int cls;
+    unsigned src;           /* an index of irr_answer.srcs */
     char *pkey;
 };
 
@@ -56,6 +66,8 @@ struct irr_answer {
     buf_t head;             /* bytes before the objects (or all of it) */
     size_t head_off;        /* of head, bytes produced */
     store_txn_t *txn;       /* the snapshot of an object answer */
+    strv_t srcs;            /* the sources of the objects */
+    const char *own;        /* the own source's name (the session's) */
     struct objref *objs;
     size_t nobj, next;
     int tail_done;          /* "C\n" produced */
@@ -85,6 +97,8 @@ typedef struct u32v {
 typedef struct ctx {
     irr_session_t *s;
     store_txn_t *txn;
+    strv_t srcs;            /* the sources of this command, in order */
+    unsigned cur;           /* the one selected on txn */
     struct timespec t0;
     unsigned ticks;
     int over;               /* a limit was hit */
@@ -94,6 +108,7 @@ typedef struct ctx {
     pfxv_t pfx;
     u32v_t asn;
     strv_t names;
+    strset_t seen;          /* "!r,o": origins listed */
     int want_af;            /* 0, 4 or 6 for routes of an origin */
     /* object answers */
     irr_answer_t *ans;
@@ -101,6 +116,8 @@ typedef struct ctx {
     int status;
     err_t *err;
 } ctx_t;
+
+static char *upper_dup(const char *s, size_t n);
 
 /* -------------------------------------------------------------- session */
 
@@ -116,10 +133,23 @@ irr_session_t *irr_session_new(store_t *st, const char *source,
     return s;
 }
 
+void irr_session_sources(irr_session_t *s, const strv_t *list)
+{
+    strv_free(&s->sel);
+    strv_init(&s->sel);
+    for (size_t i = 0; list != NULL && i < list->n; i++) {
+        char *u = upper_dup(list->v[i], strlen(list->v[i]));
+        if (strv_find(&s->sel, u) < 0)
+            strv_add(&s->sel, u);
+        free(u);
+    }
+}
+
 void irr_session_free(irr_session_t *s)
 {
     if (s == NULL)
         return;
+    strv_free(&s->sel);
     free(s->source);
     free(s->version);
     free(s);
@@ -335,6 +365,83 @@ static int store_rc(ctx_t *c, int rc, err_t *e)
     return rc;
 }
 
+/* ------------------------------------------------------------- sources */
+
+/* Every source the store holds into @all: the own first (upper case),
+ * then the mirrored ones (query_sources_all()).  @return 0 or the
+ * store's status. */
+static int all_sources(const irr_session_t *s, store_txn_t *txn, strv_t *all,
+                       err_t *err)
+{
+    return query_sources_all(txn, s->source, all, err);
+}
+
+/* The index in @all of the source @name (@n bytes, any case), or -1. */
+static long find_source(const strv_t *all, const char *name, size_t n)
+{
+    for (size_t k = 0; k < all->n; k++)
+        if (strlen(all->v[k]) == n && strncasecmp(all->v[k], name, n) == 0)
+            return (long)k;
+    return -1;
+}
+
+/* c->srcs: the session's selected sources the store holds, in order;
+ * the own source if none is.  @return 0 or the store's status. */
+static int command_sources(ctx_t *c)
+{
+    strv_t all;
+    strv_init(&all);
+    int rc = all_sources(c->s, c->txn, &all, c->err);
+    for (size_t i = 0; rc == 0 && i < c->s->sel.n; i++) {
+        long k = find_source(&all, c->s->sel.v[i], strlen(c->s->sel.v[i]));
+        if (k >= 0 && strv_find(&c->srcs, all.v[k]) < 0)
+            strv_add(&c->srcs, all.v[k]);
+    }
+    if (rc == 0 && c->srcs.n == 0)
+        strv_add(&c->srcs, all.v[0]);
+    strv_free(&all);
+    return rc;
+}
+
+/* Select source @name on @txn: the own (@own, any case) or a mirrored
+ * one.  @return 0 or the store's status. */
+static int select_source(store_txn_t *txn, const char *own, const char *name,
+                         err_t *err)
+{
+    return store_txn_source(txn, strcasecmp(name, own) == 0 ? NULL : name, err);
+}
+
+/* Select c->srcs[@i] on the command's snapshot.  @return 0 or the
+ * store's status (in c->err). */
+static int use_src(ctx_t *c, unsigned i)
+{
+    err_t e = ERR_INIT;
+    int rc = select_source(c->txn, c->s->source, c->srcs.v[i], &e);
+    if (rc)
+        err_set(c->err, rc, "%s", err_text(&e));
+    err_free(&e);
+    c->cur = i;
+    return rc;
+}
+
+/* store_inverse() of (@aid, @value) in every source of the command, in
+ * order, until a limit.  @return 0 or the store's status. */
+static int inverse_all(ctx_t *c, int aid, const char *value, store_hit_fn fn,
+                       void *arg)
+{
+    int rc = 0;
+    for (unsigned i = 0; i < c->srcs.n && rc == 0 && !c->over; i++) {
+        err_t e = ERR_INIT;
+        rc = use_src(c, i);
+        if (rc == 0) {
+            rc = store_inverse(c->txn, aid, value, fn, arg, &e);
+            rc = store_rc(c, rc, &e);
+        }
+        err_free(&e);
+    }
+    return rc;
+}
+
 /* ------------------------------------------------------ answer framing */
 
 static irr_answer_t *answer_new(void)
@@ -428,17 +535,14 @@ static int on_route(int cls, const char *pkey, const char *text, size_t len,
     return tick(c, 1);
 }
 
-/* Collect the prefixes of the route(6) objects of origin @asn. */
+/* Collect the prefixes of the route(6) objects of origin @asn, from
+ * every source. */
 static int routes_of(ctx_t *c, uint32_t asn, int af)
 {
     char key[16];
-    err_t e = ERR_INIT;
     snprintf(key, sizeof key, "AS%u", (unsigned)asn);
     c->want_af = af;
-    int rc = store_inverse(c->txn, SA_ORIGIN, key, on_route, c, &e);
-    rc = store_rc(c, rc, &e);
-    err_free(&e);
-    return rc;
+    return inverse_all(c, SA_ORIGIN, key, on_route, c);
 }
 
 /* Sort and unique the prefixes, append them to @out as a list. */
@@ -486,6 +590,9 @@ static void name_list(strv_t *names, buf_t *out)
 }
 
 /* ------------------------------------------------------ set members */
+
+static int set_members_in(ctx_t *c, const char *name, int as_set, int route_set,
+                          strv_t *out, int *rc);
 
 /* What the members of one set are collected into. */
 typedef struct members {
@@ -556,11 +663,28 @@ static int on_member_of(int cls, const char *pkey, const char *text,
 
 /*
  * The direct members of set @name, looked up among the classes @as_set
- * and/or @route_set, appended to @out.
+ * and/or @route_set, appended to @out: the set is the first found in the
+ * sources' order, the objects naming it in member-of: come from every
+ * source.
  * @return the class found, -1 if none; *rc the store status.
  */
 static int set_members(ctx_t *c, const char *name, int as_set, int route_set,
                        strv_t *out, int *rc)
+{
+    *rc = 0;
+    for (unsigned i = 0; i < c->srcs.n; i++) {
+        if ((*rc = use_src(c, i)) != 0)
+            return -1;
+        int cls = set_members_in(c, name, as_set, route_set, out, rc);
+        if (cls >= 0 || *rc)
+            return cls;
+    }
+    return -1;
+}
+
+/* set_members() in the source selected (c->cur). */
+static int set_members_in(ctx_t *c, const char *name, int as_set, int route_set,
+                          strv_t *out, int *rc)
 {
     static const int order[] = { SC_ROUTE_SET, SC_AS_SET };
     *rc = 0;
@@ -592,11 +716,8 @@ static int set_members(ctx_t *c, const char *name, int as_set, int route_set,
                 rpsl_list_each(o->attrs[i].value, add_member, &m);
         schema_obj_values(o, SA_MBRS_BY_REF, &m.mbrs);
         m.any = strv_find(&m.mbrs, "ANY") >= 0;
-        if (m.mbrs.n > 0 && !c->over) {
-            r = store_inverse(c->txn, SA_MEMBER_OF, name, on_member_of, &m, &e);
-            *rc = store_rc(c, r, &e);
-            err_free(&e);
-        }
+        if (m.mbrs.n > 0 && !c->over)
+            *rc = inverse_all(c, SA_MEMBER_OF, name, on_member_of, &m);
         strv_free(&m.mbrs);
         rpsl_obj_free(o);
         return cls;
@@ -806,6 +927,7 @@ static int on_object(int cls, const char *pkey, const char *text, size_t len,
     if (a->nobj % 64 == 0)
         a->objs = xrealloc(a->objs, (a->nobj + 64) * sizeof *a->objs);
     a->objs[a->nobj].cls = cls;
+    a->objs[a->nobj].src = c->cur;
     a->objs[a->nobj].pkey = xstrdup(pkey);
     a->nobj++;
     c->total += a->tmp.len;
@@ -849,13 +971,22 @@ static int cmd_exact(ctx_t *c, irr_answer_t *a, const char *p)
     for (const char *q = comma + 1; *q; q++)
         if (!((cls == SC_ROUTE || cls == SC_ROUTE6) && (*q == ' ' || *q == '-')))
             buf_putc(&key, toupper((unsigned char)*q));
-    err_t e = ERR_INIT;
-    int rc = store_obj_get(c->txn, cls, key.s, &text, &e);
-    if (rc == 0)
-        rc = on_object(cls, key.s, text.s, text.len, c) ? c->status : 0;
-    else
-        rc = store_rc(c, rc, &e);
-    err_free(&e);
+    int rc = ERR_NOTFOUND;
+    /* the first found in the sources' order, as IRRd */
+    for (unsigned i = 0; i < c->srcs.n && rc == ERR_NOTFOUND; i++) {
+        err_t e = ERR_INIT;
+        rc = use_src(c, i);
+        if (rc == 0) {
+            rc = store_obj_get(c->txn, cls, key.s, &text, &e);
+            if (rc == 0)
+                rc = on_object(cls, key.s, text.s, text.len, c) ? c->status : 0;
+            else if (rc != ERR_NOTFOUND)
+                rc = store_rc(c, rc, &e);
+        }
+        err_free(&e);
+    }
+    if (rc == ERR_NOTFOUND)
+        rc = 0;
     buf_free(&key);
     buf_free(&text);
     if (rc == 0)
@@ -865,10 +996,7 @@ static int cmd_exact(ctx_t *c, irr_answer_t *a, const char *p)
 
 static int cmd_mntner(ctx_t *c, irr_answer_t *a, const char *p)
 {
-    err_t e = ERR_INIT;
-    int rc = store_inverse(c->txn, SA_MNT_BY, p, on_object, c, &e);
-    rc = store_rc(c, rc, &e);
-    err_free(&e);
+    int rc = inverse_all(c, SA_MNT_BY, p, on_object, c);
     if (rc == 0)
         answer_objects(c, a);
     return rc;
@@ -885,8 +1013,8 @@ static int on_origin_only(int cls, const char *pkey, const char *text,
     for (const char *p = pkey; (p = strstr(p, "AS")) != NULL; p++)
         as = p;
     if (as) {
-        /* in key order already; the same origin twice is one route */
-        if (c->names.n == 0 || strcmp(c->names.v[c->names.n - 1], as) != 0)
+        /* in key order per source; an origin once, in whichever sources */
+        if (strset_add(&c->seen, as))
             strv_add(&c->names, as);
     }
     return tick(c, 1);
@@ -929,12 +1057,18 @@ static int cmd_route(ctx_t *c, irr_answer_t *a, const char *p)
         answer_fail(a, "Invalid route search option: %s", opt);
         return 0;
     }
-    err_t e = ERR_INIT;
     int cls = r.af == 6 ? SC_ROUTE6 : SC_ROUTE;
-    int rc = store_addr(c->txn, cls, &r, rel, origins ? on_origin_only : on_object,
-                        c, &e);
-    rc = store_rc(c, rc, &e);
-    err_free(&e);
+    int rc = 0;
+    for (unsigned i = 0; i < c->srcs.n && rc == 0 && !c->over; i++) {
+        err_t e = ERR_INIT;
+        rc = use_src(c, i);
+        if (rc == 0) {
+            rc = store_addr(c->txn, cls, &r, rel, origins ? on_origin_only : on_object,
+                            c, &e);
+            rc = store_rc(c, rc, &e);
+        }
+        err_free(&e);
+    }
     if (rc)
         return rc;
     if (!origins) {
@@ -957,7 +1091,9 @@ static int cmd_route(ctx_t *c, irr_answer_t *a, const char *p)
     return 0;
 }
 
-static int cmd_sources(irr_session_t *s, irr_answer_t *a, const char *p)
+/* "!s-lc" lists the selected sources, "!sA,B" selects (each must be
+ * the own source or a mirrored one), "!s-*" does nothing. */
+static int cmd_sources(ctx_t *c, irr_answer_t *a, const char *p)
 {
     if (strcmp(p, "-*") == 0) {
         buf_puts(&a->head, "C\n");
@@ -966,55 +1102,102 @@ static int cmd_sources(irr_session_t *s, irr_answer_t *a, const char *p)
     if (strcmp(p, "-lc") == 0) {
         buf_t t;
         buf_init(&t);
-        buf_puts(&t, s->source);
+        for (size_t i = 0; i < c->srcs.n; i++) {
+            if (i)
+                buf_putc(&t, ',');
+            buf_puts(&t, c->srcs.v[i]);
+        }
         answer_data(a, &t, 0);
         buf_free(&t);
         return 0;
     }
-    for (const char *q = p;;) {
+    strv_t all, sel;
+    strv_init(&all);
+    strv_init(&sel);
+    int rc = all_sources(c->s, c->txn, &all, c->err);
+    for (const char *q = p; rc == 0;) {
         size_t n = strcspn(q, ",");
-        if (n != strlen(s->source) || strncasecmp(q, s->source, n) != 0) {
+        long k = find_source(&all, q, n);
+        if (k < 0) {
             answer_fail(a, "One or more selected sources are unavailable.");
-            return 0;
-        }
-        if (q[n] == 0)
             break;
+        }
+        if (strv_find(&sel, all.v[k]) < 0)
+            strv_add(&sel, all.v[k]);
+        if (q[n] == 0) {
+            irr_session_sources(c->s, &sel);
+            buf_puts(&a->head, "C\n");
+            break;
+        }
         q += n + 1;
     }
-    buf_puts(&a->head, "C\n");
-    return 0;
+    strv_free(&all);
+    strv_free(&sel);
+    return rc;
+}
+
+/* The journal's serial range of the source selected on @c's snapshot,
+ * as "!j" and "-q sources" give it: a mirrored source without journal
+ * entries reports the serial its data is up to as S-S; 0 if none. */
+static int serial_range(ctx_t *c, int mirrored, uint64_t *first, uint64_t *last)
+{
+    int rc = store_journal_range(c->txn, first, last, c->err);
+    if (rc == 0 && mirrored && *last == 0) {
+        uint64_t serial = 0;
+        rc = store_source_serial_get(c->txn, &serial, c->err);
+        *first = *last = serial;
+    }
+    return rc;
 }
 
 static int cmd_serials(ctx_t *c, irr_answer_t *a, const char *p)
 {
     buf_t out;
     buf_init(&out);
-    int rc = 0;
+    strv_t all, want;
+    strv_init(&all);
+    strv_init(&want);
+    int rc = all_sources(c->s, c->txn, &all, c->err);
+    /* the names asked for ("-*": every source), an unknown one as "" */
     for (const char *q = p; rc == 0;) {
         size_t n = strcspn(q, ",");
-        if (out.len)
-            buf_putc(&out, '\n');
-        if ((n == 2 && strncmp(q, "-*", 2) == 0) ||
-            (n == strlen(c->s->source) && strncasecmp(q, c->s->source, n) == 0)) {
-            uint64_t first = 0, last = 0;
-            rc = store_journal_range(c->txn, &first, &last, c->err);
-            if (last)
-                buf_printf(&out, "%s:Y:%llu-%llu", c->s->source,
-                           (unsigned long long)first, (unsigned long long)last);
-            else
-                buf_printf(&out, "%s:Y:-", c->s->source);
+        if (n == 2 && strncmp(q, "-*", 2) == 0) {
+            for (size_t k = 0; k < all.n; k++)
+                strv_add(&want, all.v[k]);
         } else {
-            for (size_t i = 0; i < n; i++)
-                buf_putc(&out, toupper((unsigned char)q[i]));
-            buf_puts(&out, ":X:Database unknown");
+            char *u = upper_dup(q, n);
+            strv_add(&want, u);
+            free(u);
         }
         if (q[n] == 0)
             break;
         q += n + 1;
     }
+    for (size_t i = 0; i < want.n && rc == 0; i++) {
+        long k = find_source(&all, want.v[i], strlen(want.v[i]));
+        if (out.len)
+            buf_putc(&out, '\n');
+        if (k < 0) {
+            buf_printf(&out, "%s:X:Database unknown", want.v[i]);
+            continue;
+        }
+        /* the own source as configured, a mirrored one as stored */
+        const char *name = k == 0 ? c->s->source : all.v[k];
+        uint64_t first = 0, last = 0;
+        rc = select_source(c->txn, c->s->source, all.v[k], c->err);
+        if (rc == 0)
+            rc = serial_range(c, k > 0, &first, &last);
+        if (last)
+            buf_printf(&out, "%s:Y:%llu-%llu", name,
+                       (unsigned long long)first, (unsigned long long)last);
+        else
+            buf_printf(&out, "%s:Y:-", name);
+    }
     if (rc == 0)
         answer_data(a, &out, 0);
     buf_free(&out);
+    strv_free(&all);
+    strv_free(&want);
     return rc;
 }
 
@@ -1045,6 +1228,8 @@ int irr_start(irr_session_t *s, const char *cmd, irr_answer_t **out,
     c.ans = a;
     c.err = err;
     strv_init(&c.names);
+    strv_init(&c.srcs);
+    strset_init(&c.seen);
     clock_gettime(CLOCK_MONOTONIC, &c.t0);
 
     if (cmd[0] == '!')
@@ -1083,11 +1268,8 @@ int irr_start(irr_session_t *s, const char *cmd, irr_answer_t **out,
     case 't':
         cmd_timeout(s, a, p);
         goto done;
-    case 's':
-        cmd_sources(s, a, p);
-        goto done;
     case 'a': case 'g': case '6': case 'i': case 'j': case 'm': case 'o':
-    case 'r':
+    case 'r': case 's':
         break;
     default:
         answer_fail(a, "Unrecognised command: %c", letter);
@@ -1099,9 +1281,12 @@ int irr_start(irr_session_t *s, const char *cmd, irr_answer_t **out,
     }
 
     rc = store_read_begin(s->st, &c.txn, err);
+    if (rc == 0)
+        rc = command_sources(&c);
     if (rc)
         goto fail;
     switch (letter) {
+    case 's': rc = cmd_sources(&c, a, p); break;
     case 'g': rc = cmd_origin(&c, a, p, 4); break;
     case '6': rc = cmd_origin(&c, a, p, 6); break;
     case 'a': rc = cmd_as_set_routes(&c, a, p); break;
@@ -1113,10 +1298,14 @@ int irr_start(irr_session_t *s, const char *cmd, irr_answer_t **out,
     }
     if (rc)
         goto fail;
-    if (!a->tail_done)
+    if (!a->tail_done) {
         a->txn = c.txn;     /* irr_step() reads the objects again */
-    else
+        a->srcs = c.srcs;
+        strv_init(&c.srcs);
+        a->own = s->source;
+    } else {
         store_read_end(c.txn);
+    }
     c.txn = NULL;
 done:
     if (!s->persistent)
@@ -1125,6 +1314,8 @@ done_closed:
     free(c.pfx.v);
     free(c.asn.v);
     strv_free(&c.names);
+    strv_free(&c.srcs);
+    strset_free(&c.seen);
     *out = a;
     return 0;
 fail:
@@ -1132,6 +1323,8 @@ fail:
     free(c.pfx.v);
     free(c.asn.v);
     strv_free(&c.names);
+    strv_free(&c.srcs);
+    strset_free(&c.seen);
     irr_answer_free(a);
     return rc;
 }
@@ -1159,7 +1352,9 @@ int irr_step(irr_answer_t *a, size_t budget, irr_sink_fn fn, void *arg,
         buf_reset(&a->tmp);
         if (a->next > 0)
             buf_putc(&a->tmp, '\n');
-        int rc = store_obj_get(a->txn, r->cls, r->pkey, &text, &e);
+        int rc = select_source(a->txn, a->own, a->srcs.v[r->src], &e);
+        if (rc == 0)
+            rc = store_obj_get(a->txn, r->cls, r->pkey, &text, &e);
         if (rc == 0)
             rc = format_obj(text.s, text.len, &a->tmp);
         buf_free(&text);
@@ -1208,6 +1403,7 @@ void irr_answer_free(irr_answer_t *a)
     for (size_t i = 0; i < a->nobj; i++)
         free(a->objs[i].pkey);
     free(a->objs);
+    strv_free(&a->srcs);
     buf_free(&a->head);
     buf_free(&a->tmp);
     free(a);

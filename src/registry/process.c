@@ -1117,6 +1117,13 @@ static enum attempt attempt_item(struct ctx *c, struct item *it, int *store_rc, 
         r->submitted = rpsl_obj_dup(o);
         goto leave;
     }
+    if (rules_source_mirrored(o, c->opts->rules, &r->diags)) {
+        /* a mirrored source's objects come from mirroring only */
+        r->op = p->ndelete ? PROC_DELETE : PROC_CREATE;
+        r->submitted = rpsl_obj_dup(o);
+        r->key = proc_key_display(o);
+        goto leave;
+    }
 
     if (p->ndelete) {
         /* No syntax validation on delete beyond the key (auth.txt E4). */

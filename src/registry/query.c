@@ -635,6 +635,7 @@ int query_write_trailer(const query_sink_t *sink, const query_env_t *env,
  * related objects to come.  Never object text. */
 typedef struct keyent {
     int cls;                /* class id, or REL_CONTACT */
+    unsigned src;           /* the source: an index of query_cursor.srcs */
     size_t off;             /* the key in keys */
 } keyent_t;
 
@@ -647,13 +648,14 @@ typedef struct keylist {
 /* A related entry naming a nic-hdl: a person, else a role. */
 #define REL_CONTACT (-1)
 
-static void keylist_add(keylist_t *l, int cls, const char *key)
+static void keylist_add(keylist_t *l, unsigned src, int cls, const char *key)
 {
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 16;
         l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
     }
     l->v[l->n].cls = cls;
+    l->v[l->n].src = src;
     l->v[l->n].off = l->keys.len;
     l->n++;
     buf_puts(&l->keys, key);
@@ -709,15 +711,18 @@ struct query_cursor {
     int auth_note;          /* RIPE: -i auth with a value not a key-cert */
     int denied;             /* RIPE: stopped at the personal limit */
     strv_t unknown;         /* RIPE: -s sources that are not ours */
+    strv_t srcs;            /* the sources searched, in order, upper case */
+    strv_t all;             /* every source, the own first, upper case */
+    unsigned cur_src;       /* the one the match walk is in */
     err_t err;
     query_result_t res;
 };
 
-/* Identity of an object for duplicate suppression: "cls:UPPERKEY". */
-static void obj_identity(int cls, const char *key, buf_t *id)
+/* Identity of an object for duplicate suppression: "src/cls:UPPERKEY". */
+static void obj_identity(unsigned src, int cls, const char *key, buf_t *id)
 {
     buf_reset(id);
-    buf_printf(id, "%d:", cls);
+    buf_printf(id, "%u/%d:", src, cls);
     for (; *key; key++)
         buf_putc(id, toupper((unsigned char) *key));
 }
@@ -742,14 +747,14 @@ static int add_match(query_cursor_t *c, int cls, const char *pkey)
         (cls == SC_PERSON || cls == SC_ROLE))
         return 0;
     buf_init(&id);
-    obj_identity(cls, pkey, &id);
+    obj_identity(c->cur_src, cls, pkey, &id);
     if (!strset_has(&c->matched, id.s)) {
         if (c->env.max_objects != 0 && c->match.n >= c->env.max_objects) {
             c->full = 1;
             stop = 1;
         } else {
             (void) set_add(&c->matched, id.s, &c->set_bytes);
-            keylist_add(&c->match, cls, pkey);
+            keylist_add(&c->match, c->cur_src, cls, pkey);
         }
     }
     buf_free(&id);
@@ -1060,23 +1065,29 @@ static void ripe_print(const query_cursor_t *c, const rpsl_obj_t *o,
 /* ------------------------------------------------------- the answer */
 
 /* Queue the related object @value of class @cls (REL_CONTACT: a
- * nic-hdl), once per answer (per group when grouped). */
-static void queue_related(query_cursor_t *c, int cls, const char *value,
-                          buf_t *id)
+ * nic-hdl) of source @src, once per answer (per group when grouped). */
+static void queue_related(query_cursor_t *c, unsigned src, int cls,
+                          const char *value, buf_t *id)
 {
+    size_t at;
+
     if (*value == '\0')     /* a broken legacy object may say so */
         return;
     buf_reset(id);
+    buf_printf(id, "%u/", src);
     if (c->ripe)
         buf_printf(id, "%d:", cls);
+    at = id->len;
     for (const char *p = value; *p; p++)
         buf_putc(id, toupper((unsigned char) *p));
     if (set_add(&c->queued, id->s, &c->queued_bytes))
-        keylist_add(&c->rel, cls, c->ripe ? strchr(id->s, ':') + 1 : id->s);
+        keylist_add(&c->rel, src, cls, id->s + at);
 }
 
-/* Queue the related objects @o names (see the file comment of query.h). */
-static void queue_refs(query_cursor_t *c, const rpsl_obj_t *o, buf_t *id)
+/* Queue the related objects @o (of source @src) names (see the file
+ * comment of query.h); they are looked up in the same source. */
+static void queue_refs(query_cursor_t *c, unsigned src, const rpsl_obj_t *o,
+                       buf_t *id)
 {
     static const char *const tool_attrs[] = {
         "admin-c", "tech-c", "zone-c", "abuse-c"
@@ -1092,23 +1103,23 @@ static void queue_refs(query_cursor_t *c, const rpsl_obj_t *o, buf_t *id)
             for (size_t k = 0; k < sizeof(tool_attrs) /
                  sizeof(tool_attrs[0]); k++) {
                 if (strcmp(a->name, tool_attrs[k]) == 0) {
-                    queue_related(c, REL_CONTACT, a->value, id);
+                    queue_related(c, src, REL_CONTACT, a->value, id);
                     break;
                 }
             }
             continue;
         }
         if (a->aid == SA_ORG) {
-            queue_related(c, SC_ORGANISATION, a->value, id);
+            queue_related(c, src, SC_ORGANISATION, a->value, id);
         } else if (a->aid == SA_MNT_IRT) {
             if ((c->q->flags & QUERY_IRT) &&
                 (o->cls == SC_INETNUM || o->cls == SC_INET6NUM))
-                queue_related(c, SC_IRT, a->value, id);
+                queue_related(c, src, SC_IRT, a->value, id);
         } else if (!(c->q->flags & QUERY_NO_PERSONAL)) {
             for (size_t k = 0; k < sizeof(ripe_contacts) /
                  sizeof(ripe_contacts[0]); k++) {
                 if (a->aid == ripe_contacts[k]) {
-                    queue_related(c, REL_CONTACT, a->value, id);
+                    queue_related(c, src, REL_CONTACT, a->value, id);
                     break;
                 }
             }
@@ -1132,6 +1143,23 @@ typedef struct work {
     buf_t id;               /* an identity */
     buf_t key;              /* a primary key as printed */
 } work_t;
+
+/*
+ * Select source @name (use_source(): @src, an index of c->srcs) on the
+ * cursor's transaction: the registry's own (NULL or its name), or a
+ * mirrored one.  @return 0 or the store's status (@err says what).
+ */
+static int use_source_name(query_cursor_t *c, const char *name, err_t *err)
+{
+    if (name != NULL && strcasecmp(name, c->env.source) == 0)
+        name = NULL;
+    return store_txn_source(c->txn, name, err);
+}
+
+static int use_source(query_cursor_t *c, unsigned src, err_t *err)
+{
+    return use_source_name(c, src < c->srcs.n ? c->srcs.v[src] : NULL, err);
+}
 
 /*
  * RIPE: the abuse-mailbox: of the role named by @o's abuse-c:, or by the
@@ -1168,15 +1196,15 @@ static int abuse_contact(query_cursor_t *c, const rpsl_obj_t *o, buf_t *addr,
 }
 
 /*
- * Write object (@cls, @key) unless written already: fetched from the
- * snapshot, formatted, written; a match (@primary) also queues what it
- * references.  Stops short (c->denied) at the personal-data limit.
+ * Write object (@src, @cls, @key) unless written already: fetched from
+ * the snapshot, formatted, written; a match (@primary) also queues what
+ * it references.  Stops short (c->denied) at the personal-data limit.
  * @param found  set to 1 if the object exists
  * @return 0, the sink's status, ERR_STORE/ERR_TEMP.
  */
 static int put_object(query_cursor_t *c, work_t *w, const query_sink_t *sink,
-                      int cls, const char *key, int primary, int *found,
-                      err_t *err)
+                      unsigned src, int cls, const char *key, int primary,
+                      int *found, err_t *err)
 {
     rpsl_obj_t *o = NULL;
     err_t e = ERR_INIT;
@@ -1184,7 +1212,9 @@ static int put_object(query_cursor_t *c, work_t *w, const query_sink_t *sink,
 
     *found = 0;
     buf_reset(&w->text);
-    rc = store_obj_get(c->txn, cls, key, &w->text, &e);
+    rc = use_source(c, src, &e);
+    if (rc == 0)
+        rc = store_obj_get(c->txn, cls, key, &w->text, &e);
     if (rc != 0) {
         if (rc != ERR_NOTFOUND)
             err_set(err, rc, "%s", err_text(&e));
@@ -1202,7 +1232,7 @@ static int put_object(query_cursor_t *c, work_t *w, const query_sink_t *sink,
         buf_reset(&w->key);
         buf_puts(&w->key, key);
     }
-    obj_identity(cls, w->key.s, &w->id);
+    obj_identity(src, cls, w->key.s, &w->id);
     if (strset_has(&c->seen, w->id.s))
         goto leave;
     if (personal && c->env.personal_limit >= 0 &&
@@ -1246,7 +1276,7 @@ static int put_object(query_cursor_t *c, work_t *w, const query_sink_t *sink,
         c->res.personal++;
     if (primary && !(c->q->flags & QUERY_NO_REFS) &&
         !(c->ripe && (c->q->flags & QUERY_PRIMARY_KEYS)))
-        queue_refs(c, o, &w->id);
+        queue_refs(c, src, o, &w->id);
 leave:
     rpsl_obj_free(o);
     return rc;
@@ -1259,19 +1289,20 @@ static int put_related(query_cursor_t *c, work_t *w, const query_sink_t *sink,
 {
     static const int contact[] = { SC_PERSON, SC_ROLE };
     const char *key = keylist_key(&c->rel, i);
+    unsigned src = c->rel.v[i].src;
     int cls = c->rel.v[i].cls, found = 0, rc = 0;
 
     if (cls != REL_CONTACT) {
-        obj_identity(cls, key, &w->id);
+        obj_identity(src, cls, key, &w->id);
         if (strset_has(&c->seen, w->id.s))
             return 0;
-        return put_object(c, w, sink, cls, key, 0, &found, err);
+        return put_object(c, w, sink, src, cls, key, 0, &found, err);
     }
     for (size_t k = 0; k < 2 && rc == 0 && !found; k++) {
-        obj_identity(contact[k], key, &w->id);
+        obj_identity(src, contact[k], key, &w->id);
         if (strset_has(&c->seen, w->id.s))
             break;
-        rc = put_object(c, w, sink, contact[k], key, 0, &found, err);
+        rc = put_object(c, w, sink, src, contact[k], key, 0, &found, err);
     }
     return rc;
 }
@@ -1366,6 +1397,41 @@ static void ripe_notes(const query_cursor_t *c, buf_t *b)
                       "No other contact information will be shown.");
 }
 
+/*
+ * -q sources: a line "NAME:3:X|N:FIRST-LAST" per source, the own one
+ * first (X: env.nrtm_ok), then the mirrored ones (N); FIRST-LAST is the
+ * source's journal, for a mirrored source without journal entries (a
+ * dump loaded) S-S with S the serial its data is up to (0-0 if none).
+ * An empty line ends the list.
+ */
+static int list_sources(query_cursor_t *c, buf_t *b, err_t *err)
+{
+    err_t e = ERR_INIT;
+    int rc = 0;
+
+    for (unsigned i = 0; i < c->all.n && rc == 0; i++) {
+        uint64_t first = 0, last = 0, serial = 0;
+
+        rc = use_source_name(c, c->all.v[i], &e);
+        if (rc == 0)
+            rc = store_journal_range(c->txn, &first, &last, &e);
+        if (rc == 0 && i > 0 && last == 0) {
+            rc = store_source_serial_get(c->txn, &serial, &e);
+            first = last = serial;
+        }
+        if (rc == 0)
+            buf_printf(b, "%s:3:%c:%" PRIu64 "-%" PRIu64 "\n", c->all.v[i],
+                       i == 0 && c->env.nrtm_ok ? 'X' : 'N', first, last);
+    }
+    if (rc == 0)
+        rc = use_source_name(c, NULL, &e);
+    if (rc != 0)
+        err_set(err, rc, "%s", err_text(&e));
+    err_free(&e);
+    buf_putc(b, '\n');
+    return rc;
+}
+
 /* RIPE: a refusal, a system query, a template, help, or the notes. */
 static int step_notes(query_cursor_t *c, work_t *w, err_t *err)
 {
@@ -1385,18 +1451,9 @@ static int step_notes(query_cursor_t *c, work_t *w, err_t *err)
         if (message_put(b, c->res.kind, arg, NULL) != 0)
             (void) message_put(b, QUERY_E_BAD_OPTION, NULL, NULL);
     } else if (q->sysinfo == QUERY_SYS_SOURCES) {
-        uint64_t first = 0, last = 0;
-        err_t e = ERR_INIT;
-        int rc = store_journal_range(c->txn, &first, &last, &e);
-        if (rc != 0) {
-            err_set(err, rc, "%s", err_text(&e));
-            err_free(&e);
+        int rc = list_sources(c, b, err);
+        if (rc != 0)
             return rc;
-        }
-        for (const char *p = c->env.source; *p; p++)
-            buf_putc(b, toupper((unsigned char) *p));
-        buf_printf(b, ":3:%c:%" PRIu64 "-%" PRIu64 "\n\n",
-                   c->env.nrtm_ok ? 'X' : 'N', first, last);
     } else if (q->sysinfo == QUERY_SYS_VERSION) {
         buf_t t;
         buf_init(&t);
@@ -1435,8 +1492,11 @@ static int step_end(query_cursor_t *c, work_t *w, err_t *err)
         if (c->ripe) {
             buf_t src;
             buf_init(&src);
-            for (const char *p = c->env.source; *p; p++)
-                buf_putc(&src, toupper((unsigned char) *p));
+            for (size_t i = 0; i < c->srcs.n; i++) {
+                if (i > 0)
+                    buf_putc(&src, ',');
+                buf_puts(&src, c->srcs.v[i]);
+            }
             (void) message_put(&w->out, c->res.kind, src.s, NULL);
             buf_free(&src);
         }
@@ -1474,8 +1534,9 @@ int query_step(query_cursor_t *c, const query_sink_t *sink,
                 size_t i = c->next++;
                 if (c->grouping)
                     clear_related(c);
-                rc = put_object(c, &w, sink, c->match.v[i].cls,
-                                keylist_key(&c->match, i), 1, &found, err);
+                rc = put_object(c, &w, sink, c->match.v[i].src,
+                                c->match.v[i].cls, keylist_key(&c->match, i),
+                                1, &found, err);
             } else {
                 c->phase = PH_RELATED;
             }
@@ -1500,6 +1561,14 @@ int query_step(query_cursor_t *c, const query_sink_t *sink,
     }
     if (rc != 0)
         c->phase = PH_DONE;
+    if (c->srcs.n > 1 || (c->srcs.n == 1 && strcmp(c->srcs.v[0], c->all.v[0]) != 0)) {
+        /* leave the transaction on the own source, as it came */
+        err_t e = ERR_INIT;
+        int rc2 = use_source_name(c, NULL, &e);
+        if (rc == 0 && rc2 != 0)
+            rc = err_set(err, rc2, "%s", err_text(&e));
+        err_free(&e);
+    }
     *more = c->phase != PH_DONE;
     buf_free(&w.text);
     buf_free(&w.out);
@@ -1529,19 +1598,142 @@ static size_t list_next(const char **p, const char **item)
     return (size_t) (e - s);
 }
 
-/* RIPE: collect the -s sources that are not ours. */
-static void unknown_sources(query_cursor_t *c)
+static int add_source(const char *name, void *arg)
+{
+    strv_add(arg, name);
+    return 0;
+}
+
+int query_sources_all(store_txn_t *txn, const char *own, strv_t *all,
+                      err_t *err)
+{
+    strv_t mirrored;
+    size_t first = all->n;
+    buf_t up;
+    int rc;
+
+    buf_init(&up);
+    for (const char *p = own; *p; p++)
+        buf_putc(&up, toupper((unsigned char) *p));
+    strv_add(all, up.s);
+    buf_free(&up);
+    strv_init(&mirrored);
+    rc = store_source_each(txn, add_source, &mirrored, err);
+    for (size_t i = 0; i < mirrored.n && rc == 0; i++) {
+        err_t e = ERR_INIT;
+        int r = store_txn_source(txn, mirrored.v[i], &e);
+        if (r == 0 && strv_find(all, mirrored.v[i]) < (long) first)
+            strv_add(all, mirrored.v[i]);
+        else if (r == ERR_TEMP)
+            rc = err_set(err, r, "%s", err_text(&e));
+        err_free(&e);
+    }
+    strv_free(&mirrored);
+    if (rc == 0)
+        rc = store_txn_source(txn, NULL, err);
+    return rc;
+}
+
+/* Add @name (one of c->all) to c->srcs unless there already. */
+static void select_one(query_cursor_t *c, const char *name)
+{
+    if (strv_find(&c->srcs, name) < 0)
+        strv_add(&c->srcs, name);
+}
+
+/* The index in c->all of the source @item (@n bytes, any case), or -1. */
+static long known_source(const query_cursor_t *c, const char *item, size_t n)
+{
+    for (size_t k = 0; k < c->all.n; k++)
+        if (strlen(c->all.v[k]) == n && strncasecmp(c->all.v[k], item, n) == 0)
+            return (long) k;
+    return -1;
+}
+
+/*
+ * The sources the query searches, into c->srcs in order: -a every one
+ * (the own, then the mirrored ones in name order); -s the list as given
+ * (each once; the names not ours into c->unknown); else env.sources
+ * (those the store holds; if none of them, the own source).  c->all
+ * gets every source, the own first.  @return 0 or the store's status
+ * (c->err says what).
+ */
+static int select_sources(query_cursor_t *c)
 {
     const char *p = c->q->sources, *item;
+    int rc;
 
-    if (p == NULL || (c->q->flags & QUERY_ALL_SOURCES))
-        return;
-    while (*p) {
-        size_t n = list_next(&p, &item);
-        if (n > 0 && !(n == strlen(c->env.source) &&
-                       strncasecmp(item, c->env.source, n) == 0))
-            strv_addn(&c->unknown, item, n);
+    rc = query_sources_all(c->txn, c->env.source, &c->all, &c->err);
+    if (rc != 0)
+        return rc;
+    if (c->q->flags & QUERY_ALL_SOURCES) {
+        for (size_t k = 0; k < c->all.n; k++)
+            select_one(c, c->all.v[k]);
+    } else if (p != NULL) {
+        while (*p) {
+            size_t n = list_next(&p, &item);
+            long k = n > 0 ? known_source(c, item, n) : -1;
+            if (k >= 0)
+                select_one(c, c->all.v[k]);
+            else if (n > 0)
+                strv_addn(&c->unknown, item, n);
+        }
+    } else if (c->env.sources != NULL) {
+        for (size_t i = 0; i < c->env.sources->n; i++) {
+            const char *name = c->env.sources->v[i];
+            long k = known_source(c, name, strlen(name));
+            if (k >= 0)
+                select_one(c, c->all.v[k]);
+        }
     }
+    if (c->srcs.n == 0 && c->unknown.n == 0)
+        select_one(c, c->all.v[0]);
+    return 0;
+}
+
+/* Resolve the matches source by source, then select the own source
+ * again. */
+static int find_all_matches(query_cursor_t *c)
+{
+    int rc = 0;
+
+    for (unsigned i = 0; i < c->srcs.n && rc == 0 && !c->full; i++) {
+        c->cur_src = i;
+        rc = use_source(c, i, &c->err);
+        if (rc == 0)
+            rc = find_matches(c);
+    }
+    if (rc == 0)
+        rc = use_source_name(c, NULL, &c->err);
+    return rc;
+}
+
+/* Is the answer one without matches (a refusal, a system query, a
+ * template, help)?  Sets c->res.kind and c->phase for it. */
+static int no_matches(query_cursor_t *c)
+{
+    const query_t *q = c->q;
+
+    if (!c->ripe) {
+        c->phase = PH_DONE;
+        if (c->srcs.n == 0)         /* -s names none of the sources */
+            c->res.kind = QUERY_E_UNKNOWN_SOURCE;
+        else if (q->key == NULL)
+            c->res.kind = QUERY_E_NO_KEY;
+        else
+            c->phase = PH_MATCHES;
+        return c->phase == PH_DONE;
+    }
+    if (q->err_kind != QUERY_E_NONE) {
+        c->res.kind = q->err_kind;
+        return 1;
+    }
+    if (c->unknown.n > 0) {
+        c->res.kind = QUERY_E_UNKNOWN_SOURCE;
+        return 1;
+    }
+    return q->sysinfo != QUERY_SYS_NONE || q->template_kind != 0 ||
+           q->key == NULL || strcasecmp(q->key, "help") == 0;
 }
 
 int query_start(const query_t *q, store_txn_t *txn, const query_env_t *env,
@@ -1560,34 +1752,16 @@ int query_start(const query_t *q, store_txn_t *txn, const query_env_t *env,
     strset_init(&c->seen);
     strset_init(&c->queued);
     strv_init(&c->unknown);
+    strv_init(&c->srcs);
+    strv_init(&c->all);
     err_init(&c->err);
     *out = c;
 
-    if (!c->ripe) {
-        c->phase = PH_DONE;
-        if (!query_source_ok(q, env->source))
-            c->res.kind = QUERY_E_UNKNOWN_SOURCE;
-        else if (q->key == NULL)
-            c->res.kind = QUERY_E_NO_KEY;
-        else
-            c->phase = PH_MATCHES;
-        if (c->phase == PH_DONE)
-            return 0;
-    } else {
-        if (q->err_kind != QUERY_E_NONE) {
-            c->res.kind = q->err_kind;
-            return 0;
-        }
-        unknown_sources(c);
-        if (c->unknown.n > 0) {
-            c->res.kind = QUERY_E_UNKNOWN_SOURCE;
-            return 0;
-        }
-        if (q->sysinfo != QUERY_SYS_NONE || q->template_kind != 0 ||
-            q->key == NULL || strcasecmp(q->key, "help") == 0)
-            return 0;
-    }
-    rc = find_matches(c);
+    rc = select_sources(c);
+    if (rc == 0 && no_matches(c))
+        return 0;
+    if (rc == 0)
+        rc = find_all_matches(c);
     if (rc != 0) {
         err_set(err, rc, "%s", err_text(&c->err));
         query_cursor_free(c);
@@ -1625,6 +1799,8 @@ void query_cursor_free(query_cursor_t *c)
     strset_free(&c->seen);
     strset_free(&c->queued);
     strv_free(&c->unknown);
+    strv_free(&c->srcs);
+    strv_free(&c->all);
     err_free(&c->err);
     free(c);
 }

@@ -379,6 +379,26 @@ static void source_allowed(const rpsl_obj_t *o, const rules_policy_t *policy,
              schema_class_name(o->cls));
 }
 
+int rules_source_mirrored(const rpsl_obj_t *obj, const rules_policy_t *policy,
+                          diag_list_t *diags)
+{
+    if (policy == NULL || policy->mirrored_sources == NULL)
+        return 0;
+    const char *v = rpsl_obj_get(obj, "source");
+    if (v == NULL)
+        return 0;
+    size_t n = strcspn(v, " \t#");
+    for (size_t i = 0; i < policy->mirrored_sources->n; i++) {
+        const char *m = policy->mirrored_sources->v[i];
+        if (strlen(m) == n && strncasecmp(v, m, n) == 0) {
+            diag_add(diags, DIAG_ERROR, DIAG_OBJECT, "Source %s is mirrored from another "
+                     "registry: its objects are changed only by mirroring, not by updates", m);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* auth: BCRYPT-PW hashes whose cost is above the bound: every password
  * checked against one would cost 2^cost rounds. */
 static void bcrypt_cost(const rpsl_obj_t *o, const rules_policy_t *policy, diag_list_t *d)

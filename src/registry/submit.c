@@ -7,6 +7,7 @@
  * A unit may run more than once (store_write() retries it on a full map),
  * so each starts by dropping what an earlier run of it built.
  */
+#include <ctype.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,7 @@ struct submit {
     enum submit_outcome outcome;
     char *reason;
     buf_t log;                  /* more pairs of the log line */
+    strv_t mirrored;            /* the mirrored sources (rebuilt per run) */
 };
 
 /*
@@ -304,6 +306,35 @@ static int seen_record(store_txn_t *txn, const submit_t *s, const char *what, er
     return rc;
 }
 
+static int add_mirrored(const char *name, void *arg)
+{
+    strv_t *l = arg;
+    if (strv_find(l, name) < 0)
+        strv_add(l, name);
+    return 0;
+}
+
+/*
+ * The sources updates may not change (rules_source_mirrored()): those
+ * the store holds, and those the configuration's mirror lines name (a
+ * mirror not started yet is mirrored all the same), upper case.
+ * @return 0 or the store's status.
+ */
+static int mirrored_sources(store_txn_t *txn, submit_t *s, err_t *err)
+{
+    strv_free(&s->mirrored);
+    strv_init(&s->mirrored);
+    for (size_t i = 0; i < s->conf->mirror.n; i++) {
+        const char *line = s->conf->mirror.v[i];
+        char *name = xstrndup(line, strcspn(line, " "));
+        for (char *p = name; *p; p++)
+            *p = (char)toupper((unsigned char)*p);
+        add_mirrored(name, &s->mirrored);
+        free(name);
+    }
+    return store_source_each(txn, add_mirrored, &s->mirrored, err);
+}
+
 /* The update: process, ack, notifications, queue, record. */
 static int robot_unit(store_txn_t *txn, void *arg, err_t *err)
 {
@@ -317,9 +348,11 @@ static int robot_unit(store_txn_t *txn, void *arg, err_t *err)
         if (s->already_handled)
             return SUBMIT_ABORT;
 
+        if ((rc = mirrored_sources(txn, s, err)) != 0)
+            return rc;
         authz_policy_t ap = { &c->power_maintainers };
         rules_policy_t rp = { c->hierarchical_as_sets, c->source, &c->allowed_sources,
-                              c->bcrypt_max_cost, c->max_notify_values };
+                              c->bcrypt_max_cost, c->max_notify_values, &s->mirrored };
         proc_opts_t po = { c->source, s->req.now, s->req.dry_run, c->allow_override,
                            c->override_password, &ap, &rp, s->pgp, 1, c->max_passes };
         if ((rc = proc_run(txn, &po, s->upd, &s->report, err)) != 0)
@@ -661,5 +694,6 @@ void submit_free(submit_t *s)
     buf_free(&s->ack);
     buf_free(&s->ack_raw);
     buf_free(&s->log);
+    strv_free(&s->mirrored);
     free(s);
 }

@@ -224,6 +224,7 @@ int whoisd_ripe_query(whoisd_ripe_t *r, const char *line,
     out->free = ans_free;
 
     a->qenv.source = env->source;
+    a->qenv.sources = env->sources;
     a->qenv.max_objects = env->max_objects;
     a->qenv.personal_limit = env->acl != NULL ?
         whoisd_acl_remaining(env->acl, r->client, time(NULL)) : -1;

@@ -715,6 +715,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
     }
     irr_limits_t lim = { w->cf->whois_max_objects, (double)w->cf->whois_query_timeout };
     c->irr = irr_session_new(w->st, w->cf->source, w->version, &lim);
+    irr_session_sources(c->irr, &w->cf->query_sources);
     c->ripe = whoisd_ripe_new(&w->renv, c->addr);
     bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
     bufferevent_setwatermark(c->bev, EV_WRITE, OUT_LOW, 0);
@@ -836,6 +837,7 @@ int whoisd_run(whoisd_t *w, err_t *err)
     w->renv.banner.host = w->host;
     w->renv.st = w->st;
     w->renv.source = w->cf->source;
+    w->renv.sources = &w->cf->query_sources;
     w->renv.max_objects = w->cf->whois_max_objects;
     w->renv.contact = w->cf->robot_address;
     w->renv.acl = w->acl;

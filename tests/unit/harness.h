@@ -39,6 +39,13 @@ const char *harness_srcdir(void);
  */
 int harness_read_file(const char *path, buf_t *out);
 
+/**
+ * The first line of each paragraph of @out (objects of a query answer),
+ * joined by '|'; "" for none.  @return a malloc'd string (the caller
+ * frees it).
+ */
+char *harness_heads(const buf_t *out);
+
 #define HARNESS_ADD(s, fn) harness_test((s), #fn, (fn))
 
 #endif

@@ -100,6 +100,30 @@ int harness_read_file(const char *path, buf_t *out)
     return 0;
 }
 
+char *harness_heads(const buf_t *out)
+{
+    buf_t h;
+    int in_obj = 0;
+
+    buf_init(&h);
+    buf_puts(&h, "");
+    for (const char *p = out->s; p && *p; ) {
+        size_t n = strcspn(p, "\n");
+        if (n == 0) {
+            in_obj = 0;
+        } else if (!in_obj) {
+            in_obj = 1;
+            if (h.len > 0)
+                buf_putc(&h, '|');
+            buf_put(&h, p, n);
+        }
+        p += n + (p[n] == '\n');
+    }
+    char *s = xstrdup(h.s);
+    buf_free(&h);
+    return s;
+}
+
 static void rmtree(void)
 {
     char cmd[PATH_MAX + 16];

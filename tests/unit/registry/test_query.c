@@ -167,37 +167,11 @@ static int ask(store_t *st, const char *line, buf_t *out,
     return rc;
 }
 
-/** The first line of each object in @out, joined by '|'. */
-static char *heads(const buf_t *out)
-{
-    buf_t h;
-    int in_obj = 0;
-
-    buf_init(&h);
-    for (const char *p = out->s; p && *p; ) {
-        size_t n = strcspn(p, "\n");
-        if (n == 0) {
-            in_obj = 0;
-        } else if (!in_obj) {
-            in_obj = 1;
-            if (h.len > 0)
-                buf_putc(&h, '|');
-            buf_put(&h, p, n);
-        }
-        p += n + (p[n] == '\n');
-    }
-    if (h.s == NULL)
-        buf_puts(&h, "");
-    char *s = xstrdup(h.s);
-    buf_free(&h);
-    return s;
-}
-
 #define CHECK_HEADS(st, line, want) do {                                 \
         buf_t o_; query_result_t r_;                                     \
         buf_init(&o_);                                                   \
         CU_ASSERT_EQUAL(ask((st), (line), &o_, &r_), 0);                 \
-        char *h_ = heads(&o_);                                           \
+        char *h_ = harness_heads(&o_);                                   \
         if (strcmp(h_, (want)) != 0)                                     \
             fprintf(stderr, "%s: got %s\n", (line), h_);                 \
         CU_ASSERT_STRING_EQUAL(h_, (want));                              \

@@ -2,7 +2,8 @@
  * test_rules.c - the pure helpers of the business rules and the
  * authorisation module: reserved origin ASNs, the status hierarchy
  * (syntax.txt section 4), hierarchical set names (AS numbers and
- * as-block ranges: tests/unit/rpsl/test_asn.c).
+ * as-block ranges: tests/unit/rpsl/test_asn.c), the refusal of objects
+ * of a mirrored source.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "harness.h"
 #include "registry/rules.h"
 #include "rpsl/schema.h"
+#include "util/strv.h"
 
 static void test_reserved_asn(void)
 {
@@ -74,6 +76,46 @@ static void test_set_parents(void)
     set_parent("person: X\nsource: TEST\n", NULL, 0);
 }
 
+/* rules_source_mirrored() on an object whose source: is @source. */
+static int mirrored(const char *source, const strv_t *list, diag_list_t *d)
+{
+    char *text = xasprintf("person: X\nnic-hdl: X1-TEST\nsource: %s\n", source);
+    rpsl_obj_t *o = NULL;
+    rules_policy_t p;
+    memset(&p, 0, sizeof p);
+    p.source = "TEST";
+    p.mirrored_sources = list;
+    CU_ASSERT_FATAL(rpsl_parse(text, strlen(text), 1, 0, &o, NULL) == 0);
+    int r = rules_source_mirrored(o, &p, d);
+    rpsl_obj_free(o);
+    free(text);
+    return r;
+}
+
+static void test_source_mirrored(void)
+{
+    strv_t l;
+    diag_list_t d;
+    strv_init(&l);
+    diag_list_init(&d);
+    CU_ASSERT_EQUAL(mirrored("RIPE-MIRROR", NULL, &d), 0);
+    CU_ASSERT_EQUAL(mirrored("RIPE-MIRROR", &l, &d), 0);
+    strv_add(&l, "RADB");
+    strv_add(&l, "RIPE-MIRROR");
+    CU_ASSERT_EQUAL(mirrored("TEST", &l, &d), 0);
+    CU_ASSERT_EQUAL(mirrored("RIPE-MIRRORX", &l, &d), 0);
+    CU_ASSERT_EQUAL(mirrored("RIPE", &l, &d), 0);
+    CU_ASSERT_EQUAL(diag_count(&d, DIAG_ERROR), 0);
+    /* any case, a comment after it */
+    CU_ASSERT_EQUAL(mirrored("RIPE-MIRROR", &l, &d), 1);
+    CU_ASSERT_EQUAL(mirrored("ripe-Mirror", &l, &d), 1);
+    CU_ASSERT_EQUAL(mirrored("radb # Filtered", &l, &d), 1);
+    CU_ASSERT_EQUAL(diag_count(&d, DIAG_ERROR), 3);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d.v[0].text, "Source RIPE-MIRROR is mirrored"));
+    diag_list_free(&d);
+    strv_free(&l);
+}
+
 void suite_rules(void);
 void suite_rules(void)
 {
@@ -81,4 +123,5 @@ void suite_rules(void)
     HARNESS_ADD(s, test_reserved_asn);
     HARNESS_ADD(s, test_status_hierarchy);
     HARNESS_ADD(s, test_set_parents);
+    HARNESS_ADD(s, test_source_mirrored);
 }
