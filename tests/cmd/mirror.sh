@@ -2,7 +2,8 @@
 # mirror.sh - two registries on loopback: A (robot + autodbm-whoisd with
 # its NRTM server) and B, whose source AMIRROR autodbm-mirror -k keeps
 # equal to A's TEST.  B catches up from serial 0; a mail to A's robot
-# reaches B within a few seconds, a delete too; a mail of 300 objects,
+# reaches B within a few seconds and B's whoisd answers it (-s AMIRROR),
+# a delete too; a mail of 300 objects,
 # autodbm-mirror (transactions of 7) killed with SIGKILL while it
 # applies them and A's
 # whoisd restarted: after the restart B's journal has exactly A's
@@ -30,7 +31,10 @@ while [ "$PORT" = "$QPORT" ]; do PORT=$(free_port); done
 maildir_conf "$T/a/autodbm.conf" "whois_listen = 127.0.0.1:$QPORT" \
     "nrtm_listen = 127.0.0.1:$PORT" "nrtm_access = 127.0.0.1" \
     "nrtm_access_unfiltered = 127.0.0.1" "hierarchical_as_sets = no"
+BQPORT=$(free_port)
+while [ "$BQPORT" = "$QPORT" ] || [ "$BQPORT" = "$PORT" ]; do BQPORT=$(free_port); done
 maildir_conf "$T/b/autodbm.conf" "mirror = AMIRROR 127.0.0.1:$PORT TEST" \
+    "whois_listen = 127.0.0.1:$BQPORT" \
     "mirror_poll_interval = 1" "mirror_retry_min = 1" "mirror_retry_max = 2" \
     "mirror_read_timeout = 30" "lock_timeout = 30" "mirror_batch_size = 7"
 cat > "$T/fixture.rpsl" <<'EOF'
@@ -95,11 +99,20 @@ check "B: AS-MIR1 arrives within 10 s" waitfor 10 has 'as-set AS-MIR1'
 t1=$(ms)
 echo "# propagation of a create: $((t1 - t0)) ms (mail to A's robot included)"
 check "B: at serial 3" has 'serial 3'
+start "$T/b"
+BW=$pid
+check "B: its whoisd listens" wait_port "$BQPORT"
+check "B's whoisd answers -s AMIRROR AS-MIR1 with A's object" \
+    sh -c "timeout 60 python3 '$W/client.py' '$BQPORT' send '-r -s AMIRROR AS-MIR1\r\n' | grep -qx 'as-set:         AS-MIR1'"
 t0=$(ms)
 check "A: mail 2 deletes AS-MIR1 (serial 4)" robot 2 "$(asset MIR1 | sed '/^$/d'; printf 'delete: test\n')"
 check "B: AS-MIR1 is gone within 10 s" waitfor 10 sh -c "! '$T/mirrorstate' '$T/b/db' AMIRROR | grep -qx 'as-set AS-MIR1' && '$T/mirrorstate' '$T/b/db' AMIRROR | grep -qx 'serial 4'"
 t1=$(ms)
 echo "# propagation of a delete: $((t1 - t0)) ms"
+check "B's whoisd: -s AMIRROR AS-MIR1 is no longer found" \
+    sh -c "timeout 60 python3 '$W/client.py' '$BQPORT' send '-r -s AMIRROR AS-MIR1\r\n' | grep -q '^%ERROR:101: no entries found'"
+stop "$BW"
+check "B: B's whoisd stopped" test "$stop_rc" = 0
 check "B: one log line per batch (source=AMIRROR batch=3-3 ... adds=1)" \
     grep -q 'autodbm-mirror: source=AMIRROR batch=3-3 serial=3 adds=1 dels=0' "$T/b/mirror.log"
 
