@@ -25,7 +25,7 @@
  * never collide with the serials that come later by NRTM).
  *
  * Contents (named databases of one environment; each mirrored source has
- * its own set of the first seven):
+ * its own set of the first seven, and a base):
  *  - objects:  (class, upper-case primary key) -> the serial of its
  *    current journal entry (which holds the text)
  *  - inverse:  (attribute name, upper-case value, object key) -> empty
@@ -36,9 +36,12 @@
  *    domains, so that exact, one-level and all less- and more-specific
  *    look-ups are logarithmic (plus output size), never scans
  *  - journal:  serial -> (ADD|DEL, time, class, primary key, text); the
- *    serials are gapless, start at 1 and never go down
+ *    own source's serials are gapless, start at 1 and never go down
  *  - history:  object key -> serials of every version (ADD and DEL)
- *  - meta:     named counters and values (format version, ...)
+ *  - base (mirrored sources only): the dumped objects' versions, in the
+ *    journal's format, outside the journal
+ *  - meta:     named counters and values (format version, the mirrored
+ *    sources and their serials, ...)
  *  - queue, seen: the mail queue, handled mails and signatures
  * Class and attribute names, not the build's numeric ids, are what
  * reaches the disk (the exact format: include/store/internal.h, private

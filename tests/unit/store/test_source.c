@@ -5,14 +5,18 @@
  * key in two sources, look-ups that stay in their source, a mirrored
  * journal with the origin's gapped serials, serials going backwards and
  * the own source refused, dumped objects kept out of the journal, a
- * source added by another handle seen by an open read-only handle's next
- * snapshot, an aborted add, clearing, bulk loads into a mirrored source,
- * and the format 3 -> 4 upgrade.
+ * source added by another process seen by an open read-only handle's
+ * next snapshot, an aborted add, clearing, bulk loads into a mirrored
+ * source and an interrupted one, and the format 3 -> 4 upgrade.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <lmdb.h>
 
@@ -361,13 +365,42 @@ static void test_dumped_objects(void)
     free(dir);
 }
 
+/** Store unit: clear the source named by @arg. */
+static int clear_unit(store_txn_t *t, void *arg, err_t *err)
+{
+    return store_source_clear(t, arg, err);
+}
+
+/** In a child process: open the store in @dir read-write and run @ops.
+ *  @return the child's exit status (0: done). */
+static int in_child(const char *dir, const struct op *ops)
+{
+    pid_t pid = fork();
+    int status = 0;
+
+    CU_ASSERT_FATAL(pid >= 0);
+    if (pid == 0) {
+        store_t *st = NULL;
+        err_t e;
+        err_init(&e);
+        if (store_open(dir, 0, &st, &e) != 0)
+            _exit(2);
+        int rc = run_ops(st, ops);
+        store_close(st);
+        _exit(rc == 0 ? 0 : 1);
+    }
+    CU_ASSERT_FATAL(waitpid(pid, &status, 0) == pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 99;
+}
+
 static void test_visible_to_open_reader(void)
 {
-    char *dir;
-    store_t *w = new_store(&dir), *r = NULL;
+    char *dir = xasprintf("%s/db", harness_tmpdir());
+    store_t *r = NULL;
     store_txn_t *t = NULL, *old = NULL;
     buf_t b;
     err_t e;
+    struct op none[] = { { .put = AS_OWN }, { 0 } };
     struct op ops[] = {
         { .add = "LATE", .source = "LATE", .serial = 7, .put = AS_MIR },
         { 0 }
@@ -379,10 +412,13 @@ static void test_visible_to_open_reader(void)
 
     err_init(&e);
     buf_init(&b);
+    /* every write by another process, as autodbm-mirror or autodbm-load
+     * beside a running autodbm-whoisd */
+    CU_ASSERT_FATAL(in_child(dir, none) == 0);
     CU_ASSERT_FATAL(store_open(dir, STORE_RDONLY, &r, &e) == 0);
     CU_ASSERT_FATAL(store_read_begin(r, &old, &e) == 0);
     CU_ASSERT(store_txn_source(old, "LATE", &e) == ERR_NOTFOUND);
-    CU_ASSERT_FATAL(run_ops(w, ops) == 0);
+    CU_ASSERT_FATAL(in_child(dir, ops) == 0);
     /* the snapshot that began before does not see it */
     CU_ASSERT(store_txn_source(old, "LATE", &e) == ERR_NOTFOUND);
     CU_ASSERT_FATAL(store_read_begin(r, &t, &e) == 0);
@@ -391,7 +427,7 @@ static void test_visible_to_open_reader(void)
     CU_ASSERT(strstr(b.s, "MIRRORED") != NULL);
     store_read_end(t);
     /* another one while the old snapshot is still open */
-    CU_ASSERT_FATAL(run_ops(w, ops2) == 0);
+    CU_ASSERT_FATAL(in_child(dir, ops2) == 0);
     CU_ASSERT_FATAL(store_read_begin(r, &t, &e) == 0);
     CU_ASSERT(store_txn_source(t, "LATER", &e) == 0);
     CU_ASSERT(store_obj_get(t, SC_MNTNER, "M-MNT", NULL, &e) == 0);
@@ -400,10 +436,53 @@ static void test_visible_to_open_reader(void)
     CU_ASSERT_STRING_EQUAL(b.s, "LATE LATER ");
     store_read_end(t);
     CU_ASSERT(store_txn_source(old, "LATER", &e) == ERR_NOTFOUND);
+    CU_ASSERT(store_txn_source(old, NULL, &e) == 0);
+    CU_ASSERT(store_obj_get(old, SC_AUT_NUM, "AS65000", &b, &e) == 0);
     store_read_end(old);
     store_close(r);
-    store_close(w);
     buf_free(&b);
+    err_free(&e);
+    free(dir);
+}
+
+/** An unfinished bulk load into a mirrored source: that source is
+ *  refused (with the command to run), the rest of the store works, and
+ *  clearing it mends it. */
+static void test_unfinished_load(void)
+{
+    static const char *const texts[] = { AS_MIR, MNT_MIR };
+    char *dir;
+    store_t *st = new_store(&dir);
+    store_txn_t *t = NULL;
+    store_bulk_t *bk = NULL;
+    store_batch_t *b = store_batch_new();
+    err_t e;
+    struct op ops[] = { { .put = AS_OWN }, { .add = "HALF" }, { 0 } };
+
+    err_init(&e);
+    CU_ASSERT_FATAL(run_ops(st, ops) == 0);
+    CU_ASSERT_FATAL(store_bulk_begin_source(st, "HALF", 1, &bk, &e) == 0);
+    for (size_t i = 0; i < 2; i++) {
+        rpsl_obj_t *o = obj_of(texts[i]);
+        CU_ASSERT(store_batch_add(b, st, o, &e) == 0);
+        rpsl_obj_free(o);
+    }
+    CU_ASSERT_FATAL(store_bulk_put(bk, b, &e) == 0);
+    store_bulk_free(bk);                /* interrupted */
+    store_close(st);
+    CU_ASSERT_FATAL(store_open(dir, 0, &st, &e) == 0);   /* store opens */
+    CU_ASSERT_FATAL(store_read_begin(st, &t, &e) == 0);
+    CU_ASSERT(store_obj_get(t, SC_AUT_NUM, "AS65000", NULL, &e) == 0);
+    CU_ASSERT(store_txn_source(t, "HALF", &e) == ERR_STORE);
+    CU_ASSERT(strstr(err_text(&e), "--source HALF --replace") != NULL);
+    store_read_end(t);
+    CU_ASSERT_FATAL(store_write(st, clear_unit, "HALF", &e) == 0);
+    CU_ASSERT_FATAL(store_read_begin(st, &t, &e) == 0);
+    CU_ASSERT(store_txn_source(t, "HALF", &e) == 0);
+    CU_ASSERT(store_count(t, -1) == 0);
+    store_read_end(t);
+    store_close(st);
+    store_batch_free(b);
     err_free(&e);
     free(dir);
 }
@@ -449,12 +528,6 @@ static void test_abort_and_clear(void)
     buf_free(&b);
     err_free(&e);
     free(dir);
-}
-
-/** Store unit: clear the source named by @arg. */
-static int clear_unit(store_txn_t *t, void *arg, err_t *err)
-{
-    return store_source_clear(t, arg, err);
 }
 
 static void test_clear(void)
@@ -654,6 +727,7 @@ void suite_source(void)
     HARNESS_ADD(s, test_mirrored_journal);
     HARNESS_ADD(s, test_dumped_objects);
     HARNESS_ADD(s, test_visible_to_open_reader);
+    HARNESS_ADD(s, test_unfinished_load);
     HARNESS_ADD(s, test_abort_and_clear);
     HARNESS_ADD(s, test_clear);
     HARNESS_ADD(s, test_bulk_source);
