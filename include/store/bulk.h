@@ -84,6 +84,19 @@ int store_bulk_begin(store_t *st, time_t when, store_bulk_t **out,
                      err_t *err);
 
 /**
+ * As store_bulk_begin(), into source @source: NULL or "" the own source,
+ * else a mirrored source (store_source_add; case-insensitive).  Into a
+ * mirrored source the objects are dumped ones: they take no journal
+ * serials (store_txn_source in store/store.h says where they go); a load
+ * into an empty mirrored source that is not finished marks that source
+ * only (store_txn_source refuses it until it is loaded again after
+ * store_source_clear), not the whole store.
+ * @return 0; ERR_NOTFOUND (no such mirrored source), ERR_TEMP, ERR_STORE.
+ */
+int store_bulk_begin_source(store_t *st, const char *source, time_t when,
+                            store_bulk_t **out, err_t *err);
+
+/**
  * Write the objects of batch @b (in its order).  @b may be cleared or
  * freed on return.
  * @return 0; ERR_TEMP / ERR_STORE when the store cannot be written (then

@@ -20,20 +20,25 @@
  *              an object, computed without a transaction  (bulk.h)
  *   journal.c  the journal and object history: appending, reading, the
  *              journal iterator, keys ever used           (journal.h)
+ *   source.c   mirrored sources: their records and databases, selecting
+ *              a transaction's source, serials            (store.h)
  *   bulk.c     bulk loads                                 (bulk.h)
  *   queue.c    the outgoing mail queue                    (queue.h)
  *   seen.c     handled mails and signatures used          (seen.h)
  *
- * Prefixes: store_env_, store_obj_, store_addr_, store_batch_ and
- * store_journal_, each named after the file that defines it.
+ * Prefixes: store_env_, store_obj_, store_addr_, store_batch_,
+ * store_journal_ and store_source_, each named after the file that
+ * defines it.
  *
  * Names: what a file offers the other files is declared below and named
  * after that file: store_env_* (env.c), store_obj_* (obj.c),
  * store_addr_* (addr.c), store_batch_* (batch.c), store_journal_*
- * (journal.c).  The small inline helpers at the end (put_be64,
- * get_be64, put_upper, is_addr_class) belong to no file.
+ * (journal.c), store_source_* (source.c).  The small inline helpers at
+ * the end (put_be64, get_be64, put_upper, is_addr_class) belong to no
+ * file.
  *
- * On-disk format 3.  One LMDB environment holds these named databases:
+ * On-disk format 4.  One LMDB environment holds these named databases
+ * (the registry's own source's set; mirrored sources: below):
  *
  *   objects      okey -> serial (8 bytes BE) of the object's current
  *                journal entry, which holds its text (RPSL_PRINT_DISPLAY
@@ -57,7 +62,13 @@
  *   meta         name -> blob ("store.format" = 4 bytes BE, the format;
  *                "store.queue.next" = 8 bytes BE, the next queue id;
  *                "store.bulk" present while a bulk load into an empty
- *                store is unfinished: such a store is refused)
+ *                store is unfinished: such a store is refused;
+ *                "store.sources" = 4 bytes BE, the number of mirrored
+ *                sources; "store.source.NAME" = 8 bytes BE per mirrored
+ *                source NAME, the serial it is up to
+ *                (store_source_serial_set); "store.bulk.NAME" present
+ *                while a bulk load into the empty mirrored source NAME is
+ *                unfinished: that source is refused)
  *   queue        id (8 bytes BE) -> recipient NUL message
  *   seen         mail id (first maxkey bytes) -> outcome record; the
  *                robot's ids (src/robot/robot.c) are "mail:" + SHA-256 hex of
@@ -68,6 +79,29 @@
  *                "limit") and "fnv:..." for mails without a Message-ID;
  *                such records are read as they are, no conversion (the
  *                format stays 3).  "sig:" keys: store_sig_put().
+ *
+ * Mirrored sources (format 4).  Each mirrored source NAME (upper case,
+ * [A-Z0-9_-], 1..64 characters; at most STORE_MAX_SOURCES) has its own
+ * set of the data databases above, named "<db>@NAME": objects@NAME,
+ * inverse@NAME, lookup@NAME, addr_start@NAME, addr_bucket@NAME,
+ * journal@NAME, history@NAME, in the formats above, plus
+ *   base@NAME    serial (8 bytes BE, >= 2^63) -> a journal entry (same
+ *                value format as journal)                    (MDB_APPEND)
+ * meta, queue and seen are global.  The journal of a mirrored source
+ * holds only what came by NRTM, under the origin's serials (strictly
+ * increasing, gaps allowed: store_txn_next_serial).  Objects that came
+ * without a serial, from a dump (autodbm-load --source), are written to
+ * base@NAME instead, under serials from 2^63 + 1 up (STORE_BASE_BIT):
+ * the objects and history entries point at them exactly as at journal
+ * serials (store_journal_get reads either database by the bit), but they
+ * never appear in the journal, so they can never collide with a serial
+ * the origin sends later, and NRTM (which walks the journal) never serves
+ * them.  When an NRTM ADD or DEL replaces a dumped object, its base entry
+ * stays (its history refers to it).
+ *
+ * Format 3 is format 4 without mirrored sources (no "@" databases, no
+ * source meta records): store_open() reads it as it is read-only and
+ * upgrades it in place read-write, which only writes the format number.
  *
  * An object key (okey) is the class code byte, the upper-case primary key
  * and a terminating NUL byte, so a key taken from the map is already a C
@@ -105,20 +139,46 @@
 #include "store/store.h"
 
 /** The on-disk format written in meta "store.format". */
-#define STORE_FORMAT 3
+#define STORE_FORMAT 4
+/** The older format still read (read-only) and upgraded (read-write). */
+#define STORE_FORMAT_OLD 3
 /** Meta value present while a bulk load into an empty store is unfinished. */
 #define STORE_META_BULK "store.bulk"
 /** Name of the format meta value. */
 #define STORE_META_FORMAT "store.format"
 /** Name of the meta value holding the next mail queue id. */
 #define STORE_META_QUEUE "store.queue.next"
+/** Prefix of the meta records of mirrored sources ("store.source.NAME"). */
+#define STORE_META_SOURCE "store.source."
+/** Meta value: the number of mirrored sources (4 bytes BE). */
+#define STORE_META_NSOURCES "store.sources"
+/** Prefix of the meta mark of an unfinished bulk load into a mirrored
+ *  source ("store.bulk.NAME"). */
+#define STORE_META_BULK_SOURCE "store.bulk."
+/** Most mirrored sources in one store (each has SRC_DB_COUNT databases). */
+#define STORE_MAX_SOURCES 64
+/** Longest mirrored source name. */
+#define STORE_SOURCE_NAME_MAX 64
+/** Serials with this bit are those of dumped objects of a mirrored
+ *  source, kept in its base database (never in its journal). */
+#define STORE_BASE_BIT ((uint64_t)1 << 63)
 /** Largest address key: code af len net lo ~hi for IPv6. */
 #define AKEY_MAX (3 + 3 * 16)
 
 /** The named databases (their names and flags: db_defs[] in env.c). */
 enum db_id {
     DB_OBJECTS, DB_INVERSE, DB_LOOKUP, DB_ADDR_START, DB_ADDR_BUCKET,
-    DB_JOURNAL, DB_HISTORY, DB_META, DB_QUEUE, DB_SEEN, DB__COUNT
+    DB_JOURNAL, DB_HISTORY, DB_BASE, DB_META, DB_QUEUE, DB_SEEN, DB__COUNT
+};
+
+/** The databases each source has, DB_OBJECTS up to DB_BASE (the own
+ *  source has no base: its dbi[DB_BASE] is never used). */
+#define SRC_DB_COUNT (DB_BASE + 1)
+
+/** A mirrored source whose databases this process has opened. */
+struct store_src {
+    char name[STORE_SOURCE_NAME_MAX + 1];   /**< upper case */
+    MDB_dbi dbi[SRC_DB_COUNT];
 };
 
 /** The store handle (store_t), set up by store_open_size(). */
@@ -134,6 +194,12 @@ struct store {
     uint8_t code_of[SC__COUNT]; /**< class id -> disk code */
     int cls_of[256];            /**< disk code -> class id, -1 if none */
     int lockfd;                 /**< writer lock file (store_lock), or -1 */
+    struct store_src *src;      /**< mirrored sources with open handles */
+    size_t nsrc;                /**< entries of src */
+    size_t nsrc_committed;      /**< of those, the ones whose handles are
+                                     not private to the open write
+                                     transaction (they survive its abort) */
+    size_t capsrc;
 };
 
 /** A transaction (store_txn_t): made by store_write(), store_read_begin(). */
@@ -142,7 +208,17 @@ struct store_txn {
     MDB_txn *txn;
     int rdonly;
     int map_full;               /**< an operation hit MDB_MAP_FULL */
-    uint64_t next_serial;       /**< next journal serial, 0 = not loaded */
+    uint64_t next_serial;       /**< next journal serial, 0 = not loaded
+                                     (own source) */
+    MDB_dbi dbi[DB__COUNT];     /**< the databases of the selected source
+                                     and the global ones */
+    int src;                    /**< selected source: -1 own, else an
+                                     index of st->src */
+    uint64_t pending_serial;    /**< mirrored: the serial the next journal
+                                     entry gets (store_txn_next_serial),
+                                     0 = none: it goes to the base */
+    uint64_t next_base;         /**< mirrored: next base serial, 0 = not
+                                     loaded */
     MDB_cursor *cur[DB__COUNT]; /**< cached cursors, opened on demand */
     int busy[DB__COUNT];        /**< cached cursor in use */
     buf_t okey;                 /**< object key being written */
@@ -181,6 +257,59 @@ int store_env_cur_acquire(store_txn_t *t, int db, MDB_cursor **c,
 
 /** Give back a cursor from store_env_cur_acquire().  NULL is accepted. */
 void store_env_cur_release(store_txn_t *t, int db, MDB_cursor *c);
+
+/* ---------------------------------------------------------------------
+ * source.c: mirrored sources (the handles, selecting, load marks)
+ */
+
+/**
+ * The number of mirrored sources recorded in the store (meta
+ * "store.sources"; 0 when absent).
+ * @return 0, ERR_STORE, ERR_TEMP.
+ */
+int store_source_recorded(const store_t *st, MDB_txn *txn, size_t *n,
+                          err_t *err);
+
+/**
+ * Open in @txn the databases of every recorded mirrored source that
+ * st->src does not have yet and add them there (they are private to
+ * @txn until it commits: call store_source_txn_end() when it ends).
+ * @return 0, ERR_STORE (a source without its databases), ERR_TEMP.
+ */
+int store_source_open_all(store_t *st, MDB_txn *txn, err_t *err);
+
+/**
+ * A transaction that may have opened source handles ended: keep them
+ * (@committed) or forget those it opened (LMDB closed them).
+ */
+void store_source_txn_end(store_t *st, int committed);
+
+/** Select the own source's databases in a new transaction wrapper. */
+void store_source_txn_init(store_txn_t *t);
+
+/**
+ * store_txn_source(), but with @force also a source whose bulk load is
+ * unfinished (for that load itself, bulk.c).
+ * @return 0, ERR_NOTFOUND, ERR_STORE, ERR_USAGE, ERR_TEMP.
+ */
+int store_source_select(store_txn_t *t, const char *source, int force,
+                        err_t *err);
+
+/**
+ * The last key (a serial) of database @db (DB_JOURNAL or DB_BASE) of the
+ * selected source, 0 if empty.
+ * @return 0, ERR_STORE, ERR_TEMP.
+ */
+int store_source_last(store_txn_t *t, int db, uint64_t *last, err_t *err);
+
+/**
+ * Set (@on) or clear the mark of an unfinished bulk load of the selected
+ * source: STORE_META_BULK for the own source (the whole store is refused
+ * while it is set), "store.bulk.NAME" for a mirrored one (that source is
+ * refused by store_txn_source).
+ * @return 0, ERR_TEMP, ERR_STORE.
+ */
+int store_source_mark(store_txn_t *t, int on, err_t *err);
 
 /* ---------------------------------------------------------------------
  * batch.c: prepared objects

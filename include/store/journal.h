@@ -5,8 +5,14 @@
  * Every change store_obj_put() or store_obj_del() makes is one journal
  * entry: a serial, ADD (created or modified: the new text) or DEL
  * (deleted: the text it had), the time, the class and primary key.
- * Serials start at 1, go up by one per entry, never go down and have no
- * gaps; the journal is never cut.  This is what NRTM serves: a mirror
+ * Each source has its own journal; every function here works on the
+ * source selected on the transaction (store_txn_source in
+ * store/store.h).  The own source's serials start at 1, go up by one per
+ * entry, never go down and have no gaps; a mirrored source's are its
+ * origin's (store_txn_next_serial: strictly increasing, gaps allowed),
+ * and its objects loaded from a dump have no journal entry (their
+ * history shows them with a serial of 2^63 or more, which
+ * store_journal_get also reads).  The journal is never cut.  This is what NRTM serves: a mirror
  * asks for the entries from a serial on, and the server walks them with
  * the iterator below (store_journal_open / _next / _close) inside one read
  * snapshot, in memory that does not depend on how many there are.

@@ -10,7 +10,22 @@
  *   store/queue.h    the outgoing mail queue
  *   store/seen.h     handled mails and signatures used (replays)
  *
- * Contents (named databases of one environment):
+ * Sources: the store holds the objects of several sources.  The
+ * registry's own (authoritative: written by the robot) is selected by
+ * default; each MIRRORED source (another registry's, written only by the
+ * mirror client and autodbm-load) has its own objects, indexes, journal
+ * and history, so one key may exist in several sources at once.  A
+ * transaction works on one source at a time, chosen with
+ * store_txn_source(); every object, look-up, journal and history
+ * function below and in store/journal.h works on the selected source.
+ * The own source's journal serials are gapless from 1; a mirrored
+ * source's journal keeps the serials of its origin (strictly increasing,
+ * gaps allowed: store_txn_next_serial), and objects loaded into it from
+ * a dump take no journal serial at all (they are kept apart, so they
+ * never collide with the serials that come later by NRTM).
+ *
+ * Contents (named databases of one environment; each mirrored source has
+ * its own set of the first seven):
  *  - objects:  (class, upper-case primary key) -> the serial of its
  *    current journal entry (which holds the text)
  *  - inverse:  (attribute name, upper-case value, object key) -> empty
@@ -46,7 +61,9 @@
  * (meta holds the format that store_open checks); src/store/obj.c has
  * store_obj_* and the object look-ups named for what they search:
  * store_inverse, store_lookup, store_each, store_count; src/store/addr.c
- * has store_addr.
+ * has store_addr; src/store/source.c has store_source_* and the two
+ * functions that set up a transaction's source, store_txn_source and
+ * store_txn_next_serial.
  */
 #ifndef AUTODBM_STORE_H
 #define AUTODBM_STORE_H
@@ -156,6 +173,94 @@ int store_read_begin(store_t *st, store_txn_t **txn, err_t *err);
 
 /** End a read-only snapshot.  NULL is accepted. */
 void store_read_end(store_txn_t *txn);
+
+/* ---------------------------------------------------------------------
+ * Sources
+ */
+
+/**
+ * Select the source the following calls on @txn work on: objects,
+ * look-ups, store_each/store_count, the journal (range, get, walks),
+ * history and keys used.  A new transaction works on the own source.
+ * @param txn     a read or write transaction, with no journal walk open
+ * @param source  NULL or "": the registry's own source; else the name of
+ *                a mirrored source (case-insensitive)
+ * @return 0; ERR_NOTFOUND: no such mirrored source in this transaction's
+ *         snapshot (also for a name that cannot be one); ERR_STORE: the
+ *         source's load was interrupted (the message says the command to
+ *         run) or LMDB failed; ERR_USAGE: a journal walk is open on @txn.
+ */
+int store_txn_source(store_txn_t *txn, const char *source, err_t *err);
+
+/**
+ * The mirrored source @txn works on (upper case; valid while @txn
+ * lives), or NULL for the own source.
+ */
+const char *store_txn_source_name(const store_txn_t *txn);
+
+/**
+ * Create mirrored source @name (write transactions): its databases and
+ * its record (serial 0).  Does not select it.  An already open read-only
+ * handle (another process's too) sees it from its next snapshot on.
+ * @param name  1 to 64 of A-Z, 0-9, _ and - (lower case letters are
+ *              taken as upper case)
+ * @return 0, also if it already exists; ERR_USAGE for a bad name, a read
+ *         transaction, or more than 64 mirrored sources; ERR_TEMP,
+ *         ERR_STORE.
+ */
+int store_source_add(store_txn_t *txn, const char *name, err_t *err);
+
+/**
+ * Call @fn for every mirrored source of @txn's snapshot, upper case, in
+ * name order (the own source is not one of them).
+ * @return 0, @fn's non-zero value, ERR_STORE, ERR_TEMP.
+ */
+int store_source_each(store_txn_t *txn,
+                      int (*fn)(const char *name, void *arg),
+                      void *arg, err_t *err);
+
+/**
+ * The serial the selected MIRRORED source is up to (0: none yet): what
+ * autodbm-mirror asks for next is this + 1.  store_source_serial_set
+ * records it (write transactions: autodbm-load --serial, autodbm-mirror
+ * after a batch, with the last serial of the %START range); it is not
+ * checked against the journal (store_txn_next_serial is).
+ * @return 0; ERR_USAGE on the own source, in a read transaction (_set),
+ *         or a serial of 2^63 or more (_set); ERR_TEMP, ERR_STORE.
+ */
+int store_source_serial_get(store_txn_t *txn, uint64_t *serial,
+                            err_t *err);
+int store_source_serial_set(store_txn_t *txn, uint64_t serial,
+                            err_t *err);
+
+/**
+ * Mirrored sources only: the journal serial the NEXT store_obj_put or
+ * store_obj_del on @txn records (the serial of the NRTM ADD or DEL).  It
+ * applies to that one call; a put or delete on a mirrored source without
+ * it is a DUMPED object's: kept outside the journal (not walked by
+ * store_journal_open, not counted by store_journal_range), with a serial
+ * of 2^63 or more in its history.
+ * @param serial  greater than the source's last journal serial, less
+ *                than 2^63
+ * @return 0; ERR_USAGE: the own source, a read transaction, a serial not
+ *         greater than the last one (going backwards or repeated) or out
+ *         of range; ERR_TEMP, ERR_STORE.
+ */
+int store_txn_next_serial(store_txn_t *txn, uint64_t serial, err_t *err);
+
+/**
+ * Empty the selected MIRRORED source (write transactions): its objects,
+ * indexes, journal, history and dumped objects; its serial goes back to
+ * 0 and the mark of an interrupted load is cleared.  The source stays.
+ * Nothing else may be in progress on @txn (no journal walk).
+ * @return 0; ERR_USAGE (own source, read transaction, walk open);
+ *         ERR_TEMP, ERR_STORE.
+ */
+int store_source_clear(store_txn_t *txn, err_t *err);
+
+/* ---------------------------------------------------------------------
+ * Objects
+ */
 
 /**
  * Fetch the current object (class @cls, primary key @pkey, any case).

@@ -78,6 +78,7 @@ struct ixcol {
 
 struct store_bulk {
     store_t *st;
+    char *source;           /**< the mirrored source, NULL: the own */
     time_t when;
     int fresh;              /**< the store was empty: collect, then append */
     size_t count;           /**< objects written */
@@ -246,21 +247,30 @@ static int bent_cmp(const void *pa, const void *pb, void *arg)
     return (a->obj > b->obj) - (a->obj < b->obj);
 }
 
-/** Store unit of store_bulk_begin(): is the store empty? Mark it. */
+/** Select the source of the load in a unit's transaction @t. */
+static int bulk_source(store_txn_t *t, const store_bulk_t *bk, err_t *err)
+{
+    return bk->source == NULL ? 0
+                              : store_source_select(t, bk->source, 1, err);
+}
+
+/** Store unit of store_bulk_begin(): is the source empty? Mark it. */
 static int bulk_begin_unit(store_txn_t *t, void *arg, err_t *err)
 {
-    static const int data_dbs[] = {
-        DB_OBJECTS, DB_INVERSE, DB_LOOKUP, DB_ADDR_START, DB_ADDR_BUCKET,
-        DB_JOURNAL, DB_HISTORY
-    };
     store_bulk_t *bk = arg;
     MDB_stat ms;
-    MDB_val k, v;
     int rc;
 
+    rc = bulk_source(t, bk, err);
+    if (rc)
+        return rc;
     bk->fresh = 1;
-    for (size_t i = 0; i < sizeof data_dbs / sizeof data_dbs[0]; i++) {
-        rc = mdb_stat(t->txn, t->st->dbi[data_dbs[i]], &ms);
+    /* the data databases: objects up to history, and a mirrored
+     * source's base */
+    for (int db = 0; db < SRC_DB_COUNT; db++) {
+        if (db == DB_BASE && bk->source == NULL)
+            continue;
+        rc = mdb_stat(t->txn, t->dbi[db], &ms);
         if (rc)
             return store_env_fail(t, err, rc, "stat");
         if (ms.ms_entries > 0)
@@ -268,18 +278,19 @@ static int bulk_begin_unit(store_txn_t *t, void *arg, err_t *err)
     }
     if (!bk->fresh)
         return 0;
-    k.mv_data = (void *)STORE_META_BULK;
-    k.mv_size = strlen(STORE_META_BULK);
-    v.mv_data = (void *)"1";
-    v.mv_size = 1;
-    rc = mdb_put(t->txn, t->st->dbi[DB_META], &k, &v, 0);
-    if (rc)
-        return store_env_fail(t, err, rc, "mark bulk load");
-    return 0;
+    /* a mirrored source's dump goes to its base (store/internal.h) */
+    bk->first = bk->source != NULL ? STORE_BASE_BIT + 1 : 1;
+    return store_source_mark(t, 1, err);
 }
 
 int store_bulk_begin(store_t *st, time_t when, store_bulk_t **out,
                      err_t *err)
+{
+    return store_bulk_begin_source(st, NULL, when, out, err);
+}
+
+int store_bulk_begin_source(store_t *st, const char *source, time_t when,
+                            store_bulk_t **out, err_t *err)
 {
     store_bulk_t *bk;
     int rc;
@@ -287,6 +298,7 @@ int store_bulk_begin(store_t *st, time_t when, store_bulk_t **out,
     *out = NULL;
     bk = xcalloc(1, sizeof *bk);
     bk->st = st;
+    bk->source = source != NULL && *source ? xstrdup(source) : NULL;
     bk->when = when;
     bk->first = 1;
     buf_init(&bk->okeys.keys);
@@ -306,6 +318,7 @@ void store_bulk_free(store_bulk_t *bk)
 {
     if (bk == NULL)
         return;
+    free(bk->source);
     bcol_free(&bk->okeys);
     buf_free(&bk->okr);
     free(bk->okr_off);
@@ -334,10 +347,13 @@ struct bulk_unit {
 static int bulk_put_unit(store_txn_t *t, void *arg, err_t *err)
 {
     struct bulk_unit *u = arg;
+    int rc = bulk_source(t, u->bk, err);
 
+    if (rc)
+        return rc;
     for (size_t i = 0; i < u->b->n; i++) {
-        int rc = store_obj_rec_put(t, u->b, &u->b->v[i], u->bk->when, NULL,
-                                   err);
+        rc = store_obj_rec_put(t, u->b, &u->b->v[i], u->bk->when, NULL,
+                               err);
         if (rc)
             return rc;
     }
@@ -349,12 +365,17 @@ static int bulk_journal_unit(store_txn_t *t, void *arg, err_t *err)
 {
     struct bulk_unit *u = arg;
     uint64_t serial = u->bk->first + u->bk->count;
+    /* a mirrored source's dumped objects go to its base */
+    int db = u->bk->source != NULL ? DB_BASE : DB_JOURNAL;
     uint8_t sk[8], tb[8];
     MDB_cursor *c = NULL;
     MDB_val k, v;
     int rc;
 
-    rc = store_env_cur_acquire(t, DB_JOURNAL, &c, err);
+    rc = bulk_source(t, u->bk, err);
+    if (rc)
+        return rc;
+    rc = store_env_cur_acquire(t, db, &c, err);
     if (rc)
         return rc;
     put_be64(tb, (uint64_t)(int64_t)u->bk->when);
@@ -376,7 +397,7 @@ static int bulk_journal_unit(store_txn_t *t, void *arg, err_t *err)
         memcpy((uint8_t *)v.mv_data + 1, tb, 8);
         memcpy((uint8_t *)v.mv_data + 9, base, r->oklen + r->tlen);
     }
-    store_env_cur_release(t, DB_JOURNAL, c);
+    store_env_cur_release(t, db, c);
     return rc;
 }
 
@@ -478,7 +499,9 @@ static int bulk_objects_unit(store_txn_t *t, void *arg, err_t *err)
     MDB_val k, v;
     int rc;
 
-    rc = store_env_cur_acquire(t, DB_HISTORY, &ch, err);
+    rc = bulk_source(t, u->bk, err);
+    if (rc == 0)
+        rc = store_env_cur_acquire(t, DB_HISTORY, &ch, err);
     if (rc == 0)
         rc = store_env_cur_acquire(t, DB_OBJECTS, &co, err);
     for (size_t i = u->from; rc == 0 && i < u->to; i++) {
@@ -522,7 +545,9 @@ static int bulk_index_unit(store_txn_t *t, void *arg, err_t *err)
     MDB_val k, v;
     int rc;
 
-    rc = store_env_cur_acquire(t, u->db, &cur, err);
+    rc = bulk_source(t, bk, err);
+    if (rc == 0)
+        rc = store_env_cur_acquire(t, u->db, &cur, err);
     for (size_t i = u->from; rc == 0 && i < u->to; i++) {
         const struct ikey *ik = &c->keys[c->order[c->ent[i] >> 32]];
         uint32_t rank = (uint32_t)c->ent[i];
@@ -582,16 +607,12 @@ static int bulk_chunks(store_bulk_t *bk, store_unit_fn fn,
 /** Store unit: clear the bulk load mark. */
 static int bulk_unmark_unit(store_txn_t *t, void *arg, err_t *err)
 {
-    MDB_val k;
-    int rc;
+    const store_bulk_t *bk = arg;
+    int rc = bulk_source(t, bk, err);
 
-    (void)arg;
-    k.mv_data = (void *)STORE_META_BULK;
-    k.mv_size = strlen(STORE_META_BULK);
-    rc = mdb_del(t->txn, t->st->dbi[DB_META], &k, NULL);
-    if (rc && rc != MDB_NOTFOUND)
-        return store_env_fail(t, err, rc, "unmark bulk load");
-    return 0;
+    if (rc)
+        return rc;
+    return store_source_mark(t, 0, err);
 }
 
 /**
@@ -846,7 +867,7 @@ static int bulk_finish(store_bulk_t *bk, err_t *err)
     pthread_cond_destroy(&so.cv);
     free(rank);
     if (rc == 0)
-        rc = store_write(bk->st, bulk_unmark_unit, NULL, err);
+        rc = store_write(bk->st, bulk_unmark_unit, bk, err);
     return rc;
 }
 

@@ -36,6 +36,7 @@
 #include "rpsl/schema.h"
 #include "store/bulk.h"
 #include "store/internal.h"
+#include "util/msg.h"
 
 /** Default map size of store_open(): 1 GiB. */
 #define STORE_DEFAULT_MAPSIZE ((size_t)1 << 30)
@@ -54,6 +55,7 @@ static const struct db_def {
     { "addr_bucket", MDB_DUPSORT },
     { "journal", 0 },
     { "history", MDB_DUPSORT | MDB_DUPFIXED },
+    { "base", 0 },          /* mirrored sources only (source.c) */
     { "meta", 0 },
     { "queue", 0 },
     { "seen", 0 }
@@ -125,6 +127,7 @@ static store_txn_t *txn_new(store_t *st, MDB_txn *txn, int rdonly)
     t->st = st;
     t->txn = txn;
     t->rdonly = rdonly;
+    store_source_txn_init(t);
     buf_init(&t->okey);
     buf_init(&t->key);
     buf_init(&t->text);
@@ -163,11 +166,11 @@ int store_env_cur_acquire(store_txn_t *t, int db, MDB_cursor **c, err_t *err)
     int rc;
 
     if (t->cur[db] == NULL) {
-        rc = mdb_cursor_open(t->txn, t->st->dbi[db], &t->cur[db]);
+        rc = mdb_cursor_open(t->txn, t->dbi[db], &t->cur[db]);
         if (rc)
             return store_env_fail(t, err, rc, "cursor open");
     } else if (t->busy[db]) {
-        rc = mdb_cursor_open(t->txn, t->st->dbi[db], c);
+        rc = mdb_cursor_open(t->txn, t->dbi[db], c);
         if (rc)
             return store_env_fail(t, err, rc, "cursor open");
         return 0;
@@ -263,6 +266,7 @@ static int begin(store_t *st, unsigned flags, MDB_txn **txn, err_t *err)
 static int open_dbis(store_t *st, err_t *err)
 {
     int rdonly = (st->flags & STORE_RDONLY) != 0;
+    int upgraded = 0;
     MDB_txn *txn = NULL;
     int rc = 0;
 
@@ -274,6 +278,8 @@ static int open_dbis(store_t *st, err_t *err)
         if (rc)
             return rc;
         for (int i = 0; i < DB__COUNT; i++) {
+            if (i == DB_BASE)   /* the own source has none */
+                continue;
             rc = mdb_dbi_open(txn, db_defs[i].name,
                               db_defs[i].flags | (rdonly ? 0 : MDB_CREATE),
                               &st->dbi[i]);
@@ -289,10 +295,23 @@ static int open_dbis(store_t *st, err_t *err)
         k.mv_size = strlen(STORE_META_FORMAT);
         rc = mdb_get(txn, st->dbi[DB_META], &k, &v);
         if (rc == 0) {
-            if (v.mv_size != sizeof fmt || memcmp(v.mv_data, fmt, sizeof fmt)) {
+            uint8_t old[4] = { 0, 0, 0, STORE_FORMAT_OLD };
+            if (v.mv_size == sizeof old && !memcmp(v.mv_data, old, sizeof old)
+                && !rdonly) {
+                /* format 3 is format 4 without mirrored sources */
+                v.mv_data = fmt;
+                v.mv_size = sizeof fmt;
+                rc = mdb_put(txn, st->dbi[DB_META], &k, &v, 0);
+                if (rc)
+                    goto lmdb_fail;
+                upgraded = 1;
+            } else if (v.mv_size != sizeof fmt ||
+                       (memcmp(v.mv_data, fmt, sizeof fmt) &&
+                        memcmp(v.mv_data, old, sizeof old))) {
                 rc = err_set(err, ERR_STORE, "store: unsupported store "
-                             "format (this build reads format %d)",
-                             STORE_FORMAT);
+                             "format (this build reads format %d and "
+                             "upgrades format %d)", STORE_FORMAT,
+                             STORE_FORMAT_OLD);
                 goto abort;
             }
             k.mv_data = (void *)STORE_META_BULK;
@@ -329,6 +348,13 @@ static int open_dbis(store_t *st, err_t *err)
         }
         if (rc)
             return store_env_fail(NULL, err, rc, "open databases");
+        if (upgraded) {
+            const char *dir = NULL;
+            if (mdb_env_get_path(st->env, &dir) != 0 || dir == NULL)
+                dir = "?";
+            msg_info("store: %s upgraded from format %d to format %d", dir,
+                     STORE_FORMAT_OLD, STORE_FORMAT);
+        }
         return 0;
 
     lmdb_fail:
@@ -412,7 +438,8 @@ int store_open_size(const char *dir, unsigned flags, size_t mapsize,
         rc = store_env_fail(NULL, err, rc, "create environment");
         goto leave;
     }
-    rc = mdb_env_set_maxdbs(st->env, DB__COUNT + 4);
+    rc = mdb_env_set_maxdbs(st->env, DB__COUNT + 4 +
+                            SRC_DB_COUNT * STORE_MAX_SOURCES);
     if (rc == 0)
         rc = mdb_env_set_mapsize(st->env, mapsize);
     if (rc) {
@@ -454,6 +481,7 @@ int store_open_size(const char *dir, unsigned flags, size_t mapsize,
 leave:
     if (st->env != NULL)
         mdb_env_close(st->env);
+    free(st->src);
     free(st);
     return rc;
 }
@@ -470,6 +498,7 @@ void store_close(store_t *st)
     mdb_env_close(st->env);
     if (st->lockfd >= 0)
         close(st->lockfd);      /* releases the writer lock */
+    free(st->src);
     free(st);
 }
 
@@ -541,14 +570,25 @@ int store_write(store_t *st, store_unit_fn fn, void *arg, err_t *err)
     if (st->flags & STORE_RDONLY)
         return err_set(err, ERR_USAGE, "store: opened read-only");
     for (int tries = 0; tries < STORE_MAX_RETRIES; tries++) {
+        size_t nsrc;
         rc = begin(st, 0, &txn, err);
         if (rc)
             return rc;
+        /* the handles of sources other processes added */
+        rc = store_source_recorded(st, txn, &nsrc, err);
+        if (rc == 0 && nsrc != st->nsrc)
+            rc = store_source_open_all(st, txn, err);
+        if (rc) {
+            mdb_txn_abort(txn);
+            store_source_txn_end(st, 0);
+            return rc;
+        }
         t = txn_new(st, txn, 0);
         rc = fn(t, arg, err);
         txn_close_cursors(t);
         if (t->map_full) {
             mdb_txn_abort(txn);
+            store_source_txn_end(st, 0);
             txn_free(t);
             err_free(err);
             rc = grow_map(st, err);
@@ -558,11 +598,13 @@ int store_write(store_t *st, store_unit_fn fn, void *arg, err_t *err)
         }
         if (rc) {
             mdb_txn_abort(txn);
+            store_source_txn_end(st, 0);
             txn_free(t);
             return rc;
         }
         txn_free(t);
         rc = mdb_txn_commit(txn);
+        store_source_txn_end(st, rc == 0);
         if (rc == MDB_MAP_FULL) {
             rc = grow_map(st, err);
             if (rc)
@@ -576,15 +618,59 @@ int store_write(store_t *st, store_unit_fn fn, void *arg, err_t *err)
     return err_set(err, ERR_TEMP, "store: cannot make the map large enough");
 }
 
-int store_read_begin(store_t *st, store_txn_t **txn, err_t *err)
+/**
+ * Open, in a read transaction of their own that commits (which makes
+ * the handles the process's), the databases of the mirrored sources
+ * recorded in the store that this process has not opened yet.
+ * @return 0, ERR_TEMP, ERR_STORE.
+ */
+static int open_sources(store_t *st, err_t *err)
 {
     MDB_txn *mt = NULL;
     int rc;
 
-    *txn = NULL;
     rc = begin(st, MDB_RDONLY, &mt, err);
     if (rc)
         return rc;
+    rc = store_source_open_all(st, mt, err);
+    if (rc) {
+        mdb_txn_abort(mt);
+        store_source_txn_end(st, 0);
+        return rc;
+    }
+    rc = mdb_txn_commit(mt);
+    store_source_txn_end(st, rc == 0);
+    if (rc)
+        return store_env_fail(NULL, err, rc, "open sources");
+    return 0;
+}
+
+int store_read_begin(store_t *st, store_txn_t **txn, err_t *err)
+{
+    MDB_txn *mt = NULL;
+    size_t nsrc = 0;
+    int rc;
+
+    *txn = NULL;
+    /* A snapshot can use only the handles opened before it began: open
+     * those of sources added since the last snapshot, then begin again
+     * (source.c says more). */
+    for (int tries = 0; ; tries++) {
+        rc = begin(st, MDB_RDONLY, &mt, err);
+        if (rc)
+            return rc;
+        rc = store_source_recorded(st, mt, &nsrc, err);
+        if (rc) {
+            mdb_txn_abort(mt);
+            return rc;
+        }
+        if (nsrc == st->nsrc || tries == 3)
+            break;
+        mdb_txn_abort(mt);
+        rc = open_sources(st, err);
+        if (rc)
+            return rc;
+    }
     *txn = txn_new(st, mt, 1);
     st->readers++;
     return 0;

@@ -41,10 +41,27 @@ int store_journal_add(store_txn_t *t, enum store_op op, time_t when,
                       size_t len, uint64_t *serial, err_t *err)
 {
     uint8_t sk[8], tb[8];
+    uint64_t ser;
+    int db = DB_JOURNAL;
     MDB_val k, v;
     int rc;
 
-    if (t->next_serial == 0) {
+    if (t->src >= 0 && t->pending_serial != 0) {
+        /* a mirrored source's entry with the serial its origin gave */
+        ser = t->pending_serial;
+    } else if (t->src >= 0) {
+        /* a mirrored source's object that came without a serial (a
+         * dump): into its base, never into its journal */
+        if (t->next_base == 0) {
+            uint64_t last;
+            rc = store_source_last(t, DB_BASE, &last, err);
+            if (rc)
+                return rc;
+            t->next_base = last ? last + 1 : STORE_BASE_BIT + 1;
+        }
+        ser = t->next_base;
+        db = DB_BASE;
+    } else if (t->next_serial == 0) {
         MDB_cursor *c = NULL;
         rc = store_env_cur_acquire(t, DB_JOURNAL, &c, err);
         if (rc)
@@ -59,16 +76,18 @@ int store_journal_add(store_txn_t *t, enum store_op op, time_t when,
             return err_set(err, ERR_STORE, "store: corrupt journal key");
         else
             t->next_serial = get_be64(k.mv_data) + 1;
+        ser = t->next_serial;
+    } else {
+        ser = t->next_serial;
     }
-    put_be64(sk, t->next_serial);
+    put_be64(sk, ser);
     put_be64(tb, (uint64_t)(int64_t)when);
     /* written straight into the page (no copy of a large text) */
     k.mv_data = sk;
     k.mv_size = 8;
     v.mv_data = NULL;
     v.mv_size = 1 + 8 + oklen + len;
-    rc = mdb_put(t->txn, t->st->dbi[DB_JOURNAL], &k, &v,
-                 MDB_APPEND | MDB_RESERVE);
+    rc = mdb_put(t->txn, t->dbi[db], &k, &v, MDB_APPEND | MDB_RESERVE);
     if (rc)
         return store_env_fail(t, err, rc, "write journal");
     {
@@ -83,12 +102,17 @@ int store_journal_add(store_txn_t *t, enum store_op op, time_t when,
     k.mv_size = oklen;
     v.mv_data = sk;
     v.mv_size = 8;
-    rc = mdb_put(t->txn, t->st->dbi[DB_HISTORY], &k, &v, 0);
+    rc = mdb_put(t->txn, t->dbi[DB_HISTORY], &k, &v, 0);
     if (rc)
         return store_env_fail(t, err, rc, "write history");
     if (serial != NULL)
-        *serial = t->next_serial;
-    t->next_serial++;
+        *serial = ser;
+    if (db == DB_BASE)
+        t->next_base++;
+    else if (t->src >= 0)
+        t->pending_serial = 0;
+    else
+        t->next_serial++;
     return 0;
 }
 
@@ -163,7 +187,11 @@ int store_journal_get(store_txn_t *txn, uint64_t serial, store_journal_t *je,
     put_be64(sk, serial);
     k.mv_data = sk;
     k.mv_size = 8;
-    rc = mdb_get(txn->txn, txn->st->dbi[DB_JOURNAL], &k, &v);
+    if ((serial & STORE_BASE_BIT) && txn->src < 0)
+        return err_set(err, ERR_NOTFOUND, "no journal entry %llu",
+                       (unsigned long long)serial);
+    rc = mdb_get(txn->txn, txn->dbi[serial & STORE_BASE_BIT ? DB_BASE :
+                                    DB_JOURNAL], &k, &v);
     if (rc == MDB_NOTFOUND)
         return err_set(err, ERR_NOTFOUND, "no journal entry %llu",
                        (unsigned long long)serial);
@@ -266,23 +294,40 @@ int store_history(store_txn_t *txn, int cls, const char *pkey,
         rc = err_set(err, ERR_NOTFOUND, "no history");
         goto leave;
     }
-    while (rc == 0) {
-        if (v.mv_size != 8) {
-            rc = err_set(err, ERR_STORE, "store: corrupt history entry");
+    /* A mirrored source's dumped versions (serials with STORE_BASE_BIT,
+     * which sort last) came first: two passes, those, then the others. */
+    for (int pass = 0; pass < 2; pass++) {
+        uint8_t bb[8];
+        put_be64(bb, STORE_BASE_BIT);
+        k.mv_data = ok.s;
+        k.mv_size = ok.len;
+        v.mv_data = bb;
+        v.mv_size = 8;
+        rc = mdb_cursor_get(c, &k, &v, pass == 0 ? MDB_GET_BOTH_RANGE
+                                                 : MDB_SET_KEY);
+        while (rc == 0) {
+            uint64_t ser;
+            if (v.mv_size != 8) {
+                rc = err_set(err, ERR_STORE, "store: corrupt history entry");
+                goto leave;
+            }
+            ser = get_be64(v.mv_data);
+            if (pass == 1 && (ser & STORE_BASE_BIT))
+                break;
+            rc = store_journal_get(txn, ser, &je, err);
+            if (rc)
+                goto leave;
+            rc = fn(&je, arg);
+            if (rc)
+                goto leave;
+            rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP);
+        }
+        if (rc != 0 && rc != MDB_NOTFOUND) {
+            rc = store_env_fail(txn, err, rc, "read history");
             goto leave;
         }
-        rc = store_journal_get(txn, get_be64(v.mv_data), &je, err);
-        if (rc)
-            goto leave;
-        rc = fn(&je, arg);
-        if (rc)
-            goto leave;
-        rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP);
-    }
-    if (rc == MDB_NOTFOUND)
         rc = 0;
-    else
-        rc = store_env_fail(txn, err, rc, "read history");
+    }
 leave:
     store_env_cur_release(txn, DB_HISTORY, c);
     buf_free(&ok);

@@ -89,7 +89,7 @@ int store_obj_emit(store_txn_t *t, const void *ok, size_t oklen,
         return 0;
     k.mv_data = (void *)ok;
     k.mv_size = oklen;
-    rc = mdb_get(t->txn, t->st->dbi[DB_OBJECTS], &k, &v);
+    rc = mdb_get(t->txn, t->dbi[DB_OBJECTS], &k, &v);
     if (rc == MDB_NOTFOUND)
         return err_set(err, ERR_STORE, "store: index refers to missing "
                        "object %s", (const char *)p + 1);
@@ -211,7 +211,7 @@ int store_obj_get(store_txn_t *txn, int cls, const char *pkey, buf_t *text,
     }
     k.mv_data = ok.s;
     k.mv_size = ok.len;
-    rc = mdb_get(txn->txn, txn->st->dbi[DB_OBJECTS], &k, &v);
+    rc = mdb_get(txn->txn, txn->dbi[DB_OBJECTS], &k, &v);
     if (rc == MDB_NOTFOUND) {
         rc = err_set(err, ERR_NOTFOUND, "no such object");
         goto leave;
@@ -305,16 +305,16 @@ static int ix_pair(store_txn_t *t, int db, const void *key, size_t klen,
         k.mv_size = t->key.len;
         v.mv_data = (void *)"";
         v.mv_size = 0;
-        rc = del ? mdb_del(t->txn, t->st->dbi[db], &k, NULL)
-                 : mdb_put(t->txn, t->st->dbi[db], &k, &v, 0);
+        rc = del ? mdb_del(t->txn, t->dbi[db], &k, NULL)
+                 : mdb_put(t->txn, t->dbi[db], &k, &v, 0);
         if (rc == MDB_NOTFOUND && del)
             rc = 0;
     } else if (del) {
-        rc = mdb_del(t->txn, t->st->dbi[db], &k, &v);
+        rc = mdb_del(t->txn, t->dbi[db], &k, &v);
         if (rc == MDB_NOTFOUND)
             rc = 0;
     } else {
-        rc = mdb_put(t->txn, t->st->dbi[db], &k, &v, MDB_NODUPDATA);
+        rc = mdb_put(t->txn, t->dbi[db], &k, &v, MDB_NODUPDATA);
         if (rc == MDB_KEYEXIST)
             rc = 0;
     }
@@ -398,7 +398,7 @@ int store_obj_rec_put(store_txn_t *t, const store_batch_t *b,
 
     k.mv_data = (void *)base;
     k.mv_size = r->oklen;
-    rc = mdb_get(t->txn, t->st->dbi[DB_OBJECTS], &k, &v);
+    rc = mdb_get(t->txn, t->dbi[DB_OBJECTS], &k, &v);
     if (rc == 0) {
         /* A new version: drop the old version's index entries. */
         rc = unindex_current(t, &v, &k, err);
@@ -414,7 +414,7 @@ int store_obj_rec_put(store_txn_t *t, const store_batch_t *b,
     put_be64(sv, ser);
     v.mv_data = sv;
     v.mv_size = 8;
-    rc = mdb_put(t->txn, t->st->dbi[DB_OBJECTS], &k, &v, 0);
+    rc = mdb_put(t->txn, t->dbi[DB_OBJECTS], &k, &v, 0);
     if (rc)
         return store_env_fail(t, err, rc, "write object");
     rc = rec_index(t, b, r, &k, 0, err);
@@ -471,7 +471,7 @@ int store_obj_del(store_txn_t *txn, int cls, const char *pkey, time_t when,
         return err_set(err, ERR_NOTFOUND, "no such object");
     k.mv_data = t->okey.s;
     k.mv_size = t->okey.len;
-    rc = mdb_get(t->txn, t->st->dbi[DB_OBJECTS], &k, &v);
+    rc = mdb_get(t->txn, t->dbi[DB_OBJECTS], &k, &v);
     if (rc == MDB_NOTFOUND)
         return err_set(err, ERR_NOTFOUND, "no such object");
     if (rc)
@@ -479,7 +479,7 @@ int store_obj_del(store_txn_t *txn, int cls, const char *pkey, time_t when,
     rc = unindex_current(t, &v, &k, err);
     if (rc)
         return rc;
-    rc = mdb_del(t->txn, t->st->dbi[DB_OBJECTS], &k, NULL);
+    rc = mdb_del(t->txn, t->dbi[DB_OBJECTS], &k, NULL);
     if (rc)
         return store_env_fail(t, err, rc, "delete object");
     return store_journal_add(t, STORE_OP_DEL, when, t->okey.s, t->okey.len,
@@ -585,7 +585,7 @@ size_t store_count(store_txn_t *txn, int cls)
     int rc;
 
     if (cls < 0) {
-        if (mdb_stat(txn->txn, txn->st->dbi[DB_OBJECTS], &ms) != 0)
+        if (mdb_stat(txn->txn, txn->dbi[DB_OBJECTS], &ms) != 0)
             return 0;
         return ms.ms_entries;
     }
@@ -637,7 +637,7 @@ int store_lookup(store_txn_t *txn, const char *value, unsigned long cls_mask,
             break;
         kv.mv_data = k.s;
         kv.mv_size = k.len;
-        rc = mdb_get(txn->txn, txn->st->dbi[DB_OBJECTS], &kv, &v);
+        rc = mdb_get(txn->txn, txn->dbi[DB_OBJECTS], &kv, &v);
         if (rc == 0)
             store_addr_hits_push(&h, k.s, k.len, NULL, NULL, 0);
         else if (rc != MDB_NOTFOUND)

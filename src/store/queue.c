@@ -30,7 +30,7 @@ int store_queue_reserve(store_txn_t *txn, const char *rcpt, size_t len,
      * the newest message was delivered and removed. */
     k.mv_data = (void *)STORE_META_QUEUE;
     k.mv_size = strlen(STORE_META_QUEUE);
-    rc = mdb_get(txn->txn, txn->st->dbi[DB_META], &k, &v);
+    rc = mdb_get(txn->txn, txn->dbi[DB_META], &k, &v);
     if (rc == 0 && v.mv_size == 8)
         next = get_be64(v.mv_data);
     else if (rc != 0 && rc != MDB_NOTFOUND)
@@ -38,7 +38,7 @@ int store_queue_reserve(store_txn_t *txn, const char *rcpt, size_t len,
     put_be64(ik, next + 1);
     v.mv_data = ik;
     v.mv_size = 8;
-    rc = mdb_put(txn->txn, txn->st->dbi[DB_META], &k, &v, 0);
+    rc = mdb_put(txn->txn, txn->dbi[DB_META], &k, &v, 0);
     if (rc)
         return store_env_fail(txn, err, rc, "write queue id");
 
@@ -48,7 +48,7 @@ int store_queue_reserve(store_txn_t *txn, const char *rcpt, size_t len,
     k.mv_size = 8;
     v.mv_data = NULL;
     v.mv_size = rlen + 1 + len;
-    rc = mdb_put(txn->txn, txn->st->dbi[DB_QUEUE], &k, &v,
+    rc = mdb_put(txn->txn, txn->dbi[DB_QUEUE], &k, &v,
                  MDB_NOOVERWRITE | MDB_RESERVE);
     if (rc)
         return store_env_fail(txn, err, rc, "queue message");
@@ -113,7 +113,7 @@ int store_queue_del(store_txn_t *txn, uint64_t id, err_t *err)
     put_be64(ik, id);
     k.mv_data = ik;
     k.mv_size = 8;
-    rc = mdb_del(txn->txn, txn->st->dbi[DB_QUEUE], &k, NULL);
+    rc = mdb_del(txn->txn, txn->dbi[DB_QUEUE], &k, NULL);
     if (rc == MDB_NOTFOUND)
         return err_set(err, ERR_NOTFOUND, "no queued message %llu",
                        (unsigned long long)id);

@@ -41,7 +41,7 @@ int store_seen_get(store_txn_t *txn, const char *id, buf_t *info, err_t *err)
 
     if (rc)
         return rc;
-    rc = mdb_get(txn->txn, txn->st->dbi[DB_SEEN], &k, &v);
+    rc = mdb_get(txn->txn, txn->dbi[DB_SEEN], &k, &v);
     if (rc == MDB_NOTFOUND)
         return err_set(err, ERR_NOTFOUND, "mail not handled yet");
     if (rc)
@@ -64,7 +64,7 @@ int store_seen_put(store_txn_t *txn, const char *id, const void *info,
         return rc;
     v.mv_data = (void *)info;
     v.mv_size = len;
-    rc = mdb_put(txn->txn, txn->st->dbi[DB_SEEN], &k, &v, 0);
+    rc = mdb_put(txn->txn, txn->dbi[DB_SEEN], &k, &v, 0);
     if (rc)
         return store_env_fail(txn, err, rc, "record handled mail");
     return 0;

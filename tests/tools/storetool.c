@@ -11,10 +11,10 @@
  *       Exit 0; 1 when KEY is not found or the store cannot be written;
  *       2 for usage.
  *
- * Works on LMDB directly, on the on-disk format 3 described at the top
- * of include/store/internal.h (objects: okey -> journal serial; journal:
- * serial -> op(1) time(8) code(1) PKEY NUL text), and refuses any other
- * format.
+ * Works on LMDB directly, on the on-disk formats 3 and 4 described at
+ * the top of include/store/internal.h (the own source's objects: okey ->
+ * journal serial; journal: serial -> op(1) time(8) code(1) PKEY NUL
+ * text), and refuses any other format.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -23,7 +23,8 @@
 
 #include <lmdb.h>
 
-#define STORE_FORMAT 3
+#define STORE_FORMAT 4
+#define STORE_FORMAT_OLD 3
 #define BAD_TEXT "this line is not an attribute\n"
 
 static int fail(const char *what, int rc)
@@ -59,9 +60,11 @@ static int spoil(const char *dir, const char *key)
     if ((rc = mdb_get(txn, meta, &k, &v)) != 0)
         goto lmdb_fail;
     const uint8_t *f = v.mv_data;
-    if (v.mv_size != 4 || ((uint32_t)f[0] << 24 | (uint32_t)f[1] << 16 |
-                           (uint32_t)f[2] << 8 | f[3]) != STORE_FORMAT) {
-        fprintf(stderr, "storetool: not a format %d store\n", STORE_FORMAT);
+    uint32_t fmt = v.mv_size != 4 ? 0 : (uint32_t)f[0] << 24 |
+                   (uint32_t)f[1] << 16 | (uint32_t)f[2] << 8 | f[3];
+    if (fmt != STORE_FORMAT && fmt != STORE_FORMAT_OLD) {
+        fprintf(stderr, "storetool: not a format %d or %d store\n",
+                STORE_FORMAT_OLD, STORE_FORMAT);
         mdb_txn_abort(txn);
         mdb_env_close(env);
         return 1;
