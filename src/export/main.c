@@ -26,7 +26,9 @@
  *
  * The own source's serial is the journal's last; a mirrored source's is
  * the serial the mirror is up to (store_source_serial_get), the one
- * autodbm-mirror asks the origin to continue from.
+ * autodbm-mirror asks the origin to continue from.  A stored object whose
+ * text does not read as an object is left out with a warning naming it
+ * (the export goes on).
  *
  * Exit status: 0 done; 64 usage (also an unknown SOURCE); 78 the
  * configuration; 73 (EX_CANTCREAT) DIR or a file in it cannot be
@@ -268,13 +270,21 @@ static int source_open(struct export *x, struct source_out *s, int *cantcreat)
     return rc;
 }
 
-/* Select source @s on @txn and find its serial. */
+/* Select source @s on @txn and find its serial: the own source's last
+ * journal serial, a mirrored source's the one it is up to. */
 static int source_select(store_txn_t *txn, struct source_out *s, err_t *err)
 {
     uint64_t first = 0;
-    if (!s->own)
+    int rc = store_txn_source(txn, s->own ? NULL : s->name, err);
+    if (rc == ERR_NOTFOUND) {
+        err_free(err);
         return err_set(err, ERR_USAGE, "unknown source %s", s->name);
-    return store_journal_range(txn, &first, &s->serial, err);
+    }
+    if (rc)
+        return rc;
+    if (s->own)
+        return store_journal_range(txn, &first, &s->serial, err);
+    return store_source_serial_get(txn, &s->serial, err);
 }
 
 /* Write every file of source @s from the snapshot @txn (the files are

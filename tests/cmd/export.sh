@@ -188,3 +188,16 @@ distinct=$(echo "$seen" | tr ' ' '\n' | grep . | sort -u | wc -l)
 check "exports ran meanwhile at several serials ($exports exports, $distinct serials)" test "$distinct" -ge 3
 check "every export's dump is the store at its CURRENTSERIAL" sh -c "test $bad -eq 0 || { head -5 '$T/c.err'; exit 1; }"
 check "a reader never found a dump gzip cannot read" test ! -s "$T/rd.err"
+
+# ------------------------------------------------ a stored text that is no object
+cc -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror -O1 \
+    -o "$T/storetool" "$SRC/tests/tools/storetool.c" $(pkg-config --libs lmdb 2>/dev/null || echo -llmdb) \
+    2>>"$T/cc.err"
+"$T/storetool" spoil "$A/db" AS64500 >/dev/null 2>&1
+check "storetool spoils aut-num AS64500" test $? -eq 0
+out=$("$BIN/autodbm-export" -c "$A/autodbm.conf" -d "$T/x" 2>"$T/err"); rc=$?
+check "an object that does not read: exit 0, a warning naming it" \
+    sh -c "test $rc -eq 0 && grep -q 'aut-num AS64500: not an object, left out' '$T/err'"
+check "... it is left out, the other objects are there" \
+    sh -c "zcat '$T/x/test.db.gz' > '$T/dump2' && ! grep -q 'not an attribute' '$T/dump2' &&
+           ! grep -q '^aut-num: *AS64500' '$T/dump2' && grep -q '^as-set: *AS64500:AS-EXPORT' '$T/dump2'"
