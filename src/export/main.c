@@ -357,6 +357,17 @@ int main(int argc, char **argv)
         return err_sysexit(rc);
     }
 
+    int ex = EX_OK, cantcreat = 0;   /* cantcreat: EX_CANTCREAT */
+    store_t *st = NULL;
+    store_txn_t *txn = NULL;
+    struct export x;
+    memset(&x, 0, sizeof x);
+    x.dir = dir;
+    x.split = split;
+    x.filter = dummify_new(&cf, &err);
+    x.err = &err;
+    buf_init(&x.obj);
+
     /* the sources, upper case, each once */
     size_t nsrc = optind < argc ? (size_t)(argc - optind) : 1;
     struct source_out *srcs = xcalloc(nsrc, sizeof *srcs);
@@ -373,27 +384,23 @@ int main(int argc, char **argv)
         size_t j;
         for (j = 0; j < ns && strcmp(srcs[j].name, name) != 0; j++)
             ;
-        if (j < ns || *name == 0 || strchr(name, '/') != NULL) {
-            if (j == ns)
-                msg_warn("\"%s\": not a source name, ignored", name);
+        if (j < ns) {               /* named twice */
             free(name);
             continue;
         }
         struct source_out *s = &srcs[ns++];
         s->name = name;
         s->own = strcmp(name, cf.source) == 0;
+        /* a name that cannot be a source is an unknown one (an empty one
+         * would select the own source: store_txn_source()) */
+        if (*name == 0 || strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(name)) {
+            msg_error("unknown source \"%s\"", argv[optind + i]);
+            ex = EX_USAGE;
+        }
     }
 
-    struct export x;
-    memset(&x, 0, sizeof x);
-    x.dir = dir;
-    x.split = split;
-    x.filter = dummify_new(&cf, &err);
-    x.err = &err;
-    buf_init(&x.obj);
-    store_t *st = NULL;
-    store_txn_t *txn = NULL;
-    int ex = EX_OK, cantcreat = 0;   /* cantcreat: EX_CANTCREAT */
+    if (ex != EX_OK)
+        goto leave;
 
     if (fs_mkdirs(dir, 0755) != 0) {
         rc = err_set(&err, ERR_IO, "%s: %s", dir, strerror(errno));

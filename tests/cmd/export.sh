@@ -143,6 +143,10 @@ check "an unknown source: exit 64, named on stderr" sh -c "test $rc -eq 64 && gr
 check "... and the files of before are unchanged" cmp -s "$T/x/test.db.gz" "$T/before.gz"
 "$BIN/autodbm-export" -c "$A/autodbm.conf" >/dev/null 2>&1; rc=$?
 check "no -d: exit 64" test $rc -eq 64
+"$BIN/autodbm-export" -c "$A/autodbm.conf" -d "$T/x" "../x" >/dev/null 2>&1; rc=$?
+"$BIN/autodbm-export" -c "$A/autodbm.conf" -d "$T/x" "" >/dev/null 2>&1; rc2=$?
+check "a source named ../x or \"\": exit 64, nothing written" \
+    sh -c "test $rc -eq 64 -a $rc2 -eq 64 && test ! -e '$T/x.db.gz' && cmp -s '$T/x/test.db.gz' '$T/before.gz' && test ! -e '$T/x/.db.gz'"
 check "no temporary file left in DIR" test -z "$(ls -A "$T/x" "$T/s" | grep '^\.')"
 
 # ------------------------------------------------ robots during exports
