@@ -11,7 +11,11 @@
 #     no temporary file left behind;
 #   - robots committing during repeated exports: every export's dump is
 #     the store at its CURRENTSERIAL, and a reader never finds a file
-#     gzip cannot read to its end.
+#     gzip cannot read to its end;
+#   - a second registry loads the export into a mirrored source
+#     (autodbm-load --source --serial): its export of that source is the
+#     first one's, byte for byte, at the same serial;
+#   - a stored object that does not read: left out with a warning.
 #
 # Run by tests/run-check with AUTODBM_BIN; prints "ok N NAME" / "not ok N NAME".
 set -u
@@ -192,6 +196,32 @@ distinct=$(echo "$seen" | tr ' ' '\n' | grep . | sort -u | wc -l)
 check "exports ran meanwhile at several serials ($exports exports, $distinct serials)" test "$distinct" -ge 3
 check "every export's dump is the store at its CURRENTSERIAL" sh -c "test $bad -eq 0 || { head -5 '$T/c.err'; exit 1; }"
 check "a reader never found a dump gzip cannot read" test ! -s "$T/rd.err"
+
+# ------------------------------------------------ an export loaded by a mirror
+# Registry B loads A's export into its mirrored source TEST-MIRROR at A's
+# serial; B's export of that source is A's export again, object for
+# object and byte for byte (the filter gives a filtered object back as
+# it is), with the same serial.
+"$BIN/autodbm-export" -c "$A/autodbm.conf" -q -d "$T/a1" 2>"$T/err"
+check "a fresh export of A" test $? -eq 0
+N=$(cat "$T/a1/TEST.CURRENTSERIAL")
+B=$T/b
+maildir_conf "$B/autodbm.conf" "archive = none"
+"$BIN/autodbm-load" -c "$B/autodbm.conf" --non-strict --source TEST-MIRROR --serial "$N" \
+    "$T/a1/test.db.gz" > "$T/load.out" 2>&1; rc=$?
+check "autodbm-load --source TEST-MIRROR --serial $N loads it into B" \
+    sh -c "test $rc -eq 0 || { cat '$T/load.out'; exit 1; }"
+"$BIN/autodbm-export" -c "$B/autodbm.conf" -q -d "$T/b1" TEST-MIRROR 2>"$T/err"; rc=$?
+check "B exports its mirrored source: test-mirror.db.gz, TEST-MIRROR.CURRENTSERIAL" \
+    sh -c "test $rc -eq 0 && test -s '$T/b1/test-mirror.db.gz' && test -s '$T/b1/TEST-MIRROR.CURRENTSERIAL'"
+check "B's serial of TEST-MIRROR is A's ($N)" test "$(cat "$T/b1/TEST-MIRROR.CURRENTSERIAL" 2>/dev/null)" = "$N"
+zcat "$T/a1/test.db.gz" > "$T/a1.txt"; zcat "$T/b1/test-mirror.db.gz" > "$T/b1.txt" 2>/dev/null
+check "B's export of TEST-MIRROR equals A's export ($(grep -c '^source:' "$T/a1.txt") objects)" \
+    sh -c "cmp '$T/a1.txt' '$T/b1.txt' && test -s '$T/a1.txt'"
+"$BIN/autodbm-export" -c "$B/autodbm.conf" -q -d "$T/b2" TEST TEST-MIRROR 2>"$T/err"; rc=$?
+check "both of B's sources in one run: B's own is empty at serial 0, the mirror's as before" \
+    sh -c "test $rc -eq 0 && test -z \"\$(zcat '$T/b2/test.db.gz')\" && test \"\$(cat '$T/b2/TEST.CURRENTSERIAL')\" = 0 &&
+           zcat '$T/b2/test-mirror.db.gz' | cmp - '$T/a1.txt'"
 
 # ------------------------------------------------ a stored text that is no object
 cc -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror -O1 \
