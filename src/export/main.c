@@ -12,6 +12,9 @@
  * writes DIR/<source>.db.<class>.gz for every class, as RIPE's split
  * files (a class without objects gives an empty file, so that a file
  * left by an earlier export never outlives its class's objects).
+ * Objects of classes the schema does not know (kept from a mirrored
+ * community registry's dump: store_other_each) follow the others in the
+ * dump, and with --split go to a file named after their class.
  *
  * One read snapshot of the store for everything: every file of every
  * source shows the store at one moment, whatever robots commit meanwhile.
@@ -74,6 +77,12 @@ struct outfile {
     gzFile gz;      /* NULL for a plain file or when closed */
 };
 
+/* The split file of a class the schema does not know. */
+struct other_split {
+    char *cls;                      /* lower case */
+    struct outfile f;
+};
+
 /* The files of one source. */
 struct source_out {
     char *name;                     /* upper case, as CURRENTSERIAL */
@@ -82,6 +91,9 @@ struct source_out {
     size_t objects, left_out, broken;
     struct outfile dump;
     struct outfile split[SC__COUNT];/* --split; final NULL: not used */
+    struct other_split *others;     /* --split: classes the schema does
+                                       not know (mirrored data) */
+    size_t nothers;
     struct outfile serial_file;
 };
 
@@ -92,6 +104,8 @@ struct export {
     dummify_t *filter;
     buf_t obj;                      /* one filtered object */
     struct source_out *src;         /* the source being written */
+    int cantcreat;                  /* a split file could not be created
+                                       (EX_CANTCREAT) */
     err_t *err;
 };
 
@@ -218,11 +232,43 @@ static char *lower(const char *s)
     return l;
 }
 
-/* store_hit_fn: one object of the source, through the filter. */
-static int put_object(int cls, const char *pkey, const char *text, size_t len,
-                      void *arg)
+/* The split file of unknown class @cls (any case) of the source being
+ * written, opened on its first object; NULL when the name is no good
+ * file name (the object is then in the full dump only). */
+static struct outfile *other_file(struct export *x, const char *cls,
+                                  int *cantcreat, int *rc)
 {
-    struct export *x = arg;
+    struct source_out *s = x->src;
+    char *l = lower(cls);
+    *rc = 0;
+    if (*l == 0 || strspn(l, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(l)) {
+        free(l);
+        return NULL;
+    }
+    for (size_t i = 0; i < s->nothers; i++)
+        if (strcmp(s->others[i].cls, l) == 0) {
+            free(l);
+            return &s->others[i].f;
+        }
+    s->others = xrealloc(s->others, (s->nothers + 1) * sizeof *s->others);
+    struct other_split *o = &s->others[s->nothers++];
+    memset(o, 0, sizeof *o);
+    o->f.fd = -1;
+    o->cls = l;
+    char *lname = lower(s->name);
+    char *name = xasprintf("%s.db.%s.gz", lname, l);
+    *rc = out_open(&o->f, x->dir, name, 0, cantcreat, x->err);
+    free(name);
+    free(lname);
+    return &o->f;
+}
+
+/* One object of the source (class @cls, -1 for one the schema does not
+ * know, named @cls_name), through the filter into the dump and its split
+ * file. */
+static int put_text(struct export *x, int cls, const char *cls_name,
+                    const char *pkey, const char *text, size_t len)
+{
     struct source_out *s = x->src;
 
     buf_reset(&x->obj);
@@ -232,8 +278,7 @@ static int put_object(int cls, const char *pkey, const char *text, size_t len,
         return 0;
     }
     if (rc == ERR_SYNTAX) {
-        msg_warn("%s: %s %s: not an object, left out", s->name,
-                 schema_class_name(cls) ? schema_class_name(cls) : "?", pkey);
+        msg_warn("%s: %s %s: not an object, left out", s->name, cls_name, pkey);
         err_free(x->err);
         s->broken++;
         return 0;
@@ -242,11 +287,31 @@ static int put_object(int cls, const char *pkey, const char *text, size_t len,
         return rc;
     buf_putc(&x->obj, '\n');
     rc = out_write(&s->dump, x->obj.s, x->obj.len, x->err);
-    if (rc == 0 && x->split && cls >= 0 && cls < SC__COUNT)
+    if (rc == 0 && x->split && cls >= 0 && cls < SC__COUNT) {
         rc = out_write(&s->split[cls], x->obj.s, x->obj.len, x->err);
+    } else if (rc == 0 && x->split && cls < 0) {
+        struct outfile *f = other_file(x, cls_name, &x->cantcreat, &rc);
+        if (rc == 0 && f != NULL)
+            rc = out_write(f, x->obj.s, x->obj.len, x->err);
+    }
     if (rc == 0)
         s->objects++;
     return rc;
+}
+
+/* store_hit_fn: an object of a class of the schema. */
+static int put_object(int cls, const char *pkey, const char *text, size_t len,
+                      void *arg)
+{
+    const char *name = schema_class_name(cls);
+    return put_text(arg, cls, name ? name : "?", pkey, text, len);
+}
+
+/* store_other_fn: an object of a class the schema does not know. */
+static int put_other(const char *cls_name, const char *key, const char *text,
+                     size_t len, void *arg)
+{
+    return put_text(arg, -1, cls_name, key, text, len);
 }
 
 /* Open the files of source @s in DIR. */
@@ -295,9 +360,13 @@ static int source_write(struct export *x, store_txn_t *txn,
     x->src = s;
     int rc = store_each(txn, -1, put_object, x, x->err);
     if (rc == 0)
+        rc = store_other_each(txn, put_other, x, x->err);
+    if (rc == 0)
         rc = out_finish(&s->dump, x->err);
     for (int c = 0; rc == 0 && x->split && c < SC__COUNT; c++)
         rc = out_finish(&s->split[c], x->err);
+    for (size_t i = 0; rc == 0 && i < s->nothers; i++)
+        rc = out_finish(&s->others[i].f, x->err);
     if (rc == 0) {
         char line[32];
         int n = snprintf(line, sizeof line, "%llu\n", (unsigned long long)s->serial);
@@ -427,6 +496,8 @@ int main(int argc, char **argv)
         rc = out_commit(&srcs[i].dump, &err);
         for (int k = 0; rc == 0 && split && k < SC__COUNT; k++)
             rc = out_commit(&srcs[i].split[k], &err);
+        for (size_t k = 0; rc == 0 && k < srcs[i].nothers; k++)
+            rc = out_commit(&srcs[i].others[k].f, &err);
     }
     for (size_t i = 0; rc == 0 && i < ns; i++)
         rc = out_commit(&srcs[i].serial_file, &err);
@@ -439,7 +510,7 @@ int main(int argc, char **argv)
 leave:
     if (rc) {
         msg_error("%s", err_text(&err));
-        ex = cantcreat ? EX_CANTCREAT : err_sysexit(rc);
+        ex = cantcreat || x.cantcreat ? EX_CANTCREAT : err_sysexit(rc);
     }
     store_read_end(txn);
     store_close(st);
@@ -447,6 +518,11 @@ leave:
         out_drop(&srcs[i].dump);
         for (int k = 0; k < SC__COUNT; k++)
             out_drop(&srcs[i].split[k]);
+        for (size_t k = 0; k < srcs[i].nothers; k++) {
+            out_drop(&srcs[i].others[k].f);
+            free(srcs[i].others[k].cls);
+        }
+        free(srcs[i].others);
         out_drop(&srcs[i].serial_file);
         free(srcs[i].name);
     }

@@ -15,6 +15,8 @@
 #   - a second registry loads the export into a mirrored source
 #     (autodbm-load --source --serial): its export of that source is the
 #     first one's, byte for byte, at the same serial;
+#   - a community registry's own classes in a mirrored source: exported,
+#     filtered, split by class;
 #   - a stored object that does not read: left out with a warning.
 #
 # Run by tests/run-check with AUTODBM_BIN; prints "ok N NAME" / "not ok N NAME".
@@ -222,6 +224,49 @@ check "B's export of TEST-MIRROR equals A's export ($(grep -c '^source:' "$T/a1.
 check "both of B's sources in one run: B's own is empty at serial 0, the mirror's as before" \
     sh -c "test $rc -eq 0 && test -z \"\$(zcat '$T/b2/test.db.gz')\" && test \"\$(cat '$T/b2/TEST.CURRENTSERIAL')\" = 0 &&
            zcat '$T/b2/test-mirror.db.gz' | cmp - '$T/a1.txt'"
+
+# ------------------------------------------------ classes autodbm does not know
+# A community registry's dump (dn42 style) in a mirrored source: its own
+# classes are exported too, through the same filter, and split by class.
+cat > "$T/dn42.db" <<'EOF'
+dns:            example.dn42
+nserver:        ns1.example.dn42
+admin-c:        FOO-DN42
+tech-c:         FOO-DN42
+tech-c:         BAR-DN42
+mnt-by:         FOO-MNT
+source:         DN42
+
+person:         Foo Bar
+contact:        xmpp:foo@example.dn42
+nic-hdl:        FOO-DN42
+mnt-by:         FOO-MNT
+source:         DN42
+
+route:          172.20.0.0/24
+origin:         AS4242420000
+mnt-by:         FOO-MNT
+source:         DN42
+
+tinc-key:       EXAMPLE
+tinc-host:      example
+tinc-file:      Ed25519PublicKey = abc
+admin-c:        BAR-DN42
+mnt-by:         FOO-MNT
+source:         DN42
+EOF
+"$BIN/autodbm-load" -c "$B/autodbm.conf" -q --non-strict --source DN42 --serial 7 "$T/dn42.db" > "$T/load.out" 2>&1
+check "a dn42-style dump loads into mirrored source DN42" sh -c "grep -q '^loaded 4 objects' '$T/load.out' || { cat '$T/load.out'; exit 1; }"
+"$BIN/autodbm-export" -c "$B/autodbm.conf" -q -d "$T/d" --split DN42 2>"$T/err"; rc=$?
+zcat "$T/d/dn42.db.gz" > "$T/dn42.txt" 2>/dev/null
+check "its export has the route, the dns and the tinc-key objects, not the person (serial 7)" \
+    sh -c "test $rc -eq 0 && test \$(grep -c '^source:' '$T/dn42.txt') -eq 3 && grep -q '^dns: *example.dn42' '$T/dn42.txt' &&
+           grep -q '^tinc-key: *EXAMPLE' '$T/dn42.txt' && ! grep -q 'Foo Bar' '$T/dn42.txt' && test \"\$(cat '$T/d/DN42.CURRENTSERIAL')\" = 7"
+check "the contacts of the unknown classes are dummified too" \
+    sh -c "! grep -q -- '-DN42\$' '$T/dn42.txt' && test \$(grep -c '^tech-c: *DUMY-RIPE\$' '$T/dn42.txt') -eq 1"
+check "--split: dn42.db.dns.gz and dn42.db.tinc-key.gz hold them" \
+    sh -c "zcat '$T/d/dn42.db.dns.gz' | grep -q '^dns:' && zcat '$T/d/dn42.db.tinc-key.gz' | grep -q '^tinc-key:' &&
+           test \$(zcat '$T/d/dn42.db.dns.gz' | grep -c '^source:') -eq 1"
 
 # ------------------------------------------------ a stored text that is no object
 cc -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror -O1 \
