@@ -1,14 +1,16 @@
 /*
  * main.c - autodbm-export: the files a new mirror starts from.
  *
- *   autodbm-export [-c conf] [-q] -d DIR [--split] [SOURCE...]
+ *   autodbm-export [-c conf] [-q] -d DIR [--split] [--unfiltered] [SOURCE...]
  *
  * For each SOURCE (default: the registry's own), DIR/<source>.db.gz (the
  * name in lower case) holds every current object of the source as a
  * public mirror may see it (registry/dummify.h: the filter of the NRTM
  * server), each followed by one blank line, and DIR/<SOURCE>.CURRENTSERIAL
  * the serial those objects are at (one line, the number), so that NRTM
- * from that serial + 1 continues where the dump ends.  --split also
+ * from that serial + 1 continues where the dump ends.  --unfiltered
+ * writes what a trusted mirror gets (nrtm_access_unfiltered): every
+ * object, only password hashes hidden.  --split also
  * writes DIR/<source>.db.<class>.gz for every class, as RIPE's split
  * files (a class without objects gives an empty file, so that a file
  * left by an earlier export never outlives its class's objects).
@@ -101,6 +103,7 @@ struct source_out {
 struct export {
     const char *dir;
     int split;
+    int unfiltered;                 /* --unfiltered */
     dummify_t *filter;
     buf_t obj;                      /* one filtered object */
     struct source_out *src;         /* the source being written */
@@ -112,10 +115,12 @@ struct export {
 static void usage(FILE *fp)
 {
     fprintf(fp,
-            "usage: " PROG " [-c conf] [-q] -d DIR [--split] [SOURCE...]\n"
+            "usage: " PROG " [-c conf] [-q] -d DIR [--split] [--unfiltered] [SOURCE...]\n"
             "  -c FILE   configuration file\n"
             "  -d DIR    write DIR/<source>.db.gz and DIR/<SOURCE>.CURRENTSERIAL\n"
             "  --split   also DIR/<source>.db.<class>.gz per class\n"
+            "  --unfiltered  for trusted mirrors: every object, only password\n"
+            "            hashes hidden\n"
             "  -q        no summary line per source\n"
             "  -h        this help\n"
             "  -V        version\n"
@@ -272,7 +277,7 @@ static int put_text(struct export *x, int cls, const char *cls_name,
     struct source_out *s = x->src;
 
     buf_reset(&x->obj);
-    int rc = dummify_obj(x->filter, text, len, 0, &x->obj, x->err);
+    int rc = dummify_obj(x->filter, text, len, x->unfiltered, &x->obj, x->err);
     if (rc == DUMMIFY_SKIP) {
         s->left_out++;
         return 0;
@@ -390,9 +395,10 @@ static void sync_dir(const char *dir)
 int main(int argc, char **argv)
 {
     const char *conf_opt = NULL, *dir = NULL;
-    int split = 0, quiet = 0, c;
+    int split = 0, unfiltered = 0, quiet = 0, c;
     static const struct option longopts[] = {
         { "split", no_argument, NULL, 'S' },
+        { "unfiltered", no_argument, NULL, 'U' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 }
@@ -404,6 +410,7 @@ int main(int argc, char **argv)
         case 'c': conf_opt = optarg; break;
         case 'd': dir = optarg; break;
         case 'S': split = 1; break;
+        case 'U': unfiltered = 1; break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return EX_OK;
         case 'V': printf(PROG " " AUTODBM_VERSION "\n"); return EX_OK;
@@ -433,6 +440,7 @@ int main(int argc, char **argv)
     memset(&x, 0, sizeof x);
     x.dir = dir;
     x.split = split;
+    x.unfiltered = unfiltered;
     x.filter = dummify_new(&cf, &err);
     x.err = &err;
     buf_init(&x.obj);

@@ -6,6 +6,7 @@
 #   - what a public mirror may see: no person, no role without
 #     abuse-mailbox:, no personal data, no password hash (also one given
 #     in lower case on a continuation line);
+#   - --unfiltered: every object, but still no password hash;
 #   - --split: one file per class, together the objects of the dump;
 #   - an unknown source or no -d: exit 64, the files of before unchanged;
 #     no temporary file left behind;
@@ -128,6 +129,14 @@ no_hash() {
 check "no password hash: every auth: is RIPE's dummy" no_hash "$T/dump"
 check "the as-set is there with the dummy handle" \
     sh -c "sed -n '/^as-set: *AS64500:AS-EXPORT/,/^\$/p' '$T/dump' | grep -q '^tech-c: *DUMY-RIPE'"
+
+# --unfiltered: a trusted mirror's dump
+"$BIN/autodbm-export" -c "$A/autodbm.conf" -q -d "$T/u" --unfiltered 2>"$T/err"; rc=$?
+zcat "$T/u/test.db.gz" > "$T/udump" 2>/dev/null
+check "--unfiltered: persons and roles are there as stored" \
+    sh -c "test $rc -eq 0 && grep -q '^person: *Secret Person' '$T/udump' && grep -q '^nic-hdl: *DN1-TEST' '$T/udump' &&
+           grep -q '^e-mail: *secret@example.org' '$T/udump'"
+check "--unfiltered: still no password hash" no_hash "$T/udump"
 
 # --split, and a second source that does not exist
 "$BIN/autodbm-export" -c "$A/autodbm.conf" -q -d "$T/s" --split > "$T/split.out" 2>&1; rc=$?
