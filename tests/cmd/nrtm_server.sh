@@ -107,6 +107,22 @@ else
     echo "# skipped: cannot bind 127.0.0.2"
 fi
 
+# ----------------------------------------------------- hostile clients
+idle() {
+    client "$PORT" idle 30 > "$T/idle"
+    # whois_idle_timeout = 5: closed without a word after about 5 s
+    grep -qx 'closed after [4-9] s' "$T/idle" && [ "$(wc -l < "$T/idle")" -eq 1 ] || { cat "$T/idle"; return 1; }
+}
+check "no request line: closed after whois_idle_timeout" idle
+nolf() {
+    client "$PORT" send "-g $long$long" > "$T/got"
+    printf '%%ERROR:405: syntax error: request longer than 128 bytes\n\n' > "$T/want"
+    cmp -s "$T/got" "$T/want" || { cat "$T/got"; return 1; }
+}
+check "260 bytes without a line end: 405" nolf
+check "500 connections of random bytes and options" sh -c "timeout 300 python3 '$W/client.py' '$PORT' garbage 500 15 | grep -qx 'sent 500'"
+check "... the server runs and answers" exact '-q sources' 'TEST:3:X:1-6\n\n'
+
 # ------------------------------------------------------------- streams
 # what a public mirror gets: registry/dummify's RIPE rules (the robot's
 # timestamps as @TIME@)
