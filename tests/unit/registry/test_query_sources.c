@@ -8,7 +8,8 @@
  * naming the sources; "!s", "!s-lc", "!j", set expansion (the set the
  * first found in source order, routes from every source), "!m" the first
  * found, "!g" and "!r" from every source; the caller's transaction is
- * left on the own source.
+ * left on the own source.  Objects of classes of the mirrored registry's
+ * own (kept as text): by key and -T in the mirror only, "!m" too.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -503,6 +504,7 @@ static void test_irr_sources(void)
     /* an unknown source refuses and changes nothing */
     IRR(s, "!sTEST,NOPE", "F One or more selected sources are unavailable.\n");
     IRR(s, "!s-lc", "A5\nTEST\nC\n");
+    IRR(s, "!mschema,FOO-SCHEMA", "D\n");     /* not in TEST */
     /* the mirror first: its set wins, routes come from both */
     IRR(s, "!sripe-mirror,test", "C\n");
     IRR(s, "!s-lc", "A17\nRIPE-MIRROR,TEST\nC\n");
@@ -523,6 +525,13 @@ static void test_irr_sources(void)
     irr(s, "!mperson,TP1-TEST", &out);
     CU_ASSERT_PTR_NOT_NULL(strstr(out.s, "Test Person"));
     CU_ASSERT_PTR_NULL(strstr(out.s, "Mirror Person"));
+    /* !m of a mirrored registry's own class: the mirror's object */
+    irr(s, "!mschema,foo-schema", &out);
+    CU_ASSERT_EQUAL(strncmp(out.s, "A", 1), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out.s, "\nschema:         FOO-SCHEMA\n"
+                                         "ref:            dn42.foo\n"));
+    IRR(s, "!mschema,NO-SUCH-SCHEMA", "D\n");
+    IRR(s, "!mnosuch,FOO-SCHEMA", "D\n");
     /* !o and !r: every selected source */
     irr(s, "!oTEST-MNT", &out);
     CU_ASSERT_PTR_NOT_NULL(strstr(out.s, "Mirror Person"));
