@@ -177,6 +177,30 @@ typedef struct conf {
                                  blanks; the first word of each (checked:
                                  a source name) names a mirrored source,
                                  which updates may not change */
+    /* What leaves by NRTM and export (registry/dummify.h). */
+    int nrtm_dummify;       /**< nrtm_dummify = yes|no: public mirrors and
+                                 exports get RIPE's NRTM v3 filtering
+                                 (persons and roles without abuse-mailbox
+                                 left out, personal data dummified);
+                                 no: only password hashes are hidden
+                                 (default yes) */
+    char *nrtm_dummy_handle;/**< the handle of dummified admin-c:, tech-c:,
+                                 zone-c:, author:, ping-hdl: (default
+                                 CONF_DEFAULT_NRTM_DUMMY_HANDLE) */
+    char *nrtm_dummy_address; /**< a dummified address: is this text, a
+                                 blank and the object's primary key */
+    char *nrtm_dummy_phone; /**< a dummified phone: and fax-no: */
+    char *nrtm_dummy_email; /**< a dummified e-mail: and upd-to: (and
+                                 changed:, with the date 20000101) */
+    char *nrtm_dummy_auth;  /**< a dummified auth: (and the one that
+                                 replaces password hashes for trusted
+                                 mirrors), followed by "   # Real value
+                                 hidden for security" */
+    strv_t nrtm_dummy_remarks_sources; /**< sources whose dummified objects
+                                 get RIPE's seven "THIS OBJECT IS MODIFIED"
+                                 remarks: (default RIPE, RIPE-NONAUTH,
+                                 RIPE-GRS, TEST, TEST-NONAUTH, TEST-GRS, as
+                                 RIPE; "none": none) */
 } conf_t;
 
 /** Default limits (see conf_t and README "Limits"). */
@@ -215,6 +239,12 @@ typedef struct conf {
 #define CONF_DEFAULT_WHOIS_PERSONAL_LIMIT 1000u
 #define CONF_DEFAULT_WHOIS_PERSONAL_EXEMPT "127.0.0.0/8, ::1"
 #define CONF_DEFAULT_WHOIS_PERSONAL_TABLE 100000u
+/* RIPE's public NRTM v3 stream and export files (DummifierNrtm) */
+#define CONF_DEFAULT_NRTM_DUMMY_HANDLE "DUMY-RIPE"
+#define CONF_DEFAULT_NRTM_DUMMY_ADDRESS "Dummy address for"
+#define CONF_DEFAULT_NRTM_DUMMY_PHONE "+31205354444"
+#define CONF_DEFAULT_NRTM_DUMMY_EMAIL "unread@ripe.net"
+#define CONF_DEFAULT_NRTM_DUMMY_AUTH "MD5-PW $1$SaltSalt$DummifiedMD5HashValue."
 
 /** The build's SYSCONFDIR (Makefile: PREFIX/etc, /etc for PREFIX=/usr). */
 #ifndef AUTODBM_SYSCONFDIR
@@ -252,7 +282,8 @@ typedef struct conf {
  * sync_trusted_proxies, the CONF_DEFAULT_WHOIS_* values of the query
  * server, whois_log yes, no whois_name (the source is used),
  * whois_personal_exempt the loopback networks 127.0.0.0/8 and ::1,
- * no query_sources (the own source alone), no mirror lines.
+ * no query_sources (the own source alone), no mirror lines,
+ * nrtm_dummify yes and the CONF_DEFAULT_NRTM_DUMMY_* values.
  */
 void conf_defaults(conf_t *c);
 

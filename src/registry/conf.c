@@ -58,6 +58,13 @@ static const struct key keys[] = {
     { "max_recipients", K_COUNT, OFF(max_recipients) },
     { "max_signed_blocks", K_COUNT, OFF(max_signed_blocks) },
     { "mirror", K_LINES, OFF(mirror) },
+    { "nrtm_dummy_address", K_TEXT, OFF(nrtm_dummy_address) },
+    { "nrtm_dummy_auth", K_TEXT, OFF(nrtm_dummy_auth) },
+    { "nrtm_dummy_email", K_ADDRESS, OFF(nrtm_dummy_email) },
+    { "nrtm_dummy_handle", K_STRING, OFF(nrtm_dummy_handle) },
+    { "nrtm_dummy_phone", K_TEXT, OFF(nrtm_dummy_phone) },
+    { "nrtm_dummy_remarks_sources", K_LIST, OFF(nrtm_dummy_remarks_sources) },
+    { "nrtm_dummify", K_BOOL, OFF(nrtm_dummify) },
     { "outbox", K_PATH, OFF(outbox) },
     { "override_password", K_HASH, OFF(override_password) },
     { "power_maintainers", K_LIST, OFF(power_maintainers) },
@@ -154,6 +161,18 @@ void conf_defaults(conf_t *c)
     strv_add(&c->whois_personal_exempt, "::1");
     strv_init(&c->query_sources);
     strv_init(&c->mirror);
+    c->nrtm_dummify = 1;
+    c->nrtm_dummy_handle = xstrdup(CONF_DEFAULT_NRTM_DUMMY_HANDLE);
+    c->nrtm_dummy_address = xstrdup(CONF_DEFAULT_NRTM_DUMMY_ADDRESS);
+    c->nrtm_dummy_phone = xstrdup(CONF_DEFAULT_NRTM_DUMMY_PHONE);
+    c->nrtm_dummy_email = xstrdup(CONF_DEFAULT_NRTM_DUMMY_EMAIL);
+    c->nrtm_dummy_auth = xstrdup(CONF_DEFAULT_NRTM_DUMMY_AUTH);
+    strv_init(&c->nrtm_dummy_remarks_sources);
+    static const char *const remark_sources[] = {
+        "RIPE", "RIPE-NONAUTH", "RIPE-GRS", "TEST", "TEST-NONAUTH", "TEST-GRS"
+    };
+    for (size_t i = 0; i < sizeof remark_sources / sizeof *remark_sources; i++)
+        strv_add(&c->nrtm_dummy_remarks_sources, remark_sources[i]);
 }
 
 void conf_free(conf_t *c)
@@ -176,6 +195,12 @@ void conf_free(conf_t *c)
     strv_free(&c->whois_personal_exempt);
     strv_free(&c->query_sources);
     strv_free(&c->mirror);
+    free(c->nrtm_dummy_handle);
+    free(c->nrtm_dummy_address);
+    free(c->nrtm_dummy_phone);
+    free(c->nrtm_dummy_email);
+    free(c->nrtm_dummy_auth);
+    strv_free(&c->nrtm_dummy_remarks_sources);
     memset(c, 0, sizeof *c);
 }
 
@@ -447,6 +472,9 @@ int conf_load(const char *path, conf_t *c, err_t *err)
             /* names (maintainers, sources) separated by commas and/or blanks */
             strv_t *l = (strv_t *)((char *)c + k->off);
             strv_free(l);
+            /* nrtm_dummy_remarks_sources = none: no source */
+            if (k->off == OFF(nrtm_dummy_remarks_sources) && strcmp(v, "none") == 0)
+                break;
             for (char *p = v; *p && rc == 0;) {
                 size_t len = strcspn(p, ", \t");
                 for (size_t i = 0; i < len; i++)

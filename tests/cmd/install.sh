@@ -36,7 +36,7 @@ cp -Rp "$SRC/bin" "$T/bin"
 D=$T/dest
 mk install PREFIX=/opt/x DESTDIR="$D" >"$T/install.out" 2>&1; rc=$?
 check "make install PREFIX=/opt/x DESTDIR= exits 0" sh -c "[ $rc -eq 0 ] || { tail -20 '$T/install.out'; exit 1; }"
-for p in autodbm autodbm-load autodbm-flush autodbm-whoisd autodbm-syncupdates autodbm-replay; do
+for p in autodbm autodbm-load autodbm-flush autodbm-whoisd autodbm-syncupdates autodbm-export autodbm-replay; do
     check "$p installed in /opt/x/sbin" test -x "$D/opt/x/sbin/$p"
 done
 check "autodbm-query installed in /opt/x/bin (a user command)" test -x "$D/opt/x/bin/autodbm-query"

@@ -2,7 +2,8 @@
 # manpages.sh - the manual pages and the example configuration do not fall
 # behind the programs:
 #   - every option a program's -h shows (autodbm, autodbm-load,
-#     autodbm-query, autodbm-flush, autodbm-whoisd, autodbm-syncupdates from
+#     autodbm-query, autodbm-flush, autodbm-whoisd, autodbm-syncupdates,
+#     autodbm-export from
 #     AUTODBM_BIN; contrib/autodbm-replay)
 #     appears in its page contrib/man/PROGRAM.[158] (a missing page is a
 #     "# skipped" line, not a failure);
@@ -46,7 +47,7 @@ in_page() {
     [ -z "$missing" ] || { echo "not in $page:$missing"; return 1; }
 }
 
-for prog in autodbm autodbm-load autodbm-query autodbm-flush autodbm-whoisd autodbm-syncupdates autodbm-replay; do
+for prog in autodbm autodbm-load autodbm-query autodbm-flush autodbm-whoisd autodbm-syncupdates autodbm-export autodbm-replay; do
     if [ "$prog" = autodbm-replay ]; then
         sh "$SRC/contrib/autodbm-replay" -h > "$T/help" 2>&1
     else

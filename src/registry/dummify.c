@@ -1,0 +1,444 @@
+/*
+ * dummify.c - the filter for NRTM streams and exports (see dummify.h).
+ *
+ * One object at a time: rpsl_parse() and schema_classify() give the
+ * attributes and the class; the rules of dummify.h edit the parsed
+ * object; rpsl_print() writes it back only when something changed.  A
+ * screen before the parse (untouched()) lets an object the rules cannot
+ * touch (a route, an as-set without contacts) go out as a copy, without
+ * the parse: NRTM streams and exports of routing registries are mostly
+ * such objects.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "registry/dummify.h"
+#include "rpsl/rpsl.h"
+#include "rpsl/schema.h"
+#include "util/buf.h"
+#include "util/strv.h"
+
+/* What follows the dummy auth: value (RIPE's public files). */
+#define AUTH_HIDDEN "   # Real value hidden for security"
+/* The date of a dummy changed: line. */
+#define CHANGED_DATE " 20000101"
+
+/* RIPE's remarks on a dummified object. */
+static const char *const modified_remarks[] = {
+    "****************************",
+    "* THIS OBJECT IS MODIFIED",
+    "* Please note that all data that is generally regarded as personal",
+    "* data has been removed from this object.",
+    "* To view the original object, please query the RIPE Database at:",
+    "* http://www.ripe.net/whois",
+    "****************************",
+};
+#define NREMARKS (sizeof modified_remarks / sizeof *modified_remarks)
+
+/* The remarks of a placeholder person or role (NRTM v1/v2). */
+static const char *const placeholder_remarks[] = {
+    "**********************************************************",
+    "* This is a placeholder object to protect personal data.",
+    "* To view the original object, please query the RIPE",
+    "* Database at:",
+    "* http://www.ripe.net/whois",
+    "**********************************************************",
+};
+
+/* auth: schemes whose value is a secret. */
+static const char *const secret_schemes[] = {
+    "MD5-PW", "BCRYPT-PW", "CRYPT-PW", "SSO"
+};
+
+struct dummify {
+    int on;                 /* nrtm_dummify */
+    char *handle;           /* nrtm_dummy_handle */
+    char *role_handle;      /* ROLE-<suffix of handle> */
+    char *address;          /* nrtm_dummy_address (the key follows) */
+    char *phone;            /* nrtm_dummy_phone */
+    char *email;            /* nrtm_dummy_email */
+    char *changed;          /* "<email> 20000101" */
+    char *auth;             /* nrtm_dummy_auth + AUTH_HIDDEN */
+    strv_t remark_sources;  /* nrtm_dummy_remarks_sources */
+};
+
+dummify_t *dummify_new(const conf_t *c, err_t *err)
+{
+    (void)err;
+    dummify_t *d = xcalloc(1, sizeof *d);
+    d->on = c->nrtm_dummify;
+    d->handle = xstrdup(c->nrtm_dummy_handle);
+    const char *dash = strchr(d->handle, '-');
+    d->role_handle = xasprintf("ROLE-%s", dash ? dash + 1 : d->handle);
+    d->address = xstrdup(c->nrtm_dummy_address);
+    d->phone = xstrdup(c->nrtm_dummy_phone);
+    d->email = xstrdup(c->nrtm_dummy_email);
+    d->changed = xasprintf("%s%s", c->nrtm_dummy_email, CHANGED_DATE);
+    d->auth = xasprintf("%s%s", c->nrtm_dummy_auth, AUTH_HIDDEN);
+    strv_init(&d->remark_sources);
+    for (size_t i = 0; i < c->nrtm_dummy_remarks_sources.n; i++)
+        strv_add(&d->remark_sources, c->nrtm_dummy_remarks_sources.v[i]);
+    return d;
+}
+
+void dummify_free(dummify_t *d)
+{
+    if (d == NULL)
+        return;
+    free(d->handle);
+    free(d->role_handle);
+    free(d->address);
+    free(d->phone);
+    free(d->email);
+    free(d->changed);
+    free(d->auth);
+    strv_free(&d->remark_sources);
+    free(d);
+}
+
+/* The schema id of attribute @a: its aid, else its name with the blanks
+ * before the ':' dropped ("auth " is auth:). */
+static int attr_id(const rpsl_attr_t *a)
+{
+    if (a->aid >= 0)
+        return a->aid;
+    size_t n = strlen(a->name);
+    size_t t = n;
+    while (t > 0 && (a->name[t - 1] == ' ' || a->name[t - 1] == '\t'))
+        t--;
+    if (t == n || t == 0)
+        return -1;
+    char *name = xstrndup(a->name, t);
+    int aid = schema_attr_by_name(name);
+    free(name);
+    return aid;
+}
+
+/* Whether an auth: value names a secret scheme (a password hash or an
+ * SSO identity). */
+static int secret_auth(const char *v)
+{
+    for (size_t i = 0; i < sizeof secret_schemes / sizeof *secret_schemes; i++) {
+        size_t n = strlen(secret_schemes[i]);
+        if (strncasecmp(v, secret_schemes[i], n) == 0 &&
+            (v[n] == 0 || v[n] == ' ' || v[n] == '\t'))
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether attribute @i of @o is exactly @value on one line without a
+ * comment (the dummy is there already). */
+static int attr_is(const rpsl_obj_t *o, size_t i, const char *value)
+{
+    const rpsl_attr_t *a = &o->attrs[i];
+    return a->nlines == 1 && a->lines[0].comment == NULL &&
+           strcmp(a->lines[0].text, value) == 0;
+}
+
+/* The dummy auth: line, as rpsl_obj_set_value() keeps it: the text of
+ * the line is the value and the "# ..." after it (no comment of its own). */
+static int auth_is_dummy(const dummify_t *d, const rpsl_obj_t *o, size_t i)
+{
+    return attr_is(o, i, d->auth);
+}
+
+/* Replace attribute @i by @value (or leave it when it is that already).
+ * @return 1 if changed. */
+static int set_attr(rpsl_obj_t *o, size_t i, const char *value)
+{
+    if (attr_is(o, i, value))
+        return 0;
+    rpsl_obj_set_value(o, i, value);
+    return 1;
+}
+
+/* Rule 2: whether attribute @aid stays in a reduced mntner or
+ * organisation. */
+static int kept_reduced(int cls, int aid)
+{
+    if (aid == SA_CREATED || aid == SA_LAST_MODIFIED)
+        return 1;
+    if (cls == SC_ORGANISATION &&
+        (aid == SA_ABUSE_C || aid == SA_COUNTRY))
+        return 1;
+    const schema_tmpl_t *t = aid >= 0 ? schema_tmpl_find(cls, aid) : NULL;
+    return t != NULL && t->req == SR_MANDATORY;
+}
+
+/* Unfiltered: the first secret auth: becomes the dummy, the others go.
+ * @return 1 if @o changed. */
+static int hide_secrets(const dummify_t *d, rpsl_obj_t *o, const int *ids)
+{
+    int changed = 0, seen = 0;
+    for (size_t i = 0, j = 0; i < o->nattrs; j++) {
+        if (ids[j] != SA_AUTH ||
+            !(secret_auth(o->attrs[i].value) || auth_is_dummy(d, o, i))) {
+            i++;
+            continue;
+        }
+        if (seen) {
+            rpsl_obj_remove(o, i);
+            changed = 1;
+            continue;
+        }
+        seen = 1;
+        changed |= set_attr(o, i, d->auth);
+        i++;
+    }
+    return changed;
+}
+
+/* The dummy value of attribute @aid (rule 3), or NULL if it keeps its
+ * value.  @addr is the dummy address of this object. */
+static const char *dummy_value(const dummify_t *d, int aid, const char *addr)
+{
+    switch (aid) {
+    case SA_ADMIN_C: case SA_TECH_C: case SA_ZONE_C: case SA_AUTHOR:
+    case SA_PING_HDL:
+        return d->handle;
+    case SA_ADDRESS:
+        return addr;
+    case SA_PHONE: case SA_FAX_NO:
+        return d->phone;
+    case SA_E_MAIL: case SA_UPD_TO:
+        return d->email;
+    case SA_CHANGED:
+        return d->changed;
+    case SA_AUTH:
+        return d->auth;
+    default:
+        return NULL;
+    }
+}
+
+/* Whether @o ends with the seven remarks already. */
+static int has_remarks(const rpsl_obj_t *o)
+{
+    if (o->nattrs < NREMARKS)
+        return 0;
+    size_t base = o->nattrs - NREMARKS;
+    for (size_t k = 0; k < NREMARKS; k++) {
+        const rpsl_attr_t *a = &o->attrs[base + k];
+        if (strcmp(a->name, "remarks") != 0 ||
+            strcmp(a->value, modified_remarks[k]) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* Rules 2 to 4 on a public mirror's copy.  @return 1 if @o changed. */
+static int dummify_rules(const dummify_t *d, rpsl_obj_t *o, int *ids)
+{
+    int changed = 0;
+    unsigned char seen[SA__COUNT];
+    memset(seen, 0, sizeof seen);
+
+    buf_t key, addr;
+    buf_init(&key);
+    buf_init(&addr);
+    if (o->cls < 0 || schema_pkey(o, &key) != 0) {
+        buf_reset(&key);
+        buf_puts(&key, o->attrs[0].value);
+    }
+    buf_printf(&addr, "%s %s", d->address, key.s);
+
+    for (size_t i = 0, j = 0; i < o->nattrs; j++) {
+        int aid = ids[j];
+        if ((o->cls == SC_MNTNER || o->cls == SC_ORGANISATION) &&
+            !kept_reduced(o->cls, aid)) {
+            rpsl_obj_remove(o, i);
+            changed = 1;
+            continue;
+        }
+        const char *dv = aid >= 0 ? dummy_value(d, aid, addr.s) : NULL;
+        if (dv == NULL) {
+            i++;
+            continue;
+        }
+        if (seen[aid]) {
+            rpsl_obj_remove(o, i);
+            changed = 1;
+            continue;
+        }
+        seen[aid] = 1;
+        changed |= set_attr(o, i, dv);
+        i++;
+    }
+    buf_free(&key);
+    buf_free(&addr);
+
+    if (changed && !has_remarks(o)) {
+        const char *src = rpsl_obj_get(o, "source");
+        if (src != NULL && strv_find(&d->remark_sources, src) >= 0)
+            for (size_t k = 0; k < NREMARKS; k++)
+                rpsl_obj_append(o, "remarks", modified_remarks[k]);
+    }
+    return changed;
+}
+
+/* Whether the rules touch attribute @aid (filtered: rule 3; else auth:
+ * only). */
+static int touched(int aid, int filter)
+{
+    if (!filter)
+        return aid == SA_AUTH;
+    switch (aid) {
+    case SA_ADMIN_C: case SA_TECH_C: case SA_ZONE_C: case SA_AUTHOR:
+    case SA_PING_HDL: case SA_ADDRESS: case SA_PHONE: case SA_FAX_NO:
+    case SA_E_MAIL: case SA_UPD_TO: case SA_CHANGED: case SA_AUTH:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/*
+ * The screen before the parser: whether @text certainly leaves as it
+ * came, so that most objects cost no parse.  It decides nothing itself:
+ * every line must be an attribute line (rpsl_is_attr_line(), the
+ * parser's own test) or a continuation line, without CR or NUL, and no
+ * attribute may be one the rules touch (by schema_attr_by_name(), blanks
+ * before the ':' dropped as attr_id() drops them) nor the class one
+ * they skip or reduce; whatever else (an odd line, a touched attribute)
+ * sends the object to the parser and the rules, which then decide.
+ */
+static int untouched(const char *text, size_t len, int filter)
+{
+    const char *p = text, *end = text + len;
+    char name[64];
+
+    if (len == 0 || memchr(text, '\r', len) != NULL ||
+        memchr(text, '\0', len) != NULL)
+        return 0;
+    for (int first = 1; p < end; first = 0) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        if (*p == ' ' || *p == '\t' || *p == '+') {
+            if (first)
+                return 0;
+        } else {
+            if (le == p || !rpsl_is_attr_line(p, (size_t)(le - p)))
+                return 0;
+            const char *colon = memchr(p, ':', (size_t)(le - p));
+            size_t n = (size_t)(colon - p);
+            while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+                n--;
+            if (n >= sizeof name)
+                return 0;
+            memcpy(name, p, n);
+            name[n] = 0;
+            int aid = schema_attr_by_name(name);
+            if (aid >= 0 && touched(aid, filter))
+                return 0;
+            if (first && filter &&
+                (aid == SA_PERSON || aid == SA_ROLE || aid == SA_MNTNER ||
+                 aid == SA_ORGANISATION))
+                return 0;
+        }
+        p = nl ? nl + 1 : end;
+    }
+    return 1;
+}
+
+/* Parse @text into a classified (where the class is known) object. */
+static int parse_obj(const char *text, size_t len, rpsl_obj_t **out,
+                     err_t *err)
+{
+    *out = NULL;
+    if (rpsl_parse(text, len, 1, 0, out, NULL) != 0 || *out == NULL ||
+        (*out)->nattrs == 0) {
+        rpsl_obj_free(*out);
+        *out = NULL;
+        return err_set(err, ERR_SYNTAX, "not an RPSL object");
+    }
+    (void) schema_classify(*out, NULL);
+    return 0;
+}
+
+/* Append @text as it came, ending in a line end. */
+static void copy_text(const char *text, size_t len, buf_t *out)
+{
+    buf_put(out, text, len);
+    if (len == 0 || text[len - 1] != '\n')
+        buf_putc(out, '\n');
+}
+
+int dummify_obj(const dummify_t *d, const char *text, size_t len,
+                int unfiltered, buf_t *out, err_t *err)
+{
+    int filter = d->on && !unfiltered;
+    if (untouched(text, len, filter)) {
+        copy_text(text, len, out);
+        return DUMMIFY_KEEP;
+    }
+
+    rpsl_obj_t *o;
+    int rc = parse_obj(text, len, &o, err);
+    if (rc)
+        return rc;
+    if (filter && (o->cls == SC_PERSON ||
+                   (o->cls == SC_ROLE &&
+                    rpsl_obj_find_aid(o, SA_ABUSE_MAILBOX, 0) < 0))) {
+        rpsl_obj_free(o);
+        return DUMMIFY_SKIP;
+    }
+
+    /* the ids of the attributes, as they stand before any edit (the
+     * rules walk them in step with the attributes they remove) */
+    int *ids = xmalloc(o->nattrs * sizeof *ids);
+    for (size_t i = 0; i < o->nattrs; i++)
+        ids[i] = attr_id(&o->attrs[i]);
+
+    int changed = filter ? dummify_rules(d, o, ids) : hide_secrets(d, o, ids);
+    free(ids);
+
+    if (changed)
+        rpsl_print(o, out, RPSL_PRINT_DISPLAY);
+    else
+        copy_text(text, len, out);
+    rpsl_obj_free(o);
+    return DUMMIFY_KEEP;
+}
+
+int dummify_placeholder(const dummify_t *d, const char *text, size_t len,
+                        buf_t *out, err_t *err)
+{
+    rpsl_obj_t *o;
+    int rc = parse_obj(text, len, &o, err);
+    if (rc)
+        return rc;
+    int cls = o->cls;
+    const char *src = rpsl_obj_get(o, "source");
+    char *source = xstrdup(src ? src : "");
+    rpsl_obj_free(o);
+    if (cls != SC_PERSON && cls != SC_ROLE) {
+        free(source);
+        return err_set(err, ERR_USAGE, "not a person or role object");
+    }
+
+    rpsl_obj_t *p = rpsl_obj_new();
+    const char *handle = cls == SC_PERSON ? d->handle : d->role_handle;
+    rpsl_obj_append(p, cls == SC_PERSON ? "person" : "role",
+                    cls == SC_PERSON ? "Placeholder Person Object"
+                                     : "Placeholder Role Object");
+    char *addr = xasprintf("%s %s", d->address, handle);
+    rpsl_obj_append(p, "address", addr);
+    free(addr);
+    rpsl_obj_append(p, "phone", d->phone);
+    if (cls == SC_ROLE) {
+        rpsl_obj_append(p, "e-mail", d->email);
+        rpsl_obj_append(p, "admin-c", d->handle);
+        rpsl_obj_append(p, "tech-c", d->handle);
+    }
+    rpsl_obj_append(p, "nic-hdl", handle);
+    for (size_t k = 0; k < sizeof placeholder_remarks / sizeof *placeholder_remarks; k++)
+        rpsl_obj_append(p, "remarks", placeholder_remarks[k]);
+    rpsl_obj_append(p, "source", source);
+    rpsl_print(p, out, RPSL_PRINT_DISPLAY);
+    rpsl_obj_free(p);
+    free(source);
+    return 0;
+}

@@ -1,0 +1,449 @@
+/*
+ * test_dummify.c - the NRTM/export filter: each of RIPE's v3 rules,
+ * password hashes hidden in every mode, the configuration keys.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "registry/conf.h"
+#include "registry/dummify.h"
+#include "harness.h"
+
+#define DUMMY_AUTH "MD5-PW $1$SaltSalt$DummifiedMD5HashValue.   # Real value hidden for security"
+
+/* Filter @in with the default configuration; @return the status, the
+ * text in @out. */
+static int run(const char *in, int unfiltered, buf_t *out)
+{
+    conf_t c;
+    conf_defaults(&c);
+    err_t e = ERR_INIT;
+    dummify_t *d = dummify_new(&c, &e);
+    conf_free(&c);
+    buf_reset(out);
+    int rc = dummify_obj(d, in, strlen(in), unfiltered, out, &e);
+    dummify_free(d);
+    err_free(&e);
+    return rc;
+}
+
+/* Number of lines of @text equal to @line. */
+static int count_lines(const char *text, const char *line)
+{
+    int n = 0;
+    size_t ll = strlen(line);
+    for (const char *p = text; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (len == ll && memcmp(p, line, ll) == 0)
+            n++;
+        p = nl ? nl + 1 : NULL;
+    }
+    return n;
+}
+
+static void test_person_and_roles(void)
+{
+    buf_t out;
+    buf_init(&out);
+    const char *person =
+        "person:         Jane Doe\n"
+        "address:        1 Street\n"
+        "phone:          +1 555 0100\n"
+        "nic-hdl:        JD1-TEST\n"
+        "mnt-by:         EX-MNT\n"
+        "source:         TEST\n";
+    CU_ASSERT_EQUAL(run(person, 0, &out), DUMMIFY_SKIP);
+    CU_ASSERT_EQUAL(out.len, 0);
+    const char *role =
+        "role:           Ops\n"
+        "address:        1 Street\n"
+        "e-mail:         ops@example.net\n"
+        "nic-hdl:        OPS1-TEST\n"
+        "mnt-by:         EX-MNT\n"
+        "source:         TEST\n";
+    CU_ASSERT_EQUAL(run(role, 0, &out), DUMMIFY_SKIP);
+    /* a trusted mirror gets them as they are */
+    CU_ASSERT_EQUAL(run(person, 1, &out), DUMMIFY_KEEP);
+    CU_ASSERT_STRING_EQUAL(out.s, person);
+
+    const char *abuse =
+        "role:           Abuse desk\n"
+        "address:        1 Street\n"
+        "address:        Town\n"
+        "e-mail:         ops@example.net\n"
+        "abuse-mailbox:  abuse@example.net\n"
+        "admin-c:        JD1-TEST\n"
+        "tech-c:         JD1-TEST\n"
+        "tech-c:         OPS1-TEST\n"
+        "nic-hdl:        AB1-TEST\n"
+        "mnt-by:         EX-MNT\n"
+        "source:         TEST\n";
+    CU_ASSERT_EQUAL(run(abuse, 0, &out), DUMMIFY_KEEP);
+    CU_ASSERT_EQUAL(count_lines(out.s, "abuse-mailbox:  abuse@example.net"), 1);
+    CU_ASSERT_EQUAL(count_lines(out.s, "address:        Dummy address for AB1-TEST"), 1);
+    CU_ASSERT_EQUAL(count_lines(out.s, "e-mail:         unread@ripe.net"), 1);
+    CU_ASSERT_EQUAL(count_lines(out.s, "admin-c:        DUMY-RIPE"), 1);
+    CU_ASSERT_EQUAL(count_lines(out.s, "tech-c:         DUMY-RIPE"), 1);
+    CU_ASSERT_PTR_NULL(strstr(out.s, "JD1-TEST"));
+    CU_ASSERT_PTR_NULL(strstr(out.s, "Town"));
+    CU_ASSERT_EQUAL(count_lines(out.s, "remarks:        * THIS OBJECT IS MODIFIED"), 1);
+    buf_free(&out);
+}
+
+static void test_attributes(void)
+{
+    buf_t out;
+    buf_init(&out);
+    const char *inet =
+        "inetnum:        192.0.2.0 - 192.0.2.255\n"
+        "netname:        EXAMPLE\n"
+        "descr:          Example\n"
+        "country:        NL\n"
+        "admin-c:        JD1-TEST\n"
+        "admin-c:        JD2-TEST\n"
+        "tech-c:         JD1-TEST\n"
+        "zone-c:         JD3-TEST\n"
+        "status:         ASSIGNED PA\n"
+        "mnt-by:         EX-MNT\n"
+        "changed:        jane@example.net 20010101\n"
+        "changed:        jane@example.net 20020101\n"
+        "created:        2020-01-01T00:00:00Z\n"
+        "last-modified:  2021-01-01T00:00:00Z\n"
+        "source:         TEST\n";
+    CU_ASSERT_EQUAL(run(inet, 0, &out), DUMMIFY_KEEP);
+    const char *want =
+        "inetnum:        192.0.2.0 - 192.0.2.255\n"
+        "netname:        EXAMPLE\n"
+        "descr:          Example\n"
+        "country:        NL\n"
+        "admin-c:        DUMY-RIPE\n"
+        "tech-c:         DUMY-RIPE\n"
+        "zone-c:         DUMY-RIPE\n"
+        "status:         ASSIGNED PA\n"
+        "mnt-by:         EX-MNT\n"
+        "changed:        unread@ripe.net 20000101\n"
+        "created:        2020-01-01T00:00:00Z\n"
+        "last-modified:  2021-01-01T00:00:00Z\n"
+        "source:         TEST\n"
+        "remarks:        ****************************\n"
+        "remarks:        * THIS OBJECT IS MODIFIED\n"
+        "remarks:        * Please note that all data that is generally regarded as personal\n"
+        "remarks:        * data has been removed from this object.\n"
+        "remarks:        * To view the original object, please query the RIPE Database at:\n"
+        "remarks:        * http://www.ripe.net/whois\n"
+        "remarks:        ****************************\n";
+    CU_ASSERT_STRING_EQUAL(out.s, want);
+
+    /* filtering twice gives the same text (re-served mirrors, exports
+     * loaded and exported again) */
+    char *once = xstrdup(out.s);
+    CU_ASSERT_EQUAL(run(once, 0, &out), DUMMIFY_KEEP);
+    CU_ASSERT_STRING_EQUAL(out.s, once);
+    free(once);
+
+    /* author: and ping-hdl:, phone:/fax-no:, e-mail:, address: with the
+     * primary key of a route (prefix and origin) */
+    const char *route =
+        "route:          192.0.2.0/24\n"
+        "origin:         AS65000\n"
+        "ping-hdl:       JD1-TEST\n"
+        "ping-hdl:       JD2-TEST\n"
+        "mnt-by:         EX-MNT\n"
+        "source:         OTHER\n";
+    CU_ASSERT_EQUAL(run(route, 0, &out), DUMMIFY_KEEP);
+    CU_ASSERT_EQUAL(count_lines(out.s, "ping-hdl:       DUMY-RIPE"), 1);
+    CU_ASSERT_PTR_NULL(strstr(out.s, "JD2-TEST"));
+    /* OTHER is not a source of nrtm_dummy_remarks_sources */
+    CU_ASSERT_PTR_NULL(strstr(out.s, "remarks:"));
+
+    const char *irt =
+        "irt:            IRT-EX\n"
+        "address:        1 Street\n"
+        "address:        Town\n"
+        "phone:          +1 555 0100\n"
+        "fax-no:         +1 555 0101\n"
+        "fax-no:         +1 555 0102\n"
+        "e-mail:         irt@example.net\n"
+        "abuse-mailbox:  irt@example.net\n"
+        "auth:           PGPKEY-12345678\n"
+        "admin-c:        JD1-TEST\n"
+        "tech-c:         JD1-TEST\n"
+        "mnt-by:         EX-MNT\n"
+        "source:         TEST\n";
+    CU_ASSERT_EQUAL(run(irt, 0, &out), DUMMIFY_KEEP);
+    CU_ASSERT_EQUAL(count_lines(out.s, "address:        Dummy address for IRT-EX"), 1);
+    CU_ASSERT_EQUAL(count_lines(out.s, "phone:          +31205354444"), 1);
+    CU_ASSERT_EQUAL(count_lines(out.s, "fax-no:         +31205354444"), 1);
+    CU_ASSERT_EQUAL(count_lines(out.s, "e-mail:         unread@ripe.net"), 1);
+    CU_ASSERT_EQUAL(count_lines(out.s, "auth:           " DUMMY_AUTH), 1);
+    CU_ASSERT_PTR_NULL(strstr(out.s, "555"));
+
+    /* an object without personal data leaves as it came */
+    const char *set =
+        "as-set:         AS65000:AS-CUSTOMERS\n"
+        "members:        AS65001, AS65002\n"
+        "mnt-by:         EXAMPLE-MNT\n"
+        "source:         TEST\n";
+    CU_ASSERT_EQUAL(run(set, 0, &out), DUMMIFY_KEEP);
+    CU_ASSERT_STRING_EQUAL(out.s, set);
+
+    /* names in upper case, short names, blanks before the ':' are the
+     * attributes they name: the screen before the parser lets none pass */
+    const char *odd =
+        "route:          192.0.2.0/24\n"
+        "origin:         AS65000\n"
+        "ADMIN-C:        JD1-TEST\n"
+        "*tc:            JD2-TEST\n"
+        "e-mail :        jane@example.net\n"
+        "mnt-by:         EX-MNT\n"
+        "source:         OTHER\n";
+    CU_ASSERT_EQUAL(run(odd, 0, &out), DUMMIFY_KEEP);
+    CU_ASSERT_PTR_NULL(strstr(out.s, "JD1-TEST"));
+    CU_ASSERT_PTR_NULL(strstr(out.s, "JD2-TEST"));
+    CU_ASSERT_PTR_NULL(strstr(out.s, "jane@"));
+    CU_ASSERT_EQUAL(count_lines(out.s, "admin-c:        DUMY-RIPE"), 1);
+    CU_ASSERT_EQUAL(count_lines(out.s, "tech-c:         DUMY-RIPE"), 1);
+    const char *tabbed =
+        "mntner:         TAB-MNT\n"
+        "auth\t:\tMd5-Pw\n"
+        "\t$1$abcdefgh$cHJi5PXp/ki/ktXzqlk6I1\n"
+        "mnt-by:         TAB-MNT\n"
+        "source:         OTHER\n";
+    CU_ASSERT_EQUAL(run(tabbed, 1, &out), DUMMIFY_KEEP);
+    CU_ASSERT_PTR_NULL(strstr(out.s, "cHJi5PXp"));
+    /* a person with CR LF line ends is a person */
+    CU_ASSERT_EQUAL(run("person: Jane\r\nnic-hdl: JD1-TEST\r\nsource: TEST\r\n", 0, &out),
+                    DUMMIFY_SKIP);
+
+    /* not an object */
+    err_t e = ERR_INIT;
+    conf_t c;
+    conf_defaults(&c);
+    dummify_t *d = dummify_new(&c, &e);
+    buf_reset(&out);
+    CU_ASSERT_EQUAL(dummify_obj(d, " no\n", 4, 0, &out, &e), ERR_SYNTAX);
+    CU_ASSERT_EQUAL(out.len, 0);
+    dummify_free(d);
+    conf_free(&c);
+    err_free(&e);
+    buf_free(&out);
+}
+
+static void test_mntner_organisation(void)
+{
+    buf_t out;
+    buf_init(&out);
+    const char *mnt =
+        "mntner:         EX-MNT\n"
+        "descr:          Example maintainer\n"
+        "admin-c:        JD1-TEST\n"
+        "admin-c:        JD2-TEST\n"
+        "tech-c:         JD1-TEST\n"
+        "upd-to:         ops@example.net\n"
+        "mnt-nfy:        ops@example.net\n"
+        "auth:           md5-pw $1$abcdefgh$cHJi5PXp/ki/ktXzqlk6I1\n"
+        "auth:           Bcrypt-Pw\n"
+        "                $2a$12$abcdefghijklmnopqrstuu5rG1bJ1hYwLV/3qvDmXnwqPfWm7m1W\n"
+        "auth:           cRyPt-pW abcdefghijklm # old one\n"
+        "auth:           PGPKEY-12345678\n"
+        "remarks:        call me\n"
+        "notify:         ops@example.net\n"
+        "mnt-by:         EX-MNT\n"
+        "created:        2020-01-01T00:00:00Z\n"
+        "last-modified:  2021-01-01T00:00:00Z\n"
+        "source:         TEST\n";
+    CU_ASSERT_EQUAL(run(mnt, 0, &out), DUMMIFY_KEEP);
+    const char *want =
+        "mntner:         EX-MNT\n"
+        "admin-c:        DUMY-RIPE\n"
+        "upd-to:         unread@ripe.net\n"
+        "auth:           " DUMMY_AUTH "\n"
+        "mnt-by:         EX-MNT\n"
+        "created:        2020-01-01T00:00:00Z\n"
+        "last-modified:  2021-01-01T00:00:00Z\n"
+        "source:         TEST\n"
+        "remarks:        ****************************\n"
+        "remarks:        * THIS OBJECT IS MODIFIED\n"
+        "remarks:        * Please note that all data that is generally regarded as personal\n"
+        "remarks:        * data has been removed from this object.\n"
+        "remarks:        * To view the original object, please query the RIPE Database at:\n"
+        "remarks:        * http://www.ripe.net/whois\n"
+        "remarks:        ****************************\n";
+    CU_ASSERT_STRING_EQUAL(out.s, want);
+
+    /* unfiltered: everything but the hashes, which become one dummy */
+    CU_ASSERT_EQUAL(run(mnt, 1, &out), DUMMIFY_KEEP);
+    CU_ASSERT_PTR_NULL(strstr(out.s, "$1$abcdefgh"));
+    CU_ASSERT_PTR_NULL(strstr(out.s, "$2a$12$"));
+    CU_ASSERT_PTR_NULL(strstr(out.s, "abcdefghijklm"));
+    CU_ASSERT_PTR_NULL(strstr(out.s, "old one"));
+    CU_ASSERT_PTR_NULL(strstr(out.s, "Bcrypt"));
+    CU_ASSERT_EQUAL(count_lines(out.s, "auth:           " DUMMY_AUTH), 1);
+    CU_ASSERT_EQUAL(count_lines(out.s, "auth:           PGPKEY-12345678"), 1);
+    CU_ASSERT_EQUAL(count_lines(out.s, "admin-c:        JD2-TEST"), 1);
+    CU_ASSERT_EQUAL(count_lines(out.s, "remarks:        call me"), 1);
+    CU_ASSERT_PTR_NULL(strstr(out.s, "MODIFIED"));
+
+    /* "auth :" (a blank before the colon) in mirrored data is auth: too;
+     * and an SSO identity is hidden as well */
+    const char *odd =
+        "mntner:         ODD-MNT\n"
+        "auth :          MD5-PW $1$abcdefgh$cHJi5PXp/ki/ktXzqlk6I1\n"
+        "auth:           SSO someone@example.net\n"
+        "mnt-by:         ODD-MNT\n"
+        "source:         OTHER\n";
+    CU_ASSERT_EQUAL(run(odd, 1, &out), DUMMIFY_KEEP);
+    CU_ASSERT_PTR_NULL(strstr(out.s, "$1$abcdefgh"));
+    CU_ASSERT_PTR_NULL(strstr(out.s, "someone@"));
+
+    const char *org =
+        "organisation:   ORG-EX1-TEST\n"
+        "org-name:       Example\n"
+        "org-type:       OTHER\n"
+        "descr:          what we do\n"
+        "address:        1 Street\n"
+        "address:        Town\n"
+        "country:        NL\n"
+        "phone:          +1 555 0100\n"
+        "e-mail:         org@example.net\n"
+        "abuse-c:        AB1-TEST\n"
+        "admin-c:        JD1-TEST\n"
+        "mnt-ref:        EX-MNT\n"
+        "mnt-by:         EX-MNT\n"
+        "created:        2020-01-01T00:00:00Z\n"
+        "last-modified:  2021-01-01T00:00:00Z\n"
+        "source:         TEST\n";
+    CU_ASSERT_EQUAL(run(org, 0, &out), DUMMIFY_KEEP);
+    const char *want_org =
+        "organisation:   ORG-EX1-TEST\n"
+        "org-name:       Example\n"
+        "org-type:       OTHER\n"
+        "address:        Dummy address for ORG-EX1-TEST\n"
+        "country:        NL\n"
+        "e-mail:         unread@ripe.net\n"
+        "abuse-c:        AB1-TEST\n"
+        "mnt-ref:        EX-MNT\n"
+        "mnt-by:         EX-MNT\n"
+        "created:        2020-01-01T00:00:00Z\n"
+        "last-modified:  2021-01-01T00:00:00Z\n"
+        "source:         TEST\n";
+    CU_ASSERT_EQUAL(strncmp(out.s, want_org, strlen(want_org)), 0);
+    CU_ASSERT_EQUAL(count_lines(out.s, "remarks:        * THIS OBJECT IS MODIFIED"), 1);
+    buf_free(&out);
+}
+
+/* nrtm_dummify = no and the nrtm_dummy_* keys */
+static void test_configuration(void)
+{
+    const char *dir = harness_tmpdir();
+    char *path = xasprintf("%s/autodbm.conf", dir);
+    FILE *fp = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    fputs("nrtm_dummify = no\n"
+          "nrtm_dummy_handle = anon-dn42\n"
+          "nrtm_dummy_address = Hidden, see\n"
+          "nrtm_dummy_phone = +1 555 0000\n"
+          "nrtm_dummy_email = nobody@example.net\n"
+          "nrtm_dummy_auth = BCRYPT-PW $2a$04$hidden\n"
+          "nrtm_dummy_remarks_sources = none\n", fp);
+    fclose(fp);
+    conf_t c;
+    err_t e = ERR_INIT;
+    CU_ASSERT_EQUAL_FATAL(conf_load(path, &c, &e), 0);
+    CU_ASSERT_EQUAL(c.nrtm_dummify, 0);
+    CU_ASSERT_STRING_EQUAL(c.nrtm_dummy_handle, "ANON-DN42");
+    CU_ASSERT_EQUAL(c.nrtm_dummy_remarks_sources.n, 0);
+    dummify_t *d = dummify_new(&c, &e);
+
+    buf_t out;
+    buf_init(&out);
+    const char *person =
+        "person:         Jane Doe\n"
+        "nic-hdl:        JD1-TEST\n"
+        "source:         TEST\n";
+    CU_ASSERT_EQUAL(dummify_obj(d, person, strlen(person), 0, &out, &e), DUMMIFY_KEEP);
+    CU_ASSERT_STRING_EQUAL(out.s, person);
+    const char *mnt =
+        "mntner:         EX-MNT\n"
+        "auth:           MD5-PW $1$abcdefgh$cHJi5PXp/ki/ktXzqlk6I1\n"
+        "source:         TEST\n";
+    buf_reset(&out);
+    CU_ASSERT_EQUAL(dummify_obj(d, mnt, strlen(mnt), 0, &out, &e), DUMMIFY_KEEP);
+    CU_ASSERT_EQUAL(count_lines(out.s, "auth:           BCRYPT-PW $2a$04$hidden"
+                                "   # Real value hidden for security"), 1);
+    dummify_free(d);
+    conf_free(&c);
+
+    /* with filtering on, the other dummies */
+    fp = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    fputs("nrtm_dummy_handle = anon-dn42\n"
+          "nrtm_dummy_address = Hidden, see\n"
+          "nrtm_dummy_phone = +1 555 0000\n"
+          "nrtm_dummy_email = nobody@example.net\n"
+          "nrtm_dummy_remarks_sources = none\n", fp);
+    fclose(fp);
+    CU_ASSERT_EQUAL_FATAL(conf_load(path, &c, &e), 0);
+    d = dummify_new(&c, &e);
+    const char *irt =
+        "irt:            IRT-EX\n"
+        "address:        1 Street\n"
+        "phone:          +1 555 0100\n"
+        "e-mail:         irt@example.net\n"
+        "admin-c:        JD1-TEST\n"
+        "changed:        irt@example.net 20010101\n"
+        "source:         TEST\n";
+    buf_reset(&out);
+    CU_ASSERT_EQUAL(dummify_obj(d, irt, strlen(irt), 0, &out, &e), DUMMIFY_KEEP);
+    const char *want =
+        "irt:            IRT-EX\n"
+        "address:        Hidden, see IRT-EX\n"
+        "phone:          +1 555 0000\n"
+        "e-mail:         nobody@example.net\n"
+        "admin-c:        ANON-DN42\n"
+        "changed:        nobody@example.net 20000101\n"
+        "source:         TEST\n";
+    CU_ASSERT_STRING_EQUAL(out.s, want);
+
+    /* the v1 placeholder of a person */
+    buf_reset(&out);
+    CU_ASSERT_EQUAL(dummify_placeholder(d, person, strlen(person), &out, &e), 0);
+    CU_ASSERT_EQUAL(count_lines(out.s, "nic-hdl:        ANON-DN42"), 1);
+    CU_ASSERT_EQUAL(count_lines(out.s, "source:         TEST"), 1);
+    CU_ASSERT_PTR_NULL(strstr(out.s, "Jane"));
+    buf_reset(&out);
+    CU_ASSERT_EQUAL(dummify_placeholder(d, irt, strlen(irt), &out, &e), ERR_USAGE);
+    dummify_free(d);
+    conf_free(&c);
+
+    /* bad values */
+    fp = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    fputs("nrtm_dummy_email = not an address\n", fp);
+    fclose(fp);
+    CU_ASSERT_EQUAL(conf_load(path, &c, &e), ERR_CONF);
+    conf_free(&c);
+    fp = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    fputs("nrtm_dummify = maybe\n", fp);
+    fclose(fp);
+    CU_ASSERT_EQUAL(conf_load(path, &c, &e), ERR_CONF);
+    conf_free(&c);
+
+    buf_free(&out);
+    err_free(&e);
+    free(path);
+}
+
+void suite_dummify(void);
+void suite_dummify(void)
+{
+    CU_pSuite s = harness_suite("dummify");
+    HARNESS_ADD(s, test_person_and_roles);
+    HARNESS_ADD(s, test_attributes);
+    HARNESS_ADD(s, test_mntner_organisation);
+    HARNESS_ADD(s, test_configuration);
+}
