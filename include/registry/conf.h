@@ -177,6 +177,33 @@ typedef struct conf {
                                  blanks; the first word of each (checked:
                                  a source name) names a mirrored source,
                                  which updates may not change */
+    /* The NRTM server of autodbm-whoisd (src/whoisd/nrtm.c,
+     * autodbm.conf(5)). */
+    strv_t nrtm_listen;     /**< nrtm_listen = host:port addresses the NRTM
+                                 server listens on; empty (the default):
+                                 no NRTM server */
+    strv_t nrtm_access;     /**< addresses and CIDR prefixes that may
+                                 mirror; empty (the default): the loopback
+                                 addresses only; others get %ERROR:402 */
+    strv_t nrtm_access_unfiltered; /**< of those, the ones sent objects
+                                 without personal data removed (auth:
+                                 hashes are replaced all the same);
+                                 default none */
+    int nrtm_banner;        /**< nrtm_banner = yes|no: the two-line terms
+                                 and conditions banner on connect, as
+                                 RIPE (default yes) */
+    unsigned nrtm_max_age_days; /**< a request whose first serial is older
+                                 than this many days gets %ERROR:401
+                                 (RIPE: 14, the default); 0: no limit */
+    unsigned nrtm_max_connections; /**< NRTM connections at once; beyond,
+                                 no new one is accepted until one ends */
+    unsigned nrtm_max_connections_per_address; /**< NRTM connections at
+                                 once from one address; beyond, RIPE's
+                                 "ERROR:306: connections exceeded" and
+                                 close */
+    size_t nrtm_max_request_length; /**< bytes of the request line (RIPE:
+                                 128, the default); beyond, %ERROR:405
+                                 and close */
     /* What leaves by NRTM and export (registry/dummify.h). */
     int nrtm_dummify;       /**< nrtm_dummify = yes|no: public mirrors and
                                  exports get RIPE's NRTM v3 filtering
@@ -239,6 +266,10 @@ typedef struct conf {
 #define CONF_DEFAULT_WHOIS_PERSONAL_LIMIT 1000u
 #define CONF_DEFAULT_WHOIS_PERSONAL_EXEMPT "127.0.0.0/8, ::1"
 #define CONF_DEFAULT_WHOIS_PERSONAL_TABLE 100000u
+#define CONF_DEFAULT_NRTM_MAX_AGE_DAYS 14u
+#define CONF_DEFAULT_NRTM_MAX_CONNECTIONS 100u
+#define CONF_DEFAULT_NRTM_MAX_CONNECTIONS_PER_ADDRESS 3u
+#define CONF_DEFAULT_NRTM_MAX_REQUEST_LENGTH ((size_t)128)
 /* RIPE's public NRTM v3 stream and export files (DummifierNrtm) */
 #define CONF_DEFAULT_NRTM_DUMMY_HANDLE "DUMY-RIPE"
 #define CONF_DEFAULT_NRTM_DUMMY_ADDRESS "Dummy address for"
@@ -283,6 +314,8 @@ typedef struct conf {
  * server, whois_log yes, no whois_name (the source is used),
  * whois_personal_exempt the loopback networks 127.0.0.0/8 and ::1,
  * no query_sources (the own source alone), no mirror lines,
+ * no nrtm_listen, empty nrtm_access and nrtm_access_unfiltered,
+ * nrtm_banner yes and the CONF_DEFAULT_NRTM_* values,
  * nrtm_dummify yes and the CONF_DEFAULT_NRTM_DUMMY_* values.
  */
 void conf_defaults(conf_t *c);

@@ -58,13 +58,21 @@ static const struct key keys[] = {
     { "max_recipients", K_COUNT, OFF(max_recipients) },
     { "max_signed_blocks", K_COUNT, OFF(max_signed_blocks) },
     { "mirror", K_LINES, OFF(mirror) },
+    { "nrtm_access", K_NETS, OFF(nrtm_access) },
+    { "nrtm_access_unfiltered", K_NETS, OFF(nrtm_access_unfiltered) },
+    { "nrtm_banner", K_BOOL, OFF(nrtm_banner) },
+    { "nrtm_dummify", K_BOOL, OFF(nrtm_dummify) },
     { "nrtm_dummy_address", K_TEXT, OFF(nrtm_dummy_address) },
     { "nrtm_dummy_auth", K_TEXT, OFF(nrtm_dummy_auth) },
     { "nrtm_dummy_email", K_ADDRESS, OFF(nrtm_dummy_email) },
     { "nrtm_dummy_handle", K_STRING, OFF(nrtm_dummy_handle) },
     { "nrtm_dummy_phone", K_TEXT, OFF(nrtm_dummy_phone) },
     { "nrtm_dummy_remarks_sources", K_LIST, OFF(nrtm_dummy_remarks_sources) },
-    { "nrtm_dummify", K_BOOL, OFF(nrtm_dummify) },
+    { "nrtm_listen", K_LISTEN, OFF(nrtm_listen) },
+    { "nrtm_max_age_days", K_COUNT, OFF(nrtm_max_age_days) },
+    { "nrtm_max_connections", K_COUNT, OFF(nrtm_max_connections) },
+    { "nrtm_max_connections_per_address", K_COUNT, OFF(nrtm_max_connections_per_address) },
+    { "nrtm_max_request_length", K_SIZE, OFF(nrtm_max_request_length) },
     { "outbox", K_PATH, OFF(outbox) },
     { "override_password", K_HASH, OFF(override_password) },
     { "power_maintainers", K_LIST, OFF(power_maintainers) },
@@ -161,6 +169,14 @@ void conf_defaults(conf_t *c)
     strv_add(&c->whois_personal_exempt, "::1");
     strv_init(&c->query_sources);
     strv_init(&c->mirror);
+    strv_init(&c->nrtm_listen);
+    strv_init(&c->nrtm_access);
+    strv_init(&c->nrtm_access_unfiltered);
+    c->nrtm_banner = 1;
+    c->nrtm_max_age_days = CONF_DEFAULT_NRTM_MAX_AGE_DAYS;
+    c->nrtm_max_connections = CONF_DEFAULT_NRTM_MAX_CONNECTIONS;
+    c->nrtm_max_connections_per_address = CONF_DEFAULT_NRTM_MAX_CONNECTIONS_PER_ADDRESS;
+    c->nrtm_max_request_length = CONF_DEFAULT_NRTM_MAX_REQUEST_LENGTH;
     c->nrtm_dummify = 1;
     c->nrtm_dummy_handle = xstrdup(CONF_DEFAULT_NRTM_DUMMY_HANDLE);
     c->nrtm_dummy_address = xstrdup(CONF_DEFAULT_NRTM_DUMMY_ADDRESS);
@@ -195,6 +211,9 @@ void conf_free(conf_t *c)
     strv_free(&c->whois_personal_exempt);
     strv_free(&c->query_sources);
     strv_free(&c->mirror);
+    strv_free(&c->nrtm_listen);
+    strv_free(&c->nrtm_access);
+    strv_free(&c->nrtm_access_unfiltered);
     free(c->nrtm_dummy_handle);
     free(c->nrtm_dummy_address);
     free(c->nrtm_dummy_phone);
@@ -455,9 +474,11 @@ int conf_load(const char *path, conf_t *c, err_t *err)
             char *end;
             errno = 0;
             unsigned long cnt = strtoul(v, &end, 10);
-            /* whois_personal_limit = 0 switches the limit off */
+            /* whois_personal_limit = 0 and nrtm_max_age_days = 0
+             * switch the limit off */
             if (end == v || *end || errno || v[0] == '-' || cnt > 100000000UL ||
-                (cnt == 0 && k->off != OFF(whois_personal_limit)))
+                (cnt == 0 && k->off != OFF(whois_personal_limit) &&
+                 k->off != OFF(nrtm_max_age_days)))
                 rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a positive number, got \"%s\"", path, lineno, s, v);
             else if (k->off == OFF(bcrypt_max_cost) && (cnt < 4 || cnt > 31))
                 rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a bcrypt cost from 4 to 31, got \"%s\"", path, lineno, s, v);

@@ -41,6 +41,7 @@
 #include "store/store.h"
 #include "registry/irr.h"
 #include "whoisd/answer.h"
+#include "whoisd/nrtm.h"
 #include "whoisd/ripe.h"
 #include "whoisd/server.h"
 
@@ -71,6 +72,7 @@ struct whoisd {
     store_t *st;
     whoisd_ripe_env_t renv;     /* what RIPE-style answers share */
     whoisd_acl_t *acl;          /* personal objects per client address */
+    whoisd_nrtm_t *nrtm;        /* the NRTM server (NULL: none) */
     char host[256];
     char *version;
     conn_t *conns;          /* every live connection */
@@ -182,6 +184,8 @@ int whoisd_listen(const conf_t *cf, const char *prog, int dest,
     }
     int rc = whoisd_acl_new(cf->whois_personal_limit, cf->whois_personal_table,
                             &cf->whois_personal_exempt, &w->acl, err);
+    if (rc == 0)
+        rc = whoisd_nrtm_listen(cf, &w->nrtm, err);
     if (rc) {
         whoisd_free(w);
         return rc;
@@ -782,6 +786,7 @@ static void on_term(evutil_socket_t sig, short what, void *arg)
     if (w->draining)
         return;
     w->draining = 1;
+    whoisd_nrtm_stop(w->nrtm);
     msg_info("SIGTERM: draining %u connections", w->nconns);
     for (size_t i = 0; i < w->nfds; i++) {
         evconnlistener_free(w->lis[i]);
@@ -849,6 +854,9 @@ int whoisd_run(whoisd_t *w, err_t *err)
     w->ev_term = evsignal_new(w->base, SIGTERM, on_term, w);
     w->ev_hup = evsignal_new(w->base, SIGHUP, on_hup, w);
     w->ev_wake = event_new(w->base, -1, 0, on_wake, w);
+    rc = whoisd_nrtm_start(w->nrtm, w->base, w->st, w->version, err);
+    if (rc)
+        return rc;
     evsignal_add(w->ev_term, NULL);
     evsignal_add(w->ev_hup, NULL);
     msg_info("listening on %zu sockets", w->nfds);
@@ -866,6 +874,7 @@ void whoisd_free(whoisd_t *w)
         w->draining = 0;
         conn_free(w->conns);
     }
+    whoisd_nrtm_free(w->nrtm);
     for (size_t i = 0; i < w->nfds; i++) {
         if (w->lis && w->lis[i])
             evconnlistener_free(w->lis[i]);
