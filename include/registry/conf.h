@@ -383,9 +383,9 @@ const char *conf_mirror_find(const conf_t *c, const char *local);
  * server, whois_log yes, no whois_name (the source is used),
  * whois_personal_exempt the loopback networks 127.0.0.0/8 and ::1,
  * no query_sources (the own source alone), no mirror lines, the
- * CONF_DEFAULT_MIRROR_* values.
+ * CONF_DEFAULT_MIRROR_* values,
  * no nrtm_listen, empty nrtm_access and nrtm_access_unfiltered,
- * nrtm_banner yes and the CONF_DEFAULT_NRTM_* values.
+ * nrtm_banner yes and the CONF_DEFAULT_NRTM_* values,
  * nrtm_dummify yes and the CONF_DEFAULT_NRTM_DUMMY_* values.
  */
 void conf_defaults(conf_t *c);

@@ -32,7 +32,9 @@
  * unavailable." and nothing changes), "!s-lc" lists the selected ones
  * the store holds, comma-separated.  A command searches those the store
  * holds at that moment (the own source if none): a set ("!i", "!a", set
- * members) and "!m"'s object are the first found in the sources' order;
+ * members) and "!m"'s object are the first found in the sources' order
+ * ("!mCLASS,KEY" of a class the schema does not know: the object a
+ * non-strict load kept as text, store_other_get(), else "D");
  * routes of an origin ("!g", "!6", "!a"), member-of: references, "!o"
  * and "!r" come from every selected source.  "!jA,B" and "!j-*" (every
  * source) give each source's journal serial range ("SRC:Y:FIRST-LAST",

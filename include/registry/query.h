@@ -29,7 +29,9 @@
  *                          included; RIPE: see below)
  *   -G --no-grouping       TOOL: accepted, never grouped; RIPE: no
  *                          "% Information related to" lines
- *   -T --select-types L    only objects of the classes in L (comma list)
+ *   -T --select-types L    only objects of the classes in L (comma list;
+ *                          a name the schema does not know is a class of
+ *                          a mirrored registry's own, see below)
  *   -i --inverse L         inverse query: objects whose attributes in L
  *                          have the key as value
  *   -x -l -L -m -M         address relation (--exact, --one-less,
@@ -110,6 +112,18 @@
  * lists every source (see list_sources() in src/registry/query.c).
  * query_start() and query_step() leave the caller's transaction on the
  * own source.
+ *
+ * Classes of a mirrored registry's own (dn42's schema, registry,
+ * tinc-key: objects a non-strict load kept as text, store_other_get()):
+ * a key that is no address is also looked up as the first value of each
+ * such class of the source searched (without -T, or with -T naming the
+ * class); -T accepts a name the schema does not know when a selected
+ * source holds objects of that class, and refuses the query otherwise as
+ * an unknown type (RIPE: %ERROR:103; TOOL: query_start() fails with
+ * ERR_USAGE, "unknown object type").  Such an object is printed as the
+ * others (filtered alike; its stored text with -B, TOOL style), with the
+ * related objects it names from its source, and is never found by an
+ * address, inverse or -K look-up of another class.
  *
  * Back-pressure: query_start() resolves the matches of a query to keys
  * only (class and primary key, bounded by query_env_t.max_objects);
@@ -207,6 +221,11 @@ typedef struct query {
                                      query_free() */
     unsigned flags;             /**< enum query_flag */
     unsigned long cls_mask;     /**< -T classes (bit 1<<SC_x), 0 = all */
+    strv_t types;               /**< -T names no schema class has, upper
+                                     case: classes of a mirrored
+                                     registry's own (store_other_get());
+                                     query_start() refuses those no
+                                     selected source holds */
     int inv_aid[SA__COUNT];     /**< -i attributes, each once */
     size_t ninv;
     enum store_rel rel;         /**< -x -l -L -m -M; STORE_BEST if none */
@@ -385,6 +404,8 @@ int query_run_env(const query_t *q, store_txn_t *txn, const query_env_t *env,
  * @param env  the registry and limits (copied; its strings are not)
  * @param out  receives the cursor; free it with query_cursor_free()
  * @return 0 (refusals included: query_cursor_result() tells the kind);
+ *         ERR_USAGE, TOOL style: -T names a class that is neither the
+ *         schema's nor held by a selected source (no cursor);
  *         ERR_STORE/ERR_TEMP when the store failed (no cursor).
  */
 int query_start(const query_t *q, store_txn_t *txn, const query_env_t *env,

@@ -404,6 +404,18 @@ int store_other_each(store_txn_t *txn, store_other_fn fn, void *arg,
                      err_t *err);
 
 /**
+ * Every class name of the objects of unknown classes of the selected
+ * source (upper case, valid during the call), each once, in the order
+ * of store_other_each() (by "NAME:", so "A-B" before "A" before "AB"):
+ * one seek per class, however many objects it has (what a query needs
+ * to look a key up in each such class with store_other_get()).
+ * @return 0, @fn's non-zero value, ERR_STORE.
+ */
+int store_other_classes(store_txn_t *txn,
+                        int (*fn)(const char *cls_name, void *arg),
+                        void *arg, err_t *err);
+
+/**
  * Read and write named meta values (small binary blobs).
  * store_meta_get: @return 0 and appends to @out, ERR_NOTFOUND, ERR_STORE.
  * store_meta_put: write transactions only; @return 0, ERR_TEMP, ERR_STORE.

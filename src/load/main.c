@@ -62,7 +62,7 @@
  * Sources (issue 15): --source NAME loads into the mirrored source NAME
  * (created if missing: store_source_add) whatever the objects' source:
  * says; --source '*' sends each object to the source its source: names
- * (the registry's own to the own set).  Each source loaded into is one
+ * (the registry's own and those of conf allowed_sources to the own set).  Each source loaded into is one
  * bulk load of its own (struct target, started by the writer on the
  * source's first object; the parsers sort a chunk's objects into one
  * batch per source, struct jbatch).  A mirrored source that holds
@@ -182,6 +182,7 @@ struct queue {
 /* State of one load run (set up by main). */
 struct load {
     const char *source;     /* the registry's own (conf source) */
+    const strv_t *allowed;  /* conf allowed_sources: the own set's too */
     const char *into;       /* --source: NULL own, "*", or a mirrored NAME */
     int replace;            /* --replace */
     int mirror_mode;        /* non-strict into mirrored sources: keep
@@ -394,8 +395,10 @@ static int source_name_ok(const char *s, size_t n)
 
 /*
  * The source object @o goes to (see the top): *@own set for the
- * registry's own, else its upper-case name in @name.  @return 0, or -1
- * under --source '*' when it has no source: value that can name one.
+ * registry's own set (under --source '*' its source: names the registry's
+ * source or one of allowed_sources, @name then holds that name), else its
+ * upper-case name in @name.  @return 0, or -1 under --source '*' when it
+ * has no source: value that can name one.
  */
 static int obj_target(const struct load *ld, const rpsl_obj_t *o, buf_t *name, int *own)
 {
@@ -422,6 +425,9 @@ static int obj_target(const struct load *ld, const rpsl_obj_t *o, buf_t *name, i
         buf_putc(name, v[k] >= 'a' && v[k] <= 'z' ? v[k] - 'a' + 'A' : v[k]);
     if (strcasecmp(name->s, ld->source) == 0)
         *own = 1;
+    for (size_t k = 0; ld->allowed != NULL && k < ld->allowed->n && !*own; k++)
+        if (strcasecmp(name->s, ld->allowed->v[k]) == 0)
+            *own = 1;
     return 0;
 }
 
@@ -547,7 +553,8 @@ static void one_paragraph(struct parser_state *ps, struct job *j, const char *p,
         j->warnings++;
         o->cls = -1;
     } else if (diag_count(&d, DIAG_ERROR) > 0 ||
-               schema_validate(o, ld->mode | SCHEMA_AS_GIVEN, own ? ld->source : NULL,
+               schema_validate(o, ld->mode | SCHEMA_AS_GIVEN,
+                               !own ? NULL : src.len > 0 ? src.s : ld->source,
                                &d) > 0) {
         if (!keep) {
             report(ld, j, o, &d);
@@ -1103,6 +1110,7 @@ int main(int argc, char **argv)
     struct load ld;
     memset(&ld, 0, sizeof ld);
     ld.source = conf.source;
+    ld.allowed = &conf.allowed_sources;
     ld.into = into;
     ld.replace = replace;
     ld.mirror_mode = non_strict && into != NULL;

@@ -55,6 +55,10 @@ struct irr_session {
     long timeout;
 };
 
+/* struct objref.cls of an object of a class the schema does not know (a
+ * mirrored registry's own, store_other_get()); its pkey "CLASS:KEY". */
+#define CLS_OTHER (-2)
+
 /* An object of an object answer, fetched again by irr_step(). */
 struct objref {
     int cls;
@@ -921,7 +925,8 @@ static int on_object(int cls, const char *pkey, const char *text, size_t len,
     buf_reset(&a->tmp);
     if (format_obj(text, len, &a->tmp) != 0) {
         c->status = err_set(c->err, ERR_STORE, "stored object %s %s is unreadable",
-                            schema_class_name(cls), pkey);
+                            cls == CLS_OTHER ? "of another class" : schema_class_name(cls),
+                            pkey);
         return 1;
     }
     if (a->nobj % 64 == 0)
@@ -951,6 +956,22 @@ static void answer_objects(ctx_t *c, irr_answer_t *a)
     a->tail_done = 0;
 }
 
+/* Fetch the object of another class keyed "CLASS:KEY" (@pkey) into
+ * @text.  @return as store_other_get(). */
+static int other_get(store_txn_t *txn, const char *pkey, buf_t *text, err_t *err)
+{
+    const char *colon = strchr(pkey, ':');
+    if (colon == NULL)
+        return err_set(err, ERR_NOTFOUND, "no such object");
+    char *cname = xstrndup(pkey, (size_t)(colon - pkey));
+    int rc = store_other_get(txn, cname, colon + 1, text, err);
+    free(cname);
+    return rc;
+}
+
+/* "!mCLASS,KEY": the object, the first found in the sources' order, as
+ * IRRd; CLASS may be one the schema does not know: a mirrored
+ * registry's own class (store_other_get()), keyed "CLASS:KEY". */
 static int cmd_exact(ctx_t *c, irr_answer_t *a, const char *p)
 {
     const char *comma = strchr(p, ',');
@@ -960,24 +981,33 @@ static int cmd_exact(ctx_t *c, irr_answer_t *a, const char *p)
     }
     char *cname = xstrndup(p, (size_t)(comma - p));
     int cls = schema_class_by_name(cname);
-    free(cname);
-    if (cls < 0) {
-        buf_puts(&a->head, "D\n");
-        return 0;
-    }
     buf_t key, text;
     buf_init(&key);
     buf_init(&text);
+    if (cls < 0 && cname[0] != '\0' && strcspn(cname, ": \t") == strlen(cname) &&
+        comma[1] != '\0') {
+        cls = CLS_OTHER;
+        for (const char *q = cname; *q; q++)
+            buf_putc(&key, toupper((unsigned char)*q));
+        buf_putc(&key, ':');
+    }
+    free(cname);
+    if (cls < 0 && cls != CLS_OTHER) {     /* no class of ours */
+        buf_puts(&a->head, "D\n");
+        buf_free(&key);
+        buf_free(&text);
+        return 0;
+    }
     for (const char *q = comma + 1; *q; q++)
         if (!((cls == SC_ROUTE || cls == SC_ROUTE6) && (*q == ' ' || *q == '-')))
             buf_putc(&key, toupper((unsigned char)*q));
     int rc = ERR_NOTFOUND;
-    /* the first found in the sources' order, as IRRd */
     for (unsigned i = 0; i < c->srcs.n && rc == ERR_NOTFOUND; i++) {
         err_t e = ERR_INIT;
         rc = use_src(c, i);
         if (rc == 0) {
-            rc = store_obj_get(c->txn, cls, key.s, &text, &e);
+            rc = cls == CLS_OTHER ? other_get(c->txn, key.s, &text, &e)
+                                  : store_obj_get(c->txn, cls, key.s, &text, &e);
             if (rc == 0)
                 rc = on_object(cls, key.s, text.s, text.len, c) ? c->status : 0;
             else if (rc != ERR_NOTFOUND)
@@ -1353,14 +1383,17 @@ int irr_step(irr_answer_t *a, size_t budget, irr_sink_fn fn, void *arg,
         if (a->next > 0)
             buf_putc(&a->tmp, '\n');
         int rc = select_source(a->txn, a->own, a->srcs.v[r->src], &e);
-        if (rc == 0)
+        if (rc == 0 && r->cls == CLS_OTHER)
+            rc = other_get(a->txn, r->pkey, &text, &e);
+        else if (rc == 0)
             rc = store_obj_get(a->txn, r->cls, r->pkey, &text, &e);
         if (rc == 0)
             rc = format_obj(text.s, text.len, &a->tmp);
         buf_free(&text);
         if (rc) {
             err_set(err, ERR_STORE, "object %s %s could not be read again: %s",
-                    schema_class_name(r->cls), r->pkey, err_text(&e));
+                    r->cls == CLS_OTHER ? "of another class" : schema_class_name(r->cls),
+                    r->pkey, err_text(&e));
             err_free(&e);
             a->close = 1;
             return ERR_STORE;

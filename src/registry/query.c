@@ -16,6 +16,7 @@
 #include "util/ipaddr.h"
 #include "util/strset.h"
 #include "util/strv.h"
+#include "util/text.h"
 #include "rpsl/rpsl.h"
 #include "rpsl/schema.h"
 #include "rpsl/syntax.h"
@@ -71,6 +72,7 @@ void query_free(query_t *q)
     enum query_style style = q->style;
 
     free(q->sources);
+    strv_free(&q->types);
     free(q->key);
     free(q->client);
     free(q->err_word);
@@ -97,11 +99,28 @@ static int parse_fail(query_t *q, enum query_error kind, int flag,
     return ERR_USAGE;
 }
 
-/* -T: add the class @name to q->cls_mask. */
+/* Could @name be a class name (an attribute name: letters, digits, '-'
+ * and '_', a letter first)? */
+static int class_name_ok(const char *name)
+{
+    if (!isalpha((unsigned char) *name))
+        return 0;
+    for (; *name; name++)
+        if (!isalnum((unsigned char) *name) && *name != '-' && *name != '_')
+            return 0;
+    return 1;
+}
+
+/* -T: add the class @name to q->cls_mask, or, a name the schema does not
+ * know, to q->types (query_start() checks the store holds it). */
 static int add_type(query_t *q, const char *name, err_t *err)
 {
     int cls = schema_class_by_name(name);
 
+    if (cls < 0 && class_name_ok(name)) {
+        strv_add(&q->types, name);
+        return 0;
+    }
     if (cls < 0)
         return parse_fail(q, QUERY_E_UNKNOWN_TYPE, 'T', name, err,
                           "unknown object type \"%s\"", name);
@@ -648,6 +667,10 @@ typedef struct keylist {
 /* A related entry naming a nic-hdl: a person, else a role. */
 #define REL_CONTACT (-1)
 
+/* A match of a class of a mirrored registry's own (store_other_get()),
+ * its key "CLASS:VALUE" (upper case). */
+#define CLS_OTHER (-2)
+
 static void keylist_add(keylist_t *l, unsigned src, int cls, const char *key)
 {
     if (l->n == l->cap) {
@@ -714,6 +737,7 @@ struct query_cursor {
     strv_t srcs;            /* the sources searched, in order, upper case */
     strv_t all;             /* every source, the own first, upper case */
     unsigned cur_src;       /* the one the match walk is in */
+    const char *bad_type;   /* a -T name of q->types no source holds */
     err_t err;
     query_result_t res;
 };
@@ -941,8 +965,70 @@ static int find_as_block(query_cursor_t *c, unsigned long asn)
     return rc;
 }
 
-/* Resolve the query's matches (keys only). */
-static int find_matches(query_cursor_t *c)
+/* store_other_classes() callback: collect the names. */
+static int on_other_class(const char *name, void *arg)
+{
+    strv_add(arg, name);
+    return 0;
+}
+
+/* The classes of a mirrored registry's own the selected source holds,
+ * added to @names.  @return 0 or the store's status (c->err). */
+static int other_classes(query_cursor_t *c, strv_t *names)
+{
+    err_t e = ERR_INIT;
+    int rc = store_other_classes(c->txn, on_other_class, names, &e);
+
+    if (rc != 0)
+        err_set(&c->err, rc, "%s", err_text(&e));
+    err_free(&e);
+    return rc;
+}
+
+/* Is @name (any case) one of @v? */
+static int name_in(const strv_t *v, const char *name)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (strcasecmp(v->v[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* The key as the first value of the classes of a mirrored registry's
+ * own in the selected source (-T's of them, or all without -T). */
+static int find_other(query_cursor_t *c)
+{
+    strv_t names;
+    buf_t key;
+    int rc;
+
+    strv_init(&names);
+    buf_init(&key);
+    rc = other_classes(c, &names);
+    for (size_t i = 0; i < names.n && rc == 0 && !c->full; i++) {
+        err_t e = ERR_INIT;
+
+        if (c->q->types.n > 0 && !name_in(&c->q->types, names.v[i]))
+            continue;
+        rc = store_other_get(c->txn, names.v[i], c->q->key, NULL, &e);
+        if (rc == 0) {
+            buf_reset(&key);
+            buf_printf(&key, "%s:", names.v[i]);
+            for (const char *p = c->q->key; *p; p++)
+                buf_putc(&key, toupper((unsigned char) *p));
+            (void) add_match(c, CLS_OTHER, key.s);
+        } else {
+            rc = walk_status(c, rc, &e);
+        }
+        err_free(&e);
+    }
+    buf_free(&key);
+    strv_free(&names);
+    return rc;
+}
+
+/* Resolve the query's matches (keys only) in the schema's classes. */
+static int find_schema_matches(query_cursor_t *c)
 {
     const query_t *q = c->q;
     ip_range_t rg;
@@ -974,6 +1060,22 @@ static int find_matches(query_cursor_t *c)
             mask = 1UL << SC_AUT_NUM;
     }
     return find_key(c, mask);
+}
+
+/* Resolve the query's matches (keys only) in the selected source: the
+ * schema's classes unless -T names only others, then (no inverse query)
+ * the classes of a mirrored registry's own. */
+static int find_matches(query_cursor_t *c)
+{
+    const query_t *q = c->q;
+    int others_only = q->cls_mask == 0 && q->types.n > 0, rc = 0;
+
+    if (!others_only)
+        rc = find_schema_matches(c);
+    if (rc == 0 && q->ninv == 0 && !c->full &&
+        (q->cls_mask == 0 || q->types.n > 0))
+        rc = find_other(c);
+    return rc;
 }
 
 /* ---------------------------------------------------------- formatting */
@@ -1024,6 +1126,11 @@ static void ripe_print(const query_cursor_t *c, const rpsl_obj_t *o,
     int filtered = 0;
     buf_t scheme;
 
+    if ((flags & QUERY_PRIMARY_KEYS) && o->cls < 0) {
+        if (o->nattrs > 0)      /* a class of a mirrored registry's own */
+            rpsl_print_attr(&o->attrs[0], out, RPSL_PRINT_DISPLAY);
+        return;
+    }
     if (flags & QUERY_PRIMARY_KEYS) {
         for (size_t i = 0; i < o->nattrs; i++) {
             const rpsl_attr_t *a = &o->attrs[i];
@@ -1195,6 +1302,35 @@ static int abuse_contact(query_cursor_t *c, const rpsl_obj_t *o, buf_t *addr,
     return rc;
 }
 
+/* Fetch the object of a class of a mirrored registry's own keyed
+ * "CLASS:VALUE" (@key) into @text.  @return as store_other_get(). */
+static int other_get(query_cursor_t *c, const char *key, buf_t *text,
+                     err_t *err)
+{
+    const char *colon = strchr(key, ':');
+    buf_t name;
+    int rc;
+
+    if (colon == NULL)
+        return err_set(err, ERR_NOTFOUND, "no such object");
+    buf_init(&name);
+    buf_put(&name, key, (size_t)(colon - key));
+    rc = store_other_get(c->txn, name.s, colon + 1, text, err);
+    buf_free(&name);
+    return rc;
+}
+
+/* @text as stored, one newline at its end, into @out. */
+static void put_text(buf_t *out, const buf_t *text)
+{
+    size_t n = text->len;
+
+    while (n > 0 && text->s[n - 1] == '\n')
+        n--;
+    buf_put(out, text->s, n);
+    buf_putc(out, '\n');
+}
+
 /*
  * Write object (@src, @cls, @key) unless written already: fetched from
  * the snapshot, formatted, written; a match (@primary) also queues what
@@ -1213,7 +1349,9 @@ static int put_object(query_cursor_t *c, work_t *w, const query_sink_t *sink,
     *found = 0;
     buf_reset(&w->text);
     rc = use_source(c, src, &e);
-    if (rc == 0)
+    if (rc == 0 && cls == CLS_OTHER)
+        rc = other_get(c, key, &w->text, &e);
+    else if (rc == 0)
         rc = store_obj_get(c->txn, cls, key, &w->text, &e);
     if (rc != 0) {
         if (rc != ERR_NOTFOUND)
@@ -1222,17 +1360,32 @@ static int put_object(query_cursor_t *c, work_t *w, const query_sink_t *sink,
         return rc == ERR_NOTFOUND ? 0 : rc;
     }
     *found = 1;
-    if (rpsl_parse(w->text.s, w->text.len, 1, 0, &o, NULL) != 0 || o == NULL)
-        return err_set(err, ERR_STORE, "stored object %s %s is "
-                       "unreadable", schema_class_name(cls), key);
-    (void) schema_classify(o, NULL);
+    if (rpsl_parse(w->text.s, w->text.len, 1, 0, &o, NULL) != 0 ||
+        o == NULL || o->nattrs == 0) {
+        rpsl_obj_free(o);
+        o = NULL;
+        if (cls != CLS_OTHER)
+            return err_set(err, ERR_STORE, "stored object %s %s is "
+                           "unreadable", schema_class_name(cls), key);
+    } else {
+        (void) schema_classify(o, NULL);
+    }
 
     buf_reset(&w->key);
-    if (schema_pkey(o, &w->key) != 0 || w->key.len == 0) {
+    if (cls == CLS_OTHER) {
+        /* its first value as written, else as keyed */
+        const char *v = o != NULL ? o->attrs[0].value : NULL;
+        size_t n = v != NULL ? strcspn(v, "\n#") : 0;
+        if (v != NULL)
+            text_trim(&v, &n);
+        buf_put(&w->key, v, n);
+        if (w->key.len == 0)
+            buf_puts(&w->key, strchr(key, ':') + 1);
+    } else if (schema_pkey(o, &w->key) != 0 || w->key.len == 0) {
         buf_reset(&w->key);
         buf_puts(&w->key, key);
     }
-    obj_identity(src, cls, w->key.s, &w->id);
+    obj_identity(src, cls, cls == CLS_OTHER ? key : w->key.s, &w->id);
     if (strset_has(&c->seen, w->id.s))
         goto leave;
     if (personal && c->env.personal_limit >= 0 &&
@@ -1258,12 +1411,12 @@ static int put_object(query_cursor_t *c, work_t *w, const query_sink_t *sink,
                                "'%s'\n\n", w->key.s, w->id.s);
             }
         }
-        ripe_print(c, o, &w->out);
-    } else if (c->q->flags & QUERY_UNFILTERED) {
-        buf_put(&w->out, w->text.s, w->text.len);
-        while (w->out.len > 0 && w->out.s[w->out.len - 1] == '\n')
-            buf_truncate(&w->out, w->out.len - 1);
-        buf_putc(&w->out, '\n');
+        if (o != NULL)
+            ripe_print(c, o, &w->out);
+        else
+            put_text(&w->out, &w->text);
+    } else if (o == NULL || (c->q->flags & QUERY_UNFILTERED)) {
+        put_text(&w->out, &w->text);
     } else {
         rpsl_print(o, &w->out, RPSL_PRINT_DISPLAY | RPSL_PRINT_FILTER_AUTH);
     }
@@ -1274,7 +1427,7 @@ static int put_object(query_cursor_t *c, work_t *w, const query_sink_t *sink,
     c->res.objects++;
     if (personal)
         c->res.personal++;
-    if (primary && !(c->q->flags & QUERY_NO_REFS) &&
+    if (primary && o != NULL && !(c->q->flags & QUERY_NO_REFS) &&
         !(c->ripe && (c->q->flags & QUERY_PRIMARY_KEYS)))
         queue_refs(c, src, o, &w->id);
 leave:
@@ -1447,6 +1600,7 @@ static int step_notes(query_cursor_t *c, work_t *w, err_t *err)
         char flag[3] = { '-', q->err_flag, '\0' };
         const char *arg = c->res.kind == QUERY_E_REPEATED_FLAG ? flag
                           : c->res.kind == QUERY_E_BAD_OPTION ? NULL
+                          : c->bad_type != NULL ? c->bad_type
                           : q->err_word;
         if (message_put(b, c->res.kind, arg, NULL) != 0)
             (void) message_put(b, QUERY_E_BAD_OPTION, NULL, NULL);
@@ -1691,6 +1845,32 @@ static int select_sources(query_cursor_t *c)
     return 0;
 }
 
+/*
+ * The first -T name of q->types that no selected source holds objects
+ * of into c->bad_type (NULL if none).  @return 0 or the store's status.
+ */
+static int check_types(query_cursor_t *c)
+{
+    strv_t names;
+    int rc = 0;
+
+    if (c->q->types.n == 0)
+        return 0;
+    strv_init(&names);
+    for (unsigned i = 0; i < c->srcs.n && rc == 0; i++) {
+        rc = use_source(c, i, &c->err);
+        if (rc == 0)
+            rc = other_classes(c, &names);
+    }
+    if (rc == 0)
+        rc = use_source_name(c, NULL, &c->err);
+    for (size_t i = 0; i < c->q->types.n && rc == 0 && !c->bad_type; i++)
+        if (!name_in(&names, c->q->types.v[i]))
+            c->bad_type = c->q->types.v[i];
+    strv_free(&names);
+    return rc;
+}
+
 /* Resolve the matches source by source, then select the own source
  * again. */
 static int find_all_matches(query_cursor_t *c)
@@ -1728,6 +1908,10 @@ static int no_matches(query_cursor_t *c)
         c->res.kind = q->err_kind;
         return 1;
     }
+    if (c->bad_type != NULL) {
+        c->res.kind = QUERY_E_UNKNOWN_TYPE;
+        return 1;
+    }
     if (c->unknown.n > 0) {
         c->res.kind = QUERY_E_UNKNOWN_SOURCE;
         return 1;
@@ -1758,6 +1942,15 @@ int query_start(const query_t *q, store_txn_t *txn, const query_env_t *env,
     *out = c;
 
     rc = select_sources(c);
+    if (rc == 0)
+        rc = check_types(c);
+    if (rc == 0 && c->bad_type != NULL && !c->ripe && c->srcs.n > 0) {
+        rc = err_set(err, ERR_USAGE, "unknown object type \"%s\"",
+                     c->bad_type);
+        query_cursor_free(c);
+        *out = NULL;
+        return rc;
+    }
     if (rc == 0 && no_matches(c))
         return 0;
     if (rc == 0)

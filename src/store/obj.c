@@ -781,3 +781,51 @@ leave:
     store_env_cur_release(txn, DB_OBJECTS, c);
     return rc;
 }
+
+int store_other_classes(store_txn_t *txn,
+                        int (*fn)(const char *cls_name, void *arg),
+                        void *arg, err_t *err)
+{
+    MDB_cursor *c = NULL;
+    MDB_val k, v;
+    buf_t seek;
+    int rc;
+
+    rc = store_env_cur_acquire(txn, DB_OBJECTS, &c, err);
+    if (rc)
+        return rc;
+    buf_init(&seek);
+    buf_putc(&seek, STORE_CODE_OTHER);
+    k.mv_data = seek.s;
+    k.mv_size = seek.len;
+    rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+    while (rc == 0) {
+        const char *p = k.mv_data, *colon;
+        if (k.mv_size < 3 || p[k.mv_size - 1] != 0 ||
+            (colon = memchr(p + 1, ':', k.mv_size - 2)) == NULL) {
+            rc = err_set(err, ERR_STORE, "store: corrupt object key");
+            goto leave;
+        }
+        /* CODE NAME ";" sorts after every CODE NAME ":" VALUE key; the
+         * names NAME is a prefix of with a byte below ':' next sort
+         * before those keys */
+        buf_reset(&seek);
+        buf_putc(&seek, STORE_CODE_OTHER);
+        buf_put(&seek, p + 1, (size_t)(colon - p - 1));
+        rc = fn(seek.s + 1, arg);
+        if (rc)
+            goto leave;
+        buf_putc(&seek, ';');
+        k.mv_data = seek.s;
+        k.mv_size = seek.len;
+        rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+    }
+    if (rc == MDB_NOTFOUND)
+        rc = 0;
+    else
+        rc = store_env_fail(txn, err, rc, "read objects");
+leave:
+    store_env_cur_release(txn, DB_OBJECTS, c);
+    buf_free(&seek);
+    return rc;
+}

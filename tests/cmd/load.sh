@@ -230,6 +230,24 @@ check "... the registry's own source: goes to the own source" sh -c "'$BIN/autod
 check "... MIRR keeps what it had" sh -c "'$T/storetool' keys '$T/db' MIRR | LC_ALL=C sort | cmp - '$T/want'"
 "$BIN/autodbm-load" $C --source '*' --replace --non-strict "$T/star.rpsl" >"$T/out" 2>"$T/err"; rc=$?
 check "--source '*' --replace: MIRR now holds the route only" sh -c "'$T/storetool' keys '$T/db' MIRR | grep -qx 'route	192.0.2.0/25AS65001' && test \$('$T/storetool' keys '$T/db' MIRR | grep -c .) = 1"
+# --source '*': a source: among allowed_sources (the registry's own
+# non-authoritative data) belongs to the own set, not to a mirrored source
+cp "$T/autodbm.conf" "$T/nonauth.conf"
+echo "allowed_sources = TEST-NONAUTH" >> "$T/nonauth.conf"
+cat > "$T/nonauth.rpsl" <<'RPSL'
+route:          198.51.100.0/24
+origin:         AS65001
+mnt-by:         STAR-MNT
+source:         test-nonauth
+
+RPSL
+"$BIN/autodbm-load" -c "$T/nonauth.conf" --source '*' "$T/nonauth.rpsl" >"$T/out" 2>"$T/err"; rc=$?
+check "--source '*': source: TEST-NONAUTH of allowed_sources loads (0)" sh -c "test $rc -eq 0 && grep -qx 'loaded 1 objects, 0 errors, 0 warnings' '$T/out'"
+check "... into the own set" sh -c "'$T/storetool' keys '$T/db' | grep -qx 'route	198.51.100.0/24AS65001' && '$BIN/autodbm-query' -c '$T/nonauth.conf' -r 198.51.100.0/24 | grep -q '^source: *TEST-NONAUTH'"
+check "... no mirrored source TEST-NONAUTH is made" sh -c "! '$T/storetool' keys '$T/db' TEST-NONAUTH 2>/dev/null | grep -q . && ! '$BIN/autodbm-query' -c '$T/nonauth.conf' -s TEST-NONAUTH -r 198.51.100.0/24 >/dev/null"
+sed 's/198\.51\.100\./203.0.113./' "$T/nonauth.rpsl" > "$T/nonauth2.rpsl"
+"$BIN/autodbm-load" $C --source '*' "$T/nonauth2.rpsl" >"$T/out" 2>"$T/err"; rc=$?
+check "... without allowed_sources it is a mirrored source (control)" sh -c "test $rc -eq 0 && '$T/storetool' keys '$T/db' TEST-NONAUTH | grep -qx 'route	203.0.113.0/24AS65001'"
 
 # Format 3 (before issue 15): read as it is read-only, upgraded in place
 # (logged) read-write.

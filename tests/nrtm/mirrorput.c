@@ -9,8 +9,9 @@
  * it, and puts the object of FILE (add) or deletes the object of its
  * class and primary key (del) with journal serial SERIAL
  * (store_txn_next_serial), then records SERIAL as the serial the source
- * is up to.  Exit 0; 1 on failure (the message on standard error); 2 for
- * usage.
+ * is up to.  An object of a class the schema does not know is put
+ * unclassified (adds only).  Exit 0; 1 on failure (the message on
+ * standard error); 2 for usage.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,11 +68,13 @@ int main(int argc, char **argv)
     if (f)
         fclose(f);
     rpsl_obj_t *o = NULL;
-    if (rpsl_parse(text.s, text.len, 1, 0, &o, NULL) != 0 || o == NULL ||
-        schema_classify(o, NULL) != 0) {
+    if (rpsl_parse(text.s, text.len, 1, 0, &o, NULL) != 0 || o == NULL) {
         fprintf(stderr, "mirrorput: %s: not an object\n", argv[5]);
         return 1;
     }
+    /* a class the schema does not know (a mirrored registry's own) is put
+     * unclassified, as a non-strict mirror keeps it (store_other_get) */
+    (void) schema_classify(o, NULL);
     struct job j = { argv[2], strtoull(argv[3], NULL, 10),
                      strcmp(argv[4], "del") == 0, o };
     store_t *st = NULL;

@@ -8,7 +8,8 @@
  * naming the sources; "!s", "!s-lc", "!j", set expansion (the set the
  * first found in source order, routes from every source), "!m" the first
  * found, "!g" and "!r" from every source; the caller's transaction is
- * left on the own source.
+ * left on the own source.  Objects of classes of the mirrored registry's
+ * own (kept as text): by key and -T in the mirror only, "!m" too.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -94,6 +95,18 @@ static const char *const mirror_objects[] = {
     "origin:         AS65002\n"
     "mnt-by:         TEST-MNT\n"
     "source:         RIPE-MIRROR\n",
+
+    /* classes of the mirrored registry's own (dn42's), kept as text */
+    "schema:             FOO-SCHEMA\n"
+    "ref:                dn42.foo\n"
+    "key:                foo m,1 # a comment\n"
+    "mnt-by:             TEST-MNT\n"
+    "source:             RIPE-MIRROR\n",
+
+    "tinc-key:           Example-Net\n"
+    "tech-c:             TP1-TEST\n"
+    "auth:               MD5-PW $1$abcdefgh$0123456789abcdefghijkl\n"
+    "source:             RIPE-MIRROR\n",
 };
 
 #define N_OWN (sizeof(own_objects) / sizeof(own_objects[0]))
@@ -105,7 +118,9 @@ static int put_text(store_txn_t *t, const char *text, err_t *err)
     int rc;
 
     CU_ASSERT_FATAL(rpsl_parse(text, strlen(text), 1, 0, &o, NULL) == 0);
-    CU_ASSERT_FATAL(schema_classify(o, NULL) == 0);
+    /* a class the schema does not know stays unclassified (cls -1) */
+    CU_ASSERT_FATAL(schema_classify(o, NULL) == 0 ||
+                    strstr(text, "RIPE-MIRROR") != NULL);
     rc = store_obj_put(t, o, 1700000000, NULL, err);
     rpsl_obj_free(o);
     return rc;
@@ -363,6 +378,80 @@ static void test_ripe_texts(void)
     store_close(st);
 }
 
+/* Objects of classes the schema does not know (a mirrored registry's
+ * own): found by key and by -T in the sources that hold them only. */
+static void test_other_classes(void)
+{
+    store_t *st = registry();
+    buf_t out;
+    query_result_t res;
+
+    buf_init(&out);
+    /* not in the default source TEST */
+    CU_ASSERT_EQUAL(ask(st, QUERY_STYLE_TOOL, NULL, "FOO-SCHEMA", &out, &res),
+                    ERR_NOTFOUND);
+    CU_ASSERT_EQUAL(res.kind, QUERY_E_NO_ENTRIES);
+    /* a plain look-up of the key, any case, in the mirror */
+    CHECK(st, NULL, "-s RIPE-MIRROR foo-schema", "schema:         FOO-SCHEMA");
+    CHECK(st, NULL, "-a FOO-SCHEMA", "schema:         FOO-SCHEMA");
+    /* -T with its class name; -T of another class does not find it */
+    CHECK(st, NULL, "-s RIPE-MIRROR -T schema FOO-SCHEMA",
+          "schema:         FOO-SCHEMA");
+    CHECK(st, NULL, "-s RIPE-MIRROR -T Schema,aut-num FOO-SCHEMA",
+          "schema:         FOO-SCHEMA");
+    CU_ASSERT_EQUAL(ask(st, QUERY_STYLE_TOOL, NULL,
+                        "-s RIPE-MIRROR -T aut-num FOO-SCHEMA", &out, &res),
+                    ERR_NOTFOUND);
+    CU_ASSERT_EQUAL(ask(st, QUERY_STYLE_TOOL, NULL,
+                        "-s RIPE-MIRROR -T tinc-key FOO-SCHEMA", &out, &res),
+                    ERR_NOTFOUND);
+    /* printed as the others: the hash filtered, the stored text with -B */
+    CU_ASSERT_EQUAL(ask(st, QUERY_STYLE_TOOL, NULL,
+                        "-s RIPE-MIRROR -r -T tinc-key EXAMPLE-NET", &out, &res), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out.s, "MD5-PW # Filtered"));
+    CU_ASSERT_PTR_NULL(strstr(out.s, "$1$"));
+    CU_ASSERT_EQUAL(ask(st, QUERY_STYLE_TOOL, NULL,
+                        "-s RIPE-MIRROR -r -B -T tinc-key EXAMPLE-NET", &out, &res), 0);
+    /* TOOL style -B: the text as stored (store_obj_put() stores it in
+     * the display form), a blank line */
+    CU_ASSERT_STRING_EQUAL(out.s,
+        "tinc-key:       Example-Net\n"
+        "tech-c:         TP1-TEST\n"
+        "auth:           MD5-PW $1$abcdefgh$0123456789abcdefghijkl\n"
+        "source:         RIPE-MIRROR\n\n");
+    /* its related objects from its source */
+    CHECK(st, NULL, "-s RIPE-MIRROR example-net",
+          "tinc-key:       Example-Net|person:         Mirror Person");
+    /* -T of a class no selected source holds: refused as unknown */
+    CU_ASSERT_EQUAL(ask(st, QUERY_STYLE_TOOL, NULL, "-T schema FOO-SCHEMA",
+                        &out, &res), ERR_USAGE);
+    CU_ASSERT_EQUAL(ask(st, QUERY_STYLE_TOOL, NULL,
+                        "-s RIPE-MIRROR -T schema,nosuch FOO-SCHEMA", &out, &res),
+                    ERR_USAGE);
+    CU_ASSERT_EQUAL(ask(st, QUERY_STYLE_RIPE, NULL, "-T schema FOO-SCHEMA",
+                        &out, &res), 0);
+    CU_ASSERT_EQUAL(res.kind, QUERY_E_UNKNOWN_TYPE);
+    CU_ASSERT_STRING_EQUAL(out.s,
+                           "%ERROR:103: unknown object type 'schema'\n\n");
+    /* RIPE style: grouped under its first value as written, filtered */
+    CU_ASSERT_EQUAL(ask(st, QUERY_STYLE_RIPE, NULL,
+                        "-s RIPE-MIRROR -T tinc-key example-net", &out, &res), 0);
+    CU_ASSERT_EQUAL(res.objects, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out.s,
+        "% Information related to 'Example-Net'\n\n"
+        "tinc-key:       Example-Net\n"
+        "tech-c:         TP1-TEST\n"
+        "auth:           MD5-PW # Filtered\n"
+        "source:         RIPE-MIRROR # Filtered\n\n"
+        "person:         Mirror Person\n"));
+    CU_ASSERT_EQUAL(ask(st, QUERY_STYLE_RIPE, NULL,
+                        "-s RIPE-MIRROR -K FOO-SCHEMA", &out, &res), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out.s, "\nschema:         FOO-SCHEMA\n\n"));
+    CU_ASSERT_PTR_NULL(strstr(out.s, "ref:"));
+    buf_free(&out);
+    store_close(st);
+}
+
 /* ------------------------------------------------------------------ */
 /* "!" commands                                                        */
 /* ------------------------------------------------------------------ */
@@ -415,6 +504,7 @@ static void test_irr_sources(void)
     /* an unknown source refuses and changes nothing */
     IRR(s, "!sTEST,NOPE", "F One or more selected sources are unavailable.\n");
     IRR(s, "!s-lc", "A5\nTEST\nC\n");
+    IRR(s, "!mschema,FOO-SCHEMA", "D\n");     /* not in TEST */
     /* the mirror first: its set wins, routes come from both */
     IRR(s, "!sripe-mirror,test", "C\n");
     IRR(s, "!s-lc", "A17\nRIPE-MIRROR,TEST\nC\n");
@@ -435,6 +525,13 @@ static void test_irr_sources(void)
     irr(s, "!mperson,TP1-TEST", &out);
     CU_ASSERT_PTR_NOT_NULL(strstr(out.s, "Test Person"));
     CU_ASSERT_PTR_NULL(strstr(out.s, "Mirror Person"));
+    /* !m of a mirrored registry's own class: the mirror's object */
+    irr(s, "!mschema,foo-schema", &out);
+    CU_ASSERT_EQUAL(strncmp(out.s, "A", 1), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out.s, "\nschema:         FOO-SCHEMA\n"
+                                         "ref:            dn42.foo\n"));
+    IRR(s, "!mschema,NO-SUCH-SCHEMA", "D\n");
+    IRR(s, "!mnosuch,FOO-SCHEMA", "D\n");
     /* !o and !r: every selected source */
     irr(s, "!oTEST-MNT", &out);
     CU_ASSERT_PTR_NOT_NULL(strstr(out.s, "Mirror Person"));
@@ -545,6 +642,7 @@ void suite_query_sources(void)
     HARNESS_ADD(s, test_unknown);
     HARNESS_ADD(s, test_defaults);
     HARNESS_ADD(s, test_ripe_texts);
+    HARNESS_ADD(s, test_other_classes);
     HARNESS_ADD(s, test_irr_sources);
     HARNESS_ADD(s, test_irr_defaults);
     HARNESS_ADD(s, test_unfinished_load);
