@@ -165,6 +165,10 @@ typedef struct conf {
                                  networks; "none": none) */
     unsigned whois_personal_table; /**< client addresses counted at most
                                  (the oldest is dropped for a new one) */
+    unsigned whois_workers; /**< threads computing the "!" answers that
+                                 may take long (set expansions ...), so
+                                 that they do not delay the others; each
+                                 holds a store snapshot while it works */
 } conf_t;
 
 /** Default limits (see conf_t and README "Limits"). */
@@ -197,6 +201,7 @@ typedef struct conf {
 #define CONF_DEFAULT_WHOIS_QUERY_TIMEOUT 180L
 #define CONF_DEFAULT_WHOIS_MAX_OBJECTS 250000u
 #define CONF_DEFAULT_WHOIS_MAX_READERS 32u
+#define CONF_DEFAULT_WHOIS_WORKERS   4u
 #define CONF_DEFAULT_WHOIS_MAX_BUFFERED ((size_t)64 << 20)
 #define CONF_DEFAULT_WHOIS_TERMS_URL "https://docs.db.ripe.net/terms-conditions.html"
 /* RIPE's public service: 1,000 personal objects per address per day */

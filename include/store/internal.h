@@ -95,6 +95,7 @@
 #ifndef AUTODBM_STORE_INTERNAL_H
 #define AUTODBM_STORE_INTERNAL_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -131,6 +132,9 @@ struct store {
     size_t ixkey_max;           /**< longest inverse/lookup index key:
                                      maxkey - 1 - okey_max */
     unsigned readers;           /**< open snapshots (they forbid remapping) */
+    pthread_mutex_t lock;       /**< guards readers and the map adoption
+                                     of store_read_begin/_end (snapshots
+                                     begun in several threads) */
     uint8_t code_of[SC__COUNT]; /**< class id -> disk code */
     int cls_of[256];            /**< disk code -> class id, -1 if none */
     int lockfd;                 /**< writer lock file (store_lock), or -1 */

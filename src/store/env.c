@@ -13,8 +13,10 @@
  * for loads here (every first touch of a page of the file mapping faults
  * and the kernel zero-fills it), so it is not used.
  *
- * A store_t is meant for one thread; its snapshots may be opened in any
- * number (MDB_NOTLS).
+ * A store_t is meant for one thread, but for store_read_begin() and
+ * store_read_end(), which several threads may call at once (st->lock):
+ * its snapshots may be opened in any number, each used by one thread at
+ * a time, and may be handed from one thread to another (MDB_NOTLS).
  *
  * The handle's functions keep the bare store_ prefix and the meta values
  * store_meta_* (store/store.h says why); what the store's other files use
@@ -389,6 +391,7 @@ int store_open_size(const char *dir, unsigned flags, size_t mapsize,
 
     st = xcalloc(1, sizeof *st);
     st->lockfd = -1;
+    pthread_mutex_init(&st->lock, NULL);
     st->flags = flags;
     for (int i = 0; i < 256; i++)
         st->cls_of[i] = -1;
@@ -454,6 +457,7 @@ int store_open_size(const char *dir, unsigned flags, size_t mapsize,
 leave:
     if (st->env != NULL)
         mdb_env_close(st->env);
+    pthread_mutex_destroy(&st->lock);
     free(st);
     return rc;
 }
@@ -470,6 +474,7 @@ void store_close(store_t *st)
     mdb_env_close(st->env);
     if (st->lockfd >= 0)
         close(st->lockfd);      /* releases the writer lock */
+    pthread_mutex_destroy(&st->lock);
     free(st);
 }
 
@@ -582,11 +587,14 @@ int store_read_begin(store_t *st, store_txn_t **txn, err_t *err)
     int rc;
 
     *txn = NULL;
+    pthread_mutex_lock(&st->lock);
     rc = begin(st, MDB_RDONLY, &mt, err);
+    if (rc == 0)
+        st->readers++;
+    pthread_mutex_unlock(&st->lock);
     if (rc)
         return rc;
     *txn = txn_new(st, mt, 1);
-    st->readers++;
     return 0;
 }
 
@@ -596,7 +604,9 @@ void store_read_end(store_txn_t *txn)
         return;
     txn_close_cursors(txn);
     mdb_txn_abort(txn->txn);
+    pthread_mutex_lock(&txn->st->lock);
     txn->st->readers--;
+    pthread_mutex_unlock(&txn->st->lock);
     txn_free(txn);
 }
 

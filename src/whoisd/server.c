@@ -15,6 +15,11 @@
  * OUT_HIGH plus one piece of an answer plus the input high watermark,
  * whatever the answer's size (except for answers a producer computes
  * whole: "!" lists, limited by whois_max_objects).
+ *
+ * The "!" commands offload() names start in a worker thread (an irrjob_t
+ * through whoisd/pool.h): irr_start() runs there with the connection's
+ * session, the connection reads nothing meanwhile, and job_done() takes
+ * the answer back into the loop as if start() had made it.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -41,6 +46,7 @@
 #include "store/store.h"
 #include "registry/irr.h"
 #include "whoisd/answer.h"
+#include "whoisd/pool.h"
 #include "whoisd/ripe.h"
 #include "whoisd/server.h"
 
@@ -54,6 +60,7 @@
 #define DRAIN_SECONDS 10
 
 typedef struct conn conn_t;
+typedef struct irrjob irrjob_t;
 
 struct whoisd {
     const conf_t *cf;
@@ -69,6 +76,7 @@ struct whoisd {
     unsigned readers;       /* answers holding a store snapshot */
     unsigned long wait_seq; /* order of the connections waiting for one */
     store_t *st;
+    whoisd_pool_t *pool;        /* worker threads for long "!" commands */
     whoisd_ripe_env_t renv;     /* what RIPE-style answers share */
     whoisd_acl_t *acl;          /* personal objects per client address */
     char host[256];
@@ -87,6 +95,7 @@ struct conn {
     irr_session_t *irr;
     whoisd_ripe_t *ripe;
     whoisd_answer_t ans;    /* ans.self != NULL: an answer in progress */
+    irrjob_t *job;          /* != NULL: a worker computes the answer */
     int closing;            /* close once the output is flushed */
     int dead;               /* freed at the next turn of the loop */
     struct timespec t0, qt0;
@@ -99,6 +108,21 @@ struct conn {
     size_t bytes;
     size_t qbytes;          /* bytes counted when the answer began */
     const char *end;        /* how it ended, for the log */
+};
+
+/* A "!" command computed by a worker thread (irr_start()).  While it
+ * runs, the connection touches neither its session nor its socket's
+ * input; a connection that ends meanwhile leaves the job (c = NULL) its
+ * session, freed with the answer when the job comes back. */
+struct irrjob {
+    whoisd_t *w;
+    conn_t *c;              /* NULL once the connection has gone */
+    irr_session_t *irr;
+    char *cmd;
+    irr_answer_t *a;
+    int rc;
+    err_t err;
+    int reader;             /* an orphan's reader slot, freed at its end */
 };
 
 static double since(const struct timespec *t0)
@@ -204,6 +228,15 @@ int whoisd_listen(const conf_t *cf, const char *prog, int dest,
 static void produce(conn_t *c);
 static void take_lines(conn_t *c);
 
+/* A reader slot is free: it goes to the connection that has waited
+ * longest (at the next turn of the loop). */
+static void release_reader(whoisd_t *w)
+{
+    w->readers--;
+    if (w->ev_wake)
+        event_active(w->ev_wake, EV_TIMEOUT, 0);
+}
+
 /* Free the answer in progress; a reader slot it held goes to the
  * connection that has waited longest (at the next turn of the loop). */
 static void end_answer(conn_t *c)
@@ -213,9 +246,7 @@ static void end_answer(conn_t *c)
     c->ans.self = NULL;
     if (c->reader) {
         c->reader = 0;
-        c->w->readers--;
-        if (c->w->ev_wake)
-            event_active(c->w->ev_wake, EV_TIMEOUT, 0);
+        release_reader(c->w);
     }
 }
 
@@ -235,6 +266,12 @@ static void conn_free(conn_t *c)
     }
     end_answer(c);
     free(c->pending);
+    if (c->job) {
+        c->job->c = NULL;   /* the session and reader slot go with the job */
+        c->irr = NULL;
+        c->job->reader = c->reader;
+        c->reader = 0;
+    }
     irr_session_free(c->irr);
     whoisd_ripe_free(c->ripe);
     if (c->bev)
@@ -410,6 +447,29 @@ static void enforce_buffered(whoisd_t *w)
     }
 }
 
+/* Whether a "!" command goes to a worker thread: those that may compute
+ * long before their first byte (set expansions, lists of an origin,
+ * objects of a maintainer, prefix searches); the others are answered at
+ * once (a "!m" exact look-up costs less than the hand-over). */
+static int offload(const char *cmd)
+{
+    return cmd[1] != 0 && strchr("ag6ior", cmd[1]) != NULL;
+}
+
+/* Make @a the connection's answer in progress. */
+static void irr_answer_take(conn_t *c, irr_answer_t *a)
+{
+    c->ans.self = a;
+    c->ans.step = irr_step_fn;
+    c->ans.close = irr_close_fn;
+    c->ans.free = irr_free_fn;
+    set_timeouts(c);
+}
+
+static void begin_answer(conn_t *c, int irr, int rc, err_t *err);
+static void job_run(void *arg);
+static void job_done(void *arg);
+
 /* Start the answer to one line (NUL-terminated, @len bytes before it
  * unless it holds NUL bytes). */
 static void start(conn_t *c, char *line, size_t len)
@@ -452,6 +512,22 @@ static void start(conn_t *c, char *line, size_t len)
         bufferevent_disable(c->bev, EV_READ);
         return;
     }
+    if (cmd && offload(cmd)) {
+        irrjob_t *j = xcalloc(1, sizeof *j);
+        j->w = c->w;
+        j->c = c;
+        j->irr = c->irr;
+        j->cmd = xstrdup(cmd);
+        err_init(&j->err);
+        c->job = j;
+        if (snapshot) {
+            c->reader = 1;
+            c->w->readers++;
+        }
+        bufferevent_disable(c->bev, EV_READ);
+        whoisd_pool_submit(c->w->pool, job_run, job_done, j);
+        return;
+    }
     if (cmd) {
         irr_answer_t *a = NULL;
         rc = irr_start(c->irr, cmd, &a, &err);
@@ -459,20 +535,22 @@ static void start(conn_t *c, char *line, size_t len)
             c->reader = 1;
             c->w->readers++;
         }
-        if (rc == 0) {
-            c->ans.self = a;
-            c->ans.step = irr_step_fn;
-            c->ans.close = irr_close_fn;
-            c->ans.free = irr_free_fn;
-            set_timeouts(c);
-        }
+        if (rc == 0)
+            irr_answer_take(c, a);
     } else {
         rc = whoisd_ripe_query(c->ripe, line, &c->ans, &err);
     }
+    begin_answer(c, cmd != NULL, rc, &err);
+}
+
+/* The answer to a line is ready (rc = 0) or cannot be had: send it. */
+static void begin_answer(conn_t *c, int irr, int rc, err_t *err)
+{
     c->queries++;
     if (rc) {
-        msg_warn("client %s: %s", c->addr, err_text(&err));
-        if (cmd)
+        msg_warn("client %s: %s", c->addr, err_text(err));
+        end_answer(c);      /* a reader slot taken for it */
+        if (irr)
             sink("F Internal error: the registry cannot be read now\n", 50, c);
         else {
             buf_t b;
@@ -487,11 +565,11 @@ static void start(conn_t *c, char *line, size_t len)
             sink(b.s, b.len, c);
             buf_free(&b);
         }
-        err_free(&err);
+        err_free(err);
         finish(c, "store-error");
         return;
     }
-    err_free(&err);
+    err_free(err);
     c->qbytes = c->bytes;
     produce(c);
     /* an answer still in progress: read nothing meanwhile (reading
@@ -501,6 +579,42 @@ static void start(conn_t *c, char *line, size_t len)
     enforce_buffered(c->w);     /* last: it may close c */
 }
 
+/* In a worker thread: compute the answer. */
+static void job_run(void *arg)
+{
+    irrjob_t *j = arg;
+    j->rc = irr_start(j->irr, j->cmd, &j->a, &j->err);
+}
+
+/* Back in the event loop: send the answer, go on with the connection's
+ * next line. */
+static void job_done(void *arg)
+{
+    irrjob_t *j = arg;
+    conn_t *c = j->c;
+
+    if (c)
+        c->job = NULL;
+    if (c == NULL || c->dead) {
+        /* the connection has gone (or is going): drop the answer */
+        irr_answer_free(j->a);
+        if (c == NULL)
+            irr_session_free(j->irr);
+        if (j->reader)
+            release_reader(j->w);
+        err_free(&j->err);
+    } else {
+        if (j->rc == 0)
+            irr_answer_take(c, j->a);
+        set_timeouts(c);    /* "!t" may have changed the idle timeout */
+        begin_answer(c, 1, j->rc, &j->err);
+        if (!c->ans.self && !c->closing && !c->dead)
+            take_lines(c);  /* the lines that came meanwhile */
+        flush(c);
+    }
+    free(j->cmd);
+    free(j);
+}
 /* Ask the answer in progress for more while the output has room. */
 static void produce(conn_t *c)
 {
@@ -539,7 +653,7 @@ static void take_lines(conn_t *c)
     struct evbuffer *in = bufferevent_get_input(c->bev);
     size_t max = c->w->cf->whois_max_query_length;
 
-    while (!c->ans.self && !c->closing && !c->waiting) {
+    while (!c->ans.self && !c->job && !c->closing && !c->waiting) {
         size_t eol_len = 0;
         struct evbuffer_ptr eol = evbuffer_search_eol(in, NULL, &eol_len,
                                                       EVBUFFER_EOL_LF);
@@ -618,7 +732,7 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
     if (c->dead)
         return;
     if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING) &&
-        !c->closing && !c->ans.self) {
+        !c->closing && !c->ans.self && !c->job) {
         fail_idle(c);
         return;
     }
@@ -790,7 +904,7 @@ static void on_term(evutil_socket_t sig, short what, void *arg)
     w->nfds = 0;
     for (conn_t *c = w->conns, *nx; c; c = nx) {
         nx = c->next;
-        if (!c->ans.self && !c->closing)
+        if (!c->ans.self && !c->job && !c->closing)
             finish(c, "shutdown");
     }
     if (w->nconns == 0) {
@@ -847,6 +961,9 @@ int whoisd_run(whoisd_t *w, err_t *err)
     w->ev_term = evsignal_new(w->base, SIGTERM, on_term, w);
     w->ev_hup = evsignal_new(w->base, SIGHUP, on_hup, w);
     w->ev_wake = event_new(w->base, -1, 0, on_wake, w);
+    rc = whoisd_pool_new(w->base, w->cf->whois_workers, &w->pool, err);
+    if (rc)
+        return rc;
     evsignal_add(w->ev_term, NULL);
     evsignal_add(w->ev_hup, NULL);
     msg_info("listening on %zu sockets", w->nfds);
@@ -864,6 +981,7 @@ void whoisd_free(whoisd_t *w)
         w->draining = 0;
         conn_free(w->conns);
     }
+    whoisd_pool_free(w->pool);  /* the jobs of the connections freed */
     for (size_t i = 0; i < w->nfds; i++) {
         if (w->lis && w->lis[i])
             evconnlistener_free(w->lis[i]);
