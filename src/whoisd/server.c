@@ -663,7 +663,8 @@ static void take_lines(conn_t *c)
                 c->in_line = 1;
                 clock_gettime(CLOCK_MONOTONIC, &c->lt0);
             }
-            if (have > max)
+            /* max bytes and the CR of a CR LF still to end */
+            if (have > max + 1)
                 fail_ripe(c, "ERROR:107: input line too long\n\n"
                           "Input exceeds the maximum line length.", "line-too-long");
             else if (have > 0 && since(&c->lt0) > (double)idle_seconds(c))
@@ -676,7 +677,14 @@ static void take_lines(conn_t *c)
         }
         c->in_line = 0;
         size_t len = (size_t)eol.pos;
-        if (len > max) {
+        char last = 0;
+        if (len > 0) {
+            struct evbuffer_ptr at;
+            evbuffer_ptr_set(in, &at, len - 1, EVBUFFER_PTR_SET);
+            evbuffer_copyout_from(in, &at, &last, 1);
+        }
+        /* the CR of a CR LF end is not counted (RIPE counts the line) */
+        if (len - (last == '\r') > max) {
             fail_ripe(c, "ERROR:107: input line too long\n\n"
                       "Input exceeds the maximum line length.", "line-too-long");
             return;

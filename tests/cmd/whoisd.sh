@@ -124,6 +124,20 @@ no_eol() {   # the same without a line end: the server must not wait for it
     client "$PORT" send "$long" | head -n 1 | grep -qx '%ERROR:107: input line too long'
 }
 check "1,500 bytes without a line end: %ERROR:107 and close" no_eol
+# exactly 1024 bytes before the line end: a query (RIPE counts the line,
+# not its CR LF end), 1025 bytes: too long
+at_limit() { # END
+    q=$(python3 -c 'print("-r AS13335" + " " * 1014)')
+    client "$PORT" send "$q$1" > "$T/limit"
+    grep -q '^aut-num: *AS13335$' "$T/limit" || { head -n 3 "$T/limit"; return 1; }
+}
+check "a line of 1024 bytes ending in CR LF is a query" at_limit '\r\n'
+check "a line of 1024 bytes ending in LF is a query" at_limit '\n'
+over_limit() {
+    q=$(python3 -c 'print("-r AS13335" + " " * 1015)')
+    client "$PORT" send "$q\r\n" | head -n 1 | grep -qx '%ERROR:107: input line too long'
+}
+check "a line of 1025 bytes ending in CR LF: %ERROR:107" over_limit
 idle() {
     client "$PORT" idle 2 > "$T/idle"
     grep -qx '%ERROR:305: connection has been closed' "$T/idle" &&
