@@ -59,6 +59,16 @@ whoisd_ripe_t *whoisd_ripe_new(const whoisd_ripe_env_t *env,
     return r;
 }
 
+int whoisd_ripe_persistent(const whoisd_ripe_t *r)
+{
+    return r->persistent;
+}
+
+void whoisd_ripe_set_persistent(whoisd_ripe_t *r)
+{
+    r->persistent = 1;
+}
+
 void whoisd_ripe_free(whoisd_ripe_t *r)
 {
     if (r == NULL)

@@ -538,7 +538,13 @@ static void start(conn_t *c, char *line, size_t len)
         if (rc == 0)
             irr_answer_take(c, a);
     } else {
+        /* one persistence for both dialects: "!!" keeps a RIPE-style
+         * query's connection open (as IRRd), "-k" a "!" command's */
+        if (irr_session_persistent(c->irr))
+            whoisd_ripe_set_persistent(c->ripe);
         rc = whoisd_ripe_query(c->ripe, line, &c->ans, &err);
+        if (whoisd_ripe_persistent(c->ripe))
+            irr_session_set_persistent(c->irr);
     }
     begin_answer(c, cmd != NULL, rc, &err);
 }

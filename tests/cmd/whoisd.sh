@@ -124,6 +124,16 @@ no_eol() {   # the same without a line end: the server must not wait for it
     client "$PORT" send "$long" | head -n 1 | grep -qx '%ERROR:107: input line too long'
 }
 check "1,500 bytes without a line end: %ERROR:107 and close" no_eol
+# one persistence for both dialects: a RIPE-style query in "!!" mode is
+# answered and the connection stays open (as IRRd); "-k" keeps it open
+# for "!" commands (spec 3.2)
+mixed() { # INPUT
+    client "$PORT" send "$1" > "$T/mixed"
+    grep -q '^aut-num: *AS13335$' "$T/mixed" && grep -qx 'autodbm -- version .*' "$T/mixed" ||
+        { head -n 20 "$T/mixed"; return 1; }
+}
+check "!! then a RIPE-style query: answered, the connection stays open" mixed '!!\n-r AS13335\n!v\n'
+check "-k then a ! command: the connection stays open" mixed '-k -r AS13335\n!v\n!q\n'
 # exactly 1024 bytes before the line end: a query (RIPE counts the line,
 # not its CR LF end), 1025 bytes: too long
 at_limit() { # END
