@@ -410,6 +410,11 @@ static int irr_close_fn(const void *self)
     return irr_answer_close(self);
 }
 
+static const char *irr_why_fn(const void *self)
+{
+    return irr_answer_limited(self) ? "limit" : NULL;
+}
+
 static void irr_free_fn(void *self)
 {
     irr_answer_free(self);
@@ -462,6 +467,7 @@ static void irr_answer_take(conn_t *c, irr_answer_t *a)
     c->ans.self = a;
     c->ans.step = irr_step_fn;
     c->ans.close = irr_close_fn;
+    c->ans.why = irr_why_fn;
     c->ans.free = irr_free_fn;
     set_timeouts(c);
 }
@@ -640,13 +646,16 @@ static void produce(conn_t *c)
         if (rc == 1)
             continue;
         int close_after = rc != 0 || c->ans.close(c->ans.self);
+        const char *why = rc ? "error" : c->w->draining ? "shutdown" : "closed";
+        if (rc == 0 && close_after && c->ans.why && c->ans.why(c->ans.self))
+            why = c->ans.why(c->ans.self);
         if (rc != 0) {
             msg_warn("client %s: %s", c->addr, err_text(&err));
             err_free(&err);
         }
         end_answer(c);
         if (close_after || c->w->draining) {
-            finish(c, rc ? "error" : c->w->draining ? "shutdown" : "closed");
+            finish(c, why);
             return;
         }
     }

@@ -259,6 +259,7 @@ max_objects() {
         { head -c 300 "$T/many-objects"; return 1; }
 }
 check "whois_max_objects = 1000: !g of 100,000 routes refused, connection closed" max_objects
+check "... logged as end=limit" grep -q 'client=127.0.0.1 .*end=limit' "$T/d/server.log"
 # the same limit on a query that collects objects (!r ...,M, !o): the
 # objects collected before the limit are dropped with the answer (they
 # were read again after the snapshot had ended: a crash)
