@@ -18,7 +18,8 @@
  * what they computed.
  *
  * Limits (conf_t whois_*): connections in all (beyond, accepting pauses
- * until one ends), per client address (beyond, %ERROR:306 and close),
+ * until one ends), per client address (an IPv6 client: its /64; beyond,
+ * %ERROR:306 and close),
  * idle time without a query line or a client that does not read (RIPE
  * mode %ERROR:305 and close; "!" mode closes; "!t" may shorten it, not
  * lengthen it), total time per query

@@ -92,6 +92,8 @@ struct conn {
     conn_t *prev, *next;
     struct bufferevent *bev;
     char addr[INET6_ADDRSTRLEN];
+    char client[INET6_ADDRSTRLEN];  /* one client: an IPv4 address, an
+                                       IPv6 /64 (its network address) */
     irr_session_t *irr;
     whoisd_ripe_t *ripe;
     whoisd_answer_t ans;    /* ans.self != NULL: an answer in progress */
@@ -807,11 +809,14 @@ static void on_wake(evutil_socket_t fd, short what, void *arg)
     }
 }
 
-static unsigned count_from(const whoisd_t *w, const char *addr)
+/* Connections of one client (whois_max_connections_per_address): an
+ * IPv6 host has a whole /64 to pick addresses from, so a /64 is one
+ * client, as for the query ACL (whoisd/acl.h). */
+static unsigned count_from(const whoisd_t *w, const char *client)
 {
     unsigned n = 0;
     for (const conn_t *c = w->conns; c; c = c->next)
-        n += strcmp(c->addr, addr) == 0;
+        n += strcmp(c->client, client) == 0;
     return n;
 }
 
@@ -824,11 +829,16 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
     conn_t *c = xcalloc(1, sizeof *c);
     c->w = w;
     clock_gettime(CLOCK_MONOTONIC, &c->t0);
-    if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)sa)->sin6_addr, c->addr, sizeof c->addr);
-    else
+    if (sa->sa_family == AF_INET6) {
+        struct in6_addr net = ((struct sockaddr_in6 *)sa)->sin6_addr;
+        inet_ntop(AF_INET6, &net, c->addr, sizeof c->addr);
+        memset(net.s6_addr + 8, 0, 8);
+        inet_ntop(AF_INET6, &net, c->client, sizeof c->client);
+    } else {
         inet_ntop(AF_INET, &((struct sockaddr_in *)sa)->sin_addr, c->addr, sizeof c->addr);
-    unsigned same = count_from(w, c->addr);
+        memcpy(c->client, c->addr, sizeof c->client);
+    }
+    unsigned same = count_from(w, c->client);
 
     c->bev = bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE);
     if (c->bev == NULL) {

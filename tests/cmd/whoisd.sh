@@ -271,3 +271,62 @@ objects_limit() { # QUERY
 check "whois_max_objects = 1000: !r10.0.0.0/8,M refused" objects_limit '!r10.0.0.0/8,M'
 check "... and the server answers the next query" objects_limit '!r10.0.0.0/8,M'
 stop "$pid"
+
+# ------------------- IPv6: a /64 is one client for the connection limit
+# (in a network namespace of its own with 2001:db8::/64 and
+# 2001:db8:1::/64 on its loopback; needs root and unshare, else skipped)
+if [ "$(id -u)" = 0 ] && command -v ip >/dev/null 2>&1 && unshare -n true 2>/dev/null; then
+    maildir_conf "$T/v6/autodbm.conf" "whois_listen = [2001:db8::1]:4343" "database = $T/s/db" \
+        "whois_max_connections_per_address = 2"
+    cat > "$T/v6/run.sh" <<V6
+ip link set lo up
+for a in 2001:db8::1 2001:db8::a 2001:db8::b 2001:db8::c 2001:db8:1::a; do
+    ip -6 addr add \$a/64 dev lo nodad || exit 1
+done
+AUTODBM_LOG_STDERR=1 '$BIN/autodbm-whoisd' -c '$T/v6/autodbm.conf' -f > '$T/v6/server.log' 2>&1 &
+sp=\$!
+timeout 30 python3 -c '
+import socket, time
+def conn(src):
+    for _ in range(100):
+        try:
+            s = socket.create_connection(("2001:db8::1", 4343), 10, (src, 0))
+            return s
+        except ConnectionRefusedError:
+            time.sleep(0.1)
+    raise SystemExit("no server")
+def answer(s):
+    # a refused connection is told at once (the query is sent after a
+    # second of silence only: unread, it would turn the close into a reset)
+    s.settimeout(1)
+    try:
+        out = s.recv(65536)
+        if out:
+            return out
+    except socket.timeout:
+        out = b""
+    s.settimeout(10)
+    s.sendall(b"-r AS13335\r\n")
+    while True:
+        b = s.recv(65536)
+        if not b:
+            return out
+        out += b
+held = [conn("2001:db8::a"), conn("2001:db8::b")]
+time.sleep(0.2)
+third = answer(conn("2001:db8::c"))
+other = answer(conn("2001:db8:1::a"))
+print("same-64", "refused" if b"%ERROR:306" in third else "answered")
+print("other-64", "refused" if b"%ERROR:306" in other else "answered")
+'
+kill \$sp; wait \$sp
+V6
+    v6_64() {
+        unshare -n sh "$T/v6/run.sh" > "$T/v6/out" 2>&1
+        grep -qx 'same-64 refused' "$T/v6/out" && grep -qx 'other-64 answered' "$T/v6/out" ||
+            { cat "$T/v6/out"; tail -n 5 "$T/v6/server.log"; return 1; }
+    }
+    check "IPv6: a third connection from the same /64 (limit 2) gets %ERROR:306, another /64 not" v6_64
+else
+    echo "# skipped: IPv6 /64 grouping (needs root, ip and unshare -n)"
+fi
