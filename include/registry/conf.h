@@ -144,7 +144,8 @@ typedef struct conf {
                                  for their clients to read them, all
                                  connections together; beyond, the
                                  connection with the most is closed */
-    unsigned whois_max_readers; /**< answers streaming objects from a
+    unsigned whois_max_readers; /**< answers ("!m" "!o" "!r", RIPE-style
+                                 ones) streaming objects from a
                                  store snapshot at once (each holds one
                                  of LMDB's 126 reader slots and its list
                                  of keys); beyond, a query that would

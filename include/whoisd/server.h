@@ -24,7 +24,7 @@
  * mode %ERROR:305 and close; "!" mode closes; "!t" may shorten it, not
  * lengthen it), total time per query
  * (close), objects per answer (an error and close), object answers
- * ("!m", "!o", "!r") holding a store snapshot at once (beyond, such a
+ * ("!m", "!o", "!r", RIPE-style ones) holding a store snapshot at once (beyond, such a
  * line waits, reading nothing, until one ends), bytes of answers waiting
  * for their clients in all (beyond, the connection holding the most is
  * closed).  SIGTERM: stop

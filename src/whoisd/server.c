@@ -75,6 +75,7 @@ struct whoisd {
     struct event *ev_wake;      /* a reader slot became free */
     unsigned readers;       /* answers holding a store snapshot */
     unsigned long wait_seq; /* order of the connections waiting for one */
+    unsigned nwaiting;      /* connections waiting for one */
     store_t *st;
     whoisd_pool_t *pool;        /* worker threads for long "!" commands */
     whoisd_ripe_env_t renv;     /* what RIPE-style answers share */
@@ -235,7 +236,7 @@ static void take_lines(conn_t *c);
 static void release_reader(whoisd_t *w)
 {
     w->readers--;
-    if (w->ev_wake)
+    if (w->ev_wake && w->nwaiting > 0)
         event_active(w->ev_wake, EV_TIMEOUT, 0);
 }
 
@@ -267,6 +268,8 @@ static void conn_free(conn_t *c)
         buf_free(&line);
     }
     end_answer(c);
+    if (c->waiting)
+        w->nwaiting--;
     free(c->pending);
     if (c->job) {
         c->job->c = NULL;   /* the session and reader slot go with the job */
@@ -510,13 +513,16 @@ static void start(conn_t *c, char *line, size_t len)
         return;     /* an empty line between "!" commands */
 
     const char *cmd = irr_command(line);
-    int snapshot = cmd && irr_command_snapshot(cmd);
+    /* a RIPE-style answer reads its objects from one snapshot as its
+     * client reads them, as "!m" "!o" "!r" do */
+    int snapshot = cmd ? irr_command_snapshot(cmd) : 1;
     if (snapshot && c->w->readers >= c->w->cf->whois_max_readers) {
         /* whois_max_readers answers hold a snapshot: wait for one to end
          * (reading nothing meanwhile) rather than take a reader slot the
          * robot and everyone else need */
         c->pending = xstrdup(line);
         c->waiting = ++c->w->wait_seq;
+        c->w->nwaiting++;
         bufferevent_disable(c->bev, EV_READ);
         return;
     }
@@ -551,6 +557,10 @@ static void start(conn_t *c, char *line, size_t len)
         if (irr_session_persistent(c->irr))
             whoisd_ripe_set_persistent(c->ripe);
         rc = whoisd_ripe_query(c->ripe, line, &c->ans, &err);
+        if (rc == 0) {
+            c->reader = 1;
+            c->w->readers++;
+        }
         if (whoisd_ripe_persistent(c->ripe))
             irr_session_set_persistent(c->irr);
     }
@@ -798,6 +808,7 @@ static void on_wake(evutil_socket_t fd, short what, void *arg)
         char *line = first->pending;
         first->pending = NULL;
         first->waiting = 0;
+        w->nwaiting--;
         if (client_gone(first)) {
             first->end = "client-closed";
             free_later(first);

@@ -83,6 +83,20 @@ check "150 slow readers of !o (6 MB each): a control client is answered at once"
 check "the server runs after the slow readers" alive "$R" "$T/r"
 check "and answers" answers "$port"
 check "bgpq4 still works" legit "$port"
+# the same with RIPE-style answers: each holds a snapshot too, so they
+# take the slots of whois_max_readers (beyond, a query waits) rather than
+# every reader slot of LMDB
+ripe_readers() {
+    attack "$port" "$R" readers 150 3 '-r -i mnt-by OTHER-MNT' '!gAS3333' > "$T/readers"
+    cat "$T/readers"
+    read -r _ secs first heap < "$T/readers"
+    [ "$first" = A27 ] && [ "${secs%.*}" -lt $((3 * SLOW)) ] && [ "$heap" -lt $((131072 * BIG)) ]
+}
+check "150 slow readers of -i mnt-by (6 MB each): a control client is answered at once" ripe_readers
+check "the server runs after the RIPE-style slow readers" alive "$R" "$T/r"
+check "and answers" answers "$port"
+ripe_answers() { client "$port" send '-r AS13335\n' | grep -q '^aut-num: *AS13335$'; }
+check "and answers RIPE-style queries" ripe_answers
 stop "$R"
 
 # whois_max_readers = 2: a third object answer waits for a slot, and gets
