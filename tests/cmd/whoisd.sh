@@ -171,6 +171,33 @@ check "answers after the limits" golden members-recursive '!iAS-EXAMPLE,1\n'
 check "200 connections of random lines" sh -c "timeout 120 python3 '$W/client.py' $PORT garbage 200 14 | grep -qx 'sent 200'"
 check "the server survived the garbage" alive "$S" "$T/s"
 check "and answers" golden members-recursive '!iAS-EXAMPLE,1\n'
+# NUL bytes in RIPE-style lines: refused, and a persistent connection
+# goes on with the next query
+nul_ripe() {
+    client "$PORT" send '-k -r AS13335\n-r AS\0 13335\n-r AS15169\n-k\n' > "$T/nul"
+    grep -qx 'F Queries may not contain null bytes' "$T/nul" &&
+        grep -q '^aut-num: *AS13335$' "$T/nul" && grep -q '^aut-num: *AS15169$' "$T/nul" ||
+        { head -n 40 "$T/nul"; return 1; }
+}
+check "a NUL byte in a RIPE-style line on a -k connection: refused, the next answered" nul_ripe
+nul_once() { client "$PORT" send '-r AS\0 13335\n' | grep -qx 'F Queries may not contain null bytes'; }
+check "... and without -k: refused, closed" nul_once
+# 900 connections at once from one address (20 allowed): the rest get
+# %ERROR:306, the server's memory stays bounded, others are answered
+thousand() {
+    client "$PORT" many 900 > "$T/many"
+    cat "$T/many"
+    # (a connection the server accepts late may not have its %ERROR:306
+    # within the client's 0.2 s: counted as open)
+    read -r _ refused _ open < "$T/many"
+    [ "$refused" -ge 840 ] && [ $((refused + open)) = 900 ] || return 1
+    rss=$(awk '/^VmRSS/ { print $2 }' /proc/$S/status)
+    echo "server VmRSS $rss kB after 900 connections"
+    [ "$rss" -lt $((65536 * 4)) ]
+}
+check "900 connections from one address (20 allowed): %ERROR:306, RSS bounded" thousand
+ripe_after() { client "$PORT" send '-r AS13335\n' | grep -q '^aut-num: *AS13335$'; }
+check "and answers RIPE-style queries" ripe_after
 
 # --------------------------------------------------------------- signals
 kill -HUP "$S"
@@ -229,6 +256,19 @@ slow() {
     [ "$bytes" -gt 30000000 ] && [ "$rss" -lt 131072 ] && [ "$growth" -lt $max ]
 }
 check "a slow reader of 100,000 route objects: server memory bounded" slow
+sed 's/^/# bytes, peak VmRSS kB, heap growth kB: /' "$T/slow"
+# the same as a RIPE-style answer (-M: the more specific routes)
+slow_ripe() {
+    client "$PORT2" slow "$B" '-r -M 10.0.0.0/8' > "$T/slow"
+    read -r bytes rss growth < "$T/slow"
+    echo "bytes $bytes, peak VmRSS $rss kB, heap growth $growth kB"
+    # the engine's list of 100,000 matches (class and key each, some
+    # 16 MB: bounded by whois_max_objects), never the 36 MB of text
+    max=24576
+    ldd "$BIN/autodbm-whoisd" 2>/dev/null | grep -q libasan && max=40960
+    [ "$bytes" -gt 30000000 ] && [ "$rss" -lt 131072 ] && [ "$growth" -lt $max ]
+}
+check "a slow reader of 100,000 route objects, RIPE-style: server memory bounded" slow_ripe
 sed 's/^/# bytes, peak VmRSS kB, heap growth kB: /' "$T/slow"
 stop "$B"
 
