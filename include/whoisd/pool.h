@@ -1,7 +1,7 @@
 /*
  * pool.h - autodbm-whoisd's worker threads: the computation of answers
- * that may take long ("!a", "!i", "!g", "!6", "!o", "!r": whole lists
- * and object counts, see registry/irr.h) runs in one of them, so that
+ * that may take long ("!a", "!i", "!o", "!r": set expansions and object
+ * counts, see registry/irr.h) runs in one of them, so that
  * the event loop goes on answering everyone else meanwhile; the result
  * is handed back to the event loop's thread, which sends it.
  *

@@ -12,7 +12,8 @@
  * piece by piece while the connection's output buffer is below its high
  * watermark (whoisd/answer.h); meanwhile the connection reads nothing.
  * The "!" commands that may compute long before their first byte (set
- * expansions and lists: "!a", "!i", "!g", "!6", "!o", "!r") are computed
+ * expansions, objects of a maintainer, prefix searches: "!a", "!i",
+ * "!o", "!r") are computed
  * by one of whois_workers threads (whoisd/pool.h), so that a client
  * sending many of them does not delay the others; the event loop sends
  * what they computed.

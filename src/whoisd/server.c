@@ -458,12 +458,15 @@ static void enforce_buffered(whoisd_t *w)
 }
 
 /* Whether a "!" command goes to a worker thread: those that may compute
- * long before their first byte (set expansions, lists of an origin,
- * objects of a maintainer, prefix searches); the others are answered at
- * once (a "!m" exact look-up costs less than the hand-over). */
+ * long before their first byte (set expansions, objects of a
+ * maintainer, prefix searches).  The others are answered at once: an
+ * exact look-up ("!m") or the routes of one origin ("!g", "!6": one
+ * range of an index, as long as its answer) cost less than the
+ * hand-over, and must not wait behind heavy commands in the workers'
+ * queue. */
 static int offload(const char *cmd)
 {
-    return cmd[1] != 0 && strchr("ag6ior", cmd[1]) != NULL;
+    return cmd[1] != 0 && strchr("aior", cmd[1]) != NULL;
 }
 
 /* Make @a the connection's answer in progress. */
