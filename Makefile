@@ -73,7 +73,7 @@ WHOISD_CFLAGS = $(eval WHOISD_CFLAGS := $(shell pkg-config --cflags $(WHOISD_PKG
 WHOISD_LIBS   = $(eval WHOISD_LIBS := $(shell pkg-config --libs $(WHOISD_PKGS)))$(WHOISD_LIBS)
 # per program: PROG_CFLAGS_<dir> and PROG_LIBS_<dir>
 PROG_CFLAGS_whoisd = $(WHOISD_CFLAGS)
-PROG_LIBS_whoisd = $(WHOISD_LIBS)
+PROG_LIBS_whoisd = $(WHOISD_LIBS) -pthread
 
 LAYERS    := util rpsl store registry
 PROG_DIRS := $(filter-out $(LAYERS),$(notdir $(wildcard src/*)))

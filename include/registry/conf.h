@@ -144,7 +144,8 @@ typedef struct conf {
                                  for their clients to read them, all
                                  connections together; beyond, the
                                  connection with the most is closed */
-    unsigned whois_max_readers; /**< answers streaming objects from a
+    unsigned whois_max_readers; /**< answers ("!m" "!o" "!r", RIPE-style
+                                 ones) streaming objects from a
                                  store snapshot at once (each holds one
                                  of LMDB's 126 reader slots and its list
                                  of keys); beyond, a query that would
@@ -165,6 +166,10 @@ typedef struct conf {
                                  networks; "none": none) */
     unsigned whois_personal_table; /**< client addresses counted at most
                                  (the oldest is dropped for a new one) */
+    unsigned whois_workers; /**< threads computing the "!" answers that
+                                 may take long (set expansions ...), so
+                                 that they do not delay the others; each
+                                 holds a store snapshot while it works */
     /* Several sources in one store (registry/query.h, registry/rules.h). */
     strv_t query_sources;   /**< query_sources = TEST, RIPE-MIRROR: the
                                  sources a query searches without -s or -a
@@ -314,6 +319,7 @@ const char *conf_mirror_find(const conf_t *c, const char *local);
 #define CONF_DEFAULT_WHOIS_QUERY_TIMEOUT 180L
 #define CONF_DEFAULT_WHOIS_MAX_OBJECTS 250000u
 #define CONF_DEFAULT_WHOIS_MAX_READERS 32u
+#define CONF_DEFAULT_WHOIS_WORKERS   4u
 #define CONF_DEFAULT_WHOIS_MAX_BUFFERED ((size_t)64 << 20)
 #define CONF_DEFAULT_WHOIS_TERMS_URL "https://docs.db.ripe.net/terms-conditions.html"
 /* RIPE's public service: 1,000 personal objects per address per day */

@@ -138,6 +138,7 @@
 #ifndef AUTODBM_STORE_INTERNAL_H
 #define AUTODBM_STORE_INTERNAL_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -203,15 +204,21 @@ struct store {
     size_t ixkey_max;           /**< longest inverse/lookup index key:
                                      maxkey - 1 - okey_max */
     unsigned readers;           /**< open snapshots (they forbid remapping) */
+    pthread_mutex_t lock;       /**< guards readers and the map adoption
+                                     of store_read_begin/_end (snapshots
+                                     begun in several threads) */
     uint8_t code_of[SC__COUNT]; /**< class id -> disk code */
     int cls_of[256];            /**< disk code -> class id, -1 if none */
     int lockfd;                 /**< writer lock file (store_lock), or -1 */
     struct store_src *src;      /**< mirrored sources with open handles */
-    size_t nsrc;                /**< entries of src */
+    _Atomic size_t nsrc;        /**< entries of src (room for
+                                     STORE_MAX_SOURCES, taken once: it never
+                                     moves; an entry is written before nsrc
+                                     counts it, so threads may read entries
+                                     below nsrc without st->lock) */
     size_t nsrc_committed;      /**< of those, the ones whose handles are
                                      not private to the open write
                                      transaction (they survive its abort) */
-    size_t capsrc;
 };
 
 /** A transaction (store_txn_t): made by store_write(), store_read_begin(). */

@@ -169,7 +169,10 @@ typedef int (*store_unit_fn)(store_txn_t *txn, void *arg, err_t *err);
 int store_write(store_t *st, store_unit_fn fn, void *arg, err_t *err);
 
 /**
- * Begin a read-only snapshot.  End it with store_read_end().
+ * Begin a read-only snapshot.  End it with store_read_end().  Several
+ * threads may begin and end snapshots of one store_t at once; a snapshot
+ * is used by one thread at a time, and may pass from one thread to
+ * another (autodbm-whoisd's worker threads).
  * @return 0, ERR_TEMP (too many readers), ERR_STORE.
  */
 int store_read_begin(store_t *st, store_txn_t **txn, err_t *err);

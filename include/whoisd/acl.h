@@ -13,6 +13,13 @@
  * Addresses inside the exempt networks (whois_personal_exempt, by
  * default the loopback networks) are never limited nor counted.
  *
+ * The table lives in memory only: a restart of the server starts every
+ * address from zero.  Decided so, not overlooked: the limit is RIPE's
+ * brake on harvesting, and a restart is rare and the operator's doing
+ * (a harvester cannot cause one); keeping the counts in a file would
+ * give the unprivileged daemon a state file to write and to trust on
+ * reading, for a day's counts at most.
+ *
  * Prefix: whoisd_acl_.  Ownership: whoisd_acl_t is opaque, freed with
  * whoisd_acl_free().  One table per server; not thread-safe.
  */

@@ -34,6 +34,9 @@ typedef struct whoisd_answer {
                 err_t *err);
     /** 1 if the connection closes once this answer is out. */
     int (*close)(const void *self);
+    /** Why it closes, for the log's end= ("access-denied"), or NULL
+     *  (an ordinary end); the member itself may be NULL. */
+    const char *(*why)(const void *self);
     /** Free @self (also before the answer is complete). */
     void (*free)(void *self);
 } whoisd_answer_t;

@@ -79,6 +79,14 @@ whoisd_ripe_t *whoisd_ripe_new(const whoisd_ripe_env_t *env,
 /** Free @r.  NULL is accepted. */
 void whoisd_ripe_free(whoisd_ripe_t *r);
 
+/** 1 once the connection is persistent (a "-k" query, or the caller). */
+int whoisd_ripe_persistent(const whoisd_ripe_t *r);
+
+/** Make the connection persistent, as "-k" does (the server does when
+ *  "!!" made it persistent: IRRd answers RIPE-style queries in that
+ *  mode and keeps the connection open). */
+void whoisd_ripe_set_persistent(whoisd_ripe_t *r);
+
 /**
  * THE SEAM: answer one RIPE-style query line.
  * @param r     the connection's state

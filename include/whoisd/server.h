@@ -11,14 +11,21 @@
  * other to whoisd_ripe_query() (whoisd/ripe.h).  An answer is produced
  * piece by piece while the connection's output buffer is below its high
  * watermark (whoisd/answer.h); meanwhile the connection reads nothing.
+ * The "!" commands that may compute long before their first byte (set
+ * expansions, objects of a maintainer, prefix searches: "!a", "!i",
+ * "!o", "!r") are computed
+ * by one of whois_workers threads (whoisd/pool.h), so that a client
+ * sending many of them does not delay the others; the event loop sends
+ * what they computed.
  *
  * Limits (conf_t whois_*): connections in all (beyond, accepting pauses
- * until one ends), per client address (beyond, %ERROR:306 and close),
+ * until one ends), per client address (an IPv6 client: its /64; beyond,
+ * %ERROR:306 and close),
  * idle time without a query line or a client that does not read (RIPE
  * mode %ERROR:305 and close; "!" mode closes; "!t" may shorten it, not
  * lengthen it), total time per query
  * (close), objects per answer (an error and close), object answers
- * ("!m", "!o", "!r") holding a store snapshot at once (beyond, such a
+ * ("!m", "!o", "!r", RIPE-style ones) holding a store snapshot at once (beyond, such a
  * line waits, reading nothing, until one ends), bytes of answers waiting
  * for their clients in all (beyond, the connection holding the most is
  * closed).  SIGTERM: stop

@@ -114,6 +114,7 @@ static const struct key keys[] = {
     { "whois_personal_table", K_COUNT, OFF(whois_personal_table) },
     { "whois_query_timeout", K_SECONDS, OFF(whois_query_timeout) },
     { "whois_terms_url", K_TEXT, OFF(whois_terms_url) },
+    { "whois_workers", K_COUNT, OFF(whois_workers) },
 };
 
 static void set_str(conf_t *c, size_t off, char *v)
@@ -170,6 +171,7 @@ void conf_defaults(conf_t *c)
     c->whois_query_timeout = CONF_DEFAULT_WHOIS_QUERY_TIMEOUT;
     c->whois_max_objects = CONF_DEFAULT_WHOIS_MAX_OBJECTS;
     c->whois_max_readers = CONF_DEFAULT_WHOIS_MAX_READERS;
+    c->whois_workers = CONF_DEFAULT_WHOIS_WORKERS;
     c->whois_max_buffered = CONF_DEFAULT_WHOIS_MAX_BUFFERED;
     c->whois_log = 1;
     c->whois_terms_url = xstrdup(CONF_DEFAULT_WHOIS_TERMS_URL);
@@ -504,9 +506,11 @@ int conf_load(const char *path, conf_t *c, err_t *err)
                 rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a positive number, got \"%s\"", path, lineno, s, v);
             else if (k->off == OFF(bcrypt_max_cost) && (cnt < 4 || cnt > 31))
                 rc = err_set(err, ERR_CONF, "%s:%u: %s: expected a bcrypt cost from 4 to 31, got \"%s\"", path, lineno, s, v);
-            else if (k->off == OFF(whois_max_readers) && cnt > 100)
+            else if ((k->off == OFF(whois_max_readers) && cnt > 100) ||
+                     (k->off == OFF(whois_workers) && cnt > 16))
                 /* LMDB has 126 reader slots for all the store's programs */
-                rc = err_set(err, ERR_CONF, "%s:%u: %s: expected 1 to 100, got \"%s\"", path, lineno, s, v);
+                rc = err_set(err, ERR_CONF, "%s:%u: %s: expected 1 to %d, got \"%s\"", path, lineno, s,
+                             k->off == OFF(whois_workers) ? 16 : 100, v);
             else
                 *(unsigned *)((char *)c + k->off) = (unsigned)cnt;
             break;

@@ -13,8 +13,10 @@
  * for loads here (every first touch of a page of the file mapping faults
  * and the kernel zero-fills it), so it is not used.
  *
- * A store_t is meant for one thread; its snapshots may be opened in any
- * number (MDB_NOTLS).
+ * A store_t is meant for one thread, but for store_read_begin() and
+ * store_read_end(), which several threads may call at once (st->lock):
+ * its snapshots may be opened in any number, each used by one thread at
+ * a time, and may be handed from one thread to another (MDB_NOTLS).
  *
  * The handle's functions keep the bare store_ prefix and the meta values
  * store_meta_* (store/store.h says why); what the store's other files use
@@ -415,6 +417,7 @@ int store_open_size(const char *dir, unsigned flags, size_t mapsize,
 
     st = xcalloc(1, sizeof *st);
     st->lockfd = -1;
+    pthread_mutex_init(&st->lock, NULL);
     st->flags = flags;
     for (int i = 0; i < 256; i++)
         st->cls_of[i] = -1;
@@ -482,6 +485,7 @@ leave:
     if (st->env != NULL)
         mdb_env_close(st->env);
     free(st->src);
+    pthread_mutex_destroy(&st->lock);
     free(st);
     return rc;
 }
@@ -499,6 +503,7 @@ void store_close(store_t *st)
     if (st->lockfd >= 0)
         close(st->lockfd);      /* releases the writer lock */
     free(st->src);
+    pthread_mutex_destroy(&st->lock);
     free(st);
 }
 
@@ -654,25 +659,32 @@ int store_read_begin(store_t *st, store_txn_t **txn, err_t *err)
     *txn = NULL;
     /* A snapshot can use only the handles opened before it began: open
      * those of sources added since the last snapshot, then begin again
-     * (source.c says more). */
+     * (source.c says more).  All of it under st->lock: autodbm-whoisd
+     * begins snapshots from several threads, LMDB allows one transaction
+     * at a time to open handles, and st->src grows here. */
+    pthread_mutex_lock(&st->lock);
     for (int tries = 0; ; tries++) {
         rc = begin(st, MDB_RDONLY, &mt, err);
         if (rc)
-            return rc;
+            goto leave;
         rc = store_source_recorded(st, mt, &nsrc, err);
         if (rc) {
             mdb_txn_abort(mt);
-            return rc;
+            goto leave;
         }
         if (nsrc == st->nsrc || tries == 3)
             break;
         mdb_txn_abort(mt);
         rc = open_sources(st, err);
         if (rc)
-            return rc;
+            goto leave;
     }
-    *txn = txn_new(st, mt, 1);
     st->readers++;
+leave:
+    pthread_mutex_unlock(&st->lock);
+    if (rc)
+        return rc;
+    *txn = txn_new(st, mt, 1);
     return 0;
 }
 
@@ -682,7 +694,9 @@ void store_read_end(store_txn_t *txn)
         return;
     txn_close_cursors(txn);
     mdb_txn_abort(txn->txn);
+    pthread_mutex_lock(&txn->st->lock);
     txn->st->readers--;
+    pthread_mutex_unlock(&txn->st->lock);
     txn_free(txn);
 }
 

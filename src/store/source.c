@@ -127,11 +127,19 @@ static int src_open(store_t *st, MDB_txn *txn, const char *name, int create,
             goto leave;
         }
     }
-    if (st->nsrc == st->capsrc) {
-        st->capsrc = st->capsrc ? 2 * st->capsrc : 8;
-        st->src = xrealloc(st->src, st->capsrc * sizeof *st->src);
+    /* st->src never moves (threads of autodbm-whoisd read it while one
+     * of them adds a source under st->lock): its room for
+     * STORE_MAX_SOURCES entries is taken once; the entry is written
+     * before nsrc (atomic) counts it. */
+    if (st->src == NULL)
+        st->src = xcalloc(STORE_MAX_SOURCES, sizeof *st->src);
+    if (st->nsrc >= STORE_MAX_SOURCES) {
+        rc = err_set(err, ERR_STORE, "store: more than %d mirrored sources",
+                     STORE_MAX_SOURCES);
+        goto leave;
     }
-    st->src[st->nsrc++] = s;
+    st->src[st->nsrc] = s;
+    st->nsrc++;
 leave:
     buf_free(&dn);
     return rc;

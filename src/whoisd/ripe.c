@@ -40,6 +40,7 @@ typedef struct ans {
     buf_t text;             /* text to write before the cursor's / after */
     size_t charged;         /* person/role objects counted in the ACL */
     int close;              /* close once written */
+    const char *why;        /* why it closes, for the log; or NULL */
     int done;               /* the end is in text */
 } ans_t;
 
@@ -57,6 +58,16 @@ whoisd_ripe_t *whoisd_ripe_new(const whoisd_ripe_env_t *env,
     r->env = env;
     r->client = xstrdup(client);
     return r;
+}
+
+int whoisd_ripe_persistent(const whoisd_ripe_t *r)
+{
+    return r->persistent;
+}
+
+void whoisd_ripe_set_persistent(whoisd_ripe_t *r)
+{
+    r->persistent = 1;
 }
 
 void whoisd_ripe_free(whoisd_ripe_t *r)
@@ -127,9 +138,12 @@ static void end_answer(ans_t *a, const query_result_t *res)
         whoisd_ripe_message(&a->text, t.s);
         buf_free(&t);
         a->close = 1;
+        a->why = "object-limit";
     }
-    if (res != NULL && res->kind == QUERY_E_ACCESS_DENIED)
+    if (res != NULL && res->kind == QUERY_E_ACCESS_DENIED) {
         a->close = 1;
+        a->why = "access-denied";
+    }
     (void)query_write_trailer(&sink, &a->qenv, &e);
     if (!a->close && a->r->persistent)
         (void)query_write_header(&sink, &a->qenv, &e);
@@ -192,6 +206,11 @@ static int ans_close(const void *self)
     return a->close || !a->r->persistent;
 }
 
+static const char *ans_why(const void *self)
+{
+    return ((const ans_t *)self)->why;
+}
+
 static void ans_free(void *self)
 {
     ans_t *a = self;
@@ -221,6 +240,7 @@ int whoisd_ripe_query(whoisd_ripe_t *r, const char *line,
     out->self = a;
     out->step = ans_step;
     out->close = ans_close;
+    out->why = ans_why;
     out->free = ans_free;
 
     a->qenv.source = env->source;

@@ -15,6 +15,11 @@
  * OUT_HIGH plus one piece of an answer plus the input high watermark,
  * whatever the answer's size (except for answers a producer computes
  * whole: "!" lists, limited by whois_max_objects).
+ *
+ * The "!" commands offload() names start in a worker thread (an irrjob_t
+ * through whoisd/pool.h): irr_start() runs there with the connection's
+ * session, the connection reads nothing meanwhile, and job_done() takes
+ * the answer back into the loop as if start() had made it.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -42,6 +47,7 @@
 #include "registry/irr.h"
 #include "whoisd/answer.h"
 #include "whoisd/nrtm.h"
+#include "whoisd/pool.h"
 #include "whoisd/ripe.h"
 #include "whoisd/server.h"
 
@@ -55,6 +61,7 @@
 #define DRAIN_SECONDS 10
 
 typedef struct conn conn_t;
+typedef struct irrjob irrjob_t;
 
 struct whoisd {
     const conf_t *cf;
@@ -69,7 +76,9 @@ struct whoisd {
     struct event *ev_wake;      /* a reader slot became free */
     unsigned readers;       /* answers holding a store snapshot */
     unsigned long wait_seq; /* order of the connections waiting for one */
+    unsigned nwaiting;      /* connections waiting for one */
     store_t *st;
+    whoisd_pool_t *pool;        /* worker threads for long "!" commands */
     whoisd_ripe_env_t renv;     /* what RIPE-style answers share */
     whoisd_acl_t *acl;          /* personal objects per client address */
     whoisd_nrtm_t *nrtm;        /* the NRTM server (NULL: none) */
@@ -86,9 +95,12 @@ struct conn {
     conn_t *prev, *next;
     struct bufferevent *bev;
     char addr[INET6_ADDRSTRLEN];
+    char client[INET6_ADDRSTRLEN];  /* one client: an IPv4 address, an
+                                       IPv6 /64 (its network address) */
     irr_session_t *irr;
     whoisd_ripe_t *ripe;
     whoisd_answer_t ans;    /* ans.self != NULL: an answer in progress */
+    irrjob_t *job;          /* != NULL: a worker computes the answer */
     int closing;            /* close once the output is flushed */
     int dead;               /* freed at the next turn of the loop */
     struct timespec t0, qt0;
@@ -101,6 +113,21 @@ struct conn {
     size_t bytes;
     size_t qbytes;          /* bytes counted when the answer began */
     const char *end;        /* how it ended, for the log */
+};
+
+/* A "!" command computed by a worker thread (irr_start()).  While it
+ * runs, the connection touches neither its session nor its socket's
+ * input; a connection that ends meanwhile leaves the job (c = NULL) its
+ * session, freed with the answer when the job comes back. */
+struct irrjob {
+    whoisd_t *w;
+    conn_t *c;              /* NULL once the connection has gone */
+    irr_session_t *irr;
+    char *cmd;
+    irr_answer_t *a;
+    int rc;
+    err_t err;
+    int reader;             /* an orphan's reader slot, freed at its end */
 };
 
 static double since(const struct timespec *t0)
@@ -208,6 +235,15 @@ int whoisd_listen(const conf_t *cf, const char *prog, int dest,
 static void produce(conn_t *c);
 static void take_lines(conn_t *c);
 
+/* A reader slot is free: it goes to the connection that has waited
+ * longest (at the next turn of the loop). */
+static void release_reader(whoisd_t *w)
+{
+    w->readers--;
+    if (w->ev_wake && w->nwaiting > 0)
+        event_active(w->ev_wake, EV_TIMEOUT, 0);
+}
+
 /* Free the answer in progress; a reader slot it held goes to the
  * connection that has waited longest (at the next turn of the loop). */
 static void end_answer(conn_t *c)
@@ -217,9 +253,7 @@ static void end_answer(conn_t *c)
     c->ans.self = NULL;
     if (c->reader) {
         c->reader = 0;
-        c->w->readers--;
-        if (c->w->ev_wake)
-            event_active(c->w->ev_wake, EV_TIMEOUT, 0);
+        release_reader(c->w);
     }
 }
 
@@ -238,7 +272,15 @@ static void conn_free(conn_t *c)
         buf_free(&line);
     }
     end_answer(c);
+    if (c->waiting)
+        w->nwaiting--;
     free(c->pending);
+    if (c->job) {
+        c->job->c = NULL;   /* the session and reader slot go with the job */
+        c->irr = NULL;
+        c->job->reader = c->reader;
+        c->reader = 0;
+    }
     irr_session_free(c->irr);
     whoisd_ripe_free(c->ripe);
     if (c->bev)
@@ -377,6 +419,11 @@ static int irr_close_fn(const void *self)
     return irr_answer_close(self);
 }
 
+static const char *irr_why_fn(const void *self)
+{
+    return irr_answer_limited(self) ? "limit" : NULL;
+}
+
 static void irr_free_fn(void *self)
 {
     irr_answer_free(self);
@@ -414,6 +461,33 @@ static void enforce_buffered(whoisd_t *w)
     }
 }
 
+/* Whether a "!" command goes to a worker thread: those that may compute
+ * long before their first byte (set expansions, objects of a
+ * maintainer, prefix searches).  The others are answered at once: an
+ * exact look-up ("!m") or the routes of one origin ("!g", "!6": one
+ * range of an index, as long as its answer) cost less than the
+ * hand-over, and must not wait behind heavy commands in the workers'
+ * queue. */
+static int offload(const char *cmd)
+{
+    return cmd[1] != 0 && strchr("aior", cmd[1]) != NULL;
+}
+
+/* Make @a the connection's answer in progress. */
+static void irr_answer_take(conn_t *c, irr_answer_t *a)
+{
+    c->ans.self = a;
+    c->ans.step = irr_step_fn;
+    c->ans.close = irr_close_fn;
+    c->ans.why = irr_why_fn;
+    c->ans.free = irr_free_fn;
+    set_timeouts(c);
+}
+
+static void begin_answer(conn_t *c, int irr, int rc, err_t *err);
+static void job_run(void *arg);
+static void job_done(void *arg);
+
 /* Start the answer to one line (NUL-terminated, @len bytes before it
  * unless it holds NUL bytes). */
 static void start(conn_t *c, char *line, size_t len)
@@ -446,14 +520,33 @@ static void start(conn_t *c, char *line, size_t len)
         return;     /* an empty line between "!" commands */
 
     const char *cmd = irr_command(line);
-    int snapshot = cmd && irr_command_snapshot(cmd);
+    /* a RIPE-style answer reads its objects from one snapshot as its
+     * client reads them, as "!m" "!o" "!r" do */
+    int snapshot = cmd ? irr_command_snapshot(cmd) : 1;
     if (snapshot && c->w->readers >= c->w->cf->whois_max_readers) {
         /* whois_max_readers answers hold a snapshot: wait for one to end
          * (reading nothing meanwhile) rather than take a reader slot the
          * robot and everyone else need */
         c->pending = xstrdup(line);
         c->waiting = ++c->w->wait_seq;
+        c->w->nwaiting++;
         bufferevent_disable(c->bev, EV_READ);
+        return;
+    }
+    if (cmd && offload(cmd)) {
+        irrjob_t *j = xcalloc(1, sizeof *j);
+        j->w = c->w;
+        j->c = c;
+        j->irr = c->irr;
+        j->cmd = xstrdup(cmd);
+        err_init(&j->err);
+        c->job = j;
+        if (snapshot) {
+            c->reader = 1;
+            c->w->readers++;
+        }
+        bufferevent_disable(c->bev, EV_READ);
+        whoisd_pool_submit(c->w->pool, job_run, job_done, j);
         return;
     }
     if (cmd) {
@@ -463,20 +556,32 @@ static void start(conn_t *c, char *line, size_t len)
             c->reader = 1;
             c->w->readers++;
         }
-        if (rc == 0) {
-            c->ans.self = a;
-            c->ans.step = irr_step_fn;
-            c->ans.close = irr_close_fn;
-            c->ans.free = irr_free_fn;
-            set_timeouts(c);
-        }
+        if (rc == 0)
+            irr_answer_take(c, a);
     } else {
+        /* one persistence for both dialects: "!!" keeps a RIPE-style
+         * query's connection open (as IRRd), "-k" a "!" command's */
+        if (irr_session_persistent(c->irr))
+            whoisd_ripe_set_persistent(c->ripe);
         rc = whoisd_ripe_query(c->ripe, line, &c->ans, &err);
+        if (rc == 0) {
+            c->reader = 1;
+            c->w->readers++;
+        }
+        if (whoisd_ripe_persistent(c->ripe))
+            irr_session_set_persistent(c->irr);
     }
+    begin_answer(c, cmd != NULL, rc, &err);
+}
+
+/* The answer to a line is ready (rc = 0) or cannot be had: send it. */
+static void begin_answer(conn_t *c, int irr, int rc, err_t *err)
+{
     c->queries++;
     if (rc) {
-        msg_warn("client %s: %s", c->addr, err_text(&err));
-        if (cmd)
+        msg_warn("client %s: %s", c->addr, err_text(err));
+        end_answer(c);      /* a reader slot taken for it */
+        if (irr)
             sink("F Internal error: the registry cannot be read now\n", 50, c);
         else {
             buf_t b;
@@ -491,11 +596,11 @@ static void start(conn_t *c, char *line, size_t len)
             sink(b.s, b.len, c);
             buf_free(&b);
         }
-        err_free(&err);
+        err_free(err);
         finish(c, "store-error");
         return;
     }
-    err_free(&err);
+    err_free(err);
     c->qbytes = c->bytes;
     produce(c);
     /* an answer still in progress: read nothing meanwhile (reading
@@ -505,6 +610,42 @@ static void start(conn_t *c, char *line, size_t len)
     enforce_buffered(c->w);     /* last: it may close c */
 }
 
+/* In a worker thread: compute the answer. */
+static void job_run(void *arg)
+{
+    irrjob_t *j = arg;
+    j->rc = irr_start(j->irr, j->cmd, &j->a, &j->err);
+}
+
+/* Back in the event loop: send the answer, go on with the connection's
+ * next line. */
+static void job_done(void *arg)
+{
+    irrjob_t *j = arg;
+    conn_t *c = j->c;
+
+    if (c)
+        c->job = NULL;
+    if (c == NULL || c->dead) {
+        /* the connection has gone (or is going): drop the answer */
+        irr_answer_free(j->a);
+        if (c == NULL)
+            irr_session_free(j->irr);
+        if (j->reader)
+            release_reader(j->w);
+        err_free(&j->err);
+    } else {
+        if (j->rc == 0)
+            irr_answer_take(c, j->a);
+        set_timeouts(c);    /* "!t" may have changed the idle timeout */
+        begin_answer(c, 1, j->rc, &j->err);
+        if (!c->ans.self && !c->closing && !c->dead)
+            take_lines(c);  /* the lines that came meanwhile */
+        flush(c);
+    }
+    free(j->cmd);
+    free(j);
+}
 /* Ask the answer in progress for more while the output has room. */
 static void produce(conn_t *c)
 {
@@ -524,13 +665,16 @@ static void produce(conn_t *c)
         if (rc == 1)
             continue;
         int close_after = rc != 0 || c->ans.close(c->ans.self);
+        const char *why = rc ? "error" : c->w->draining ? "shutdown" : "closed";
+        if (rc == 0 && close_after && c->ans.why && c->ans.why(c->ans.self))
+            why = c->ans.why(c->ans.self);
         if (rc != 0) {
             msg_warn("client %s: %s", c->addr, err_text(&err));
             err_free(&err);
         }
         end_answer(c);
         if (close_after || c->w->draining) {
-            finish(c, rc ? "error" : c->w->draining ? "shutdown" : "closed");
+            finish(c, why);
             return;
         }
     }
@@ -543,7 +687,7 @@ static void take_lines(conn_t *c)
     struct evbuffer *in = bufferevent_get_input(c->bev);
     size_t max = c->w->cf->whois_max_query_length;
 
-    while (!c->ans.self && !c->closing && !c->waiting) {
+    while (!c->ans.self && !c->job && !c->closing && !c->waiting) {
         size_t eol_len = 0;
         struct evbuffer_ptr eol = evbuffer_search_eol(in, NULL, &eol_len,
                                                       EVBUFFER_EOL_LF);
@@ -553,7 +697,8 @@ static void take_lines(conn_t *c)
                 c->in_line = 1;
                 clock_gettime(CLOCK_MONOTONIC, &c->lt0);
             }
-            if (have > max)
+            /* max bytes and the CR of a CR LF still to end */
+            if (have > max + 1)
                 fail_ripe(c, "ERROR:107: input line too long\n\n"
                           "Input exceeds the maximum line length.", "line-too-long");
             else if (have > 0 && since(&c->lt0) > (double)idle_seconds(c))
@@ -566,7 +711,14 @@ static void take_lines(conn_t *c)
         }
         c->in_line = 0;
         size_t len = (size_t)eol.pos;
-        if (len > max) {
+        char last = 0;
+        if (len > 0) {
+            struct evbuffer_ptr at;
+            evbuffer_ptr_set(in, &at, len - 1, EVBUFFER_PTR_SET);
+            evbuffer_copyout_from(in, &at, &last, 1);
+        }
+        /* the CR of a CR LF end is not counted (RIPE counts the line) */
+        if (len - (last == '\r') > max) {
             fail_ripe(c, "ERROR:107: input line too long\n\n"
                       "Input exceeds the maximum line length.", "line-too-long");
             return;
@@ -622,7 +774,7 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
     if (c->dead)
         return;
     if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING) &&
-        !c->closing && !c->ans.self) {
+        !c->closing && !c->ans.self && !c->job) {
         fail_idle(c);
         return;
     }
@@ -663,6 +815,7 @@ static void on_wake(evutil_socket_t fd, short what, void *arg)
         char *line = first->pending;
         first->pending = NULL;
         first->waiting = 0;
+        w->nwaiting--;
         if (client_gone(first)) {
             first->end = "client-closed";
             free_later(first);
@@ -674,11 +827,14 @@ static void on_wake(evutil_socket_t fd, short what, void *arg)
     }
 }
 
-static unsigned count_from(const whoisd_t *w, const char *addr)
+/* Connections of one client (whois_max_connections_per_address): an
+ * IPv6 host has a whole /64 to pick addresses from, so a /64 is one
+ * client, as for the query ACL (whoisd/acl.h). */
+static unsigned count_from(const whoisd_t *w, const char *client)
 {
     unsigned n = 0;
     for (const conn_t *c = w->conns; c; c = c->next)
-        n += strcmp(c->addr, addr) == 0;
+        n += strcmp(c->client, client) == 0;
     return n;
 }
 
@@ -691,11 +847,16 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
     conn_t *c = xcalloc(1, sizeof *c);
     c->w = w;
     clock_gettime(CLOCK_MONOTONIC, &c->t0);
-    if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)sa)->sin6_addr, c->addr, sizeof c->addr);
-    else
+    if (sa->sa_family == AF_INET6) {
+        struct in6_addr net = ((struct sockaddr_in6 *)sa)->sin6_addr;
+        inet_ntop(AF_INET6, &net, c->addr, sizeof c->addr);
+        memset(net.s6_addr + 8, 0, 8);
+        inet_ntop(AF_INET6, &net, c->client, sizeof c->client);
+    } else {
         inet_ntop(AF_INET, &((struct sockaddr_in *)sa)->sin_addr, c->addr, sizeof c->addr);
-    unsigned same = count_from(w, c->addr);
+        memcpy(c->client, c->addr, sizeof c->client);
+    }
+    unsigned same = count_from(w, c->client);
 
     c->bev = bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE);
     if (c->bev == NULL) {
@@ -796,7 +957,7 @@ static void on_term(evutil_socket_t sig, short what, void *arg)
     w->nfds = 0;
     for (conn_t *c = w->conns, *nx; c; c = nx) {
         nx = c->next;
-        if (!c->ans.self && !c->closing)
+        if (!c->ans.self && !c->job && !c->closing)
             finish(c, "shutdown");
     }
     if (w->nconns == 0) {
@@ -854,6 +1015,9 @@ int whoisd_run(whoisd_t *w, err_t *err)
     w->ev_term = evsignal_new(w->base, SIGTERM, on_term, w);
     w->ev_hup = evsignal_new(w->base, SIGHUP, on_hup, w);
     w->ev_wake = event_new(w->base, -1, 0, on_wake, w);
+    rc = whoisd_pool_new(w->base, w->cf->whois_workers, &w->pool, err);
+    if (rc)
+        return rc;
     rc = whoisd_nrtm_start(w->nrtm, w->base, w->st, w->version, err);
     if (rc)
         return rc;
@@ -875,6 +1039,7 @@ void whoisd_free(whoisd_t *w)
         conn_free(w->conns);
     }
     whoisd_nrtm_free(w->nrtm);
+    whoisd_pool_free(w->pool);  /* the jobs of the connections freed */
     for (size_t i = 0; i < w->nfds; i++) {
         if (w->lis && w->lis[i])
             evconnlistener_free(w->lis[i]);

@@ -16,8 +16,10 @@
  *       does.  Prints "oneshot CLIENTS CONNECTIONS_PER_SECOND".
  *   wbench idle PORT N PID
  *       Opens N connections, makes each persistent ("-k", answer read),
- *       leaves them idle and prints "idle N RSS_BEFORE_KB RSS_AFTER_KB"
- *       of process PID (VmRSS before the first and after the last).
+ *       leaves them idle and prints "idle N RSS_BEFORE_KB RSS_AFTER_KB
+ *       ANON_BEFORE_KB ANON_AFTER_KB" of process PID (VmRSS and RssAnon,
+ *       its heap without the pages of files it maps, before the first
+ *       and after the last).
  *
  * Loopback only; every socket has a 30 s timeout; a failure is printed
  * and the exit status is 1.  Links only libc and pthreads.
@@ -211,17 +213,19 @@ static char **read_keys(const char *path, size_t *n)
     return v;
 }
 
-static long vmrss(const char *pid)
+/* A "NAME:" line of /proc/PID/status in kB, or -1. */
+static long vmrss(const char *pid, const char *name)
 {
     char path[64], line[256];
     long kb = -1;
+    size_t n = strlen(name);
     snprintf(path, sizeof path, "/proc/%s/status", pid);
     FILE *fp = fopen(path, "r");
     if (fp == NULL)
         return -1;
     while (fgets(line, sizeof line, fp))
-        if (strncmp(line, "VmRSS:", 6) == 0)
-            kb = strtol(line + 6, NULL, 10);
+        if (strncmp(line, name, n) == 0)
+            kb = strtol(line + n, NULL, 10);
     fclose(fp);
     return kb;
 }
@@ -230,7 +234,7 @@ static int idle(int port, int n, const char *pid)
 {
     int *fds = calloc((size_t)n, sizeof *fds);
     char buf[65536];
-    long before = vmrss(pid);
+    long before = vmrss(pid, "VmRSS:"), anon = vmrss(pid, "RssAnon:");
     for (int i = 0; i < n; i++) {
         fds[i] = dial(port);
         if (fds[i] < 0 || send_all(fds[i], "-k\n", 3) != 0 ||
@@ -240,7 +244,8 @@ static int idle(int port, int n, const char *pid)
         }
     }
     usleep(200000);
-    printf("idle %d %ld %ld\n", n, before, vmrss(pid));
+    printf("idle %d %ld %ld %ld %ld\n", n, before, vmrss(pid, "VmRSS:"), anon,
+           vmrss(pid, "RssAnon:"));
     for (int i = 0; i < n; i++)
         close(fds[i]);
     free(fds);

@@ -73,16 +73,26 @@ maildir_conf "$T/b/autodbm.conf"
 check "load 20,000 routes of OTHER-MNT" sh -c "'$BIN/autodbm-load' -c '$T/b/autodbm.conf' '$T/big.rpsl' >/dev/null 2>&1"
 server "$T/r" "database = $T/b/db"
 R=$pid
+# readers LINE: 150 slow readers of LINE (3 per address); the control
+# "!gAS3333" is answered at once and the heap stays bounded
 readers() {
-    attack "$port" "$R" readers 150 3 '!oOTHER-MNT' '!gAS3333' > "$T/readers"
+    attack "$port" "$R" readers 150 3 "$1" '!gAS3333' > "$T/readers"
     cat "$T/readers"
     read -r _ secs first heap < "$T/readers"
     [ "$first" = A27 ] && [ "${secs%.*}" -lt $((3 * SLOW)) ] && [ "$heap" -lt $((131072 * BIG)) ]
 }
-check "150 slow readers of !o (6 MB each): a control client is answered at once" readers
+check "150 slow readers of !o (6 MB each): a control client is answered at once" readers '!oOTHER-MNT'
 check "the server runs after the slow readers" alive "$R" "$T/r"
 check "and answers" answers "$port"
 check "bgpq4 still works" legit "$port"
+# the same with RIPE-style answers: each holds a snapshot too, so they
+# take the slots of whois_max_readers (beyond, a query waits) rather than
+# every reader slot of LMDB
+check "150 slow readers of -i mnt-by (6 MB each): a control client is answered at once" readers '-r -i mnt-by OTHER-MNT'
+check "the server runs after the RIPE-style slow readers" alive "$R" "$T/r"
+check "and answers" answers "$port"
+ripe_answers() { client "$port" send '-r AS13335\n' | grep -q '^aut-num: *AS13335$'; }
+check "and answers RIPE-style queries" ripe_answers
 stop "$R"
 
 # whois_max_readers = 2: a third object answer waits for a slot, and gets

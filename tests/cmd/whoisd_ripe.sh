@@ -83,6 +83,7 @@ limit() {
         { cat "$T/denied"; return 1; }
 }
 check "whois_personal_limit = 3: the fourth person from 127.0.0.2 gets %ERROR:201" limit
+check "... logged as end=access-denied" grep -q 'client=127.0.0.2 .*end=access-denied' "$T/s/server.log"
 limit_r() { from127 '-r NET-MNT\r\n' | grep -q '^mntner: *NET-MNT$'; }
 check "... a query without personal data (-r) from 127.0.0.2 is answered" limit_r
 limit_mid() {   # stops before the first person/role, objects before it kept
@@ -161,4 +162,5 @@ max_objects() {
         { cat "$T/cut"; return 1; }
 }
 check "whois_max_objects = 2: two objects, %ERROR:112, the connection closed (even with -k)" max_objects
+check "... logged as end=object-limit" grep -q 'client=127.0.0.1 .*end=object-limit' "$T/m/server.log"
 stop "$M"

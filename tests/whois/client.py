@@ -154,7 +154,8 @@ def main():
                     line = b'-' + bytes(rnd.choice(b'abcdefgikKlLmMqrsTtvVx -') for _ in range(rnd.randint(0, 30)))
                 lines.append(line)
             try:
-                s.sendall(b'!!\n' * rnd.randint(0, 1) + b'\n'.join(lines) + b'\n')
+                # "!q" ends what "!!" or "-k" keeps open
+                s.sendall(b'!!\n' * rnd.randint(0, 1) + b'\n'.join(lines) + b'\n!q\n')
                 read_all(s, 1 << 20)
             except OSError:
                 pass
