@@ -88,7 +88,7 @@ check "B: autodbm-load --source AMIRROR --serial (the export's serial)" \
 check "B: autodbm-mirror --once applies what changed since the export" \
     sh -c "'$BIN/autodbm-mirror' -c '$T/b/autodbm.conf' --once >> '$T/b/mirror.log' 2>&1"
 check "B: it took serials 6-9 from A (the export's 5 was its start)" \
-    grep -q 'source=AMIRROR batch=6-9 serial=9 ' "$T/b/mirror.log"
+    grep -q 'source=AMIRROR batch=6-8 serial=9 ' "$T/b/mirror.log"
 check "B equals A: the exports of TEST and AMIRROR are the same bytes, same serial" showdiff
 check "no person in either export, and AS-TWO deleted in both" \
     sh -c "! grep -q '^person:' '$T/eb.txt' && ! grep -q 'AS-TWO' '$T/eb.txt' && grep -q 'AS65009' '$T/eb.txt'"
