@@ -70,6 +70,17 @@ size_t store_batch_bytes(const store_batch_t *b);
 int store_batch_add(store_batch_t *b, const store_t *st,
                     const rpsl_obj_t *obj, err_t *err);
 
+/**
+ * As store_batch_add(), but an address object whose range is not valid
+ * (an inetnum whose end is before its start, ...) is prepared without
+ * address index entries: found by its key, not by address look-ups
+ * (autodbm-load keeps such objects of a mirrored registry's dump, with a
+ * warning, after store_batch_add() refused them).
+ * @return 0; ERR_SYNTAX for an object without a usable primary key.
+ */
+int store_batch_add_unranged(store_batch_t *b, const store_t *st,
+                             const rpsl_obj_t *obj, err_t *err);
+
 /** A bulk load in progress (opaque). */
 typedef struct store_bulk store_bulk_t;
 

@@ -103,6 +103,15 @@
  * source meta records): store_open() reads it as it is read-only and
  * upgrades it in place read-write, which only writes the format number.
  *
+ * Objects of classes the schema does not know (a community registry's
+ * own classes, kept from mirrored dumps) have the class code
+ * STORE_CODE_OTHER (255, which class_codes[] never gives) and the okey
+ * 255 UPPER(class-name ":" first value) NUL; their only index entry is
+ * the lookup entry of that value.  Look-ups, store_each and store_count
+ * pass them by (their callers know only classes of the schema);
+ * store_other_get and store_other_each read them, and the journal
+ * reports them with class -1.
+
  * An object key (okey) is the class code byte, the upper-case primary key
  * and a terminating NUL byte, so a key taken from the map is already a C
  * string after its first byte.  Class codes come from the append-only
@@ -162,6 +171,9 @@
 /** Serials with this bit are those of dumped objects of a mirrored
  *  source, kept in its base database (never in its journal). */
 #define STORE_BASE_BIT ((uint64_t)1 << 63)
+/** The class code of objects of classes the schema does not know (kept
+ *  from mirrored dumps; store_other_get in store/store.h). */
+#define STORE_CODE_OTHER 0xff
 /** Largest address key: code af len net lo ~hi for IPv6. */
 #define AKEY_MAX (3 + 3 * 16)
 
@@ -341,17 +353,25 @@ struct store_batch {
     size_t n, cap;
 };
 
+/** How store_batch_build() prepares an object (bits). */
+enum {
+    BATCH_KEYS_ONLY = 1,    /**< for removing an old version's entries: no
+                                 text, and an unusable range only means no
+                                 address entries */
+    BATCH_UNRANGED = 2      /**< an unusable range only means no address
+                                 entries (store_batch_add_unranged) */
+};
+
 /**
  * Prepare @obj and append it to @b: object key, display text (unless
- * @keys_only), index entries (lookup and inverse keys, address keys).
- * @param keys_only  for removing an old version's entries: no text, and
- *                   an unusable range only means no address entries
- * @return 0; ERR_SYNTAX (nothing added) for an unclassified object, one
- *         without a usable primary key or (unless @keys_only) an address
- *         object without a valid range.
+ * BATCH_KEYS_ONLY), index entries (lookup and inverse keys, address keys).
+ * @param how  0 or enum BATCH_* bits
+ * @return 0; ERR_SYNTAX (nothing added) for an object without a usable
+ *         primary key or (with @how 0) an address object without a valid
+ *         range.
  */
 int store_batch_build(store_batch_t *b, const store_t *st,
-                      const rpsl_obj_t *obj, int keys_only, err_t *err);
+                      const rpsl_obj_t *obj, unsigned how, err_t *err);
 
 /** Iterator over the entries of a prepared record. */
 struct ent_it {

@@ -249,14 +249,16 @@ int store_source_serial_set(store_txn_t *txn, uint64_t serial,
 int store_txn_next_serial(store_txn_t *txn, uint64_t serial, err_t *err);
 
 /**
- * Empty the selected MIRRORED source (write transactions): its objects,
- * indexes, journal, history and dumped objects; its serial goes back to
- * 0 and the mark of an interrupted load is cleared.  The source stays.
- * Nothing else may be in progress on @txn (no journal walk).
- * @return 0; ERR_USAGE (own source, read transaction, walk open);
- *         ERR_TEMP, ERR_STORE.
+ * Empty mirrored source @source (write transactions) and select it: its
+ * objects, indexes, journal, history and dumped objects go; its serial
+ * goes back to 0 and the mark of an interrupted load (which makes
+ * store_txn_source refuse it) is cleared.  The source stays.  Nothing
+ * else may be in progress on @txn (no journal walk).
+ * @return 0; ERR_NOTFOUND (no such mirrored source); ERR_USAGE (NULL or
+ *         "": the own source; read transaction; walk open); ERR_TEMP,
+ *         ERR_STORE.
  */
-int store_source_clear(store_txn_t *txn, err_t *err);
+int store_source_clear(store_txn_t *txn, const char *source, err_t *err);
 
 /* ---------------------------------------------------------------------
  * Objects
@@ -362,6 +364,41 @@ int store_each(store_txn_t *txn, int cls, store_hit_fn fn, void *arg,
 
 /** Number of current objects of class @cls (-1: all). */
 size_t store_count(store_txn_t *txn, int cls);
+
+/*
+ * Objects of classes the schema does not know.  A mirrored registry may
+ * have classes of its own (dn42: schema, registry, tinc-key); a
+ * non-strict load keeps such objects as text.  store_obj_put() takes an
+ * UNCLASSIFIED object (o->cls -1) as one of those: its key is its class
+ * name (its first attribute's name) and its first value.  Look-ups,
+ * store_each and store_count pass them by (their callbacks get class
+ * ids of the schema only); the journal reports them with cls -1 and
+ * pkey "CLASS:VALUE" (upper case).
+ */
+
+/**
+ * Fetch the object of unknown class @cls_name with first value @key
+ * (both case-insensitive).
+ * @param text  receives the text (appended); NULL tests existence
+ * @return 0, ERR_NOTFOUND, ERR_STORE.
+ */
+int store_other_get(store_txn_t *txn, const char *cls_name, const char *key,
+                    buf_t *text, err_t *err);
+
+/**
+ * Called by store_other_each() with the class name and key (upper case,
+ * valid during the call) and the text (@len bytes).
+ * @return 0 to go on, non-zero to stop.
+ */
+typedef int (*store_other_fn)(const char *cls_name, const char *key,
+                              const char *text, size_t len, void *arg);
+
+/**
+ * Every object of an unknown class of the selected source, in key order.
+ * @return 0, @fn's non-zero value, ERR_STORE.
+ */
+int store_other_each(store_txn_t *txn, store_other_fn fn, void *arg,
+                     err_t *err);
 
 /**
  * Read and write named meta values (small binary blobs).

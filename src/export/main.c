@@ -1,17 +1,22 @@
 /*
  * main.c - autodbm-export: the files a new mirror starts from.
  *
- *   autodbm-export [-c conf] [-q] -d DIR [--split] [SOURCE...]
+ *   autodbm-export [-c conf] [-q] -d DIR [--split] [--unfiltered] [SOURCE...]
  *
  * For each SOURCE (default: the registry's own), DIR/<source>.db.gz (the
  * name in lower case) holds every current object of the source as a
  * public mirror may see it (registry/dummify.h: the filter of the NRTM
  * server), each followed by one blank line, and DIR/<SOURCE>.CURRENTSERIAL
  * the serial those objects are at (one line, the number), so that NRTM
- * from that serial + 1 continues where the dump ends.  --split also
+ * from that serial + 1 continues where the dump ends.  --unfiltered
+ * writes what a trusted mirror gets (nrtm_access_unfiltered): every
+ * object, only password hashes hidden.  --split also
  * writes DIR/<source>.db.<class>.gz for every class, as RIPE's split
  * files (a class without objects gives an empty file, so that a file
  * left by an earlier export never outlives its class's objects).
+ * Objects of classes the schema does not know (kept from a mirrored
+ * community registry's dump: store_other_each) follow the others in the
+ * dump, and with --split go to a file named after their class.
  *
  * One read snapshot of the store for everything: every file of every
  * source shows the store at one moment, whatever robots commit meanwhile.
@@ -26,7 +31,9 @@
  *
  * The own source's serial is the journal's last; a mirrored source's is
  * the serial the mirror is up to (store_source_serial_get), the one
- * autodbm-mirror asks the origin to continue from.
+ * autodbm-mirror asks the origin to continue from.  A stored object whose
+ * text does not read as an object is left out with a warning naming it
+ * (the export goes on).
  *
  * Exit status: 0 done; 64 usage (also an unknown SOURCE); 78 the
  * configuration; 73 (EX_CANTCREAT) DIR or a file in it cannot be
@@ -72,6 +79,12 @@ struct outfile {
     gzFile gz;      /* NULL for a plain file or when closed */
 };
 
+/* The split file of a class the schema does not know. */
+struct other_split {
+    char *cls;                      /* lower case */
+    struct outfile f;
+};
+
 /* The files of one source. */
 struct source_out {
     char *name;                     /* upper case, as CURRENTSERIAL */
@@ -80,6 +93,9 @@ struct source_out {
     size_t objects, left_out, broken;
     struct outfile dump;
     struct outfile split[SC__COUNT];/* --split; final NULL: not used */
+    struct other_split *others;     /* --split: classes the schema does
+                                       not know (mirrored data) */
+    size_t nothers;
     struct outfile serial_file;
 };
 
@@ -87,19 +103,24 @@ struct source_out {
 struct export {
     const char *dir;
     int split;
+    int unfiltered;                 /* --unfiltered */
     dummify_t *filter;
     buf_t obj;                      /* one filtered object */
     struct source_out *src;         /* the source being written */
+    int cantcreat;                  /* a split file could not be created
+                                       (EX_CANTCREAT) */
     err_t *err;
 };
 
 static void usage(FILE *fp)
 {
     fprintf(fp,
-            "usage: " PROG " [-c conf] [-q] -d DIR [--split] [SOURCE...]\n"
+            "usage: " PROG " [-c conf] [-q] -d DIR [--split] [--unfiltered] [SOURCE...]\n"
             "  -c FILE   configuration file\n"
             "  -d DIR    write DIR/<source>.db.gz and DIR/<SOURCE>.CURRENTSERIAL\n"
             "  --split   also DIR/<source>.db.<class>.gz per class\n"
+            "  --unfiltered  for trusted mirrors: every object, only password\n"
+            "            hashes hidden\n"
             "  -q        no summary line per source\n"
             "  -h        this help\n"
             "  -V        version\n"
@@ -216,22 +237,53 @@ static char *lower(const char *s)
     return l;
 }
 
-/* store_hit_fn: one object of the source, through the filter. */
-static int put_object(int cls, const char *pkey, const char *text, size_t len,
-                      void *arg)
+/* The split file of unknown class @cls (any case) of the source being
+ * written, opened on its first object; NULL when the name is no good
+ * file name (the object is then in the full dump only). */
+static struct outfile *other_file(struct export *x, const char *cls,
+                                  int *cantcreat, int *rc)
 {
-    struct export *x = arg;
+    struct source_out *s = x->src;
+    char *l = lower(cls);
+    *rc = 0;
+    if (*l == 0 || strspn(l, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(l)) {
+        free(l);
+        return NULL;
+    }
+    for (size_t i = 0; i < s->nothers; i++)
+        if (strcmp(s->others[i].cls, l) == 0) {
+            free(l);
+            return &s->others[i].f;
+        }
+    s->others = xrealloc(s->others, (s->nothers + 1) * sizeof *s->others);
+    struct other_split *o = &s->others[s->nothers++];
+    memset(o, 0, sizeof *o);
+    o->f.fd = -1;
+    o->cls = l;
+    char *lname = lower(s->name);
+    char *name = xasprintf("%s.db.%s.gz", lname, l);
+    *rc = out_open(&o->f, x->dir, name, 0, cantcreat, x->err);
+    free(name);
+    free(lname);
+    return &o->f;
+}
+
+/* One object of the source (class @cls, -1 for one the schema does not
+ * know, named @cls_name), through the filter into the dump and its split
+ * file. */
+static int put_text(struct export *x, int cls, const char *cls_name,
+                    const char *pkey, const char *text, size_t len)
+{
     struct source_out *s = x->src;
 
     buf_reset(&x->obj);
-    int rc = dummify_obj(x->filter, text, len, 0, &x->obj, x->err);
+    int rc = dummify_obj(x->filter, text, len, x->unfiltered, &x->obj, x->err);
     if (rc == DUMMIFY_SKIP) {
         s->left_out++;
         return 0;
     }
     if (rc == ERR_SYNTAX) {
-        msg_warn("%s: %s %s: not an object, left out", s->name,
-                 schema_class_name(cls) ? schema_class_name(cls) : "?", pkey);
+        msg_warn("%s: %s %s: not an object, left out", s->name, cls_name, pkey);
         err_free(x->err);
         s->broken++;
         return 0;
@@ -240,11 +292,31 @@ static int put_object(int cls, const char *pkey, const char *text, size_t len,
         return rc;
     buf_putc(&x->obj, '\n');
     rc = out_write(&s->dump, x->obj.s, x->obj.len, x->err);
-    if (rc == 0 && x->split && cls >= 0 && cls < SC__COUNT)
+    if (rc == 0 && x->split && cls >= 0 && cls < SC__COUNT) {
         rc = out_write(&s->split[cls], x->obj.s, x->obj.len, x->err);
+    } else if (rc == 0 && x->split && cls < 0) {
+        struct outfile *f = other_file(x, cls_name, &x->cantcreat, &rc);
+        if (rc == 0 && f != NULL)
+            rc = out_write(f, x->obj.s, x->obj.len, x->err);
+    }
     if (rc == 0)
         s->objects++;
     return rc;
+}
+
+/* store_hit_fn: an object of a class of the schema. */
+static int put_object(int cls, const char *pkey, const char *text, size_t len,
+                      void *arg)
+{
+    const char *name = schema_class_name(cls);
+    return put_text(arg, cls, name ? name : "?", pkey, text, len);
+}
+
+/* store_other_fn: an object of a class the schema does not know. */
+static int put_other(const char *cls_name, const char *key, const char *text,
+                     size_t len, void *arg)
+{
+    return put_text(arg, -1, cls_name, key, text, len);
 }
 
 /* Open the files of source @s in DIR. */
@@ -268,13 +340,21 @@ static int source_open(struct export *x, struct source_out *s, int *cantcreat)
     return rc;
 }
 
-/* Select source @s on @txn and find its serial. */
+/* Select source @s on @txn and find its serial: the own source's last
+ * journal serial, a mirrored source's the one it is up to. */
 static int source_select(store_txn_t *txn, struct source_out *s, err_t *err)
 {
     uint64_t first = 0;
-    if (!s->own)
+    int rc = store_txn_source(txn, s->own ? NULL : s->name, err);
+    if (rc == ERR_NOTFOUND) {
+        err_free(err);
         return err_set(err, ERR_USAGE, "unknown source %s", s->name);
-    return store_journal_range(txn, &first, &s->serial, err);
+    }
+    if (rc)
+        return rc;
+    if (s->own)
+        return store_journal_range(txn, &first, &s->serial, err);
+    return store_source_serial_get(txn, &s->serial, err);
 }
 
 /* Write every file of source @s from the snapshot @txn (the files are
@@ -285,9 +365,13 @@ static int source_write(struct export *x, store_txn_t *txn,
     x->src = s;
     int rc = store_each(txn, -1, put_object, x, x->err);
     if (rc == 0)
+        rc = store_other_each(txn, put_other, x, x->err);
+    if (rc == 0)
         rc = out_finish(&s->dump, x->err);
     for (int c = 0; rc == 0 && x->split && c < SC__COUNT; c++)
         rc = out_finish(&s->split[c], x->err);
+    for (size_t i = 0; rc == 0 && i < s->nothers; i++)
+        rc = out_finish(&s->others[i].f, x->err);
     if (rc == 0) {
         char line[32];
         int n = snprintf(line, sizeof line, "%llu\n", (unsigned long long)s->serial);
@@ -311,9 +395,10 @@ static void sync_dir(const char *dir)
 int main(int argc, char **argv)
 {
     const char *conf_opt = NULL, *dir = NULL;
-    int split = 0, quiet = 0, c;
+    int split = 0, unfiltered = 0, quiet = 0, c;
     static const struct option longopts[] = {
         { "split", no_argument, NULL, 'S' },
+        { "unfiltered", no_argument, NULL, 'U' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 }
@@ -325,6 +410,7 @@ int main(int argc, char **argv)
         case 'c': conf_opt = optarg; break;
         case 'd': dir = optarg; break;
         case 'S': split = 1; break;
+        case 'U': unfiltered = 1; break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return EX_OK;
         case 'V': printf(PROG " " AUTODBM_VERSION "\n"); return EX_OK;
@@ -347,6 +433,18 @@ int main(int argc, char **argv)
         return err_sysexit(rc);
     }
 
+    int ex = EX_OK, cantcreat = 0;   /* cantcreat: EX_CANTCREAT */
+    store_t *st = NULL;
+    store_txn_t *txn = NULL;
+    struct export x;
+    memset(&x, 0, sizeof x);
+    x.dir = dir;
+    x.split = split;
+    x.unfiltered = unfiltered;
+    x.filter = dummify_new(&cf, &err);
+    x.err = &err;
+    buf_init(&x.obj);
+
     /* the sources, upper case, each once */
     size_t nsrc = optind < argc ? (size_t)(argc - optind) : 1;
     struct source_out *srcs = xcalloc(nsrc, sizeof *srcs);
@@ -363,27 +461,23 @@ int main(int argc, char **argv)
         size_t j;
         for (j = 0; j < ns && strcmp(srcs[j].name, name) != 0; j++)
             ;
-        if (j < ns || *name == 0 || strchr(name, '/') != NULL) {
-            if (j == ns)
-                msg_warn("\"%s\": not a source name, ignored", name);
+        if (j < ns) {               /* named twice */
             free(name);
             continue;
         }
         struct source_out *s = &srcs[ns++];
         s->name = name;
         s->own = strcmp(name, cf.source) == 0;
+        /* a name that cannot be a source is an unknown one (an empty one
+         * would select the own source: store_txn_source()) */
+        if (*name == 0 || strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(name)) {
+            msg_error("unknown source \"%s\"", argv[optind + i]);
+            ex = EX_USAGE;
+        }
     }
 
-    struct export x;
-    memset(&x, 0, sizeof x);
-    x.dir = dir;
-    x.split = split;
-    x.filter = dummify_new(&cf, &err);
-    x.err = &err;
-    buf_init(&x.obj);
-    store_t *st = NULL;
-    store_txn_t *txn = NULL;
-    int ex = EX_OK, cantcreat = 0;   /* cantcreat: EX_CANTCREAT */
+    if (ex != EX_OK)
+        goto leave;
 
     if (fs_mkdirs(dir, 0755) != 0) {
         rc = err_set(&err, ERR_IO, "%s: %s", dir, strerror(errno));
@@ -410,6 +504,8 @@ int main(int argc, char **argv)
         rc = out_commit(&srcs[i].dump, &err);
         for (int k = 0; rc == 0 && split && k < SC__COUNT; k++)
             rc = out_commit(&srcs[i].split[k], &err);
+        for (size_t k = 0; rc == 0 && k < srcs[i].nothers; k++)
+            rc = out_commit(&srcs[i].others[k].f, &err);
     }
     for (size_t i = 0; rc == 0 && i < ns; i++)
         rc = out_commit(&srcs[i].serial_file, &err);
@@ -422,7 +518,7 @@ int main(int argc, char **argv)
 leave:
     if (rc) {
         msg_error("%s", err_text(&err));
-        ex = cantcreat ? EX_CANTCREAT : err_sysexit(rc);
+        ex = cantcreat || x.cantcreat ? EX_CANTCREAT : err_sysexit(rc);
     }
     store_read_end(txn);
     store_close(st);
@@ -430,6 +526,11 @@ leave:
         out_drop(&srcs[i].dump);
         for (int k = 0; k < SC__COUNT; k++)
             out_drop(&srcs[i].split[k]);
+        for (size_t k = 0; k < srcs[i].nothers; k++) {
+            out_drop(&srcs[i].others[k].f);
+            free(srcs[i].others[k].cls);
+        }
+        free(srcs[i].others);
         out_drop(&srcs[i].serial_file);
         free(srcs[i].name);
     }

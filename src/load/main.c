@@ -3,6 +3,10 @@
  *
  * usage: autodbm-load [-c conf] [--non-strict] [-q] [--rebuild-keyring]
  *                     [--ignore-owner] [FILE...]
+ *        autodbm-load [-c conf] --source NAME [--serial N] [--replace]
+ *                     [--non-strict] [-q] FILE...
+ *        autodbm-load [-c conf] --source '*' [--replace] [--non-strict]
+ *                     [-q] FILE...
  *
  * After the load, the OpenPGP key of every key-cert in the store is
  * imported into the registry's GnuPG home (keyring_import_all); with
@@ -55,13 +59,34 @@
  * exist yet, of its parent directory when that belongs to a user other
  * than root - unless --ignore-owner is given.
  *
+ * Sources (issue 15): --source NAME loads into the mirrored source NAME
+ * (created if missing: store_source_add) whatever the objects' source:
+ * says; --source '*' sends each object to the source its source: names
+ * (the registry's own to the own set).  Each source loaded into is one
+ * bulk load of its own (struct target, started by the writer on the
+ * source's first object; the parsers sort a chunk's objects into one
+ * batch per source, struct jbatch).  A mirrored source that holds
+ * anything already is refused - at once with exit 73 for --source NAME,
+ * its objects counted as errors for '*' - with the command line plus
+ * --replace, which empties it first (store_source_clear).  Dumped objects
+ * take no journal serial of the mirrored source (store/store.h says
+ * where they go); --serial N records the serial the source is up to
+ * (store_source_serial_set) once the load is written.  In non-strict
+ * mode a mirrored source's objects are kept as their registry wrote them:
+ * unknown classes as text (store_other_get), every validation error a
+ * "FILE:LINE: warning: ..." line instead, an unusable address range
+ * leaves the object without address index (store_batch_add_unranged);
+ * mirrored key-certs are stored as given and not imported into the
+ * GnuPG home.  The count line then also counts the warnings.
+ *
  * Exit status: 0 when every object loaded; 65 (EX_DATAERR) when some
  * objects were rejected; 75 (EX_TEMPFAIL) when the store could not be
  * written (the batch in progress is not committed; a load into an empty
  * store that fails leaves it marked incomplete: load it again into an
  * empty directory); 66 for an unreadable file (the files before it are
- * loaded); 64 for usage errors; 77 when run by another user than the
- * store's owner; 78 for configuration errors.
+ * loaded); 64 for usage errors; 73 when --source NAME names a mirrored
+ * source that holds objects and --replace was not given; 77 when run
+ * by another user than the store's owner; 78 for configuration errors.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -89,6 +114,7 @@
 #include "rpsl/schema.h"
 #include "store/store.h"
 #include "store/bulk.h"
+#include "store/journal.h"
 
 /** Chunks of input in flight: being read, parsed, waiting, written. */
 #define NJOBS 8
@@ -114,9 +140,25 @@ struct job {
     const char *file;
     buf_t text;             /**< complete paragraphs */
     unsigned lineno;        /**< line number of the first line of text */
-    store_batch_t *batch;   /**< objects prepared from text, in order */
+    struct jbatch *bv;      /**< objects prepared from text, in order, one
+                                 batch per source they go to */
+    size_t nb, capb;
     buf_t msgs;             /**< error messages, in file order */
     size_t seen, errors;    /**< objects seen, rejected */
+    size_t warnings;        /**< warnings about objects kept */
+};
+
+/** The objects of a chunk that go to one source. */
+struct jbatch {
+    char *source;           /**< upper case; NULL: the own source */
+    store_batch_t *batch;
+};
+
+/** A source the writer loads into, and its bulk load. */
+struct target {
+    char *source;           /**< upper case; NULL: the own source */
+    store_bulk_t *bk;       /**< NULL when refused */
+    int refused;            /**< not empty and no --replace */
 };
 
 /**
@@ -139,7 +181,12 @@ struct queue {
 
 /* State of one load run (set up by main). */
 struct load {
-    const char *source;
+    const char *source;     /* the registry's own (conf source) */
+    const char *into;       /* --source: NULL own, "*", or a mirrored NAME */
+    int replace;            /* --replace */
+    int mirror_mode;        /* non-strict into mirrored sources: keep
+                               what is not understood, as warnings */
+    time_t when;
     const char *gnupg_home;
     pthread_mutex_t pgp_mu; /* pgp_new() one thread at a time (GPGME's
                                process-wide set-up) */
@@ -155,7 +202,11 @@ struct load {
     int rc;                 /* reader status, err */
     err_t err;
     /* writer (main) thread only */
-    size_t errors, seen, loaded;
+    size_t errors, seen, loaded, warnings;
+    struct target *tv;      /* the sources written to */
+    size_t ntv;
+    int argc;               /* the command line, for the --replace hint */
+    char **argv;
     time_t last_progress;
 };
 
@@ -163,6 +214,10 @@ static void usage(FILE *fp)
 {
     fprintf(fp, "usage: autodbm-load [-c conf] [--non-strict] [-q] [--rebuild-keyring] "
                 "[--ignore-owner] [FILE...]\n"
+                "       autodbm-load [-c conf] --source NAME [--serial N] [--replace] "
+                "[--non-strict] [-q] FILE...\n"
+                "       autodbm-load [-c conf] --source '*' [--replace] [--non-strict] [-q] "
+                "FILE...\n"
                 "       autodbm-load -h | -V\n");
 }
 
@@ -272,9 +327,10 @@ static struct job *q_take_done(struct queue *q, int stop)
 /* Writer: chunk @j is written; the reader may reuse it. */
 static void q_give_free(struct queue *q, struct job *j)
 {
-    store_batch_clear(j->batch);
+    for (size_t i = 0; i < j->nb; i++)
+        store_batch_clear(j->bv[i].batch);
     buf_reset(&j->msgs);
-    j->seen = j->errors = 0;
+    j->seen = j->errors = j->warnings = 0;
     pthread_mutex_lock(&q->mu);
     j->state = JOB_FREE;
     q->next_write++;
@@ -282,19 +338,91 @@ static void q_give_free(struct queue *q, struct job *j)
     pthread_mutex_unlock(&q->mu);
 }
 
-static void report(const struct load *ld, struct job *j, const rpsl_obj_t *o,
-                   const diag_list_t *d)
+/* The errors of @d about @o into @j->msgs, each after @prefix ("" or
+ * "warning: ").  @return their number. */
+static size_t report_as(const struct load *ld, struct job *j, const rpsl_obj_t *o,
+                        const diag_list_t *d, const char *prefix)
 {
-    if (ld->quiet)
-        return;
+    size_t n = 0;
     for (size_t i = 0; i < d->n; i++) {
         if (d->v[i].sev != DIAG_ERROR)
+            continue;
+        n++;
+        if (ld->quiet)
             continue;
         unsigned line = o->lineno;
         if (d->v[i].attr >= 0 && (size_t)d->v[i].attr < o->nattrs)
             line = o->attrs[d->v[i].attr].lineno;
-        buf_printf(&j->msgs, "%s:%u: %s\n", j->file, line, d->v[i].text);
+        buf_printf(&j->msgs, "%s:%u: %s%s\n", j->file, line, prefix, d->v[i].text);
     }
+    return n;
+}
+
+static void report(const struct load *ld, struct job *j, const rpsl_obj_t *o,
+                   const diag_list_t *d)
+{
+    report_as(ld, j, o, d, "");
+}
+
+/* The batch of chunk @j for source @source (NULL: the own source). */
+static store_batch_t *job_batch(struct job *j, const char *source)
+{
+    for (size_t i = 0; i < j->nb; i++)
+        if (source == NULL ? j->bv[i].source == NULL
+                           : j->bv[i].source != NULL && strcmp(j->bv[i].source, source) == 0)
+            return j->bv[i].batch;
+    if (j->nb == j->capb) {
+        j->capb = j->capb ? 2 * j->capb : 4;
+        j->bv = xrealloc(j->bv, j->capb * sizeof *j->bv);
+    }
+    j->bv[j->nb].source = source ? xstrdup(source) : NULL;
+    j->bv[j->nb].batch = store_batch_new();
+    return j->bv[j->nb++].batch;
+}
+
+/* 1 if @s (@n bytes) can name a mirrored source: 1..64 of [A-Za-z0-9_-]. */
+static int source_name_ok(const char *s, size_t n)
+{
+    if (n == 0 || n > 64)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(s[i] == '-' || s[i] == '_' || (s[i] >= '0' && s[i] <= '9') ||
+              (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')))
+            return 0;
+    return 1;
+}
+
+/*
+ * The source object @o goes to (see the top): *@own set for the
+ * registry's own, else its upper-case name in @name.  @return 0, or -1
+ * under --source '*' when it has no source: value that can name one.
+ */
+static int obj_target(const struct load *ld, const rpsl_obj_t *o, buf_t *name, int *own)
+{
+    buf_reset(name);
+    *own = 0;
+    if (ld->into == NULL) {
+        *own = 1;
+        return 0;
+    }
+    if (strcmp(ld->into, "*") != 0) {
+        buf_puts(name, ld->into);
+        return 0;
+    }
+    long i = rpsl_obj_find(o, "source", 0);
+    if (i < 0)
+        return -1;
+    const char *v = o->attrs[i].value;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    size_t n = strcspn(v, " \t#");
+    if (!source_name_ok(v, n))
+        return -1;
+    for (size_t k = 0; k < n; k++)
+        buf_putc(name, v[k] >= 'a' && v[k] <= 'z' ? v[k] - 'a' + 'A' : v[k]);
+    if (strcasecmp(name->s, ld->source) == 0)
+        *own = 1;
+    return 0;
 }
 
 /* A parser thread's own state. */
@@ -393,31 +521,63 @@ static void one_paragraph(struct parser_state *ps, struct job *j, const char *p,
         diag_list_free(&d);
         return;
     }
-    if (schema_classify(o, &d) != 0) {
+    buf_t src;
+    int own = 1;
+    buf_init(&src);
+    if (obj_target(ld, o, &src, &own) != 0) {
         if (!ld->quiet)
-            buf_printf(&j->msgs, "%s:%u: unknown object class \"%s\"\n",
-                       j->file, lineno, o->attrs[0].name);
+            buf_printf(&j->msgs, "%s:%u: no source: attribute that names a source "
+                       "(--source '*')\n", j->file, lineno);
         j->errors++;
         goto drop;
     }
-    if (diag_count(&d, DIAG_ERROR) > 0 ||
-        schema_validate(o, ld->mode | SCHEMA_AS_GIVEN, ld->source, &d) > 0) {
-        report(ld, j, o, &d);
-        j->errors++;
-        goto drop;
+    /* a mirrored source's non-strict dump is kept as its registry wrote it */
+    int keep = !own && ld->mirror_mode;
+    if (schema_classify(o, &d) != 0) {
+        if (!keep) {
+            if (!ld->quiet)
+                buf_printf(&j->msgs, "%s:%u: unknown object class \"%s\"\n",
+                           j->file, lineno, o->attrs[0].name);
+            j->errors++;
+            goto drop;
+        }
+        if (!ld->quiet)
+            buf_printf(&j->msgs, "%s:%u: warning: unknown object class \"%s\": kept "
+                       "as text\n", j->file, lineno, o->attrs[0].name);
+        j->warnings++;
+        o->cls = -1;
+    } else if (diag_count(&d, DIAG_ERROR) > 0 ||
+               schema_validate(o, ld->mode | SCHEMA_AS_GIVEN, own ? ld->source : NULL,
+                               &d) > 0) {
+        if (!keep) {
+            report(ld, j, o, &d);
+            j->errors++;
+            goto drop;
+        }
+        j->warnings += report_as(ld, j, o, &d, "warning: ");
     }
-    if (o->cls == SC_KEY_CERT && keycert_step(ps, j, o, lineno) != 0) {
+    /* a mirrored key-cert authorises nothing here: stored as given */
+    if (own && o->cls == SC_KEY_CERT && keycert_step(ps, j, o, lineno) != 0) {
         j->errors++;
         goto drop;
     }
     err_t e = ERR_INIT;
-    if (store_batch_add(j->batch, ld->st, o, &e) != 0) {
+    store_batch_t *b = job_batch(j, own ? NULL : src.s);
+    if (store_batch_add(b, ld->st, o, &e) != 0 &&
+        (!keep || store_batch_add_unranged(b, ld->st, o, NULL) != 0)) {
         if (!ld->quiet)
             buf_printf(&j->msgs, "%s:%u: %s\n", j->file, lineno, err_text(&e));
         j->errors++;
+    } else if (e.code != 0) {
+        /* kept without its address range */
+        if (!ld->quiet)
+            buf_printf(&j->msgs, "%s:%u: warning: %s: kept, found by its key only\n",
+                       j->file, lineno, err_text(&e));
+        j->warnings++;
     }
     err_free(&e);
 drop:
+    buf_free(&src);
     diag_list_free(&d);
     rpsl_obj_free(o);
 }
@@ -567,12 +727,122 @@ static void *reader(void *arg)
     return NULL;
 }
 
+/* store_other_each() callback: there is one. */
+static int any_other(const char *cls, const char *key, const char *text, size_t len,
+                     void *arg)
+{
+    (void)cls, (void)key, (void)text, (void)len, (void)arg;
+    return 1;
+}
+
+/* What prepare_unit() does for one mirrored source. */
+struct prep {
+    const char *name;
+    int replace;
+    int busy;               /* out: it holds objects (and no --replace) */
+};
+
+/* Store unit: create mirrored source p->name if missing; empty it under
+ * --replace, else find out whether it holds anything. */
+static int prepare_unit(store_txn_t *t, void *arg, err_t *err)
+{
+    struct prep *p = arg;
+    uint64_t first, last;
+    int rc = store_source_add(t, p->name, err);
+    p->busy = 0;
+    if (rc == 0 && p->replace)
+        return store_source_clear(t, p->name, err);
+    if (rc == 0)
+        rc = store_txn_source(t, p->name, err);
+    if (rc == 0)
+        rc = store_journal_range(t, &first, &last, err);
+    if (rc)
+        return rc;
+    p->busy = last != 0 || store_count(t, -1) > 0 ||
+              store_other_each(t, any_other, NULL, err) != 0;
+    return 0;
+}
+
+/* The command line @ld was run with, with --replace added, in @out. */
+static void replace_command(const struct load *ld, buf_t *out)
+{
+    buf_puts(out, "autodbm-load --replace");
+    for (int i = 1; i < ld->argc; i++) {
+        const char *a = ld->argv[i];
+        if (a[strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                        "0123456789-_./=:+,@")] == 0 && *a) {
+            buf_printf(out, " %s", a);
+        } else {
+            buf_puts(out, " '");
+            for (const char *c = a; *c; c++) {
+                if (*c == '\'')
+                    buf_puts(out, "'\\''");
+                else
+                    buf_putc(out, *c);
+            }
+            buf_putc(out, '\'');
+        }
+    }
+}
+
+/*
+ * The load into source @name (NULL: the own source), started on first
+ * use: a mirrored source is created if missing and emptied under
+ * --replace; one that holds objects without --replace is refused (said
+ * once, with the command to run).  @return 0 and sets *@out; the
+ * store's status.
+ */
+static int target_get(struct load *ld, const char *name, struct target **out, err_t *err)
+{
+    for (size_t i = 0; i < ld->ntv; i++)
+        if (name == NULL ? ld->tv[i].source == NULL
+                         : ld->tv[i].source != NULL && strcmp(ld->tv[i].source, name) == 0) {
+            *out = &ld->tv[i];
+            return 0;
+        }
+    struct target t = { name ? xstrdup(name) : NULL, NULL, 0 };
+    int rc = 0;
+    if (name != NULL) {
+        struct prep p = { name, ld->replace, 0 };
+        rc = store_write(ld->st, prepare_unit, &p, err);
+        if (rc == 0 && p.busy) {
+            buf_t cmd;
+            buf_init(&cmd);
+            replace_command(ld, &cmd);
+            msg_error("source %s already holds objects, which a dump does not replace "
+                      "unless told to; to replace them: %s", name, cmd.s);
+            buf_free(&cmd);
+            t.refused = 1;
+        }
+    }
+    if (rc == 0 && !t.refused)
+        rc = store_bulk_begin_source(ld->st, name, ld->when, &t.bk, err);
+    if (rc) {
+        free(t.source);
+        return rc;
+    }
+    ld->tv = xrealloc(ld->tv, (ld->ntv + 1) * sizeof *ld->tv);
+    ld->tv[ld->ntv] = t;
+    *out = &ld->tv[ld->ntv++];
+    return 0;
+}
+
+/* Objects written so far into every source (@own: the own source only). */
+static size_t loaded_count(const struct load *ld, int own)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ld->ntv; i++)
+        if (ld->tv[i].bk != NULL && (!own || ld->tv[i].source == NULL))
+            n += store_bulk_count(ld->tv[i].bk);
+    return n;
+}
+
 /*
  * The writer: in file order, print the messages of each chunk and store
  * its objects; after a store failure the remaining chunks are only
  * drained.  @return 0, or the store's status (in @err).
  */
-static int writer(struct load *ld, store_bulk_t *bk, err_t *err)
+static int writer(struct load *ld, err_t *err)
 {
     struct job *j;
     int rc = 0;
@@ -581,13 +851,37 @@ static int writer(struct load *ld, store_bulk_t *bk, err_t *err)
             fputs(j->msgs.s, stderr);
         ld->seen += j->seen;
         ld->errors += j->errors;
-        if (rc == 0) {
-            rc = store_bulk_put(bk, j->batch, err);
-            ld->loaded = store_bulk_count(bk);
+        ld->warnings += j->warnings;
+        for (size_t b = 0; rc == 0 && b < j->nb; b++) {
+            size_t n = store_batch_count(j->bv[b].batch);
+            struct target *t = NULL;
+            if (n == 0)
+                continue;
+            rc = target_get(ld, j->bv[b].source, &t, err);
+            if (rc == 0 && t->refused)
+                ld->errors += n;
+            else if (rc == 0)
+                rc = store_bulk_put(t->bk, j->bv[b].batch, err);
         }
+        ld->loaded = loaded_count(ld, 0);
         q_give_free(&ld->q, j);
         progress(ld, 0);
     }
+    return rc;
+}
+
+/* Store unit: record the --serial of mirrored source @arg (struct serial_arg). */
+struct serial_arg {
+    const char *name;
+    uint64_t serial;
+};
+
+static int serial_unit(store_txn_t *t, void *arg, err_t *err)
+{
+    const struct serial_arg *a = arg;
+    int rc = store_txn_source(t, a->name, err);
+    if (rc == 0)
+        rc = store_source_serial_set(t, a->serial, err);
     return rc;
 }
 
@@ -702,9 +996,13 @@ static int owner_check(const char *what, const char *dir)
 int main(int argc, char **argv)
 {
     const char *conf_opt = NULL;
-    int non_strict = 0, quiet = 0, rebuild_keyring = 0, ignore_owner = 0;
+    int non_strict = 0, quiet = 0, rebuild_keyring = 0, ignore_owner = 0, replace = 0;
+    const char *into = NULL, *serial_opt = NULL;
     static const struct option longopts[] = {
         { "non-strict", no_argument, NULL, 'N' },
+        { "source", required_argument, NULL, 'S' },
+        { "serial", required_argument, NULL, 'R' },
+        { "replace", no_argument, NULL, 'P' },
         { "quiet", no_argument, NULL, 'q' },
         { "rebuild-keyring", no_argument, NULL, 'K' },
         { "ignore-owner", no_argument, NULL, 'O' },
@@ -721,6 +1019,9 @@ int main(int argc, char **argv)
         case 'q': quiet = 1; break;
         case 'K': rebuild_keyring = 1; break;
         case 'O': ignore_owner = 1; break;
+        case 'S': into = optarg; break;
+        case 'R': serial_opt = optarg; break;
+        case 'P': replace = 1; break;
         case 'h': usage(stdout); return EX_OK;
         case 'V': printf("autodbm-load %s\n", AUTODBM_VERSION); return EX_OK;
         default: usage(stderr); return EX_USAGE;
@@ -728,6 +1029,40 @@ int main(int argc, char **argv)
     }
     if (optind >= argc && !rebuild_keyring) {
         usage(stderr);
+        return EX_USAGE;
+    }
+    buf_t intobuf;
+    buf_init(&intobuf);
+    uint64_t serial = 0;
+    if (into != NULL) {
+        if (strcmp(into, "*") != 0 && !source_name_ok(into, strlen(into))) {
+            msg_error("--source %s: not a source name (1 to 64 of A-Z, 0-9, _ and -), "
+                      "nor '*'", into);
+            return EX_USAGE;
+        }
+        for (const char *p = into; *p; p++)
+            buf_putc(&intobuf, *p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+        into = intobuf.s;
+        if (optind >= argc) {
+            usage(stderr);
+            buf_free(&intobuf);
+            return EX_USAGE;
+        }
+    }
+    if (serial_opt != NULL) {
+        char *end = NULL;
+        errno = 0;
+        unsigned long long v = strtoull(serial_opt, &end, 10);
+        if (into == NULL || strcmp(into, "*") == 0 || errno || end == serial_opt || *end ||
+            *serial_opt == '-' || v >= (1ULL << 63)) {
+            msg_error("--serial N needs --source NAME and a serial below 2^63");
+            buf_free(&intobuf);
+            return EX_USAGE;
+        }
+        serial = v;
+    }
+    if (replace && into == NULL) {
+        msg_error("--replace needs --source");
         return EX_USAGE;
     }
 
@@ -750,6 +1085,14 @@ int main(int argc, char **argv)
             return oex;
         }
     }
+    if (into != NULL && strcmp(into, "*") != 0 && strcasecmp(into, conf.source) == 0) {
+        msg_error("--source %s: that is this registry's own source (source = %s); load "
+                  "its dumps without --source", into, conf.source);
+        conf_free(&conf);
+        err_free(&err);
+        buf_free(&intobuf);
+        return EX_USAGE;
+    }
     if (optind >= argc) {       /* --rebuild-keyring alone */
         int kex = keyring_step(NULL, &conf, 1, quiet, EX_OK);
         conf_free(&conf);
@@ -760,6 +1103,12 @@ int main(int argc, char **argv)
     struct load ld;
     memset(&ld, 0, sizeof ld);
     ld.source = conf.source;
+    ld.into = into;
+    ld.replace = replace;
+    ld.mirror_mode = non_strict && into != NULL;
+    ld.when = time(NULL);
+    ld.argc = argc;
+    ld.argv = argv;
     ld.gnupg_home = conf.gnupg_home;
     pthread_mutex_init(&ld.pgp_mu, NULL);
     ld.mode = non_strict ? SCHEMA_NON_STRICT : SCHEMA_STRICT;
@@ -775,19 +1124,23 @@ int main(int argc, char **argv)
         ld.q.jobs[i].state = JOB_FREE;
         buf_init(&ld.q.jobs[i].text);
         buf_init(&ld.q.jobs[i].msgs);
-        ld.q.jobs[i].batch = store_batch_new();
     }
 
     int ex = EX_OK;
-    store_bulk_t *bk = NULL;
+    struct target *first = NULL;
     rc = store_open_size(conf.database, STORE_BULK, conf.map_size, &ld.st, &err);
     if (rc == 0)
         rc = store_lock(ld.st, -1, &err);   /* robots wait (and give up) meanwhile */
-    if (rc == 0)
-        rc = store_bulk_begin(ld.st, time(NULL), &bk, &err);
+    /* the own source or the one mirrored source first; '*' as they come */
+    if (rc == 0 && (into == NULL || strcmp(into, "*") != 0))
+        rc = target_get(&ld, into, &first, &err);
     if (rc) {
         msg_error("%s", err_text(&err));
         ex = err_sysexit(rc);
+        goto leave;
+    }
+    if (first != NULL && first->refused) {
+        ex = EX_CANTCREAT;
         goto leave;
     }
     /* one parser per processor; the reader and the writer mostly wait */
@@ -807,17 +1160,28 @@ int main(int argc, char **argv)
         ex = EX_OSERR;
         goto leave;
     }
-    rc = writer(&ld, bk, &err);
+    rc = writer(&ld, &err);
     pthread_join(th, NULL);
     for (int i = 0; i < nparsers; i++)
         pthread_join(pth[i], NULL);
-    size_t loaded = 0;
+    size_t loaded = 0, own_loaded = 0;
     if (rc == 0) {
-        loaded = store_bulk_count(bk);
-        rc = store_bulk_end(bk, &err);
-        bk = NULL;
+        loaded = loaded_count(&ld, 0);
+        own_loaded = loaded_count(&ld, 1);
+        for (size_t i = 0; i < ld.ntv; i++) {
+            if (ld.tv[i].bk == NULL)
+                continue;
+            int erc = store_bulk_end(ld.tv[i].bk, &err);
+            ld.tv[i].bk = NULL;
+            if (erc && rc == 0)
+                rc = erc;
+        }
         if (rc)
             loaded = 0;
+    }
+    if (rc == 0 && serial_opt != NULL) {
+        struct serial_arg sa = { into, serial };
+        rc = store_write(ld.st, serial_unit, &sa, &err);
     }
     if (ld.rc) {
         msg_error("%s", err_text(&ld.err));
@@ -833,17 +1197,30 @@ int main(int argc, char **argv)
     }
     ld.loaded = loaded;
     progress(&ld, 1);
-    printf("loaded %zu objects, %zu errors\n", loaded, ld.errors);
+    if (into != NULL)
+        printf("loaded %zu objects, %zu errors, %zu warnings\n", loaded, ld.errors,
+               ld.warnings);
+    else
+        printf("loaded %zu objects, %zu errors\n", loaded, ld.errors);
     if (ex == EX_OK && ld.errors)
         ex = EX_DATAERR;
-    if (ex == EX_OK || ex == EX_DATAERR)
-        ex = keyring_step(ld.st, &conf, rebuild_keyring, quiet, ex);   /* issue 4 */
+    /* issue 4: the own source's key-certs (mirrored ones authorise nothing) */
+    if ((ex == EX_OK || ex == EX_DATAERR) && (into == NULL || own_loaded > 0 || rebuild_keyring))
+        ex = keyring_step(ld.st, &conf, rebuild_keyring, quiet, ex);
 leave:
-    store_bulk_free(bk);
+    for (size_t i = 0; i < ld.ntv; i++) {
+        store_bulk_free(ld.tv[i].bk);
+        free(ld.tv[i].source);
+    }
+    free(ld.tv);
     for (int i = 0; i < NJOBS; i++) {
         buf_free(&ld.q.jobs[i].text);
         buf_free(&ld.q.jobs[i].msgs);
-        store_batch_free(ld.q.jobs[i].batch);
+        for (size_t b = 0; b < ld.q.jobs[i].nb; b++) {
+            free(ld.q.jobs[i].bv[b].source);
+            store_batch_free(ld.q.jobs[i].bv[b].batch);
+        }
+        free(ld.q.jobs[i].bv);
     }
     buf_free(&ld.carry);
     pthread_mutex_destroy(&ld.q.mu);
@@ -853,5 +1230,6 @@ leave:
     conf_free(&conf);
     err_free(&err);
     err_free(&ld.err);
+    buf_free(&intobuf);
     return ex;
 }

@@ -118,6 +118,74 @@ static int ix_key_cb(enum schema_keykind kind, int aid, const char *value,
     return 0;
 }
 
+/** @s (@n bytes) without leading and trailing blanks: sets *@n. */
+static const char *trim(const char *s, size_t *n)
+{
+    while (*n > 0 && (*s == ' ' || *s == '\t')) {
+        s++;
+        (*n)--;
+    }
+    while (*n > 0 && (s[*n - 1] == ' ' || s[*n - 1] == '\t'))
+        (*n)--;
+    return s;
+}
+
+/**
+ * An inet6num written as a range "LO - HI" (as community registries such
+ * as dn42 write them; RIPE's are prefixes).
+ * @return 0 and fills @r; ERR_SYNTAX if it is not one.
+ */
+static int v6_range(const rpsl_obj_t *o, ip_range_t *r)
+{
+    long idx = rpsl_obj_find_aid(o, SA_INET6NUM, 0);
+    const char *v, *dash, *lo, *hi;
+    size_t nlo, nhi;
+
+    if (idx < 0)
+        return ERR_SYNTAX;
+    v = o->attrs[idx].value;
+    dash = strchr(v, '-');
+    if (dash == NULL)
+        return ERR_SYNTAX;
+    nlo = (size_t)(dash - v);
+    lo = trim(v, &nlo);
+    nhi = strlen(dash + 1);
+    hi = trim(dash + 1, &nhi);
+    memset(r, 0, sizeof *r);
+    r->af = 6;
+    if (ip_parse_v6(lo, nlo, r->lo) != 0 || ip_parse_v6(hi, nhi, r->hi) != 0)
+        return ERR_SYNTAX;
+    return 0;
+}
+
+/**
+ * The key of an object of a class the schema does not know (store.h:
+ * store_other_get), appended to @out: STORE_CODE_OTHER, UPPER(class name
+ * ":" first value); its value part in *@val, *@vlen (offsets in @out).
+ * @return 0, or ERR_SYNTAX when it has no value to key it by.
+ */
+static int other_key(const rpsl_obj_t *o, buf_t *out, size_t *val,
+                     size_t *vlen)
+{
+    const char *v;
+    size_t n;
+
+    if (o->nattrs == 0 || o->attrs[0].name == NULL ||
+        o->attrs[0].name[0] == 0 || o->attrs[0].value == NULL)
+        return ERR_SYNTAX;
+    n = strlen(o->attrs[0].value);
+    v = trim(o->attrs[0].value, &n);
+    if (n == 0)
+        return ERR_SYNTAX;
+    buf_putc(out, STORE_CODE_OTHER);
+    put_upper(out, o->attrs[0].name, strlen(o->attrs[0].name));
+    buf_putc(out, ':');
+    *val = out->len;
+    *vlen = n;
+    put_upper(out, v, n);
+    return 0;
+}
+
 /**
  * The address range an object of class @o->cls is indexed under.
  * @param has  receives 1 if there is one, 0 if not (non-address class,
@@ -130,9 +198,11 @@ static int obj_range(const rpsl_obj_t *o, int *has, ip_range_t *r,
     int rc;
 
     *has = 0;
-    if (!is_addr_class(o->cls))
+    if (o->cls < 0 || !is_addr_class(o->cls))
         return 0;
     rc = schema_obj_range(o, r);
+    if (rc == ERR_SYNTAX && o->cls == SC_INET6NUM)
+        rc = v6_range(o, r);
     if (rc == 0 && (r->af == 4 || r->af == 6) &&
         memcmp(r->lo, r->hi, ip_addr_len(r->af)) <= 0) {
         *has = 1;
@@ -145,7 +215,7 @@ static int obj_range(const rpsl_obj_t *o, int *has, ip_range_t *r,
 }
 
 int store_batch_build(store_batch_t *b, const store_t *st,
-                      const rpsl_obj_t *obj, int keys_only, err_t *err)
+                      const rpsl_obj_t *obj, unsigned how, err_t *err)
 {
     size_t start = b->data.len;
     struct brec *r;
@@ -154,14 +224,27 @@ int store_batch_build(store_batch_t *b, const store_t *st,
     int has = 0;
     size_t tpos, epos;
 
-    if (obj->cls < 0 || obj->cls >= SC__COUNT)
+    size_t val = 0, vlen = 0;
+
+    if (obj->cls >= SC__COUNT)
         return err_set(err, ERR_SYNTAX, "store: object is not classified");
-    buf_putc(&b->data, st->code_of[obj->cls]);
-    if (schema_pkey(obj, &b->data) != 0 || b->data.len - start < 2 ||
+    if (obj->cls < 0) {
+        /* a class the schema does not know: kept as text (store.h) */
+        if (other_key(obj, &b->data, &val, &vlen) != 0) {
+            buf_truncate(&b->data, start);
+            return err_set(err, ERR_SYNTAX, "store: object without a "
+                           "class name and value");
+        }
+    } else {
+        buf_putc(&b->data, st->code_of[obj->cls]);
+    }
+    if ((obj->cls >= 0 && schema_pkey(obj, &b->data) != 0) ||
+        b->data.len - start < 2 ||
         memchr(b->data.s + start + 1, 0, b->data.len - start - 1) != NULL) {
         buf_truncate(&b->data, start);
         return err_set(err, ERR_SYNTAX, "store: %s object without a "
-                       "primary key", schema_class_name(obj->cls));
+                       "primary key", obj->cls >= 0 ?
+                       schema_class_name(obj->cls) : "unknown class");
     }
     for (size_t i = start + 1; i < b->data.len; i++)
         if (b->data.s[i] >= 'a' && b->data.s[i] <= 'z')
@@ -171,8 +254,9 @@ int store_batch_build(store_batch_t *b, const store_t *st,
         buf_truncate(&b->data, start);
         return err_set(err, ERR_SYNTAX, "store: primary key too long");
     }
-    if (obj_range(obj, &has, &range, keys_only ? NULL : err) != 0) {
-        if (!keys_only) {
+    int keys_only = (how & BATCH_KEYS_ONLY) != 0;
+    if (obj_range(obj, &has, &range, how ? NULL : err) != 0) {
+        if (!how) {
             buf_truncate(&b->data, start);
             return ERR_SYNTAX;
         }
@@ -184,7 +268,17 @@ int store_batch_build(store_batch_t *b, const store_t *st,
     epos = b->data.len;
     w.st = st;
     w.out = &b->data;
-    schema_each_key(obj, ix_key_cb, &w);
+    if (obj->cls >= 0) {
+        schema_each_key(obj, ix_key_cb, &w);
+    } else {
+        /* one lookup entry: its value, to find it by (store_lookup skips
+         * such objects; store_other_get finds them) */
+        buf_t v;
+        buf_init(&v);
+        buf_put(&v, b->data.s + val, vlen);
+        ix_key_cb(SCHEMA_KEY_LOOKUP, -1, v.s, v.len, &w);
+        buf_free(&v);
+    }
     if (has) {
         uint8_t k[AKEY_MAX];
         uint8_t code = st->code_of[obj->cls];
@@ -211,6 +305,12 @@ int store_batch_add(store_batch_t *b, const store_t *st,
                     const rpsl_obj_t *obj, err_t *err)
 {
     return store_batch_build(b, st, obj, 0, err);
+}
+
+int store_batch_add_unranged(store_batch_t *b, const store_t *st,
+                             const rpsl_obj_t *obj, err_t *err)
+{
+    return store_batch_build(b, st, obj, BATCH_UNRANGED, err);
 }
 
 void store_batch_ent_first(struct ent_it *it, const store_batch_t *b,

@@ -162,7 +162,7 @@ static int journal_decode(const store_txn_t *txn, uint64_t serial,
         goto corrupt;
     cls = txn->st->cls_of[p[9]];
     nul = memchr(p + 10, 0, v->mv_size - 10);
-    if (cls < 0 || nul == NULL)
+    if ((cls < 0 && p[9] != STORE_CODE_OTHER) || nul == NULL)
         goto corrupt;
     je->serial = serial;
     je->op = (enum store_op)p[0];

@@ -82,6 +82,8 @@ int store_obj_emit(store_txn_t *t, const void *ok, size_t oklen,
     if (oklen < 2 || p[oklen - 1] != 0)
         return err_set(err, ERR_STORE, "store: corrupt object key in index");
     cls = t->st->cls_of[p[0]];
+    if (cls < 0 && p[0] == STORE_CODE_OTHER)
+        return 0;       /* not for look-ups (store/internal.h) */
     if (cls < 0)
         return err_set(err, ERR_STORE, "store: unknown class code %u",
                        (unsigned)p[0]);
@@ -371,14 +373,15 @@ static int unindex_current(store_txn_t *t, const MDB_val *ov,
     buf_reset(&t->old);
     buf_put(&t->old, text, len);
     if (rpsl_parse(t->old.s, t->old.len, 1, 0, &o, NULL) != 0 || o == NULL ||
-        schema_classify(o, NULL) != 0) {
+        (schema_classify(o, NULL) != 0 &&
+         ((const uint8_t *)okey->mv_data)[0] != STORE_CODE_OTHER)) {
         rpsl_obj_free(o);
         return err_set(err, ERR_STORE, "store: stored object does not parse");
     }
     if (t->scratch == NULL)
         t->scratch = store_batch_new();
     store_batch_clear(t->scratch);
-    rc = store_batch_build(t->scratch, t->st, o, 1, err);
+    rc = store_batch_build(t->scratch, t->st, o, BATCH_KEYS_ONLY, err);
     rpsl_obj_free(o);
     if (rc)
         return err_set(err, ERR_STORE, "store: stored object has no key");
@@ -548,6 +551,8 @@ int store_each(store_txn_t *txn, int cls, store_hit_fn fn, void *arg,
         const uint8_t *p = k.mv_data;
         if (cls >= 0 && p[0] != code)
             break;
+        if (p[0] == STORE_CODE_OTHER)   /* the last ones: not for us */
+            break;
         if (k.mv_size < 2 || p[k.mv_size - 1] != 0 ||
             txn->st->cls_of[p[0]] < 0) {
             rc = err_set(err, ERR_STORE, "store: corrupt object key");
@@ -585,9 +590,22 @@ size_t store_count(store_txn_t *txn, int cls)
     int rc;
 
     if (cls < 0) {
+        uint8_t other = STORE_CODE_OTHER;
         if (mdb_stat(txn->txn, txn->dbi[DB_OBJECTS], &ms) != 0)
             return 0;
-        return ms.ms_entries;
+        n = ms.ms_entries;
+        /* less the objects of unknown classes, which sort last */
+        if (store_env_cur_acquire(txn, DB_OBJECTS, &c, NULL) != 0)
+            return n;
+        k.mv_data = &other;
+        k.mv_size = 1;
+        rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+        while (rc == 0 && n > 0) {
+            n--;
+            rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+        }
+        store_env_cur_release(txn, DB_OBJECTS, c);
+        return n;
     }
     if (cls >= SC__COUNT ||
         store_env_cur_acquire(txn, DB_OBJECTS, &c, NULL) != 0)
@@ -681,5 +699,85 @@ leave:
     buf_free(&k);
     buf_free(&pre);
     store_addr_hits_free(&h);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Objects of classes the schema does not know
+ */
+
+int store_other_get(store_txn_t *txn, const char *cls_name, const char *key,
+                    buf_t *text, err_t *err)
+{
+    buf_t ok;
+    MDB_val k, v;
+    int rc;
+
+    buf_init(&ok);
+    buf_putc(&ok, STORE_CODE_OTHER);
+    put_upper(&ok, cls_name, strlen(cls_name));
+    buf_putc(&ok, ':');
+    put_upper(&ok, key, strlen(key));
+    buf_putc(&ok, 0);
+    k.mv_data = ok.s;
+    k.mv_size = ok.len;
+    rc = ok.len > txn->st->okey_max ? MDB_NOTFOUND
+         : mdb_get(txn->txn, txn->dbi[DB_OBJECTS], &k, &v);
+    if (rc == MDB_NOTFOUND) {
+        rc = err_set(err, ERR_NOTFOUND, "no such object");
+    } else if (rc) {
+        rc = store_env_fail(txn, err, rc, "get object");
+    } else if (text != NULL) {
+        const char *s;
+        size_t len;
+        rc = obj_text(txn, &v, &s, &len, err);
+        if (rc == 0)
+            buf_put(text, s, len);
+    }
+    buf_free(&ok);
+    return rc;
+}
+
+int store_other_each(store_txn_t *txn, store_other_fn fn, void *arg,
+                     err_t *err)
+{
+    uint8_t other = STORE_CODE_OTHER;
+    MDB_cursor *c = NULL;
+    MDB_val k, v;
+    int rc;
+
+    rc = store_env_cur_acquire(txn, DB_OBJECTS, &c, err);
+    if (rc)
+        return rc;
+    k.mv_data = &other;
+    k.mv_size = 1;
+    rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+    while (rc == 0) {
+        const char *p = k.mv_data, *colon;
+        const char *text;
+        size_t len;
+        buf_t name;
+        if (k.mv_size < 3 || p[k.mv_size - 1] != 0 ||
+            (colon = memchr(p + 1, ':', k.mv_size - 2)) == NULL) {
+            rc = err_set(err, ERR_STORE, "store: corrupt object key");
+            goto leave;
+        }
+        rc = obj_text(txn, &v, &text, &len, err);
+        if (rc)
+            goto leave;
+        buf_init(&name);
+        buf_put(&name, p + 1, (size_t)(colon - p - 1));
+        rc = fn(name.s, colon + 1, text, len, arg);
+        buf_free(&name);
+        if (rc)
+            goto leave;
+        rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+    }
+    if (rc == MDB_NOTFOUND || rc == 0)
+        rc = 0;
+    else
+        rc = store_env_fail(txn, err, rc, "read objects");
+leave:
+    store_env_cur_release(txn, DB_OBJECTS, c);
     return rc;
 }

@@ -534,13 +534,19 @@ int store_txn_next_serial(store_txn_t *txn, uint64_t serial, err_t *err)
  * Emptying and load marks
  */
 
-int store_source_clear(store_txn_t *txn, err_t *err)
+int store_source_clear(store_txn_t *txn, const char *source, err_t *err)
 {
     const char *name;
     MDB_val k;
     buf_t mk;
-    int rc = need_mirrored(txn, "clear", err);
+    int rc;
 
+    if (txn->rdonly)
+        return err_set(err, ERR_USAGE, "store: write in a read snapshot");
+    if (source == NULL || *source == 0)
+        return err_set(err, ERR_USAGE, "store: clear: only for a mirrored "
+                       "source");
+    rc = store_source_select(txn, source, 1, err);
     if (rc)
         return rc;
     if (txn->rdonly)

@@ -6,12 +6,19 @@
 #   - what a public mirror may see: no person, no role without
 #     abuse-mailbox:, no personal data, no password hash (also one given
 #     in lower case on a continuation line);
+#   - --unfiltered: every object, but still no password hash;
 #   - --split: one file per class, together the objects of the dump;
 #   - an unknown source or no -d: exit 64, the files of before unchanged;
 #     no temporary file left behind;
 #   - robots committing during repeated exports: every export's dump is
 #     the store at its CURRENTSERIAL, and a reader never finds a file
-#     gzip cannot read to its end.
+#     gzip cannot read to its end;
+#   - a second registry loads the export into a mirrored source
+#     (autodbm-load --source --serial): its export of that source is the
+#     first one's, byte for byte, at the same serial;
+#   - a community registry's own classes in a mirrored source: exported,
+#     filtered, split by class;
+#   - a stored object that does not read: left out with a warning.
 #
 # Run by tests/run-check with AUTODBM_BIN; prints "ok N NAME" / "not ok N NAME".
 set -u
@@ -123,6 +130,14 @@ check "no password hash: every auth: is RIPE's dummy" no_hash "$T/dump"
 check "the as-set is there with the dummy handle" \
     sh -c "sed -n '/^as-set: *AS64500:AS-EXPORT/,/^\$/p' '$T/dump' | grep -q '^tech-c: *DUMY-RIPE'"
 
+# --unfiltered: a trusted mirror's dump
+"$BIN/autodbm-export" -c "$A/autodbm.conf" -q -d "$T/u" --unfiltered 2>"$T/err"; rc=$?
+zcat "$T/u/test.db.gz" > "$T/udump" 2>/dev/null
+check "--unfiltered: persons and roles are there as stored" \
+    sh -c "test $rc -eq 0 && grep -q '^person: *Secret Person' '$T/udump' && grep -q '^nic-hdl: *DN1-TEST' '$T/udump' &&
+           grep -q '^e-mail: *secret@example.org' '$T/udump'"
+check "--unfiltered: still no password hash" no_hash "$T/udump"
+
 # --split, and a second source that does not exist
 "$BIN/autodbm-export" -c "$A/autodbm.conf" -q -d "$T/s" --split > "$T/split.out" 2>&1; rc=$?
 check "--split exits 0, -q prints nothing" test $rc -eq 0 -a ! -s "$T/split.out"
@@ -143,6 +158,10 @@ check "an unknown source: exit 64, named on stderr" sh -c "test $rc -eq 64 && gr
 check "... and the files of before are unchanged" cmp -s "$T/x/test.db.gz" "$T/before.gz"
 "$BIN/autodbm-export" -c "$A/autodbm.conf" >/dev/null 2>&1; rc=$?
 check "no -d: exit 64" test $rc -eq 64
+"$BIN/autodbm-export" -c "$A/autodbm.conf" -d "$T/x" "../x" >/dev/null 2>&1; rc=$?
+"$BIN/autodbm-export" -c "$A/autodbm.conf" -d "$T/x" "" >/dev/null 2>&1; rc2=$?
+check "a source named ../x or \"\": exit 64, nothing written" \
+    sh -c "test $rc -eq 64 -a $rc2 -eq 64 && test ! -e '$T/x.db.gz' && cmp -s '$T/x/test.db.gz' '$T/before.gz' && test ! -e '$T/x/.db.gz'"
 check "no temporary file left in DIR" test -z "$(ls -A "$T/x" "$T/s" | grep '^\.')"
 
 # ------------------------------------------------ robots during exports
@@ -188,3 +207,85 @@ distinct=$(echo "$seen" | tr ' ' '\n' | grep . | sort -u | wc -l)
 check "exports ran meanwhile at several serials ($exports exports, $distinct serials)" test "$distinct" -ge 3
 check "every export's dump is the store at its CURRENTSERIAL" sh -c "test $bad -eq 0 || { head -5 '$T/c.err'; exit 1; }"
 check "a reader never found a dump gzip cannot read" test ! -s "$T/rd.err"
+
+# ------------------------------------------------ an export loaded by a mirror
+# Registry B loads A's export into its mirrored source TEST-MIRROR at A's
+# serial; B's export of that source is A's export again, object for
+# object and byte for byte (the filter gives a filtered object back as
+# it is), with the same serial.
+"$BIN/autodbm-export" -c "$A/autodbm.conf" -q -d "$T/a1" 2>"$T/err"
+check "a fresh export of A" test $? -eq 0
+N=$(cat "$T/a1/TEST.CURRENTSERIAL")
+B=$T/b
+maildir_conf "$B/autodbm.conf" "archive = none"
+"$BIN/autodbm-load" -c "$B/autodbm.conf" --non-strict --source TEST-MIRROR --serial "$N" \
+    "$T/a1/test.db.gz" > "$T/load.out" 2>&1; rc=$?
+check "autodbm-load --source TEST-MIRROR --serial $N loads it into B" \
+    sh -c "test $rc -eq 0 || { cat '$T/load.out'; exit 1; }"
+"$BIN/autodbm-export" -c "$B/autodbm.conf" -q -d "$T/b1" TEST-MIRROR 2>"$T/err"; rc=$?
+check "B exports its mirrored source: test-mirror.db.gz, TEST-MIRROR.CURRENTSERIAL" \
+    sh -c "test $rc -eq 0 && test -s '$T/b1/test-mirror.db.gz' && test -s '$T/b1/TEST-MIRROR.CURRENTSERIAL'"
+check "B's serial of TEST-MIRROR is A's ($N)" test "$(cat "$T/b1/TEST-MIRROR.CURRENTSERIAL" 2>/dev/null)" = "$N"
+zcat "$T/a1/test.db.gz" > "$T/a1.txt"; zcat "$T/b1/test-mirror.db.gz" > "$T/b1.txt" 2>/dev/null
+check "B's export of TEST-MIRROR equals A's export ($(grep -c '^source:' "$T/a1.txt") objects)" \
+    sh -c "cmp '$T/a1.txt' '$T/b1.txt' && test -s '$T/a1.txt'"
+"$BIN/autodbm-export" -c "$B/autodbm.conf" -q -d "$T/b2" TEST TEST-MIRROR 2>"$T/err"; rc=$?
+check "both of B's sources in one run: B's own is empty at serial 0, the mirror's as before" \
+    sh -c "test $rc -eq 0 && test -z \"\$(zcat '$T/b2/test.db.gz')\" && test \"\$(cat '$T/b2/TEST.CURRENTSERIAL')\" = 0 &&
+           zcat '$T/b2/test-mirror.db.gz' | cmp - '$T/a1.txt'"
+
+# ------------------------------------------------ classes autodbm does not know
+# A community registry's dump (dn42 style) in a mirrored source: its own
+# classes are exported too, through the same filter, and split by class.
+cat > "$T/dn42.db" <<'EOF'
+dns:            example.dn42
+nserver:        ns1.example.dn42
+admin-c:        FOO-DN42
+tech-c:         FOO-DN42
+tech-c:         BAR-DN42
+mnt-by:         FOO-MNT
+source:         DN42
+
+person:         Foo Bar
+contact:        xmpp:foo@example.dn42
+nic-hdl:        FOO-DN42
+mnt-by:         FOO-MNT
+source:         DN42
+
+route:          172.20.0.0/24
+origin:         AS4242420000
+mnt-by:         FOO-MNT
+source:         DN42
+
+tinc-key:       EXAMPLE
+tinc-host:      example
+tinc-file:      Ed25519PublicKey = abc
+admin-c:        BAR-DN42
+mnt-by:         FOO-MNT
+source:         DN42
+EOF
+"$BIN/autodbm-load" -c "$B/autodbm.conf" -q --non-strict --source DN42 --serial 7 "$T/dn42.db" > "$T/load.out" 2>&1
+check "a dn42-style dump loads into mirrored source DN42" sh -c "grep -q '^loaded 4 objects' '$T/load.out' || { cat '$T/load.out'; exit 1; }"
+"$BIN/autodbm-export" -c "$B/autodbm.conf" -q -d "$T/d" --split DN42 2>"$T/err"; rc=$?
+zcat "$T/d/dn42.db.gz" > "$T/dn42.txt" 2>/dev/null
+check "its export has the route, the dns and the tinc-key objects, not the person (serial 7)" \
+    sh -c "test $rc -eq 0 && test \$(grep -c '^source:' '$T/dn42.txt') -eq 3 && grep -q '^dns: *example.dn42' '$T/dn42.txt' &&
+           grep -q '^tinc-key: *EXAMPLE' '$T/dn42.txt' && ! grep -q 'Foo Bar' '$T/dn42.txt' && test \"\$(cat '$T/d/DN42.CURRENTSERIAL')\" = 7"
+check "the contacts of the unknown classes are dummified too" \
+    sh -c "! grep -q -- '-DN42\$' '$T/dn42.txt' && test \$(grep -c '^tech-c: *DUMY-RIPE\$' '$T/dn42.txt') -eq 1"
+check "--split: dn42.db.dns.gz and dn42.db.tinc-key.gz hold them" \
+    sh -c "zcat '$T/d/dn42.db.dns.gz' | grep -q '^dns:' && zcat '$T/d/dn42.db.tinc-key.gz' | grep -q '^tinc-key:' &&
+           test \$(zcat '$T/d/dn42.db.dns.gz' | grep -c '^source:') -eq 1"
+
+# ------------------------------------------------ a stored text that is no object
+cc -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror -O1 \
+    -o "$T/storetool" "$SRC/tests/tools/storetool.c" $(pkg-config --libs lmdb 2>/dev/null || echo -llmdb) \
+    2>>"$T/cc.err"
+"$T/storetool" spoil "$A/db" AS64500 >/dev/null 2>&1
+check "storetool spoils aut-num AS64500" test $? -eq 0
+out=$("$BIN/autodbm-export" -c "$A/autodbm.conf" -d "$T/x" 2>"$T/err"); rc=$?
+check "an object that does not read: exit 0, a warning naming it" \
+    sh -c "test $rc -eq 0 && grep -q 'aut-num AS64500: not an object, left out' '$T/err'"
+check "... it is left out, the other objects are there" \
+    sh -c "zcat '$T/x/test.db.gz' > '$T/dump2' && ! grep -q 'not an attribute' '$T/dump2' &&
+           ! grep -q '^aut-num: *AS64500' '$T/dump2' && grep -q '^as-set: *AS64500:AS-EXPORT' '$T/dump2'"

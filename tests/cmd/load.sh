@@ -147,3 +147,99 @@ check "configuration error names file and line" grep -q "$T/bad.conf:2: unknown 
 "$BIN/autodbm-load" >"$T/out" 2>"$T/err"; rc=$?
 check "no file argument is a usage error (64)" test $rc -eq 64
 check "-V prints the version" sh -c "'$BIN/autodbm-load' -V | grep -q '^autodbm-load [0-9]'"
+
+# Several sources (issue 15): --source NAME loads a dump into a mirrored
+# source, --serial records its serial, a non-empty source is refused
+# with the command that replaces it, --source '*' follows each object's
+# source:, non-strict keeps what is not understood, as warnings.
+cc -std=c11 -O1 $(pkg-config --cflags lmdb 2>/dev/null) -o "$T/storetool" \
+    "$SRC/tests/tools/storetool.c" $(pkg-config --libs lmdb 2>/dev/null || echo -llmdb) 2>"$T/cc.err"
+check "tests/tools/storetool.c builds" test -x "$T/storetool"
+rm -rf "$T/db" "$T/gnupg"
+"$BIN/autodbm-load" $C "$SRC/conf/demo/registry.rpsl" >/dev/null 2>&1
+cat > "$T/mirror.rpsl" <<'RPSL'
+mntner:         OTHER-MNT
+auth:           MD5-PW $1$abc$def
+auth:           MD5-PW $1$xyz$uvw
+upd-to:         x@example.net
+mnt-by:         OTHER-MNT
+source:         MIRR
+
+aut-num:        AS65000
+as-name:        MIRRORED
+mnt-by:         OTHER-MNT
+source:         MIRR
+
+route:          10.0.0.0/8
+origin:         AS65000
+origin:         AS65002
+mnt-by:         OTHER-MNT
+source:         MIRR
+
+inet6num:       fd00:0:0:0:0:0:0:0 - fd00:0:0:0:ffff:ffff:ffff:ffff
+netname:        RANGE6
+mnt-by:         OTHER-MNT
+source:         MIRR
+
+tinc-key:       NODE1
+tinc-host:      node1.example.net
+source:         MIRR
+RPSL
+"$BIN/autodbm-load" $C --source mirr --serial 4711 "$T/mirror.rpsl" >"$T/out" 2>"$T/err"; rc=$?
+check "--source strict: the unknown class is an error (65)" sh -c "test $rc -eq 65 && grep -q 'unknown object class \"tinc-key\"' '$T/err'"
+"$BIN/autodbm-load" $C --source mirr --serial 4711 --non-strict "$T/mirror.rpsl" >"$T/out" 2>"$T/err"; rc=$?
+check "--non-strict loads all 5, with warnings (0)" sh -c "test $rc -eq 0 && grep -qx 'loaded 5 objects, 0 errors, 3 warnings' '$T/out'"
+check "... the repeated attribute is a warning" grep -q "mirror.rpsl:13: warning: Attribute \"origin\" appears more than once" "$T/err"
+check "... the IPv6 range is a warning" grep -q "mirror.rpsl:19: warning: Syntax error in fd00" "$T/err"
+check "... the unknown class is kept as text" grep -q "mirror.rpsl:24: warning: unknown object class \"tinc-key\": kept as text" "$T/err"
+"$BIN/autodbm-load" $C --source mirr --serial 4711 --non-strict "$T/mirror.rpsl" >"$T/out" 2>"$T/err"; rc=$?
+check "a loaded mirrored source is refused (73)" test $rc -eq 73
+check "... with the exact command that replaces it" grep -qx "autodbm-load: source MIRR already holds objects, which a dump does not replace unless told to; to replace them: autodbm-load --replace -c $T/autodbm.conf --source mirr --serial 4711 --non-strict $T/mirror.rpsl" "$T/err"
+"$BIN/autodbm-load" --replace $C --source mirr --serial 4711 --non-strict "$T/mirror.rpsl" >"$T/out" 2>"$T/err"; rc=$?
+check "--replace loads it again (0)" sh -c "test $rc -eq 0 && grep -qx 'loaded 5 objects, 0 errors, 3 warnings' '$T/out'"
+"$T/storetool" keys "$T/db" MIRR | LC_ALL=C sort > "$T/have"
+printf 'aut-num\tAS65000\ninet6num\tFD00:0:0:0:0:0:0:0 - FD00:0:0:0:FFFF:FFFF:FFFF:FFFF\nmntner\tOTHER-MNT\nroute\t10.0.0.0/8AS65000\ntinc-key\tNODE1\n' > "$T/want"
+check "every object is in source MIRR under its key" cmp "$T/want" "$T/have"
+check "--serial is recorded" sh -c "test \"\$('$T/storetool' serial '$T/db' MIRR)\" = 4711"
+check "the own source is untouched" sh -c "'$BIN/autodbm-query' $C -r DEMO-MNT | grep -q '^source: *TEST' && ! '$BIN/autodbm-query' $C -r AS65000 | grep -q MIRRORED"
+"$BIN/autodbm-load" $C --source TEST "$T/mirror.rpsl" >"$T/out" 2>"$T/err"; rc=$?
+check "--source naming the own source is a usage error (64)" test $rc -eq 64
+"$BIN/autodbm-load" $C --serial 5 "$T/mirror.rpsl" >"$T/out" 2>"$T/err"; rc=$?
+check "--serial without --source is a usage error (64)" test $rc -eq 64
+sed -e 's/^source: *MIRR/source:         OTHER/' "$T/mirror.rpsl" > "$T/star.rpsl"
+cat >> "$T/star.rpsl" <<'RPSL'
+
+mntner:         STAR-MNT
+auth:           MD5-PW $1$abc$def
+upd-to:         x@example.net
+mnt-by:         STAR-MNT
+source:         TEST
+
+route:          192.0.2.0/25
+origin:         AS65001
+mnt-by:         OTHER-MNT
+source:         mirr # a comment
+
+person:         No Source
+nic-hdl:        NS1-TEST
+RPSL
+"$BIN/autodbm-load" $C --source '*' --non-strict "$T/star.rpsl" >"$T/out" 2>"$T/err"; rc=$?
+check "--source '*': the object without source: is an error, MIRR is refused (65)" sh -c "test $rc -eq 65 && grep -qx 'loaded 6 objects, 2 errors, 3 warnings' '$T/out' && grep -q \"to replace them: autodbm-load --replace -c $T/autodbm.conf --source '\\*'\" '$T/err'"
+check "... source OTHER is made and loaded" sh -c "'$T/storetool' keys '$T/db' OTHER | grep -c . | grep -qx 5"
+check "... the registry's own source: goes to the own source" sh -c "'$BIN/autodbm-query' $C -r STAR-MNT | grep -q '^mntner: *STAR-MNT'"
+check "... MIRR keeps what it had" sh -c "'$T/storetool' keys '$T/db' MIRR | LC_ALL=C sort | cmp - '$T/want'"
+"$BIN/autodbm-load" $C --source '*' --replace --non-strict "$T/star.rpsl" >"$T/out" 2>"$T/err"; rc=$?
+check "--source '*' --replace: MIRR now holds the route only" sh -c "'$T/storetool' keys '$T/db' MIRR | grep -qx 'route	192.0.2.0/25AS65001' && test \$('$T/storetool' keys '$T/db' MIRR | grep -c .) = 1"
+
+# Format 3 (before issue 15): read as it is read-only, upgraded in place
+# (logged) read-write.
+rm -rf "$T/db" "$T/gnupg"
+"$BIN/autodbm-load" $C "$SRC/conf/demo/registry.rpsl" >/dev/null 2>&1
+"$T/storetool" setformat "$T/db" 3
+"$BIN/autodbm-query" $C -r DEMO-MNT >"$T/out" 2>"$T/err"; rc=$?
+check "a format 3 store answers queries (read-only)" sh -c "test $rc -eq 0 && grep -q '^mntner: *DEMO-MNT' '$T/out'"
+"$BIN/autodbm-load" $C --source MIRR --non-strict "$T/mirror.rpsl" >"$T/out" 2>"$T/err"; rc=$?
+check "a format 3 store opened read-write is upgraded, and logged" sh -c "test $rc -eq 0 && grep -q 'upgraded from format 3 to format 4' '$T/err'"
+"$T/storetool" setformat "$T/db" 2
+"$BIN/autodbm-query" $C -r DEMO-MNT >"$T/out" 2>"$T/err"; rc=$?
+check "format 2 is refused" sh -c "test $rc -ne 0 && grep -q 'unsupported store format' '$T/err'"

@@ -11,6 +11,23 @@
  *       Exit 0; 1 when KEY is not found or the store cannot be written;
  *       2 for usage.
  *
+ *   storetool keys DBDIR [SOURCE]
+ *       print every current object of the own source (or of mirrored
+ *       source SOURCE, upper case) as "CLASS<TAB>KEY": CLASS the name of
+ *       its first attribute as stored, KEY its stored primary key (upper
+ *       case; for a class the schema does not know, the part after
+ *       "CLASS:").  Exit 0; 1 when the store or the source cannot be
+ *       read; 2 for usage.  tests/cmd/dn42.sh checks a load with it.
+ *
+ *   storetool serial DBDIR SOURCE
+ *       print the serial mirrored source SOURCE is up to (its meta record
+ *       "store.source.SOURCE").  Exit 0; 1 when there is no such source.
+ *
+ *   storetool setformat DBDIR N
+ *       write N as the store's format (to make a format 3 store out of
+ *       a fresh one that has no mirrored source: they differ only in
+ *       that number).  Exit 0, 1 on failure.
+ *
  * Works on LMDB directly, on the on-disk formats 3 and 4 described at
  * the top of include/store/internal.h (the own source's objects: okey ->
  * journal serial; journal: serial -> op(1) time(8) code(1) PKEY NUL
@@ -133,10 +150,149 @@ lmdb_fail:
     return fail(key, rc);
 }
 
+/* Open @dir's environment and begin a transaction. @return 0 or 1. */
+static int begin(const char *dir, unsigned flags, MDB_env **env, MDB_txn **txn)
+{
+    int rc;
+
+    if ((rc = mdb_env_create(env)) != 0)
+        return fail("env", rc);
+    mdb_env_set_maxdbs(*env, 1024);
+    if ((rc = mdb_env_open(*env, dir, flags, 0640)) != 0 ||
+        (rc = mdb_txn_begin(*env, NULL, flags, txn)) != 0) {
+        mdb_env_close(*env);
+        return fail(dir, rc);
+    }
+    return 0;
+}
+
+static int keys(const char *dir, const char *source)
+{
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi objects, journal, base = 0;
+    MDB_cursor *cur = NULL;
+    MDB_val k, v;
+    char name[200];
+    int rc, has_base = source != NULL;
+
+    if (begin(dir, MDB_RDONLY, &env, &txn) != 0)
+        return 1;
+    snprintf(name, sizeof name, "objects%s%s", source ? "@" : "", source ? source : "");
+    rc = mdb_dbi_open(txn, name, 0, &objects);
+    if (rc == 0) {
+        snprintf(name, sizeof name, "journal%s%s", source ? "@" : "",
+                 source ? source : "");
+        rc = mdb_dbi_open(txn, name, 0, &journal);
+    }
+    if (rc == 0 && has_base) {
+        snprintf(name, sizeof name, "base@%s", source);
+        rc = mdb_dbi_open(txn, name, 0, &base);
+    }
+    if (rc == 0)
+        rc = mdb_cursor_open(txn, objects, &cur);
+    for (rc = rc ? rc : mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        const unsigned char *ok = k.mv_data;
+        const char *key = (const char *)ok + 1, *colon;
+        MDB_val jv;
+        if (v.mv_size != 8 || k.mv_size < 2) {
+            fprintf(stderr, "storetool: corrupt object entry\n");
+            rc = 1;
+            break;
+        }
+        rc = mdb_get(txn, (((const unsigned char *)v.mv_data)[0] & 0x80) && has_base
+                     ? base : journal, &v, &jv);
+        if (rc)
+            break;
+        /* op(1) time(8) code(1) PKEY NUL text: the class is the text's
+         * first attribute name */
+        const char *e = jv.mv_data;
+        const char *nul = jv.mv_size > 10 ? memchr(e + 10, 0, jv.mv_size - 10) : NULL;
+        if (nul == NULL) {
+            fprintf(stderr, "storetool: corrupt journal entry\n");
+            rc = 1;
+            break;
+        }
+        const char *t = nul + 1;
+        size_t tl = jv.mv_size - (size_t)(t - e);
+        const char *c = memchr(t, ':', tl);
+        if (ok[0] == 0xff && (colon = strchr(key, ':')) != NULL)
+            key = colon + 1;
+        printf("%.*s\t%s\n", c ? (int)(c - t) : 0, t, key);
+    }
+    if (cur != NULL)
+        mdb_cursor_close(cur);
+    mdb_txn_abort(txn);
+    mdb_env_close(env);
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    return rc == 1 ? 1 : fail(dir, rc);
+}
+
+static int setformat(const char *dir, const char *n)
+{
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi meta;
+    unsigned char f[4] = { 0, 0, 0, (unsigned char)atoi(n) };
+    MDB_val k = { strlen("store.format"), "store.format" }, v = { 4, f };
+    int rc;
+
+    if (begin(dir, 0, &env, &txn) != 0)
+        return 1;
+    if ((rc = mdb_dbi_open(txn, "meta", 0, &meta)) != 0 ||
+        (rc = mdb_put(txn, meta, &k, &v, 0)) != 0 ||
+        (rc = mdb_txn_commit(txn)) != 0) {
+        mdb_env_close(env);
+        return fail(dir, rc);
+    }
+    mdb_env_close(env);
+    return 0;
+}
+
+static int serial(const char *dir, const char *source)
+{
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi meta;
+    char name[200];
+    MDB_val k, v;
+    int rc;
+
+    if (begin(dir, MDB_RDONLY, &env, &txn) != 0)
+        return 1;
+    snprintf(name, sizeof name, "store.source.%s", source);
+    k.mv_data = name;
+    k.mv_size = strlen(name);
+    if ((rc = mdb_dbi_open(txn, "meta", 0, &meta)) != 0 ||
+        (rc = mdb_get(txn, meta, &k, &v)) != 0 || v.mv_size != 8) {
+        mdb_txn_abort(txn);
+        mdb_env_close(env);
+        return fail(source, rc ? rc : MDB_CORRUPTED);
+    }
+    unsigned long long s = 0;
+    for (int i = 0; i < 8; i++)
+        s = s << 8 | ((const unsigned char *)v.mv_data)[i];
+    printf("%llu\n", s);
+    mdb_txn_abort(txn);
+    mdb_env_close(env);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "serial") == 0)
+        return serial(argv[2], argv[3]);
     if (argc == 4 && strcmp(argv[1], "spoil") == 0)
         return spoil(argv[2], argv[3]);
-    fprintf(stderr, "usage: storetool spoil DBDIR KEY\n");
+    if ((argc == 3 || argc == 4) && strcmp(argv[1], "keys") == 0)
+        return keys(argv[2], argc == 4 ? argv[3] : NULL);
+    if (argc == 4 && strcmp(argv[1], "setformat") == 0)
+        return setformat(argv[2], argv[3]);
+    fprintf(stderr, "usage: storetool spoil DBDIR KEY\n"
+                    "       storetool keys DBDIR [SOURCE]\n"
+                    "       storetool serial DBDIR SOURCE\n"
+                    "       storetool setformat DBDIR N\n");
     return 2;
 }

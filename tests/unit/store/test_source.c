@@ -226,7 +226,8 @@ static int refuse_unit(store_txn_t *t, void *arg, err_t *err)
     CU_ASSERT(store_txn_next_serial(t, 1, err) == ERR_USAGE);
     CU_ASSERT(store_source_serial_get(t, &s, err) == ERR_USAGE);
     CU_ASSERT(store_source_serial_set(t, 5, err) == ERR_USAGE);
-    CU_ASSERT(store_source_clear(t, err) == ERR_USAGE);
+    CU_ASSERT(store_source_clear(t, NULL, err) == ERR_USAGE);
+    CU_ASSERT(store_source_clear(t, "NOPE", err) == ERR_NOTFOUND);
     CU_ASSERT_FATAL(store_txn_source(t, "MIR", err) == 0);
     /* going backwards, repeated, zero, out of range */
     CU_ASSERT(store_txn_next_serial(t, 150, err) == ERR_USAGE);
@@ -453,10 +454,7 @@ static void test_abort_and_clear(void)
 /** Store unit: clear the source named by @arg. */
 static int clear_unit(store_txn_t *t, void *arg, err_t *err)
 {
-    int rc = store_txn_source(t, arg, err);
-    if (rc == 0)
-        rc = store_source_clear(t, err);
-    return rc;
+    return store_source_clear(t, arg, err);
 }
 
 static void test_clear(void)
