@@ -10,6 +10,7 @@
  * such objects.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -62,7 +63,50 @@ struct dummify {
     char *changed;          /* "<email> 20000101" */
     char *auth;             /* nrtm_dummy_auth + AUTH_HIDDEN */
     strv_t remark_sources;  /* nrtm_dummy_remarks_sources */
+    struct dummify_screen {
+        const char *name[16];   /* long attribute names (schema's) */
+        size_t len[16];
+        size_t n;
+        uint32_t letters;       /* bit c - 'a': a name starts with c */
+    } touched[2], classes;      /* touched[1]: public; [0]: trusted */
 };
+
+/* The attributes rule 3 touches (a public mirror's copy); a trusted
+ * mirror's copy only auth: (the first entry). */
+static const int touched_aids[] = {
+    SA_AUTH, SA_ADMIN_C, SA_TECH_C, SA_ZONE_C, SA_AUTHOR, SA_PING_HDL,
+    SA_ADDRESS, SA_PHONE, SA_FAX_NO, SA_E_MAIL, SA_UPD_TO, SA_CHANGED
+};
+/* The classes rules 1 and 2 skip or reduce (a public mirror's copy). */
+static const int class_aids[] = {
+    SA_PERSON, SA_ROLE, SA_MNTNER, SA_ORGANISATION
+};
+
+/* Fill screen @s with the names of @aids. */
+static void screen_add(struct dummify_screen *s, const int *aids, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *name = schema_attr_name(aids[i]);
+        s->name[s->n] = name;
+        s->len[s->n] = strlen(name);
+        s->letters |= 1u << (name[0] - 'a');
+        s->n++;
+    }
+}
+
+/* Whether the name [@p, @p + @n) (no '*' form) is one of @s's names,
+ * ignoring case.  The first letter decides most lines: only names that
+ * start like one of the screen's names are compared. */
+static int screen_hit(const struct dummify_screen *s, const char *p, size_t n)
+{
+    unsigned c = (unsigned char)p[0] | 0x20;
+    if (c < 'a' || c > 'z' || !(s->letters & (1u << (c - 'a'))))
+        return 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->len[i] == n && strncasecmp(s->name[i], p, n) == 0)
+            return 1;
+    return 0;
+}
 
 dummify_t *dummify_new(const conf_t *c, err_t *err)
 {
@@ -80,6 +124,10 @@ dummify_t *dummify_new(const conf_t *c, err_t *err)
     strv_init(&d->remark_sources);
     for (size_t i = 0; i < c->nrtm_dummy_remarks_sources.n; i++)
         strv_add(&d->remark_sources, c->nrtm_dummy_remarks_sources.v[i]);
+    screen_add(&d->touched[0], touched_aids, 1);
+    screen_add(&d->touched[1], touched_aids,
+               sizeof touched_aids / sizeof *touched_aids);
+    screen_add(&d->classes, class_aids, sizeof class_aids / sizeof *class_aids);
     return d;
 }
 
@@ -279,36 +327,26 @@ static int dummify_rules(const dummify_t *d, rpsl_obj_t *o, int *ids)
     return changed;
 }
 
-/* Whether the rules touch attribute @aid (filtered: rule 3; else auth:
- * only). */
-static int touched(int aid, int filter)
-{
-    if (!filter)
-        return aid == SA_AUTH;
-    switch (aid) {
-    case SA_ADMIN_C: case SA_TECH_C: case SA_ZONE_C: case SA_AUTHOR:
-    case SA_PING_HDL: case SA_ADDRESS: case SA_PHONE: case SA_FAX_NO:
-    case SA_E_MAIL: case SA_UPD_TO: case SA_CHANGED: case SA_AUTH:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 /*
  * The screen before the parser: whether @text certainly leaves as it
  * came, so that most objects cost no parse.  It decides nothing itself:
  * every line must be an attribute line (rpsl_is_attr_line(), the
- * parser's own test) or a continuation line, without CR or NUL, and no
- * attribute may be one the rules touch (by schema_attr_by_name(), blanks
- * before the ':' dropped as attr_id() drops them) nor the class one
- * they skip or reduce; whatever else (an odd line, a touched attribute)
- * sends the object to the parser and the rules, which then decide.
+ * parser's own test) or a continuation line, without CR or NUL; no
+ * attribute may be named in the short "*xx" form (any such line goes to
+ * the parser), nor by the long name of an attribute the rules touch
+ * (d->touched[filter]: case-insensitive, blanks before the ':' are not
+ * part of the name, as attr_id() drops them); for a public mirror the
+ * first may not name a class the rules skip or reduce (d->classes).
+ * schema_attr_by_name() knows each attribute by its long name and its
+ * "*xx" form only, so a name the screen passes is no touched attribute
+ * for the rules either.  Whatever else (an odd line, a touched or short
+ * attribute) sends the object to the parser and the rules, which decide.
  */
-static int untouched(const char *text, size_t len, int filter)
+static int untouched(const dummify_t *d, const char *text, size_t len,
+                     int filter)
 {
     const char *p = text, *end = text + len;
-    char name[64];
+    const struct dummify_screen *touch = &d->touched[filter != 0];
 
     if (len == 0 || memchr(text, '\r', len) != NULL ||
         memchr(text, '\0', len) != NULL)
@@ -320,22 +358,16 @@ static int untouched(const char *text, size_t len, int filter)
             if (first)
                 return 0;
         } else {
-            if (le == p || !rpsl_is_attr_line(p, (size_t)(le - p)))
+            if (le == p || *p == '*' ||
+                !rpsl_is_attr_line(p, (size_t)(le - p)))
                 return 0;
-            const char *colon = memchr(p, ':', (size_t)(le - p));
-            size_t n = (size_t)(colon - p);
-            while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-                n--;
-            if (n >= sizeof name)
+            /* an attribute line: name characters, blanks, ':' */
+            size_t n = 0;
+            while (p[n] != ':' && p[n] != ' ' && p[n] != '\t')
+                n++;
+            if (screen_hit(touch, p, n))
                 return 0;
-            memcpy(name, p, n);
-            name[n] = 0;
-            int aid = schema_attr_by_name(name);
-            if (aid >= 0 && touched(aid, filter))
-                return 0;
-            if (first && filter &&
-                (aid == SA_PERSON || aid == SA_ROLE || aid == SA_MNTNER ||
-                 aid == SA_ORGANISATION))
+            if (first && filter && screen_hit(&d->classes, p, n))
                 return 0;
         }
         p = nl ? nl + 1 : end;
@@ -343,7 +375,8 @@ static int untouched(const char *text, size_t len, int filter)
     return 1;
 }
 
-/* Parse @text into a classified (where the class is known) object. */
+/* Parse @text into a classified (where the class is known) object; a
+ * class attribute named with blanks before its ':' counts. */
 static int parse_obj(const char *text, size_t len, rpsl_obj_t **out,
                      err_t *err)
 {
@@ -354,7 +387,16 @@ static int parse_obj(const char *text, size_t len, rpsl_obj_t **out,
         *out = NULL;
         return err_set(err, ERR_SYNTAX, "not an RPSL object");
     }
-    (void) schema_classify(*out, NULL);
+    rpsl_obj_t *o = *out;
+    (void) schema_classify(o, NULL);
+    if (o->cls < 0) {
+        /* "person :" (blanks before the ':') is a person too: the class
+         * by the name attr_id() sees, or a person would leave unfiltered
+         * as an object of an unknown class */
+        int aid = attr_id(&o->attrs[0]);
+        if (aid >= 0)
+            o->cls = schema_class_by_name(schema_attr_name(aid));
+    }
     return 0;
 }
 
@@ -370,7 +412,7 @@ int dummify_obj(const dummify_t *d, const char *text, size_t len,
                 int unfiltered, buf_t *out, err_t *err)
 {
     int filter = d->on && !unfiltered;
-    if (untouched(text, len, filter)) {
+    if (untouched(d, text, len, filter)) {
         copy_text(text, len, out);
         return DUMMIFY_KEEP;
     }
