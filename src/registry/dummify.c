@@ -7,7 +7,9 @@
  * screen before the parse (untouched()) lets an object the rules cannot
  * touch (a route, an as-set without contacts) go out as a copy, without
  * the parse: NRTM streams and exports of routing registries are mostly
- * such objects.
+ * such objects.  For a public mirror, an object the rules do edit but
+ * that is in rpsl_print()'s form already (as the store keeps objects) is
+ * edited line by line (rewrite()) to the bytes the parse and print give.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -69,7 +71,36 @@ struct dummify {
         size_t n;
         uint32_t letters;       /* bit c - 'a': a name starts with c */
     } touched[2], classes;      /* touched[1]: public; [0]: trusted */
+    /* rewrite(): the lines rpsl_print() writes for touched_aids[k] with
+     * its dummy value (NULL: auth: and address:, left to the parser), and
+     * for the seven remarks of rule 4 */
+    char *dummy_line[16];
+    buf_t remarks;
+    size_t column;          /* where rpsl_print() starts a value */
 };
+
+/* The dummy value of attribute @aid (rule 3), or NULL if it keeps its
+ * value.  @addr is the dummy address of this object. */
+static const char *dummy_value(const dummify_t *d, int aid, const char *addr)
+{
+    switch (aid) {
+    case SA_ADMIN_C: case SA_TECH_C: case SA_ZONE_C: case SA_AUTHOR:
+    case SA_PING_HDL:
+        return d->handle;
+    case SA_ADDRESS:
+        return addr;
+    case SA_PHONE: case SA_FAX_NO:
+        return d->phone;
+    case SA_E_MAIL: case SA_UPD_TO:
+        return d->email;
+    case SA_CHANGED:
+        return d->changed;
+    case SA_AUTH:
+        return d->auth;
+    default:
+        return NULL;
+    }
+}
 
 /* The attributes rule 3 touches (a public mirror's copy); a trusted
  * mirror's copy only auth: (the first entry). */
@@ -128,6 +159,30 @@ dummify_t *dummify_new(const conf_t *c, err_t *err)
     screen_add(&d->touched[1], touched_aids,
                sizeof touched_aids / sizeof *touched_aids);
     screen_add(&d->classes, class_aids, sizeof class_aids / sizeof *class_aids);
+    /* rewrite()'s lines, printed by rpsl_print() as the rules print them */
+    rpsl_obj_t *o = rpsl_obj_new();
+    for (size_t k = 0; k < sizeof touched_aids / sizeof *touched_aids; k++) {
+        int aid = touched_aids[k];
+        const char *v = aid == SA_AUTH || aid == SA_ADDRESS ? NULL
+                                                            : dummy_value(d, aid, "");
+        if (v == NULL)
+            continue;
+        buf_t line;
+        buf_init(&line);
+        size_t i = rpsl_obj_append(o, schema_attr_name(aid), v);
+        rpsl_print_attr(&o->attrs[i], &line, RPSL_PRINT_DISPLAY);
+        d->dummy_line[k] = xstrdup(line.s);
+        d->column = strcspn(line.s, ":") + 1;
+        d->column += strspn(line.s + d->column, " ");
+        buf_free(&line);
+    }
+    rpsl_obj_free(o);
+    o = rpsl_obj_new();
+    for (size_t k = 0; k < NREMARKS; k++)
+        rpsl_obj_append(o, "remarks", modified_remarks[k]);
+    buf_init(&d->remarks);
+    rpsl_print(o, &d->remarks, RPSL_PRINT_DISPLAY);
+    rpsl_obj_free(o);
     return d;
 }
 
@@ -143,6 +198,9 @@ void dummify_free(dummify_t *d)
     free(d->changed);
     free(d->auth);
     strv_free(&d->remark_sources);
+    for (size_t k = 0; k < sizeof d->dummy_line / sizeof *d->dummy_line; k++)
+        free(d->dummy_line[k]);
+    buf_free(&d->remarks);
     free(d);
 }
 
@@ -237,29 +295,6 @@ static int hide_secrets(const dummify_t *d, rpsl_obj_t *o, const int *ids)
         i++;
     }
     return changed;
-}
-
-/* The dummy value of attribute @aid (rule 3), or NULL if it keeps its
- * value.  @addr is the dummy address of this object. */
-static const char *dummy_value(const dummify_t *d, int aid, const char *addr)
-{
-    switch (aid) {
-    case SA_ADMIN_C: case SA_TECH_C: case SA_ZONE_C: case SA_AUTHOR:
-    case SA_PING_HDL:
-        return d->handle;
-    case SA_ADDRESS:
-        return addr;
-    case SA_PHONE: case SA_FAX_NO:
-        return d->phone;
-    case SA_E_MAIL: case SA_UPD_TO:
-        return d->email;
-    case SA_CHANGED:
-        return d->changed;
-    case SA_AUTH:
-        return d->auth;
-    default:
-        return NULL;
-    }
 }
 
 /* Whether @o ends with the seven remarks already. */
@@ -375,6 +410,118 @@ static int untouched(const dummify_t *d, const char *text, size_t len,
     return 1;
 }
 
+/*
+ * Rule 3 without the parser, for the commonest objects a public mirror
+ * gets edited (an inetnum or aut-num with admin-c: and tech-c:): when
+ * every line of @text is exactly as rpsl_print() would print the parsed
+ * attribute, the printed object is the text itself with the touched
+ * lines replaced or dropped, so it is written line by line.  That holds
+ * when each line is one attribute on one line (no continuation), its
+ * name lower case and right before the ':', its value after exactly the
+ * blanks rpsl_print() puts there, without a blank at its end, a run of
+ * blanks, a tab, a '#', a control character or a 0xc2 byte (which
+ * parse_obj() would fold, split off as a comment or replace).  The class
+ * must be one the schema knows and neither skipped nor reduced (rules 1
+ * and 2), and no auth: or address: (whose values the parser and the
+ * primary key decide) may be there.  Anything else: @return 0 with @out
+ * as it was, and the parser and the rules decide.  @return 1 when the
+ * object was written to @out.
+ */
+static int rewrite(const dummify_t *d, const char *text, size_t len,
+                   buf_t *out)
+{
+    const char *p = text, *end = text + len;
+    const char *source = NULL, *source_end = NULL;
+    const struct dummify_screen *touch = &d->touched[1];
+    size_t start = out->len;
+    unsigned seen = 0;
+    int changed = 0;
+
+    for (int first = 1; p < end; first = 0) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        const char *q = p;
+        if (q == le || *q < 'a' || *q > 'z')
+            goto bail;
+        while (q < le && ((*q >= 'a' && *q <= 'z') ||
+                          (*q >= '0' && *q <= '9') || *q == '-' || *q == '_'))
+            q++;
+        if (q == le || *q != ':')
+            goto bail;
+        size_t n = (size_t)(q - p);
+        size_t pad = n + 1 < d->column ? d->column - n - 1 : 1;
+        if ((size_t)(le - q - 1) <= pad)
+            goto bail;          /* no value after the blanks */
+        const char *v = q + 1 + pad;
+        if (*v == ' ')
+            goto bail;
+        for (const char *b = q + 1; b < v; b++)
+            if (*b != ' ')
+                goto bail;
+        if (le[-1] == ' ')
+            goto bail;
+        for (const char *c = v; c < le; c++) {
+            unsigned char ch = (unsigned char)*c;
+            if (ch < 0x20 || ch == 0x7f || ch == 0xc2 || ch == '#' ||
+                (ch == ' ' && c[1] == ' '))
+                goto bail;
+        }
+        if (first) {
+            char name[64];
+            if (n >= sizeof name || screen_hit(&d->classes, p, n))
+                goto bail;
+            memcpy(name, p, n);
+            name[n] = 0;
+            if (schema_class_by_name(name) < 0)
+                goto bail;
+        }
+        if (source == NULL && n == 6 && memcmp(p, "source", 6) == 0) {
+            source = v;
+            source_end = le;
+        }
+        size_t k = 0;
+        if (screen_hit(touch, p, n)) {
+            for (k = 0; k < touch->n; k++)
+                if (touch->len[k] == n && memcmp(touch->name[k], p, n) == 0)
+                    break;
+            if (k == touch->n || d->dummy_line[k] == NULL)
+                goto bail;
+            if (seen & (1u << k)) {
+                changed = 1;            /* a further one goes */
+            } else {
+                seen |= 1u << k;
+                const char *dl = d->dummy_line[k];
+                size_t dn = strlen(dl);
+                if (dn != (size_t)(le - p) + 1 ||
+                    memcmp(dl, p, (size_t)(le - p)) != 0)
+                    changed = 1;
+                buf_put(out, dl, dn);
+            }
+        } else {
+            buf_put(out, p, (size_t)(le - p));
+            buf_putc(out, '\n');
+        }
+        p = nl ? nl + 1 : end;
+    }
+    if (changed) {
+        /* rule 4, as dummify_rules() and has_remarks() decide it */
+        size_t rl = d->remarks.len, ol = out->len - start;
+        int has = ol >= rl &&
+                  memcmp(out->s + out->len - rl, d->remarks.s, rl) == 0 &&
+                  (ol == rl || out->s[out->len - rl - 1] == '\n');
+        if (!has && source != NULL) {
+            char *src = xstrndup(source, (size_t)(source_end - source));
+            if (strv_find(&d->remark_sources, src) >= 0)
+                buf_put(out, d->remarks.s, d->remarks.len);
+            free(src);
+        }
+    }
+    return 1;
+bail:
+    buf_truncate(out, start);
+    return 0;
+}
+
 /* Parse @text into a classified (where the class is known) object; a
  * class attribute named with blanks before its ':' counts. */
 static int parse_obj(const char *text, size_t len, rpsl_obj_t **out,
@@ -416,6 +563,8 @@ int dummify_obj(const dummify_t *d, const char *text, size_t len,
         copy_text(text, len, out);
         return DUMMIFY_KEEP;
     }
+    if (filter && rewrite(d, text, len, out))
+        return DUMMIFY_KEEP;
 
     rpsl_obj_t *o;
     int rc = parse_obj(text, len, &o, err);

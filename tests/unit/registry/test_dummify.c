@@ -11,6 +11,15 @@
 #include "registry/dummify.h"
 #include "harness.h"
 
+/* RIPE's seven remarks of rule 4, as the filter prints them. */
+#define MODIFIED_REMARKS \
+    "remarks:        ****************************\n" \
+    "remarks:        * THIS OBJECT IS MODIFIED\n" \
+    "remarks:        * Please note that all data that is generally regarded as personal\n" \
+    "remarks:        * data has been removed from this object.\n" \
+    "remarks:        * To view the original object, please query the RIPE Database at:\n" \
+    "remarks:        * http://www.ripe.net/whois\n" \
+    "remarks:        ****************************\n"
 #define DUMMY_AUTH "MD5-PW $1$SaltSalt$DummifiedMD5HashValue.   # Real value hidden for security"
 
 /* Filter @in with the default configuration; @return the status, the
@@ -128,13 +137,7 @@ static void test_attributes(void)
         "created:        2020-01-01T00:00:00Z\n"
         "last-modified:  2021-01-01T00:00:00Z\n"
         "source:         TEST\n"
-        "remarks:        ****************************\n"
-        "remarks:        * THIS OBJECT IS MODIFIED\n"
-        "remarks:        * Please note that all data that is generally regarded as personal\n"
-        "remarks:        * data has been removed from this object.\n"
-        "remarks:        * To view the original object, please query the RIPE Database at:\n"
-        "remarks:        * http://www.ripe.net/whois\n"
-        "remarks:        ****************************\n";
+        MODIFIED_REMARKS;
     CU_ASSERT_STRING_EQUAL(out.s, want);
 
     /* filtering twice gives the same text (re-served mirrors, exports
@@ -265,13 +268,7 @@ static void test_mntner_organisation(void)
         "created:        2020-01-01T00:00:00Z\n"
         "last-modified:  2021-01-01T00:00:00Z\n"
         "source:         TEST\n"
-        "remarks:        ****************************\n"
-        "remarks:        * THIS OBJECT IS MODIFIED\n"
-        "remarks:        * Please note that all data that is generally regarded as personal\n"
-        "remarks:        * data has been removed from this object.\n"
-        "remarks:        * To view the original object, please query the RIPE Database at:\n"
-        "remarks:        * http://www.ripe.net/whois\n"
-        "remarks:        ****************************\n";
+        MODIFIED_REMARKS;
     CU_ASSERT_STRING_EQUAL(out.s, want);
 
     /* unfiltered: everything but the hashes, which become one dummy */
@@ -537,6 +534,105 @@ static void test_screen_hostile(void)
     buf_free(&out);
 }
 
+/*
+ * Objects in the form rpsl_print() writes are edited line by line
+ * (dummify.c rewrite()); the same object with one blank more after its
+ * first ':' goes through the parser and rpsl_print(): both must give the
+ * same bytes (or, where nothing changes, each its own), and filtering the
+ * result again must change nothing.
+ */
+static void test_rewrite_same_as_parser(void)
+{
+    static const char *const objs[] = {
+        "inetnum:        192.0.2.0 - 192.0.2.255\n"
+        "netname:        EXAMPLE\n"
+        "admin-c:        JD1-TEST\n"
+        "tech-c:         JD1-TEST\n"
+        "admin-c:        JD2-TEST\n"
+        "changed:        jane@example.net 20010101\n"
+        "changed:        jane@example.net 20020101\n"
+        "mnt-by:         EX-MNT\n"
+        "source:         TEST\n",
+        /* no line end at the end, every rule-3 attribute but auth:/address: */
+        "aut-num:        AS65000\n"
+        "as-name:        EXAMPLE\n"
+        "e-mail:         noc@example.net\n"
+        "phone:          +31 20 555 0100\n"
+        "fax-no:         +31 20 555 0101\n"
+        "upd-to:         noc@example.net\n"
+        "zone-c:         JD3-TEST\n"
+        "ping-hdl:       JD3-TEST\n"
+        "mnt-by:         EX-MNT\n"
+        "source:         RIPE",
+        /* the dummies already there: unchanged, no remarks */
+        "route:          192.0.2.0/24\n"
+        "origin:         AS65000\n"
+        "admin-c:        DUMY-RIPE\n"
+        "tech-c:         DUMY-RIPE\n"
+        "source:         TEST\n",
+        /* a source without the remarks, a long name, a non-ASCII value */
+        "as-set:         AS-EXAMPLE\n"
+        "members:        AS65000, AS65001\n"
+        "descr:          Gr\xc3\xbc\xc3\x9f""e\n"
+        "sponsoring-org: ORG-X1-TEST\n"
+        "tech-c:         JD1-TEST\n"
+        "source:         OTHER\n",
+        /* changed again after an earlier filter: no second remarks */
+        "route:          192.0.2.0/24\n"
+        "origin:         AS65000\n"
+        "admin-c:        JD1-TEST\n"
+        "source:         TEST\n"
+        MODIFIED_REMARKS,
+        /* an unknown attribute, remarks that are not the last lines */
+        "inet6num:       2001:db8::/32\n"
+        "x-custom:       value\n"
+        "remarks:        ****************************\n"
+        "tech-c:         JD1-TEST\n"
+        "source:         TEST\n",
+    };
+    buf_t fast, slow, again;
+    buf_init(&fast);
+    buf_init(&slow);
+    buf_init(&again);
+    for (size_t i = 0; i < sizeof objs / sizeof *objs; i++) {
+        const char *o = objs[i];
+        const char *colon = strchr(o, ':');
+        char *variant = malloc(strlen(o) + 2);
+        size_t at = (size_t)(colon - o) + 1;
+        memcpy(variant, o, at);
+        variant[at] = ' ';
+        strcpy(variant + at + 1, o + at);
+        CU_ASSERT_EQUAL(run(o, 0, &fast), DUMMIFY_KEEP);
+        CU_ASSERT_EQUAL(run(variant, 0, &slow), DUMMIFY_KEEP);
+        if (strcmp(fast.s, o) == 0) {
+            /* left as it is: each goes out as it came */
+            CU_ASSERT_STRING_EQUAL(slow.s, variant);
+        } else {
+            CU_ASSERT_STRING_EQUAL(fast.s, slow.s);
+        }
+        CU_ASSERT_EQUAL(run(fast.s, 0, &again), DUMMIFY_KEEP);
+        CU_ASSERT_STRING_EQUAL(again.s, fast.s);
+        if (strcmp(fast.s, o) != 0 && strcmp(fast.s, slow.s) != 0)
+            fprintf(stderr, "line by line:\n%s\nparsed:\n%s\n", fast.s, slow.s);
+        free(variant);
+    }
+    /* the first: dummies, duplicates dropped, the remarks (TEST) */
+    CU_ASSERT_EQUAL(run(objs[0], 0, &fast), DUMMIFY_KEEP);
+    CU_ASSERT_EQUAL(count_lines(fast.s, "admin-c:        DUMY-RIPE"), 1);
+    CU_ASSERT_EQUAL(count_lines(fast.s, "changed:        unread@ripe.net 20000101"), 1);
+    CU_ASSERT_EQUAL(count_lines(fast.s, "remarks:        * THIS OBJECT IS MODIFIED"), 1);
+    CU_ASSERT_PTR_NULL(strstr(fast.s, "JD"));
+    CU_ASSERT_EQUAL(run(objs[4], 0, &fast), DUMMIFY_KEEP);
+    CU_ASSERT_EQUAL(count_lines(fast.s, "remarks:        * THIS OBJECT IS MODIFIED"), 1);
+    CU_ASSERT_EQUAL(count_lines(fast.s, "admin-c:        DUMY-RIPE"), 1);
+    /* the third: as it came */
+    CU_ASSERT_EQUAL(run(objs[2], 0, &fast), DUMMIFY_KEEP);
+    CU_ASSERT_STRING_EQUAL(fast.s, objs[2]);
+    buf_free(&fast);
+    buf_free(&slow);
+    buf_free(&again);
+}
+
 void suite_dummify(void);
 void suite_dummify(void)
 {
@@ -546,4 +642,5 @@ void suite_dummify(void)
     HARNESS_ADD(s, test_mntner_organisation);
     HARNESS_ADD(s, test_configuration);
     HARNESS_ADD(s, test_screen_hostile);
+    HARNESS_ADD(s, test_rewrite_same_as_parser);
 }
