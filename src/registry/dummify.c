@@ -22,6 +22,7 @@
 #include "rpsl/schema.h"
 #include "util/buf.h"
 #include "util/strv.h"
+#include "util/text.h"
 
 /* What follows the dummy auth: value (RIPE's public files). */
 #define AUTH_HIDDEN "   # Real value hidden for security"
@@ -133,9 +134,15 @@ static int screen_hit(const struct dummify_screen *s, const char *p, size_t n)
     unsigned c = (unsigned char)p[0] | 0x20;
     if (c < 'a' || c > 'z' || !(s->letters & (1u << (c - 'a'))))
         return 0;
-    for (size_t i = 0; i < s->n; i++)
-        if (s->len[i] == n && strncasecmp(s->name[i], p, n) == 0)
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->len[i] != n)
+            continue;
+        size_t k = 0;
+        while (k < n && s->name[i][k] == text_lower((unsigned char)p[k]))
+            k++;
+        if (k == n)
             return 1;
+    }
     return 0;
 }
 
@@ -374,7 +381,10 @@ static int dummify_rules(const dummify_t *d, rpsl_obj_t *o, int *ids)
  * first may not name a class the rules skip or reduce (d->classes).
  * schema_attr_by_name() knows each attribute by its long name and its
  * "*xx" form only, so a name the screen passes is no touched attribute
- * for the rules either.  Whatever else (an odd line, a touched or short
+ * for the rules either.  For a trusted mirror only the first line and
+ * the lines that start with 'a', 'A' or '*' (where an auth: attribute
+ * can be) are looked at: what else a line holds cannot make the rules
+ * change the object, which then leaves as it came either way.  Whatever else (an odd line, a touched or short
  * attribute) sends the object to the parser and the rules, which decide.
  */
 static int untouched(const dummify_t *d, const char *text, size_t len,
@@ -392,6 +402,12 @@ static int untouched(const dummify_t *d, const char *text, size_t len,
         if (*p == ' ' || *p == '\t' || *p == '+') {
             if (first)
                 return 0;
+        } else if (!filter && !first && text_lower((unsigned char)*p) != 'a' &&
+                   *p != '*') {
+            /* a trusted mirror's copy: only auth: lines matter, and the
+             * parser takes no line for an attribute whose name does not
+             * start the line (the rest are continuations, or dropped as
+             * no attribute with the text copied as it came all the same) */
         } else {
             if (le == p || *p == '*' ||
                 !rpsl_is_attr_line(p, (size_t)(le - p)))

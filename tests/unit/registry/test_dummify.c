@@ -461,6 +461,10 @@ static void test_screen_hostile(void)
         "FOO-SET: FS-X\nAUTH : MD5-PW $1$SECRET\nsource: TEST\n",
         "MNTNER: X-MNT\nauth: MD5-PW $1$SECRET\nmnt-by: X-MNT\nsource: TEST\n",
         "*mt: X-MNT\n*at: MD5-PW $1$SECRET\nmnt-by: X-MNT\nsource: TEST\n",
+        "route: 192.0.2.0/24\nnot an attribute\nauth: MD5-PW $1$SECRET\nsource: TEST\n",
+        "route: 192.0.2.0/24\n\nauth: MD5-PW $1$SECRET\nsource: TEST\n",
+        "route: 192.0.2.0/24\n   \nauth: MD5-PW $1$SECRET\nsource: TEST\n",
+        "route: 192.0.2.0/24\n%comment\n#x\nauth: MD5-PW $1$SECRET\n",
     };
     /* personal data a public mirror must not get (it gets the dummies) */
     static const char *const personal[] = {
