@@ -426,6 +426,28 @@ static int untouched(const dummify_t *d, const char *text, size_t len,
     return 1;
 }
 
+/* Rule 1 without the parse for a person: whether the first line of
+ * @text is an attribute line (rpsl_is_attr_line()) named person: in any
+ * case, blanks before the ':' aside; parse_obj() classifies such a text
+ * as a person too.  Anything else (the "*pn" form, a role) is left to the
+ * parser. */
+static int is_person(const char *text, size_t len)
+{
+    const char *nl = memchr(text, '\n', len);
+    size_t n = nl ? (size_t)(nl - text) : len;
+    const char *person = schema_attr_name(SA_PERSON);
+    if (n == 0 || memchr(text, '\0', n) != NULL ||
+        !rpsl_is_attr_line(text, n))
+        return 0;
+    size_t k = 0;
+    while (text[k] != ':' && text[k] != ' ' && text[k] != '\t') {
+        if (person[k] == 0 || person[k] != text_lower((unsigned char)text[k]))
+            return 0;
+        k++;
+    }
+    return person[k] == 0;
+}
+
 /*
  * Rule 3 without the parser, for the commonest objects a public mirror
  * gets edited (an inetnum or aut-num with admin-c: and tech-c:): when
@@ -579,6 +601,8 @@ int dummify_obj(const dummify_t *d, const char *text, size_t len,
         copy_text(text, len, out);
         return DUMMIFY_KEEP;
     }
+    if (filter && is_person(text, len))
+        return DUMMIFY_SKIP;
     if (filter && rewrite(d, text, len, out))
         return DUMMIFY_KEEP;
 

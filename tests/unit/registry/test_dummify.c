@@ -490,6 +490,8 @@ static void test_screen_hostile(void)
         "*PN: Jane SECRET\nnic-hdl: JS1-TEST\nsource: TEST\n",
         "ROLE: SECRET team\nnic-hdl: ST1-TEST\nsource: TEST\n",
         "*ro: SECRET team\nnic-hdl: ST1-TEST\nsource: TEST\n",
+        "person: Jane SECRET\r\nnic-hdl: JS1-TEST\r\nsource: TEST\r\n",
+        "PeRsOn:Jane SECRET\n",
     };
     buf_t out;
     buf_init(&out);
@@ -535,6 +537,9 @@ static void test_screen_hostile(void)
             CU_ASSERT(out.len == n + (kept[i][n - 1] != '\n'));
             CU_ASSERT(memcmp(out.s, kept[i], n) == 0);
         }
+    /* names that merely start like person: are no persons */
+    CU_ASSERT_EQUAL(run("personx: X\nadmin-c: JD1-TEST\n", 0, &out), DUMMIFY_KEEP);
+    CU_ASSERT_EQUAL(run("perso: X\nadmin-c: JD1-TEST\n", 0, &out), DUMMIFY_KEEP);
     buf_free(&out);
 }
 
