@@ -33,9 +33,10 @@
  * Attributes are recognised by name (case-insensitive, blanks before the
  * ':' ignored, so "auth :" is an auth: line too), also in objects of
  * classes the schema does not know (mirrored data); those are never
- * skipped and never reduced (rule 2), but rules 3 and 4 apply.  Objects
- * are parsed with rpsl_parse() and printed back with rpsl_print()
- * (RPSL_PRINT_DISPLAY) when something was changed; an object left as it
+ * skipped and never reduced (rule 2), but rules 3 and 4 apply.  A
+ * changed object goes out as rpsl_parse() and rpsl_print()
+ * (RPSL_PRINT_DISPLAY) give it (one already in that form is edited line
+ * by line to the same bytes, without the parse); an object left as it
  * is goes out byte for byte as it came in.
  *
  * Ownership: a dummify_t holds copies of the configuration values it

@@ -7,9 +7,12 @@
  * screen before the parse (untouched()) lets an object the rules cannot
  * touch (a route, an as-set without contacts) go out as a copy, without
  * the parse: NRTM streams and exports of routing registries are mostly
- * such objects.
+ * such objects.  For a public mirror, an object the rules do edit but
+ * that is in rpsl_print()'s form already (as the store keeps objects) is
+ * edited line by line (rewrite()) to the bytes the parse and print give.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,6 +22,7 @@
 #include "rpsl/schema.h"
 #include "util/buf.h"
 #include "util/strv.h"
+#include "util/text.h"
 
 /* What follows the dummy auth: value (RIPE's public files). */
 #define AUTH_HIDDEN "   # Real value hidden for security"
@@ -62,7 +66,85 @@ struct dummify {
     char *changed;          /* "<email> 20000101" */
     char *auth;             /* nrtm_dummy_auth + AUTH_HIDDEN */
     strv_t remark_sources;  /* nrtm_dummy_remarks_sources */
+    struct dummify_screen {
+        const char *name[16];   /* long attribute names (schema's) */
+        size_t len[16];
+        size_t n;
+        uint32_t letters;       /* bit c - 'a': a name starts with c */
+    } touched[2], classes;      /* touched[1]: public; [0]: trusted */
+    /* rewrite(): the lines rpsl_print() writes for touched_aids[k] with
+     * its dummy value (NULL: auth: and address:, left to the parser), and
+     * for the seven remarks of rule 4 */
+    char *dummy_line[16];
+    buf_t remarks;
+    size_t column;          /* where rpsl_print() starts a value */
 };
+
+/* The dummy value of attribute @aid (rule 3), or NULL if it keeps its
+ * value.  @addr is the dummy address of this object. */
+static const char *dummy_value(const dummify_t *d, int aid, const char *addr)
+{
+    switch (aid) {
+    case SA_ADMIN_C: case SA_TECH_C: case SA_ZONE_C: case SA_AUTHOR:
+    case SA_PING_HDL:
+        return d->handle;
+    case SA_ADDRESS:
+        return addr;
+    case SA_PHONE: case SA_FAX_NO:
+        return d->phone;
+    case SA_E_MAIL: case SA_UPD_TO:
+        return d->email;
+    case SA_CHANGED:
+        return d->changed;
+    case SA_AUTH:
+        return d->auth;
+    default:
+        return NULL;
+    }
+}
+
+/* The attributes rule 3 touches (a public mirror's copy); a trusted
+ * mirror's copy only auth: (the first entry). */
+static const int touched_aids[] = {
+    SA_AUTH, SA_ADMIN_C, SA_TECH_C, SA_ZONE_C, SA_AUTHOR, SA_PING_HDL,
+    SA_ADDRESS, SA_PHONE, SA_FAX_NO, SA_E_MAIL, SA_UPD_TO, SA_CHANGED
+};
+/* The classes rules 1 and 2 skip or reduce (a public mirror's copy). */
+static const int class_aids[] = {
+    SA_PERSON, SA_ROLE, SA_MNTNER, SA_ORGANISATION
+};
+
+/* Fill screen @s with the names of @aids. */
+static void screen_add(struct dummify_screen *s, const int *aids, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *name = schema_attr_name(aids[i]);
+        s->name[s->n] = name;
+        s->len[s->n] = strlen(name);
+        s->letters |= 1u << (name[0] - 'a');
+        s->n++;
+    }
+}
+
+/* Whether the name [@p, @p + @n) (no '*' form) is one of @s's names,
+ * ignoring case.  The first letter decides most lines: only names that
+ * start like one of the screen's names are compared. */
+static int screen_hit(const struct dummify_screen *s, const char *p, size_t n)
+{
+    unsigned c = (unsigned char)p[0] | 0x20;
+    if (c < 'a' || c > 'z' || !(s->letters & (1u << (c - 'a'))))
+        return 0;
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->len[i] != n)
+            continue;
+        size_t k = 0;
+        while (k < n && s->name[i][k] == text_lower((unsigned char)p[k]))
+            k++;
+        if (k == n)
+            return 1;
+    }
+    return 0;
+}
 
 dummify_t *dummify_new(const conf_t *c, err_t *err)
 {
@@ -80,6 +162,34 @@ dummify_t *dummify_new(const conf_t *c, err_t *err)
     strv_init(&d->remark_sources);
     for (size_t i = 0; i < c->nrtm_dummy_remarks_sources.n; i++)
         strv_add(&d->remark_sources, c->nrtm_dummy_remarks_sources.v[i]);
+    screen_add(&d->touched[0], touched_aids, 1);
+    screen_add(&d->touched[1], touched_aids,
+               sizeof touched_aids / sizeof *touched_aids);
+    screen_add(&d->classes, class_aids, sizeof class_aids / sizeof *class_aids);
+    /* rewrite()'s lines, printed by rpsl_print() as the rules print them */
+    rpsl_obj_t *o = rpsl_obj_new();
+    for (size_t k = 0; k < sizeof touched_aids / sizeof *touched_aids; k++) {
+        int aid = touched_aids[k];
+        const char *v = aid == SA_AUTH || aid == SA_ADDRESS ? NULL
+                                                            : dummy_value(d, aid, "");
+        if (v == NULL)
+            continue;
+        buf_t line;
+        buf_init(&line);
+        size_t i = rpsl_obj_append(o, schema_attr_name(aid), v);
+        rpsl_print_attr(&o->attrs[i], &line, RPSL_PRINT_DISPLAY);
+        d->dummy_line[k] = xstrdup(line.s);
+        d->column = strcspn(line.s, ":") + 1;
+        d->column += strspn(line.s + d->column, " ");
+        buf_free(&line);
+    }
+    rpsl_obj_free(o);
+    o = rpsl_obj_new();
+    for (size_t k = 0; k < NREMARKS; k++)
+        rpsl_obj_append(o, "remarks", modified_remarks[k]);
+    buf_init(&d->remarks);
+    rpsl_print(o, &d->remarks, RPSL_PRINT_DISPLAY);
+    rpsl_obj_free(o);
     return d;
 }
 
@@ -95,6 +205,9 @@ void dummify_free(dummify_t *d)
     free(d->changed);
     free(d->auth);
     strv_free(&d->remark_sources);
+    for (size_t k = 0; k < sizeof d->dummy_line / sizeof *d->dummy_line; k++)
+        free(d->dummy_line[k]);
+    buf_free(&d->remarks);
     free(d);
 }
 
@@ -191,29 +304,6 @@ static int hide_secrets(const dummify_t *d, rpsl_obj_t *o, const int *ids)
     return changed;
 }
 
-/* The dummy value of attribute @aid (rule 3), or NULL if it keeps its
- * value.  @addr is the dummy address of this object. */
-static const char *dummy_value(const dummify_t *d, int aid, const char *addr)
-{
-    switch (aid) {
-    case SA_ADMIN_C: case SA_TECH_C: case SA_ZONE_C: case SA_AUTHOR:
-    case SA_PING_HDL:
-        return d->handle;
-    case SA_ADDRESS:
-        return addr;
-    case SA_PHONE: case SA_FAX_NO:
-        return d->phone;
-    case SA_E_MAIL: case SA_UPD_TO:
-        return d->email;
-    case SA_CHANGED:
-        return d->changed;
-    case SA_AUTH:
-        return d->auth;
-    default:
-        return NULL;
-    }
-}
-
 /* Whether @o ends with the seven remarks already. */
 static int has_remarks(const rpsl_obj_t *o)
 {
@@ -279,36 +369,29 @@ static int dummify_rules(const dummify_t *d, rpsl_obj_t *o, int *ids)
     return changed;
 }
 
-/* Whether the rules touch attribute @aid (filtered: rule 3; else auth:
- * only). */
-static int touched(int aid, int filter)
-{
-    if (!filter)
-        return aid == SA_AUTH;
-    switch (aid) {
-    case SA_ADMIN_C: case SA_TECH_C: case SA_ZONE_C: case SA_AUTHOR:
-    case SA_PING_HDL: case SA_ADDRESS: case SA_PHONE: case SA_FAX_NO:
-    case SA_E_MAIL: case SA_UPD_TO: case SA_CHANGED: case SA_AUTH:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 /*
  * The screen before the parser: whether @text certainly leaves as it
  * came, so that most objects cost no parse.  It decides nothing itself:
  * every line must be an attribute line (rpsl_is_attr_line(), the
- * parser's own test) or a continuation line, without CR or NUL, and no
- * attribute may be one the rules touch (by schema_attr_by_name(), blanks
- * before the ':' dropped as attr_id() drops them) nor the class one
- * they skip or reduce; whatever else (an odd line, a touched attribute)
- * sends the object to the parser and the rules, which then decide.
+ * parser's own test) or a continuation line, without CR or NUL; no
+ * attribute may be named in the short "*xx" form (any such line goes to
+ * the parser), nor by the long name of an attribute the rules touch
+ * (d->touched[filter]: case-insensitive, blanks before the ':' are not
+ * part of the name, as attr_id() drops them); for a public mirror the
+ * first may not name a class the rules skip or reduce (d->classes).
+ * schema_attr_by_name() knows each attribute by its long name and its
+ * "*xx" form only, so a name the screen passes is no touched attribute
+ * for the rules either.  For a trusted mirror only the first line and
+ * the lines that start with 'a', 'A' or '*' (where an auth: attribute
+ * can be) are looked at: what else a line holds cannot make the rules
+ * change the object, which then leaves as it came either way.  Whatever else (an odd line, a touched or short
+ * attribute) sends the object to the parser and the rules, which decide.
  */
-static int untouched(const char *text, size_t len, int filter)
+static int untouched(const dummify_t *d, const char *text, size_t len,
+                     int filter)
 {
     const char *p = text, *end = text + len;
-    char name[64];
+    const struct dummify_screen *touch = &d->touched[filter != 0];
 
     if (len == 0 || memchr(text, '\r', len) != NULL ||
         memchr(text, '\0', len) != NULL)
@@ -319,23 +402,23 @@ static int untouched(const char *text, size_t len, int filter)
         if (*p == ' ' || *p == '\t' || *p == '+') {
             if (first)
                 return 0;
+        } else if (!filter && !first && text_lower((unsigned char)*p) != 'a' &&
+                   *p != '*') {
+            /* a trusted mirror's copy: only auth: lines matter, and the
+             * parser takes no line for an attribute whose name does not
+             * start the line (the rest are continuations, or dropped as
+             * no attribute with the text copied as it came all the same) */
         } else {
-            if (le == p || !rpsl_is_attr_line(p, (size_t)(le - p)))
+            if (le == p || *p == '*' ||
+                !rpsl_is_attr_line(p, (size_t)(le - p)))
                 return 0;
-            const char *colon = memchr(p, ':', (size_t)(le - p));
-            size_t n = (size_t)(colon - p);
-            while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-                n--;
-            if (n >= sizeof name)
+            /* an attribute line: name characters, blanks, ':' */
+            size_t n = 0;
+            while (p[n] != ':' && p[n] != ' ' && p[n] != '\t')
+                n++;
+            if (screen_hit(touch, p, n))
                 return 0;
-            memcpy(name, p, n);
-            name[n] = 0;
-            int aid = schema_attr_by_name(name);
-            if (aid >= 0 && touched(aid, filter))
-                return 0;
-            if (first && filter &&
-                (aid == SA_PERSON || aid == SA_ROLE || aid == SA_MNTNER ||
-                 aid == SA_ORGANISATION))
+            if (first && filter && screen_hit(&d->classes, p, n))
                 return 0;
         }
         p = nl ? nl + 1 : end;
@@ -343,7 +426,142 @@ static int untouched(const char *text, size_t len, int filter)
     return 1;
 }
 
-/* Parse @text into a classified (where the class is known) object. */
+/* Rule 1 without the parse for a person: whether the first line of
+ * @text is an attribute line (rpsl_is_attr_line()) named person: in any
+ * case, blanks before the ':' aside; parse_obj() classifies such a text
+ * as a person too.  Anything else (the "*pn" form, a role) is left to the
+ * parser. */
+static int is_person(const char *text, size_t len)
+{
+    const char *nl = memchr(text, '\n', len);
+    size_t n = nl ? (size_t)(nl - text) : len;
+    const char *person = schema_attr_name(SA_PERSON);
+    if (n == 0 || memchr(text, '\0', n) != NULL ||
+        !rpsl_is_attr_line(text, n))
+        return 0;
+    size_t k = 0;
+    while (text[k] != ':' && text[k] != ' ' && text[k] != '\t') {
+        if (person[k] == 0 || person[k] != text_lower((unsigned char)text[k]))
+            return 0;
+        k++;
+    }
+    return person[k] == 0;
+}
+
+/*
+ * Rule 3 without the parser, for the commonest objects a public mirror
+ * gets edited (an inetnum or aut-num with admin-c: and tech-c:): when
+ * every line of @text is exactly as rpsl_print() would print the parsed
+ * attribute, the printed object is the text itself with the touched
+ * lines replaced or dropped, so it is written line by line.  That holds
+ * when each line is one attribute on one line (no continuation), its
+ * name lower case and right before the ':', its value after exactly the
+ * blanks rpsl_print() puts there, without a blank at its end, a run of
+ * blanks, a tab, a '#', a control character or a 0xc2 byte (which
+ * parse_obj() would fold, split off as a comment or replace).  The class
+ * must be one the schema knows and neither skipped nor reduced (rules 1
+ * and 2), and no auth: or address: (whose values the parser and the
+ * primary key decide) may be there.  Anything else: @return 0 with @out
+ * as it was, and the parser and the rules decide.  @return 1 when the
+ * object was written to @out.
+ */
+static int rewrite(const dummify_t *d, const char *text, size_t len,
+                   buf_t *out)
+{
+    const char *p = text, *end = text + len;
+    const char *source = NULL, *source_end = NULL;
+    const struct dummify_screen *touch = &d->touched[1];
+    size_t start = out->len;
+    unsigned seen = 0;
+    int changed = 0;
+
+    for (int first = 1; p < end; first = 0) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        const char *q = p;
+        if (q == le || *q < 'a' || *q > 'z')
+            goto bail;
+        while (q < le && ((*q >= 'a' && *q <= 'z') ||
+                          (*q >= '0' && *q <= '9') || *q == '-' || *q == '_'))
+            q++;
+        if (q == le || *q != ':')
+            goto bail;
+        size_t n = (size_t)(q - p);
+        size_t pad = n + 1 < d->column ? d->column - n - 1 : 1;
+        if ((size_t)(le - q - 1) <= pad)
+            goto bail;          /* no value after the blanks */
+        const char *v = q + 1 + pad;
+        if (*v == ' ')
+            goto bail;
+        for (const char *b = q + 1; b < v; b++)
+            if (*b != ' ')
+                goto bail;
+        if (le[-1] == ' ')
+            goto bail;
+        for (const char *c = v; c < le; c++) {
+            unsigned char ch = (unsigned char)*c;
+            if (ch < 0x20 || ch == 0x7f || ch == 0xc2 || ch == '#' ||
+                (ch == ' ' && c[1] == ' '))
+                goto bail;
+        }
+        if (first) {
+            char name[64];
+            if (n >= sizeof name || screen_hit(&d->classes, p, n))
+                goto bail;
+            memcpy(name, p, n);
+            name[n] = 0;
+            if (schema_class_by_name(name) < 0)
+                goto bail;
+        }
+        if (source == NULL && n == 6 && memcmp(p, "source", 6) == 0) {
+            source = v;
+            source_end = le;
+        }
+        size_t k = 0;
+        if (screen_hit(touch, p, n)) {
+            for (k = 0; k < touch->n; k++)
+                if (touch->len[k] == n && memcmp(touch->name[k], p, n) == 0)
+                    break;
+            if (k == touch->n || d->dummy_line[k] == NULL)
+                goto bail;
+            if (seen & (1u << k)) {
+                changed = 1;            /* a further one goes */
+            } else {
+                seen |= 1u << k;
+                const char *dl = d->dummy_line[k];
+                size_t dn = strlen(dl);
+                if (dn != (size_t)(le - p) + 1 ||
+                    memcmp(dl, p, (size_t)(le - p)) != 0)
+                    changed = 1;
+                buf_put(out, dl, dn);
+            }
+        } else {
+            buf_put(out, p, (size_t)(le - p));
+            buf_putc(out, '\n');
+        }
+        p = nl ? nl + 1 : end;
+    }
+    if (changed) {
+        /* rule 4, as dummify_rules() and has_remarks() decide it */
+        size_t rl = d->remarks.len, ol = out->len - start;
+        int has = ol >= rl &&
+                  memcmp(out->s + out->len - rl, d->remarks.s, rl) == 0 &&
+                  (ol == rl || out->s[out->len - rl - 1] == '\n');
+        if (!has && source != NULL) {
+            char *src = xstrndup(source, (size_t)(source_end - source));
+            if (strv_find(&d->remark_sources, src) >= 0)
+                buf_put(out, d->remarks.s, d->remarks.len);
+            free(src);
+        }
+    }
+    return 1;
+bail:
+    buf_truncate(out, start);
+    return 0;
+}
+
+/* Parse @text into a classified (where the class is known) object; a
+ * class attribute named with blanks before its ':' counts. */
 static int parse_obj(const char *text, size_t len, rpsl_obj_t **out,
                      err_t *err)
 {
@@ -354,7 +572,16 @@ static int parse_obj(const char *text, size_t len, rpsl_obj_t **out,
         *out = NULL;
         return err_set(err, ERR_SYNTAX, "not an RPSL object");
     }
-    (void) schema_classify(*out, NULL);
+    rpsl_obj_t *o = *out;
+    (void) schema_classify(o, NULL);
+    if (o->cls < 0) {
+        /* "person :" (blanks before the ':') is a person too: the class
+         * by the name attr_id() sees, or a person would leave unfiltered
+         * as an object of an unknown class */
+        int aid = attr_id(&o->attrs[0]);
+        if (aid >= 0)
+            o->cls = schema_class_by_name(schema_attr_name(aid));
+    }
     return 0;
 }
 
@@ -370,10 +597,14 @@ int dummify_obj(const dummify_t *d, const char *text, size_t len,
                 int unfiltered, buf_t *out, err_t *err)
 {
     int filter = d->on && !unfiltered;
-    if (untouched(text, len, filter)) {
+    if (untouched(d, text, len, filter)) {
         copy_text(text, len, out);
         return DUMMIFY_KEEP;
     }
+    if (filter && is_person(text, len))
+        return DUMMIFY_SKIP;
+    if (filter && rewrite(d, text, len, out))
+        return DUMMIFY_KEEP;
 
     rpsl_obj_t *o;
     int rc = parse_obj(text, len, &o, err);

@@ -44,6 +44,9 @@
 
 #define OUT_LOW   (128u << 10)  /* ask for more when the output is below */
 #define OUT_HIGH  (512u << 10)  /* read no more journal above */
+#define CHUNK     (64u << 10)   /* units handed to the output at once */
+#define OUT_WRITE (128u << 10)  /* the most one write(2) sends (libevent's
+                                   default is 16K) */
 #define RECHECK_SECONDS 5       /* the timer behind the inotify wake-up */
 #define RECHECK_NO_INOTIFY_MS 500 /* the timer when there is no inotify */
 
@@ -254,6 +257,32 @@ static void put(nconn_t *c, const char *s, size_t len)
     c->bytes += len;
 }
 
+/* evbuffer_add_reference()'s cleanup: the chunk has been sent. */
+static void free_chunk(const void *data, size_t len, void *arg)
+{
+    (void)len;
+    (void)arg;
+    free((void *)data);
+}
+
+/* Queue the units in c->chunk for the client without copying them: the
+ * output owns the bytes from now on, and c->chunk starts a new one. */
+static void put_chunk(nconn_t *c)
+{
+    if (c->chunk.len == 0)
+        return;
+    struct evbuffer *out = bufferevent_get_output(c->bev);
+    if (evbuffer_add_reference(out, c->chunk.s, c->chunk.len, free_chunk,
+                               NULL) != 0) {
+        put(c, c->chunk.s, c->chunk.len);
+        buf_reset(&c->chunk);
+        return;
+    }
+    c->bytes += c->chunk.len;
+    buf_init(&c->chunk);
+    buf_reserve(&c->chunk, CHUNK + (CHUNK >> 1));
+}
+
 /* Close once what is queued has gone. */
 static void finish(nconn_t *c, const char *end)
 {
@@ -335,17 +364,12 @@ static void produce(nconn_t *c)
         }
         rc = nrtm_write_entry(&c->chunk, &c->req, &je, &c->filter, &err);
         c->serial = je.serial + 1;
-        if (c->chunk.len >= (64u << 10)) {
-            put(c, c->chunk.s, c->chunk.len);
-            buf_reset(&c->chunk);
-        }
+        if (c->chunk.len >= CHUNK)
+            put_chunk(c);
     }
     store_journal_close(it);
     store_read_end(t);
-    if (c->chunk.len) {
-        put(c, c->chunk.s, c->chunk.len);
-        buf_reset(&c->chunk);
-    }
+    put_chunk(c);
     if (rc) {
         fail_internal(c, &err);
         return;
@@ -578,6 +602,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
     bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
     bufferevent_setwatermark(c->bev, EV_WRITE, OUT_LOW, 0);
     bufferevent_setwatermark(c->bev, EV_READ, 0, n->cf->nrtm_max_request_length + 4096);
+    bufferevent_set_max_single_write(c->bev, OUT_WRITE);
     bufferevent_enable(c->bev, EV_READ | EV_WRITE);
     if (same >= n->cf->nrtm_max_connections_per_address) {
         buf_t b;

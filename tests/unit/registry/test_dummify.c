@@ -11,6 +11,15 @@
 #include "registry/dummify.h"
 #include "harness.h"
 
+/* RIPE's seven remarks of rule 4, as the filter prints them. */
+#define MODIFIED_REMARKS \
+    "remarks:        ****************************\n" \
+    "remarks:        * THIS OBJECT IS MODIFIED\n" \
+    "remarks:        * Please note that all data that is generally regarded as personal\n" \
+    "remarks:        * data has been removed from this object.\n" \
+    "remarks:        * To view the original object, please query the RIPE Database at:\n" \
+    "remarks:        * http://www.ripe.net/whois\n" \
+    "remarks:        ****************************\n"
 #define DUMMY_AUTH "MD5-PW $1$SaltSalt$DummifiedMD5HashValue.   # Real value hidden for security"
 
 /* Filter @in with the default configuration; @return the status, the
@@ -128,13 +137,7 @@ static void test_attributes(void)
         "created:        2020-01-01T00:00:00Z\n"
         "last-modified:  2021-01-01T00:00:00Z\n"
         "source:         TEST\n"
-        "remarks:        ****************************\n"
-        "remarks:        * THIS OBJECT IS MODIFIED\n"
-        "remarks:        * Please note that all data that is generally regarded as personal\n"
-        "remarks:        * data has been removed from this object.\n"
-        "remarks:        * To view the original object, please query the RIPE Database at:\n"
-        "remarks:        * http://www.ripe.net/whois\n"
-        "remarks:        ****************************\n";
+        MODIFIED_REMARKS;
     CU_ASSERT_STRING_EQUAL(out.s, want);
 
     /* filtering twice gives the same text (re-served mirrors, exports
@@ -265,13 +268,7 @@ static void test_mntner_organisation(void)
         "created:        2020-01-01T00:00:00Z\n"
         "last-modified:  2021-01-01T00:00:00Z\n"
         "source:         TEST\n"
-        "remarks:        ****************************\n"
-        "remarks:        * THIS OBJECT IS MODIFIED\n"
-        "remarks:        * Please note that all data that is generally regarded as personal\n"
-        "remarks:        * data has been removed from this object.\n"
-        "remarks:        * To view the original object, please query the RIPE Database at:\n"
-        "remarks:        * http://www.ripe.net/whois\n"
-        "remarks:        ****************************\n";
+        MODIFIED_REMARKS;
     CU_ASSERT_STRING_EQUAL(out.s, want);
 
     /* unfiltered: everything but the hashes, which become one dummy */
@@ -438,6 +435,213 @@ static void test_configuration(void)
     free(path);
 }
 
+/*
+ * The screen that lets objects the rules cannot touch go out unparsed
+ * (dummify.c untouched()): hostile spellings of hashes, personal data and
+ * persons must all reach the rules, for a public and a trusted mirror.
+ * Every text carries "SECRET" where the filter must hide it.
+ */
+static void test_screen_hostile(void)
+{
+    static const char *const hashes[] = {
+        "route: 192.0.2.0/24\norigin: AS1\nAUTH: MD5-PW $1$SECRET\nsource: TEST\n",
+        "route: 192.0.2.0/24\norigin: AS1\nauth : MD5-PW $1$SECRET\nsource: TEST\n",
+        "route: 192.0.2.0/24\norigin: AS1\nAuth\t:\tbcrypt-pw $2a$SECRET\nsource: TEST\n",
+        "route: 192.0.2.0/24\norigin: AS1\n*at: MD5-PW $1$SECRET\nsource: TEST\n",
+        "route: 192.0.2.0/24\norigin: AS1\n*AT: crypt-pw SECRET\nsource: TEST\n",
+        "route: 192.0.2.0/24\norigin: AS1\naUtH:   Md5-Pw $1$SECRET\nsource: TEST\n",
+        "route: 192.0.2.0/24\norigin: AS1\nauth:\n                MD5-PW $1$SECRET\nsource: TEST\n",
+        "route: 192.0.2.0/24\norigin: AS1\nauth: MD5-PW\n+ $1$SECRET\nsource: TEST\n",
+        "route: 192.0.2.0/24\norigin: AS1\nauth:\tMD5-PW\n\t$1$SECRET\nsource: TEST\n",
+        "route: 192.0.2.0/24\r\norigin: AS1\r\nauth: MD5-PW $1$SECRET\r\nsource: TEST\r\n",
+        "route: 192.0.2.0/24\norigin: AS1\nauth: SSO SECRET@example.net\nsource: TEST\n",
+        "route: 192.0.2.0/24\norigin: AS1\nauth: sso SECRET@example.net\nsource: TEST\n",
+        "route: 192.0.2.0/24\norigin: AS1\nauth: MD5-PW $1$one\nauth: MD5-PW $1$SECRET\nsource: TEST\n",
+        "foo-set: FS-X\nmembers: AS1\nauth: MD5-PW $1$SECRET\nsource: TEST\n",
+        "FOO-SET: FS-X\nAUTH : MD5-PW $1$SECRET\nsource: TEST\n",
+        "MNTNER: X-MNT\nauth: MD5-PW $1$SECRET\nmnt-by: X-MNT\nsource: TEST\n",
+        "*mt: X-MNT\n*at: MD5-PW $1$SECRET\nmnt-by: X-MNT\nsource: TEST\n",
+        "route: 192.0.2.0/24\nnot an attribute\nauth: MD5-PW $1$SECRET\nsource: TEST\n",
+        "route: 192.0.2.0/24\n\nauth: MD5-PW $1$SECRET\nsource: TEST\n",
+        "route: 192.0.2.0/24\n   \nauth: MD5-PW $1$SECRET\nsource: TEST\n",
+        "route: 192.0.2.0/24\n%comment\n#x\nauth: MD5-PW $1$SECRET\n",
+    };
+    /* personal data a public mirror must not get (it gets the dummies) */
+    static const char *const personal[] = {
+        "route: 192.0.2.0/24\norigin: AS1\nE-MAIL: jane@SECRET.example\nsource: TEST\n",
+        "route: 192.0.2.0/24\norigin: AS1\n*em: jane@SECRET.example\nsource: TEST\n",
+        "route: 192.0.2.0/24\norigin: AS1\nPhone : +1 SECRET\nsource: TEST\n",
+        "route: 192.0.2.0/24\norigin: AS1\n*ph: +1 SECRET\nsource: TEST\n",
+        "route: 192.0.2.0/24\norigin: AS1\nAddress:\tSECRET street\nsource: TEST\n",
+        "route: 192.0.2.0/24\norigin: AS1\nADMIN-C: SECRET-TEST\nsource: TEST\n",
+        "route: 192.0.2.0/24\norigin: AS1\n*ac: SECRET-TEST\nsource: TEST\n",
+        "route: 192.0.2.0/24\norigin: AS1\nUpd-To: SECRET@example.net\nsource: TEST\n",
+        "route: 192.0.2.0/24\norigin: AS1\nfax-no\t: +1 SECRET\nsource: TEST\n",
+        "route: 192.0.2.0/24\norigin: AS1\nCHANGED: SECRET@example.net 20010101\nsource: TEST\n",
+        "foo-set: FS-X\nTech-C: SECRET-TEST\nsource: TEST\n",
+        "ORGANISATION: ORG-X\nphone: +1 SECRET\norg-name: X\nsource: TEST\n",
+    };
+    /* objects a public mirror does not get at all */
+    static const char *const skipped[] = {
+        "PERSON: Jane SECRET\nnic-hdl: JS1-TEST\nsource: TEST\n",
+        "Person : Jane SECRET\nnic-hdl: JS1-TEST\nsource: TEST\n",
+        "person\t: Jane SECRET\nnic-hdl: JS1-TEST\nsource: TEST\n",
+        "*pn: Jane SECRET\nnic-hdl: JS1-TEST\nsource: TEST\n",
+        "*PN: Jane SECRET\nnic-hdl: JS1-TEST\nsource: TEST\n",
+        "ROLE: SECRET team\nnic-hdl: ST1-TEST\nsource: TEST\n",
+        "*ro: SECRET team\nnic-hdl: ST1-TEST\nsource: TEST\n",
+        "person: Jane SECRET\r\nnic-hdl: JS1-TEST\r\nsource: TEST\r\n",
+        "PeRsOn:Jane SECRET\n",
+    };
+    buf_t out;
+    buf_init(&out);
+    for (size_t i = 0; i < sizeof hashes / sizeof *hashes; i++)
+        for (int unf = 0; unf <= 1; unf++) {
+            CU_ASSERT_EQUAL(run(hashes[i], unf, &out), DUMMIFY_KEEP);
+            CU_ASSERT_PTR_NULL(strstr(out.s, "SECRET"));
+            if (strstr(out.s, "SECRET"))
+                fprintf(stderr, "leak (unfiltered %d): %s\n", unf, out.s);
+        }
+    for (size_t i = 0; i < sizeof personal / sizeof *personal; i++) {
+        CU_ASSERT_EQUAL(run(personal[i], 0, &out), DUMMIFY_KEEP);
+        CU_ASSERT_PTR_NULL(strstr(out.s, "SECRET"));
+        if (strstr(out.s, "SECRET"))
+            fprintf(stderr, "leak: %s\n", out.s);
+        /* a trusted mirror gets it as it is */
+        CU_ASSERT_EQUAL(run(personal[i], 1, &out), DUMMIFY_KEEP);
+        CU_ASSERT_STRING_EQUAL(out.s, personal[i]);
+    }
+    for (size_t i = 0; i < sizeof skipped / sizeof *skipped; i++) {
+        buf_reset(&out);
+        CU_ASSERT_EQUAL(run(skipped[i], 0, &out), DUMMIFY_SKIP);
+        if (out.len)
+            fprintf(stderr, "not skipped: %s\n", skipped[i]);
+        CU_ASSERT_EQUAL(out.len, 0);
+        CU_ASSERT_EQUAL(run(skipped[i], 1, &out), DUMMIFY_KEEP);
+        CU_ASSERT_STRING_EQUAL(out.s, skipped[i]);
+    }
+    /* what the screen passes goes out byte for byte, odd spacing, names
+     * that merely start like touched ones (auth-x, authority, e-mails)
+     * and touched names inside values and continuation lines included */
+    static const char *const kept[] = {
+        "route:   192.0.2.0/24\norigin:AS1\ndescr: auth: MD5-PW x\n"
+        "remarks: first\n admin-c: X\n+phone: 1\n\tauth: y\nsource: TEST\n",
+        "foo-set: FS-X\nauth-x: MD5-PW y\nauthority: y\ne-mails: z\n"
+        "changedx: a\nsource: TEST\n",
+        "route6: 2001:db8::/32\norigin: AS1\nmnt-by: X-MNT\nsource: TEST",
+    };
+    for (size_t i = 0; i < sizeof kept / sizeof *kept; i++)
+        for (int unf = 0; unf <= 1; unf++) {
+            CU_ASSERT_EQUAL(run(kept[i], unf, &out), DUMMIFY_KEEP);
+            size_t n = strlen(kept[i]);
+            CU_ASSERT(out.len == n + (kept[i][n - 1] != '\n'));
+            CU_ASSERT(memcmp(out.s, kept[i], n) == 0);
+        }
+    /* names that merely start like person: are no persons */
+    CU_ASSERT_EQUAL(run("personx: X\nadmin-c: JD1-TEST\n", 0, &out), DUMMIFY_KEEP);
+    CU_ASSERT_EQUAL(run("perso: X\nadmin-c: JD1-TEST\n", 0, &out), DUMMIFY_KEEP);
+    buf_free(&out);
+}
+
+/*
+ * Objects in the form rpsl_print() writes are edited line by line
+ * (dummify.c rewrite()); the same object with one blank more after its
+ * first ':' goes through the parser and rpsl_print(): both must give the
+ * same bytes (or, where nothing changes, each its own), and filtering the
+ * result again must change nothing.
+ */
+static void test_rewrite_same_as_parser(void)
+{
+    static const char *const objs[] = {
+        "inetnum:        192.0.2.0 - 192.0.2.255\n"
+        "netname:        EXAMPLE\n"
+        "admin-c:        JD1-TEST\n"
+        "tech-c:         JD1-TEST\n"
+        "admin-c:        JD2-TEST\n"
+        "changed:        jane@example.net 20010101\n"
+        "changed:        jane@example.net 20020101\n"
+        "mnt-by:         EX-MNT\n"
+        "source:         TEST\n",
+        /* no line end at the end, every rule-3 attribute but auth:/address: */
+        "aut-num:        AS65000\n"
+        "as-name:        EXAMPLE\n"
+        "e-mail:         noc@example.net\n"
+        "phone:          +31 20 555 0100\n"
+        "fax-no:         +31 20 555 0101\n"
+        "upd-to:         noc@example.net\n"
+        "zone-c:         JD3-TEST\n"
+        "ping-hdl:       JD3-TEST\n"
+        "mnt-by:         EX-MNT\n"
+        "source:         RIPE",
+        /* the dummies already there: unchanged, no remarks */
+        "route:          192.0.2.0/24\n"
+        "origin:         AS65000\n"
+        "admin-c:        DUMY-RIPE\n"
+        "tech-c:         DUMY-RIPE\n"
+        "source:         TEST\n",
+        /* a source without the remarks, a long name, a non-ASCII value */
+        "as-set:         AS-EXAMPLE\n"
+        "members:        AS65000, AS65001\n"
+        "descr:          Gr\xc3\xbc\xc3\x9f""e\n"
+        "sponsoring-org: ORG-X1-TEST\n"
+        "tech-c:         JD1-TEST\n"
+        "source:         OTHER\n",
+        /* changed again after an earlier filter: no second remarks */
+        "route:          192.0.2.0/24\n"
+        "origin:         AS65000\n"
+        "admin-c:        JD1-TEST\n"
+        "source:         TEST\n"
+        MODIFIED_REMARKS,
+        /* an unknown attribute, remarks that are not the last lines */
+        "inet6num:       2001:db8::/32\n"
+        "x-custom:       value\n"
+        "remarks:        ****************************\n"
+        "tech-c:         JD1-TEST\n"
+        "source:         TEST\n",
+    };
+    buf_t fast, slow, again;
+    buf_init(&fast);
+    buf_init(&slow);
+    buf_init(&again);
+    for (size_t i = 0; i < sizeof objs / sizeof *objs; i++) {
+        const char *o = objs[i];
+        const char *colon = strchr(o, ':');
+        char *variant = malloc(strlen(o) + 2);
+        size_t at = (size_t)(colon - o) + 1;
+        memcpy(variant, o, at);
+        variant[at] = ' ';
+        strcpy(variant + at + 1, o + at);
+        CU_ASSERT_EQUAL(run(o, 0, &fast), DUMMIFY_KEEP);
+        CU_ASSERT_EQUAL(run(variant, 0, &slow), DUMMIFY_KEEP);
+        if (strcmp(fast.s, o) == 0) {
+            /* left as it is: each goes out as it came */
+            CU_ASSERT_STRING_EQUAL(slow.s, variant);
+        } else {
+            CU_ASSERT_STRING_EQUAL(fast.s, slow.s);
+        }
+        CU_ASSERT_EQUAL(run(fast.s, 0, &again), DUMMIFY_KEEP);
+        CU_ASSERT_STRING_EQUAL(again.s, fast.s);
+        if (strcmp(fast.s, o) != 0 && strcmp(fast.s, slow.s) != 0)
+            fprintf(stderr, "line by line:\n%s\nparsed:\n%s\n", fast.s, slow.s);
+        free(variant);
+    }
+    /* the first: dummies, duplicates dropped, the remarks (TEST) */
+    CU_ASSERT_EQUAL(run(objs[0], 0, &fast), DUMMIFY_KEEP);
+    CU_ASSERT_EQUAL(count_lines(fast.s, "admin-c:        DUMY-RIPE"), 1);
+    CU_ASSERT_EQUAL(count_lines(fast.s, "changed:        unread@ripe.net 20000101"), 1);
+    CU_ASSERT_EQUAL(count_lines(fast.s, "remarks:        * THIS OBJECT IS MODIFIED"), 1);
+    CU_ASSERT_PTR_NULL(strstr(fast.s, "JD"));
+    CU_ASSERT_EQUAL(run(objs[4], 0, &fast), DUMMIFY_KEEP);
+    CU_ASSERT_EQUAL(count_lines(fast.s, "remarks:        * THIS OBJECT IS MODIFIED"), 1);
+    CU_ASSERT_EQUAL(count_lines(fast.s, "admin-c:        DUMY-RIPE"), 1);
+    /* the third: as it came */
+    CU_ASSERT_EQUAL(run(objs[2], 0, &fast), DUMMIFY_KEEP);
+    CU_ASSERT_STRING_EQUAL(fast.s, objs[2]);
+    buf_free(&fast);
+    buf_free(&slow);
+    buf_free(&again);
+}
+
 void suite_dummify(void);
 void suite_dummify(void)
 {
@@ -446,4 +650,6 @@ void suite_dummify(void)
     HARNESS_ADD(s, test_attributes);
     HARNESS_ADD(s, test_mntner_organisation);
     HARNESS_ADD(s, test_configuration);
+    HARNESS_ADD(s, test_screen_hostile);
+    HARNESS_ADD(s, test_rewrite_same_as_parser);
 }
