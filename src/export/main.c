@@ -26,7 +26,9 @@
  *
  * The own source's serial is the journal's last; a mirrored source's is
  * the serial the mirror is up to (store_source_serial_get), the one
- * autodbm-mirror asks the origin to continue from.
+ * autodbm-mirror asks the origin to continue from.  A stored object whose
+ * text does not read as an object is left out with a warning naming it
+ * (the export goes on).
  *
  * Exit status: 0 done; 64 usage (also an unknown SOURCE); 78 the
  * configuration; 73 (EX_CANTCREAT) DIR or a file in it cannot be
@@ -268,13 +270,21 @@ static int source_open(struct export *x, struct source_out *s, int *cantcreat)
     return rc;
 }
 
-/* Select source @s on @txn and find its serial. */
+/* Select source @s on @txn and find its serial: the own source's last
+ * journal serial, a mirrored source's the one it is up to. */
 static int source_select(store_txn_t *txn, struct source_out *s, err_t *err)
 {
     uint64_t first = 0;
-    if (!s->own)
+    int rc = store_txn_source(txn, s->own ? NULL : s->name, err);
+    if (rc == ERR_NOTFOUND) {
+        err_free(err);
         return err_set(err, ERR_USAGE, "unknown source %s", s->name);
-    return store_journal_range(txn, &first, &s->serial, err);
+    }
+    if (rc)
+        return rc;
+    if (s->own)
+        return store_journal_range(txn, &first, &s->serial, err);
+    return store_source_serial_get(txn, &s->serial, err);
 }
 
 /* Write every file of source @s from the snapshot @txn (the files are
@@ -347,6 +357,17 @@ int main(int argc, char **argv)
         return err_sysexit(rc);
     }
 
+    int ex = EX_OK, cantcreat = 0;   /* cantcreat: EX_CANTCREAT */
+    store_t *st = NULL;
+    store_txn_t *txn = NULL;
+    struct export x;
+    memset(&x, 0, sizeof x);
+    x.dir = dir;
+    x.split = split;
+    x.filter = dummify_new(&cf, &err);
+    x.err = &err;
+    buf_init(&x.obj);
+
     /* the sources, upper case, each once */
     size_t nsrc = optind < argc ? (size_t)(argc - optind) : 1;
     struct source_out *srcs = xcalloc(nsrc, sizeof *srcs);
@@ -363,27 +384,23 @@ int main(int argc, char **argv)
         size_t j;
         for (j = 0; j < ns && strcmp(srcs[j].name, name) != 0; j++)
             ;
-        if (j < ns || *name == 0 || strchr(name, '/') != NULL) {
-            if (j == ns)
-                msg_warn("\"%s\": not a source name, ignored", name);
+        if (j < ns) {               /* named twice */
             free(name);
             continue;
         }
         struct source_out *s = &srcs[ns++];
         s->name = name;
         s->own = strcmp(name, cf.source) == 0;
+        /* a name that cannot be a source is an unknown one (an empty one
+         * would select the own source: store_txn_source()) */
+        if (*name == 0 || strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(name)) {
+            msg_error("unknown source \"%s\"", argv[optind + i]);
+            ex = EX_USAGE;
+        }
     }
 
-    struct export x;
-    memset(&x, 0, sizeof x);
-    x.dir = dir;
-    x.split = split;
-    x.filter = dummify_new(&cf, &err);
-    x.err = &err;
-    buf_init(&x.obj);
-    store_t *st = NULL;
-    store_txn_t *txn = NULL;
-    int ex = EX_OK, cantcreat = 0;   /* cantcreat: EX_CANTCREAT */
+    if (ex != EX_OK)
+        goto leave;
 
     if (fs_mkdirs(dir, 0755) != 0) {
         rc = err_set(&err, ERR_IO, "%s: %s", dir, strerror(errno));

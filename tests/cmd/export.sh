@@ -143,6 +143,10 @@ check "an unknown source: exit 64, named on stderr" sh -c "test $rc -eq 64 && gr
 check "... and the files of before are unchanged" cmp -s "$T/x/test.db.gz" "$T/before.gz"
 "$BIN/autodbm-export" -c "$A/autodbm.conf" >/dev/null 2>&1; rc=$?
 check "no -d: exit 64" test $rc -eq 64
+"$BIN/autodbm-export" -c "$A/autodbm.conf" -d "$T/x" "../x" >/dev/null 2>&1; rc=$?
+"$BIN/autodbm-export" -c "$A/autodbm.conf" -d "$T/x" "" >/dev/null 2>&1; rc2=$?
+check "a source named ../x or \"\": exit 64, nothing written" \
+    sh -c "test $rc -eq 64 -a $rc2 -eq 64 && test ! -e '$T/x.db.gz' && cmp -s '$T/x/test.db.gz' '$T/before.gz' && test ! -e '$T/x/.db.gz'"
 check "no temporary file left in DIR" test -z "$(ls -A "$T/x" "$T/s" | grep '^\.')"
 
 # ------------------------------------------------ robots during exports
@@ -188,3 +192,16 @@ distinct=$(echo "$seen" | tr ' ' '\n' | grep . | sort -u | wc -l)
 check "exports ran meanwhile at several serials ($exports exports, $distinct serials)" test "$distinct" -ge 3
 check "every export's dump is the store at its CURRENTSERIAL" sh -c "test $bad -eq 0 || { head -5 '$T/c.err'; exit 1; }"
 check "a reader never found a dump gzip cannot read" test ! -s "$T/rd.err"
+
+# ------------------------------------------------ a stored text that is no object
+cc -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror -O1 \
+    -o "$T/storetool" "$SRC/tests/tools/storetool.c" $(pkg-config --libs lmdb 2>/dev/null || echo -llmdb) \
+    2>>"$T/cc.err"
+"$T/storetool" spoil "$A/db" AS64500 >/dev/null 2>&1
+check "storetool spoils aut-num AS64500" test $? -eq 0
+out=$("$BIN/autodbm-export" -c "$A/autodbm.conf" -d "$T/x" 2>"$T/err"); rc=$?
+check "an object that does not read: exit 0, a warning naming it" \
+    sh -c "test $rc -eq 0 && grep -q 'aut-num AS64500: not an object, left out' '$T/err'"
+check "... it is left out, the other objects are there" \
+    sh -c "zcat '$T/x/test.db.gz' > '$T/dump2' && ! grep -q 'not an attribute' '$T/dump2' &&
+           ! grep -q '^aut-num: *AS64500' '$T/dump2' && grep -q '^as-set: *AS64500:AS-EXPORT' '$T/dump2'"
