@@ -378,13 +378,14 @@ void nrtm_write_end(buf_t *out, const nrtm_request_t *req)
     buf_printf(out, "%%END %s\n\n", req->source);
 }
 
-/* @text, @len bytes, as one unit: its line ends kept, exactly one empty
- * line after it. */
-static void put_object(buf_t *out, const char *text, size_t len)
+/* End the object text appended to @out from @from on as one unit: its
+ * line ends kept, exactly one empty line after it. */
+static void end_object(buf_t *out, size_t from)
 {
-    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+    size_t len = out->len;
+    while (len > from && (out->s[len - 1] == '\n' || out->s[len - 1] == '\r'))
         len--;
-    buf_put(out, text, len);
+    buf_truncate(out, len);
     buf_puts(out, "\n\n");
 }
 
@@ -392,27 +393,12 @@ int nrtm_write_entry(buf_t *out, const nrtm_request_t *req,
                      const store_journal_t *je, const nrtm_filter_t *filter,
                      err_t *err)
 {
-    const char *op = je->op == STORE_OP_DEL ? "DEL" : "ADD";
-    buf_t t;
+    size_t start = out->len;
     int rc = NRTM_KEEP;
 
-    buf_init(&t);
-    if (filter != NULL)
-        rc = filter->obj(filter->arg, je->text, je->len, &t, err);
-    else
-        buf_put(&t, je->text, je->len);
-    if (rc == NRTM_SKIP && req->version < NRTM_VERSION) {
-        /* versions 1 and 2 cannot skip */
-        buf_reset(&t);
-        rc = filter->placeholder(filter->arg, je->text, je->len, &t, err);
-        if (rc == 0)
-            rc = NRTM_KEEP;
-    }
-    if (rc != NRTM_KEEP) {
-        buf_free(&t);
-        return rc == NRTM_SKIP ? 0 : rc;     /* a gap (version 3) */
-    }
-    buf_puts(out, op);
+    /* the unit's line first, the filter then writes the object after
+     * it (no copy): a skipped entry is cut off again */
+    buf_puts(out, je->op == STORE_OP_DEL ? "DEL" : "ADD");
     if (req->version >= NRTM_VERSION) {
         /* the serial by hand: this runs once per entry of a long stream */
         char d[24];
@@ -426,7 +412,22 @@ int nrtm_write_entry(buf_t *out, const nrtm_request_t *req,
         buf_put(out, d + i, sizeof d - i);
     }
     buf_puts(out, "\n\n");
-    put_object(out, t.s, t.len);
-    buf_free(&t);
+    size_t obj = out->len;
+    if (filter != NULL)
+        rc = filter->obj(filter->arg, je->text, je->len, out, err);
+    else
+        buf_put(out, je->text, je->len);
+    if (rc == NRTM_SKIP && req->version < NRTM_VERSION) {
+        /* versions 1 and 2 cannot skip */
+        buf_truncate(out, obj);
+        rc = filter->placeholder(filter->arg, je->text, je->len, out, err);
+        if (rc == 0)
+            rc = NRTM_KEEP;
+    }
+    if (rc != NRTM_KEEP) {
+        buf_truncate(out, start);
+        return rc == NRTM_SKIP ? 0 : rc;     /* a gap (version 3) */
+    }
+    end_object(out, obj);
     return 0;
 }

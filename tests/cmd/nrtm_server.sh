@@ -107,6 +107,22 @@ else
     echo "# skipped: cannot bind 127.0.0.2"
 fi
 
+# ----------------------------------------------------- hostile clients
+idle() {
+    client "$PORT" idle 30 > "$T/idle"
+    # whois_idle_timeout = 5: closed without a word after about 5 s
+    grep -qx 'closed after [4-9] s' "$T/idle" && [ "$(wc -l < "$T/idle")" -eq 1 ] || { cat "$T/idle"; return 1; }
+}
+check "no request line: closed after whois_idle_timeout" idle
+nolf() {
+    client "$PORT" send "-g $long$long" > "$T/got"
+    printf '%%ERROR:405: syntax error: request longer than 128 bytes\n\n' > "$T/want"
+    cmp -s "$T/got" "$T/want" || { cat "$T/got"; return 1; }
+}
+check "260 bytes without a line end: 405" nolf
+check "500 connections of random bytes and options" sh -c "timeout 300 python3 '$W/client.py' '$PORT' garbage 500 15 | grep -qx 'sent 500'"
+check "... the server runs and answers" exact '-q sources' 'TEST:3:X:1-6\n\n'
+
 # ------------------------------------------------------------- streams
 # what a public mirror gets: registry/dummify's RIPE rules (the robot's
 # timestamps as @TIME@)
@@ -253,7 +269,10 @@ waitfor() { # PATTERN SECONDS: until $T/keep has a line PATTERN
 check "-k: %START 6-6 and DEL 6" waitfor 'DEL 6' 10
 check "-k: the start line" grep -qx '%START Version: 3 TEST 6-6' "$T/keep"
 check "mail 3: a person and an as-set (serials 7-8)" robot 3 "$(printf 'person:  Tx Person\naddress: Street 2\nphone:   +31 20 000 0000\ne-mail:  tx@example.net\nnic-hdl: TX2-TEST\nmnt-by:  TX-MNT\nsource:  TEST\n\n'; asset 2)"
+t0=$(date +%s%N)
 check "-k: ADD 8 pushed within a few seconds of the commit" waitfor 'ADD 8' 15
+t1=$(date +%s%N)
+echo "# ADD 8 seen $(( (t1 - t0) / 1000000 )) ms after the robot ended (no limit tested)"
 check "-k: the person (7) is a gap, no %END" sh -c "! grep -q '^ADD 7\$\|^person:\|^%END' '$T/keep'"
 check "the server answers others meanwhile" exact '-q sources' 'TEST:3:X:1-8\n\n'
 kill "$KP" 2>/dev/null

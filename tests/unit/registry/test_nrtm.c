@@ -5,7 +5,7 @@
  * its iterator and filtered by registry/dummify.h as autodbm-whoisd
  * filters them; then every refusal of the request grammar, in
  * RIPE's order, with its exact bytes; the range, age and access checks;
- * -q answers.
+ * -q answers; a version 2 stream and units without a filter.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -451,6 +451,31 @@ static void test_checks(void)
     free(db);
 }
 
+/* Version 2 is a version 1 stream with its own number; no filter: the
+ * text as stored, its line ends normalised to one empty line. */
+static void test_v2_unfiltered_units(void)
+{
+    nrtm_request_t r = { NRTM_MIRROR, "TEST", 2, 7, 8, 0, 0 };
+    store_journal_t je = { 7, STORE_OP_DEL, 0, 0, "AS-X",
+                           "as-set: AS-X\nsource: TEST\n\n\n", 28 };
+    buf_t b;
+    buf_init(&b);
+    nrtm_write_start(&b, &r);
+    CU_ASSERT_EQUAL(nrtm_write_entry(&b, &r, &je, NULL, NULL), 0);
+    r.version = 3;
+    je.serial = 18446744073709551615ull;
+    je.op = STORE_OP_ADD;
+    je.len = 26;
+    CU_ASSERT_EQUAL(nrtm_write_entry(&b, &r, &je, NULL, NULL), 0);
+    nrtm_write_end(&b, &r);
+    CU_ASSERT_STRING_EQUAL(b.s, "%START Version: 2 TEST 7-8\n\n"
+        "%WARNING: NRTM version 2 is deprecated, please consider migrating to version 3!\n\n"
+        "DEL\n\nas-set: AS-X\nsource: TEST\n\n"
+        "ADD 18446744073709551615\n\nas-set: AS-X\nsource: TEST\n\n"
+        "%END TEST\n\n");
+    buf_free(&b);
+}
+
 static void test_info_answers(void)
 {
     buf_t b;
@@ -478,5 +503,6 @@ void suite_nrtm(void)
     HARNESS_ADD(s, test_refusals);
     HARNESS_ADD(s, test_accepted);
     HARNESS_ADD(s, test_checks);
+    HARNESS_ADD(s, test_v2_unfiltered_units);
     HARNESS_ADD(s, test_info_answers);
 }
