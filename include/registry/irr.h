@@ -33,8 +33,9 @@
  * the store holds, comma-separated.  A command searches those the store
  * holds at that moment (the own source if none): a set ("!i", "!a", set
  * members) and "!m"'s object are the first found in the sources' order;
- * routes of an origin ("!g", "!6", "!a"), member-of: references, "!o"
- * and "!r" come from every selected source.  "!jA,B" and "!j-*" (every
+ * routes of an origin ("!g", "!6", "!a"), "!o" and "!r" come from every
+ * selected source; the member-of: references of a set with mbrs-by-ref:
+ * only from the set's own source (its maintainers are that source's).  "!jA,B" and "!j-*" (every
  * source) give each source's journal serial range ("SRC:Y:FIRST-LAST",
  * "SRC:Y:-" when empty; a mirrored source loaded from a dump without
  * journal entries gives S-S, S the serial its data is up to).
