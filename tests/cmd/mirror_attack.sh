@@ -76,7 +76,7 @@ EOF
 # the upstream's stream (remote source TEST, local MIRROR)
 {
 printf '%%START Version: 3 TEST 1-20\n\n'
-printf 'ADD 1\n\nmntner:         UP-MNT\nadmin-c:        TP1-TEST\nupd-to:         evil@example.org\nauth:           MD5-PW %s\nmnt-by:         UP-MNT\nsource:         TEST\n\n' "$EVIL"
+printf 'ADD 1\n\nmntner:         UP-MNT\nadmin-c:        TP1-TEST\nupd-to:         evil@example.org\nauth:           MD5-PW %s\nauth :          MD5-PW %s\nauth\t:         CRYPT-PW %s\nmnt-by:         UP-MNT\nsource:         TEST\n\n' "$EVIL" "$EVIL" "$EVIL"
 printf 'ADD 2\n\nmntner:         TEST-MNT\nadmin-c:        TP1-TEST\nupd-to:         evil@example.org\nauth:           md5-pw\t%s\nmnt-by:         TEST-MNT\nsource:         TEST\n\n' "$EVIL"
 printf 'ADD 3\n\ninetnum:        198.51.100.0 - 198.51.100.255\nnetname:        UP-NET\ncountry:        NL\nadmin-c:        TP1-TEST\ntech-c:         TP1-TEST\nstatus:         ASSIGNED PA\nmnt-by:         UP-MNT\nmnt-routes:     EVIL-MNT\nmnt-lower:      EVIL-MNT\nsource:         TEST\n\n'
 printf 'ADD 4\n\naut-num:        AS64666\nas-name:        UP-AS\nmember-of:      AS-REF\nadmin-c:        TP1-TEST\ntech-c:         TP1-TEST\nmnt-by:         TEST-MNT\nmnt-routes:     EVIL-MNT\nsource:         TEST\n\n'
@@ -202,6 +202,15 @@ check "the export: no password hash, no person" sh -c "gzip -dc '$T/export/'*.db
     ! grep -qi 'EvIlSaLt\|TeStSaLt\|abcdefghijklmnopqrstuv\|Upstream Person\|Secret Street\|Test Person' '$T/export.txt'"
 check "!i over TEST,MIRROR: TEST's AS-REF keeps to TEST's members" \
     sh -c "timeout 60 python3 '$W/client.py' '$QPORT' send '!!\n!sTEST,MIRROR\n!iAS-REF\n!q\n' | tr '\n' ' ' | grep -qx 'C D '"
+
+# the query service: no hash of a mirrored object either, however the
+# upstream spelt its auth: attribute ("auth :", "auth<TAB>:")
+wq() { timeout 60 python3 "$W/client.py" "$QPORT" send "$1" > "$T/wq"; }
+for qq in '-s MIRROR UP-MNT' '-s MIRROR -B UP-MNT' '-a -B -r UP-MNT' '!!\n!sMIRROR\n!mmntner,UP-MNT\n!q'; do
+    wq "$qq\n"
+    check "query $(printf '%s' "$qq" | sed 's/\\n/ /g'): UP-MNT shown, no hash" \
+        sh -c "grep -q 'UP-MNT' '$T/wq' && ! grep -q 'EvIlSaLt' '$T/wq' || { cat '$T/wq'; exit 1; }"
+done
 
 # -k clients that never read a range, and the query service
 kpids=
