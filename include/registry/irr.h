@@ -35,8 +35,10 @@
  * members) and "!m"'s object are the first found in the sources' order
  * ("!mCLASS,KEY" of a class the schema does not know: the object a
  * non-strict load kept as text, store_other_get(), else "D");
- * routes of an origin ("!g", "!6", "!a"), member-of: references, "!o"
- * and "!r" come from every selected source.  "!jA,B" and "!j-*" (every
+ * routes of an origin ("!g", "!6", "!a"), "!o" and "!r" come from every
+ * selected source; the member-of: references of a set with mbrs-by-ref:
+ * only from the set's own source (its maintainers are that source's).
+ * "!jA,B" and "!j-*" (every
  * source) give each source's journal serial range ("SRC:Y:FIRST-LAST",
  * "SRC:Y:-" when empty; a mirrored source loaded from a dump without
  * journal entries gives S-S, S the serial its data is up to).

@@ -39,10 +39,11 @@
  *
  * The session (mirror_session_*) puts a parser in front of a mirrored
  * source of a store: operations are collected and applied in store write
- * transactions of at most batch_size operations, each transaction also
- * recording the serial the source is up to (store_txn_next_serial,
- * store_source_serial_set), so a crash never loses nor repeats an
- * operation.  Without -k (polling) a transaction is committed when it is
+ * transactions of at most batch_size operations (and of about 32 MiB of
+ * object text: a commit comes once that much is collected), each
+ * transaction also recording the serial the source is up to
+ * (store_txn_next_serial, store_source_serial_set), so a crash never
+ * loses nor repeats an operation.  Without -k (polling) a transaction is committed when it is
  * full or at %END; with -k also whenever the stream pauses
  * (mirror_session_idle()).  A stream that breaks a rule, is cut short
  * (no %END in polling mode) or ends inside an operation leaves the store

@@ -101,6 +101,14 @@ int rpsl_parse(const char *text, size_t len, unsigned lineno, unsigned flags,
 int rpsl_is_attr_line(const char *line, size_t len);
 
 /**
+ * Whether attribute @a is named @name (lower case): the parser keeps the
+ * blanks a line has before its ':' in the name ("auth :" gives "auth "),
+ * which this ignores, as the filters of what leaves the registry must.
+ * @return 1 or 0.
+ */
+int rpsl_attr_named(const rpsl_attr_t *a, const char *name);
+
+/**
  * Where the object in a paragraph ends when lines that are neither
  * attributes nor continuations follow it (RIPE processes the object and
  * lists those lines as not processed).

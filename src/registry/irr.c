@@ -23,8 +23,9 @@
  * (irr_session_sources(), "!s"), those the store holds at the time of
  * the command, in order (the own source when none of them is).  A set,
  * and "!m"'s object, is the first found in that order; everything else
- * (routes of an origin, member-of: references, "!o", "!r") is collected
- * from every selected source.
+ * (routes of an origin, "!o", "!r") is collected from every selected
+ * source; the objects naming a set in member-of: only from the set's own
+ * source (its mbrs-by-ref: names that source's maintainers).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -668,7 +669,7 @@ static int on_member_of(int cls, const char *pkey, const char *text,
 /*
  * The direct members of set @name, looked up among the classes @as_set
  * and/or @route_set, appended to @out: the set is the first found in the
- * sources' order, the objects naming it in member-of: come from every
+ * sources' order, the objects naming it in member-of: come from that
  * source.
  * @return the class found, -1 if none; *rc the store status.
  */
@@ -720,8 +721,15 @@ static int set_members_in(ctx_t *c, const char *name, int as_set, int route_set,
                 rpsl_list_each(o->attrs[i].value, add_member, &m);
         schema_obj_values(o, SA_MBRS_BY_REF, &m.mbrs);
         m.any = strv_find(&m.mbrs, "ANY") >= 0;
-        if (m.mbrs.n > 0 && !c->over)
-            *rc = inverse_all(c, SA_MEMBER_OF, name, on_member_of, &m);
+        if (m.mbrs.n > 0 && !c->over) {
+            /* the set's own source only: mbrs-by-ref: names that
+             * source's maintainers, and in a mirrored source a mnt-by:
+             * of the same name is anybody's (the set's source is still
+             * selected: store_obj_load() above) */
+            *rc = store_inverse(c->txn, SA_MEMBER_OF, name, on_member_of, &m, &e);
+            *rc = store_rc(c, *rc, &e);
+            err_free(&e);
+        }
         strv_free(&m.mbrs);
         rpsl_obj_free(o);
         return cls;

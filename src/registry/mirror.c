@@ -555,6 +555,11 @@ int mirror_parser_eof(mirror_parser_t *p, mirror_event_fn fn, void *arg,
 
 /* ---- the session: parser + applier ---------------------------------- */
 
+/* A transaction is also committed once the objects collected for it
+ * reach this many bytes: batch_size objects of mirror_max_object_size
+ * each would otherwise all be held in memory at once. */
+#define MIRROR_PENDING_BYTES ((size_t)32 << 20)
+
 /* One operation waiting for its transaction. */
 struct pend {
     int op;                 /* STORE_OP_ADD or STORE_OP_DEL */
@@ -577,6 +582,7 @@ struct mirror_session {
     uint64_t start_last;    /* %START's last */
     struct pend *ops;       /* collected, not committed */
     size_t nops, cap;
+    size_t pend_bytes;      /* their texts' bytes (MIRROR_PENDING_BYTES) */
     uint64_t pend_serial;   /* the serial the next commit records */
     mirror_batch_t stats;   /* of the next commit: skipped, unusable */
     int started, reply;
@@ -592,6 +598,7 @@ static void pend_clear(mirror_session_t *s)
         free(s->ops[i].pkey);
     }
     s->nops = 0;
+    s->pend_bytes = 0;
 }
 
 /* Everything collected since the last commit is dropped. */
@@ -724,7 +731,8 @@ static int collect(mirror_session_t *s, const mirror_event_t *ev, err_t *err)
     p->pkey = ev->op == STORE_OP_DEL ? buf_steal(&key) : NULL;
     buf_free(&key);
     s->pend_serial = ev->serial;
-    if (s->nops >= s->batch_size)
+    s->pend_bytes += ev->len;
+    if (s->nops >= s->batch_size || s->pend_bytes >= MIRROR_PENDING_BYTES)
         return commit(s, err);
     return 0;
 }

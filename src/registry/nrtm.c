@@ -139,9 +139,11 @@ static int parse_num(const char *s, size_t len, int64_t *v)
     for (; i < len; i++) {
         if (s[i] < '0' || s[i] > '9')
             return -1;
-        n = n * 10 + (uint64_t)(s[i] - '0');
-        if (n > (uint64_t)INT64_MAX)
+        /* checked before the step: n * 10 would wrap past 2^64 */
+        uint64_t d = (uint64_t)(s[i] - '0');
+        if (n > ((uint64_t)INT64_MAX - d) / 10)
             return -1;
+        n = n * 10 + d;
     }
     *v = neg ? -(int64_t)n : (int64_t)n;
     return 0;

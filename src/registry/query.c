@@ -1105,6 +1105,13 @@ static int auth_secret(const char *value, buf_t *scheme)
     return 1;
 }
 
+/* Whether @a is an auth: attribute, also when a mirrored registry wrote
+ * it "auth :" (no schema id then). */
+static int is_auth(const rpsl_attr_t *a)
+{
+    return a->aid == SA_AUTH || rpsl_attr_named(a, "auth");
+}
+
 /* Attributes RIPE removes without -B (FilterEmailFunction). */
 static int email_ish(int aid)
 {
@@ -1147,7 +1154,7 @@ static void ripe_print(const query_cursor_t *c, const rpsl_obj_t *o,
     for (size_t i = 0; i < o->nattrs && !filtered; i++) {
         const rpsl_attr_t *a = &o->attrs[i];
         if ((!(flags & QUERY_UNFILTERED) && email_ish(a->aid)) ||
-            (a->aid == SA_AUTH && auth_secret(a->value, &scheme)))
+            (is_auth(a) && auth_secret(a->value, &scheme)))
             filtered = 1;
     }
     for (size_t i = 0; i < o->nattrs; i++) {
@@ -1156,7 +1163,7 @@ static void ripe_print(const query_cursor_t *c, const rpsl_obj_t *o,
         if (a->aid == SA_CHANGED ||
             (!(flags & QUERY_UNFILTERED) && email_ish(a->aid)))
             continue;
-        if (a->aid == SA_AUTH && auth_secret(a->value, &scheme)) {
+        if (is_auth(a) && auth_secret(a->value, &scheme)) {
             put_name(out, a->name, 1);
             buf_printf(out, "%s # Filtered\n", scheme.s);
         } else if (a->aid == SA_SOURCE && filtered) {

@@ -320,6 +320,17 @@ int rpsl_is_attr_line(const char *line, size_t len)
     return attr_colon(line, line + len) != NULL;
 }
 
+int rpsl_attr_named(const rpsl_attr_t *a, const char *name)
+{
+    size_t n = strlen(name);
+    if (strncmp(a->name, name, n) != 0)
+        return 0;
+    for (const char *p = a->name + n; *p; p++)
+        if (!is_blank((unsigned char)*p))
+            return 0;
+    return 1;
+}
+
 static int line_is_blank(const char *s, const char *e)
 {
     for (; s < e; s++)
@@ -644,7 +655,7 @@ void rpsl_print_attr(const rpsl_attr_t *a, buf_t *out, unsigned flags)
 {
     size_t nl = strlen(a->name);
     if (flags & RPSL_PRINT_FILTER_AUTH) {
-        const char *f = strcmp(a->name, "auth") == 0 ? filtered_auth(a->value) : NULL;
+        const char *f = rpsl_attr_named(a, "auth") ? filtered_auth(a->value) : NULL;
         if (f) {
             buf_put(out, a->name, nl);
             buf_putc(out, ':');

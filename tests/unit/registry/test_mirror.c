@@ -313,6 +313,63 @@ static void test_golden_events(void)
 }
 
 /* After a refusal every call fails the same way; a reply ends parsing. */
+/* A malicious upstream sends objects just below mirror_max_object_size,
+ * many of them, never fewer than batch_size: what the session holds
+ * uncommitted stays bounded in bytes too (a commit comes before the
+ * stream ends), and the whole stream is applied. */
+static void test_pending_bytes_bounded(void)
+{
+    char *dir = xasprintf("%s/pending-bytes", harness_tmpdir());
+    store_t *st = NULL;
+    err_t e = ERR_INIT;
+    buf_t log, obj, stream;
+    buf_init(&log);
+    buf_init(&obj);
+    buf_init(&stream);
+    CU_ASSERT_EQUAL_FATAL(store_open_size(dir, 0, (size_t)512 << 20, &st, &e), 0);
+    uint64_t serial = 0;
+    CU_ASSERT_EQUAL_FATAL(mirror_source_serial(st, "MIRROR", 1, &serial, &e), 0);
+    mirror_session_opts_t o = {
+        .local = "mirror",
+        .req = { .source = "TEST", .version = 3, .first = 1,
+                 .max_line = (size_t)64 << 10, .max_object = (size_t)16 << 20 },
+        .batch_size = 10000, .lock_timeout = -1, .on_batch = on_batch, .arg = &log };
+    mirror_session_t *s = NULL;
+    CU_ASSERT_EQUAL_FATAL(mirror_session_new(st, &o, &s, &e), 0);
+    /* an as-set of 3 MiB: 48 remarks lines of 64,000 bytes */
+    char *line = xmalloc(64001);
+    memset(line, 'x', 64000);
+    line[64000] = 0;
+    const unsigned nobj = 40;
+    buf_printf(&stream, "%%START Version: 3 TEST 1-%u\n\n", nobj);
+    CU_ASSERT_EQUAL(mirror_session_feed(s, stream.s, stream.len, &e), 0);
+    for (unsigned i = 1; i <= nobj && e.code == 0; i++) {
+        buf_reset(&obj);
+        buf_printf(&obj, "ADD %u\n\nas-set: AS-BIG%u\n", i, i);
+        for (int k = 0; k < 48; k++)
+            buf_printf(&obj, "remarks: %s\n", line);
+        buf_printf(&obj, "mnt-by: UP-MNT\nsource: TEST\n\n");
+        CU_ASSERT_EQUAL(mirror_session_feed(s, obj.s, obj.len, &e), 0);
+    }
+    CU_ASSERT_PTR_NOT_NULL(strstr(log.s ? log.s : "", "batch 1-"));
+    const char *end = "%END TEST\n";
+    CU_ASSERT_EQUAL(mirror_session_feed(s, end, strlen(end), &e), 0);
+    CU_ASSERT_EQUAL(mirror_session_eof(s, &e), 0);
+    uint64_t applied = 0;
+    mirror_session_counts(s, &applied, NULL);
+    CU_ASSERT_EQUAL(applied, nobj);
+    mirror_session_free(s);
+    CU_ASSERT_EQUAL(mirror_source_serial(st, "MIRROR", 0, &serial, &e), 0);
+    CU_ASSERT_EQUAL(serial, nobj);
+    free(line);
+    buf_free(&log);
+    buf_free(&obj);
+    buf_free(&stream);
+    store_close(st);
+    err_free(&e);
+    free(dir);
+}
+
 static void test_parser_sticky(void)
 {
     mirror_request_t r = { .source = "TEST", .version = 3, .first = 1 };
@@ -348,4 +405,5 @@ void suite_mirror(void)
     CU_pSuite s = harness_suite("mirror");
     HARNESS_ADD(s, test_golden_events);
     HARNESS_ADD(s, test_parser_sticky);
+    HARNESS_ADD(s, test_pending_bytes_bounded);
 }

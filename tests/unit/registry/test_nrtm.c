@@ -319,6 +319,13 @@ static void test_refusals(void)
     expect("-g TEST:3:10-5", syn);
     expect("-g TEST:3:-1-5", syn);
     expect("-g TEST:3:99999999999999999999-LAST", syn);
+    /* 20 digits whose value wraps past 2^64 to a small number: still too
+     * large (the control: the small number itself is a request) */
+    expect("-g TEST:3:18446744073709551620-LAST", syn);
+    expect("-g TEST:3:1-18446744073709551620", syn);
+    expect("-g TEST:18446744073709551619:1-2", syn);
+    expect("-g TEST:3:4-LAST", "OK");
+    expect("-g TEST:3:9223372036854775807-LAST", "OK");
     expect("-q types", "%ERROR:405: unsupported option for -q flag.\n\n");
     expect("-q sources -q version",
            "%ERROR:405: syntax error: Found multiple arguments for option 'q', but you asked for only one\n\n");

@@ -583,6 +583,105 @@ static void test_irr_defaults(void)
     store_close(st);
 }
 
+/* The stranger runs the registry RIPE-MIRROR mirrors: his objects there
+ * name TEST's sets in member-of: with TEST's maintainer in mnt-by:, which
+ * in his registry is only a name.  TEST's mbrs-by-ref: trusts TEST's
+ * maintainers: only member-of: objects of the set's own source count. */
+static const char *const mbrs_own[] = {
+    "mntner:         TEST-MNT\n"
+    "auth:           MD5-PW $1$abcdefgh$0123456789abcdefghijkl\n"
+    "mnt-by:         TEST-MNT\n"
+    "source:         TEST\n",
+    "as-set:         AS-REF\n"
+    "mbrs-by-ref:    TEST-MNT\n"
+    "mnt-by:         TEST-MNT\n"
+    "source:         TEST\n",
+    "route-set:      RS-REF\n"
+    "mbrs-by-ref:    TEST-MNT\n"
+    "mnt-by:         TEST-MNT\n"
+    "source:         TEST\n",
+    "aut-num:        AS65010\n"
+    "as-name:        REAL-MEMBER\n"
+    "member-of:      AS-REF\n"
+    "mnt-by:         TEST-MNT\n"
+    "source:         TEST\n",
+    "route:          192.0.2.0/24\n"
+    "origin:         AS65010\n"
+    "member-of:      RS-REF\n"
+    "mnt-by:         TEST-MNT\n"
+    "source:         TEST\n",
+};
+static const char *const mbrs_mirror[] = {
+    "aut-num:        AS65666\n"
+    "as-name:        INTRUDER\n"
+    "member-of:      AS-REF\n"
+    "mnt-by:         TEST-MNT\n"
+    "source:         RIPE-MIRROR\n",
+    "route:          203.0.113.0/24\n"
+    "origin:         AS65666\n"
+    "member-of:      RS-REF\n"
+    "mnt-by:         TEST-MNT\n"
+    "source:         RIPE-MIRROR\n",
+    /* the mirror's own set and member: the control across the sources */
+    "as-set:         AS-MREF\n"
+    "mbrs-by-ref:    ANY\n"
+    "mnt-by:         TEST-MNT\n"
+    "source:         RIPE-MIRROR\n",
+    "aut-num:        AS65667\n"
+    "as-name:        MIRROR-MEMBER\n"
+    "member-of:      AS-MREF\n"
+    "mnt-by:         TEST-MNT\n"
+    "source:         RIPE-MIRROR\n",
+};
+
+static int put_mbrs(store_txn_t *t, void *arg, err_t *err)
+{
+    int rc = 0;
+    (void) arg;
+    for (size_t i = 0; i < sizeof mbrs_own / sizeof *mbrs_own && rc == 0; i++)
+        rc = put_text(t, mbrs_own[i], err);
+    if (rc == 0)
+        rc = store_source_add(t, MIRROR, err);
+    if (rc == 0)
+        rc = store_txn_source(t, MIRROR, err);
+    for (size_t i = 0; i < sizeof mbrs_mirror / sizeof *mbrs_mirror && rc == 0; i++) {
+        rc = store_txn_next_serial(t, MIRROR_SERIAL + i, err);
+        if (rc == 0)
+            rc = put_text(t, mbrs_mirror[i], err);
+    }
+    return rc;
+}
+
+static void test_irr_mbrs_by_ref_source(void)
+{
+    store_t *st = NULL;
+    err_t e = ERR_INIT;
+    char *dir = xasprintf("%s/db-mbrs", harness_tmpdir());
+    buf_t out;
+
+    buf_init(&out);
+    CU_ASSERT_FATAL(store_open(dir, 0, &st, &e) == 0);
+    CU_ASSERT_FATAL(store_write(st, put_mbrs, NULL, &e) == 0);
+    irr_session_t *s = irr_session_new(st, "TEST", "1", NULL);
+    /* the control: TEST alone */
+    IRR(s, "!iAS-REF", "A8\nAS65010\nC\n");
+    IRR(s, "!iRS-REF", "A13\n192.0.2.0/24\nC\n");
+    /* both sources, either order: the mirror's objects are no members */
+    IRR(s, "!sTEST,RIPE-MIRROR", "C\n");
+    IRR(s, "!iAS-REF", "A8\nAS65010\nC\n");
+    IRR(s, "!iRS-REF", "A13\n192.0.2.0/24\nC\n");
+    IRR(s, "!aAS-REF", "A13\n192.0.2.0/24\nC\n");
+    IRR(s, "!sRIPE-MIRROR,TEST", "C\n");
+    IRR(s, "!iAS-REF", "A8\nAS65010\nC\n");
+    /* a mirrored set's mbrs-by-ref: takes its own source's objects */
+    IRR(s, "!iAS-MREF", "A8\nAS65667\nC\n");
+    irr_session_free(s);
+    buf_free(&out);
+    err_free(&e);
+    free(dir);
+    store_close(st);
+}
+
 static int add_half(store_txn_t *t, void *arg, err_t *err)
 {
     (void) arg;
@@ -646,4 +745,5 @@ void suite_query_sources(void)
     HARNESS_ADD(s, test_irr_sources);
     HARNESS_ADD(s, test_irr_defaults);
     HARNESS_ADD(s, test_unfinished_load);
+    HARNESS_ADD(s, test_irr_mbrs_by_ref_source);
 }

@@ -217,6 +217,19 @@ static void test_filter_auth(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "$1$abc$"));
     free(s);
     rpsl_obj_free(o);
+    /* a mirrored registry's "auth :" and "AUTH\t:" are auth: too; an
+     * attribute whose name only starts so is not */
+    o = parse("mntner: X\nauth : MD5-PW $1$abc$defghijklmnopqrstuvwx\n"
+              "AUTH\t: crypt-pw $1$abc$defghijklmnopqrstuvwx\n"
+              "author: MD5-PW kept\n", NULL);
+    CU_ASSERT_TRUE(rpsl_attr_named(&o->attrs[1], "auth"));
+    CU_ASSERT_TRUE(rpsl_attr_named(&o->attrs[2], "auth"));
+    CU_ASSERT_FALSE(rpsl_attr_named(&o->attrs[3], "auth"));
+    s = print(o, RPSL_PRINT_DISPLAY | RPSL_PRINT_FILTER_AUTH);
+    CU_ASSERT_PTR_NULL(strstr(s, "$1$"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "MD5-PW kept"));
+    free(s);
+    rpsl_obj_free(o);
 }
 
 /* The attribute array of a parsed object is sized to its attribute
