@@ -51,8 +51,11 @@
  * since are discarded.  Operations at or below the serial the source is
  * up to are skipped (a server that re-sends them), a DEL of an object the
  * mirror lacks is counted and skipped (IRRd's rule), an object of a class
- * this registry does not know (or without a usable key) is counted and
- * skipped, a paragraph that is not RPSL at all refuses the stream.
+ * this registry does not know is kept as text under "CLASS:VALUE" (added
+ * and deleted as autodbm-load --non-strict keeps it: store_other_pkey),
+ * an object without a usable key (none, or one longer than the store's
+ * keys) is counted and skipped, a paragraph that is not RPSL at all
+ * refuses the stream.
  * Objects are stored as sent (their source: included); their keys are
  * normalised as autodbm-load does (schema_validate, non-strict).  After a complete polling stream
  * the source is up to %START's last (trailing gaps are not asked for
@@ -179,8 +182,8 @@ typedef struct mirror_batch {
     unsigned adds, dels;    /**< operations applied */
     unsigned skipped;       /**< operations already applied, skipped */
     unsigned missing;       /**< DELs of objects the mirror lacked */
-    unsigned unusable;      /**< objects of a class this registry does
-                                 not know, or without a usable key:
+    unsigned unusable;      /**< objects without a usable key (none, or
+                                 longer than the store's keys):
                                  skipped (their serials are passed) */
     uint64_t unusable_serial; /**< the first of them */
 } mirror_batch_t;

@@ -410,6 +410,16 @@ int store_obj_key(const store_t *st, int cls, const char *pkey, size_t len,
                   buf_t *out);
 
 /**
+ * Build the object key of an object of a class the schema does not know
+ * from its "CLASS:VALUE" (store_other_pkey): STORE_CODE_OTHER, upper-case
+ * @pkey, NUL.
+ * @param out  reset and filled
+ * @return 0; ERR_NOTFOUND if @pkey has no ':' with text on both sides or
+ *         is too long to be stored.
+ */
+int store_obj_other_key(const store_t *st, const char *pkey, buf_t *out);
+
+/**
  * Fetch the object of an index entry and pass it to @fn.
  * @param ok    the object key (code, PKEY, NUL), @oklen bytes
  * @param mask  class mask (bit 1 << cls), 0 = all

@@ -102,7 +102,8 @@ void store_journal_close(store_journal_it_t *it);
 
 /**
  * Every version of object (@cls, @pkey), oldest first, as journal
- * entries (deleted objects keep their history).
+ * entries (deleted objects keep their history).  @cls -1: an object of a
+ * class the schema does not know, @pkey "CLASS:VALUE" (store/store.h).
  * @param fn  called per entry; non-zero stops
  * @return 0, the non-zero value of @fn, ERR_NOTFOUND (no history),
  *         ERR_USAGE (invalid class), ERR_STORE.

@@ -305,7 +305,11 @@ int store_obj_put(store_txn_t *txn, const rpsl_obj_t *obj, time_t when,
 /**
  * Delete the current object (class @cls, key @pkey), its indexes; write a
  * journal DEL entry (carrying the deleted text) and a history entry.
- * @return 0, ERR_NOTFOUND, ERR_TEMP, ERR_STORE.
+ * @cls -1 deletes an object of a class the schema does not know (see
+ * below): @pkey is then "CLASS:VALUE" as store_other_pkey() makes it.
+ * @return 0, ERR_NOTFOUND; ERR_SYNTAX (@cls -1 only) for a @pkey that
+ *         is no such key or is longer than the store's keys; ERR_TEMP,
+ *         ERR_STORE.
  */
 int store_obj_del(store_txn_t *txn, int cls, const char *pkey, time_t when,
                   uint64_t *serial, err_t *err);
@@ -381,6 +385,17 @@ size_t store_count(store_txn_t *txn, int cls);
  * ids of the schema only); the journal reports them with cls -1 and
  * pkey "CLASS:VALUE" (upper case).
  */
+
+/**
+ * The key an object of an unknown class (o->cls -1) is stored under, as
+ * the journal reports it and store_obj_del() takes it: its class name
+ * (its first attribute's name), ":", its first value without the blanks
+ * around it, upper case; appended to @out.  Whether the store can hold
+ * a key that long is store_obj_put's (and store_obj_del's) business.
+ * @return 0, or ERR_SYNTAX when the object has no name or value to key
+ *         it by (nothing appended).
+ */
+int store_other_pkey(const rpsl_obj_t *o, buf_t *out);
 
 /**
  * Fetch the object of unknown class @cls_name with first value @key

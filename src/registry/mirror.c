@@ -564,8 +564,11 @@ int mirror_parser_eof(mirror_parser_t *p, mirror_event_fn fn, void *arg,
 struct pend {
     int op;                 /* STORE_OP_ADD or STORE_OP_DEL */
     uint64_t serial;
-    rpsl_obj_t *obj;        /* classified, keys normalised */
-    char *pkey;             /* DEL: its primary key */
+    rpsl_obj_t *obj;        /* classified, keys normalised; or of a
+                               class this registry does not know (cls
+                               -1), kept as text as autodbm-load does */
+    char *pkey;             /* DEL: its primary key (cls -1: CLASS:VALUE,
+                               store_other_pkey) */
 };
 
 struct mirror_session {
@@ -615,6 +618,10 @@ struct commit {
     mirror_session_t *s;
     time_t when;
     unsigned adds, dels, missing;
+    unsigned unusable;      /* refused by the store (ERR_SYNTAX: no
+                               usable key, such as one longer than the
+                               store's keys): skipped */
+    uint64_t unusable_serial;
 };
 
 static int commit_unit(store_txn_t *txn, void *arg, err_t *err)
@@ -622,7 +629,8 @@ static int commit_unit(store_txn_t *txn, void *arg, err_t *err)
     struct commit *c = arg;
     mirror_session_t *s = c->s;
     int rc = store_txn_source(txn, s->local, err);
-    c->adds = c->dels = c->missing = 0;
+    c->adds = c->dels = c->missing = c->unusable = 0;
+    c->unusable_serial = 0;
     for (size_t i = 0; rc == 0 && i < s->nops; i++) {
         const struct pend *o = &s->ops[i];
         rc = store_txn_next_serial(txn, o->serial, err);
@@ -630,7 +638,8 @@ static int commit_unit(store_txn_t *txn, void *arg, err_t *err)
             break;
         if (o->op == STORE_OP_ADD) {
             rc = store_obj_put(txn, o->obj, c->when, NULL, err);
-            c->adds++;
+            if (rc == 0)
+                c->adds++;
         } else {
             rc = store_obj_del(txn, o->obj->cls, o->pkey, c->when, NULL, err);
             if (rc == ERR_NOTFOUND) {
@@ -638,9 +647,18 @@ static int commit_unit(store_txn_t *txn, void *arg, err_t *err)
                 err_free(err);
                 rc = 0;
                 c->missing++;
-            } else {
+            } else if (rc == 0) {
                 c->dels++;
             }
+        }
+        if (rc == ERR_SYNTAX) {
+            /* refused before any write (store_obj_put): an object the
+             * store cannot hold is skipped as unusable, its serial
+             * passed; it does not stop the stream */
+            err_free(err);
+            rc = 0;
+            if (c->unusable++ == 0)
+                c->unusable_serial = o->serial;
         }
         if (rc)
             err_prefix(err, "serial %" PRIu64, o->serial);
@@ -675,6 +693,11 @@ static int commit(mirror_session_t *s, err_t *err)
     b.adds = c.adds;
     b.dels = c.dels;
     b.missing = c.missing;
+    if (c.unusable) {
+        if (b.unusable == 0 || c.unusable_serial < b.unusable_serial)
+            b.unusable_serial = c.unusable_serial;
+        b.unusable += c.unusable;
+    }
     s->applied += s->nops;
     s->serial = s->pend_serial;
     pend_clear(s);
@@ -701,16 +724,22 @@ static int collect(mirror_session_t *s, const mirror_event_t *ev, err_t *err)
         return err_set(err, ERR_SYNTAX, "the object of serial %" PRIu64
                        " is not RPSL", ev->serial);
     }
-    int usable = schema_classify(o, &d) == 0;
-    if (usable) {
+    int usable;
+    if (schema_classify(o, &d) == 0) {
         /* errors of a mirrored object are its registry's business; the
          * call normalises the keys as autodbm-load does */
         (void)schema_validate(o, SCHEMA_NON_STRICT | SCHEMA_AS_GIVEN, NULL, &d);
         usable = schema_pkey(o, &key) == 0;
+    } else {
+        /* a class this registry does not know: kept as text under
+         * CLASS:VALUE, as autodbm-load --non-strict keeps it (o->cls
+         * stays -1; store/store.h) */
+        o->cls = -1;
+        usable = store_other_pkey(o, &key) == 0;
     }
     if (!usable) {
-        /* a class or key this registry does not know: not applicable,
-         * but no reason to stop mirroring */
+        /* a key this registry cannot use: not applicable, but no
+         * reason to stop mirroring */
         if (s->stats.unusable++ == 0)
             s->stats.unusable_serial = ev->serial;
         rpsl_obj_free(o);

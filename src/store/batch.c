@@ -158,14 +158,7 @@ static int v6_range(const rpsl_obj_t *o, ip_range_t *r)
     return 0;
 }
 
-/**
- * The key of an object of a class the schema does not know (store.h:
- * store_other_get), appended to @out: STORE_CODE_OTHER, UPPER(class name
- * ":" first value); its value part in *@val, *@vlen (offsets in @out).
- * @return 0, or ERR_SYNTAX when it has no value to key it by.
- */
-static int other_key(const rpsl_obj_t *o, buf_t *out, size_t *val,
-                     size_t *vlen)
+int store_other_pkey(const rpsl_obj_t *o, buf_t *out)
 {
     const char *v;
     size_t n;
@@ -177,12 +170,33 @@ static int other_key(const rpsl_obj_t *o, buf_t *out, size_t *val,
     v = trim(o->attrs[0].value, &n);
     if (n == 0)
         return ERR_SYNTAX;
-    buf_putc(out, STORE_CODE_OTHER);
     put_upper(out, o->attrs[0].name, strlen(o->attrs[0].name));
     buf_putc(out, ':');
-    *val = out->len;
-    *vlen = n;
     put_upper(out, v, n);
+    return 0;
+}
+
+/**
+ * The key of an object of a class the schema does not know (store.h:
+ * store_other_get), appended to @out: STORE_CODE_OTHER, then
+ * store_other_pkey(); its value part in *@val, *@vlen (offsets in @out).
+ * @return 0, or ERR_SYNTAX when it has no value to key it by.
+ */
+static int other_key(const rpsl_obj_t *o, buf_t *out, size_t *val,
+                     size_t *vlen)
+{
+    size_t start = out->len;
+    const char *colon;
+
+    buf_putc(out, STORE_CODE_OTHER);
+    if (store_other_pkey(o, out) != 0) {
+        buf_truncate(out, start);
+        return ERR_SYNTAX;
+    }
+    /* a class name has no ':' (the parser cut the line there) */
+    colon = memchr(out->s + start + 1, ':', out->len - start - 1);
+    *val = (size_t)(colon + 1 - out->s);
+    *vlen = out->len - *val;
     return 0;
 }
 

@@ -275,7 +275,8 @@ int store_history(store_txn_t *txn, int cls, const char *pkey,
     int rc;
 
     buf_init(&ok);
-    rc = store_obj_key(txn->st, cls, pkey, strlen(pkey), &ok);
+    rc = cls == -1 ? store_obj_other_key(txn->st, pkey, &ok)
+                   : store_obj_key(txn->st, cls, pkey, strlen(pkey), &ok);
     if (rc == ERR_USAGE) {
         rc = err_set(err, ERR_USAGE, "store: invalid class %d", cls);
         goto leave;

@@ -44,6 +44,20 @@ int store_obj_key(const store_t *st, int cls, const char *pkey,
     return 0;
 }
 
+int store_obj_other_key(const store_t *st, const char *pkey, buf_t *out)
+{
+    const char *colon = strchr(pkey, ':');
+
+    buf_reset(out);
+    buf_putc(out, STORE_CODE_OTHER);
+    put_upper(out, pkey, strlen(pkey));
+    buf_putc(out, 0);
+    if (colon == NULL || colon == pkey || colon[1] == 0 ||
+        out->len > st->okey_max)
+        return ERR_NOTFOUND;
+    return 0;
+}
+
 /* ---------------------------------------------------------------------
  * Emitting hits
  */
@@ -467,7 +481,15 @@ int store_obj_del(store_txn_t *txn, int cls, const char *pkey, time_t when,
 
     if (t->rdonly)
         return err_set(err, ERR_USAGE, "store: write in a read snapshot");
-    rc = store_obj_key(t->st, cls, pkey, strlen(pkey), &t->okey);
+    if (cls == -1) {
+        /* an object of a class the schema does not know: CLASS:VALUE */
+        if (store_obj_other_key(t->st, pkey, &t->okey) != 0)
+            return err_set(err, ERR_SYNTAX, "store: no usable key of an "
+                           "object of an unknown class");
+        rc = 0;
+    } else {
+        rc = store_obj_key(t->st, cls, pkey, strlen(pkey), &t->okey);
+    }
     if (rc == ERR_USAGE)
         return err_set(err, ERR_USAGE, "store: invalid class %d", cls);
     if (rc)

@@ -7,7 +7,8 @@
 # of such a class where no selected source has it is an unknown type;
 # "!m"), they are in MIRR's export (autodbm-export), and one that comes
 # through MIRR's journal (tests/nrtm/mirrorput.c, as autodbm-mirror
-# writes) is re-served by the NRTM server and exported too.
+# writes) is re-served by the NRTM server and exported too; its DEL is
+# re-served with the deleted text, and the object is gone.
 # Run by tests/run-check with AUTODBM_BIN set.
 . "$(dirname "$0")/whoisd.inc"
 N=$SRC/tests/nrtm
@@ -111,3 +112,17 @@ check "the server stops (0)" test "$stop_rc" = 0
 "$BIN/autodbm-export" $C -d "$T/exp" MIRR >"$T/out" 2>&1
 gzip -dc "$T/exp/mirr.db.gz" >"$T/dump.out" 2>&1
 check "the export has it too, at serial 51" sh -c "grep -qx 'registry: *MIRR' '$T/dump.out' && test \$(grep -c '^schema:\\|^tinc-key:\\|^registry:' '$T/dump.out') -eq 3 && test \"\$(cat '$T/exp/MIRR.CURRENTSERIAL')\" = 51"
+
+# and a DEL of it by MIRR's journal (as autodbm-mirror applies one)
+check "MIRR serial 52 deletes the registry object" "$T/mirrorput" "$T/s/db" MIRR 52 del "$T/reg"
+start "$T/s"
+S=$pid
+check "the server listens again" wait_port "$NPORT"
+wait_port "$PORT"
+client "$NPORT" send '-g MIRR:3:52-LAST\n' >"$T/got"
+printf '%%START Version: 3 MIRR 52-52\n\nDEL 52\n\nregistry:       MIRR\nurl:            https://registry.example.net/\nsource:         MIRR\n\n%%END MIRR\n\n' >"$T/want"
+check "NRTM -g MIRR:3:52-LAST re-serves the DEL with the deleted text" cmp "$T/want" "$T/got"
+client "$PORT" send '-r -s MIRR MIRR\n' >"$T/got"
+check "whoisd -s MIRR KEY: gone" grep -q '%ERROR:101: no entries found' "$T/got"
+stop "$S"
+check "the server stops (0)" test "$stop_rc" = 0

@@ -5,7 +5,9 @@
 # gaps and a banner applied, streams that go backwards, end without
 # %END, carry garbage or another source leave the mirror unchanged with
 # the reason in the log, every kind of %ERROR gives its exit status, a
-# -k stream is applied as it comes and SIGTERM stops it, a read timeout
+# -k stream is applied as it comes and SIGTERM stops it, objects of a
+# class this registry does not know are added and deleted (found by
+# autodbm-query -s), a read timeout
 # reconnects from the serial reached, a refused connection fails --once
 # with 75, the connection has TCP keepalive set (ss, when present), two
 # sources run as two processes that SIGTERM stops, and bad configurations
@@ -173,6 +175,42 @@ kill -TERM "$mirror_pid"
 wait "$mirror_pid"; mrc=$?
 mirror_pid=
 check "two sources: SIGTERM, exit 0" test $mrc -eq 0
+
+# --- a class this registry does not know: kept as text, then deleted ------
+# (dn42's schema; its source: names the own source, TEST, and it still
+# lands in MIRROR only); a first value longer than the store's keys is
+# skipped and counted, the stream goes on
+long=$(awk 'BEGIN { while (n++ < 600) printf "Y" }')
+printf '%s\n' '%START Version: 3 TEST 41-42' '' 'ADD 41' '' \
+    'schema:         FOO-SCHEMA' 'ref:            test.foo' 'source:         TEST' '' \
+    'ADD 42' '' "schema:         $long" 'source:         TEST' '' '%END TEST' > "$T/oc.add"
+printf '%s\n' '%START Version: 3 TEST 43-43' '' 'DEL 43' '' \
+    'schema:         FOO-SCHEMA' 'ref:            test.foo' 'source:         TEST' '' \
+    '%END TEST' > "$T/oc.del"
+rm -rf "$T/db"
+fake "$T/oc.add" "$T/oc.del"
+once
+check "unknown class: --once applies the ADD (0), the long key counted as unusable" \
+    sh -c "[ $rc -eq 0 ] && grep -q 'batch=41-42 serial=42 adds=1 dels=0 unusable=1 unusable-serial=42' '$T/log' &&
+           grep -q 'end=complete serial=42' '$T/log'"
+"$BIN/autodbm-query" -c "$T/conf" -rB -s MIRROR -T schema foo-schema > "$T/q1" 2>&1; rc=$?
+check "unknown class: found by -s MIRROR -T schema KEY after the ADD" \
+    sh -c "[ $rc -eq 0 ] && grep -qx 'schema:         FOO-SCHEMA' '$T/q1' && grep -qx 'source:         TEST' '$T/q1'"
+"$BIN/autodbm-query" -c "$T/conf" -r FOO-SCHEMA > "$T/q2" 2>&1; rc=$?
+check "unknown class: not in the own source (its source: TEST notwithstanding)" \
+    sh -c "[ $rc -eq 1 ] && grep -q 'no entries found' '$T/q2'"
+once
+check "unknown class: the DEL applied (0), a new request from 43" \
+    sh -c "[ $rc -eq 0 ] && grep -q 'batch=43-43 serial=43 adds=0 dels=1' '$T/log' &&
+           grep -qx -- '-g TEST:3:43-LAST' '$T/requests'"
+"$BIN/autodbm-query" -c "$T/conf" -rB -s MIRROR -T schema foo-schema > "$T/q3" 2>&1; rc=$?
+check "unknown class: -T schema after the DEL: no source has the class now (64)" \
+    sh -c "[ $rc -eq 64 ] && grep -q 'unknown object type \"schema\"' '$T/q3'"
+"$BIN/autodbm-query" -c "$T/conf" -rB -s MIRROR foo-schema > "$T/q4" 2>&1; rc=$?
+check "unknown class: not found by its key after the DEL (1)" \
+    sh -c "[ $rc -eq 1 ] && grep -q 'no entries found' '$T/q4'"
+check "unknown class: every log line is KEY=VALUE pairs of README" \
+    awk -f "$SRC/tests/tools/logcheck.awk" -v readme="$SRC/README" "$T/log"
 
 # --- refused configurations and usage --------------------------------------
 printf '%s\n' "source = TEST" "database = db" "mirror = test 127.0.0.1:1 OTHER" > "$T/own.conf"

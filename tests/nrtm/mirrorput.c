@@ -10,7 +10,7 @@
  * class and primary key (del) with journal serial SERIAL
  * (store_txn_next_serial), then records SERIAL as the serial the source
  * is up to.  An object of a class the schema does not know is put
- * unclassified (adds only).  Exit 0; 1 on failure (the message on
+ * unclassified, and deleted by its "CLASS:VALUE" (store_other_pkey).  Exit 0; 1 on failure (the message on
  * standard error); 2 for usage.
  */
 #include <stdio.h>
@@ -41,7 +41,11 @@ static int unit(store_txn_t *t, void *arg, err_t *err)
     if (rc == 0 && j->del) {
         buf_t k;
         buf_init(&k);
-        schema_pkey(j->obj, &k);
+        /* an unclassified object's key: CLASS:VALUE */
+        if (j->obj->cls < 0)
+            store_other_pkey(j->obj, &k);
+        else
+            schema_pkey(j->obj, &k);
         rc = store_obj_del(t, j->obj->cls, k.s, time(NULL), NULL, err);
         buf_free(&k);
     } else if (rc == 0) {

@@ -10,6 +10,7 @@
  *             at serials 1, 2, ... (then its serial is serial=)
  *   result    what the session (parser + applier) did to a store: each
  *             committed batch, the end, the source's serial and objects
+ *             (those of classes the schema does not know last, "other")
  * The stream is fed in one piece, seven bytes and one byte at a time; each
  * must give the events and the result file exactly.  A mismatch leaves the actual transcript in
  * the runner's temporary directory and names it.
@@ -177,6 +178,14 @@ static int dump_hit(int cls, const char *pkey, const char *text, size_t len, voi
     return 0;
 }
 
+static int dump_other(const char *cls_name, const char *key, const char *text, size_t len,
+                      void *arg)
+{
+    buf_printf(arg, "other %s %s\n", cls_name, key);
+    buf_put(arg, text, len);
+    return 0;
+}
+
 /* Run a session over a new store for case @name; the transcript to @out. */
 static void session_result(const char *name, const struct gcase *g,
                            const buf_t *before, const buf_t *stream,
@@ -223,6 +232,7 @@ static void session_result(const char *name, const struct gcase *g,
     CU_ASSERT_EQUAL_FATAL(store_read_begin(st, &txn, &e), 0);
     CU_ASSERT_EQUAL(store_txn_source(txn, "mirror", &e), 0);
     store_each(txn, -1, dump_hit, out, &e);
+    store_other_each(txn, dump_other, out, &e);
     store_read_end(txn);
     store_close(st);
     err_free(&e);
