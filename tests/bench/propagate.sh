@@ -45,8 +45,7 @@ outbox = outbox
 archive = none"
 printf '%s\n' "$common" "whois_listen = 127.0.0.1:$QPORT" "nrtm_listen = 127.0.0.1:$NPORT" \
     "nrtm_access = 127.0.0.1" "hierarchical_as_sets = no" > "$work/a/autodbm.conf"
-printf '%s\n' "$common" "mirror = AMIRROR 127.0.0.1:$NPORT TEST" "mirror_poll_interval = 1" \
-    "mirror_retry_min = 1" "mirror_retry_max = 2" > "$work/b/autodbm.conf"
+printf '%s\n' "$common" "mirror = AMIRROR 127.0.0.1:$NPORT TEST" > "$work/b/autodbm.conf"
 cat > "$work/fixture.rpsl" <<'EOF'
 person:         Bench Person
 address:        Street 3
