@@ -46,9 +46,7 @@ static int clear_unit(store_txn_t *txn, void *arg, err_t *err)
     (void)arg;
     int rc = store_source_add(txn, "FZ", err);
     if (rc == 0)
-        rc = store_txn_source(txn, "FZ", err);
-    if (rc == 0)
-        rc = store_source_clear(txn, err);
+        rc = store_source_clear(txn, "FZ", err);    /* and selects it */
     return rc;
 }
 
