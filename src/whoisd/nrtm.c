@@ -41,6 +41,7 @@
 #include "registry/dummify.h"
 #include "registry/nrtm.h"
 #include "whoisd/nrtm.h"
+#include "whoisd/bind.h"
 
 #define OUT_LOW   (128u << 10)  /* ask for more when the output is below */
 #define OUT_HIGH  (512u << 10)  /* read no more journal above */
@@ -131,50 +132,6 @@ static int may_mirror(const whoisd_nrtm_t *n, const char *addr)
 
 /* ------------------------------------------------------------ listening */
 
-static int bind_addr(whoisd_nrtm_t *n, const char *hp, err_t *err)
-{
-    const char *colon = strrchr(hp, ':');
-    char *host = hp[0] == '[' ? xstrndup(hp + 1, (size_t)(colon - hp) - 2)
-                              : xstrndup(hp, (size_t)(colon - hp));
-    struct addrinfo hints, *res = NULL;
-    int rc = 0;
-
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    int gai = getaddrinfo(*host ? host : NULL, colon + 1, &hints, &res);
-    if (gai) {
-        rc = err_set(err, ERR_CONF, "nrtm_listen %s: %s", hp, gai_strerror(gai));
-        goto leave;
-    }
-    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-        int one = 1;
-        int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-                        ai->ai_protocol);
-        if (fd < 0) {
-            rc = err_set(err, ERR_IO, "nrtm_listen %s: %s", hp, strerror(errno));
-            goto leave;
-        }
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (ai->ai_family == AF_INET6)
-            setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-        if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 128) != 0) {
-            rc = err_set(err, ERR_IO, "nrtm_listen %s: %s", hp, strerror(errno));
-            close(fd);
-            goto leave;
-        }
-        evutil_make_socket_nonblocking(fd);
-        n->fds = xrealloc(n->fds, (n->nfds + 1) * sizeof *n->fds);
-        n->fds[n->nfds++] = fd;
-    }
-leave:
-    if (res)
-        freeaddrinfo(res);
-    free(host);
-    return rc;
-}
-
 int whoisd_nrtm_listen(const conf_t *cf, whoisd_nrtm_t **out, err_t *err)
 {
     whoisd_nrtm_t *n;
@@ -192,7 +149,8 @@ int whoisd_nrtm_listen(const conf_t *cf, whoisd_nrtm_t **out, err_t *err)
         rc = parse_nets(&cf->nrtm_access_unfiltered, "nrtm_access_unfiltered",
                         &n->unfiltered, &n->nunfiltered, err);
     for (size_t i = 0; rc == 0 && i < cf->nrtm_listen.n; i++)
-        rc = bind_addr(n, cf->nrtm_listen.v[i], err);
+        rc = whoisd_bind("nrtm_listen", cf->nrtm_listen.v[i], 128, &n->fds,
+                         &n->nfds, err);
     if (rc) {
         whoisd_nrtm_free(n);
         return rc;

@@ -46,6 +46,7 @@
 #include "store/store.h"
 #include "registry/irr.h"
 #include "whoisd/answer.h"
+#include "whoisd/bind.h"
 #include "whoisd/nrtm.h"
 #include "whoisd/pool.h"
 #include "whoisd/ripe.h"
@@ -140,60 +141,6 @@ static double since(const struct timespec *t0)
 
 /* ------------------------------------------------------------ listening */
 
-/* Split "host:port" / "[v6]:port" into a host and a port. */
-static void split_hostport(const char *hp, char **host, char **port)
-{
-    const char *colon = strrchr(hp, ':');
-    if (hp[0] == '[')
-        *host = xstrndup(hp + 1, (size_t)(colon - hp) - 2);
-    else
-        *host = xstrndup(hp, (size_t)(colon - hp));
-    *port = xstrdup(colon + 1);
-}
-
-static int bind_one(whoisd_t *w, const char *hp, err_t *err)
-{
-    char *host, *port;
-    struct addrinfo hints, *res = NULL;
-    int rc = 0;
-
-    split_hostport(hp, &host, &port);
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    int gai = getaddrinfo(*host ? host : NULL, port, &hints, &res);
-    if (gai) {
-        rc = err_set(err, ERR_CONF, "whois_listen %s: %s", hp, gai_strerror(gai));
-        goto leave;
-    }
-    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-        int one = 1;
-        int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-        if (fd < 0) {
-            rc = err_set(err, ERR_IO, "whois_listen %s: socket: %s", hp, strerror(errno));
-            goto leave;
-        }
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (ai->ai_family == AF_INET6)
-            setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-        if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 511) != 0) {
-            rc = err_set(err, ERR_IO, "whois_listen %s: %s", hp, strerror(errno));
-            close(fd);
-            goto leave;
-        }
-        evutil_make_socket_nonblocking(fd);
-        w->fds = xrealloc(w->fds, (w->nfds + 1) * sizeof *w->fds);
-        w->fds[w->nfds++] = fd;
-    }
-leave:
-    if (res)
-        freeaddrinfo(res);
-    free(host);
-    free(port);
-    return rc;
-}
-
 int whoisd_listen(const conf_t *cf, const char *prog, int dest,
                   whoisd_t **out, err_t *err)
 {
@@ -203,7 +150,8 @@ int whoisd_listen(const conf_t *cf, const char *prog, int dest,
     w->dest = dest;
     *out = NULL;
     for (size_t i = 0; i < cf->whois_listen.n; i++) {
-        int rc = bind_one(w, cf->whois_listen.v[i], err);
+        int rc = whoisd_bind("whois_listen", cf->whois_listen.v[i], 511,
+                             &w->fds, &w->nfds, err);
         if (rc) {
             whoisd_free(w);
             return rc;
